@@ -1,0 +1,77 @@
+"""Problems found in input, with the row and column they concern, in English and Swedish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "unreadable_file": ("cannot read the file: {detail}", "filen går inte att läsa: {detail}"),
+    "not_utf8": (
+        "the file is not UTF-8 text (save it as 'CSV UTF-8' or as XLSX)",
+        'filen är inte UTF-8-text (spara den som "CSV UTF-8" eller som XLSX)',
+    ),
+    "empty_file": ("the file has no header row", "filen saknar rubrikrad"),
+    "no_rows": ("the file has a header but no data rows", "filen har rubriker men inga datarader"),
+    "missing_column": ("missing column '{value}'", 'kolumnen "{value}" saknas'),
+    "unknown_column": (
+        "unknown column '{value}' (expected {detail})",
+        'okänd kolumn "{value}" (förväntade {detail})',
+    ),
+    "duplicate_column": ("column '{value}' appears twice", 'kolumnen "{value}" förekommer två gånger'),
+    "unknown_region": ("unknown region '{value}'", 'okänd region "{value}"'),
+    "duplicate_region": (
+        "region '{value}' appears again (first on row {detail})",
+        'regionen "{value}" förekommer igen (först på rad {detail})',
+    ),
+    "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
+    "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
+    "negative_number": ("'{value}' is negative", '"{value}" är negativt'),
+    "not_whole": ("'{value}' is not a whole number", '"{value}" är inte ett heltal'),
+    "reversed_range": (
+        "'{value}' is a reversed range (write the lower bound first)",
+        '"{value}" är ett omvänt intervall (skriv det lägre talet först)',
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem. ``row`` is the spreadsheet row (the header is row 1); 0 means the whole file."""
+
+    code: str
+    row: int = 0
+    column: str = ""
+    value: str = ""
+    detail: str = ""
+
+    def _where(self, swedish: bool) -> str:
+        parts = []
+        if self.row:
+            parts.append(f"{'rad' if swedish else 'row'} {self.row}")
+        if self.column:
+            parts.append(f"{'kolumn' if swedish else 'column'} {self.column}")
+        return ", ".join(parts)
+
+    def _render(self, swedish: bool) -> str:
+        template = _MESSAGES[self.code][1 if swedish else 0]
+        text = template.format(value=self.value, detail=self.detail)
+        where = self._where(swedish)
+        return f"{where}: {text}" if where else text
+
+    @property
+    def message_en(self) -> str:
+        return self._render(False)
+
+    @property
+    def message_sv(self) -> str:
+        return self._render(True)
+
+
+@dataclass
+class InputError(Exception):
+    """Every problem found in one input, raised together so the user can fix them all at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(p.message_en for p in self.problems)

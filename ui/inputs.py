@@ -1,0 +1,27 @@
+"""Reading an uploaded outcomes file for the dashboard, with problems listed in Swedish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from allocation.at import RegionInput
+from allocation.inputs import read_reports
+from allocation.problems import InputError
+from allocation.regions import RegionIndex
+
+EXAMPLE_OUTCOMES = Path(__file__).resolve().parent.parent / "examples" / "at-2023-outcomes.csv"
+
+
+@dataclass(frozen=True)
+class LoadedInputs:
+    inputs: list[RegionInput]
+    problems_sv: list[str]
+
+
+def load_outcomes(data: bytes, index: RegionIndex) -> LoadedInputs:
+    """Validated inputs, or every problem in Swedish (nothing partly read)."""
+    try:
+        return LoadedInputs(read_reports(data, index), [])
+    except InputError as exc:
+        return LoadedInputs([], [p.message_sv for p in exc.problems])
