@@ -36,7 +36,7 @@ def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> N
 
     Rows whose weights are all 0 get 0. Equal remainders go to the lower column index first.
     """
-    n_rows, n_cols = weights.shape  # noqa: RUF059 - names the shape
+    n_cols = weights.shape[1]
     weight_sum = weights.sum(axis=1)
     has_weight = weight_sum > 0
     safe_sum = np.where(has_weight, weight_sum, 1.0)

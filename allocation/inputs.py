@@ -40,7 +40,10 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
         raise InputError([Problem("unreadable_file", detail="it is not a CSV or XLSX file")])
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+        raise InputError([Problem("unreadable_file", detail=f"not a valid CSV file ({exc})")]) from None
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:

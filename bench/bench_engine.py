@@ -1,0 +1,60 @@
+"""Benchmark of the allocation engine (not a test): prints each figure with its target.
+
+make bench      # or: .venv/bin/python bench/bench_engine.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from allocation.at import RegionInput, allocate
+from allocation.batch import allocate_batch
+from allocation.rules import load_round
+
+
+def measure(fn: Callable[[], object], repeats: int, number: int = 1) -> tuple[float, float]:
+    """Median and best seconds per call over ``repeats`` runs of ``number`` calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    at_round = load_round("at-2023")
+    rng = np.random.default_rng(2023)
+    planned = np.array([float(at_round.planned_value(r.code)) for r in at_round.regions])
+    # A realistic round: every region reports, most around plan, some several positions above.
+    deltas = rng.integers(-2, 14, size=21)
+    inputs = [
+        RegionInput(r.code, int(p + d), int(p + d) - 1)
+        for r, p, d in zip(at_round.regions, planned, deltas, strict=True)
+    ]
+    outcome = np.maximum(planned + rng.integers(-3, 15, size=(100_000, 21)), 0)
+
+    exact_median, exact_best = measure(lambda: allocate(at_round, inputs), repeats=30, number=50)
+    allocate_batch(at_round, outcome)  # warm-up
+    batch_median, batch_best = measure(lambda: allocate_batch(at_round, outcome), repeats=15)
+
+    rows = [
+        ("one exact allocation (21 regions)", exact_median, exact_best, 1e-3),
+        ("batch: 100 000 scenarios × 21 regions", batch_median, batch_best, 0.1),
+    ]
+    print(f"{'figure':<42} {'median':>10} {'best':>10} {'target':>10} {'median/target':>14}")
+    for name, median, best, target in rows:
+        print(f"{name:<42} {median * 1e3:>8.3f}ms {best * 1e3:>8.3f}ms {target * 1e3:>8.1f}ms {median / target:>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
