@@ -101,10 +101,14 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
             continue  # blank line
         data_rows += 1
         row_problems: list[Problem] = []
+        extra = [cell for cell in row[len(rows[0]) :] if str(cell).strip()]
+        if extra:
+            width = len(rows[0]) + len(extra)
+            row_problems.append(Problem("too_many_cells", row_number, "", str(width), str(len(rows[0]))))
         code = None
         region_text = cells["region"]
         if not region_text:
-            row_problems.append(Problem("unknown_region", row_number, "region", ""))
+            row_problems.append(Problem("empty_value", row_number, "region"))
         else:
             try:
                 region = index.resolve(region_text)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]\s*([^\s\-–—]+)\s*$")
 
 
@@ -34,9 +35,11 @@ def parse_number(text: str | int | float | Fraction) -> Fraction:
         value = Fraction(Decimal(repr(text)))
     else:
         cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        cleaned = cleaned.replace("−", "-")
+        cleaned = cleaned.replace("−", "-").replace("–", "-")
         if not cleaned:
             raise ParseError("empty_value", "empty value")
+        if not _DECIMAL.match(cleaned):  # no exponents, no signs but minus: as people write numbers
+            raise ParseError("not_a_number", f"not a number: {str(text).strip()!r}")
         try:
             value = Fraction(Decimal(cleaned))
         except (InvalidOperation, ValueError, OverflowError):
@@ -61,7 +64,7 @@ def parse_planned(text: str | int | float | Fraction) -> Fraction:
     """
     if isinstance(text, str):
         stripped = text.strip()
-        if stripped.startswith(("-", "−")):
+        if stripped.startswith(("-", "−", "–")):
             raise ParseError("negative_number", f"negative number: {stripped}")
         match = _RANGE.match(stripped)
         if match:

@@ -23,6 +23,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "region '{value}' appears again (first on row {detail})",
         'regionen "{value}" förekommer igen (först på rad {detail})',
     ),
+    "too_many_cells": (
+        "the row has {value} cells but the header only {detail} (a decimal comma in a comma-separated file?)",
+        "raden har {value} celler men rubrikraden bara {detail} (decimalkomma i en kommaseparerad fil?)",
+    ),
     "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),

@@ -19,6 +19,7 @@ class Region:
     seed_name: str  # the spelling in the seed's table, e.g. "Norrbottn"
     population: int
     population_date: date
+    aliases: tuple[str, ...] = ()  # the region's own name where it differs, e.g. "Sörmland"
 
 
 class UnknownRegion(ValueError):
@@ -46,7 +47,10 @@ def load_regions(data_dir: Path = DATA_DIR, population_date: date = date(2022, 1
     for row in names:
         if row["code"] not in populations:
             raise ValueError(f"no population on {population_date} for region {row['code']}")
-        regions.append(Region(row["code"], row["name"], row["seed_name"], populations[row["code"]], population_date))
+        aliases = tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
+        regions.append(
+            Region(row["code"], row["name"], row["seed_name"], populations[row["code"]], population_date, aliases)
+        )
     return tuple(sorted(regions, key=lambda r: r.code))
 
 
@@ -58,7 +62,7 @@ class RegionIndex:
         self._by_key: dict[str, Region] = {}
         for region in regions:
             self._by_key[region.code] = region
-            for name in (region.name, region.seed_name):
+            for name in (region.name, region.seed_name, *region.aliases):
                 self._by_key[_normalise(name)] = region
 
     def resolve(self, text: str) -> Region:
