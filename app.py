@@ -1,6 +1,8 @@
-"""The dashboard's frame: page config and navigation. Pages live in pages/."""
+"""The dashboard's frame: page config, navigation, the sidebar shared by every page, the footer."""
 
 import streamlit as st
+
+from ui.state import store_or_stop
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
 
@@ -9,6 +11,25 @@ navigation = st.navigation(
         "AT-tjänster 2023": [
             st.Page("pages/at_allocation.py", title="Fördelning", icon=":material/stairs:", default=True),
         ],
+        "Data": [
+            st.Page("pages/data.py", title="Data, import och export", icon=":material/database:"),
+        ],
     }
 )
+
+store = store_or_stop()
+with st.sidebar:
+    st.text_input(
+        "Ditt namn",
+        key="actor_name",
+        help="Skrivs i granskningsloggen vid varje ändring. (Inloggning tillkommer.)",
+        placeholder="För- och efternamn",
+    )
+
 navigation.run()
+
+at_round = store.at_round("at-2023")
+st.caption(
+    f"Data: befolkning {at_round.population_date:%Y-%m-%d} (SCB) · regelfil {at_round.id} version "
+    f"{at_round.version} · databas {store.path.name}"
+)

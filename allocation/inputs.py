@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,10 @@ COLUMNS = REQUIRED + OPTIONAL
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -67,7 +74,10 @@ def read_table(data: bytes) -> list[list[str]]:
     return _rows_from_csv(data)
 
 
-def _header(rows: Sequence[Sequence[str]]) -> dict[str, int]:
+def _header(
+    rows: Sequence[Sequence[str]], required: tuple[str, ...] = REQUIRED, optional: tuple[str, ...] = OPTIONAL
+) -> dict[str, int]:
+    expected = required + optional
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([Problem("empty_file")])
     problems = []
@@ -76,51 +86,71 @@ def _header(rows: Sequence[Sequence[str]]) -> dict[str, int]:
         name = cell.strip().casefold()
         if not name:
             continue
-        if name not in COLUMNS:
-            problems.append(Problem("unknown_column", 1, cell.strip(), cell.strip(), ", ".join(COLUMNS)))
+        if name not in expected:
+            problems.append(Problem("unknown_column", 1, cell.strip(), cell.strip(), ", ".join(expected)))
         elif name in columns:
             problems.append(Problem("duplicate_column", 1, name, name))
         else:
             columns[name] = index
-    problems += [Problem("missing_column", 1, name, name) for name in REQUIRED if name not in columns]
+    problems += [Problem("missing_column", 1, name, name) for name in required if name not in columns]
     if problems:
         raise InputError(problems)
     return columns
 
 
-def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[RegionInput]:
-    """Validate a table of region reports; raise InputError with every problem, or return the inputs."""
-    columns = _header(rows)
+@dataclass
+class _Rows:
+    """Data rows of a table with the row number, cells by column name, and the region resolved."""
+
+    problems: list[Problem]
+    rows: list[tuple[int, dict[str, str], str | None]]
+
+
+def _region_rows(
+    rows: Sequence[Sequence[str]],
+    index: RegionIndex,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    unique_region: bool = True,
+) -> _Rows:
+    columns = _header(rows, required, optional)
     problems: list[Problem] = []
-    inputs: list[RegionInput] = []
+    found: list[tuple[int, dict[str, str], str | None]] = []
     first_row_of: dict[str, int] = {}
-    data_rows = 0
     for row_number, row in enumerate(rows[1:], start=2):
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
-        if not any(cells.values()):
+        if not any(cells.values()) and not any(str(c).strip() for c in row):
             continue  # blank line
-        data_rows += 1
-        row_problems: list[Problem] = []
         extra = [cell for cell in row[len(rows[0]) :] if str(cell).strip()]
         if extra:
             width = len(rows[0]) + len(extra)
-            row_problems.append(Problem("too_many_cells", row_number, "", str(width), str(len(rows[0]))))
+            problems.append(Problem("too_many_cells", row_number, "", str(width), str(len(rows[0]))))
         code = None
         region_text = cells["region"]
         if not region_text:
-            row_problems.append(Problem("empty_value", row_number, "region"))
+            problems.append(Problem("empty_value", row_number, "region"))
         else:
             try:
-                region = index.resolve(region_text)
-                code = region.code
-                if code in first_row_of:
-                    row_problems.append(
+                code = index.resolve(region_text).code
+                if unique_region and code in first_row_of:
+                    problems.append(
                         Problem("duplicate_region", row_number, "region", region_text, str(first_row_of[code]))
                     )
-                else:
-                    first_row_of[code] = row_number
+                first_row_of.setdefault(code, row_number)
             except UnknownRegion:
-                row_problems.append(Problem("unknown_region", row_number, "region", region_text))
+                problems.append(Problem("unknown_region", row_number, "region", region_text))
+        found.append((row_number, cells, code))
+    if not found and not problems:
+        problems.append(Problem("no_rows"))
+    return _Rows(problems, found)
+
+
+def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[RegionInput]:
+    """Validate a table of region reports; raise InputError with every problem, or return the inputs."""
+    table = _region_rows(rows, index, REQUIRED, OPTIONAL)
+    problems = list(table.problems)
+    inputs: list[RegionInput] = []
+    for row_number, cells, code in table.rows:
         counts: dict[str, int] = {}
         for name in ("filled", "started", "excluded"):
             text = cells.get(name, "")
@@ -128,36 +158,103 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
                 if name == "excluded":
                     counts[name] = 0
                 else:
-                    row_problems.append(Problem("empty_value", row_number, name))
+                    problems.append(Problem("empty_value", row_number, name))
                 continue
             try:
                 counts[name] = parse_count(text)
             except ParseError as exc:
-                row_problems.append(Problem(exc.code, row_number, name, text))
+                problems.append(Problem(exc.code, row_number, name, text))
         planned: Fraction | None = None
         if cells.get("planned"):
             try:
                 planned = parse_planned(cells["planned"])
             except ParseError as exc:
-                row_problems.append(Problem(exc.code, row_number, "planned", cells["planned"]))
-        if row_problems or code is None:
-            problems += row_problems
-            continue
-        inputs.append(RegionInput(code, counts["filled"], counts["started"], counts["excluded"], planned))
-    if not problems and data_rows == 0:
-        problems.append(Problem("no_rows"))
+                problems.append(Problem(exc.code, row_number, "planned", cells["planned"]))
+        if code is not None and len(counts) == 3:
+            inputs.append(RegionInput(code, counts["filled"], counts["started"], counts["excluded"], planned))
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: p.row))
     return inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Requisition:
+    """A requisition received from a region: date received, amount in whole kronor, its reference."""
+
+    code: str
+    received: date
+    amount: int
+    reference: str = ""
+
+
+REQUISITION_REQUIRED = ("region", "received", "amount")
+REQUISITION_OPTIONAL = ("reference",)
+
+
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
+
+
+def parse_date(text: str) -> date:
+    """An ISO date ``2023-10-31`` (an Excel date cell arrives as ``2023-10-31``, too)."""
+    match = _ISO_DATE.fullmatch(text.strip())
+    try:
+        if match:
+            return date.fromisoformat(match.group(1))
+    except ValueError:
+        pass
+    raise ParseError("not_a_date", f"not a date: {text!r}")
+
+
+def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Requisition]:
+    """Validate a table of requisitions (region, received, amount[, reference])."""
+    table = _region_rows(rows, index, REQUISITION_REQUIRED, REQUISITION_OPTIONAL, unique_region=False)
+    problems = list(table.problems)
+    found: list[Requisition] = []
+    seen: dict[tuple[str, date, int, str], int] = {}
+    for row_number, cells, code in table.rows:
+        received = amount = None
+        if not cells["received"]:
+            problems.append(Problem("empty_value", row_number, "received"))
+        else:
+            try:
+                received = parse_date(cells["received"])
+            except ParseError as exc:
+                problems.append(Problem(exc.code, row_number, "received", cells["received"]))
+        if not cells["amount"]:
+            problems.append(Problem("empty_value", row_number, "amount"))
+        else:
+            try:
+                amount = parse_count(cells["amount"])
+            except ParseError as exc:
+                problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
+        if code is None or received is None or amount is None:
+            continue
+        item = Requisition(code, received, amount, cells.get("reference", ""))
+        key = (item.code, item.received, item.amount, item.reference)
+        if key in seen:
+            problems.append(Problem("duplicate_row", row_number, "", cells["region"], str(seen[key])))
+            continue
+        seen[key] = row_number
+        found.append(item)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.row))
+    return found
 
 
 def read_reports(data: bytes, index: RegionIndex) -> list[RegionInput]:
     return parse_reports(read_table(data), index)
 
 
-def read_reports_file(path: Path, index: RegionIndex) -> list[RegionInput]:
+def read_file(path: Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise InputError([Problem("unreadable_file", detail=exc.strerror or str(exc))]) from None
-    return read_reports(data, index)
+
+
+def read_reports_file(path: Path, index: RegionIndex) -> list[RegionInput]:
+    return read_reports(read_file(path), index)
+
+
+def read_requisitions(data: bytes, index: RegionIndex) -> list[Requisition]:
+    return parse_requisitions(read_table(data), index)

@@ -27,6 +27,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "the row has {value} cells but the header only {detail} (a decimal comma in a comma-separated file?)",
         "raden har {value} celler men rubrikraden bara {detail} (decimalkomma i en kommaseparerad fil?)",
     ),
+    "not_a_date": ("'{value}' is not a date (write YYYY-MM-DD)", '"{value}" är inget datum (skriv ÅÅÅÅ-MM-DD)'),
+    "duplicate_row": (
+        "the same row for '{value}' appears again (first on row {detail})",
+        'samma rad för "{value}" förekommer igen (först på rad {detail})',
+    ),
     "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),

@@ -154,17 +154,32 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
+def round_path(round_id: str, data_dir: Path = DATA_DIR) -> Path:
     path = data_dir / "rounds" / f"{round_id}.toml"
     if not path.is_file():
         available = sorted(p.stem for p in (data_dir / "rounds").glob("*.toml"))
         raise FileNotFoundError(f"unknown round {round_id!r}; available: {', '.join(available)}")
-    with open(path, "rb") as fh:
+    return path
+
+
+def read_planned_file(path: Path) -> dict[str, str]:
+    """Planned positions per län code, as written (``"28"``, ``"1-5"``)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["code"]: row["planned"].strip() for row in csv.DictReader(fh)}
+
+
+def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
+    """The round as the files in ``data/`` define it (the store loads the same files once)."""
+    with open(round_path(round_id, data_dir), "rb") as fh:
         doc = tomllib.load(fh)
+    regions = load_regions(data_dir, doc["redistribution"]["population_date"])
+    planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
+    return parse_round(doc, regions, planned)
+
+
+def parse_round(doc: dict[str, Any], regions: tuple[Region, ...], planned: dict[str, str]) -> AtRound:
+    """Build an AT round from its rules document (parsed TOML), its regions and planned positions."""
     redistribution = doc["redistribution"]
-    regions = load_regions(data_dir, redistribution["population_date"])
-    with open(data_dir / "rounds" / doc["planned_file"], encoding="utf-8", newline="") as fh:
-        planned = {row["code"]: row["planned"].strip() for row in csv.DictReader(fh)}
     missing = [r.code for r in regions if r.code not in planned]
     if missing:
         raise ValueError(f"{doc['planned_file']}: no planned positions for {', '.join(missing)}")

@@ -5,24 +5,18 @@ import streamlit as st
 from allocation import formats as f
 from allocation.at import allocate
 from allocation.explain import explain
-from allocation.regions import RegionIndex
-from allocation.report import to_csv
-from allocation.rules import CUSTOM_POT, load_round
+from allocation.rules import CUSTOM_POT
+from allocation.tables import results_frame
+from store.export import export_allocation
 from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
-from ui.results import results_frame, styled_results
+from ui.results import styled_results
+from ui.scenarios import save_scenario_form
+from ui.state import store_or_stop
 
-
-@st.cache_resource
-def _round():  # type: ignore[no-untyped-def]
-    return load_round("at-2023")
-
-
-at_round = _round()
+store = store_or_stop()
+at_round = store.at_round("at-2023")
 st.title("AT-tjänster 2023 – fördelning")
-st.caption(
-    f"{at_round.title} · {at_round.dnr} · regelfil version {at_round.version} · "
-    f"befolkning {at_round.population_date:%-d} nov {at_round.population_date:%Y}"
-)
+st.caption(f"{at_round.title} · {at_round.dnr} · regelfil version {at_round.version}")
 
 pot_labels = {o.id: o.label for o in at_round.pot_options} | {CUSTOM_POT: "Eget belopp (what-if)"}
 left, right = st.columns([2, 3])
@@ -48,26 +42,46 @@ with right:
         icon=":material/info:",
     )
 
-uploaded = st.file_uploader(
-    "Regionernas utfall (CSV eller XLSX med kolumnerna region, filled, started, excluded, planned)",
-    type=["csv", "xlsx"],
+stored = store.at_reports(at_round.id)
+sources = {
+    "store": f"Inrapporterade utfall i databasen ({len(stored)} av 21 regioner)",
+    "example": "Exempelfil med fiktiva utfall",
+    "upload": "Egen fil (what-if, sparas inte)",
+}
+source = st.radio(
+    "Utfall",
+    list(sources),
+    format_func=sources.get,
+    index=0 if stored else 1,
+    horizontal=True,
+    key="outcome_source",
 )
-index = RegionIndex(at_round.regions)
-if uploaded is None:
-    st.caption(f"Visar exempelfilen `{EXAMPLE_OUTCOMES.name}` med **fiktiva** utfall. Ladda upp en egen fil ovan.")
-    loaded = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), index)
+if source == "store":
+    inputs = stored
+    if not stored:
+        st.warning("Inga rapporter är inlästa ännu: alla regioner räknas med utfall 0. Läs in under Data.")
+elif source == "example":
+    st.caption(f"Exempelfilen `{EXAMPLE_OUTCOMES.name}` innehåller **fiktiva** utfall för att visa beräkningen.")
+    inputs = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), store.region_index()).inputs
 else:
-    loaded = load_outcomes(uploaded.getvalue(), index)
-
-if loaded.problems_sv:
-    st.error(
-        "Filen kunde inte läsas in; inget har ändrats. Rätta följande och ladda upp igen:\n\n"
-        + "\n".join(f"- {p}" for p in loaded.problems_sv)
+    uploaded = st.file_uploader(
+        "Regionernas utfall (CSV eller XLSX med kolumnerna region, filled, started, excluded, planned)",
+        type=["csv", "xlsx"],
     )
-    st.stop()
+    if uploaded is None:
+        st.stop()
+    loaded = load_outcomes(uploaded.getvalue(), store.region_index())
+    if loaded.problems_sv:
+        st.error(
+            "Filen kunde inte läsas in; inget har ändrats. Rätta följande och ladda upp igen:\n\n"
+            + "\n".join(f"- {p}" for p in loaded.problems_sv)
+        )
+        st.stop()
+    inputs = loaded.inputs
 
 pot = int(custom_pot) if pot_choice == CUSTOM_POT else at_round.pot_option(pot_choice).amount
-allocation = allocate(at_round, loaded.inputs, at_round.params(pot=pot))
+params = at_round.params(pot=pot)
+allocation = allocate(at_round, inputs, params)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Pott", f.mnkr(allocation.pot))
@@ -84,16 +98,27 @@ st.caption(
     "Belopp i hela kronor; avrundning med största-rest-metoden (lika rester: lägre länskod först)."
 )
 
-st.download_button(
-    "Ladda ned resultatet (CSV)",
-    to_csv(allocation),
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button(
+    "Ladda ned (XLSX)",
+    export_allocation(at_round, allocation, "xlsx", {"Utfall": sources[source]}),
+    file_name=f"{at_round.id}-fordelning.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_xlsx",
+)
+d2.download_button(
+    "Ladda ned (CSV)",
+    export_allocation(at_round, allocation, "csv"),
     file_name=f"{at_round.id}-fordelning.csv",
     mime="text/csv",
+    key="download_csv",
 )
 
 st.subheader("Förklaring per region")
 names = {r.code: f"{r.code} {r.name}" for r in allocation.regions}
 default = max(allocation.regions, key=lambda r: r.total).code
 code = st.selectbox("Region", list(names), index=list(names).index(default), format_func=names.get)
-result = allocation.by_code()[code]
-st.markdown("\n".join(f"1. {line}" for line in explain(result, allocation)))
+st.markdown("\n".join(f"1. {line}" for line in explain(allocation.by_code()[code], allocation)))
+
+st.subheader("Spara som scenario")
+save_scenario_form(store, at_round, params, inputs)

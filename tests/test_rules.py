@@ -1,6 +1,7 @@
 """The rules file: every figure traceable to a sentence of the seed, verbatim."""
 
 import re
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,36 @@ def test_every_source_quote_is_in_the_seed_verbatim() -> None:
     assert len(quotes) >= 15
     for quote in quotes:
         assert _flat(quote) in seed, quote
+
+
+def _quotes(node: object, section: str = "") -> list[tuple[str, str]]:
+    """Every (section, quote) in a rules document: ``quote``/``section`` and ``x_quote``/``x_section`` pairs."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        here = node.get("section", section)
+        for key, value in node.items():
+            if key == "quote" or key.endswith("_quote"):
+                prefix = key.removesuffix("quote")
+                found.append((node.get(f"{prefix}section", here), value))
+            else:
+                found += _quotes(value, here)
+    elif isinstance(node, list):
+        for item in node:
+            found += _quotes(item, section)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "rounds").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_rules_file_quotes_its_seed_verbatim_under_its_heading(path: Path) -> None:
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    seed_text = (ROOT / "data" / "seeds" / doc["seed_file"]).read_text(encoding="utf-8")
+    seed = _flat(seed_text)
+    headings = {line.strip() for line in seed_text.splitlines()}
+    quotes = _quotes(doc)
+    assert len(quotes) >= 5
+    for section, quote in quotes:
+        assert _flat(quote) in seed, quote
+        assert section in headings, section
 
 
 def test_every_source_section_is_a_heading_of_the_seed() -> None:

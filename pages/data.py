@@ -1,0 +1,63 @@
+"""Data: imports (validated, all or nothing), every table with export, the audit log, backups."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from store.export import export_table
+from store.service import EXPORTABLE_TABLES
+from ui.imports import import_panel
+from ui.state import store_or_stop
+
+store = store_or_stop()
+st.title("Data, import och export")
+
+tab_reports, tab_requisitions, tab_tables, tab_audit, tab_backup = st.tabs(
+    ["Importera AT-rapporter", "Importera rekvisitioner", "Tabeller och export", "Granskningslogg", "Säkerhetskopia"]
+)
+
+with tab_reports:
+    st.subheader("Regionernas rapporter om AT-tjänster 2023")
+    import_panel(store, "reports", "at-2023")
+    st.dataframe(store.at_reports_frame("at-2023"), hide_index=True, width="stretch")
+
+with tab_requisitions:
+    st.subheader("Rekvisitioner")
+    fixed_rounds = store.round_ids(kind="fixed")
+    round_id = st.selectbox("Bidragsomgång", fixed_rounds, key="requisition_round")
+    if round_id:
+        import_panel(store, "requisitions", round_id)
+        st.dataframe(store.requisitions_frame(round_id), hide_index=True, width="stretch")
+
+with tab_tables:
+    table = st.selectbox(
+        "Tabell", list(EXPORTABLE_TABLES), format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table"
+    )
+    frame = store.table(table)
+    st.caption(f"{len(frame)} rader")
+    st.dataframe(frame, hide_index=True, width="stretch")
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button(
+        "Ladda ned (XLSX)", export_table(store, table, "xlsx"), file_name=f"{table}.xlsx", key="table_xlsx"
+    )
+    c2.download_button(
+        "Ladda ned (CSV)", export_table(store, table, "csv"), file_name=f"{table}.csv", mime="text/csv", key="table_csv"
+    )
+
+with tab_audit:
+    entities = ["(alla)", *EXPORTABLE_TABLES]
+    entity = st.selectbox("Tabell", entities, key="audit_entity")
+    log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
+    st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
+    st.dataframe(log, hide_index=True, width="stretch")
+
+with tab_backup:
+    st.write(
+        "En säkerhetskopia är en fullständig kopia av databasen i en ny fil, tagen inifrån instrumentpanelen "
+        "(kommandoraden kan inte öppna filen medan instrumentpanelen kör)."
+    )
+    if st.button("Skapa säkerhetskopia", key="backup"):
+        target = store.path.parent / "backups" / f"statsbidrag-{datetime.now():%Y%m%d-%H%M%S}.duckdb"
+        store.backup(target)
+        st.success(f"Säkerhetskopia skapad: {target}")
+        st.download_button("Ladda ned kopian", target.read_bytes(), file_name=target.name, key="backup_download")

@@ -1,0 +1,153 @@
+"""Command line for the store: ``python -m store {init,import-reports,import-requisitions,export,scenarios,backup}``.
+
+Exit status: 0 done; 2 bad input (every problem on stderr, with row and column; nothing written);
+3 the database cannot be opened (e.g. the dashboard holds it). Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from allocation import formats as f
+from allocation.at import allocate
+from allocation.inputs import read_file
+from allocation.problems import InputError
+from store import db
+from store.export import export_allocation, export_table
+from store.service import EXPORTABLE_TABLES, Actor, Store, WriteRefused
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m store", description="The dashboard's DuckDB store.")
+    parser.add_argument("--db", type=Path, help=f"database file (default: ${db.PATH_ENV} or {db.DEFAULT_PATH})")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
+
+    for name, what in (("import-reports", "AT region reports"), ("import-requisitions", "requisitions")):
+        sub = commands.add_parser(name, help=f"import {what} from CSV or XLSX (validated first; all or nothing)")
+        sub.add_argument("file", type=Path)
+        sub.add_argument("--round", required=True)
+        sub.add_argument("--actor", required=True, help="who imports (written to the audit log)")
+        sub.add_argument("--reason", required=True, help="why (written to the audit log)")
+        sub.add_argument("--dry-run", action="store_true", help="validate and count changes; write nothing")
+        if name == "import-reports":
+            sub.add_argument("--received", type=_date, help="date the reports were received (default: today)")
+
+    export = commands.add_parser("export", help="export a table or a scenario's result to CSV or XLSX")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--table", choices=sorted(EXPORTABLE_TABLES))
+    target.add_argument("--scenario", help="name of a saved scenario")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export.add_argument("--out", type=Path, required=True)
+
+    commands.add_parser("scenarios", help="list saved scenarios")
+
+    backup = commands.add_parser("backup", help="copy the whole database to a new file")
+    backup.add_argument("destination", type=Path)
+    return parser
+
+
+def _error(message: str, status: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    data = read_file(args.file)
+    actor = Actor(args.actor)
+    if args.command == "import-reports":
+        result = store.import_at_reports(
+            actor, args.reason, args.round, data, args.file.name, args.received, dry_run=args.dry_run
+        )
+    else:
+        result = store.import_requisitions(actor, args.reason, args.round, data, args.file.name, args.dry_run)
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{args.file}: {result.rows} rows; {verb} {result.changed}; unchanged {result.unchanged}")
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    if args.table:
+        content = export_table(store, args.table, args.format)
+    else:
+        scenario = store.scenario(args.scenario)
+        if scenario is None:
+            names = ", ".join(s.name for s in store.scenarios()) or "none saved"
+            return _error(f"no scenario named {args.scenario!r} (saved: {names})", EXIT_BAD_INPUT)
+        at_round = store.at_round(scenario.round_id)
+        allocation = allocate(at_round, scenario.inputs, scenario.params)
+        extra = {
+            "Scenario": scenario.name,
+            "Sparat av": f"{scenario.author}, {scenario.created:%Y-%m-%d %H:%M}",
+            "Regelversion vid sparande": scenario.rules_version,
+        }
+        content = export_allocation(at_round, allocation, args.format, extra)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_name(args.out.name + ".part")
+    tmp.write_bytes(content)
+    tmp.replace(args.out)  # never a half-written file under the real name
+    print(f"wrote {args.out} ({len(content)} bytes)")
+    return 0
+
+
+def _scenarios(store: Store) -> int:
+    rows = store.scenarios()
+    if not rows:
+        print("no saved scenarios")
+    for s in rows:
+        print(f"{s.name}\t{s.round_id}\t{s.author}\t{s.created:%Y-%m-%d %H:%M}\tpot {f.kr(s.params.pot)}\t{s.note}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    path = args.db or db.db_path()
+    try:
+        store = Store.open(path)
+    except db.StoreError as exc:
+        return _error(str(exc), EXIT_UNAVAILABLE)
+    try:
+        if args.command == "init":
+            version = db.schema_version(store.con)
+            print(f"{path}: schema version {version}; {store.audit_count()} audit entries")
+            return 0
+        if args.command.startswith("import-"):
+            return _import(store, args)
+        if args.command == "export":
+            return _export(store, args)
+        if args.command == "scenarios":
+            return _scenarios(store)
+        if args.command == "backup":
+            store.backup(args.destination)
+            print(f"backed up {path} to {args.destination}")
+            return 0
+        return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {getattr(args, 'file', '')}: {problem.message_en}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except WriteRefused as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    except KeyError as exc:
+        return _error(str(exc.args[0]) if exc.args else str(exc), EXIT_BAD_INPUT)
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Exports of any table and of any allocation result, as CSV (Swedish Excel) and XLSX.
+
+CSV: UTF-8 with BOM, semicolon-separated, decimal comma — what Excel with Swedish settings opens
+as columns (the importers read it back). XLSX: the data sheet plus a sheet "Om uttaget" with the
+parameters, the method, the rule file's version and the data dates, so a printed copy explains itself.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from allocation.at import Allocation
+from allocation.rules import AtRound
+from allocation.tables import method_rows, results_frame_sv
+from store import db
+from store.service import EXPORTABLE_TABLES, Store
+
+KRONOR_FORMAT = '#,##0 "kr"'
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+
+
+def frame_to_csv(frame: pd.DataFrame) -> bytes:
+    text = frame.to_csv(sep=";", decimal=",", index=False)
+    return text.encode("utf-8-sig")
+
+
+def _cell_value(value: object) -> object:
+    if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):  # type: ignore[arg-type]
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def _is_money(column: str) -> bool:
+    lowered = column.casefold()
+    if "per" in lowered.split():
+        return False
+    return any(word in lowered for word in ("amount", "belopp", "trappsteg", "omfördelning", "totalt", "kr", "pott"))
+
+
+def frame_to_xlsx(
+    frame: pd.DataFrame,
+    about: Sequence[tuple[str, str]],
+    sheet_name: str = "Data",
+) -> bytes:
+    """A workbook: the frame (bold header, frozen, sized columns, Swedish-readable formats) and "Om uttaget"."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    sheet.append([str(c) for c in frame.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([_cell_value(v) for v in row])
+    for index, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(index)
+        values = frame[column]
+        width = max([len(str(column)), *(len(str(v)) for v in values.head(500))]) + 2
+        sheet.column_dimensions[letter].width = min(max(width, 8), 60)
+        number_format = None
+        if pd.api.types.is_integer_dtype(values) or pd.api.types.is_float_dtype(values):
+            if _is_money(str(column)):
+                number_format = KRONOR_FORMAT
+            elif pd.api.types.is_float_dtype(values) and not (values.dropna() % 1 == 0).all():
+                number_format = DECIMAL_FORMAT
+            else:
+                number_format = COUNT_FORMAT
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            number_format = "yyyy-mm-dd hh:mm"
+        elif values.map(lambda v: isinstance(v, date) and not isinstance(v, datetime)).any():
+            number_format = "yyyy-mm-dd"
+        if number_format:
+            for cell in sheet[letter][1:]:
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+
+    info = workbook.create_sheet("Om uttaget")
+    info.append(["Uppgift", "Värde"])
+    for cell in info[1]:
+        cell.font = Font(bold=True)
+    for key, value in about:
+        info.append([key, value])
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 110
+    for row in info.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[0].alignment = Alignment(vertical="top")
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def store_facts(store: Store) -> list[tuple[str, str]]:
+    """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet."""
+    rounds = store.query("SELECT id, version, source_file FROM rounds ORDER BY id, version")
+    dates = [row[0].isoformat() for row in store.query("SELECT DISTINCT date FROM population ORDER BY date")]
+    facts = [("Regelfil", f"{rid}: {source}, version {version}") for rid, version, source in rounds]
+    facts.append(("Befolkningsdatum", ", ".join(dates) + " (SCB, enligt anvisningarnas tabell)"))
+    facts.append(("Schemaversion", str(db.schema_version(store.con))))
+    return facts
+
+
+def export_table(store: Store, table: str, fmt: str) -> bytes:
+    """Any exportable table of the store as CSV or XLSX."""
+    frame = store.table(table)
+    if fmt == "csv":
+        return frame_to_csv(frame)
+    about = [
+        ("Tabell", f"{EXPORTABLE_TABLES[table]} ({table})"),
+        ("Rader", str(len(frame))),
+        *store_facts(store),
+        ("Skapad", datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    return frame_to_xlsx(frame, about, sheet_name=table)
+
+
+def export_allocation(
+    at_round: AtRound, allocation: Allocation, fmt: str, extra: dict[str, str] | None = None
+) -> bytes:
+    """An allocation result (per region, with a totals row) as CSV or XLSX with its method sheet."""
+    frame = results_frame_sv(allocation)
+    if fmt == "csv":
+        return frame_to_csv(frame)
+    return frame_to_xlsx(frame, method_rows(at_round, allocation, extra), sheet_name="Fördelning")

@@ -1,0 +1,131 @@
+"""Seeding the store from ``data/``: idempotent (a second run writes nothing) and audited."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from allocation.regions import DATA_DIR
+from allocation.rules import read_planned_file
+from store.service import SYSTEM, Store, Tx
+
+SEED_REASON = "Inläsning av grunddata från data/"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _seed_regions(store: Store, tx: Tx, data_dir: Path) -> None:
+    current = {row[0]: row[1:] for row in tx.execute("SELECT code, name, seed_name, aliases FROM regions").fetchall()}
+    for row in _read_csv(data_dir / "regions.csv"):
+        values = (row["name"], row["seed_name"], row.get("aliases", ""))
+        before = current.get(row["code"])
+        if before == values:
+            continue
+        tx.execute("INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?)", [row["code"], *values])
+        keys = ("name", "seed_name", "aliases")
+        tx.audit(
+            "insert" if before is None else "update",
+            "regions",
+            row["code"],
+            None if before is None else dict(zip(keys, before, strict=True)),
+            dict(zip(keys, values, strict=True)),
+        )
+
+
+def _seed_population(store: Store, tx: Tx, data_dir: Path) -> None:
+    current = {
+        (code, when): (pop, source)
+        for code, when, pop, source in tx.execute("SELECT code, date, population, source FROM population").fetchall()
+    }
+    for row in _read_csv(data_dir / "population.csv"):
+        key = (row["code"], date.fromisoformat(row["date"]))
+        values = (int(row["population"]), row["source"])
+        before = current.get(key)
+        if before == values:
+            continue
+        tx.execute("INSERT OR REPLACE INTO population VALUES (?, ?, ?, ?)", [*key, *values])
+        tx.audit(
+            "insert" if before is None else "update",
+            "population",
+            f"{key[0]}/{key[1]}",
+            None if before is None else {"population": before[0], "source": before[1]},
+            {"population": values[0], "source": values[1]},
+        )
+
+
+def _seed_round(store: Store, tx: Tx, path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc: dict[str, Any] = tomllib.loads(text)
+    rid, version = doc["id"], doc["version"]
+    rows = tx.execute("SELECT rules_toml FROM rounds WHERE id = ? AND version = ?", [rid, version]).fetchall()
+    if rows and rows[0][0] == text:
+        pass
+    else:
+        before = {"version": version, "rules_toml": rows[0][0]} if rows else None
+        tx.execute(
+            "INSERT OR REPLACE INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [rid, version, doc["kind"], doc["title"], doc["dnr"], text, f"data/rounds/{path.name}", tx.at],
+        )
+        tx.execute("DELETE FROM milestones WHERE round_id = ? AND round_version = ?", [rid, version])
+        for m in doc.get("milestones", []):
+            tx.execute(
+                "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    rid,
+                    version,
+                    m["id"],
+                    m["label"],
+                    m.get("start"),
+                    m.get("due"),
+                    m.get("after"),
+                    bool(m.get("expected", False)),
+                    m["section"],
+                    m["quote"],
+                ],
+            )
+        tx.audit(
+            "insert" if before is None else "update",
+            "rounds",
+            f"{rid}@{version}",
+            before,
+            {"version": version, "rules_toml": text},
+        )
+    if "planned_file" in doc:
+        planned_path = path.parent / doc["planned_file"]
+        source = f"data/rounds/{planned_path.name}"
+        current = {
+            code: (planned, src)
+            for code, planned, src in tx.execute(
+                "SELECT code, planned, source FROM planned_positions WHERE round_id = ?", [rid]
+            ).fetchall()
+        }
+        for code, planned in read_planned_file(planned_path).items():
+            before_row = current.get(code)
+            # A value entered by staff is theirs; only values that came from the file follow the file.
+            if before_row == (planned, source) or (before_row is not None and before_row[1] != source):
+                continue
+            tx.execute("INSERT OR REPLACE INTO planned_positions VALUES (?, ?, ?, ?)", [rid, code, planned, source])
+            tx.audit(
+                "insert" if before_row is None else "update",
+                "planned_positions",
+                f"{rid}/{code}",
+                None if before_row is None else {"planned": before_row[0]},
+                {"planned": planned, "source": source},
+            )
+
+
+def seed_from_data(store: Store, data_dir: Path | None = None) -> int:
+    """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none)."""
+    data_dir = data_dir or DATA_DIR
+    with store.transaction(SYSTEM, SEED_REASON) as tx:
+        _seed_regions(store, tx, data_dir)
+        _seed_population(store, tx, data_dir)
+        for path in sorted((data_dir / "rounds").glob("*.toml")):
+            _seed_round(store, tx, path)
+        return tx.entries

@@ -1,0 +1,652 @@
+"""The store's service layer: every read, and every write with its actor, reason and audit entry.
+
+One ``Store`` per process holds one read-write DuckDB connection; each call takes its own cursor,
+so Streamlit's session threads can share it. Writes are serialised by a lock (DuckDB would
+otherwise abort one of two conflicting transactions) and each runs in one transaction together
+with its audit entries: either all of it is written, or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from allocation.at import RegionInput
+from allocation.inputs import Requisition, read_reports, read_requisitions
+from allocation.planned import parse_planned
+from allocation.regions import Region, RegionIndex
+from allocation.rules import AtParams, AtRound, Step, parse_round
+from store import db
+
+TIMEZONE = ZoneInfo("Europe/Stockholm")
+
+
+def now_local() -> datetime:
+    """Swedish local time without a zone, as stored."""
+    return datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes. ``role`` leaves room for the roles of a later issue (staff, manager, region)."""
+
+    name: str
+    role: str = "handläggare"
+
+
+SYSTEM = Actor("system", "system")
+
+
+class WriteRefused(ValueError):
+    """A write that is not allowed or not complete; the message is in Swedish for the UI."""
+
+    def __init__(self, message_sv: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_sv = message_sv
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    rows: int  # rows in the file
+    changed: int  # rows written (new or different)
+    unchanged: int  # rows equal to what the store already holds
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: int
+    name: str
+    author: str
+    created: datetime
+    round_id: str
+    rules_version: str
+    params: AtParams
+    inputs: tuple[RegionInput, ...]
+    note: str = ""
+
+
+def fraction_text(value: Fraction) -> str:
+    """An exact decimal text for a count (midpoints of ranges always terminate: 2.5)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    if Fraction(Decimal(text)) != value:
+        raise ValueError(f"{value} has no exact decimal form")
+    return text
+
+
+def params_json(params: AtParams) -> dict[str, Any]:
+    return {
+        "pot": params.pot,
+        "pot_source": params.pot_source,
+        "steps": [[s.min_expansion, s.amount] for s in params.steps],
+        "key": params.key,
+        "per_inhabitants": params.per_inhabitants,
+    }
+
+
+def params_from_json(data: dict[str, Any]) -> AtParams:
+    return AtParams(
+        pot=int(data["pot"]),
+        pot_source=str(data["pot_source"]),
+        steps=tuple(Step(int(t), int(a)) for t, a in data["steps"]),
+        key=str(data["key"]),
+        per_inhabitants=int(data["per_inhabitants"]),
+    )
+
+
+def input_json(item: RegionInput) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "filled": item.filled,
+        "started": item.started,
+        "excluded": item.excluded,
+        "planned": None if item.planned is None else fraction_text(item.planned),
+    }
+
+
+def input_from_json(data: dict[str, Any]) -> RegionInput:
+    planned = data.get("planned")
+    return RegionInput(
+        str(data["code"]),
+        int(data["filled"]),
+        int(data["started"]),
+        int(data.get("excluded", 0)),
+        None if planned in (None, "") else parse_planned(str(planned)),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return fraction_text(value)
+    return value
+
+
+@dataclass
+class Tx:
+    """One write transaction: statements and the audit entries that go with them."""
+
+    cursor: duckdb.DuckDBPyConnection
+    actor: Actor
+    reason: str
+    at: datetime
+    entries: int = 0
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> duckdb.DuckDBPyConnection:
+        return self.cursor.execute(sql, params)
+
+    def audit(self, action: str, entity: str, key: str, before: Any = None, after: Any = None) -> None:
+        def dump(value: Any) -> str | None:
+            if value is None:
+                return None
+            return json.dumps(value, default=_jsonable, ensure_ascii=False, sort_keys=True)
+
+        self.cursor.execute(
+            "INSERT INTO audit_log (logged_at, actor, role, action, entity, entity_key, reason, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.at, self.actor.name, self.actor.role, action, entity, key, self.reason, dump(before), dump(after)],
+        )
+        self.entries += 1
+
+
+EXPORTABLE_TABLES = {
+    "regions": "Regioner",
+    "population": "Befolkning",
+    "rounds": "Bidragsomgångar",
+    "milestones": "Milstolpar",
+    "planned_positions": "Planerade AT-tjänster",
+    "at_reports": "AT-rapporter från regionerna",
+    "scenarios": "Sparade scenarier",
+    "fixed_amounts": "Belopp per region (fasta belopp)",
+    "ombud": "Godkända ombud",
+    "requisitions": "Rekvisitioner",
+    "payouts": "Utbetalningar",
+    "usage_reports": "Återrapporteringar",
+    "audit_log": "Granskningslogg",
+}
+
+
+@dataclass
+class Store:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    clock: Callable[[], datetime] = now_local
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _generation: int = 0
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        seed: bool = True,
+        data_dir: Path | None = None,
+        migrate_to: int | None = None,
+    ) -> Store:
+        """Open (creating it if needed), upgrade to the current schema and seed from ``data/``."""
+        path = Path(path or db.db_path())
+        con = db.connect(path)
+        try:
+            db.migrate(con, migrate_to)
+            store = cls(con, path)
+            if seed:
+                from store.seed import seed_from_data
+
+                seed_from_data(store, data_dir)
+        except Exception:
+            con.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        with self._write_lock:
+            self.con.close()
+
+    # --- low level ---------------------------------------------------------------------------
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
+
+    def frame(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def transaction(self, actor: Actor, reason: str) -> Iterator[Tx]:
+        """A write: actor and reason are required; the audit entries commit with the data or not at all."""
+        if not actor.name.strip():
+            raise WriteRefused("Ange ditt namn innan du sparar något.", "an actor is required for every write")
+        if not reason.strip():
+            raise WriteRefused("Ange en anledning till ändringen.", "a reason is required for every write")
+        with self._write_lock:
+            cursor = self.con.cursor()
+            try:
+                cursor.execute("BEGIN TRANSACTION")
+                tx = Tx(cursor, actor, reason.strip(), self.clock())
+                try:
+                    yield tx
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                if tx.entries:
+                    self._generation += 1
+                    self._cache.clear()
+            finally:
+                cursor.close()
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Results that change only with a write of this process (the only writer of the file)."""
+        with self._write_lock:
+            full_key = (self._generation, *key)
+            if full_key not in self._cache:
+                self._cache[full_key] = compute()
+            return self._cache[full_key]
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every write: a cheap key for caches of what is read from the store."""
+        return self._generation
+
+    # --- regions, population, rounds -----------------------------------------------------------
+
+    def regions(self, population_date: date) -> tuple[Region, ...]:
+        def compute() -> tuple[Region, ...]:
+            rows = self.query(
+                "SELECT r.code, r.name, r.seed_name, p.population, p.date, r.aliases FROM regions r "
+                "JOIN population p ON p.code = r.code AND p.date = ? ORDER BY r.code",
+                [population_date],
+            )
+            return tuple(
+                Region(code, name, seed, int(pop), when, tuple(a for a in aliases.split("|") if a))
+                for code, name, seed, pop, when, aliases in rows
+            )
+
+        return self._cached(("regions", population_date), compute)
+
+    def latest_population_date(self) -> date:
+        return self.query("SELECT max(date) FROM population")[0][0]
+
+    def region_index(self, population_date: date | None = None) -> RegionIndex:
+        """Finds regions by name or code (the population date does not matter for that)."""
+        return RegionIndex(self.regions(population_date or self.latest_population_date()))
+
+    def round_ids(self, kind: str | None = None) -> list[str]:
+        sql = "SELECT DISTINCT id FROM rounds" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+        return [row[0] for row in self.query(sql, [kind] if kind else [])]
+
+    def round_document(self, round_id: str) -> dict[str, Any]:
+        """The newest loaded version of a round's rules file, parsed."""
+
+        def compute() -> dict[str, Any]:
+            rows = self.query(
+                "SELECT rules_toml FROM rounds WHERE id = ? ORDER BY loaded_at DESC, version DESC LIMIT 1", [round_id]
+            )
+            if not rows:
+                raise KeyError(f"unknown round {round_id!r}")
+            return tomllib.loads(rows[0][0])
+
+        return self._cached(("round_document", round_id), compute)
+
+    def at_round(self, round_id: str = "at-2023") -> AtRound:
+        """The AT round as the store holds it: rules, regions, population and planned positions."""
+
+        def compute() -> AtRound:
+            doc = self.round_document(round_id)
+            regions = self.regions(doc["redistribution"]["population_date"])
+            planned = dict(self.query("SELECT code, planned FROM planned_positions WHERE round_id = ?", [round_id]))
+            return parse_round(doc, regions, planned)
+
+        return self._cached(("at_round", round_id), compute)
+
+    # --- AT reports ------------------------------------------------------------------------------
+
+    def at_reports(self, round_id: str = "at-2023") -> list[RegionInput]:
+        rows = self.query(
+            "SELECT code, filled, started, excluded, planned_override FROM at_reports WHERE round_id = ? ORDER BY code",
+            [round_id],
+        )
+        return [
+            RegionInput(code, filled, started, excluded, None if planned is None else parse_planned(planned))
+            for code, filled, started, excluded, planned in rows
+        ]
+
+    def at_reports_frame(self, round_id: str = "at-2023") -> pd.DataFrame:
+        return self.frame(
+            "SELECT a.code, r.name AS region, a.filled, a.started, a.excluded, a.planned_override, a.received, "
+            "a.source, a.updated_at FROM at_reports a JOIN regions r USING (code) WHERE a.round_id = ? ORDER BY a.code",
+            [round_id],
+        )
+
+    def _report_row(self, tx: Tx, round_id: str, code: str) -> dict[str, Any] | None:
+        rows = tx.execute(
+            "SELECT filled, started, excluded, planned_override, received, source FROM at_reports "
+            "WHERE round_id = ? AND code = ?",
+            [round_id, code],
+        ).fetchall()
+        if not rows:
+            return None
+        filled, started, excluded, planned, received, source = rows[0]
+        return {
+            "filled": filled,
+            "started": started,
+            "excluded": excluded,
+            "planned": planned,
+            "received": received,
+            "source": source,
+        }
+
+    def _write_report(self, tx: Tx, round_id: str, item: RegionInput, received: date, source: str) -> bool:
+        """Upsert one report; returns whether anything changed. Same figures again change nothing."""
+        before = self._report_row(tx, round_id, item.code)
+        planned = None if item.planned is None else fraction_text(item.planned)
+        figures = {"filled": item.filled, "started": item.started, "excluded": item.excluded, "planned": planned}
+        if before is not None and all(before[k] == v for k, v in figures.items()):
+            return False
+        after = figures | {"received": received, "source": source}
+        tx.execute(
+            "INSERT OR REPLACE INTO at_reports (round_id, code, filled, started, excluded, planned_override, "
+            "received, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [round_id, item.code, item.filled, item.started, item.excluded, planned, received, source, tx.at],
+        )
+        tx.audit("insert" if before is None else "update", "at_reports", f"{round_id}/{item.code}", before, after)
+        return True
+
+    def record_at_report(
+        self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
+    ) -> bool:
+        self._check_round(round_id)
+        with self.transaction(actor, reason) as tx:
+            return self._write_report(tx, round_id, item, received, source)
+
+    def import_at_reports(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        received: date | None = None,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Validate the whole file first (``InputError`` lists every problem), then write it in one transaction."""
+        at_round = self.at_round(round_id)
+        items = read_reports(data, RegionIndex(at_round.regions))
+        received = received or self.clock().date()
+        if dry_run:
+            current = {i.code: i for i in self.at_reports(round_id)}
+            changed = sum(1 for item in items if current.get(item.code) != item)
+            return ImportResult(len(items), changed, len(items) - changed)
+        with self.transaction(actor, reason) as tx:
+            changed = sum(self._write_report(tx, round_id, item, received, filename) for item in items)
+        return ImportResult(len(items), changed, len(items) - changed)
+
+    # --- requisitions, payouts, ombud, usage reports ----------------------------------------------
+
+    def _check_round(self, round_id: str) -> None:
+        if round_id not in self.round_ids():
+            raise WriteRefused(f"Okänd bidragsomgång: {round_id}", f"unknown round {round_id!r}")
+
+    def _write_requisition(self, tx: Tx, round_id: str, item: Requisition, source: str) -> bool:
+        key = [round_id, item.code, item.received, item.amount, item.reference]
+        exists = tx.execute(
+            "SELECT id FROM requisitions WHERE round_id = ? AND code = ? AND received = ? AND amount = ? "
+            "AND reference = ?",
+            key,
+        ).fetchall()
+        if exists:
+            return False
+        (new_id,) = tx.execute(
+            "INSERT INTO requisitions (round_id, code, received, amount, reference, source, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [*key, source, tx.at],
+        ).fetchone()
+        after = {"code": item.code, "received": item.received, "amount": item.amount, "reference": item.reference}
+        tx.audit("insert", "requisitions", f"{round_id}/{item.code}/{new_id}", None, after | {"source": source})
+        return True
+
+    def record_requisition(
+        self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
+    ) -> bool:
+        self._check_round(round_id)
+        with self.transaction(actor, reason) as tx:
+            return self._write_requisition(tx, round_id, item, source)
+
+    def import_requisitions(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        self._check_round(round_id)
+        items = read_requisitions(data, self.region_index())
+        if dry_run:
+            existing = set(
+                self.query("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
+            )
+            changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
+            return ImportResult(len(items), changed, len(items) - changed)
+        with self.transaction(actor, reason) as tx:
+            changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
+        return ImportResult(len(items), changed, len(items) - changed)
+
+    def requisitions_frame(self, round_id: str) -> pd.DataFrame:
+        return self.frame(
+            "SELECT q.id, q.code, r.name AS region, q.received, q.amount, q.reference, q.source, q.recorded_at "
+            "FROM requisitions q JOIN regions r USING (code) WHERE q.round_id = ? ORDER BY q.received, q.code, q.id",
+            [round_id],
+        )
+
+    def record_payout(
+        self, actor: Actor, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
+    ) -> int:
+        self._check_round(round_id)
+        if amount < 0:
+            raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
+        with self.transaction(actor, reason) as tx:
+            (new_id,) = tx.execute(
+                "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [round_id, code, paid_on, amount, reference, tx.at],
+            ).fetchone()
+            after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
+            tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
+        return int(new_id)
+
+    def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT approved_on FROM ombud WHERE code = ?", [code]).fetchall()
+            before = {"approved_on": rows[0][0]} if rows else None
+            if before and before["approved_on"] == approved_on:
+                return False
+            tx.execute(
+                "INSERT OR REPLACE INTO ombud (code, approved_on, recorded_at) VALUES (?, ?, ?)",
+                [code, approved_on, tx.at],
+            )
+            tx.audit("update" if before else "insert", "ombud", code, before, {"approved_on": approved_on})
+            return True
+
+    def record_usage_report(
+        self, actor: Actor, reason: str, round_id: str, code: str, received: date, reference: str = ""
+    ) -> bool:
+        self._check_round(round_id)
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute(
+                "SELECT received, reference FROM usage_reports WHERE round_id = ? AND code = ?", [round_id, code]
+            ).fetchall()
+            before = {"received": rows[0][0], "reference": rows[0][1]} if rows else None
+            after = {"received": received, "reference": reference}
+            if before == after:
+                return False
+            tx.execute(
+                "INSERT OR REPLACE INTO usage_reports (round_id, code, received, reference, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [round_id, code, received, reference, tx.at],
+            )
+            tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
+            return True
+
+    # --- scenarios -------------------------------------------------------------------------------
+
+    def save_scenario(
+        self,
+        actor: Actor,
+        reason: str,
+        name: str,
+        round_id: str,
+        params: AtParams,
+        inputs: list[RegionInput] | tuple[RegionInput, ...],
+        note: str = "",
+        overwrite: bool = False,
+    ) -> Scenario:
+        name = name.strip()
+        if not name:
+            raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
+        at_round = self.at_round(round_id)
+        inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
+        with self.transaction(actor, reason) as tx:
+            existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
+            after = {"round_id": round_id, "params": params_json(params), "inputs": inputs_data, "note": note}
+            if existing and not overwrite:
+                raise WriteRefused(
+                    f"Det finns redan ett scenario som heter ”{name}”. Välj ett annat namn eller skriv över.",
+                    f"a scenario named {name!r} exists",
+                )
+            if existing:
+                old_id, old_params, old_inputs, old_note = existing[0]
+                before = {"params": json.loads(old_params), "inputs": json.loads(old_inputs), "note": old_note}
+                tx.execute(
+                    "UPDATE scenarios SET author = ?, created = ?, round_id = ?, rules_version = ?, params = ?, "
+                    "inputs = ?, note = ? WHERE id = ?",
+                    [
+                        actor.name,
+                        tx.at,
+                        round_id,
+                        at_round.version,
+                        json.dumps(after["params"]),
+                        json.dumps(inputs_data),
+                        note,
+                        old_id,
+                    ],
+                )
+                tx.audit("update", "scenarios", name, before, after)
+            else:
+                tx.execute(
+                    "INSERT INTO scenarios (name, author, created, round_id, rules_version, params, inputs, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        name,
+                        actor.name,
+                        tx.at,
+                        round_id,
+                        at_round.version,
+                        json.dumps(after["params"]),
+                        json.dumps(inputs_data),
+                        note,
+                    ],
+                )
+                tx.audit("insert", "scenarios", name, None, after)
+        scenario = self.scenario(name)
+        assert scenario is not None
+        return scenario
+
+    def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
+        sid, name, author, created, round_id, version, params, inputs, note = row
+        return Scenario(
+            sid,
+            name,
+            author,
+            created,
+            round_id,
+            version,
+            params_from_json(json.loads(params)),
+            tuple(input_from_json(i) for i in json.loads(inputs)),
+            note,
+        )
+
+    _SCENARIO_COLUMNS = "id, name, author, created, round_id, rules_version, params, inputs, note"
+
+    def scenarios(self, round_id: str | None = None) -> list[Scenario]:
+        sql = f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios"
+        sql += " WHERE round_id = ? ORDER BY created DESC, name" if round_id else " ORDER BY created DESC, name"
+        return [self._scenario_from_row(r) for r in self.query(sql, [round_id] if round_id else [])]
+
+    def scenario(self, name: str) -> Scenario | None:
+        rows = self.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])
+        return self._scenario_from_row(rows[0]) if rows else None
+
+    def delete_scenario(self, actor: Actor, reason: str, name: str) -> bool:
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
+            if not rows:
+                return False
+            tx.execute("DELETE FROM scenarios WHERE name = ?", [name])
+            before = {"params": json.loads(rows[0][0]), "inputs": json.loads(rows[0][1]), "note": rows[0][2]}
+            tx.audit("delete", "scenarios", name, before, None)
+            return True
+
+    # --- reading any table, the audit log, backups ------------------------------------------------
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in EXPORTABLE_TABLES:
+            raise KeyError(f"not an exportable table: {name!r}")
+        return self.frame(f"SELECT * FROM {name}")  # name is from the fixed list above
+
+    def audit(self, limit: int = 500, entity: str | None = None) -> pd.DataFrame:
+        where = " WHERE entity = ?" if entity else ""
+        return self.frame(
+            "SELECT id, logged_at, actor, role, action, entity, entity_key, reason, before, after FROM audit_log"
+            f"{where} ORDER BY id DESC LIMIT {int(limit)}",
+            [entity] if entity else [],
+        )
+
+    def audit_count(self) -> int:
+        return int(self.query("SELECT count(*) FROM audit_log")[0][0])
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of the whole database in a new file (taken inside this process)."""
+        destination = Path(destination)
+        if destination.exists():
+            raise WriteRefused(f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock:
+            cursor = self.con.cursor()
+            try:
+                (database,) = cursor.execute("SELECT current_database()").fetchone()
+                cursor.execute("CHECKPOINT")
+                cursor.execute("ATTACH ? AS backup_target", [str(destination)])
+                try:
+                    cursor.execute(f'COPY FROM DATABASE "{database}" TO backup_target')
+                finally:
+                    cursor.execute("DETACH backup_target")
+            finally:
+                cursor.close()
+        return destination

@@ -1,0 +1,265 @@
+"""The DuckDB store: seeding, migrations, imports (all or nothing), persistence, audit, exports."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from allocation.at import RegionInput, allocate
+from allocation.problems import InputError
+from allocation.rules import load_round
+from store import db
+from store.export import export_allocation, export_table
+from store.seed import seed_from_data
+from store.service import Actor, Store, WriteRefused
+
+ANNA = Actor("Anna Andersson")
+REPORTS = (
+    "region,filled,started,excluded,planned\n"
+    "Gotland,19,18,0,\n"
+    "Norrbottn,58,56,1,\n"
+    "Västra Götalands län,262,258,2,\n"
+    "14 ,1,1,0,\n"
+).replace("14 ,1,1,0,\n", "Jämtland,30,28,0,1-5\n")
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    s = Store.open(isolated_database)
+    yield s
+    s.close()
+
+
+def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(isolated_database: Path) -> None:
+    first = Store.open(isolated_database)
+    entries = first.audit_count()
+    assert entries == 21 + 21 + 2 + 21  # regions, population, two rounds, planned positions
+    first.close()
+    second = Store.open(isolated_database)
+    assert second.audit_count() == entries
+    assert seed_from_data(second) == 0
+    second.close()
+
+
+def test_the_store_round_is_the_rules_file_round(store: Store) -> None:
+    assert store.at_round("at-2023") == load_round("at-2023")
+    assert store.at_round().planned["25"] == "51"
+    assert store.round_ids() == ["at-2023", "elderly-2023"]
+    assert store.round_ids(kind="fixed") == ["elderly-2023"]
+
+
+def test_default_path_is_in_var_and_set_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(db.PATH_ENV)
+    assert db.db_path() == db.ROOT / "var" / "statsbidrag.duckdb"
+    monkeypatch.setenv(db.PATH_ENV, "/tmp/elsewhere.duckdb")
+    assert db.db_path() == Path("/tmp/elsewhere.duckdb")
+
+
+def test_memory_limit_is_set(store: Store) -> None:
+    (limit,) = store.query("SELECT current_setting('memory_limit')")[0]
+    assert limit.endswith(("MiB", "GiB")) and not limit.startswith("0")
+    assert limit == "953.6 MiB"  # 1GB, the default of STATSBIDRAG_DB_MEMORY
+
+
+def test_an_older_file_is_upgraded_never_wiped(isolated_database: Path) -> None:
+    old = Store.open(isolated_database, migrate_to=1)  # as written by the first version
+    assert db.schema_version(old.con) == 1
+    # A value changed by staff (not from the planning file) must survive the upgrade and the re-seed.
+    old.con.execute("UPDATE planned_positions SET planned = '14-18', source = 'staff' WHERE code = '09'")
+    entries = old.audit_count()
+    old.close()
+    new = Store.open(isolated_database)
+    assert db.schema_version(new.con) == len(db.migrations()) == 3
+    assert new.audit_count() == entries  # seeding found nothing new, so nothing was written
+    assert new.at_round().planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
+    assert new.at_reports() == []
+    new.close()
+
+
+def test_a_file_from_a_newer_program_is_refused(isolated_database: Path) -> None:
+    Store.open(isolated_database).close()
+    con = duckdb.connect(str(isolated_database))
+    con.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
+    con.close()
+    with pytest.raises(db.StoreError, match="newer"):
+        Store.open(isolated_database)
+
+
+def test_data_survives_a_restart(isolated_database: Path) -> None:
+    store = Store.open(isolated_database)
+    at_round = store.at_round()
+    params = at_round.params(pot=252_000_000)
+    inputs = [RegionInput("09", 19, 18), RegionInput("14", 262, 258, 2, Fraction(5, 2))]
+    store.save_scenario(ANNA, "test", "Bakgrundspotten", "at-2023", params, inputs, note="252 MSEK")
+    store.record_at_report(ANNA, "test", "at-2023", RegionInput("25", 58, 56, 1), date(2023, 10, 30))
+    store.close()
+    reopened = Store.open(isolated_database)
+    scenario = reopened.scenario("Bakgrundspotten")
+    assert scenario is not None
+    assert (scenario.params, scenario.inputs, scenario.note, scenario.author) == (
+        params,
+        tuple(inputs),
+        "252 MSEK",
+        ANNA.name,
+    )
+    assert reopened.at_reports() == [RegionInput("25", 58, 56, 1)]
+    reopened.close()
+
+
+def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:
+    before = store.audit_count()
+    result = store.import_at_reports(ANNA, "Inrapportering 2023", "at-2023", REPORTS.encode(), "rapporter.csv")
+    assert (result.rows, result.changed, result.unchanged) == (4, 4, 0)
+    assert store.audit_count() == before + 4
+    reports = {r.code: r for r in store.at_reports()}
+    assert reports["23"].planned == 3
+    assert reports["25"] == RegionInput("25", 58, 56, 1)
+    log = store.audit(limit=4)
+    assert set(log["actor"]) == {ANNA.name}
+    assert set(log["reason"]) == {"Inrapportering 2023"}
+    assert json.loads(log[log["entity_key"] == "at-2023/09"]["after"].iloc[0])["filled"] == 19
+
+
+def test_reimporting_the_same_file_changes_nothing(store: Store) -> None:
+    store.import_at_reports(ANNA, "first", "at-2023", REPORTS.encode(), "rapporter.csv")
+    entries = store.audit_count()
+    again = store.import_at_reports(ANNA, "again", "at-2023", REPORTS.encode(), "rapporter.csv")
+    assert (again.changed, again.unchanged) == (0, 4)
+    assert store.audit_count() == entries
+
+
+def test_a_changed_row_is_written_with_before_and_after(store: Store) -> None:
+    store.import_at_reports(ANNA, "first", "at-2023", REPORTS.encode(), "v1.csv")
+    changed = REPORTS.replace("Gotland,19,18", "Gotland,21,18").encode()
+    result = store.import_at_reports(ANNA, "correction", "at-2023", changed, "v2.csv", dry_run=True)
+    assert (result.changed, result.unchanged) == (1, 3)
+    store.import_at_reports(ANNA, "correction", "at-2023", changed, "v2.csv")
+    entry = store.audit(limit=1).iloc[0]
+    assert (entry["action"], entry["entity_key"]) == ("update", "at-2023/09")
+    assert json.loads(entry["before"])["filled"] == 19 and json.loads(entry["after"])["filled"] == 21
+
+
+def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None:
+    before = store.audit_count()
+    bad = "region;filled;started\nGotland;19;18\nAtlantis;1;2\nSkåne;-1;abc\n".encode()
+    with pytest.raises(InputError) as info:
+        store.import_at_reports(ANNA, "test", "at-2023", bad, "bad.csv")
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "region"), (4, "filled"), (4, "started")]
+    assert "rad 3, kolumn region: okänd region" in info.value.problems[0].message_sv
+    assert store.audit_count() == before
+    assert store.at_reports() == []
+
+
+def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.import_at_reports(ANNA, "first", "at-2023", b"region,filled,started\nKalmar,52,50\n", "first.csv")
+    reports, entries = store.at_reports(), store.audit_count()
+    original = Store._write_report
+    calls = {"n": 0}
+
+    def failing(self: Store, *args: object, **kwargs: object) -> bool:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full (injected)")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_write_report", failing)
+    with pytest.raises(OSError, match="injected"):
+        store.import_at_reports(ANNA, "second", "at-2023", REPORTS.encode(), "second.csv")
+    assert calls["n"] == 3  # two rows were written inside the transaction before the failure
+    assert store.at_reports() == reports
+    assert store.audit_count() == entries
+
+
+@pytest.mark.parametrize(("actor", "reason"), [(Actor(""), "why"), (Actor("  "), "why"), (ANNA, " ")])
+def test_every_write_needs_an_actor_and_a_reason(store: Store, actor: Actor, reason: str) -> None:
+    with pytest.raises(WriteRefused) as info:
+        store.record_at_report(actor, reason, "at-2023", RegionInput("09", 1, 1), date(2023, 1, 1))
+    assert info.value.message_sv.startswith("Ange")
+
+
+def test_scenario_names_are_unique_unless_overwritten(store: Store) -> None:
+    params = store.at_round().default_params()
+    store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
+    with pytest.raises(WriteRefused, match="exists"):
+        store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
+    updated = store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [RegionInput("09", 20, 20)], overwrite=True)
+    assert updated.inputs == (RegionInput("09", 20, 20),)
+    assert [s.name for s in store.scenarios()] == ["Bas"]
+    assert store.delete_scenario(ANNA, "cleanup", "Bas")
+    assert store.scenario("Bas") is None
+    assert list(store.audit(limit=3)["action"]) == ["delete", "update", "insert"]
+
+
+def test_requisitions_import_is_validated_and_idempotent(store: Store) -> None:
+    data = "region;received;amount;reference\nGotland;2023-05-02;1 500 000;R-1\n09;2023-06-01;250000;R-2\n"
+    result = store.import_requisitions(ANNA, "e-tjänsten", "elderly-2023", data.encode(), "rekv.csv")
+    assert (result.changed, result.unchanged) == (2, 0)
+    again = store.import_requisitions(ANNA, "e-tjänsten", "elderly-2023", data.encode(), "rekv.csv")
+    assert (again.changed, again.unchanged) == (0, 2)
+    frame = store.requisitions_frame("elderly-2023")
+    assert frame["amount"].tolist() == [1_500_000, 250_000]
+    bad = b"region,received,amount\nGotland,31/10/2023,10\nGotland,2023-10-31,1.5\n"
+    with pytest.raises(InputError) as info:
+        store.import_requisitions(ANNA, "x", "elderly-2023", bad, "bad.csv")
+    assert [p.code for p in info.value.problems] == ["not_a_date", "not_whole"]
+    with pytest.raises(WriteRefused):
+        store.import_requisitions(ANNA, "x", "nope-2023", data.encode(), "rekv.csv")
+
+
+def test_payouts_ombud_and_usage_reports_are_audited(store: Store) -> None:
+    before = store.audit_count()
+    store.record_payout(ANNA, "utbetalning", "elderly-2023", "09", date(2023, 6, 1), 1_500_000)
+    assert store.record_ombud(ANNA, "ombud godkänt", "09", date(2023, 3, 1))
+    assert not store.record_ombud(ANNA, "samma igen", "09", date(2023, 3, 1))
+    assert store.record_usage_report(ANNA, "inkommen", "elderly-2023", "09", date(2024, 4, 2), "Dnr 1")
+    assert store.audit_count() == before + 3
+    with pytest.raises(WriteRefused):
+        store.record_payout(ANNA, "fel", "elderly-2023", "09", date(2023, 6, 1), -1)
+
+
+def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
+    store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv")
+    workbook = load_workbook(io.BytesIO(export_table(store, "at_reports", "xlsx")))
+    assert workbook.sheetnames == ["at_reports", "Om uttaget"]
+    about = {row[0].value: row[1].value for row in workbook["Om uttaget"].iter_rows(min_row=2)}
+    assert about["Rader"] == "4"
+    assert "version 1.0.0" in about["Regelfil"]
+    assert about["Befolkningsdatum"].startswith("2022-11-01")
+    csv_text = export_table(store, "at_reports", "csv").decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("round_id;code;filled;started")
+
+
+def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) -> None:
+    at_round = store.at_round()
+    allocation = allocate(at_round, [RegionInput("09", 19, 18), RegionInput("01", 290, 283)], at_round.params())
+    sheet = load_workbook(io.BytesIO(export_allocation(at_round, allocation, "xlsx")))
+    data = sheet["Fördelning"]
+    header = [c.value for c in data[1]]
+    totals = {r.code: r.total for r in allocation.regions}
+    rows = {row[0]: row for row in data.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert {code: row[header.index("Totalt")] for code, row in rows.items()} == totals
+    last = [c.value for c in data[data.max_row]]
+    assert last[1] == "Summa" and last[header.index("Totalt")] == 254_000_000
+    about = {row[0].value: row[1].value for row in sheet["Om uttaget"].iter_rows(min_row=2)}
+    assert "254 000 000 kr" in about["Pott"].replace("\u00a0", " ")
+    assert "största-rest" in about["Avrundning"]
+
+
+def test_backup_is_a_complete_copy(store: Store, tmp_path: Path) -> None:
+    store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv")
+    target = store.backup(tmp_path / "backup" / "copy.duckdb")
+    copy = Store.open(target)
+    assert copy.at_reports() == store.at_reports()
+    assert copy.audit_count() == store.audit_count()
+    copy.close()
+    with pytest.raises(WriteRefused):
+        store.backup(target)

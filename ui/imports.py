@@ -1,0 +1,71 @@
+"""Import panels: validate the whole file first, show every problem in Swedish, write only on confirm."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from allocation.problems import InputError
+from store.service import Actor, ImportResult, Store, WriteRefused
+from ui.state import current_actor
+
+KINDS = {
+    "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
+    "requisitions": ("rekvisitioner", "region, received (ÅÅÅÅ-MM-DD), amount (hela kronor), reference (valfri)"),
+}
+
+
+def _run(
+    store: Store, kind: str, round_id: str, data: bytes, name: str, received: date | None, dry: bool, reason: str
+) -> ImportResult:
+    # A dry run writes nothing, so it needs no actor; a real import is refused without one.
+    actor = current_actor() or Actor("")
+    if kind == "reports":
+        return store.import_at_reports(actor, reason, round_id, data, name, received, dry_run=dry)
+    return store.import_requisitions(actor, reason, round_id, data, name, dry_run=dry)
+
+
+def import_panel(store: Store, kind: str, round_id: str) -> None:
+    label, columns = KINDS[kind]
+    st.caption(
+        f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod."
+    )
+    uploaded = st.file_uploader(f"Fil med {label}", type=["csv", "xlsx"], key=f"upload_{kind}_{round_id}")
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    received = None
+    if kind == "reports":
+        received = st.date_input("Mottaget", value=date.today(), format="YYYY-MM-DD", key=f"received_{kind}")
+    try:
+        preview = _run(store, kind, round_id, data, uploaded.name, received, True, "förhandsgranskning")
+    except InputError as exc:
+        st.error(
+            f"Filen ”{uploaded.name}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
+            "Rätta och ladda upp igen:\n\n" + "\n".join(f"- {p.message_sv}" for p in exc.problems)
+        )
+        return
+    st.info(
+        f"”{uploaded.name}”: {preview.rows} rader, varav {preview.changed} nya eller ändrade och "
+        f"{preview.unchanged} oförändrade."
+    )
+    if preview.changed == 0:
+        st.success("Databasen har redan exakt dessa uppgifter: en ny inläsning ändrar ingenting.")
+        return
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
+    if st.button(f"Läs in {preview.changed} rader", type="primary", key=f"confirm_{kind}_{digest}"):
+        if current_actor() is None:
+            st.error("Ange ditt namn i sidofältet innan du läser in: det skrivs i granskningsloggen.")
+            return
+        try:
+            result = _run(store, kind, round_id, data, uploaded.name, received, False, reason)
+        except WriteRefused as exc:
+            st.error(exc.message_sv)
+            return
+        except InputError as exc:  # the file cannot change between preview and write, but be safe
+            st.error("\n".join(f"- {p.message_sv}" for p in exc.problems))
+            return
+        st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
