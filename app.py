@@ -6,13 +6,23 @@ from ui.state import store_or_stop
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
 
+# Pages live in sub-folders of pages/ (one per section), never as pages/*.py: Streamlit treats top-level
+# pages/*.py as legacy multipage scripts until st.navigation first runs, so a deep link as the first
+# request after a restart would run the page without this frame (tested in tests/browser).
 navigation = st.navigation(
     {
         "AT-tjänster 2023": [
-            st.Page("pages/at_allocation.py", title="Fördelning", icon=":material/stairs:", default=True),
+            st.Page(
+                "pages/at/allocation.py", title="Fördelning", icon=":material/stairs:", url_path="at", default=True
+            ),
         ],
         "Data": [
-            st.Page("pages/data.py", title="Data, import och export", icon=":material/database:"),
+            st.Page(
+                "pages/data/import_export.py",
+                title="Data, import och export",
+                icon=":material/database:",
+                url_path="data",
+            ),
         ],
     }
 )

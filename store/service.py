@@ -187,6 +187,7 @@ class Store:
     path: Path
     clock: Callable[[], datetime] = now_local
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
     _generation: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
@@ -255,18 +256,26 @@ class Store:
                     cursor.execute("ROLLBACK")
                     raise
                 if tx.entries:
-                    self._generation += 1
-                    self._cache.clear()
+                    with self._cache_lock:
+                        self._generation += 1
+                        self._cache.clear()
             finally:
                 cursor.close()
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """Results that change only with a write of this process (the only writer of the file)."""
-        with self._write_lock:
-            full_key = (self._generation, *key)
-            if full_key not in self._cache:
-                self._cache[full_key] = compute()
-            return self._cache[full_key]
+        """Results that change only with a write of this process (the only writer of the file).
+
+        The key carries the generation read before computing: a value computed while a write commits
+        is stored under the old generation, which no later read asks for.
+        """
+        full_key = (self._generation, *key)
+        with self._cache_lock:
+            if full_key in self._cache:
+                return self._cache[full_key]
+        value = compute()
+        with self._cache_lock:
+            self._cache[full_key] = value
+        return value
 
     @property
     def generation(self) -> int:

@@ -13,9 +13,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from store.db import PATH_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -45,10 +48,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_app(folder: Path) -> Iterator[str]:
+    """The app on a free loopback port with its own database in ``folder``; stopped afterwards."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = folder / "streamlit.log"
+    env = os.environ | {PATH_ENV: str(folder / "app.duckdb")}  # its own database, created on start
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [
@@ -65,27 +70,35 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "true",
             ],
             cwd=ROOT,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.terminate()
-        pytest.fail(f"the app did not start within 60 s:\n{log.read_text(errors='replace')}")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"the app did not start within 60 s:\n{log.read_text(errors='replace')}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +121,15 @@ def page(browser, app_url: str):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="sv-SE")
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg) -> None:  # type: ignore[no-untyped-def]
+        url = msg.location.get("url", "")
+        # Streamlit's frontend probes <page>/_stcore/{health,host-config} to find its base path on a deep
+        # link and falls back to the root: those two 404s are expected and harmless.
+        if msg.type == "error" and not url.endswith(("/_stcore/health", "/_stcore/host-config")):
+            errors.append(f"{msg.text} {url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.console_errors = errors
     page.app_url = app_url

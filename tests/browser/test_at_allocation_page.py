@@ -27,6 +27,8 @@ def test_bad_upload_lists_problems_in_swedish(page, tmp_path) -> None:  # type: 
     bad.write_text("region;filled;started\nAtlantis;3;4\nGotland;-1;2\n", encoding="utf-8")
     page.goto(page.app_url)
     wait_idle(page)
+    page.get_by_text("Egen fil (what-if, sparas inte)").click()
+    wait_idle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     wait_idle(page)
     error = page.locator("[data-testid='stAlertContentError']")

@@ -1,0 +1,49 @@
+"""The data page in a real browser: an import is validated, confirmed, audited and used by the results."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    reports = tmp_path / "rapporter.csv"
+    reports.write_text("region;filled;started\nGotland;19;18\nJämtland;30;28\n", encoding="utf-8-sig")
+    page.goto(f"{page.app_url}/data")
+    wait_idle(page)
+    page.get_by_role("textbox", name="Ditt namn").fill("Anna Andersson")
+    page.get_by_role("textbox", name="Ditt namn").press("Enter")
+    wait_idle(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(reports))
+    wait_idle(page)
+    assert "2 rader, varav 2 nya eller ändrade" in page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+    page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").fill("Inrapportering november")
+    page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Läs in 2 rader").click()
+    wait_idle(page)
+    assert "Inläst: 2 rader ändrade" in page.locator("[data-testid='stAlertContentSuccess']").first.inner_text()
+    screenshot(page, "data-import")
+    assert page.locator("[data-testid='stException']").count() == 0
+
+    page.goto(page.app_url)
+    wait_idle(page)
+    assert page.get_by_text("Inrapporterade utfall i databasen (2 av 21 regioner)").is_visible()
+    assert page.console_errors == []
+
+
+def test_a_deep_link_as_the_first_request_after_a_restart_runs_the_frame(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sidebar (and any check the frame makes) is there even when no one has opened "/" yet."""
+    from tests.browser.conftest import running_app
+
+    with running_app(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/data")
+        wait_idle(page)
+        assert page.get_by_role("textbox", name="Ditt namn").is_visible()
+        assert page.get_by_text("Data, import och export").first.is_visible()
+        context.close()

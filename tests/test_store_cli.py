@@ -1,0 +1,95 @@
+"""``python -m store``: import, export, scenarios, backup — as users run it."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from allocation.at import RegionInput
+from store.service import Actor, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "store", "--db", str(db), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "rapporter.csv"
+    reports.write_text("region;filled;started\nGotland;19;18\nKalmar;52;50\n", encoding="utf-8-sig")
+    common = ["--round", "at-2023", "--actor", "Anna", "--reason", "inrapportering"]
+
+    dry = run(isolated_database, "import-reports", str(reports), *common, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would change 2" in dry.stdout
+
+    first = run(isolated_database, "import-reports", str(reports), *common, "--received", "2023-10-30")
+    assert first.returncode == 0, first.stderr
+    assert "2 rows; changed 2; unchanged 0" in first.stdout
+    again = run(isolated_database, "import-reports", str(reports), *common)
+    assert "changed 0; unchanged 2" in again.stdout
+
+    out = tmp_path / "export" / "rapporter.xlsx"
+    exported = run(isolated_database, "export", "--table", "at_reports", "--format", "xlsx", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    sheet = load_workbook(io.BytesIO(out.read_bytes()))["at_reports"]
+    assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["08", "09"]
+
+    backup = tmp_path / "backup.duckdb"
+    assert run(isolated_database, "backup", str(backup)).returncode == 0
+    copy = Store.open(backup)
+    assert {r.code for r in copy.at_reports()} == {"08", "09"}
+    copy.close()
+
+
+def test_a_bad_file_exits_2_with_every_problem_and_writes_nothing(isolated_database: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("region,filled,started\nAtlantis,1,1\nGotland,-1,x\n", encoding="utf-8")
+    result = run(isolated_database, "import-reports", str(bad), "--round", "at-2023", "--actor", "A", "--reason", "r")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert "row 2, column region: unknown region 'Atlantis'" in lines[0]
+    assert "row 3, column filled" in lines[1] and "row 3, column started" in lines[2]
+    store = Store.open(isolated_database)
+    assert store.at_reports() == []
+    store.close()
+
+
+def test_missing_actor_reason_or_unknown_round_are_refused(isolated_database: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("region,filled,started\nGotland,19,18\n", encoding="utf-8")
+    blank = run(
+        isolated_database, "import-reports", str(reports), "--round", "at-2023", "--actor", " ", "--reason", "r"
+    )
+    assert blank.returncode == 2 and "actor" in blank.stderr and "Traceback" not in blank.stderr
+    unknown = run(isolated_database, "import-reports", str(reports), "--round", "x-1", "--actor", "A", "--reason", "r")
+    assert unknown.returncode == 2 and "unknown round" in unknown.stderr
+
+
+def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Path) -> None:
+    store = Store.open(isolated_database)
+    params = store.at_round().params(pot=252_000_000)
+    store.save_scenario(Actor("Anna"), "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
+    store.close()
+    listed = run(isolated_database, "scenarios")
+    assert listed.returncode == 0
+    assert "Bakgrund 252" in listed.stdout and "252\u00a0000\u00a0000\u00a0kr" in listed.stdout
+    out = tmp_path / "scenario.xlsx"
+    result = run(isolated_database, "export", "--scenario", "Bakgrund 252", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(io.BytesIO(out.read_bytes()))
+    about = {row[0].value: row[1].value for row in workbook["Om uttaget"].iter_rows(min_row=2)}
+    assert about["Scenario"] == "Bakgrund 252"
+    assert "Bakgrund" in about["Pott"]
+    missing = run(isolated_database, "export", "--scenario", "nope", "--out", str(tmp_path / "x.xlsx"))
+    assert missing.returncode == 2 and "no scenario named 'nope'" in missing.stderr
