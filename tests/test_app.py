@@ -110,5 +110,5 @@ def test_data_page_renders_every_tab(app: AppTest) -> None:
     app.selectbox(key="table").set_value("population").run()
     assert not app.exception
     frames = [d.value for d in app.dataframe]
-    assert any(len(f) == 21 and "population" in f.columns for f in frames)
+    assert any(len(f) == 21 and "Befolkning" in f.columns for f in frames)
     assert any("Senaste" in c.value for c in app.caption)

@@ -8,6 +8,7 @@ from store.export import export_table
 from store.service import EXPORTABLE_TABLES
 from ui.imports import import_panel
 from ui.state import store_or_stop
+from ui.tables import display_frame
 
 store = store_or_stop()
 st.title("Data, import och export")
@@ -19,7 +20,7 @@ tab_reports, tab_requisitions, tab_tables, tab_audit, tab_backup = st.tabs(
 with tab_reports:
     st.subheader("Regionernas rapporter om AT-tjänster 2023")
     import_panel(store, "reports", "at-2023")
-    st.dataframe(store.at_reports_frame("at-2023"), hide_index=True, width="stretch")
+    st.dataframe(display_frame(store.at_reports_frame("at-2023")), hide_index=True, width="stretch")
 
 with tab_requisitions:
     st.subheader("Rekvisitioner")
@@ -27,7 +28,7 @@ with tab_requisitions:
     round_id = st.selectbox("Bidragsomgång", fixed_rounds, key="requisition_round")
     if round_id:
         import_panel(store, "requisitions", round_id)
-        st.dataframe(store.requisitions_frame(round_id), hide_index=True, width="stretch")
+        st.dataframe(display_frame(store.requisitions_frame(round_id)), hide_index=True, width="stretch")
 
 with tab_tables:
     table = st.selectbox(
@@ -35,7 +36,7 @@ with tab_tables:
     )
     frame = store.table(table)
     st.caption(f"{len(frame)} rader")
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(display_frame(frame), hide_index=True, width="stretch")
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
         "Ladda ned (XLSX)", export_table(store, table, "xlsx"), file_name=f"{table}.xlsx", key="table_xlsx"
@@ -49,7 +50,7 @@ with tab_audit:
     entity = st.selectbox("Tabell", entities, key="audit_entity")
     log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
     st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
-    st.dataframe(log, hide_index=True, width="stretch")
+    st.dataframe(display_frame(log), hide_index=True, width="stretch")
 
 with tab_backup:
     st.write(
