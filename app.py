@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.scenarios import scenario_selector
 from ui.state import store_or_stop
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
@@ -12,9 +13,7 @@ st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", l
 navigation = st.navigation(
     {
         "AT-tjänster 2023": [
-            st.Page(
-                "pages/at/allocation.py", title="Fördelning", icon=":material/stairs:", url_path="at", default=True
-            ),
+            st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at", default=True),
         ],
         "Data": [
             st.Page(
@@ -29,6 +28,13 @@ navigation = st.navigation(
 
 store = store_or_stop()
 with st.sidebar:
+    scenario_selector(store)
+    st.date_input(
+        "Per datum",
+        key="as_of",
+        format="YYYY-MM-DD",
+        help="Datum som tidsfrister och status visas för.",
+    )
     st.text_input(
         "Ditt namn",
         key="actor_name",

@@ -20,23 +20,37 @@ def _maybe(fn: Callable[[Any], str]) -> Callable[[Any], str]:
 
 def styled_results(frame: pd.DataFrame) -> Styler:
     """Swedish display formats (Babel) on top of the numeric frame; headers in Swedish."""
-    formats = {
+    formats: dict[str, Callable[[Any], str]] = {
         "population": f.number,
         "planned": lambda v: f.count(_fraction(v)),
+        "outcome": lambda v: f.number(int(v)),
+        "excluded": lambda v: f.number(int(v)),
         "expansion": lambda v: f.count(_fraction(v)),
         "expansion_per_100k": lambda v: f.number(v, 2),
         "kr_per_inhabitant": lambda v: f.number(v, 2),
-        **{c: lambda v: f.kr(int(v)) for c in KRONOR_COLUMNS if c != "next_step_kronor"},
+        "next_step_positions": lambda v: f.number(int(v)),
+        **{c: lambda v: f.kr(int(v)) for c in KRONOR_COLUMNS},
     }
     swedish = frame.copy()
-    # Missing values (no step above the top one) as text: Streamlit shows a styled NA as "None".
-    swedish["next_step_positions"] = frame["next_step_positions"].map(_maybe(lambda v: f.number(int(v))))
-    swedish["next_step_kronor"] = frame["next_step_kronor"].map(_maybe(lambda v: f.kr(int(v))))
-    swedish = swedish.rename(columns=COLUMNS_SV)
-    styler = swedish.style.format({COLUMNS_SV.get(c, c): fn for c, fn in formats.items() if c in frame.columns})
+    # Streamlit shows a styled missing value as "None": a column with gaps (the totals row, no step
+    # above the top one) becomes text here, formatted the same way, with a dash for the gap.
+    gaps = [c for c in frame.columns if c in formats and frame[c].isna().any()]
+    for column in gaps:
+        swedish[column] = frame[column].map(_maybe(formats[column]))
+    numeric = {COLUMNS_SV[c]: fn for c, fn in formats.items() if c in frame.columns and c not in gaps}
+    styler = swedish.rename(columns=COLUMNS_SV).style.format(numeric)
     return styler.hide(axis="index")
 
 
 def _fraction(value: float) -> Fraction:
     """Counts are whole or halves (midpoints); recover the exact value for display."""
     return Fraction(value).limit_denominator(100)
+
+
+def with_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The results with a "Summa" row: the money columns add up to what was paid (the pot)."""
+    totals = {column: pd.NA for column in frame.columns}
+    totals |= {"code": "", "region": "Summa", "population": int(frame["population"].sum())}
+    totals |= {c: int(frame[c].sum()) for c in ("step_amount", "redistribution", "total")}
+    totals["kr_per_inhabitant"] = frame["total"].sum() / frame["population"].sum()
+    return pd.concat([frame, pd.DataFrame([totals])], ignore_index=True)

@@ -11,6 +11,23 @@ from allocation.rules import AtParams, AtRound
 from store.service import Store, WriteRefused
 from ui.state import current_actor
 
+NO_SCENARIO = "(inget)"
+PENDING = "pending_scenario"
+
+
+def scenario_selector(store: Store) -> None:
+    """The sidebar's active scenario, bound to the URL: ``?scenario=Name`` reopens it."""
+    if PENDING in st.session_state:  # a scenario just saved becomes the active one
+        st.session_state["scenario"] = st.session_state.pop(PENDING)
+    names = [NO_SCENARIO, *(s.name for s in store.scenarios())]
+    st.selectbox(
+        "Aktivt scenario",
+        names,
+        key="scenario",
+        bind="query-params",
+        help="Öppnar ett sparat scenario i simuleringen. Adressen kan delas med kolleger.",
+    )
+
 
 def save_scenario_form(store: Store, at_round: AtRound, params: AtParams, inputs: Sequence[RegionInput]) -> None:
     with st.form("save_scenario", clear_on_submit=False, border=True):
@@ -31,4 +48,7 @@ def save_scenario_form(store: Store, at_round: AtRound, params: AtParams, inputs
     except WriteRefused as exc:
         st.error(exc.message_sv)
         return
-    st.success(f"Scenariot ”{scenario.name}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
+    st.session_state[PENDING] = scenario.name
+    st.session_state["sim_applied_scenario"] = scenario.name  # its values are already on screen
+    st.toast(f"Scenariot ”{scenario.name}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
+    st.rerun()

@@ -1,0 +1,213 @@
+"""AT-tjänster 2023: the what-if simulator — outcomes, rules, results, charts, scenarios."""
+
+import streamlit as st
+
+from allocation import formats as f
+from allocation.at import allocate
+from allocation.explain import explain
+from allocation.tables import results_frame
+from store.export import export_allocation, frame_to_csv
+from ui import charts
+from ui.geo import lan_outlines
+from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
+from ui.results import styled_results, with_totals
+from ui.scenarios import NO_SCENARIO, save_scenario_form
+from ui.simulator import (
+    EDITOR_BASE,
+    EDITOR_SOURCE,
+    at_plan_inputs,
+    base_frame,
+    difference_frame,
+    editor_column_config,
+    editor_key,
+    param_state_for,
+    params_controls,
+    parse_edited,
+    set_editor_base,
+)
+from ui.state import store_or_stop
+
+store = store_or_stop()
+at_round = store.at_round("at-2023")
+st.title("AT-tjänster 2023 – simulering och fördelning")
+st.caption(f"{at_round.title} · {at_round.dnr} · regelfil version {at_round.version}")
+
+# Opening a scenario (from the sidebar or a shared link) loads its rules and its outcomes.
+active = st.session_state.get("scenario", NO_SCENARIO)
+if active != st.session_state.get("sim_applied_scenario"):
+    st.session_state["sim_applied_scenario"] = active
+    scenario = store.scenario(active) if active != NO_SCENARIO else None
+    if scenario is not None:
+        for key, value in param_state_for(at_round, scenario.params).items():
+            st.session_state[key] = value
+        set_editor_base(base_frame(at_round, scenario.inputs), f"scenariot ”{scenario.name}”")
+reports = store.at_reports(at_round.id)
+if EDITOR_BASE not in st.session_state:
+    if reports:
+        set_editor_base(base_frame(at_round, reports), f"inlästa rapporter ({len(reports)} regioner)")
+    else:
+        set_editor_base(base_frame(at_round, at_plan_inputs(at_round)), "alla regioner enligt plan")
+
+with st.container(border=True):
+    st.subheader("Regler")
+    params = params_controls(at_round)
+
+st.subheader("Utfall per region")
+fills = st.columns([1.4, 1, 1, 0.6, 1.2, 2.2], vertical_alignment="bottom")
+if fills[0].button(f"Inlästa rapporter ({len(reports)})", disabled=not reports, key="fill_reports"):
+    set_editor_base(base_frame(at_round, reports), f"inlästa rapporter ({len(reports)} regioner)")
+if fills[1].button("Alla enligt plan", key="fill_plan"):
+    set_editor_base(base_frame(at_round, at_plan_inputs(at_round)), "alla regioner enligt plan")
+more = fills[3].number_input("Antal k", min_value=0, max_value=50, value=3, step=1, key="fill_k")
+if fills[2].button("Alla plan + k", key="fill_plan_k"):
+    set_editor_base(base_frame(at_round, at_plan_inputs(at_round, int(more))), f"alla regioner plan + {more}")
+if fills[4].button("Exempel (fiktivt)", key="fill_example"):
+    example = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), store.region_index()).inputs
+    set_editor_base(base_frame(at_round, example), "exempelfilen med fiktiva utfall")
+st.caption(
+    f"Tabellen utgår från **{st.session_state[EDITOR_SOURCE]}**. Ändra cellerna fritt: resultatet följer direkt."
+)
+edited = st.data_editor(
+    st.session_state[EDITOR_BASE],
+    key=editor_key(),
+    column_config=editor_column_config(),
+    hide_index=True,
+    num_rows="fixed",
+    width="stretch",
+    height=(21 + 1) * 35 + 3,
+)
+
+parsed = parse_edited(edited, at_round)
+if parsed.problems_sv:
+    st.error(
+        "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n"
+        + "\n".join(f"- {p}" for p in parsed.problems_sv)
+    )
+    st.stop()
+allocation = allocate(at_round, parsed.inputs, params)
+
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Pott", f.mnkr(allocation.pot))
+m2.metric("Trappsteg", f.mnkr(sum(r.step_amount for r in allocation.regions)))
+m3.metric("Omfördelat", f.mnkr(sum(r.redistribution for r in allocation.regions)))
+m4.metric("Ej fördelat", f.kr(allocation.unallocated))
+m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regions)} av 21")
+for warning in allocation.warnings:
+    st.warning(warning.message_sv)
+
+tab_results, tab_stairs, tab_flow, tab_capita, tab_map, tab_compare = st.tabs(
+    ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
+)
+
+
+def chart_with_download(chart: charts.Chart, key: str) -> None:
+    st.plotly_chart(chart.figure, key=f"chart_{key}", config={"displaylogo": False, "locale": "sv"})
+    st.download_button(
+        "Ladda ned diagrammets data (CSV)",
+        frame_to_csv(chart.data),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"download_{key}",
+        on_click="ignore",
+    )
+
+
+with tab_results:
+    frame = results_frame(allocation)
+    st.dataframe(
+        styled_results(with_totals(frame)),
+        hide_index=True,
+        width="stretch",
+        height=(len(frame) + 2) * 35 + 3,
+        key="results",
+    )
+    st.caption(
+        f"Summa utbetalt {f.kr(allocation.paid)} av potten {f.kr(allocation.pot)}. Hela kronor; största-rest-metoden "
+        "(lika rester: lägre länskod först)."
+    )
+    d1, d2, _ = st.columns([1, 1, 3])
+    extra = {"Utfall": st.session_state[EDITOR_SOURCE] + " (med eventuella ändringar i tabellen)"}
+    d1.download_button(
+        "Ladda ned (XLSX)",
+        lambda: export_allocation(at_round, allocation, "xlsx", extra),
+        file_name=f"{at_round.id}-fordelning.xlsx",
+        on_click="ignore",
+        key="download_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    d2.download_button(
+        "Ladda ned (CSV)",
+        lambda: export_allocation(at_round, allocation, "csv"),
+        file_name=f"{at_round.id}-fordelning.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+    )
+    names = {r.code: f"{r.code} {r.name}" for r in allocation.regions}
+    default = max(allocation.regions, key=lambda r: r.total).code
+    code = st.selectbox(
+        "Förklaring för region",
+        list(names),
+        index=list(names).index(default),
+        format_func=names.get,
+        key="explain_region",
+    )
+    st.markdown("\n".join(f"1. {line}" for line in explain(allocation.by_code()[code], allocation)))
+
+with tab_stairs:
+    chart_with_download(charts.staircase_chart(allocation), "trappan")
+with tab_flow:
+    chart_with_download(charts.waterfall_chart(allocation), "pottens-fordelning")
+with tab_capita:
+    chart_with_download(charts.per_capita_chart(allocation), "per-invanare")
+with tab_map:
+    metric = st.radio(
+        "Färg efter",
+        ["total", "kr_per_inhabitant"],
+        horizontal=True,
+        key="map_metric",
+        format_func={"total": "Totalt belopp", "kr_per_inhabitant": "Kronor per invånare"}.get,
+    )
+    chart_with_download(charts.map_chart(allocation, lan_outlines(), metric), "karta")
+
+with tab_compare:
+    saved = store.scenarios(at_round.id)
+    current = "Aktuell simulering"
+    options = [current, *(s.name for s in saved)]
+    if len(options) < 2:
+        st.info("Spara minst ett scenario nedan för att kunna jämföra.")
+    else:
+        c1, c2 = st.columns(2)
+        base_name = c1.selectbox("Bas", options, index=1, key="compare_base")
+        other_name = c2.selectbox("Jämförs med", options, index=0, key="compare_other")
+
+        def allocation_for(name: str):  # type: ignore[no-untyped-def]
+            if name == current:
+                return allocation
+            scenario = store.scenario(name)
+            return allocate(at_round, scenario.inputs, scenario.params)
+
+        if base_name == other_name:
+            st.info("Välj två olika alternativ att jämföra.")
+            st.stop()
+        diff = difference_frame(allocation_for(base_name), allocation_for(other_name))
+        chart = charts.comparison_chart(diff, base_name, other_name)
+        chart_with_download(chart, "jamforelse")
+        shown = diff.rename(
+            columns={
+                "code": "Länskod",
+                "region": "Region",
+                "baseline": base_name,
+                "scenario": other_name,
+                "difference": "Skillnad",
+            }
+        )
+        st.dataframe(
+            shown.style.format({c: lambda v: f.kr(int(v)) for c in (base_name, other_name, "Skillnad")}),
+            hide_index=True,
+            width="stretch",
+            key="compare_table",
+        )
+
+st.subheader("Spara som scenario")
+save_scenario_form(store, at_round, params, parsed.inputs)

@@ -1,0 +1,306 @@
+"""Plotly figures as pure functions: an allocation in, a figure and its data out.
+
+Each figure's title states the result. Swedish number formats: ``separators=", "`` (decimal comma,
+space for thousands) with explicit tick formats; hover texts are formatted on the server with Babel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from allocation import formats as f
+from allocation.at import Allocation
+from allocation.tables import results_frame
+
+COLORS = {"step": "#1f4e79", "redistribution": "#6fa8dc", "gain": "#2e7d32", "loss": "#c62828", "muted": "#9e9e9e"}
+FONT = "Source Sans Pro, Arial, sans-serif"
+MAP_SCALE = "Blues"
+
+
+@dataclass(frozen=True)
+class Chart:
+    figure: go.Figure
+    data: pd.DataFrame  # what the chart shows, for download
+    title: str
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        separators=", ",
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
+    fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
+    return fig
+
+
+def staircase_chart(allocation: Allocation) -> Chart:
+    """The step function with each region placed on it at its expansion."""
+    steps = allocation.params.steps
+    frame = results_frame(allocation)
+    top = max(steps[-1].min_expansion + 3, int(frame["expansion"].max()) + 2)
+    xs, ys = [0.0], [0]
+    for step in steps:
+        xs += [float(step.min_expansion), float(step.min_expansion)]
+        ys += [ys[-1], step.amount]
+    xs.append(float(top))
+    ys.append(ys[-1])
+    qualifying = [r for r in allocation.regions if r.step is not None]
+    if not qualifying:
+        title = f"Ingen region når första trappsteget ({steps[0].min_expansion} tjänster utöver plan)"
+    else:
+        best = max(qualifying, key=lambda r: (r.expansion, r.total))
+        title = (
+            f"{len(qualifying)} av 21 regioner når trappan; {best.name} står högst "
+            f"({f.count(best.expansion)} tjänster, {f.kr(best.step_nominal)})"
+        )
+    nominal = {r.code: r.step_nominal for r in allocation.regions}
+    data = frame[["code", "region", "expansion", "step_amount"]].assign(
+        step_nominal=frame["code"].map(nominal), expansion_capped=frame["expansion"].clip(upper=top)
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"shape": "linear", "color": COLORS["step"], "width": 3},
+            name="Trappsteg",
+            hoverinfo="skip",
+        )
+    )
+    # Regions at the same expansion share one point, labelled with all their names.
+    groups: dict[float, list] = {}
+    for r in allocation.regions:
+        groups.setdefault(min(float(r.expansion), float(top)), []).append(r)
+    xs_points, ys_points, labels, hovers, colors, sizes = [], [], [], [], [], []
+    for x, members in sorted(groups.items()):
+        members.sort(key=lambda r: r.name)
+        xs_points.append(x)
+        ys_points.append(members[0].step_nominal)
+        qualified = members[0].step is not None
+        labels.append("<br>".join(r.name for r in members) if qualified else "")
+        hovers.append(
+            "<br>".join(
+                f"<b>{r.name}</b>: utökning {f.count(r.expansion)}, trappsteg {f.kr(r.step_nominal)}"
+                + ("" if r.next_step is None else f", +{r.next_step_positions} tjänst(er) till nästa steg")
+                for r in members
+            )
+        )
+        colors.append(COLORS["redistribution"] if qualified else COLORS["muted"])
+        sizes.append(10 + 3 * min(len(members), 6))
+    fig.add_trace(
+        go.Scatter(
+            x=xs_points,
+            y=ys_points,
+            mode="markers+text",
+            text=labels,
+            textposition="top center",
+            textfont={"size": 11},
+            marker={"size": sizes, "color": colors, "line": {"width": 1, "color": "white"}},
+            name="Regioner",
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    )
+    fig.update_xaxes(title="Utökning (tjänster utöver plan)", range=[-0.3, top], dtick=1)
+    fig.update_yaxes(title="Belopp", tickformat=",.0f", ticksuffix=" kr", rangemode="tozero")
+    return Chart(_layout(fig, title), data, title)
+
+
+def waterfall_chart(allocation: Allocation) -> Chart:
+    """Pot → staircase → leftover → redistribution → unallocated."""
+    steps_paid = sum(r.step_amount for r in allocation.regions)
+    redistributed = sum(r.redistribution for r in allocation.regions)
+    leftover = allocation.pot - steps_paid
+    labels = ["Pott", "Trappsteg", "Kvarstående", "Omfördelning", "Ej fördelat"]
+    values = [allocation.pot, -steps_paid, leftover, -redistributed, allocation.unallocated]
+    measures = ["absolute", "relative", "total", "relative", "total"]
+    data = pd.DataFrame({"post": labels, "kronor": values})
+    if allocation.unallocated == 0:
+        title = f"Hela potten betalas ut: {f.mnkr(steps_paid)} i trappsteg och {f.mnkr(redistributed)} i omfördelning"
+    else:
+        title = f"{f.mnkr(allocation.unallocated)} av potten fördelas inte"
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=values,
+            measure=measures,
+            text=[f.mnkr(abs(v)) for v in values],
+            textposition="outside",
+            hovertext=[f"{label}: {f.kr(abs(v))}" for label, v in zip(labels, values, strict=True)],
+            hoverinfo="text",
+            decreasing={"marker": {"color": COLORS["redistribution"]}},
+            increasing={"marker": {"color": COLORS["step"]}},
+            totals={"marker": {"color": COLORS["step"]}},
+            connector={"line": {"color": "#bbbbbb"}},
+        )
+    )
+    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", rangemode="tozero", range=[0, allocation.pot * 1.12 or 1])
+    return Chart(_layout(fig, title, height=380), data, title)
+
+
+def per_capita_chart(allocation: Allocation) -> Chart:
+    """Kronor per inhabitant by region, with the expansion per 100 000 inhabitants that drives it."""
+    frame = results_frame(allocation).sort_values("kr_per_inhabitant", ascending=True)
+    paid = frame[frame["total"] > 0]
+    if paid.empty:
+        title = "Ingen region får medel"
+    else:
+        best = paid.iloc[-1]
+        title = f"{best['region']} får mest per invånare ({f.number(best['kr_per_inhabitant'], 2)} kr)"
+    data = frame[["code", "region", "expansion_per_100k", "kr_per_inhabitant", "total", "population"]]
+    hover = [
+        f"<b>{row.region}</b><br>{f.number(row.kr_per_inhabitant, 2)} kr per invånare<br>"
+        f"Utökning per 100 000 inv.: {f.number(row.expansion_per_100k, 2)}<br>Totalt {f.kr(int(row.total))}"
+        for row in frame.itertuples()
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=frame["region"],
+            x=frame["kr_per_inhabitant"],
+            orientation="h",
+            name="Kr per invånare",
+            marker={"color": COLORS["step"]},
+            hovertext=hover,
+            hoverinfo="text",
+            xaxis="x",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=frame["region"],
+            x=frame["expansion_per_100k"],
+            mode="markers",
+            name="Utökning per 100 000 inv.",
+            marker={"color": COLORS["gain"], "size": 10, "symbol": "diamond"},
+            hovertext=hover,
+            hoverinfo="text",
+            xaxis="x2",
+        )
+    )
+    fig.update_layout(
+        xaxis={"title": "Kr per invånare", "tickformat": ",.0f", "domain": [0, 1]},
+        xaxis2={
+            "title": "Utökning per 100 000 inv.",
+            "overlaying": "x",
+            "side": "top",
+            "tickformat": ",.1f",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
+    )
+    _layout(fig, title, height=660)
+    fig.update_layout(margin={"t": 120}, title={"y": 0.98, "yanchor": "top"})
+    return Chart(fig, data, title)
+
+
+def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], metric: str = "total") -> Chart:
+    """The 21 län coloured by total or by kronor per inhabitant, with the region's figures on hover."""
+    frame = results_frame(allocation)
+    label = "Totalt (kr)" if metric == "total" else "Kr per invånare"
+    best = frame.sort_values(metric, ascending=False).iloc[0]
+    if best[metric] <= 0:
+        title = "Ingen region får medel"
+    elif metric == "total":
+        title = f"Störst belopp: {best['region']} ({f.kr(int(best['total']))})"
+    else:
+        title = f"Mest per invånare: {best['region']} ({f.number(best['kr_per_inhabitant'], 2)} kr)"
+    values = dict(zip(frame["code"], frame[metric], strict=True))
+    top = max(values.values()) or 1
+    fig = go.Figure()
+    for r in allocation.regions:
+        xs, ys = outlines[r.code]
+        color = sample_colorscale(MAP_SCALE, [values[r.code] / top])[0]
+        hover = (
+            f"<b>{r.name}</b><br>Totalt {f.kr(r.total)}<br>Trappsteg {f.kr(r.step_amount)}<br>"
+            f"Omfördelning {f.kr(r.redistribution)}<br>{f.number(r.total / r.population, 2)} kr per invånare<br>"
+            f"Utökning {f.count(r.expansion)} ({f.number(r.expansion_per_100k, 2)} per 100 000 inv.)"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=color,
+                mode="lines",
+                line={"color": "white", "width": 0.8},
+                name=r.name,
+                text=hover,
+                hoveron="fills",
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    # The colour scale, as a colour bar on an invisible marker.
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={
+                "colorscale": MAP_SCALE,
+                "cmin": 0,
+                "cmax": top,
+                "color": [0],
+                "colorbar": {"title": {"text": label}, "tickformat": ",.0f", "thickness": 14},
+            },
+        )
+    )
+    # Longitude and latitude as plain axes: a degree of latitude is about 1 / cos(62°) ≈ 2,1 times
+    # as long as a degree of longitude at Sweden's middle, which keeps the country's shape.
+    fig.update_xaxes(visible=False, range=[10.8, 24.4])
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(62)), range=[55.2, 69.2])
+    data = frame[["code", "region", "total", "kr_per_inhabitant"]]
+    return Chart(_layout(fig, title, height=720), data, title)
+
+
+def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
+    """A diverging bar per region: the scenario's total minus the baseline's."""
+    frame = diff.sort_values("difference")
+    gainers = frame[frame["difference"] > 0]
+    losers = frame[frame["difference"] < 0]
+    if gainers.empty and losers.empty:
+        title = f"”{scenario}” ger samma belopp som ”{baseline}” för alla regioner"
+    else:
+        parts = []
+        if not gainers.empty:
+            top = gainers.iloc[-1]
+            parts.append(f"{len(gainers)} vinner (mest {top['region']}, +{f.kr(int(top['difference']))})")
+        if not losers.empty:
+            low = losers.iloc[0]
+            parts.append(f"{len(losers)} förlorar (mest {low['region']}, −{f.kr(int(-low['difference']))})")
+        title = f"”{scenario}” mot ”{baseline}”: " + "; ".join(parts)
+    colors = [COLORS["gain"] if d > 0 else COLORS["loss"] if d < 0 else COLORS["muted"] for d in frame["difference"]]
+    hover = [
+        f"<b>{row.region}</b><br>{baseline}: {f.kr(int(row.baseline))}<br>{scenario}: {f.kr(int(row.scenario))}"
+        f"<br>Skillnad: {'+' if row.difference > 0 else ''}{f.kr(int(row.difference))}"
+        for row in frame.itertuples()
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=frame["region"],
+            x=frame["difference"],
+            orientation="h",
+            marker={"color": colors},
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.update_xaxes(title="Skillnad (kr)", tickformat=",.0f", zeroline=True, zerolinewidth=2)
+    return Chart(_layout(fig, title, height=620), frame, title)
