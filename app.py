@@ -7,9 +7,10 @@ from ui.state import store_or_stop
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
 
-# Pages live in sub-folders of pages/ (one per section), never as pages/*.py: Streamlit treats top-level
-# pages/*.py as legacy multipage scripts until st.navigation first runs, so a deep link as the first
-# request after a restart would run the page without this frame (tested in tests/browser).
+# Pages live in sub-folders of pages/ (one per section). Streamlit runs top-level pages/*.py as legacy
+# pages until st.navigation has run once in the process: a shared link that is the first request after a
+# restart would run such a page without this frame, or show "Page not found". So every url_path below
+# has a shim pages/<url_path>.py that only runs this file (tests/test_navigation.py, tests/browser).
 navigation = st.navigation(
     {
         "AT-tjänster 2023": [

@@ -112,18 +112,30 @@ def parse_edited(frame: pd.DataFrame, at_round: AtRound) -> EditedInputs:
     return EditedInputs(inputs, problems)
 
 
+EDITOR_WIDTHS = {"code": 80, "region": 170, "planned": 110, "filled": 120, "started": 120, "excluded": 150}
+
+
 def editor_column_config() -> dict[str, object]:
+    """Fixed column widths (pixels) keep the table readable and its cells at known places for tests."""
     count = {"min_value": 0, "step": 1, "format": "%d", "required": True}
+    w = EDITOR_WIDTHS
     return {
-        "code": st.column_config.TextColumn("Länskod", disabled=True, width="small"),
-        "region": st.column_config.TextColumn("Region", disabled=True),
+        "code": st.column_config.TextColumn("Länskod", disabled=True, width=w["code"]),
+        "region": st.column_config.TextColumn("Region", disabled=True, width=w["region"]),
         "planned": st.column_config.TextColumn(
-            "Planerat", help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if."
+            "Planerat",
+            width=w["planned"],
+            help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if.",
         ),
-        "filled": st.column_config.NumberColumn("Tillsatta", help="Tillsatta AT-tjänster 2023", **count),
-        "started": st.column_config.NumberColumn("Påbörjade", help="Påbörjade AT-tjänster 2023", **count),
+        "filled": st.column_config.NumberColumn(
+            "Tillsatta", help="Tillsatta AT-tjänster 2023", width=w["filled"], **count
+        ),
+        "started": st.column_config.NumberColumn(
+            "Påbörjade", help="Påbörjade AT-tjänster 2023", width=w["started"], **count
+        ),
         "excluded": st.column_config.NumberColumn(
             "Avräknade (2022)",
+            width=w["excluded"],
             help="Tjänster som låg till grund för utbetalning 2022 och inte får räknas igen",
             **count,
         ),

@@ -73,7 +73,7 @@ edited = st.data_editor(
     column_config=editor_column_config(),
     hide_index=True,
     num_rows="fixed",
-    width="stretch",
+    width="content",
     height=(21 + 1) * 35 + 3,
 )
 

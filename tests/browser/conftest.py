@@ -157,3 +157,34 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def metric(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    """The value of the st.metric with this label."""
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def edit_cell(page, row: int, column: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into a cell of the simulator's data editor (a canvas: cells are found by position)."""
+    from ui.simulator import EDITOR_WIDTHS
+
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    names = list(EDITOR_WIDTHS)
+    x = box["x"] + sum(EDITOR_WIDTHS[n] for n in names[: names.index(column)]) + EDITOR_WIDTHS[column] / 2
+    y = box["y"] + 35 * (row + 1) + 35 / 2
+    grid.locator("canvas").first.wait_for()
+    page.wait_for_timeout(500)  # the grid draws its cells after the element appears
+    page.mouse.click(x, y)  # focus the grid and select the cell
+    page.wait_for_timeout(300)
+    page.mouse.dblclick(x, y)  # open the cell's editor
+    page.wait_for_timeout(300)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(value, delay=30)
+    page.wait_for_timeout(200)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    wait_idle(page)

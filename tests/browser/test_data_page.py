@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import metric, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,9 @@ def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:
 
     page.goto(page.app_url)
     wait_idle(page)
-    assert page.get_by_text("Inrapporterade utfall i databasen (2 av 21 regioner)").is_visible()
+    # The simulator starts from the imported reports: Gotland (plan 16, 19 filled) reaches the 3-step.
+    assert page.get_by_text("inlästa rapporter (2 regioner)").first.is_visible()
+    assert metric(page, "Kvalificerade regioner") == "2 av 21"
     assert page.console_errors == []
 
 
@@ -46,4 +48,21 @@ def test_a_deep_link_as_the_first_request_after_a_restart_runs_the_frame(browser
         wait_idle(page)
         assert page.get_by_role("textbox", name="Ditt namn").is_visible()
         assert page.get_by_text("Data, import och export").first.is_visible()
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("[role='dialog']").count() == 0
         context.close()
+
+
+def test_a_bad_file_lists_every_problem_in_swedish_and_writes_nothing(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("region;filled;started\nAtlantis;3;4\nGotland;-1;2\n", encoding="utf-8")
+    page.goto(f"{page.app_url}/data")
+    wait_idle(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(bad))
+    wait_idle(page)
+    text = page.locator("[data-testid='stAlertContentError']").first.inner_text()
+    assert "2 fel. Ingenting har skrivits" in text
+    assert 'rad 2, kolumn region: okänd region "Atlantis"' in text
+    assert 'rad 3, kolumn filled: "-1" är negativt' in text
+    assert page.get_by_role("button", name="Läs in").count() == 0
+    screenshot(page, "data-bad-file")
