@@ -163,6 +163,8 @@ def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isol
     app.run()
     _with_example(app)
     app.radio(key="pot").set_value("bakgrund").run()
+    app.session_state["vy"] = "Jämför scenarier"  # tabs are lazy: open the comparison
+    app.run()
     assert not app.exception
     diff = _frame_with(app, "Skillnad")
     assert int(diff["Skillnad"].sum()) == 252_000_000 - 254_000_000
@@ -178,8 +180,12 @@ def test_data_page_renders_every_tab(app: AppTest) -> None:
         "Granskningslogg",
         "Säkerhetskopia",
     ]
+    app.session_state["flik"] = "Tabeller och export"  # tabs are lazy: open the tables
+    app.run()
     app.selectbox(key="table").set_value("population").run()
     assert not app.exception
     frames = [d.value for d in app.dataframe]
     assert any(len(f) == 21 and "Befolkning" in f.columns for f in frames)
+    app.session_state["flik"] = "Granskningslogg"
+    app.run()
     assert any("Senaste" in c.value for c in app.caption)

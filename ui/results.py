@@ -50,7 +50,8 @@ def _fraction(value: float) -> Fraction:
 def with_totals(frame: pd.DataFrame) -> pd.DataFrame:
     """The results with a "Summa" row: the money columns add up to what was paid (the pot)."""
     totals = {column: pd.NA for column in frame.columns}
-    totals |= {"code": "", "region": "Summa", "population": int(frame["population"].sum())}
-    totals |= {c: int(frame[c].sum()) for c in ("step_amount", "redistribution", "total")}
-    totals["kr_per_inhabitant"] = frame["total"].sum() / frame["population"].sum()
+    totals |= {"code": "", "region": "Summa"}
+    totals |= {c: int(frame[c].sum()) for c in ("population", "step_amount", "redistribution", "total") if c in frame}
+    if "population" in frame:
+        totals["kr_per_inhabitant"] = frame["total"].sum() / frame["population"].sum()
     return pd.concat([frame, pd.DataFrame([totals])], ignore_index=True)

@@ -95,10 +95,6 @@ m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regio
 for warning in allocation.warnings:
     st.warning(warning.message_sv)
 
-tab_results, tab_stairs, tab_flow, tab_capita, tab_map, tab_compare = st.tabs(
-    ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
-)
-
 
 def chart_with_download(chart: charts.Chart, key: str) -> None:
     st.plotly_chart(chart.figure, key=f"chart_{key}", config={"displaylogo": False, "locale": "sv"})
@@ -112,8 +108,9 @@ def chart_with_download(chart: charts.Chart, key: str) -> None:
     )
 
 
-with tab_results:
-    frame = results_frame(allocation)
+def show_results() -> None:
+    # Planned, outcome and excluded stand in the table above; the downloads have every column.
+    frame = results_frame(allocation).drop(columns=["population", "planned", "outcome", "excluded"])
     st.dataframe(
         styled_results(with_totals(frame)),
         hide_index=True,
@@ -122,8 +119,8 @@ with tab_results:
         key="results",
     )
     st.caption(
-        f"Summa utbetalt {f.kr(allocation.paid)} av potten {f.kr(allocation.pot)}. Hela kronor; största-rest-metoden "
-        "(lika rester: lägre länskod först)."
+        f"Summa utbetalt {f.kr(allocation.paid)} av potten {f.kr(allocation.pot)}. Hela kronor; "
+        "största-rest-metoden (lika rester: lägre länskod först)."
     )
     d1, d2, _ = st.columns([1, 1, 3])
     extra = {"Utfall": st.session_state[EDITOR_SOURCE] + " (med eventuella ändringar i tabellen)"}
@@ -154,13 +151,8 @@ with tab_results:
     )
     st.markdown("\n".join(f"1. {line}" for line in explain(allocation.by_code()[code], allocation)))
 
-with tab_stairs:
-    chart_with_download(charts.staircase_chart(allocation), "trappan")
-with tab_flow:
-    chart_with_download(charts.waterfall_chart(allocation), "pottens-fordelning")
-with tab_capita:
-    chart_with_download(charts.per_capita_chart(allocation), "per-invanare")
-with tab_map:
+
+def show_map() -> None:
     metric = st.radio(
         "Färg efter",
         ["total", "kr_per_inhabitant"],
@@ -170,44 +162,65 @@ with tab_map:
     )
     chart_with_download(charts.map_chart(allocation, lan_outlines(), metric), "karta")
 
-with tab_compare:
+
+def show_comparison() -> None:
     saved = store.scenarios(at_round.id)
     current = "Aktuell simulering"
     options = [current, *(s.name for s in saved)]
     if len(options) < 2:
         st.info("Spara minst ett scenario nedan för att kunna jämföra.")
-    else:
-        c1, c2 = st.columns(2)
-        base_name = c1.selectbox("Bas", options, index=1, key="compare_base")
-        other_name = c2.selectbox("Jämförs med", options, index=0, key="compare_other")
+        return
+    c1, c2 = st.columns(2)
+    base_name = c1.selectbox("Bas", options, index=1, key="compare_base")
+    other_name = c2.selectbox("Jämförs med", options, index=0, key="compare_other")
+    if base_name == other_name:
+        st.info("Välj två olika alternativ att jämföra.")
+        return
 
-        def allocation_for(name: str):  # type: ignore[no-untyped-def]
-            if name == current:
-                return allocation
-            scenario = store.scenario(name)
-            return allocate(at_round, scenario.inputs, scenario.params)
+    def allocation_for(name: str):  # type: ignore[no-untyped-def]
+        if name == current:
+            return allocation
+        scenario = store.scenario(name)
+        return allocate(at_round, scenario.inputs, scenario.params)
 
-        if base_name == other_name:
-            st.info("Välj två olika alternativ att jämföra.")
-            st.stop()
-        diff = difference_frame(allocation_for(base_name), allocation_for(other_name))
-        chart = charts.comparison_chart(diff, base_name, other_name)
-        chart_with_download(chart, "jamforelse")
-        shown = diff.rename(
-            columns={
-                "code": "Länskod",
-                "region": "Region",
-                "baseline": base_name,
-                "scenario": other_name,
-                "difference": "Skillnad",
-            }
-        )
-        st.dataframe(
-            shown.style.format({c: lambda v: f.kr(int(v)) for c in (base_name, other_name, "Skillnad")}),
-            hide_index=True,
-            width="stretch",
-            key="compare_table",
-        )
+    diff = difference_frame(allocation_for(base_name), allocation_for(other_name))
+    chart_with_download(charts.comparison_chart(diff, base_name, other_name), "jamforelse")
+    shown = diff.rename(
+        columns={
+            "code": "Länskod",
+            "region": "Region",
+            "baseline": base_name,
+            "scenario": other_name,
+            "difference": "Skillnad",
+        }
+    )
+    st.dataframe(
+        shown.style.format({c: lambda v: f.kr(int(v)) for c in (base_name, other_name, "Skillnad")}),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+# Lazy tabs: only the open tab's content runs, so an edit redraws one view, not six. The open tab is
+# part of the URL (?vy=...), like the rules.
+tabs = st.tabs(
+    ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"],
+    key="vy",
+    on_change="rerun",
+    bind="query-params",
+)
+views = [
+    show_results,
+    lambda: chart_with_download(charts.staircase_chart(allocation), "trappan"),
+    lambda: chart_with_download(charts.waterfall_chart(allocation), "pottens-fordelning"),
+    lambda: chart_with_download(charts.per_capita_chart(allocation), "per-invanare"),
+    show_map,
+    show_comparison,
+]
+for tab, view in zip(tabs, views, strict=True):
+    if tab.open:
+        with tab:
+            view()
 
 st.subheader("Spara som scenario")
 save_scenario_form(store, at_round, params, parsed.inputs)

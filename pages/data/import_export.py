@@ -13,24 +13,22 @@ from ui.tables import display_frame
 store = store_or_stop()
 st.title("Data, import och export")
 
-tab_reports, tab_requisitions, tab_tables, tab_audit, tab_backup = st.tabs(
-    ["Importera AT-rapporter", "Importera rekvisitioner", "Tabeller och export", "Granskningslogg", "Säkerhetskopia"]
-)
 
-with tab_reports:
+def show_report_import() -> None:
     st.subheader("Regionernas rapporter om AT-tjänster 2023")
     import_panel(store, "reports", "at-2023")
     st.dataframe(display_frame(store.at_reports_frame("at-2023")), hide_index=True, width="stretch")
 
-with tab_requisitions:
+
+def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
-    fixed_rounds = store.round_ids(kind="fixed")
-    round_id = st.selectbox("Bidragsomgång", fixed_rounds, key="requisition_round")
+    round_id = st.selectbox("Bidragsomgång", store.round_ids(kind="fixed"), key="requisition_round")
     if round_id:
         import_panel(store, "requisitions", round_id)
         st.dataframe(display_frame(store.requisitions_frame(round_id)), hide_index=True, width="stretch")
 
-with tab_tables:
+
+def show_tables() -> None:
     table = st.selectbox(
         "Tabell", list(EXPORTABLE_TABLES), format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table"
     )
@@ -38,21 +36,33 @@ with tab_tables:
     st.caption(f"{len(frame)} rader")
     st.dataframe(display_frame(frame), hide_index=True, width="stretch")
     c1, c2, _ = st.columns([1, 1, 3])
+    # The files are made when a button is pressed, not on every rerun.
     c1.download_button(
-        "Ladda ned (XLSX)", export_table(store, table, "xlsx"), file_name=f"{table}.xlsx", key="table_xlsx"
+        "Ladda ned (XLSX)",
+        lambda: export_table(store, table, "xlsx"),
+        file_name=f"{table}.xlsx",
+        on_click="ignore",
+        key="table_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     c2.download_button(
-        "Ladda ned (CSV)", export_table(store, table, "csv"), file_name=f"{table}.csv", mime="text/csv", key="table_csv"
+        "Ladda ned (CSV)",
+        lambda: export_table(store, table, "csv"),
+        file_name=f"{table}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="table_csv",
     )
 
-with tab_audit:
-    entities = ["(alla)", *EXPORTABLE_TABLES]
-    entity = st.selectbox("Tabell", entities, key="audit_entity")
+
+def show_audit() -> None:
+    entity = st.selectbox("Tabell", ["(alla)", *EXPORTABLE_TABLES], key="audit_entity")
     log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
     st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
     st.dataframe(display_frame(log), hide_index=True, width="stretch")
 
-with tab_backup:
+
+def show_backup() -> None:
     st.write(
         "En säkerhetskopia är en fullständig kopia av databasen i en ny fil, tagen inifrån instrumentpanelen "
         "(kommandoraden kan inte öppna filen medan instrumentpanelen kör)."
@@ -62,3 +72,17 @@ with tab_backup:
         store.backup(target)
         st.success(f"Säkerhetskopia skapad: {target}")
         st.download_button("Ladda ned kopian", target.read_bytes(), file_name=target.name, key="backup_download")
+
+
+# Lazy tabs: only the open tab runs; the open tab is part of the URL (?flik=...).
+tabs = st.tabs(
+    ["Importera AT-rapporter", "Importera rekvisitioner", "Tabeller och export", "Granskningslogg", "Säkerhetskopia"],
+    key="flik",
+    on_change="rerun",
+    bind="query-params",
+)
+views = [show_report_import, show_requisition_import, show_tables, show_audit, show_backup]
+for tab, view in zip(tabs, views, strict=True):
+    if tab.open:
+        with tab:
+            view()
