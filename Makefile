@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := .make-stamps/venv
 PORT   ?= 8501
 
-.PHONY: setup browser run test lint bench
+.PHONY: setup browser run test lint bench screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,9 @@ test: lint browser
 
 bench: setup
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_pages.py
+
+# The README's screenshots: every page and view, taken in headless Chromium.
+screenshots: setup browser
+	rm -f docs/screenshots/*.png
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 from pandas.io.formats.style import Styler
 
 from allocation import formats as f
@@ -52,6 +53,15 @@ def with_totals(frame: pd.DataFrame) -> pd.DataFrame:
     totals = {column: pd.NA for column in frame.columns}
     totals |= {"code": "", "region": "Summa"}
     totals |= {c: int(frame[c].sum()) for c in ("population", "step_amount", "redistribution", "total") if c in frame}
-    if "population" in frame:
-        totals["kr_per_inhabitant"] = frame["total"].sum() / frame["population"].sum()
+    totals["expansion"] = frame["expansion"].sum()
+    population = int(frame["population"].sum())
+    totals["expansion_per_100k"] = totals["expansion"] * 100_000 / population  # the whole country's
+    totals["kr_per_inhabitant"] = frame["total"].sum() / population
     return pd.concat([frame, pd.DataFrame([totals])], ignore_index=True)
+
+
+def results_column_config(frame: pd.DataFrame) -> dict[str, object]:
+    """Numbers right-aligned, also in columns that became text because of a gap (a dash)."""
+    return {
+        COLUMNS_SV[c]: st.column_config.Column(alignment="right") for c in frame.columns if c not in ("code", "region")
+    }

@@ -32,7 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# Screenshots of every run go to test-artifacts/ (not committed); `make screenshots` writes the
+# README's current set to docs/screenshots/ instead.
+ARTIFACTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "test-artifacts" / "screenshots")
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
@@ -144,8 +146,13 @@ def wait_idle(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str, element=None) -> Path:  # type: ignore[no-untyped-def]
+    """A PNG of the whole page (or of one element) under ARTIFACTS."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if element is not None:
+        path = ARTIFACTS / f"{name}.png"
+        element.screenshot(path=str(path))
+        return path
     path = ARTIFACTS / f"{name}.png"
     # Streamlit scrolls inside its own container: grow the viewport to the content for a full picture.
     height = page.evaluate(
