@@ -32,9 +32,8 @@ lint: setup
 test: lint browser
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python bench/bench_engine.py
-	$(BIN)/python bench/bench_pages.py
+bench: setup browser
+	$(BIN)/python bench/run_all.py
 
 # The README's screenshots: every page and view, taken in headless Chromium.
 screenshots: setup browser
