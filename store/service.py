@@ -336,14 +336,17 @@ class Store:
     # --- AT reports ------------------------------------------------------------------------------
 
     def at_reports(self, round_id: str = "at-2023") -> list[RegionInput]:
+        return list(self._cached(("at_reports", round_id), lambda: self._read_reports(round_id)))
+
+    def _read_reports(self, round_id: str) -> tuple[RegionInput, ...]:
         rows = self.query(
             "SELECT code, filled, started, excluded, planned_override FROM at_reports WHERE round_id = ? ORDER BY code",
             [round_id],
         )
-        return [
+        return tuple(
             RegionInput(code, filled, started, excluded, None if planned is None else parse_planned(planned))
             for code, filled, started, excluded, planned in rows
-        ]
+        )
 
     def at_reports_frame(self, round_id: str = "at-2023") -> pd.DataFrame:
         return self.frame(
@@ -607,6 +610,16 @@ class Store:
         sql = f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios"
         sql += " WHERE round_id = ? ORDER BY created DESC, name" if round_id else " ORDER BY created DESC, name"
         return [self._scenario_from_row(r) for r in self.query(sql, [round_id] if round_id else [])]
+
+    def scenario_names(self, round_id: str | None = None) -> list[str]:
+        """Names of the saved scenarios, newest first (cheap: read once per write)."""
+
+        def compute() -> tuple[str, ...]:
+            sql = "SELECT name FROM scenarios" + (" WHERE round_id = ?" if round_id else "")
+            rows = self.query(sql + " ORDER BY created DESC, name", [round_id] if round_id else [])
+            return tuple(row[0] for row in rows)
+
+        return list(self._cached(("scenario_names", round_id), compute))
 
     def scenario(self, name: str) -> Scenario | None:
         rows = self.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])

@@ -12,6 +12,7 @@ from allocation.at import RegionInput, allocate
 from allocation.regions import RegionIndex
 from allocation.rules import load_round
 from store.service import Actor
+from tests.html_table import parse_results_html
 from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
 from ui.state import get_store
 
@@ -33,7 +34,9 @@ def _frame_with(at: AppTest, column: str):  # type: ignore[no-untyped-def]
 
 
 def _table(at: AppTest):  # type: ignore[no-untyped-def]
-    frame = _frame_with(at, "Totalt")
+    """The results table (static HTML) as numbers: (regions, totals row)."""
+    html = next(h.proto.body for h in at.get("html") if 'class="resultat"' in h.proto.body)
+    frame = parse_results_html(html)
     return frame[frame["Region"] != "Summa"], frame[frame["Region"] == "Summa"].iloc[0]
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import pandas as pd
 import pytest
 
 from allocation.at import RegionInput, allocate
 from allocation.rules import load_round
+from tests.html_table import parse_results_html
 from ui import charts
 from ui.geo import lan_outlines
-from ui.results import styled_results, with_totals
+from ui.results import results_html
 from ui.simulator import at_plan_inputs, base_frame, difference_frame, parse_edited
 
 ROUND = load_round("at-2023")
@@ -62,19 +62,15 @@ def test_everyone_at_plan_plus_k_expands_by_k() -> None:
     assert allocate(ROUND, at_plan_inputs(ROUND)).paid == 0
 
 
-def test_totals_row_sums_the_money_and_shows_no_none() -> None:
-    frame = with_totals(pd.DataFrame(_results()))
-    assert frame.iloc[-1]["region"] == "Summa"
-    assert frame.iloc[-1]["total"] == 254_000_000
-    shown = styled_results(frame).data
-    assert not shown.map(lambda v: v is None or v is pd.NA).any().any()
-    assert shown.iloc[-1]["Planerat"] == "–"
-
-
-def _results() -> pd.DataFrame:
-    from allocation.tables import results_frame
-
-    return results_frame(allocate(ROUND, SOME))
+def test_results_table_is_the_engine_in_swedish_with_a_totals_row() -> None:
+    allocation = allocate(ROUND, SOME)
+    html = results_html(allocation)
+    table = parse_results_html(html)
+    regions, totals = table.iloc[:-1], table.iloc[-1]
+    assert regions["Länskod"].tolist() == [r.code for r in allocation.regions]
+    assert regions["Totalt"].tolist() == [r.total for r in allocation.regions]
+    assert totals["Region"] == "Summa" and totals["Totalt"] == 254_000_000
+    assert "254\u00a0000\u00a0000\u00a0kr" in html and "None" not in html and "nan" not in html
 
 
 def test_difference_frame() -> None:

@@ -19,7 +19,7 @@ def scenario_selector(store: Store) -> None:
     """The sidebar's active scenario, bound to the URL: ``?scenario=Name`` reopens it."""
     if PENDING in st.session_state:  # a scenario just saved becomes the active one
         st.session_state["scenario"] = st.session_state.pop(PENDING)
-    names = [NO_SCENARIO, *(s.name for s in store.scenarios())]
+    names = [NO_SCENARIO, *store.scenario_names()]
     st.selectbox(
         "Aktivt scenario",
         names,

@@ -5,12 +5,11 @@ import streamlit as st
 from allocation import formats as f
 from allocation.at import allocate
 from allocation.explain import explain
-from allocation.tables import results_frame
 from store.export import export_allocation, frame_to_csv
 from ui import charts
 from ui.geo import lan_outlines
 from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
-from ui.results import results_column_config, styled_results, with_totals
+from ui.results import results_html
 from ui.scenarios import NO_SCENARIO, save_scenario_form
 from ui.simulator import (
     EDITOR_BASE,
@@ -110,15 +109,7 @@ def chart_with_download(chart: charts.Chart, key: str) -> None:
 
 def show_results() -> None:
     # Planned, outcome and excluded stand in the table above; the downloads have every column.
-    frame = results_frame(allocation).drop(columns=["planned", "outcome", "excluded"])
-    st.dataframe(
-        styled_results(with_totals(frame)),
-        column_config=results_column_config(frame),
-        hide_index=True,
-        width="stretch",
-        height=(len(frame) + 2) * 35 + 3,
-        key="results",
-    )
+    st.html(results_html(allocation))
     st.caption(
         f"Summa utbetalt {f.kr(allocation.paid)} av potten {f.kr(allocation.pot)}. Hela kronor; "
         "största-rest-metoden (lika rester: lägre länskod först)."
