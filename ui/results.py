@@ -11,9 +11,12 @@ from allocation.tables import COLUMNS_SV
 
 _HTML_STYLE = """
 <style>
-table.resultat { border-collapse: collapse; width: 100%; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
-table.resultat th, table.resultat td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #e6e6e6; white-space: nowrap; }
-table.resultat th { text-align: right; font-weight: 600; color: #555; border-bottom: 2px solid #ccc; }
+div.resultat { overflow-x: auto; }
+table.resultat { border-collapse: collapse; width: 100%; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+table.resultat th, table.resultat td { padding: 0.25rem 0.45rem; border-bottom: 1px solid #e6e6e6;
+                                      white-space: nowrap; }
+table.resultat th { text-align: right; font-weight: 600; color: #555; border-bottom: 2px solid #ccc;
+                    white-space: normal; vertical-align: bottom; }
 table.resultat td { text-align: right; }
 table.resultat th.text, table.resultat td.text { text-align: left; }
 table.resultat tr.summa td { font-weight: 700; border-top: 2px solid #999; }
@@ -86,4 +89,5 @@ def results_html(allocation: Allocation) -> str:
         return f"<tr{css}>{tds}</tr>"
 
     body = "".join(line(row) for row in rows) + line(totals, ' class="summa"')
-    return f'{_HTML_STYLE}<table class="resultat"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="resultat"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'{_HTML_STYLE}<div class="resultat">{table}</div>'
