@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from fractions import Fraction
 from pathlib import Path
@@ -185,6 +185,7 @@ class Requisition:
     received: date
     amount: int
     reference: str = ""
+    row: int = field(default=0, compare=False)  # the file's row, for messages
 
 
 REQUISITION_REQUIRED = ("region", "received", "amount")
@@ -229,7 +230,7 @@ def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> lis
                 problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
         if code is None or received is None or amount is None:
             continue
-        item = Requisition(code, received, amount, cells.get("reference", ""))
+        item = Requisition(code, received, amount, cells.get("reference", ""), row_number)
         key = (item.code, item.received, item.amount, item.reference)
         if key in seen:
             problems.append(Problem("duplicate_row", row_number, "", cells["region"], str(seen[key])))

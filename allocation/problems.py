@@ -32,6 +32,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "the same row for '{value}' appears again (first on row {detail})",
         'samma rad för "{value}" förekommer igen (först på rad {detail})',
     ),
+    "missing_regions": ("regions missing from the table: {value}", "regioner saknas i tabellen: {value}"),
+    "wrong_sum": (
+        "the amounts sum to {value}: {detail}",
+        "beloppen summerar till {value}: {detail}",
+    ),
+    "no_ombud": ("no approved ombud on {value} ({detail})", "inget godkänt ombud den {value} ({detail})"),
+    "above_max": (
+        "{value} is above the region's maximum ({detail})",
+        "{value} överstiger regionens högsta belopp ({detail})",
+    ),
     "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),
@@ -52,6 +62,7 @@ class Problem:
     column: str = ""
     value: str = ""
     detail: str = ""
+    detail_sv: str = ""  # when the detail is words rather than a value, its Swedish form
 
     def _where(self, swedish: bool) -> str:
         parts = []
@@ -63,7 +74,8 @@ class Problem:
 
     def _render(self, swedish: bool) -> str:
         template = _MESSAGES[self.code][1 if swedish else 0]
-        text = template.format(value=self.value, detail=self.detail)
+        detail = self.detail_sv if swedish and self.detail_sv else self.detail
+        text = template.format(value=self.value, detail=detail)
         where = self._where(swedish)
         return f"{where}: {text}" if where else text
 

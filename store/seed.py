@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from allocation.regions import DATA_DIR
+from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
+from allocation.regions import DATA_DIR, Region
 from allocation.rules import read_planned_file
 from store.service import SYSTEM, Store, Tx
 
@@ -120,6 +121,35 @@ def _seed_round(store: Store, tx: Tx, path: Path) -> None:
             )
 
 
+def _seed_estimates(store: Store, tx: Tx, path: Path) -> None:
+    """A fixed round without amounts gets the labelled estimate; an imported official table is never touched."""
+    doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    if doc.get("kind") != "fixed":
+        return
+    rid = doc["id"]
+    has_table = tx.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'fixed_amounts'"
+    ).fetchone()[0]
+    if not has_table:  # a file opened at an older schema version (tests of migrations)
+        return
+    if tx.execute("SELECT count(*) FROM fixed_amounts WHERE round_id = ?", [rid]).fetchone()[0]:
+        return
+    fixed = parse_fixed_round(doc)
+    rows = tx.execute(
+        "SELECT r.code, r.name, r.seed_name, p.population FROM regions r JOIN population p "
+        "ON p.code = r.code AND p.date = ? ORDER BY r.code",
+        [fixed.population_date],
+    ).fetchall()
+    regions = [Region(code, name, seed, int(pop), fixed.population_date) for code, name, seed, pop in rows]
+    source = (
+        f"UPPSKATTNING, inte officiell: {fixed.total} kr fördelat efter befolkning {fixed.population_date} "
+        f"(största rest). Officiell tabell: {fixed.official_table}."
+    )
+    for code, amount in estimate_amounts(regions, fixed.total).items():
+        tx.execute("INSERT INTO fixed_amounts VALUES (?, ?, ?, ?, ?)", [rid, code, amount, ESTIMATE, source])
+        tx.audit("insert", "fixed_amounts", f"{rid}/{code}", None, {"amount": amount, "basis": ESTIMATE})
+
+
 def seed_from_data(store: Store, data_dir: Path | None = None) -> int:
     """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none)."""
     data_dir = data_dir or DATA_DIR
@@ -128,4 +158,5 @@ def seed_from_data(store: Store, data_dir: Path | None = None) -> int:
         _seed_population(store, tx, data_dir)
         for path in sorted((data_dir / "rounds").glob("*.toml")):
             _seed_round(store, tx, path)
+            _seed_estimates(store, tx, path)
         return tx.entries

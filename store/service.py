@@ -25,8 +25,16 @@ import duckdb
 import pandas as pd
 
 from allocation.at import RegionInput
+from allocation.fixed import (
+    OFFICIAL,
+    FixedRound,
+    parse_fixed_round,
+    read_official_amounts,
+    requisition_problems,
+)
 from allocation.inputs import Requisition, read_reports, read_requisitions
 from allocation.planned import parse_planned
+from allocation.problems import InputError
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound, Step, parse_round
 from store import db
@@ -442,10 +450,31 @@ class Store:
         tx.audit("insert", "requisitions", f"{round_id}/{item.code}/{new_id}", None, after | {"source": source})
         return True
 
+    def _check_requisitions(self, round_id: str, items: list[Requisition]) -> None:
+        """Refuse (all of) a set of requisitions above a region's maximum or before its ombud is approved."""
+        if self.round_kind(round_id) != "fixed":
+            return
+        existing = {(r.code, r.received, r.amount, r.reference) for r in self.requisitions(round_id)}
+        new = [i for i in items if (i.code, i.received, i.amount, i.reference) not in existing]
+        already: dict[str, int] = {}
+        for r in self.requisitions(round_id):
+            already[r.code] = already.get(r.code, 0) + r.amount
+        maximum = {code: amount for code, (amount, _, _) in self.fixed_amounts(round_id).items()}
+        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        problems = requisition_problems(new, maximum, already, self.ombud_dates(), names)
+        if problems:
+            raise InputError(problems)
+
     def record_requisition(
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
         self._check_round(round_id)
+        try:
+            self._check_requisitions(round_id, [item])
+        except InputError as exc:
+            raise WriteRefused(
+                "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
+            ) from None
         with self.transaction(actor, reason) as tx:
             return self._write_requisition(tx, round_id, item, source)
 
@@ -460,6 +489,7 @@ class Store:
     ) -> ImportResult:
         self._check_round(round_id)
         items = read_requisitions(data, self.region_index())
+        self._check_requisitions(round_id, items)
         if dry_run:
             existing = set(
                 self.query("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
@@ -525,6 +555,82 @@ class Store:
             )
             tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
             return True
+
+    def round_kind(self, round_id: str) -> str | None:
+        rows = self.query("SELECT kind FROM rounds WHERE id = ? LIMIT 1", [round_id])
+        return rows[0][0] if rows else None
+
+    def fixed_round(self, round_id: str = "elderly-2023") -> FixedRound:
+        return self._cached(("fixed_round", round_id), lambda: parse_fixed_round(self.round_document(round_id)))
+
+    def fixed_amounts(self, round_id: str = "elderly-2023") -> dict[str, tuple[int, str, str]]:
+        """Per län code: (maximum amount, basis "estimate" or "official", source)."""
+
+        def compute() -> dict[str, tuple[int, str, str]]:
+            rows = self.query("SELECT code, amount, basis, source FROM fixed_amounts WHERE round_id = ?", [round_id])
+            return {code: (int(amount), basis, source) for code, amount, basis, source in rows}
+
+        return dict(self._cached(("fixed_amounts", round_id), compute))
+
+    def import_official_amounts(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        source_note: str,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Replace the amounts with the official table (validated: 21 regions, summing to the total)."""
+        fixed = self.fixed_round(round_id)
+        amounts = read_official_amounts(data, self.region_index(), fixed.total)
+        if not source_note.strip():
+            raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
+        source = f"{source_note.strip()} (fil: {filename})"
+        current = self.fixed_amounts(round_id)
+        changed = [c for c, a in amounts.items() if current.get(c, (None, None, None))[:2] != (a, OFFICIAL)]
+        if dry_run:
+            return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
+        with self.transaction(actor, reason) as tx:
+            for code, amount in amounts.items():
+                before = current.get(code)
+                if before is not None and before[:2] == (amount, OFFICIAL) and before[2] == source:
+                    continue
+                tx.execute(
+                    "INSERT OR REPLACE INTO fixed_amounts VALUES (?, ?, ?, ?, ?)",
+                    [round_id, code, amount, OFFICIAL, source],
+                )
+                tx.audit(
+                    "insert" if before is None else "update",
+                    "fixed_amounts",
+                    f"{round_id}/{code}",
+                    None if before is None else {"amount": before[0], "basis": before[1], "source": before[2]},
+                    {"amount": amount, "basis": OFFICIAL, "source": source},
+                )
+        return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
+
+    def requisitions(self, round_id: str) -> list[Requisition]:
+        rows = self.query(
+            "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ? ORDER BY received, id",
+            [round_id],
+        )
+        return [Requisition(code, received, int(amount), reference) for code, received, amount, reference in rows]
+
+    def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
+        rows = self.query(
+            "SELECT code, paid_on, amount FROM payouts WHERE round_id = ? ORDER BY paid_on, id", [round_id]
+        )
+        return [(code, paid_on, int(amount)) for code, paid_on, amount in rows]
+
+    def ombud_dates(self) -> dict[str, date]:
+        return dict(self.query("SELECT code, approved_on FROM ombud"))
+
+    def usage_report_dates(self, round_id: str) -> dict[str, date]:
+        return dict(self.query("SELECT code, received FROM usage_reports WHERE round_id = ?", [round_id]))
+
+    def report_dates(self, round_id: str = "at-2023") -> dict[str, date]:
+        return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
 
     # --- scenarios -------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ def store(isolated_database: Path) -> Store:
 def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(isolated_database: Path) -> None:
     first = Store.open(isolated_database)
     entries = first.audit_count()
-    assert entries == 21 + 21 + 2 + 21  # regions, population, two rounds, planned positions
+    assert entries == 21 + 21 + 2 + 21 + 21  # regions, population, two rounds, planned positions, estimates
     first.close()
     second = Store.open(isolated_database)
     assert second.audit_count() == entries
@@ -77,7 +77,8 @@ def test_an_older_file_is_upgraded_never_wiped(isolated_database: Path) -> None:
     old.close()
     new = Store.open(isolated_database)
     assert db.schema_version(new.con) == len(db.migrations()) == 3
-    assert new.audit_count() == entries  # seeding found nothing new, so nothing was written
+    # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
+    assert new.audit_count() == entries + 21
     assert new.at_round().planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
     assert new.at_reports() == []
     new.close()
@@ -200,13 +201,14 @@ def test_scenario_names_are_unique_unless_overwritten(store: Store) -> None:
 
 
 def test_requisitions_import_is_validated_and_idempotent(store: Store) -> None:
-    data = "region;received;amount;reference\nGotland;2023-05-02;1 500 000;R-1\n09;2023-06-01;250000;R-2\n"
+    store.record_ombud(ANNA, "ombud godkänt", "09", date(2023, 3, 1))
+    data = "region;received;amount;reference\nGotland;2023-05-02;1 000 000;R-1\n09;2023-06-01;250000;R-2\n"
     result = store.import_requisitions(ANNA, "e-tjänsten", "elderly-2023", data.encode(), "rekv.csv")
     assert (result.changed, result.unchanged) == (2, 0)
     again = store.import_requisitions(ANNA, "e-tjänsten", "elderly-2023", data.encode(), "rekv.csv")
     assert (again.changed, again.unchanged) == (0, 2)
     frame = store.requisitions_frame("elderly-2023")
-    assert frame["amount"].tolist() == [1_500_000, 250_000]
+    assert frame["amount"].tolist() == [1_000_000, 250_000]
     bad = b"region,received,amount\nGotland,31/10/2023,10\nGotland,2023-10-31,1.5\n"
     with pytest.raises(InputError) as info:
         store.import_requisitions(ANNA, "x", "elderly-2023", bad, "bad.csv")
@@ -263,3 +265,53 @@ def test_backup_is_a_complete_copy(store: Store, tmp_path: Path) -> None:
     copy.close()
     with pytest.raises(WriteRefused):
         store.backup(target)
+
+
+def test_elderly_amounts_start_as_a_labelled_estimate_summing_to_the_total(store: Store) -> None:
+    amounts = store.fixed_amounts("elderly-2023")
+    assert len(amounts) == 21
+    assert sum(a for a, _, _ in amounts.values()) == 298_500_000
+    assert {basis for _, basis, _ in amounts.values()} == {"estimate"}
+    assert all(source.startswith("UPPSKATTNING") for _, _, source in amounts.values())
+
+
+def _official(store: Store, shift: int = 0) -> bytes:
+    amounts = store.fixed_amounts("elderly-2023")
+    lines = ["region;amount"] + [f"{code};{a + (shift if code == '01' else 0)}" for code, (a, _, _) in amounts.items()]
+    return "\n".join(lines).encode()
+
+
+def test_an_official_table_that_sums_wrongly_is_refused_with_the_difference(store: Store) -> None:
+    with pytest.raises(InputError) as info:
+        store.import_official_amounts(ANNA, "bilaga 1", "elderly-2023", _official(store, 1_000), "b1.csv", "IV:6")
+    (problem,) = info.value.problems
+    assert problem.code == "wrong_sum"
+    assert "1\u00a0000\u00a0kr för mycket" in problem.message_sv
+    assert {basis for _, basis, _ in store.fixed_amounts("elderly-2023").values()} == {"estimate"}
+
+
+def test_the_official_table_replaces_the_estimate_and_records_its_source(store: Store) -> None:
+    result = store.import_official_amounts(
+        ANNA, "bilaga 1", "elderly-2023", _official(store), "bilaga1.xlsx", "Regeringsbeslut 2022-12-22 IV:6"
+    )
+    assert result.changed == 21
+    amounts = store.fixed_amounts("elderly-2023")
+    assert {basis for _, basis, _ in amounts.values()} == {"official"}
+    assert amounts["09"][2] == "Regeringsbeslut 2022-12-22 IV:6 (fil: bilaga1.xlsx)"
+    seed_from_data(store)  # a later start never puts the estimate back
+    assert {basis for _, basis, _ in store.fixed_amounts("elderly-2023").values()} == {"official"}
+
+
+def test_a_requisition_above_the_maximum_or_without_ombud_is_refused_with_the_reason(store: Store) -> None:
+    from allocation.inputs import Requisition
+
+    top = store.fixed_amounts("elderly-2023")["09"][0]
+    with pytest.raises(WriteRefused) as info:
+        store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 1_000))
+    assert "inget godkänt ombud" in info.value.message_sv
+    store.record_ombud(ANNA, "ombud godkänt", "09", date(2023, 3, 1))
+    assert store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), top - 10))
+    with pytest.raises(WriteRefused) as info:
+        store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 6, 2), 11))
+    assert "överstiger regionens högsta belopp" in info.value.message_sv
+    assert store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 6, 2), 10))
