@@ -13,10 +13,25 @@ st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", l
 # has a shim pages/<url_path>.py that only runs this file (tests/test_navigation.py, tests/browser).
 navigation = st.navigation(
     {
-        "AT-tjänster 2023": [
-            st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at", default=True),
+        "Översikt": [
+            st.Page(
+                "pages/overview/overview.py",
+                title="Översikt",
+                icon=":material/dashboard:",
+                url_path="oversikt",
+                default=True,
+            ),
         ],
-        "Data": [
+        "AT-tjänster 2023": [
+            st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at"),
+        ],
+        "Läkare i äldreomsorgen 2023": [
+            st.Page(
+                "pages/elderly/followup.py", title="Uppföljning", icon=":material/elderly:", url_path="aldreomsorg"
+            ),
+        ],
+        "Uppföljning": [
+            st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":material/event:", url_path="tidsfrister"),
             st.Page(
                 "pages/data/import_export.py",
                 title="Data, import och export",

@@ -20,12 +20,20 @@ ROUND = load_round("at-2023")
 EXAMPLE = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), RegionIndex(ROUND.regions)).inputs
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
+SIMULATOR = "pages/at/simulator.py"
+
+
+def _simulator(at: AppTest) -> AppTest:
+    """Start the app (the landing page is the overview) and open the simulator."""
     at.run()
+    at.switch_page(SIMULATOR).run()
     assert not at.exception
     return at
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return _simulator(AppTest.from_file("../app.py", default_timeout=60))
 
 
 def _frame_with(at: AppTest, column: str):  # type: ignore[no-untyped-def]
@@ -141,8 +149,7 @@ def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database
     store.save_scenario(Actor("Anna"), "test", "Bakgrund", "at-2023", params, [RegionInput("09", 19, 18)])
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.session_state["scenario"] = "Bakgrund"
-    at.run()
-    assert not at.exception
+    _simulator(at)
     assert at.radio(key="pot").value == "bakgrund"
     assert at.selectbox(key="nyckel").value == "expansion"
     regions, _ = _table(at)
@@ -153,8 +160,7 @@ def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database
 def test_results_start_from_the_store_reports_when_there_are_some(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
     store.record_at_report(Actor("Anna"), "test", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
-    assert not at.exception
+    at = _simulator(AppTest.from_file("../app.py", default_timeout=60))
     assert any("inlästa rapporter (1 regioner)" in c.value for c in at.caption)
     regions, _ = _table(at)
     assert regions.loc[regions["Länskod"] == "09", "Totalt"].iloc[0] == 254_000_000
@@ -163,7 +169,7 @@ def test_results_start_from_the_store_reports_when_there_are_some(isolated_datab
 def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
     store.save_scenario(Actor("Anna"), "test", "Bas", "at-2023", ROUND.params(), EXAMPLE)
-    app.run()
+    _simulator(app)
     _with_example(app)
     app.radio(key="pot").set_value("bakgrund").run()
     app.session_state["vy"] = "Jämför scenarier"  # tabs are lazy: open the comparison

@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from allocation import formats as f
 from allocation.problems import InputError
 from store.service import Actor, ImportResult, Store, WriteRefused
 from ui.state import current_actor
@@ -69,3 +70,50 @@ def import_panel(store: Store, kind: str, round_id: str) -> None:
             st.error("\n".join(f"- {p.message_sv}" for p in exc.problems))
             return
         st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
+
+
+def official_table_panel(store: Store, round_id: str, official_table: str, total: int) -> None:
+    """Import the official amounts per region (columns region, amount), replacing the estimate."""
+    st.write(
+        f"Den officiella tabellen finns i {official_table}. Läs in den som CSV eller XLSX med kolumnerna "
+        f"**region** och **amount** (hela kronor). Summan måste vara {f.kr(total)}."
+    )
+    uploaded = st.file_uploader("Officiell tabell", type=["csv", "xlsx"], key=f"official_{round_id}")
+    source = st.text_input("Källa (t.ex. beslutets datum och nummer)", key=f"official_source_{round_id}")
+    if uploaded is None:
+        return
+    try:
+        preview = store.import_official_amounts(
+            current_actor() or Actor(""),
+            "förhandsgranskning",
+            round_id,
+            uploaded.getvalue(),
+            uploaded.name,
+            source or "-",
+            dry_run=True,
+        )
+    except InputError as exc:
+        st.error(
+            f"Tabellen ”{uploaded.name}” kan inte läsas in; ingenting har ändrats:\n\n"
+            + "\n".join(f"- {p.message_sv}" for p in exc.problems)
+        )
+        return
+    st.info(f"{preview.rows} regioner; {preview.changed} belopp ändras.")
+    reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"official_reason_{round_id}")
+    if st.button("Ersätt uppskattningen med den officiella tabellen", type="primary", key=f"official_go_{round_id}"):
+        if current_actor() is None:
+            st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
+            return
+        try:
+            result = store.import_official_amounts(
+                current_actor(),
+                reason,
+                round_id,
+                uploaded.getvalue(),
+                uploaded.name,
+                source,  # type: ignore[arg-type]
+            )
+        except WriteRefused as exc:
+            st.error(exc.message_sv)
+            return
+        st.success(f"Officiell tabell inläst: {result.changed} belopp ändrade.")

@@ -29,7 +29,7 @@ def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:
     screenshot(page, "data-import")
     assert page.locator("[data-testid='stException']").count() == 0
 
-    page.goto(page.app_url)
+    page.goto(f"{page.app_url}/at")
     wait_idle(page)
     # The simulator starts from the imported reports: Gotland (plan 16, 19 filled) reaches the 3-step.
     assert page.get_by_text("inlästa rapporter (2 regioner)").first.is_visible()

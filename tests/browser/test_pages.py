@@ -12,17 +12,22 @@ from tests.browser.conftest import screenshot, wait_idle
 pytestmark = pytest.mark.browser
 
 VIEWS = [
-    ("simulator-results", "", "Resultat", False),
-    ("simulator-staircase", "", "Trappan", True),
-    ("simulator-waterfall", "", "Pottens fördelning", True),
-    ("simulator-per-capita", "", "Per invånare", True),
-    ("simulator-map", "", "Karta", True),
-    ("simulator-compare", "", "Jämför scenarier", False),
+    ("overview", "", None, False),
+    ("simulator-results", "at", "Resultat", False),
+    ("simulator-staircase", "at", "Trappan", True),
+    ("simulator-waterfall", "at", "Pottens fördelning", True),
+    ("simulator-per-capita", "at", "Per invånare", True),
+    ("simulator-map", "at", "Karta", True),
+    ("simulator-compare", "at", "Jämför scenarier", False),
     ("data-import", "data", "Importera AT-rapporter", False),
     ("data-requisitions", "data", "Importera rekvisitioner", False),
     ("data-tables", "data", "Tabeller och export", False),
     ("data-audit", "data", "Granskningslogg", False),
     ("data-backup", "data", "Säkerhetskopia", False),
+    ("elderly", "aldreomsorg", "Per region", False),
+    ("elderly-record", "aldreomsorg", "Registrera händelser", False),
+    ("elderly-official", "aldreomsorg", "Officiell tabell", False),
+    ("deadlines", "tidsfrister", None, True),
 ]
 
 
@@ -30,7 +35,7 @@ VIEWS = [
 def test_view_renders(page, name: str, path: str, tab: str | None, chart: bool) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.app_url}/{path}")
     wait_idle(page)
-    if path == "":
+    if path == "at":
         page.get_by_role("button", name="Exempel (fiktivt)").click()
         wait_idle(page)
     if tab:

@@ -14,7 +14,7 @@ GOTLAND_ROW = 7  # 0-based row of län 09 in the table (sorted by län code)
 
 
 def test_an_edit_changes_the_totals_which_still_sum_to_the_pot(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(page.app_url)
+    page.goto(f"{page.app_url}/at")
     wait_idle(page)
     page.get_by_role("button", name="Alla enligt plan").click()  # other tests may have imported reports
     wait_idle(page)
@@ -38,7 +38,7 @@ def test_an_edit_changes_the_totals_which_still_sum_to_the_pot(page) -> None:  #
 
 
 def test_the_xlsx_download_holds_the_figures_on_screen(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(page.app_url)
+    page.goto(f"{page.app_url}/at")
     wait_idle(page)
     page.get_by_role("button", name="Exempel (fiktivt)").click()
     wait_idle(page)
@@ -62,7 +62,7 @@ def test_a_saved_scenario_survives_a_restart_and_its_url_reopens_it(browser, tmp
     with running_app(tmp_path) as url:
         context = browser.new_context(viewport={"width": 1500, "height": 1100})
         page = context.new_page()
-        page.goto(url)
+        page.goto(f"{url}/at")
         wait_idle(page)
         page.get_by_role("textbox", name="Ditt namn").fill("Anna Andersson")
         page.get_by_role("textbox", name="Ditt namn").press("Enter")
@@ -79,11 +79,7 @@ def test_a_saved_scenario_survives_a_restart_and_its_url_reopens_it(browser, tmp
     with running_app(tmp_path) as url:  # the same database file, a new server process
         context = browser.new_context(viewport={"width": 1500, "height": 1100})
         page = context.new_page()
-        page.goto(
-            url + shared[shared.index("/", 8) :].replace("/at", "", 1)
-            if "/at?" in shared
-            else url + "/?" + shared.split("?", 1)[1]
-        )
+        page.goto(f"{url}/{shared.split('/', 3)[3]}")  # the shared address, on the restarted server
         wait_idle(page)
         assert metric(page, "Pott") == "252,0\u00a0mnkr"
         assert metric(page, "Kvalificerade regioner") == "1 av 21"

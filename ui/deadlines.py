@@ -1,0 +1,159 @@
+"""Deadline views: status cells from the store, the traffic-light matrix, the Gantt timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from allocation.deadlines import LABELS_SV, Status
+from allocation.milestones import RoundMilestones, StatusCell, round_milestones, status_cells
+from store.service import Store
+from ui.charts import Chart, _layout
+
+ROUND_IDS = ("at-2023", "elderly-2023")
+
+
+def rounds(store: Store) -> list[RoundMilestones]:
+    return [round_milestones(store.round_document(rid)) for rid in ROUND_IDS]
+
+
+def event_dates(store: Store) -> dict[str, dict[str, date]]:
+    """Per event kind (the rules files' ``event``), the date each region did it."""
+    first_requisition: dict[str, date] = {}
+    for item in store.requisitions("elderly-2023"):
+        first_requisition[item.code] = min(first_requisition.get(item.code, item.received), item.received)
+    return {
+        "at_report": store.report_dates("at-2023"),
+        "requisition": first_requisition,
+        "usage_report": store.usage_report_dates("elderly-2023"),
+    }
+
+
+def cells_as_of(store: Store, as_of: date) -> list[StatusCell]:
+    regions = store.regions(store.latest_population_date())
+    return status_cells(rounds(store), regions, event_dates(store), as_of)
+
+
+def cells_frame(cells: Sequence[StatusCell]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "omgång": c.round_title,
+                "milstolpe": c.milestone,
+                "senast": c.due,
+                "länskod": c.code,
+                "region": c.region,
+                "status": LABELS_SV[c.result.status],
+                "beskrivning": c.result.text_sv,
+                "dagar kvar": c.result.days_left,
+                "dagar sent": c.result.days_late,
+            }
+            for c in cells
+        ]
+    )
+
+
+_MATRIX_STYLE = """
+<style>
+div.matris { overflow-x: auto; }
+table.matris { border-collapse: separate; border-spacing: 2px; font-size: 0.82rem; }
+table.matris th { text-align: left; font-weight: 600; padding: 0.25rem 0.5rem; vertical-align: bottom; }
+table.matris td { padding: 0.25rem 0.5rem; white-space: nowrap; border-radius: 4px; color: white; }
+table.matris td.region { color: inherit; font-weight: 600; }
+</style>
+"""
+
+
+def matrix_html(cells: Sequence[StatusCell]) -> str:
+    """Regions × milestones: each cell coloured by status AND labelled in words (not colour alone)."""
+    columns: list[tuple[str, str, str]] = []
+    for c in cells:
+        key = (c.round_id, c.milestone_id, f"{c.milestone} ({c.due.isoformat() if c.due else '–'})")
+        if key not in columns:
+            columns.append(key)
+    regions: dict[str, str] = {}
+    for c in cells:
+        regions.setdefault(c.code, c.region)
+    by_key = {(c.code, c.round_id, c.milestone_id): c for c in cells}
+    head = "<th>Region</th>" + "".join(f"<th>{escape(label)}</th>" for _, _, label in columns)
+    body = []
+    for code, name in regions.items():
+        tds = [f'<td class="region">{escape(code)} {escape(name)}</td>']
+        for round_id, milestone_id, _ in columns:
+            cell = by_key.get((code, round_id, milestone_id))
+            if cell is None:
+                tds.append("<td></td>")
+                continue
+            text_color = "#222" if cell.color in ("#F2A900", "#9E9E9E") else "white"
+            tds.append(
+                f'<td style="background:{cell.color};color:{text_color}" title="{escape(cell.result.text_sv)}">'
+                f"{escape(cell.result.text_sv)}</td>"
+            )
+        body.append(f"<tr>{''.join(tds)}</tr>")
+    table = f'<table class="matris"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return f'{_MATRIX_STYLE}<div class="matris">{table}</div>'
+
+
+def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
+    """A Gantt chart of the grant year: one bar per milestone, the chosen date as a line."""
+    rows = []
+    for round_ in round_list:
+        for window, _ in round_.windows:
+            start = window.start or (window.after + timedelta(days=1) if window.after else None)
+            end = window.due
+            if start is None and end is None:
+                continue
+            if start is None:
+                start = end - timedelta(days=14)  # a deadline without an opening: show its last fortnight
+            if end is None:
+                end = start + timedelta(days=30)  # an opening without an end: a month
+            rows.append(
+                {
+                    "omgång": round_.title,
+                    "milstolpe": window.label,
+                    "från": start,
+                    "till": end,
+                    "regionens": window.region_action,
+                }
+            )
+    data = pd.DataFrame(rows).sort_values("från")
+    open_now = data[(data["från"] <= as_of) & (data["till"] >= as_of)]
+    title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
+        f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
+    )
+    fig = go.Figure()
+    for round_title, group in data.groupby("omgång", sort=False):
+        fig.add_trace(
+            go.Bar(
+                y=group["milstolpe"],
+                x=[(t - f).days + 1 for f, t in zip(group["från"], group["till"], strict=True)],
+                base=[f.isoformat() for f in group["från"]],
+                orientation="h",
+                name=round_title,
+                hovertext=[
+                    f"{m}: {f.isoformat()} – {t.isoformat()}"
+                    for m, f, t in zip(group["milstolpe"], group["från"], group["till"], strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=as_of.isoformat(), line_width=2, line_dash="dash", line_color="#c62828")
+    fig.add_annotation(
+        x=as_of.isoformat(),
+        y=1.02,
+        yref="paper",
+        text=f"Per {as_of.isoformat()}",
+        showarrow=False,
+        font={"color": "#c62828"},
+    )
+    fig.update_layout(barmode="overlay")
+    return Chart(_layout(fig, title, height=440), data, title)
+
+
+STATUS_ORDER = [Status.OVERDUE, Status.OPEN, Status.DONE_LATE, Status.DONE_ON_TIME, Status.NOT_YET_OPEN]
