@@ -48,6 +48,7 @@ with st.sidebar:
     st.date_input(
         "Per datum",
         key="as_of",
+        bind="query-params",
         format="YYYY-MM-DD",
         help="Datum som tidsfrister och status visas för.",
     )

@@ -1,0 +1,36 @@
+"""Deadlines, the elderly-care follow-up and the overview in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+
+from tests.browser.conftest import metric, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_deadline_page_for_a_chosen_date_and_its_calendar(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{page.app_url}/tidsfrister?as_of=2023-11-02")  # the sidebar's date is part of the URL
+    wait_idle(page)
+    assert page.get_by_text("Status per 2023-11-02").first.is_visible()
+    assert metric(page, "Försenad") == "42"
+    matrix = page.locator("table.matris")
+    assert matrix.get_by_text("Försenad (1 dag)").count() == 21
+    assert matrix.get_by_text("Inte öppnad än (öppnar 2024-02-01)").count() == 21
+    screenshot(page, "deadlines-2023-11-02")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ned kalender (.ics)").click()
+    calendar = Calendar.from_ical(info.value.path().read_bytes())
+    assert len(calendar.walk("VEVENT")) == 7
+    assert page.console_errors == []
+
+
+def test_overview_shows_what_the_store_holds(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.app_url)
+    wait_idle(page)
+    assert metric(page, "Att rekvirera") == "298,5\u00a0mnkr"
+    assert metric(page, "Pott") == "254,0\u00a0mnkr"
+    assert page.get_by_text("Uppskattning (befolkningsandel)").first.is_visible()
+    screenshot(page, "overview")
+    assert page.locator("[data-testid='stException']").count() == 0
