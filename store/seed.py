@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
+from allocation.formats import kr
 from allocation.regions import DATA_DIR, Region
 from allocation.rules import read_planned_file
 from store.service import SYSTEM, Store, Tx
@@ -142,7 +143,7 @@ def _seed_estimates(store: Store, tx: Tx, path: Path) -> None:
     ).fetchall()
     regions = [Region(code, name, seed, int(pop), fixed.population_date) for code, name, seed, pop in rows]
     source = (
-        f"UPPSKATTNING, inte officiell: {fixed.total} kr fördelat efter befolkning {fixed.population_date} "
+        f"UPPSKATTNING, inte officiell: {kr(fixed.total)} fördelat efter befolkning {fixed.population_date} "
         f"(största rest). Officiell tabell: {fixed.official_table}."
     )
     for code, amount in estimate_amounts(regions, fixed.total).items():

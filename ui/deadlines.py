@@ -125,12 +125,13 @@ def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
     title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
         f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
     )
+    day_ms = 24 * 60 * 60 * 1000  # a date axis measures bar lengths in milliseconds
     fig = go.Figure()
     for round_title, group in data.groupby("omgång", sort=False):
         fig.add_trace(
             go.Bar(
                 y=group["milstolpe"],
-                x=[(t - f).days + 1 for f, t in zip(group["från"], group["till"], strict=True)],
+                x=[((t - f).days + 1) * day_ms for f, t in zip(group["från"], group["till"], strict=True)],
                 base=[f.isoformat() for f in group["från"]],
                 orientation="h",
                 name=round_title,
@@ -141,18 +142,22 @@ def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
                 hoverinfo="text",
             )
         )
-    fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    first, last = data["från"].min() - timedelta(days=15), data["till"].max() + timedelta(days=15)
+    fig.update_xaxes(type="date", tickformat="%Y-%m", range=[first.isoformat(), last.isoformat()])
     fig.update_yaxes(autorange="reversed")
-    fig.add_vline(x=as_of.isoformat(), line_width=2, line_dash="dash", line_color="#c62828")
-    fig.add_annotation(
-        x=as_of.isoformat(),
-        y=1.02,
-        yref="paper",
-        text=f"Per {as_of.isoformat()}",
-        showarrow=False,
-        font={"color": "#c62828"},
-    )
-    fig.update_layout(barmode="overlay")
+    if first <= as_of <= last:
+        fig.add_vline(x=as_of.isoformat(), line_width=2, line_dash="dash", line_color="#c62828")
+        fig.add_annotation(
+            x=as_of.isoformat(),
+            y=1.02,
+            yref="paper",
+            text=f"Per {as_of.isoformat()}",
+            showarrow=False,
+            font={"color": "#c62828"},
+        )
+    else:
+        title += " (datumet ligger utanför bidragsåret)"
+    fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
     return Chart(_layout(fig, title, height=440), data, title)
 
 

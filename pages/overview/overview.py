@@ -38,32 +38,33 @@ rows = followup(
 at_col, elderly_col = st.columns(2, gap="large")
 with at_col, st.container(border=True):
     st.subheader("AT-tjänster 2023")
-    a1, a2, a3 = st.columns(3)
+    a1, a2 = st.columns(2)
     a1.metric("Pott", f.mnkr(allocation.pot))
     a2.metric("Rapporter inkomna", f"{len(reports)} av 21")
+    a3, a4 = st.columns(2)
     a3.metric("Kvalificerade", f"{sum(r.qualifies for r in allocation.regions)} av 21")
-    b1, b2 = st.columns(2)
-    b1.metric("Beräknat att betala ut", f.mnkr(allocation.paid))
-    b2.metric("Ej fördelat", f.mnkr(allocation.unallocated))
-    st.caption("Beräknat med anvisningens regler på inkomna rapporter; regioner utan rapport räknas med utfall 0.")
+    a4.metric("Beräknat att betala ut", f.mnkr(allocation.paid))
+    st.caption(
+        f"Beräknat med anvisningens regler på inkomna rapporter (ej fördelat: {f.mnkr(allocation.unallocated)}); "
+        "regioner utan rapport räknas med utfall 0."
+    )
     st.page_link("pages/at/simulator.py", label="Till simuleringen", icon=":material/stairs:")
 with elderly_col, st.container(border=True):
     st.subheader("Läkare i äldreomsorgen 2023")
-    e1, e2, e3 = st.columns(3)
+    e1, e2 = st.columns(2)
     e1.metric("Att rekvirera", f.mnkr(sum(r.maximum for r in rows)))
     e2.metric("Rekvirerat", f.mnkr(sum(r.requisitioned for r in rows)))
+    e3, e4 = st.columns(2)
     e3.metric("Utbetalt", f.mnkr(sum(r.paid for r in rows)))
-    g1, g2 = st.columns(2)
-    g1.metric("Ej rekvirerat", f.mnkr(sum(r.not_requisitioned for r in rows)))
-    missing = sum(
-        c.milestone_id == "usage_report"
-        and c.result.status != Status.DONE_ON_TIME
-        and c.result.status != Status.DONE_LATE
-        for c in cells
-    )
-    g2.metric("Återrapporter saknas", f"{missing} av 21")
+    done = (Status.DONE_ON_TIME, Status.DONE_LATE)
+    missing = sum(c.milestone_id == "usage_report" and c.result.status not in done for c in cells)
+    e4.metric("Återrapporter saknas", f"{missing} av 21")
     kind, text = basis_notice(amounts)
-    st.caption(("⚠ " if kind == "warning" else "") + text)
+    st.caption(
+        f"Ej rekvirerat: {f.mnkr(sum(r.not_requisitioned for r in rows))}. "
+        + ("⚠ " if kind == "warning" else "")
+        + text
+    )
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen", icon=":material/elderly:")
 
 st.subheader("Tidsfrister")
