@@ -127,7 +127,8 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
             base = statistics.median(hello_times)
             rows.append(("hello-world page: first full render", base, "s", "baseline"))
             for name, path, ready in (
-                ("simulator: first full render", "", "[data-testid='stMetric']"),
+                ("overview: first full render", "", "[data-testid='stMetric']"),
+                ("simulator: first full render", "at", "[data-testid='stMetric']"),
                 ("data page: first full render", "data", "[data-testid='stFileUploader']"),
             ):
                 times = [render(browser, f"{app_url}/{path}", ready) for _ in range(repeats)]
@@ -139,7 +140,7 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
             for _ in range(20):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
-                page.goto(app_url)
+                page.goto(f"{app_url}/at")
                 contexts.append((context, page))
             for _, page in contexts:
                 page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)

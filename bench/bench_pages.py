@@ -86,6 +86,7 @@ def measure(repeats: int = 25) -> list[tuple[str, float, float]]:
 
     simulator = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     simulator.run()
+    simulator.switch_page("pages/at/simulator.py").run()  # the landing page is the overview
     simulator.button(key="fill_example").click().run()
 
     def edit_step(at: AppTest, i: int) -> None:  # a what-if edit: the 10-step's amount
