@@ -24,6 +24,12 @@ navigation = st.navigation(
         ],
         "AT-tjänster 2023": [
             st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at"),
+            st.Page(
+                "pages/region/preview.py",
+                title="Förhandsbesked för en region",
+                icon=":material/location_on:",
+                url_path="region",
+            ),
         ],
         "Läkare i äldreomsorgen 2023": [
             st.Page(

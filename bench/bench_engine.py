@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from allocation.at import RegionInput, allocate
 from allocation.batch import allocate_batch
+from allocation.preview import Uncertain, simulate
 from allocation.rules import load_round
 
 
@@ -48,9 +49,15 @@ def measure() -> list[tuple[str, float, float]]:
     allocate_batch(at_round, outcome)  # warm-up
     batch_median = timed(lambda: allocate_batch(at_round, outcome), repeats=15)
 
+    own = RegionInput("09", 19, 18)
+    params = at_round.default_params()
+    preview_10k = timed(lambda: simulate(at_round, own, Uncertain(), params, n=10_000), repeats=7)
+    preview_100k = timed(lambda: simulate(at_round, own, Uncertain(), params, n=100_000), repeats=5)
     return [
         ("engine: one exact allocation (21 regions)", exact_median, 1e-3),
         ("engine: batch, 100 000 scenarios × 21 regions", batch_median, 0.1),
+        ("region preview: 10 000 simulated rounds + curve", preview_10k, 1.0),
+        ("region preview: 100 000 simulated rounds + curve", preview_100k, 1.0),
     ]
 
 

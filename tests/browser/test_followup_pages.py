@@ -34,3 +34,23 @@ def test_overview_shows_what_the_store_holds(page) -> None:  # type: ignore[no-u
     assert page.get_by_text("Uppskattning (befolkningsandel)").first.is_visible()
     screenshot(page, "overview")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_region_preview_simulates_and_downloads(page) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    page.goto(f"{page.app_url}/region?pv_region=09")
+    wait_idle(page)
+    page.get_by_text("Osäkert: de andra regionernas utökning dras slumpmässigt").click()
+    wait_idle(page)
+    assert "kr" in metric(page, "Troligt belopp (median)")
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 2
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ned förhandsbeskedet (XLSX, preliminärt)").click()
+    workbook = load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    about = {r[0]: r[1] for r in workbook["Om uttaget"].iter_rows(min_row=2, values_only=True)}
+    assert about["PRELIMINÄRT"].startswith("Förhandsbesked") and about["Antal simuleringar"] == "100000"
+    screenshot(page, "region-preview")
+    assert page.console_errors == []

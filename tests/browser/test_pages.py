@@ -28,6 +28,7 @@ VIEWS = [
     ("elderly-record", "aldreomsorg", "Registrera händelser", False),
     ("elderly-official", "aldreomsorg", "Officiell tabell", False),
     ("deadlines", "tidsfrister", None, True),
+    ("region-preview", "region", None, True),
 ]
 
 

@@ -1,0 +1,137 @@
+"""Region preview: what one region can expect when the others' outcomes are uncertain.
+
+The other twenty regions' expansions are drawn (or fixed by an assumption), the region's own outcome
+may vary within a band, and the engine's batch path allocates every simulated round at once.
+Reproducible: the same seed gives the same figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from allocation.at import RegionInput, allocate
+from allocation.batch import allocate_batch
+from allocation.rules import AtParams, AtRound
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """Each other region: with probability ``share`` it expands, by a whole number uniform in [low, high]."""
+
+    low: int = 0
+    high: int = 6
+    share: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.low < 0 or self.high < self.low:
+            raise ValueError("need 0 <= low <= high")
+        if not 0 <= self.share <= 1:
+            raise ValueError("share must be between 0 and 1")
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewResult:
+    code: str
+    n: int
+    seed: int
+    totals: NDArray[np.int64]  # the region's total in each simulated round
+    step_amounts: NDArray[np.int64]
+    median: int
+    p10: int
+    p90: int
+    minimum: int
+    maximum: int
+    step_probability: dict[int, float]  # nominal step amount (0 = none) -> share of rounds
+    curve: list[tuple[int, int]]  # (own expansion, median total) for 0..15
+
+
+def _plan_outcomes(at_round: AtRound) -> NDArray[np.float64]:
+    return np.array([math.ceil(at_round.planned_value(r.code)) for r in at_round.regions], dtype=np.float64)
+
+
+def simulate(
+    at_round: AtRound,
+    own: RegionInput,
+    others: Sequence[RegionInput] | Uncertain,
+    params: AtParams,
+    n: int = 100_000,
+    seed: int = 2023,
+    own_band: int = 0,
+    curve_n: int = 5_000,
+) -> PreviewResult:
+    """Simulate ``n`` rounds. ``others`` is a fixed set of inputs (plan, a scenario) or an Uncertain draw."""
+    codes = [r.code for r in at_round.regions]
+    index = codes.index(own.code)
+    rng = np.random.default_rng(seed)
+    planned = np.array([float(at_round.planned_value(c)) for c in codes])
+    excluded = np.zeros(len(codes))
+    if isinstance(others, Uncertain):
+        base = _plan_outcomes(at_round)
+        grows = rng.random((n, len(codes))) < others.share
+        extra = rng.integers(others.low, others.high + 1, size=(n, len(codes)))
+        outcome = base + np.where(grows, extra, 0)
+    else:
+        by_code = {i.code: i for i in others}
+        row = np.zeros(len(codes))
+        for k, code in enumerate(codes):
+            item = by_code.get(code, RegionInput(code))
+            row[k] = max(item.filled, item.started)
+            excluded[k] = item.excluded
+            if item.planned is not None:
+                planned[k] = float(item.planned)
+        outcome = np.broadcast_to(row, (n, len(codes))).copy()
+    own_outcome = max(own.filled, own.started)
+    if own.planned is not None:
+        planned[index] = float(own.planned)
+    excluded[index] = own.excluded
+    if own_band:
+        outcome[:, index] = np.maximum(0, own_outcome + rng.integers(-own_band, own_band + 1, size=n))
+    else:
+        outcome[:, index] = own_outcome
+    result = allocate_batch(at_round, outcome, planned=planned, excluded=excluded, params=params)
+    totals = result.total[:, index]
+    steps = result.step_amount[:, index]
+    nominal = _nominal_steps(result.expansion[:, index], params)
+    values, counts = np.unique(nominal, return_counts=True)
+    p10, median, p90 = (int(v) for v in np.percentile(totals, [10, 50, 90], method="lower"))
+
+    # The curve: the region's median total at each own expansion 0..15, the others as above.
+    curve = []
+    sample = outcome[: min(n, curve_n)].copy()
+    for expansion in range(16):
+        sample[:, index] = planned[index] + excluded[index] + expansion
+        curve_totals = allocate_batch(at_round, sample, planned=planned, excluded=excluded, params=params).total[
+            :, index
+        ]
+        curve.append((expansion, int(np.percentile(curve_totals, 50, method="lower"))))
+    return PreviewResult(
+        own.code,
+        n,
+        seed,
+        totals,
+        steps,
+        median,
+        p10,
+        p90,
+        int(totals.min()),
+        int(totals.max()),
+        {int(v): float(c) / n for v, c in zip(values, counts, strict=True)},
+        curve,
+    )
+
+
+def _nominal_steps(expansion: NDArray[np.float64], params: AtParams) -> NDArray[np.int64]:
+    amounts = np.zeros(expansion.shape, dtype=np.int64)
+    for step in params.steps:
+        amounts[expansion >= step.min_expansion] = step.amount
+    return amounts
+
+
+def exact_at_plan(at_round: AtRound, own: RegionInput, params: AtParams) -> int:
+    """The exact engine's amount for the region when every other region is at plan."""
+    return allocate(at_round, [own], params).by_code()[own.code].total

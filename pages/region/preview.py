@@ -1,0 +1,125 @@
+"""Förhandsbesked för en region: what it can expect, and how sure that is given the other regions."""
+
+import math
+from datetime import date
+
+import streamlit as st
+
+from allocation import formats as f
+from allocation.at import RegionInput
+from allocation.fixed import BASIS_SV
+from allocation.milestones import needs_attention
+from allocation.preview import Uncertain, simulate
+from store.export import store_facts
+from ui.deadlines import cells_as_of
+from ui.preview import curve_chart, histogram_chart, preview_xlsx
+from ui.state import store_or_stop
+
+store = store_or_stop()
+at_round = store.at_round("at-2023")
+as_of: date = st.session_state.get("as_of") or date.today()
+regions = {r.code: r for r in at_round.regions}
+st.title("Förhandsbesked för en region")
+st.caption("Vad kan regionen räkna med från AT-tjänster 2023? Beloppet beror också på de andra regionernas utfall.")
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    code = st.selectbox(
+        "Region", list(regions), format_func=lambda c: regions[c].name, key="pv_region", bind="query-params"
+    )
+    planned = at_round.planned_value(code)
+    st.caption(f"Planerat enligt planeringsunderlaget: {at_round.planned[code]} tjänster.")
+    c1, c2, c3 = st.columns(3)
+    filled = c1.number_input("Tillsatta", min_value=0, value=math.ceil(planned) + 3, step=1, key=f"pv_filled_{code}")
+    started = c2.number_input("Påbörjade", min_value=0, value=0, step=1, key=f"pv_started_{code}")
+    excluded = c3.number_input("Avräknade (2022)", min_value=0, value=0, step=1, key=f"pv_excluded_{code}")
+    band = st.slider("Osäkerhet i egna siffror (± tjänster)", 0, 5, 0, key="pv_band")
+with right:
+    assumptions = {
+        "plan": "Alla andra regioner enligt plan (ingen annan kvalificerar sig)",
+        "scenario": "Ett sparat scenario för de andra regionerna",
+        "uncertain": "Osäkert: de andra regionernas utökning dras slumpmässigt",
+    }
+    assumption = st.radio(
+        "Antagande om de andra regionerna", list(assumptions), format_func=assumptions.get, key="pv_assumption"
+    )
+    others: list[RegionInput] | Uncertain = []
+    described = assumptions[assumption]
+    if assumption == "scenario":
+        names = store.scenario_names(at_round.id)
+        if not names:
+            st.info("Inga sparade scenarier ännu: spara ett på simuleringssidan.")
+            st.stop()
+        name = st.selectbox("Scenario", names, key="pv_scenario")
+        scenario = store.scenario(name)
+        others = [i for i in scenario.inputs if i.code != code] if scenario else []
+        described = f"De andra regionerna enligt scenariot ”{name}”"
+    elif assumption == "uncertain":
+        u1, u2 = st.columns(2)
+        low, high = u1.slider("Utökning när en region växer (tjänster)", 0, 15, (1, 6), key="pv_range")
+        share = u2.slider("Andel regioner som växer", 0, 100, 50, step=5, key="pv_share", format="%d %%")
+        others = Uncertain(low, high, share / 100)
+        described = (
+            f"Varje annan region växer med sannolikhet {share} % och då med {low}–{high} tjänster utöver plan "
+            "(jämnt fördelat), oberoende av varandra."
+        )
+        st.caption(
+            "Standardvalet (hälften av regionerna växer med 1–6 tjänster) är ett antagande för att visa osäkerheten, "
+            "inte en prognos: ändra det efter vad ni vet."
+        )
+    s1, s2 = st.columns(2)
+    n = s1.select_slider(
+        "Antal simuleringar", [1_000, 10_000, 100_000], value=100_000, key="pv_n", format_func=lambda v: f.number(v)
+    )
+    seed = s2.number_input("Slumpfrö (samma frö ger samma resultat)", min_value=0, value=2023, step=1, key="pv_seed")
+
+own = RegionInput(code, int(filled), int(started), int(excluded))
+params = at_round.default_params()
+with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
+    result = simulate(at_round, own, others, params, n=int(n), seed=int(seed), own_band=int(band))
+
+region_name = regions[code].name
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Troligt belopp (median)", f.kr(result.median))
+m2.metric("80 % av utfallen (P10–P90)", f"{f.mnkr(result.p10)} – {f.mnkr(result.p90)}")
+m3.metric("Lägsta – högsta", f"{f.mnkr(result.minimum)} – {f.mnkr(result.maximum)}")
+expansion = max(0.0, max(int(filled), int(started)) - float(planned) - int(excluded))
+m4.metric("Er utökning", f.count(int(expansion)) if expansion == int(expansion) else f.number(expansion, 1))
+steps = " · ".join(
+    f"{'inget trappsteg' if amount == 0 else f.kr(amount)}: {f.percent(p)}"
+    for amount, p in sorted(result.step_probability.items())
+)
+st.markdown(f"**Sannolikhet per trappsteg:** {steps}")
+g1, g2 = st.columns(2)
+hist = histogram_chart(result, region_name)
+curve = curve_chart(result, params, region_name, expansion)
+g1.plotly_chart(hist.figure, key="pv_hist", config={"displaylogo": False})
+g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
+
+st.subheader("Läkare i äldreomsorgen 2023")
+amount, basis, source = store.fixed_amounts("elderly-2023")[code]
+cells = [c for c in cells_as_of(store, as_of) if c.code == code]
+e1, e2 = st.columns(2)
+e1.metric(f"Högsta belopp ({BASIS_SV[basis].lower()})", f.kr(amount))
+requisitioned = sum(r.amount for r in store.requisitions("elderly-2023") if r.code == code and r.received <= as_of)
+e2.metric("Rekvirerat", f.kr(requisitioned))
+st.markdown("\n".join(f"- **{c.milestone}** ({c.round_title}): {c.result.text_sv}" for c in cells))
+if needs_attention(cells):
+    st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
+
+rows = [
+    ("Antagande om de andra regionerna", described),
+    ("Regionens siffror", f"tillsatta {filled}, påbörjade {started}, avräknade {excluded}, osäkerhet ±{band}"),
+    ("Pott och regler", f"{f.kr(params.pot)}, trappsteg och nyckel enligt anvisningen ({at_round.dnr})"),
+    *store_facts(store),
+    ("Datum", as_of.isoformat()),
+]
+st.download_button(
+    "Ladda ned förhandsbeskedet (XLSX, preliminärt)",
+    lambda: preview_xlsx(result, region_name, rows),
+    file_name=f"forhandsbesked-{code}.xlsx",
+    on_click="ignore",
+    key="pv_download",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+st.caption(f"Preliminärt. {f.number(result.n)} simuleringar, slumpfrö {result.seed}. {described}.")

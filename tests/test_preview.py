@@ -1,0 +1,66 @@
+"""Region preview: honest figures (the plan case equals the exact engine), reproducible, and its page."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput, allocate
+from allocation.preview import Uncertain, exact_at_plan, simulate
+from allocation.rules import load_round
+
+ROUND = load_round("at-2023")
+PARAMS = ROUND.default_params()
+CODES = [r.code for r in ROUND.regions]
+
+
+@settings(max_examples=25, deadline=None)
+@given(code=st.sampled_from(CODES), more=st.integers(0, 14), band=st.integers(0, 0))
+def test_all_at_plan_median_equals_the_exact_engine(code: str, more: int, band: int) -> None:
+    planned = ROUND.planned_value(code)
+    own = RegionInput(code, int(np.ceil(float(planned))) + more, 0)
+    result = simulate(ROUND, own, [], PARAMS, n=200, own_band=band, curve_n=50)
+    assert result.median == result.p10 == result.p90 == exact_at_plan(ROUND, own, PARAMS)
+
+
+def test_a_scenario_for_the_others_is_the_exact_allocation() -> None:
+    others = [RegionInput("01", 284, 280), RegionInput("23", 30, 28)]
+    own = RegionInput("09", 19, 18)
+    result = simulate(ROUND, own, others, PARAMS, n=100, curve_n=20)
+    assert result.median == allocate(ROUND, [*others, own], PARAMS).by_code()["09"].total
+
+
+def test_uncertain_others_are_reproducible_and_bounded() -> None:
+    own = RegionInput("09", 19, 18)
+    a = simulate(ROUND, own, Uncertain(1, 6, 0.5), PARAMS, n=5_000, seed=7, curve_n=200)
+    b = simulate(ROUND, own, Uncertain(1, 6, 0.5), PARAMS, n=5_000, seed=7, curve_n=200)
+    assert (a.totals == b.totals).all() and a.curve == b.curve
+    assert a.minimum <= a.p10 <= a.median <= a.p90 <= a.maximum <= 254_000_000
+    assert a.step_probability == {3_000_000: 1.0}  # its own outcome is fixed: always the 3-step
+    with_band = simulate(ROUND, own, Uncertain(), PARAMS, n=5_000, seed=7, own_band=2, curve_n=200)
+    assert len(with_band.step_probability) > 1 and abs(sum(with_band.step_probability.values()) - 1) < 1e-9
+
+
+def test_the_curve_rises_with_the_regions_own_expansion() -> None:
+    result = simulate(ROUND, RegionInput("09", 19, 18), Uncertain(), PARAMS, n=2_000, curve_n=2_000)
+    values = [v for _, v in result.curve]
+    assert values[0] == values[1] == 0
+    assert values[2] > 0 and values[-1] >= values[2]
+
+
+def test_preview_page_renders_and_answers(isolated_database) -> None:  # type: ignore[no-untyped-def]
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/region/preview.py").run()
+    assert not at.exception
+    at.selectbox(key="pv_region").set_value("09").run()
+    at.number_input(key="pv_filled_09").set_value(19).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Troligt belopp (median)"] == "254\u00a0000\u00a0000\u00a0kr"  # nobody else qualifies
+    at.radio(key="pv_assumption").set_value("uncertain").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Troligt belopp (median)"] != "254\u00a0000\u00a0000\u00a0kr"
+    assert any("slumpfrö 2023" in c.value for c in at.caption)
