@@ -48,7 +48,7 @@ def curve_chart(result: PreviewResult, params: AtParams, region: str, own_expans
     points = dict(result.curve)
     now = int(own_expansion)
     gain = points.get(min(now + 2, 15), 0) - points.get(now, 0)
-    title = f"{region}: två tjänster till är värda {f.kr(gain)} (median, vid utökning {now})"
+    title = f"Två tjänster till är värda {f.kr(gain)} (median)"
     data = pd.DataFrame(result.curve, columns=["utökning", "median_kr"])
     fig = go.Figure(
         go.Scatter(
@@ -69,7 +69,13 @@ def curve_chart(result: PreviewResult, params: AtParams, region: str, own_expans
             annotation_text=f"≥ {step.min_expansion}",
             annotation_position="top",
         )
-    fig.add_vline(x=own_expansion, line_color="#c62828", annotation_text="Er utökning", annotation_position="bottom")
+    fig.add_vline(
+        x=own_expansion,
+        line_color="#c62828",
+        annotation_text="Er utökning",
+        annotation_position="top right",
+        annotation_y=0.9,
+    )
     fig.update_xaxes(title="Regionens utökning (tjänster utöver plan)", dtick=1, range=[-0.3, 15.3])
     fig.update_yaxes(title="Belopp (median)", tickformat=",.0f", ticksuffix=" kr", rangemode="tozero")
     return Chart(_layout(fig, title, height=380), data, title)

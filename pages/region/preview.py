@@ -79,21 +79,24 @@ with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
     result = simulate(at_round, own, others, params, n=int(n), seed=int(seed), own_band=int(band))
 
 region_name = regions[code].name
-m1, m2, m3, m4 = st.columns(4)
+expansion = max(0.0, max(int(filled), int(started)) - float(planned) - int(excluded))
+m1, m2, m3 = st.columns([1.2, 1.4, 0.8])
 m1.metric("Troligt belopp (median)", f.kr(result.median))
 m2.metric("80 % av utfallen (P10–P90)", f"{f.mnkr(result.p10)} – {f.mnkr(result.p90)}")
-m3.metric("Lägsta – högsta", f"{f.mnkr(result.minimum)} – {f.mnkr(result.maximum)}")
-expansion = max(0.0, max(int(filled), int(started)) - float(planned) - int(excluded))
-m4.metric("Er utökning", f.count(int(expansion)) if expansion == int(expansion) else f.number(expansion, 1))
+m3.metric("Er utökning", f.count(int(expansion)) if expansion == int(expansion) else f.number(expansion, 1))
 steps = " · ".join(
     f"{'inget trappsteg' if amount == 0 else f.kr(amount)}: {f.percent(p)}"
     for amount, p in sorted(result.step_probability.items())
 )
-st.markdown(f"**Sannolikhet per trappsteg:** {steps}")
+st.markdown(
+    f"**Lägsta – högsta:** {f.kr(result.minimum)} – {f.kr(result.maximum)} · **Sannolikhet per trappsteg:** {steps}"
+)
 g1, g2 = st.columns(2)
-hist = histogram_chart(result, region_name)
 curve = curve_chart(result, params, region_name, expansion)
-g1.plotly_chart(hist.figure, key="pv_hist", config={"displaylogo": False})
+if result.minimum == result.maximum:
+    g1.info(f"Under det här antagandet är beloppet säkert: {f.kr(result.median)} i varje simulering.")
+else:
+    g1.plotly_chart(histogram_chart(result, region_name).figure, key="pv_hist", config={"displaylogo": False})
 g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
 
 st.subheader("Läkare i äldreomsorgen 2023")
