@@ -22,7 +22,9 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# The store is created, migrated and seeded before the server starts (a second start writes nothing).
 run: setup
+	$(BIN)/python -m store init
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: setup
