@@ -32,7 +32,6 @@ COLUMNS_SV = {
     "next_step_kronor": "Nästa steg: kr",
 }
 
-KRONOR_COLUMNS = ("step_amount", "redistribution", "total", "next_step_kronor")
 
 
 def results_frame(allocation: Allocation) -> pd.DataFrame:
