@@ -33,7 +33,6 @@ COLUMNS_SV = {
 }
 
 
-
 def results_frame(allocation: Allocation) -> pd.DataFrame:
     """One row per region with numeric columns (counts as floats, money as int kronor)."""
     records = []
