@@ -83,6 +83,9 @@ def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, to
         except ParseError as exc:
             problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
             continue
+        if amount > total:
+            problems.append(Problem("too_large", row_number, "amount", cells["amount"], f.kr(total)))
+            continue
         if code is not None:
             amounts[code] = amount
     if not problems:

@@ -21,6 +21,9 @@ from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
 
+MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
+MAX_KRONOR = 10**12
+
 REQUIRED = ("region", "filled", "started")
 OPTIONAL = ("excluded", "planned")
 COLUMNS = REQUIRED + OPTIONAL
@@ -63,6 +66,8 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # the sheet's XML is read lazily: a damaged sheet fails only here
+        raise InputError([Problem("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})")]) from None
     finally:
         workbook.close()
 
@@ -164,6 +169,10 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
                 counts[name] = parse_count(text)
             except ParseError as exc:
                 problems.append(Problem(exc.code, row_number, name, text))
+                continue
+            if counts[name] > MAX_POSITIONS:
+                problems.append(Problem("too_large", row_number, name, text, str(MAX_POSITIONS)))
+                del counts[name]
         planned: Fraction | None = None
         if cells.get("planned"):
             try:
@@ -228,6 +237,10 @@ def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> lis
                 amount = parse_count(cells["amount"])
             except ParseError as exc:
                 problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
+            else:
+                if amount > MAX_KRONOR:
+                    problems.append(Problem("too_large", row_number, "amount", cells["amount"], str(MAX_KRONOR)))
+                    amount = None
         if code is None or received is None or amount is None:
             continue
         item = Requisition(code, received, amount, cells.get("reference", ""), row_number)

@@ -48,6 +48,7 @@ class PreviewResult:
     maximum: int
     step_probability: dict[int, float]  # nominal step amount (0 = none) -> share of rounds
     curve: list[tuple[int, int]]  # (own expansion, median total) for 0..15
+    gain_two: int  # median gain if the region fills two more positions than entered
 
 
 def _plan_outcomes(at_round: AtRound) -> NDArray[np.float64]:
@@ -109,6 +110,12 @@ def simulate(
             :, index
         ]
         curve.append((expansion, int(np.percentile(curve_totals, 50, method="lower"))))
+    # "Two more positions are worth": from the region's own outcome as entered, whatever its expansion.
+    medians = []
+    for more in (0, 2):
+        sample[:, index] = own_outcome + more
+        more_totals = allocate_batch(at_round, sample, planned=planned, excluded=excluded, params=params).total
+        medians.append(int(np.percentile(more_totals[:, index], 50, method="lower")))
     return PreviewResult(
         own.code,
         n,
@@ -122,6 +129,7 @@ def simulate(
         int(totals.max()),
         {int(v): float(c) / n for v, c in zip(values, counts, strict=True)},
         curve,
+        medians[1] - medians[0],
     )
 
 

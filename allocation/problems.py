@@ -42,6 +42,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{value} is above the region's maximum ({detail})",
         "{value} överstiger regionens högsta belopp ({detail})",
     ),
+    "too_large": ("'{value}' is larger than {detail}", '"{value}" är större än {detail}'),
+    "below_requisitioned": (
+        "{value} is less than the region has already requisitioned ({detail})",
+        "{value} är mindre än regionen redan har rekvirerat ({detail})",
+    ),
     "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),

@@ -32,9 +32,10 @@ from allocation.fixed import (
     read_official_amounts,
     requisition_problems,
 )
+from allocation.formats import kr as fkr
 from allocation.inputs import Requisition, read_reports, read_requisitions
 from allocation.planned import parse_planned
-from allocation.problems import InputError
+from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound, Step, parse_round
 from store import db
@@ -401,6 +402,7 @@ class Store:
         self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
     ) -> bool:
         self._check_round(round_id)
+        self._check_code(item.code)
         with self.transaction(actor, reason) as tx:
             return self._write_report(tx, round_id, item, received, source)
 
@@ -427,6 +429,10 @@ class Store:
         return ImportResult(len(items), changed, len(items) - changed)
 
     # --- requisitions, payouts, ombud, usage reports ----------------------------------------------
+
+    def _check_code(self, code: str) -> None:
+        if code not in {r.code for r in self.regions(self.latest_population_date())}:
+            raise WriteRefused(f"Okänd region: {code}", f"unknown region code {code!r}")
 
     def _check_round(self, round_id: str) -> None:
         if round_id not in self.round_ids():
@@ -469,14 +475,15 @@ class Store:
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
         self._check_round(round_id)
-        try:
-            self._check_requisitions(round_id, [item])
-        except InputError as exc:
-            raise WriteRefused(
-                "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
-            ) from None
-        with self.transaction(actor, reason) as tx:
-            return self._write_requisition(tx, round_id, item, source)
+        with self._write_lock:  # the check and the write see the same requisitions (no two sessions in between)
+            try:
+                self._check_requisitions(round_id, [item])
+            except InputError as exc:
+                raise WriteRefused(
+                    "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
+                ) from None
+            with self.transaction(actor, reason) as tx:
+                return self._write_requisition(tx, round_id, item, source)
 
     def import_requisitions(
         self,
@@ -489,15 +496,18 @@ class Store:
     ) -> ImportResult:
         self._check_round(round_id)
         items = read_requisitions(data, self.region_index())
-        self._check_requisitions(round_id, items)
-        if dry_run:
-            existing = set(
-                self.query("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
-            )
-            changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
-            return ImportResult(len(items), changed, len(items) - changed)
-        with self.transaction(actor, reason) as tx:
-            changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
+        with self._write_lock:  # the check and the write see the same requisitions
+            self._check_requisitions(round_id, items)
+            if dry_run:
+                existing = set(
+                    self.query(
+                        "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id]
+                    )
+                )
+                changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
+                return ImportResult(len(items), changed, len(items) - changed)
+            with self.transaction(actor, reason) as tx:
+                changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
 
     def requisitions_frame(self, round_id: str) -> pd.DataFrame:
@@ -511,6 +521,7 @@ class Store:
         self, actor: Actor, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
     ) -> int:
         self._check_round(round_id)
+        self._check_code(code)
         if amount < 0:
             raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
         with self.transaction(actor, reason) as tx:
@@ -524,6 +535,7 @@ class Store:
         return int(new_id)
 
     def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
+        self._check_code(code)
         with self.transaction(actor, reason) as tx:
             rows = tx.execute("SELECT approved_on FROM ombud WHERE code = ?", [code]).fetchall()
             before = {"approved_on": rows[0][0]} if rows else None
@@ -540,6 +552,7 @@ class Store:
         self, actor: Actor, reason: str, round_id: str, code: str, received: date, reference: str = ""
     ) -> bool:
         self._check_round(round_id)
+        self._check_code(code)
         with self.transaction(actor, reason) as tx:
             rows = tx.execute(
                 "SELECT received, reference FROM usage_reports WHERE round_id = ? AND code = ?", [round_id, code]
@@ -588,14 +601,25 @@ class Store:
         if not source_note.strip():
             raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
         source = f"{source_note.strip()} (fil: {filename})"
+        already: dict[str, int] = {}
+        for r in self.requisitions(round_id):
+            already[r.code] = already.get(r.code, 0) + r.amount
+        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        below = [
+            Problem("below_requisitioned", 0, "amount", fkr(amount), f"{names[code]}: {fkr(already[code])}")
+            for code, amount in amounts.items()
+            if already.get(code, 0) > amount
+        ]
+        if below:
+            raise InputError(below)
         current = self.fixed_amounts(round_id)
-        changed = [c for c, a in amounts.items() if current.get(c, (None, None, None))[:2] != (a, OFFICIAL)]
+        changed = [c for c, a in amounts.items() if current.get(c) != (a, OFFICIAL, source)]
         if dry_run:
             return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
         with self.transaction(actor, reason) as tx:
             for code, amount in amounts.items():
                 before = current.get(code)
-                if before is not None and before[:2] == (amount, OFFICIAL) and before[2] == source:
+                if code not in changed:
                     continue
                 tx.execute(
                     "INSERT OR REPLACE INTO fixed_amounts VALUES (?, ?, ?, ?, ?)",

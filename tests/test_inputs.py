@@ -511,3 +511,20 @@ def test_an_en_dash_minus_is_negative() -> None:
     with pytest.raises(ParseError) as info:
         parse_number("–5")
     assert info.value.code == "negative_number"
+
+
+def test_a_damaged_xlsx_sheet_is_a_clear_problem_not_a_crash() -> None:
+    import zipfile
+
+    good = xlsx([["region", "filled", "started"], ["Gotland", 19, 18]])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # truncated XML
+            target.writestr(item, data)
+    with pytest.raises(InputError) as info:
+        read_reports(out.getvalue(), INDEX)
+    assert info.value.problems[0].code == "unreadable_file"

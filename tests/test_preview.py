@@ -64,3 +64,10 @@ def test_preview_page_renders_and_answers(isolated_database) -> None:  # type: i
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Troligt belopp (median)"] != "254\u00a0000\u00a0000\u00a0kr"
     assert any("slumpfrö 2023" in c.value for c in at.caption)
+
+
+def test_two_more_positions_are_valued_from_the_regions_own_outcome() -> None:
+    far_above = simulate(ROUND, RegionInput("01", 272 + 20, 0), Uncertain(), PARAMS, n=2_000, curve_n=2_000)
+    assert 0 <= far_above.gain_two < 5_000_000  # beyond the top step: only a larger share of the leftover
+    below_plan = simulate(ROUND, RegionInput("01", 30, 0), Uncertain(), PARAMS, n=2_000, curve_n=2_000)
+    assert below_plan.gain_two == 0  # 242 positions short: two more change nothing

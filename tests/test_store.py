@@ -315,3 +315,22 @@ def test_a_requisition_above_the_maximum_or_without_ombud_is_refused_with_the_re
         store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 6, 2), 11))
     assert "överstiger regionens högsta belopp" in info.value.message_sv
     assert store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 6, 2), 10))
+
+
+def test_review_findings_bad_codes_large_numbers_and_official_below_requisitioned(store: Store) -> None:
+    from allocation.inputs import Requisition
+
+    with pytest.raises(WriteRefused, match="unknown region"):
+        store.record_at_report(ANNA, "test", "at-2023", RegionInput("99", 1, 1), date(2023, 1, 1))
+    with pytest.raises(InputError) as info:
+        store.import_at_reports(ANNA, "test", "at-2023", b"region,filled,started\n01,3000000000,1\n", "big.csv")
+    assert info.value.problems[0].code == "too_large"
+    store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
+    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 1_700_000))
+    amounts = {code: a for code, (a, _, _) in store.fixed_amounts("elderly-2023").items()}
+    amounts["09"], amounts["01"] = 1_000_000, amounts["01"] + amounts["09"] - 1_000_000
+    table = "region;amount\n" + "\n".join(f"{c};{a}" for c, a in amounts.items())
+    with pytest.raises(InputError) as info:
+        store.import_official_amounts(ANNA, "bilaga 1", "elderly-2023", table.encode(), "b1.csv", "IV:6")
+    assert info.value.problems[0].code == "below_requisitioned"
+    assert "Gotland" in info.value.problems[0].message_sv

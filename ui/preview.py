@@ -45,10 +45,7 @@ def histogram_chart(result: PreviewResult, region: str) -> Chart:
 
 
 def curve_chart(result: PreviewResult, params: AtParams, region: str, own_expansion: float) -> Chart:
-    points = dict(result.curve)
-    now = int(own_expansion)
-    gain = points.get(min(now + 2, 15), 0) - points.get(now, 0)
-    title = f"Två tjänster till är värda {f.kr(gain)} (median)"
+    title = f"Två tjänster till är värda {f.kr(result.gain_two)} (median)"
     data = pd.DataFrame(result.curve, columns=["utökning", "median_kr"])
     fig = go.Figure(
         go.Scatter(

@@ -18,6 +18,7 @@ from allocation.at import Allocation, RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import Problem
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
+from store.service import fraction_text
 from ui.tables import LABELS_SV
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
@@ -44,7 +45,7 @@ def base_frame(at_round: AtRound, inputs: Sequence[RegionInput]) -> pd.DataFrame
     rows = []
     for region in at_round.regions:
         item = by_code.get(region.code, RegionInput(region.code))
-        planned = at_round.planned[region.code] if item.planned is None else f.count(item.planned).replace(",", ".")
+        planned = at_round.planned[region.code] if item.planned is None else fraction_text(item.planned)
         rows.append(
             {
                 "code": region.code,

@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 from store.export import export_table
-from store.service import EXPORTABLE_TABLES
+from store.service import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
 from ui.state import store_or_stop
 from ui.tables import display_frame
@@ -69,7 +69,11 @@ def show_backup() -> None:
     )
     if st.button("Skapa säkerhetskopia", key="backup"):
         target = store.path.parent / "backups" / f"statsbidrag-{datetime.now():%Y%m%d-%H%M%S}.duckdb"
-        store.backup(target)
+        try:
+            store.backup(target)
+        except WriteRefused as exc:  # a second click within the same second
+            st.error(exc.message_sv)
+            return
         st.success(f"Säkerhetskopia skapad: {target}")
         st.download_button("Ladda ned kopian", target.read_bytes(), file_name=target.name, key="backup_download")
 

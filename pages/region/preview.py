@@ -79,7 +79,8 @@ with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
     result = simulate(at_round, own, others, params, n=int(n), seed=int(seed), own_band=int(band))
 
 region_name = regions[code].name
-expansion = max(0.0, max(int(filled), int(started)) - float(planned) - int(excluded))
+raw = max(int(filled), int(started)) - float(planned) - int(excluded)
+expansion = max(0.0, raw)
 m1, m2, m3 = st.columns([1.2, 1.4, 0.8])
 m1.metric("Troligt belopp (median)", f.kr(result.median))
 m2.metric("80 % av utfallen (P10–P90)", f"{f.mnkr(result.p10)} – {f.mnkr(result.p90)}")
@@ -91,6 +92,8 @@ steps = " · ".join(
 st.markdown(
     f"**Lägsta – högsta:** {f.kr(result.minimum)} – {f.kr(result.maximum)} · **Sannolikhet per trappsteg:** {steps}"
 )
+if raw < 0:
+    st.info(f"Utfallet ligger {f.number(-raw, 1 if raw != int(raw) else 0)} tjänster under plan: det räknas som 0.")
 g1, g2 = st.columns(2)
 curve = curve_chart(result, params, region_name, expansion)
 if result.minimum == result.maximum:
