@@ -20,18 +20,10 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The same browser and flags as the browser tests.
+from tests.browser.conftest import CHROMIUM, IDLE  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS as ARGS  # noqa: E402
+
 HELLO = 'import streamlit as st\nst.title("Hej")\n'
 
 
