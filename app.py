@@ -1,56 +1,67 @@
-"""The dashboard's frame: page config, navigation, the sidebar shared by every page, the footer."""
+"""The dashboard's frame: page config, login, navigation by role, the shared sidebar, the footer."""
 
 import streamlit as st
 
+from store.access import ROLE_SV, Action, Role
+from store.session import AccessDenied
+from ui.auth import LOCAL_BANNER, describe
 from ui.scenarios import scenario_selector
-from ui.state import store_or_stop
+from ui.state import session_or_stop
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
+
+session = session_or_stop()  # shows the login page and stops when nobody is logged in
+principal = session.principal
+is_region = principal.role is Role.REGION
 
 # Pages live in sub-folders of pages/ (one per section). Streamlit runs top-level pages/*.py as legacy
 # pages until st.navigation has run once in the process: a shared link that is the first request after a
 # restart would run such a page without this frame, or show "Page not found". So every url_path below
 # has a shim pages/<url_path>.py that only runs this file (tests/test_navigation.py, tests/browser).
-navigation = st.navigation(
-    {
-        "Översikt": [
-            st.Page(
-                "pages/overview/overview.py",
-                title="Översikt",
-                icon=":material/dashboard:",
-                url_path="oversikt",
-                default=True,
-            ),
-        ],
-        "AT-tjänster 2023": [
-            st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at"),
-            st.Page(
-                "pages/region/preview.py",
-                title="Förhandsbesked för en region",
-                icon=":material/location_on:",
-                url_path="region",
-            ),
-        ],
-        "Läkare i äldreomsorgen 2023": [
-            st.Page(
-                "pages/elderly/followup.py", title="Uppföljning", icon=":material/elderly:", url_path="aldreomsorg"
-            ),
-        ],
-        "Uppföljning": [
-            st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":material/event:", url_path="tidsfrister"),
-            st.Page(
-                "pages/data/import_export.py",
-                title="Data, import och export",
-                icon=":material/database:",
-                url_path="data",
-            ),
-        ],
-    }
+# Each role sees only its pages; the service layer refuses the rest whatever the URL asks for.
+overview = st.Page(
+    "pages/overview/overview.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True
 )
+simulator = st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at")
+preview = st.Page(
+    "pages/region/preview.py",
+    title="Förhandsbesked" if is_region else "Förhandsbesked för en region",
+    icon=":material/location_on:",
+    url_path="region",
+    default=is_region,
+)
+elderly = st.Page("pages/elderly/followup.py", title="Uppföljning", icon=":material/elderly:", url_path="aldreomsorg")
+deadlines = st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":material/event:", url_path="tidsfrister")
+data = st.Page(
+    "pages/data/import_export.py", title="Data, import och export", icon=":material/database:", url_path="data"
+)
+users = st.Page("pages/admin/users.py", title="Användare och roller", icon=":material/group:", url_path="anvandare")
 
-store = store_or_stop()
+if is_region:
+    sections = {
+        "AT-tjänster 2023": [preview],
+        "Läkare i äldreomsorgen 2023": [elderly],
+        "Uppföljning": [deadlines],
+    }
+else:
+    sections = {
+        "Översikt": [overview],
+        "AT-tjänster 2023": [simulator, preview],
+        "Läkare i äldreomsorgen 2023": [elderly],
+        "Uppföljning": [deadlines, data],
+    }
+    if session.may(Action.MANAGE_USERS):
+        sections["Administration"] = [users]
+navigation = st.navigation(sections)
+
+at_round = session.at_round("at-2023")
 with st.sidebar:
-    scenario_selector(store)
+    if principal.login != "local":
+        region_name = next((r.name for r in at_round.regions if r.code == principal.region), None)
+        st.markdown(f"Inloggad som **{describe(principal, region_name)}**")
+        st.button("Logga ut", on_click=st.logout, icon=":material/logout:", key="logout")
+    if session.may(Action.READ_SCENARIOS):
+        scenario_selector(session)
     st.date_input(
         "Per datum",
         key="as_of",
@@ -58,17 +69,28 @@ with st.sidebar:
         format="YYYY-MM-DD",
         help="Datum som tidsfrister och status visas för.",
     )
-    st.text_input(
-        "Ditt namn",
-        key="actor_name",
-        help="Skrivs i granskningsloggen vid varje ändring. (Inloggning tillkommer.)",
-        placeholder="För- och efternamn",
+    if principal.login == "local":
+        st.text_input(
+            "Ditt namn",
+            key="actor_name",
+            help="Skrivs i granskningsloggen vid varje ändring (i lokalt läge finns ingen inloggning).",
+            placeholder="För- och efternamn",
+        )
+
+if principal.login == "local":
+    st.warning(LOCAL_BANNER, icon=":material/warning:")
+elif principal.role is Role.MANAGER:
+    st.info(
+        f"Du är inloggad som {ROLE_SV[Role.MANAGER]}: du ser allt men kan inte ändra något.",
+        icon=":material/visibility:",
     )
 
-navigation.run()
+try:
+    navigation.run()
+except AccessDenied as exc:  # the service layer refused (and logged) what this page asked for
+    st.error(exc.message_sv, icon=":material/block:")
 
-at_round = store.at_round("at-2023")
 st.caption(
     f"Data: befolkning {at_round.population_date:%Y-%m-%d} (SCB) · regelfil {at_round.id} version "
-    f"{at_round.version} · databas {store.path.name}"
+    f"{at_round.version} · databas {session.path.name}"
 )

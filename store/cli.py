@@ -1,4 +1,4 @@
-"""Command line for the store: ``python -m store {init,import-reports,import-requisitions,export,scenarios,backup}``.
+"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,export,...}``.
 
 Exit status: 0 done; 2 bad input (every problem on stderr, with row and column; nothing written);
 3 the database cannot be opened (e.g. the dashboard holds it). Never a traceback.
@@ -17,8 +17,10 @@ from allocation.at import allocate
 from allocation.inputs import read_file
 from allocation.problems import InputError
 from store import db
+from store.access import Role
+from store.auth_config import startup_problem
 from store.export import export_allocation, export_table
-from store.service import EXPORTABLE_TABLES, Actor, Store, WriteRefused
+from store.service import EXPORTABLE_TABLES, Actor, Store, User, WriteRefused
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -37,6 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
+
+    commands.add_parser("users", help="list the users who may log in, with their roles")
+    user = commands.add_parser("user", help="add or change a user (role handläggare, chef or region)")
+    user.add_argument("login", help="e-mail address (or OIDC subject)")
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--region", help="län code, for the role region (e.g. 03)")
+    user.add_argument("--inactive", action="store_true", help="may no longer log in")
+    user.add_argument("--actor", required=True, help="who makes the change (written to the audit log)")
+    user.add_argument("--reason", required=True, help="why (written to the audit log)")
 
     for name, what in (("import-reports", "AT region reports"), ("import-requisitions", "requisitions")):
         sub = commands.add_parser(name, help=f"import {what} from CSV or XLSX (validated first; all or nothing)")
@@ -125,6 +137,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             version = db.schema_version(store.con)
             print(f"{path}: schema version {version}; {store.audit_count()} audit entries")
+            if problem := startup_problem():
+                return _error(problem, EXIT_BAD_INPUT)
+            return 0
+        if args.command == "users":
+            for u in store.users():
+                state = "" if u.active else "\tinactive"
+                print(f"{u.login}\t{u.name}\t{u.role}{' ' + u.region if u.region else ''}{state}")
+            return 0
+        if args.command == "user":
+            changed = store.save_user(
+                Actor(args.actor, "handläggare (kommandorad)"),
+                args.reason,
+                User(args.login, args.name, args.role, args.region, not args.inactive),
+            )
+            print(f"{args.login}: {'saved' if changed else 'unchanged'}")
             return 0
         if args.command.startswith("import-"):
             return _import(store, args)

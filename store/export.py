@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -19,8 +20,10 @@ from openpyxl.utils import get_column_letter
 from allocation.at import Allocation
 from allocation.rules import AtRound
 from allocation.tables import method_rows, results_frame_sv
-from store import db
 from store.service import EXPORTABLE_TABLES, Store
+
+if TYPE_CHECKING:
+    from store.session import Session
 
 KRONOR_FORMAT = '#,##0 "kr"'
 COUNT_FORMAT = "#,##0"
@@ -102,17 +105,12 @@ def frame_to_xlsx(
     return buffer.getvalue()
 
 
-def store_facts(store: Store) -> list[tuple[str, str]]:
+def store_facts(store: Store | Session) -> list[tuple[str, str]]:
     """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet."""
-    rounds = store.query("SELECT id, version, source_file FROM rounds ORDER BY id, version")
-    dates = [row[0].isoformat() for row in store.query("SELECT DISTINCT date FROM population ORDER BY date")]
-    facts = [("Regelfil", f"{rid}: {source}, version {version}") for rid, version, source in rounds]
-    facts.append(("Befolkningsdatum", ", ".join(dates) + " (SCB, enligt anvisningarnas tabell)"))
-    facts.append(("Schemaversion", str(db.schema_version(store.con))))
-    return facts
+    return store.facts()
 
 
-def export_table(store: Store, table: str, fmt: str) -> bytes:
+def export_table(store: Store | Session, table: str, fmt: str) -> bytes:
     """Any exportable table of the store as CSV or XLSX."""
     frame = store.table(table)
     if fmt == "csv":

@@ -50,10 +50,21 @@ def now_local() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who writes. ``role`` leaves room for the roles of a later issue (staff, manager, region)."""
+    """Who writes, as the audit log records it: a name and a role (``region 03`` for a region user)."""
 
     name: str
     role: str = "handläggare"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A row of the user table: who may log in, with which role (and region)."""
+
+    login: str  # e-mail address in lower case, or the OIDC subject
+    name: str
+    role: str
+    region: str | None = None
+    active: bool = True
 
 
 SYSTEM = Actor("system", "system")
@@ -186,6 +197,8 @@ EXPORTABLE_TABLES = {
     "requisitions": "Rekvisitioner",
     "payouts": "Utbetalningar",
     "usage_reports": "Återrapporteringar",
+    "decisions": "Publicerade beslut",
+    "users": "Användare och roller",
     "audit_log": "Granskningslogg",
 }
 
@@ -765,6 +778,107 @@ class Store:
             tx.audit("delete", "scenarios", name, before, None)
             return True
 
+    # --- users, published decisions, refusals -----------------------------------------------------
+
+    def users(self) -> list[User]:
+        rows = self.query("SELECT login, name, role, region, active FROM users ORDER BY role, name, login")
+        return [User(login, name, role, region, bool(active)) for login, name, role, region, active in rows]
+
+    def user(self, login: str) -> User | None:
+        """The user with this login (compared in lower case, as stored)."""
+
+        def compute() -> tuple[User, ...]:
+            return tuple(self.users())
+
+        wanted = login.strip().lower()
+        return next((u for u in self._cached(("users",), compute) if u.login == wanted), None)
+
+    def save_user(self, actor: Actor, reason: str, user: User) -> bool:
+        """Add or change a user (validated); returns whether anything changed."""
+        from store.access import Role
+
+        login = user.login.strip().lower()
+        name = user.name.strip()
+        if not login:
+            raise WriteRefused("Ange användarens inloggning (e-postadress).", "a login is required")
+        if " " in login or len(login) > 254:
+            raise WriteRefused(
+                f"Inloggningen ”{user.login}” är inte giltig: ange e-postadressen utan mellanslag.",
+                f"invalid login {user.login!r}",
+            )
+        if not name:
+            raise WriteRefused("Ange användarens namn.", "a name is required")
+        try:
+            role = Role(user.role)
+        except ValueError:
+            raise WriteRefused(
+                f"Okänd roll ”{user.role}”: välj handläggare, chef eller region.", f"unknown role {user.role!r}"
+            ) from None
+        region = user.region if role is Role.REGION else None
+        if role is Role.REGION:
+            if not region:
+                raise WriteRefused("En regionanvändare måste kopplas till en region.", "a region user needs a region")
+            self._check_code(region)
+        after = {"name": name, "role": role.value, "region": region, "active": user.active}
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT name, role, region, active FROM users WHERE login = ?", [login]).fetchall()
+            before = dict(zip(("name", "role", "region", "active"), rows[0], strict=True)) if rows else None
+            if before == after:
+                return False
+            demoted = role is not Role.STAFF or not user.active
+            if before and before["role"] == Role.STAFF and before["active"] and demoted:
+                (staff,) = tx.execute(
+                    "SELECT count(*) FROM users WHERE role = 'handläggare' AND active AND login <> ?", [login]
+                ).fetchone()
+                if staff == 0:
+                    raise WriteRefused(
+                        "Det måste finnas minst en aktiv handläggare: lägg till en annan innan du ändrar den sista.",
+                        "the last active staff user cannot be removed",
+                    )
+            tx.execute(
+                "INSERT OR REPLACE INTO users (login, name, role, region, active, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [login, name, role.value, region, user.active, tx.at],
+            )
+            tx.audit("update" if before else "insert", "users", login, before, after)
+            return True
+
+    def decisions(self) -> dict[str, tuple[date, str]]:
+        """Per round: the date the decision was (or will be) published, and its reference."""
+
+        def compute() -> dict[str, tuple[date, str]]:
+            rows = self.query("SELECT round_id, published_on, reference FROM decisions")
+            return {round_id: (published, ref) for round_id, published, ref in rows}
+
+        return dict(self._cached(("decisions",), compute))
+
+    def is_published(self, round_id: str, on: date | None = None) -> bool:
+        """Whether the round's decision is published on ``on`` (today by default)."""
+        decision = self.decisions().get(round_id)
+        return decision is not None and decision[0] <= (on or self.clock().date())
+
+    def record_decision(self, actor: Actor, reason: str, round_id: str, published_on: date, reference: str) -> bool:
+        self._check_round(round_id)
+        if not reference.strip():
+            raise WriteRefused("Ange beslutets diarienummer eller annan referens.", "a reference is required")
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT published_on, reference FROM decisions WHERE round_id = ?", [round_id]).fetchall()
+            before = {"published_on": rows[0][0], "reference": rows[0][1]} if rows else None
+            after = {"published_on": published_on, "reference": reference.strip()}
+            if before == after:
+                return False
+            tx.execute(
+                "INSERT OR REPLACE INTO decisions (round_id, published_on, reference, recorded_at) VALUES (?, ?, ?, ?)",
+                [round_id, published_on, reference.strip(), tx.at],
+            )
+            tx.audit("update" if before else "insert", "decisions", round_id, before, after)
+            return True
+
+    def record_refusal(self, actor: Actor, action: str, key: str, message: str) -> None:
+        """An audit entry for an action the principal was refused (nothing else is written)."""
+        with self.transaction(actor, message) as tx:
+            tx.audit("refused", "access", key, None, {"action": action})
+
     # --- reading any table, the audit log, backups ------------------------------------------------
 
     def table(self, name: str) -> pd.DataFrame:
@@ -779,6 +893,15 @@ class Store:
             f"{where} ORDER BY id DESC LIMIT {int(limit)}",
             [entity] if entity else [],
         )
+
+    def facts(self) -> list[tuple[str, str]]:
+        """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet of exports."""
+        rounds = self.query("SELECT id, version, source_file FROM rounds ORDER BY id, version")
+        dates = [row[0].isoformat() for row in self.query("SELECT DISTINCT date FROM population ORDER BY date")]
+        facts = [("Regelfil", f"{rid}: {source}, version {version}") for rid, version, source in rounds]
+        facts.append(("Befolkningsdatum", ", ".join(dates) + " (SCB, enligt anvisningarnas tabell)"))
+        facts.append(("Schemaversion", str(db.schema_version(self.con))))
+        return facts
 
     def audit_count(self) -> int:
         return int(self.query("SELECT count(*) FROM audit_log")[0][0])

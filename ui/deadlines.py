@@ -11,17 +11,18 @@ import plotly.graph_objects as go
 
 from allocation.deadlines import LABELS_SV, Status
 from allocation.milestones import RoundMilestones, StatusCell, round_milestones, status_cells
-from store.service import Store
+from store.access import Action
+from store.session import Session
 from ui.charts import Chart, _layout
 
 ROUND_IDS = ("at-2023", "elderly-2023")
 
 
-def rounds(store: Store) -> list[RoundMilestones]:
+def rounds(store: Session) -> list[RoundMilestones]:
     return [round_milestones(store.round_document(rid)) for rid in ROUND_IDS]
 
 
-def event_dates(store: Store) -> dict[str, dict[str, date]]:
+def event_dates(store: Session) -> dict[str, dict[str, date]]:
     """Per event kind (the rules files' ``event``), the date each region did it."""
     first_requisition: dict[str, date] = {}
     for item in store.requisitions("elderly-2023"):
@@ -33,8 +34,10 @@ def event_dates(store: Store) -> dict[str, dict[str, date]]:
     }
 
 
-def cells_as_of(store: Store, as_of: date) -> list[StatusCell]:
-    regions = store.regions(store.latest_population_date())
+def cells_as_of(store: Session, as_of: date) -> list[StatusCell]:
+    """Status per region and milestone, for the regions whose status the principal may see."""
+    visible = store.visible(Action.READ_STATUS)
+    regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
     return status_cells(rounds(store), regions, event_dates(store), as_of)
 
 

@@ -12,9 +12,9 @@ from allocation import formats as f
 from allocation.fixed import BASIS_SV, FollowupRow
 from allocation.inputs import Requisition
 from allocation.milestones import StatusCell
-from store.service import Store, WriteRefused
+from store.service import WriteRefused
+from store.session import Session
 from ui.results import _HTML_STYLE
-from ui.state import current_actor
 
 ROUND = "elderly-2023"
 
@@ -88,7 +88,7 @@ def _record(action: Callable[[], object], done: str) -> None:
     st.success(done)
 
 
-def record_forms(store: Store, regions: dict[str, str], as_of: date) -> None:
+def record_forms(store: Session, regions: dict[str, str], as_of: date) -> None:
     """Forms for the events that change the follow-up: ombud, requisition, payout, report received."""
     codes = list(regions)
     label = regions.get
@@ -112,23 +112,22 @@ def record_forms(store: Store, regions: dict[str, str], as_of: date) -> None:
         submitted = st.form_submit_button("Registrera", type="primary")
     if not submitted:
         return
-    actor = current_actor()
-    if actor is None:
+    if not store.principal.name:
         st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
         return
     name = regions[code]
     if kind == "ombud":
-        _record(lambda: store.record_ombud(actor, reason, code, when), f"Ombud för {name} registrerat.")
+        _record(lambda: store.record_ombud(reason, code, when), f"Ombud för {name} registrerat.")
     elif kind == "requisition":
         item = Requisition(code, when, int(amount), reference)
-        _record(lambda: store.record_requisition(actor, reason, ROUND, item), f"Rekvisition från {name} registrerad.")
+        _record(lambda: store.record_requisition(reason, ROUND, item), f"Rekvisition från {name} registrerad.")
     elif kind == "payout":
         _record(
-            lambda: store.record_payout(actor, reason, ROUND, code, when, int(amount), reference),
+            lambda: store.record_payout(reason, ROUND, code, when, int(amount), reference),
             f"Utbetalning till {name} registrerad.",
         )
     else:
         _record(
-            lambda: store.record_usage_report(actor, reason, ROUND, code, when, reference),
+            lambda: store.record_usage_report(reason, ROUND, code, when, reference),
             f"Återrapport från {name} registrerad.",
         )

@@ -9,8 +9,8 @@ import streamlit as st
 
 from allocation import formats as f
 from allocation.problems import InputError
-from store.service import Actor, ImportResult, Store, WriteRefused
-from ui.state import current_actor
+from store.service import ImportResult, WriteRefused
+from store.session import Session
 
 KINDS = {
     "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
@@ -19,16 +19,15 @@ KINDS = {
 
 
 def _run(
-    store: Store, kind: str, round_id: str, data: bytes, name: str, received: date | None, dry: bool, reason: str
+    store: Session, kind: str, round_id: str, data: bytes, name: str, received: date | None, dry: bool, reason: str
 ) -> ImportResult:
-    # A dry run writes nothing, so it needs no actor; a real import is refused without one.
-    actor = current_actor() or Actor("")
+    # A dry run writes nothing, so it needs no name; a real import is refused without one.
     if kind == "reports":
-        return store.import_at_reports(actor, reason, round_id, data, name, received, dry_run=dry)
-    return store.import_requisitions(actor, reason, round_id, data, name, dry_run=dry)
+        return store.import_at_reports(reason, round_id, data, name, received, dry_run=dry)
+    return store.import_requisitions(reason, round_id, data, name, dry_run=dry)
 
 
-def import_panel(store: Store, kind: str, round_id: str) -> None:
+def import_panel(store: Session, kind: str, round_id: str) -> None:
     label, columns = KINDS[kind]
     st.caption(
         f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod."
@@ -58,7 +57,7 @@ def import_panel(store: Store, kind: str, round_id: str) -> None:
     digest = hashlib.sha256(data).hexdigest()[:12]
     reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
     if st.button(f"Läs in {preview.changed} rader", type="primary", key=f"confirm_{kind}_{digest}"):
-        if current_actor() is None:
+        if not store.principal.name:
             st.error("Ange ditt namn i sidofältet innan du läser in: det skrivs i granskningsloggen.")
             return
         try:
@@ -72,7 +71,7 @@ def import_panel(store: Store, kind: str, round_id: str) -> None:
         st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
 
 
-def official_table_panel(store: Store, round_id: str, official_table: str, total: int) -> None:
+def official_table_panel(store: Session, round_id: str, official_table: str, total: int) -> None:
     """Import the official amounts per region (columns region, amount), replacing the estimate."""
     st.write(
         f"Den officiella tabellen finns i {official_table}. Läs in den som CSV eller XLSX med kolumnerna "
@@ -84,7 +83,6 @@ def official_table_panel(store: Store, round_id: str, official_table: str, total
         return
     try:
         preview = store.import_official_amounts(
-            current_actor() or Actor(""),
             "förhandsgranskning",
             round_id,
             uploaded.getvalue(),
@@ -101,12 +99,11 @@ def official_table_panel(store: Store, round_id: str, official_table: str, total
     st.info(f"{preview.rows} regioner; {preview.changed} belopp ändras.")
     reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"official_reason_{round_id}")
     if st.button("Ersätt uppskattningen med den officiella tabellen", type="primary", key=f"official_go_{round_id}"):
-        if current_actor() is None:
+        if not store.principal.name:
             st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
             return
         try:
             result = store.import_official_amounts(
-                current_actor(),
                 reason,
                 round_id,
                 uploaded.getvalue(),

@@ -8,14 +8,14 @@ import streamlit as st
 
 from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
-from store.service import Store, WriteRefused
-from ui.state import current_actor
+from store.service import WriteRefused
+from store.session import Session
 
 NO_SCENARIO = "(inget)"
 PENDING = "pending_scenario"
 
 
-def scenario_selector(store: Store) -> None:
+def scenario_selector(store: Session) -> None:
     """The sidebar's active scenario, bound to the URL: ``?scenario=Name`` reopens it."""
     if PENDING in st.session_state:  # a scenario just saved becomes the active one
         st.session_state["scenario"] = st.session_state.pop(PENDING)
@@ -29,7 +29,7 @@ def scenario_selector(store: Store) -> None:
     )
 
 
-def save_scenario_form(store: Store, at_round: AtRound, params: AtParams, inputs: Sequence[RegionInput]) -> None:
+def save_scenario_form(store: Session, at_round: AtRound, params: AtParams, inputs: Sequence[RegionInput]) -> None:
     with st.form("save_scenario", clear_on_submit=False, border=True):
         name = st.text_input("Namn på scenariot", key="scenario_name")
         note = st.text_area("Anteckning (valfri)", key="scenario_note", height=68)
@@ -37,13 +37,12 @@ def save_scenario_form(store: Store, at_round: AtRound, params: AtParams, inputs
         submitted = st.form_submit_button("Spara scenario", type="primary")
     if not submitted:
         return
-    actor = current_actor()
-    if actor is None:
+    if not store.principal.name:
         st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
         return
     try:
         scenario = store.save_scenario(
-            actor, "Sparat från fördelningssidan", name, at_round.id, params, list(inputs), note, overwrite
+            "Sparat från fördelningssidan", name, at_round.id, params, list(inputs), note, overwrite
         )
     except WriteRefused as exc:
         st.error(exc.message_sv)

@@ -1,4 +1,7 @@
-"""Session-wide state for every page: the store (one per process) and who is working."""
+"""Session-wide state for every page: the store (one per process) and who is working.
+
+Pages use ``session_or_stop()``: the store as the logged-in principal may see and change it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from store.db import StoreError, db_path
-from store.service import Actor, Store
+from store.service import Store
+from store.session import Session
+from ui.auth import principal_or_stop
+
+READ_ONLY_SV = "Du har läsbehörighet: registrering, import och att spara scenarier görs av handläggare."
 
 
 @st.cache_resource(show_spinner="Öppnar databasen …")
@@ -29,7 +36,7 @@ def store_or_stop() -> Store:
         raise  # unreachable: st.stop() raises
 
 
-def current_actor() -> Actor | None:
-    """The name given in the sidebar (local single-user mode until login arrives), or None."""
-    name = str(st.session_state.get("actor_name", "")).strip()
-    return Actor(name) if name else None
+def session_or_stop() -> Session:
+    """The store seen through the principal of this run (the login page stops the run when needed)."""
+    store = store_or_stop()
+    return Session(store, principal_or_stop(store))

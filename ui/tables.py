@@ -58,6 +58,9 @@ LABELS_SV = {
     "reason": "Anledning",
     "before": "Före",
     "after": "Efter",
+    "login": "Inloggning",
+    "active": "Aktiv",
+    "published_on": "Publicerat",
 }
 
 

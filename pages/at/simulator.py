@@ -5,6 +5,7 @@ import streamlit as st
 from allocation import formats as f
 from allocation.at import allocate
 from allocation.explain import explain
+from store.access import Action
 from store.export import export_allocation, frame_to_csv
 from ui import charts
 from ui.geo import lan_outlines
@@ -24,9 +25,9 @@ from ui.simulator import (
     parse_edited,
     set_editor_base,
 )
-from ui.state import store_or_stop
+from ui.state import READ_ONLY_SV, session_or_stop
 
-store = store_or_stop()
+store = session_or_stop()
 at_round = store.at_round("at-2023")
 st.title("AT-tjänster 2023 – simulering och fördelning")
 st.caption(f"{at_round.title} · {at_round.dnr} · regelfil version {at_round.version}")
@@ -215,4 +216,7 @@ for tab, view in zip(tabs, views, strict=True):
             view()
 
 st.subheader("Spara som scenario")
-save_scenario_form(store, at_round, params, parsed.inputs)
+if store.may(Action.SAVE_SCENARIO):
+    save_scenario_form(store, at_round, params, parsed.inputs)
+else:
+    st.info(READ_ONLY_SV, icon=":material/visibility:")

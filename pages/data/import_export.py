@@ -4,13 +4,15 @@ from datetime import datetime
 
 import streamlit as st
 
+from store.access import Action
 from store.export import export_table
 from store.service import EXPORTABLE_TABLES, WriteRefused
+from store.session import TABLE_ACTIONS
 from ui.imports import import_panel
-from ui.state import store_or_stop
+from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 
-store = store_or_stop()
+store = session_or_stop()
 st.title("Data, import och export")
 
 
@@ -29,9 +31,8 @@ def show_requisition_import() -> None:
 
 
 def show_tables() -> None:
-    table = st.selectbox(
-        "Tabell", list(EXPORTABLE_TABLES), format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table"
-    )
+    tables = [t for t in EXPORTABLE_TABLES if store.may(TABLE_ACTIONS.get(t, Action.READ_TABLES))]
+    table = st.selectbox("Tabell", tables, format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table")
     frame = store.table(table)
     st.caption(f"{len(frame)} rader")
     st.dataframe(display_frame(frame), hide_index=True, width="stretch")
@@ -78,14 +79,20 @@ def show_backup() -> None:
         st.download_button("Ladda ned kopian", target.read_bytes(), file_name=target.name, key="backup_download")
 
 
-# Lazy tabs: only the open tab runs; the open tab is part of the URL (?flik=...).
-tabs = st.tabs(
-    ["Importera AT-rapporter", "Importera rekvisitioner", "Tabeller och export", "Granskningslogg", "Säkerhetskopia"],
-    key="flik",
-    on_change="rerun",
-    bind="query-params",
-)
-views = [show_report_import, show_requisition_import, show_tables, show_audit, show_backup]
+# Lazy tabs: only the open tab runs; the open tab is part of the URL (?flik=...). A manager gets the
+# read-only tabs (the service layer refuses the others whatever the URL asks for).
+available = [
+    ("Importera AT-rapporter", show_report_import, Action.IMPORT),
+    ("Importera rekvisitioner", show_requisition_import, Action.IMPORT),
+    ("Tabeller och export", show_tables, Action.READ_TABLES),
+    ("Granskningslogg", show_audit, Action.READ_AUDIT),
+    ("Säkerhetskopia", show_backup, Action.BACKUP),
+]
+available = [item for item in available if store.may(item[2])]
+if not store.may(Action.IMPORT):
+    st.info(READ_ONLY_SV, icon=":material/visibility:")
+tabs = st.tabs([label for label, _, _ in available], key="flik", on_change="rerun", bind="query-params")
+views = [view for _, view, _ in available]
 for tab, view in zip(tabs, views, strict=True):
     if tab.open:
         with tab:

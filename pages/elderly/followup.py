@@ -6,12 +6,13 @@ import streamlit as st
 
 from allocation import formats as f
 from allocation.fixed import followup
+from store.access import Action
 from ui.deadlines import cells_as_of
 from ui.followup import ROUND, basis_notice, followup_html, record_forms
 from ui.imports import official_table_panel
-from ui.state import store_or_stop
+from ui.state import session_or_stop
 
-store = store_or_stop()
+store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
 fixed = store.fixed_round(ROUND)
 st.title("Läkare i äldreomsorgen 2023")
@@ -24,7 +25,8 @@ amounts = store.fixed_amounts(ROUND)
 kind, text = basis_notice(amounts)
 (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
 
-regions = store.regions(store.latest_population_date())
+visible = store.visible(Action.READ_FOLLOWUP, ROUND)
+regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
 rows = followup(
     regions,
     {c: a for c, (a, _, _) in amounts.items()},
@@ -45,6 +47,10 @@ if as_of > fixed.requisition_due and left:
         "inte längre betalas ut."
     )
 
+if not store.may(Action.WRITE_FOLLOWUP):
+    # Managers and regions read; the forms are not shown (and the service layer refuses the writes).
+    st.html(followup_html(rows, cells_as_of(store, as_of), store.ombud_dates()))
+    st.stop()
 tabs = st.tabs(
     ["Per region", "Registrera händelser", "Officiell tabell"], key="aldre_flik", on_change="rerun", bind="query-params"
 )

@@ -12,9 +12,9 @@ from allocation.milestones import needs_attention
 from ui.deadlines import cells_as_of, cells_frame
 from ui.followup import ROUND as ELDERLY
 from ui.followup import basis_notice
-from ui.state import store_or_stop
+from ui.state import session_or_stop
 
-store = store_or_stop()
+store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
 st.title("Översikt")
 st.caption(f"Båda bidragsomgångarna per {as_of.isoformat()} (välj datum i sidofältet).")

@@ -10,23 +10,46 @@ from allocation.at import RegionInput
 from allocation.fixed import BASIS_SV
 from allocation.milestones import needs_attention
 from allocation.preview import Uncertain, simulate
+from store.access import Action
 from store.export import store_facts
+from store.session import AccessDenied
 from ui.deadlines import cells_as_of
 from ui.preview import curve_chart, histogram_chart, preview_xlsx
-from ui.state import store_or_stop
+from ui.state import session_or_stop
 
-store = store_or_stop()
+store = session_or_stop()
 at_round = store.at_round("at-2023")
 as_of: date = st.session_state.get("as_of") or date.today()
 regions = {r.code: r for r in at_round.regions}
-st.title("Förhandsbesked för en region")
+own_region = store.principal.region  # set for a region user: the only region it may preview
+st.title(f"Förhandsbesked för {regions[own_region].name}" if own_region else "Förhandsbesked för en region")
 st.caption("Vad kan regionen räkna med från AT-tjänster 2023? Beloppet beror också på de andra regionernas utfall.")
+if own_region:
+    # A region user may ask only for its own region, whatever the URL (?pv_region=) or the session says:
+    # another region is refused (and logged) by the service layer, and the page shows the own region.
+    requested = st.query_params.get("pv_region") or st.session_state.get("pv_region")
+    if requested and requested != own_region:
+        try:
+            store.require_region(Action.PREVIEW, str(requested))
+        except AccessDenied as exc:
+            st.error(exc.message_sv, icon=":material/block:")
+        st.session_state["pv_region"] = own_region
 
 left, right = st.columns([2, 3], gap="large")
 with left:
     code = st.selectbox(
-        "Region", list(regions), format_func=lambda c: regions[c].name, key="pv_region", bind="query-params"
+        "Region",
+        [own_region] if own_region else list(regions),
+        disabled=bool(own_region),
+        format_func=lambda c: regions[c].name,
+        key="pv_region",
+        bind="query-params",
     )
+    try:
+        store.require_region(Action.PREVIEW, code)  # a widget value is the client's: checked again here
+    except AccessDenied as exc:
+        st.error(exc.message_sv, icon=":material/block:")
+        st.stop()
     planned = at_round.planned_value(code)
     st.caption(f"Planerat enligt planeringsunderlaget: {at_round.planned[code]} tjänster.")
     c1, c2, c3 = st.columns(3)
@@ -40,6 +63,8 @@ with right:
         "scenario": "Ett sparat scenario för de andra regionerna",
         "uncertain": "Osäkert: de andra regionernas utökning dras slumpmässigt",
     }
+    if not store.may(Action.READ_SCENARIOS):  # scenarios hold other regions' figures: staff and managers
+        del assumptions["scenario"]
     assumption = st.radio(
         "Antagande om de andra regionerna", list(assumptions), format_func=assumptions.get, key="pv_assumption"
     )
@@ -103,6 +128,7 @@ else:
 g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
 
 st.subheader("Läkare i äldreomsorgen 2023")
+store.require_region(Action.READ_AMOUNTS, code, "elderly-2023")
 amount, basis, source = store.fixed_amounts("elderly-2023")[code]
 cells = [c for c in cells_as_of(store, as_of) if c.code == code]
 e1, e2 = st.columns(2)

@@ -1,0 +1,113 @@
+"""Administration (staff): who may log in with which role, and the published decisions."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from store.access import ROLE_SV, Action, Role
+from store.service import User, WriteRefused
+from ui.auth import auth_configured, settings
+from ui.state import session_or_stop
+from ui.tables import display_frame
+
+store = session_or_stop()
+store.require(Action.READ_USERS)  # refused (and logged) for every other role, whatever the URL says
+at_round = store.at_round("at-2023")
+names = {r.code: r.name for r in at_round.regions}
+st.title("Användare och roller")
+
+if auth_configured():
+    claim = settings().get("role_claim")
+    st.info(
+        "Inloggning med OIDC är på. En användare får sin roll härifrån (sökt på e-postadress, annars på "
+        "subject)"
+        + (f"; finns hen inte här gäller anspråket ”{claim}” i inloggningstoken." if claim else ".")
+        + " Den som saknas här och saknar anspråk kommer inte in.",
+        icon=":material/lock:",
+    )
+else:
+    st.warning(
+        "Ingen inloggning är konfigurerad: instrumentpanelen körs i lokalt läge och tabellen nedan används "
+        "först när [auth] finns i .streamlit/secrets.toml.",
+        icon=":material/warning:",
+    )
+
+users = store.users()
+frame = pd.DataFrame(
+    [
+        {
+            "login": u.login,
+            "name": u.name,
+            "role": ROLE_SV[Role(u.role)],
+            "region": f"{names.get(u.region, '')} ({u.region})" if u.region else "",
+            "active": "ja" if u.active else "nej",
+        }
+        for u in users
+    ],
+    columns=["login", "name", "role", "region", "active"],
+)
+st.caption(f"{len(users)} användare. Varje ändring skrivs i granskningsloggen.")
+st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+
+st.subheader("Lägg till eller ändra en användare")
+existing = {u.login: u for u in users}
+with st.form("user_form", border=True):
+    c1, c2 = st.columns(2)
+    login = c1.text_input("Inloggning (e-postadress)", key="user_login", placeholder="fornamn.efternamn@region.se")
+    name = c2.text_input("Namn", key="user_name")
+    c3, c4, c5 = st.columns([2, 3, 1])
+    role = c3.selectbox("Roll", list(Role), format_func=lambda r: ROLE_SV[r], key="user_role")
+    region = c4.selectbox(
+        "Region (endast för rollen region)", list(names), format_func=names.get, key="user_region", index=None
+    )
+    active = c5.checkbox("Aktiv", value=True, key="user_active")
+    reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="user_reason")
+    submitted = st.form_submit_button("Spara användare", type="primary")
+if submitted:
+    user = User(login, name, role.value, region if role is Role.REGION else None, active)
+    verb = "ändrad" if login.strip().lower() in existing else "tillagd"
+    try:
+        changed = store.save_user(reason, user)
+    except WriteRefused as exc:
+        st.error(exc.message_sv)
+    else:
+        if changed:
+            st.success(f"Användaren {login.strip().lower()} är {verb}.")
+            st.rerun()
+        st.info("Inget ändrades: användaren har redan de uppgifterna.")
+
+st.subheader("Publicerade beslut")
+st.write(
+    "När beslutet för en omgång är publicerat får alla regioner se varandras rapporterade utfall, belopp och "
+    "rekvisitioner för den omgången. Innan dess ser en region bara sina egna."
+)
+decisions = store.decisions()
+rounds = store.round_ids()
+st.dataframe(
+    display_frame(
+        pd.DataFrame(
+            [
+                {"round_id": rid, "published_on": decisions[rid][0], "reference": decisions[rid][1]}
+                for rid in rounds
+                if rid in decisions
+            ],
+            columns=["round_id", "published_on", "reference"],
+        )
+    ),
+    hide_index=True,
+)
+with st.form("decision_form", border=True):
+    d1, d2, d3 = st.columns(3)
+    round_id = d1.selectbox("Omgång", rounds, key="decision_round")
+    published_on = d2.date_input("Publiceras", value=date.today(), format="YYYY-MM-DD", key="decision_date")
+    reference = d3.text_input("Beslutets diarienummer", key="decision_ref")
+    decision_reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="decision_reason")
+    publish = st.form_submit_button("Registrera publicering")
+if publish:
+    try:
+        store.record_decision(decision_reason, round_id, published_on, reference)
+    except WriteRefused as exc:
+        st.error(exc.message_sv)
+    else:
+        st.success(f"Beslutet för {round_id} registrerat som publicerat {published_on.isoformat()}.")

@@ -1,0 +1,130 @@
+"""Who is using the dashboard: OIDC login through ``st.login``, or the local single-user mode.
+
+- ``[auth]`` in ``.streamlit/secrets.toml``: users log in with OIDC; their role (and region) comes from
+  the store's user table, looked up by e-mail address or subject, or else (when configured) from
+  claims of the ID token (``[statsbidrag] role_claim`` and ``region_claim``).
+- No ``[auth]``: one local user working as staff, with a banner saying so. With
+  ``STATSBIDRAG_REQUIRE_AUTH=1`` (or ``[statsbidrag] require_auth = true``) the app refuses to run.
+
+The principal is worked out anew on every run from the login cookie (``st.user``) and the store,
+never from session state or the URL, which a user can change.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from store.access import ROLE_SV, Principal, Role
+from store.auth_config import auth_required as config_auth_required
+from store.service import Store, User
+
+LOCAL_BANNER = (
+    "**Lokalt läge utan inloggning.** Alla som når den här adressen arbetar som handläggare och kan ändra data. "
+    "För flera användare med roller: konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README)."
+)
+
+
+def _secrets_section(name: str) -> Mapping[str, Any]:
+    try:
+        section = st.secrets.get(name)
+    except Exception:  # no secrets file, or one that does not parse: treated as not configured
+        return {}
+    return section if isinstance(section, Mapping) else {}
+
+
+def auth_configured() -> bool:
+    return bool(_secrets_section("auth"))
+
+
+def settings() -> Mapping[str, Any]:
+    """The app's own settings in ``[statsbidrag]`` of the secrets file."""
+    return _secrets_section("statsbidrag")
+
+
+def auth_required() -> bool:
+    """Production setting: refuse to run without login."""
+    return config_auth_required(os.environ, settings())
+
+
+def principal_from_claims(
+    claims: Mapping[str, Any], user: User | None, config: Mapping[str, Any], region_codes: set[str]
+) -> Principal | None:
+    """The principal for a logged-in user: the user table first, then (if configured) token claims.
+
+    None when the user has no role: not in the table (or deactivated there) and no usable claim.
+    """
+    email = str(claims.get("email") or "").strip().lower()
+    display = str(claims.get("name") or email or claims.get("sub") or "okänd användare")
+    if user is not None:
+        if not user.active:
+            return None
+        return Principal(user.name or display, Role(user.role), user.region, login="oidc")
+    role_claim = config.get("role_claim")
+    if not role_claim or role_claim not in claims:
+        return None
+    try:
+        role = Role(str(claims[role_claim]).strip().lower())
+    except ValueError:
+        return None
+    region = None
+    if role is Role.REGION:
+        region = str(claims.get(str(config.get("region_claim", "")), "")).strip()
+        if region not in region_codes:
+            return None
+    return Principal(display, role, region, login="oidc")
+
+
+def _lookup(store: Store, claims: Mapping[str, Any]) -> User | None:
+    for key in ("email", "sub"):
+        value = str(claims.get(key) or "").strip()
+        if value and (user := store.user(value)) is not None:
+            return user
+    return None
+
+
+def principal_or_stop(store: Store) -> Principal:
+    """The principal of this run; shows the login page (and stops) when nobody is logged in."""
+    if not auth_configured():
+        if auth_required():
+            st.error(
+                "Inloggning krävs (STATSBIDRAG_REQUIRE_AUTH eller require_auth), men ingen inloggning är "
+                "konfigurerad: lägg till avsnittet [auth] i .streamlit/secrets.toml (se README). "
+                "Instrumentpanelen startar inte utan inloggning."
+            )
+            st.stop()
+        name = str(st.session_state.get("actor_name", "")).strip()
+        return Principal(name, Role.STAFF, login="local")
+    if not st.user.is_logged_in:
+        st.title("Statsbidrag till regionerna")
+        st.write("Logga in med ditt konto för att se fördelning, förhandsbesked och uppföljning.")
+        st.button("Logga in", type="primary", on_click=st.login, icon=":material/login:")
+        st.stop()
+    claims = dict(st.user)
+    codes = {r.code for r in store.regions(store.latest_population_date())}
+    principal = principal_from_claims(claims, _lookup(store, claims), settings(), codes)
+    if principal is None:
+        who = str(claims.get("email") or claims.get("sub") or "")
+        if not st.session_state.get("_refusal_logged"):
+            from store.service import Actor
+
+            store.record_refusal(Actor(who or "okänd", "ingen roll"), "login", who or "-", "Inloggning utan behörighet")
+            st.session_state["_refusal_logged"] = True
+        st.title("Ingen behörighet")
+        st.error(
+            f"Du är inloggad som {who}, men kontot har ingen roll i instrumentpanelen. "
+            "Be en handläggare att lägga till dig under Administration → Användare."
+        )
+        st.button("Logga ut", on_click=st.logout, icon=":material/logout:")
+        st.stop()
+    return principal
+
+
+def describe(principal: Principal, region_name: str | None = None) -> str:
+    role = ROLE_SV[principal.role]
+    if principal.role is Role.REGION:
+        role = f"region {region_name or principal.region}"
+    return f"{principal.name} ({role})"
