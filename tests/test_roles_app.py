@@ -1,0 +1,207 @@
+"""AppTest of login and roles: what each role is shown, and crafted URL parameters and session state.
+
+The real OIDC round trip (provider, redirect, cookie) is tested in Chromium in
+tests/browser/test_login.py; here ``at.user`` stands in for the logged-in user.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput
+from allocation.formats import kr
+from allocation.inputs import Requisition
+from store.service import Actor, Store, User
+from ui.auth import principal_from_claims
+from ui.state import get_store
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "statsbidrag",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+CLI = Actor("test", "handläggare (kommandorad)")
+USERS = {
+    "staff": User("sara@myndighet.se", "Sara Handläggare", "handläggare"),
+    "manager": User("mats@myndighet.se", "Mats Chef", "chef"),
+    "region": User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"),
+}
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    store = get_store(str(isolated_database))  # the same Store object the app's pages use
+    for user in USERS.values():
+        store.save_user(CLI, "test", user)
+    store.record_at_report(CLI, "test", "at-2023", RegionInput("01", 321, 0), date(2023, 10, 1))
+    store.record_at_report(CLI, "test", "at-2023", RegionInput("03", 60, 0), date(2023, 10, 1))
+    store.record_ombud(CLI, "test", "01", date(2023, 6, 1))
+    store.record_requisition(CLI, "test", "elderly-2023", Requisition("01", date(2023, 9, 1), 1_234_567, "R-01"))
+    return store
+
+
+def login(who: str | None, email: str | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.secrets["auth"] = AUTH
+    if who is None and email is None:
+        at.user = {"is_logged_in": False}
+    else:
+        user = USERS[who] if who else None
+        address = email or (user.login if user else "")
+        at.user = {"is_logged_in": True, "email": address, "name": user.name if user else address, "sub": address}
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "error", "warning", "info") for e in at.get(kind)]
+    parts += [h.proto.body for h in at.get("html")]
+    return "\n".join(str(p) for p in parts)
+
+
+def page_urls(at: AppTest) -> set[str]:
+    """The url paths of the pages st.navigation registered for this user (AppTest keeps them)."""
+    return {str(info["url_pathname"]) for info in at._registered_pages.values()}
+
+
+def refusals(store: Store) -> list[tuple[str, str]]:
+    return [tuple(r) for r in store.query("SELECT role, entity_key FROM audit_log WHERE action = 'refused'")]
+
+
+def test_local_mode_without_auth_is_staff_with_a_banner(store: Store) -> None:
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    assert any("Lokalt läge utan inloggning" in w.value for w in at.warning)
+    assert at.text_input(key="actor_name")  # the name for the audit log (no login to take it from)
+
+
+def test_require_auth_refuses_to_run_without_auth(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATSBIDRAG_REQUIRE_AUTH", "1")
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not at.exception
+    assert "Inloggning krävs" in at.error[0].value
+    assert not at.metric and not at.get("html")  # nothing else is shown
+
+
+def test_with_auth_nobody_gets_in_without_logging_in(store: Store) -> None:
+    at = login(None).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Logga in"]
+    assert "Stockholm" not in texts(at) and not at.metric
+
+
+def test_a_login_without_a_role_is_refused_and_logged(store: Store) -> None:
+    at = login("", email="okand@example.se").run()
+    assert not at.exception
+    assert "Ingen behörighet" in texts(at) and "okand@example.se" in at.error[0].value
+    assert [b.label for b in at.button] == ["Logga ut"]
+    assert refusals(store) == [("ingen roll", "okand@example.se")]
+
+
+def test_a_deactivated_user_is_refused(store: Store) -> None:
+    store.save_user(CLI, "slutat", User("mats@myndighet.se", "Mats Chef", "chef", active=False))
+    at = login("manager").run()
+    assert "Ingen behörighet" in texts(at)
+
+
+def test_a_region_user_sees_only_its_pages_and_its_region(store: Store) -> None:
+    at = login("region").run()
+    assert not at.exception
+    assert page_urls(at) == {"", "aldreomsorg", "tidsfrister"}  # "": the default page, the preview
+    assert at.title[0].value == "Förhandsbesked för Uppsala"
+    region = at.selectbox(key="pv_region")
+    assert region.options == ["Uppsala"] and region.disabled
+    assert "Ulla Uppsala (region Uppsala)" in texts(at)
+    assert not any(b.label == "Logga in" for b in at.button)
+
+    at.switch_page("pages/elderly/followup.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Uppsala" in shown and "Stockholm" not in shown and kr(1_234_567) not in shown
+    assert not any("Registrera" in t.label for t in at.tabs)
+
+    at.switch_page("pages/deadlines/status.py").run()
+    assert not at.exception
+    assert "Stockholm" not in texts(at)
+
+
+def test_a_crafted_url_for_another_region_is_refused(store: Store) -> None:
+    at = login("region")
+    at.query_params["pv_region"] = "01"
+    at.run()
+    assert not at.exception
+    assert "inte region 01" in at.error[0].value
+    assert at.selectbox(key="pv_region").value == "03"
+    assert "Stockholm" not in at.title[0].value
+    assert refusals(store) == [("region 03", "01")]
+
+
+def test_crafted_session_state_for_another_region_is_refused(store: Store) -> None:
+    at = login("region")
+    at.session_state["pv_region"] = "01"  # as if the session had been steered to Stockholm
+    at.run()
+    assert not at.exception
+    assert "inte region 01" in at.error[0].value
+    assert at.selectbox(key="pv_region").value == "03"
+    assert ("region 03", "01") in refusals(store)
+
+
+def test_a_region_user_cannot_open_staff_pages_by_address(store: Store) -> None:
+    """Pages a role may not use are not registered at all: their scripts never run for it.
+
+    (In the browser, tests/browser/test_login.py opens their addresses as a region user.)
+    """
+    at = login("region").run()
+    for page in ("pages/at/simulator.py", "pages/data/import_export.py", "pages/admin/users.py"):
+        with pytest.raises(ValueError, match="not a registered page|registered"):
+            at.switch_page(page)
+
+
+def test_a_manager_reads_everything_and_cannot_save(store: Store) -> None:
+    at = login("manager").run()
+    assert not at.exception
+    assert page_urls(at) == {"", "at", "region", "aldreomsorg", "tidsfrister", "data"}
+    at.switch_page("pages/at/simulator.py").run()
+    assert not at.exception
+    assert not any(b.label == "Spara scenario" for b in at.get("form_submit_button"))
+    assert any("läsbehörighet" in i.value for i in at.info)
+    at.switch_page("pages/data/import_export.py").run()
+    assert [t.label for t in at.tabs] == ["Tabeller och export", "Granskningslogg"]
+    at.switch_page("pages/elderly/followup.py").run()
+    assert kr(1_234_567) in texts(at) and not at.tabs
+
+
+def test_staff_manage_users_on_the_admin_page(store: Store) -> None:
+    at = login("staff").run()
+    assert "anvandare" in page_urls(at)
+    at.switch_page("pages/admin/users.py").run()
+    assert not at.exception
+    at.text_input(key="user_login").input("Per@RegionSkane.se")
+    at.text_input(key="user_name").input("Per Skåne")
+    at.selectbox(key="user_role").select("region")
+    at.selectbox(key="user_region").set_value("12")
+    at.text_input(key="user_reason").input("ny kontakt")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception
+    assert store.user("per@regionskane.se") == User("per@regionskane.se", "Per Skåne", "region", "12")
+    (entry,) = store.query("SELECT actor, role FROM audit_log WHERE entity = 'users' AND entity_key LIKE 'per@%'")
+    assert entry == ("Sara Handläggare", "handläggare")
+
+
+def test_roles_from_token_claims_when_configured() -> None:
+    config = {"role_claim": "statsbidrag_roll", "region_claim": "lan"}
+    codes = {"01", "03"}
+    claims = {"email": "x@region.se", "name": "X", "statsbidrag_roll": "region", "lan": "03"}
+    principal = principal_from_claims(claims, None, config, codes)
+    assert principal is not None and principal.region == "03"
+    assert principal_from_claims(claims | {"lan": "99"}, None, config, codes) is None  # unknown län
+    assert principal_from_claims(claims | {"statsbidrag_roll": "admin"}, None, config, codes) is None
+    assert principal_from_claims(claims, None, {}, codes) is None  # claims not configured: table only
+    table = User("x@region.se", "X", "chef")
+    assert principal_from_claims(claims, table, config, codes).role == "chef"  # the table wins
+    assert principal_from_claims(claims, User("x@region.se", "X", "chef", active=False), config, codes) is None

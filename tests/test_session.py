@@ -1,0 +1,185 @@
+"""The service layer enforces the roles: every read and write of a Session checks its principal.
+
+These tests call the Session directly, as a crafted request would (no page hides anything here).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from allocation.at import RegionInput
+from allocation.inputs import Requisition
+from store.access import Action, Principal, Role
+from store.service import Actor, Store, User, WriteRefused
+from store.session import AccessDenied, Session
+
+STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
+MANAGER = Principal("Mats Chef", Role.MANAGER, login="oidc")
+UPPSALA = Principal("Ulla Uppsala", Role.REGION, "03", login="oidc")
+ELDERLY = "elderly-2023"
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    store = Store.open(isolated_database)
+    store.clock = lambda: datetime(2023, 11, 15, 10, 0)
+    staff = Session(store, STAFF)
+    for code, filled in (("01", 300), ("03", 60), ("12", 150)):
+        staff.record_at_report("test", "at-2023", RegionInput(code, filled, 0), date(2023, 10, 1))
+    for code in ("01", "03"):
+        staff.record_ombud("test", code, date(2023, 6, 1))
+        staff.record_requisition("test", ELDERLY, Requisition(code, date(2023, 9, 1), 1_000_000, f"R-{code}"))
+    return store
+
+
+def refusals(store: Store) -> list[tuple[str, str, str]]:
+    rows = store.query("SELECT actor, role, entity_key FROM audit_log WHERE action = 'refused' ORDER BY id")
+    return [tuple(r) for r in rows]
+
+
+def test_a_region_user_reads_only_its_own_region_before_the_decision(store: Store) -> None:
+    region = Session(store, UPPSALA)
+    assert [r.code for r in region.at_reports()] == ["03"]
+    assert set(region.at_reports_frame()["code"]) == {"03"}
+    assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}
+    assert set(region.requisitions_frame(ELDERLY)["code"]) == {"03"}
+    assert set(region.fixed_amounts(ELDERLY)) == {"03"}
+    assert set(region.ombud_dates()) == {"03"}
+    assert set(region.report_dates()) == {"03"}
+    assert region.visible(Action.READ_REPORTS, "at-2023") == frozenset({"03"})
+
+
+def test_staff_and_managers_read_every_region(store: Store) -> None:
+    for principal in (STAFF, MANAGER):
+        session = Session(store, principal)
+        assert [r.code for r in session.at_reports()] == ["01", "03", "12"]
+        assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.at_round().regions}
+        assert {r.code for r in session.requisitions(ELDERLY)} == {"01", "03"}
+
+
+def test_another_regions_data_asked_for_by_name_is_refused_and_logged(store: Store) -> None:
+    region = Session(store, UPPSALA)
+    assert region.at_report("03") == RegionInput("03", 60, 0)
+    before = store.audit_count()
+    with pytest.raises(AccessDenied) as refused:
+        region.at_report("01")
+    assert "behörighet" in refused.value.message_sv and "01" in refused.value.message_sv
+    with pytest.raises(AccessDenied):
+        region.require_region(Action.PREVIEW, "01")
+    assert store.audit_count() == before + 2  # one audit entry per refusal, nothing else written
+    assert refusals(store) == [("Ulla Uppsala", "region 03", "at-2023/01"), ("Ulla Uppsala", "region 03", "01")]
+
+
+def test_publishing_the_decision_opens_that_rounds_data_to_every_region(store: Store) -> None:
+    region = Session(store, UPPSALA)
+    Session(store, STAFF).record_decision("beslut", "at-2023", date(2023, 12, 1), "Dnr 1.2-3/2023")
+    assert [r.code for r in region.at_reports()] == ["03"]  # published on 1 December: not yet
+    store.clock = lambda: datetime(2023, 12, 1, 8, 0)
+    assert [r.code for r in region.at_reports()] == ["01", "03", "12"]
+    assert region.at_report("01") == RegionInput("01", 300, 0)
+    assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}  # the other round is still unpublished
+    with pytest.raises(AccessDenied):
+        region.require_region(Action.PREVIEW, "01")  # never another region's preview
+
+
+@pytest.mark.parametrize("principal", [MANAGER, UPPSALA], ids=["chef", "region"])
+def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
+    session = Session(store, principal)
+    at_round = store.at_round()
+    tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
+    writes = [
+        lambda: session.record_at_report("x", "at-2023", RegionInput("03", 1, 0), date(2023, 10, 1)),
+        lambda: session.import_at_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv"),
+        lambda: session.import_requisitions("x", ELDERLY, b"region,received,amount\n03,2023-09-02,1\n", "f.csv"),
+        lambda: session.import_official_amounts("x", ELDERLY, b"region,amount\n", "f.csv", "källa"),
+        lambda: session.record_requisition("x", ELDERLY, Requisition("03", date(2023, 9, 2), 5, "")),
+        lambda: session.record_payout("x", ELDERLY, "03", date(2023, 9, 3), 5),
+        lambda: session.record_ombud("x", "03", date(2023, 6, 2)),
+        lambda: session.record_usage_report("x", ELDERLY, "03", date(2024, 4, 1)),
+        lambda: session.save_scenario("x", "s", "at-2023", at_round.default_params(), []),
+        lambda: session.delete_scenario("x", "s"),
+        lambda: session.record_decision("x", "at-2023", date(2023, 12, 1), "Dnr"),
+        lambda: session.save_user("x", User("ny@example.se", "Ny", "handläggare")),
+        lambda: session.backup(store.path.parent / "copy.duckdb"),
+    ]
+    for write in writes:
+        with pytest.raises(AccessDenied):
+            write()
+    assert {t: len(store.table(t)) for t in tables} == tables
+    assert len(refusals(store)) == len(writes)
+    assert not (store.path.parent / "copy.duckdb").exists()
+
+
+def test_staff_can_save_a_scenario_and_a_manager_cannot(store: Store) -> None:
+    at_round = store.at_round()
+    saved = Session(store, STAFF).save_scenario("plan", "Alla enligt plan", "at-2023", at_round.default_params(), [])
+    assert saved.author == "Sara Handläggare"
+    assert store.query("SELECT role FROM audit_log WHERE entity = 'scenarios'") == [("handläggare",)]
+    manager = Session(store, MANAGER)
+    assert manager.scenario_names() == ["Alla enligt plan"]  # managers read scenarios
+    with pytest.raises(AccessDenied) as refused:
+        manager.save_scenario("x", "Chefens", "at-2023", at_round.default_params(), [])
+    assert "chef" in refused.value.message_sv
+    assert manager.scenario("Chefens") is None
+
+
+def test_a_region_user_cannot_read_staff_material(store: Store) -> None:
+    region = Session(store, UPPSALA)
+    for read in (
+        region.scenario_names,
+        region.scenarios,
+        lambda: region.scenario("x"),
+        region.audit,
+        region.audit_count,
+        lambda: region.table("at_reports"),
+        region.users,
+    ):
+        with pytest.raises(AccessDenied):
+            read()
+    assert region.at_round().id == "at-2023"  # the published rules and planning data are open to all
+    assert len(region.regions(store.latest_population_date())) == 21
+
+
+def test_a_manager_reads_tables_and_the_audit_log_but_not_the_users(store: Store) -> None:
+    manager = Session(store, MANAGER)
+    assert len(manager.table("at_reports")) == 3
+    assert manager.audit_count() > 0
+    with pytest.raises(AccessDenied):
+        manager.table("users")
+    with pytest.raises(AccessDenied):
+        manager.users()
+
+
+def test_users_are_validated_and_audited(store: Store) -> None:
+    staff = Session(store, STAFF)
+    assert staff.save_user("ny kollega", User(" Anna@Region-Uppsala.SE ", "Anna", "region", "03"))
+    assert store.user("anna@region-uppsala.se") == User("anna@region-uppsala.se", "Anna", "region", "03", True)
+    assert not staff.save_user("igen", User("anna@region-uppsala.se", "Anna", "region", "03"))  # unchanged
+    bad = [
+        User("", "Namn", "chef"),
+        User("a b@x.se", "Namn", "chef"),
+        User("c@x.se", "", "chef"),
+        User("c@x.se", "Namn", "admin"),
+        User("c@x.se", "Namn", "region"),
+        User("c@x.se", "Namn", "region", "99"),
+    ]
+    for user in bad:
+        with pytest.raises(WriteRefused) as refused:
+            staff.save_user("fel", user)
+        assert refused.value.message_sv
+    entries = store.query("SELECT actor, action, entity_key FROM audit_log WHERE entity = 'users'")
+    assert entries == [("Sara Handläggare", "insert", "anna@region-uppsala.se")]
+
+
+def test_the_last_active_staff_user_cannot_be_removed(store: Store) -> None:
+    actor = Actor("cli", "handläggare (kommandorad)")
+    store.save_user(actor, "först", User("sara@x.se", "Sara", "handläggare"))
+    with pytest.raises(WriteRefused, match="last active staff"):
+        store.save_user(actor, "fel", User("sara@x.se", "Sara", "chef"))
+    with pytest.raises(WriteRefused):
+        store.save_user(actor, "fel", User("sara@x.se", "Sara", "handläggare", active=False))
+    store.save_user(actor, "andra", User("per@x.se", "Per", "handläggare"))
+    assert store.save_user(actor, "nu går det", User("sara@x.se", "Sara", "chef"))
