@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from store.access import ROLE_SV, Principal, Role
+from store.access import Principal, Role
 from store.auth_config import auth_required as config_auth_required
 from store.service import Store, User
 
@@ -124,7 +124,6 @@ def principal_or_stop(store: Store) -> Principal:
 
 
 def describe(principal: Principal, region_name: str | None = None) -> str:
-    role = ROLE_SV[principal.role]
-    if principal.role is Role.REGION:
-        role = f"region {region_name or principal.region}"
+    roles = {Role.STAFF: "handläggare", Role.MANAGER: "chef, läsbehörighet"}
+    role = roles.get(principal.role) or f"region {region_name or principal.region}"
     return f"{principal.name} ({role})"

@@ -5,6 +5,7 @@ In CI (``CI=true``) a missing browser or Playwright is a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -51,11 +52,22 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(folder: Path) -> Iterator[str]:
-    """The app on a free loopback port with its own database in ``folder``; stopped afterwards."""
+def running_app(folder: Path, auth: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free loopback port with its own database in ``folder``; stopped afterwards.
+
+    ``auth``: an ``[auth]`` section (without ``redirect_uri``, which needs the port) for a secrets file
+    of this server only; without it the app runs in the local single-user mode.
+    """
     port = _free_port()
     log = folder / "streamlit.log"
     env = os.environ | {PATH_ENV: str(folder / "app.duckdb")}  # its own database, created on start
+    env.pop("STATSBIDRAG_REQUIRE_AUTH", None)
+    secrets = folder / "secrets.toml"
+    lines = []
+    if auth is not None:
+        section = auth | {"redirect_uri": f"http://127.0.0.1:{port}/oauth2callback"}
+        lines = ["[auth]", *(f"{key} = {json.dumps(value)}" for key, value in section.items())]
+    secrets.write_text("\n".join(lines) + "\n", encoding="utf-8")  # never the repository's own secrets
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [
@@ -70,6 +82,8 @@ def running_app(folder: Path) -> Iterator[str]:
                 str(port),
                 "--server.headless",
                 "true",
+                "--secrets.files",
+                str(secrets),
             ],
             cwd=ROOT,
             env=env,

@@ -1,0 +1,199 @@
+"""Login end to end: a real OIDC provider on loopback (oidc-provider-mock), st.login, Chromium.
+
+Each test logs in through the provider's form in a fresh browser context, as a user of the store's
+user table: a region user sees only its own region (and a crafted URL for another one is refused),
+a manager cannot save, staff can.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from allocation.at import RegionInput
+from allocation.formats import kr
+from allocation.inputs import Requisition
+from store.service import Actor, Store, User
+from tests.browser.conftest import running_app, screenshot, wait_idle
+
+USERS = {
+    "staff": User("sara@myndighet.se", "Sara Handläggare", "handläggare"),
+    "manager": User("mats@myndighet.se", "Mats Chef", "chef"),
+    "region": User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"),
+}
+STOCKHOLM_REQUISITION = 1_234_567
+
+
+@pytest.fixture(scope="module")
+def oidc_server() -> Iterator[str]:
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread() as server:
+        url = f"http://127.0.0.1:{server.server_port}"
+        for user in USERS.values():
+            response = httpx.put(f"{url}/users/{quote(user.login)}", json={"email": user.login, "name": user.name})
+            assert response.status_code == 204
+        yield url
+
+
+@pytest.fixture(scope="module")
+def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("auth-server")
+    store = Store.open(folder / "app.duckdb")  # closed before the server opens the file
+    cli = Actor("test", "handläggare (kommandorad)")
+    for user in USERS.values():
+        store.save_user(cli, "e2e", user)
+    store.record_at_report(cli, "e2e", "at-2023", RegionInput("01", 321, 0), date(2023, 10, 1))
+    store.record_ombud(cli, "e2e", "01", date(2023, 6, 1))
+    store.record_requisition(
+        cli, "e2e", "elderly-2023", Requisition("01", date(2023, 9, 1), STOCKHOLM_REQUISITION, "R-01")
+    )
+    store.close()
+    auth = {
+        "cookie_secret": "e2e-only-cookie-secret",
+        "client_id": "statsbidrag",
+        "client_secret": "e2e-only",
+        "server_metadata_url": f"{oidc_server}/.well-known/openid-configuration",
+    }
+    with running_app(folder, auth) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="sv-SE")
+    yield context
+    context.close()
+
+
+def log_in(context, app_url: str, who: str):  # type: ignore[no-untyped-def]
+    """Log in through the provider's form; returns the page, back on the dashboard."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_placeholder("sub").fill(USERS[who].login)  # the provider's own login form
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/**")
+    wait_idle(page)
+    return page
+
+
+def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page by its link in the sidebar's navigation."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
+    wait_idle(page)
+
+
+def nav_links(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.strip().split("\n")[-1] for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+
+
+def test_before_login_only_the_login_button_is_shown(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto(f"{auth_app}/at")  # a deep link does not get past the login either
+    wait_idle(page)
+    assert page.get_by_role("button", name="Logga in").is_visible()
+    assert "321" not in page.locator("[data-testid='stMain']").inner_text()
+    screenshot(page, "login-0-logga-in")
+
+
+def test_a_region_user_sees_only_its_own_region(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
+    page = log_in(context, auth_app, "region")
+    main = page.locator("[data-testid='stMain']")
+    assert "Förhandsbesked för Uppsala" in main.inner_text()
+    assert nav_links(page) == ["Förhandsbesked", "Uppföljning", "Tidsfrister"]
+    assert "Ulla Uppsala (region Uppsala)" in page.locator("[data-testid='stSidebar']").inner_text()
+    screenshot(page, "login-1-region-forhandsbesked")
+
+    go(page, "Uppföljning")
+    text = main.inner_text()
+    assert "Uppsala" in text and "Stockholm" not in text and kr(STOCKHOLM_REQUISITION) not in text
+    screenshot(page, "login-2-region-uppfoljning")
+    assert not page.console_errors
+
+
+def test_a_crafted_address_for_another_region_is_refused(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
+    page = log_in(context, auth_app, "region")
+    # Stockholm's preview, asked for in the URL of the region user's start page (the preview; Streamlit
+    # serves the default page at "/", so its own path /region would first show "Page not found").
+    page.goto(f"{auth_app}/?pv_region=01")
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    error = page.locator("[data-testid='stAlert']").filter(has_text="inte region 01")
+    assert error.is_visible()
+    assert "Förhandsbesked för Uppsala" in main.inner_text()
+    screenshot(page, "login-3-region-annan-region-nekad")
+    for address in ("at", "data", "anvandare", "oversikt"):  # staff pages by address
+        page.goto(f"{auth_app}/{address}")
+        wait_idle(page)
+        text = main.inner_text()
+        assert "321" not in text and "Granskningslogg" not in text and "mats@myndighet.se" not in text
+        assert "Stockholm" not in text
+    assert not page.console_errors
+
+
+def test_a_manager_reads_but_cannot_save(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
+    page = log_in(context, auth_app, "manager")
+    assert nav_links(page) == [
+        "Översikt",
+        "Simulering",
+        "Förhandsbesked för en region",
+        "Uppföljning",
+        "Tidsfrister",
+        "Data, import och export",
+    ]
+    go(page, "Simulering")
+    main = page.locator("[data-testid='stMain']")
+    assert "läsbehörighet" in main.inner_text()
+    assert page.get_by_role("button", name="Spara scenario").count() == 0
+    screenshot(page, "login-4-chef-simulering")
+    go(page, "Uppföljning")
+    assert kr(STOCKHOLM_REQUISITION) in main.inner_text()  # every region's figures
+    assert page.get_by_role("tab", name="Registrera händelser").count() == 0
+    assert not page.console_errors
+
+
+def test_staff_can_save_and_the_audit_log_names_them(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
+    page = log_in(context, auth_app, "staff")
+    assert "Användare och roller" in nav_links(page)
+    go(page, "Simulering")
+    page.get_by_label("Namn på scenariot").fill("Inloggad handläggare")
+    page.get_by_role("button", name="Spara scenario").click()
+    wait_idle(page)
+    go(page, "Data, import och export")
+    page.get_by_role("tab", name="Tabeller och export").click()
+    wait_idle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Tabell").click()
+    page.get_by_role("option", name="Granskningslogg (audit_log)").click()
+    wait_idle(page)
+    screenshot(page, "login-5-handlaggare-granskningslogg")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ned (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig")), delimiter=";"))
+    saved = [r for r in rows if r["entity"] == "scenarios" and r["entity_key"] == "Inloggad handläggare"]
+    assert [(r["actor"], r["role"], r["action"]) for r in saved] == [("Sara Handläggare", "handläggare", "insert")]
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_role("button", name="End session").click()  # the provider's end-session form
+    page.wait_for_url(f"{auth_app}/**")
+    wait_idle(page)
+    assert page.get_by_role("button", name="Logga in").is_visible()
+    page.goto(f"{auth_app}/data")  # the cookie is gone: the staff page is not reachable any more
+    wait_idle(page)
+    assert page.get_by_role("button", name="Logga in").is_visible()
+    assert not page.console_errors
+
+
+def test_the_app_never_reads_the_repositorys_own_secrets() -> None:
+    """The login tests configure auth in their own temporary secrets file (see running_app)."""
+    assert not (Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml").exists()
