@@ -158,7 +158,7 @@ def test_a_region_user_cannot_open_staff_pages_by_address(store: Store) -> None:
     """
     at = login("region").run()
     for page in ("pages/at/simulator.py", "pages/data/import_export.py", "pages/admin/users.py"):
-        with pytest.raises(ValueError, match="not a registered page|registered"):
+        with pytest.raises(ValueError, match="registered"):
             at.switch_page(page)
 
 
