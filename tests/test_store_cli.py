@@ -93,3 +93,34 @@ def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Pa
     assert "Bakgrund" in about["Pott"]
     missing = run(isolated_database, "export", "--scenario", "nope", "--out", str(tmp_path / "x.xlsx"))
     assert missing.returncode == 2 and "no scenario named 'nope'" in missing.stderr
+
+
+def test_users_are_added_listed_and_validated_on_the_command_line(isolated_database: Path) -> None:
+    common = ["--actor", "Drift", "--reason", "första handläggaren"]
+    added = run(isolated_database, "user", "Anna@Myndighet.se", "--name", "Anna A", "--role", "handläggare", *common)
+    assert added.returncode == 0, added.stderr
+    region = run(isolated_database, "user", "u@r.se", "--name", "U", "--role", "region", "--region", "03", *common)
+    assert region.returncode == 0, region.stderr
+    listed = run(isolated_database, "users")
+    assert listed.stdout.splitlines() == ["anna@myndighet.se\tAnna A\thandläggare", "u@r.se\tU\tregion 03"]
+    bad = run(isolated_database, "user", "x@r.se", "--name", "X", "--role", "region", "--region", "99", *common)
+    assert bad.returncode == 2 and "unknown region code '99'" in bad.stderr and "Traceback" not in bad.stderr
+    store = Store.open(isolated_database)
+    assert [u.login for u in store.users()] == ["anna@myndighet.se", "u@r.se"]
+    assert store.query("SELECT count(*) FROM audit_log WHERE entity = 'users'")[0][0] == 2
+    store.close()
+
+
+def test_init_refuses_to_start_when_login_is_required_but_not_configured(
+    isolated_database: Path, tmp_path: Path
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "STATSBIDRAG_REQUIRE_AUTH": "1"}
+    command = [sys.executable, "-m", "store", "--db", str(isolated_database), "init"]
+    refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2
+    assert "login is required" in refused.stderr and "Traceback" not in refused.stderr
+    secrets = tmp_path / ".streamlit" / "secrets.toml"  # ~/.streamlit/secrets.toml, where Streamlit looks too
+    secrets.parent.mkdir()
+    secrets.write_text('[auth]\nclient_id = "x"\n', encoding="utf-8")
+    accepted = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert accepted.returncode == 0, accepted.stderr
