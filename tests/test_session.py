@@ -183,3 +183,18 @@ def test_the_last_active_staff_user_cannot_be_removed(store: Store) -> None:
         store.save_user(actor, "fel", User("sara@x.se", "Sara", "handläggare", active=False))
     store.save_user(actor, "andra", User("per@x.se", "Per", "handläggare"))
     assert store.save_user(actor, "nu går det", User("sara@x.se", "Sara", "chef"))
+
+
+def test_pages_reach_the_store_only_through_a_session() -> None:
+    """No page or UI module opens the Store itself or reaches past the Session to it."""
+    root = Path(__file__).resolve().parents[1]
+    allowed = {root / "ui" / "state.py", root / "ui" / "auth.py"}  # where the Session is made
+    files = [*root.joinpath("pages").rglob("*.py"), *root.joinpath("ui").glob("*.py"), root / "app.py"]
+    offenders = [
+        f"{path.relative_to(root)}: {needle}"
+        for path in files
+        if path not in allowed
+        for needle in ("get_store", "store_or_stop", "Store.open", ".store.", "Store(")
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -29,6 +29,7 @@ VIEWS = [
     ("elderly-official", "aldreomsorg", "Officiell tabell", False),
     ("deadlines", "tidsfrister", None, True),
     ("region-preview", "region", None, True),
+    ("users", "anvandare", None, False),
 ]
 
 
