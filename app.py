@@ -90,7 +90,8 @@ try:
 except AccessDenied as exc:  # the service layer refused (and logged) what this page asked for
     st.error(exc.message_sv, icon=":material/block:")
 
+database = f" · databas {session.path.name}" if session.may(Action.BACKUP) else ""
 st.caption(
     f"Data: befolkning {at_round.population_date:%Y-%m-%d} (SCB) · regelfil {at_round.id} version "
-    f"{at_round.version} · databas {session.path.name}"
+    f"{at_round.version}{database}"
 )

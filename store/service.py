@@ -876,8 +876,8 @@ class Store:
 
     def record_refusal(self, actor: Actor, action: str, key: str, message: str) -> None:
         """An audit entry for an action the principal was refused (nothing else is written)."""
-        with self.transaction(actor, message) as tx:
-            tx.audit("refused", "access", key, None, {"action": action})
+        with self.transaction(actor, message[:500]) as tx:
+            tx.audit("refused", "access", key[:100], None, {"action": action[:100]})
 
     # --- reading any table, the audit log, backups ------------------------------------------------
 
@@ -886,13 +886,25 @@ class Store:
             raise KeyError(f"not an exportable table: {name!r}")
         return self.frame(f"SELECT * FROM {name}")  # name is from the fixed list above
 
-    def audit(self, limit: int = 500, entity: str | None = None) -> pd.DataFrame:
-        where = " WHERE entity = ?" if entity else ""
+    def audit(self, limit: int = 500, entity: str | None = None, hidden: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The newest entries (of one table), leaving out the entries about the ``hidden`` tables."""
+        where, params = self._audit_where(entity, hidden)
         return self.frame(
             "SELECT id, logged_at, actor, role, action, entity, entity_key, reason, before, after FROM audit_log"
             f"{where} ORDER BY id DESC LIMIT {int(limit)}",
-            [entity] if entity else [],
+            params,
         )
+
+    @staticmethod
+    def _audit_where(entity: str | None, hidden: tuple[str, ...]) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if entity:
+            clauses.append("entity = ?")
+            params.append(entity)
+        if hidden:
+            clauses.append(f"entity NOT IN ({', '.join('?' for _ in hidden)})")
+            params.extend(hidden)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def facts(self) -> list[tuple[str, str]]:
         """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet of exports."""
@@ -903,8 +915,9 @@ class Store:
         facts.append(("Schemaversion", str(db.schema_version(self.con))))
         return facts
 
-    def audit_count(self) -> int:
-        return int(self.query("SELECT count(*) FROM audit_log")[0][0])
+    def audit_count(self, hidden: tuple[str, ...] = ()) -> int:
+        where, params = self._audit_where(None, hidden)
+        return int(self.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0])
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the whole database in a new file (taken inside this process)."""

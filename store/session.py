@@ -33,6 +33,8 @@ class AccessDenied(WriteRefused):
 
 # Tables of the data page, by what reading them takes.
 TABLE_ACTIONS = {"users": Action.READ_USERS, "audit_log": Action.READ_AUDIT}
+# Audit entries about users and refused actions name people and their roles: staff administration only.
+USER_AUDIT_ENTITIES = ("users", "access")
 
 
 @dataclass(frozen=True)
@@ -188,17 +190,23 @@ class Session:
         self.require(Action.READ_SCENARIOS)
         return self.store.scenario(name)
 
+    def _hidden_audit(self) -> tuple[str, ...]:
+        return () if self.may(Action.READ_USERS) else USER_AUDIT_ENTITIES
+
     def table(self, name: str) -> pd.DataFrame:
         self.require(TABLE_ACTIONS.get(name, Action.READ_TABLES))
-        return self.store.table(name)
+        frame = self.store.table(name)
+        if name == "audit_log" and (hidden := self._hidden_audit()):
+            frame = frame[~frame["entity"].isin(hidden)].reset_index(drop=True)
+        return frame
 
     def audit(self, limit: int = 500, entity: str | None = None) -> pd.DataFrame:
         self.require(Action.READ_AUDIT)
-        return self.store.audit(limit, entity)
+        return self.store.audit(limit, entity, self._hidden_audit())
 
     def audit_count(self) -> int:
         self.require(Action.READ_AUDIT)
-        return self.store.audit_count()
+        return self.store.audit_count(self._hidden_audit())
 
     def users(self) -> list[User]:
         self.require(Action.READ_USERS)

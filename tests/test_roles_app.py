@@ -16,7 +16,8 @@ from allocation.at import RegionInput
 from allocation.formats import kr
 from allocation.inputs import Requisition
 from store.service import Actor, Store, User
-from ui.auth import principal_from_claims
+from ui import auth
+from ui.auth import login_keys, principal_from_claims
 from ui.state import get_store
 
 AUTH = {
@@ -54,7 +55,8 @@ def login(who: str | None, email: str | None = None) -> AppTest:
     else:
         user = USERS[who] if who else None
         address = email or (user.login if user else "")
-        at.user = {"is_logged_in": True, "email": address, "name": user.name if user else address, "sub": address}
+        name = user.name if user else address
+        at.user = {"is_logged_in": True, "email": address, "email_verified": True, "name": name, "sub": f"id-{address}"}
     return at
 
 
@@ -193,6 +195,29 @@ def test_staff_manage_users_on_the_admin_page(store: Store) -> None:
     assert entry == ("Sara Handläggare", "handläggare")
 
 
+def test_an_unverified_email_address_is_not_trusted(store: Store) -> None:
+    """Some providers let users set any address: it is matched only when the provider verified it."""
+    at = login("staff")
+    at.user = at.user | {"email_verified": False}
+    at.run()
+    assert "Ingen behörighet" in texts(at)
+    assert login_keys({"email": "a@x.se", "sub": "s1"}, {}) == ["s1"]
+    assert login_keys({"email": "a@x.se", "sub": "s1"}, {"trust_unverified_email": True}) == ["a@x.se", "s1"]
+    assert login_keys({"email": "a@x.se", "email_verified": True, "sub": "s1"}, {}) == ["a@x.se", "s1"]
+
+
+def test_an_unreadable_secrets_file_shows_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken secrets file must not fall back to the local staff mode (fail closed)."""
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nclient_id = ", encoding="utf-8")
+    monkeypatch.setattr(auth.st.secrets, "load_if_toml_exists", lambda: False)
+    monkeypatch.setattr(auth.config, "get_option", lambda name: [str(broken)])
+    with pytest.raises(auth.SecretsUnreadable):
+        auth.auth_configured()
+    broken.unlink()
+    assert auth.auth_configured() is False  # no file at all: the local mode
+
+
 def test_roles_from_token_claims_when_configured() -> None:
     config = {"role_claim": "statsbidrag_roll", "region_claim": "lan"}
     codes = {"01", "03"}
@@ -205,3 +230,12 @@ def test_roles_from_token_claims_when_configured() -> None:
     table = User("x@region.se", "X", "chef")
     assert principal_from_claims(claims, table, config, codes).role == "chef"  # the table wins
     assert principal_from_claims(claims, User("x@region.se", "X", "chef", active=False), config, codes) is None
+
+
+def test_a_url_value_that_is_no_region_is_ignored_and_not_logged(store: Store) -> None:
+    at = login("region")
+    at.query_params["pv_region"] = "01' <script>x</script>" + "A" * 5000
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="pv_region").value == "03"
+    assert refusals(store) == []

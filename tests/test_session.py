@@ -153,6 +153,36 @@ def test_a_manager_reads_tables_and_the_audit_log_but_not_the_users(store: Store
         manager.users()
 
 
+def test_a_manager_does_not_see_user_administration_in_the_audit_log(store: Store) -> None:
+    Session(store, STAFF).save_user("ny", User("ulla@region.se", "Ulla", "region", "03"))
+    with pytest.raises(AccessDenied):
+        Session(store, UPPSALA).scenario_names()  # a refusal: an "access" entry naming a region user
+    manager, staff = Session(store, MANAGER), Session(store, STAFF)
+    assert {"users", "access"} <= set(staff.audit()["entity"])
+    assert not {"users", "access"} & set(manager.audit()["entity"])
+    assert not {"users", "access"} & set(manager.table("audit_log")["entity"])
+    assert manager.audit_count() == staff.audit_count() - 2
+    assert len(manager.audit(entity="users")) == 0
+
+
+def test_status_opens_per_round_when_its_decision_is_published(store: Store) -> None:
+    from ui.deadlines import cells_as_of
+
+    region = Session(store, UPPSALA)
+    before = {(c.round_id, c.code) for c in cells_as_of(region, date(2023, 11, 15))}
+    assert {code for _, code in before} == {"03"}
+    Session(store, STAFF).record_decision("beslut", ELDERLY, date(2023, 11, 1), "Dnr S2022/04810")
+    after = {(c.round_id, c.code) for c in cells_as_of(region, date(2023, 11, 15))}
+    assert {code for rid, code in after if rid == ELDERLY} == {r.code for r in store.at_round().regions}
+    assert {code for rid, code in after if rid == "at-2023"} == {"03"}  # the AT round is still unpublished
+
+
+def test_a_refusal_entry_is_bounded(store: Store) -> None:
+    store.record_refusal(Actor("x", "region 03"), "preview" * 50, "k" * 5000, "m" * 5000)
+    (key, reason) = store.query("SELECT entity_key, reason FROM audit_log WHERE action = 'refused'")[0]
+    assert len(key) == 100 and len(reason) == 500
+
+
 def test_users_are_validated_and_audited(store: Store) -> None:
     staff = Session(store, STAFF)
     assert staff.save_user("ny kollega", User(" Anna@Region-Uppsala.SE ", "Anna", "region", "03"))

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config
 
 from store.access import Principal, Role
 from store.auth_config import auth_required as config_auth_required
@@ -28,11 +30,18 @@ LOCAL_BANNER = (
 )
 
 
+class SecretsUnreadable(Exception):
+    """A secrets file exists but cannot be read: never fall back to the local staff mode then."""
+
+
 def _secrets_section(name: str) -> Mapping[str, Any]:
-    try:
-        section = st.secrets.get(name)
-    except Exception:  # no secrets file, or one that does not parse: treated as not configured
+    if not st.secrets.load_if_toml_exists():
+        paths = [Path(p) for p in config.get_option("secrets.files")]
+        broken = [str(p) for p in paths if p.exists()]
+        if broken:  # present but not parsed (Streamlit reloads it on change): fail closed
+            raise SecretsUnreadable(", ".join(broken))
         return {}
+    section = st.secrets.get(name)
     return section if isinstance(section, Mapping) else {}
 
 
@@ -51,7 +60,7 @@ def auth_required() -> bool:
 
 
 def principal_from_claims(
-    claims: Mapping[str, Any], user: User | None, config: Mapping[str, Any], region_codes: set[str]
+    claims: Mapping[str, Any], user: User | None, settings: Mapping[str, Any], region_codes: set[str]
 ) -> Principal | None:
     """The principal for a logged-in user: the user table first, then (if configured) token claims.
 
@@ -63,7 +72,7 @@ def principal_from_claims(
         if not user.active:
             return None
         return Principal(user.name or display, Role(user.role), user.region, login="oidc")
-    role_claim = config.get("role_claim")
+    role_claim = settings.get("role_claim")
     if not role_claim or role_claim not in claims:
         return None
     try:
@@ -72,23 +81,43 @@ def principal_from_claims(
         return None
     region = None
     if role is Role.REGION:
-        region = str(claims.get(str(config.get("region_claim", "")), "")).strip()
+        region = str(claims.get(str(settings.get("region_claim", "")), "")).strip()
         if region not in region_codes:
             return None
     return Principal(display, role, region, login="oidc")
 
 
+def login_keys(claims: Mapping[str, Any], settings: Mapping[str, Any]) -> list[str]:
+    """What to look the user up by: the e-mail address only when the provider says it is verified
+    (``email_verified``; or ``trust_unverified_email = true`` for a provider that never sends it),
+    since some providers let users set any address; then the subject."""
+    keys = []
+    email = str(claims.get("email") or "").strip()
+    if email and (claims.get("email_verified") is True or settings.get("trust_unverified_email") is True):
+        keys.append(email)
+    if sub := str(claims.get("sub") or "").strip():
+        keys.append(sub)
+    return keys
+
+
 def _lookup(store: Store, claims: Mapping[str, Any]) -> User | None:
-    for key in ("email", "sub"):
-        value = str(claims.get(key) or "").strip()
-        if value and (user := store.user(value)) is not None:
+    for key in login_keys(claims, settings()):
+        if (user := store.user(key)) is not None:
             return user
     return None
 
 
 def principal_or_stop(store: Store) -> Principal:
     """The principal of this run; shows the login page (and stops) when nobody is logged in."""
-    if not auth_configured():
+    try:
+        configured = auth_configured()
+    except SecretsUnreadable as exc:
+        st.error(
+            f"Inställningsfilen för inloggning ({exc}) kan inte läsas. Av säkerhetsskäl visas ingenting förrän "
+            "den är rättad."
+        )
+        st.stop()
+    if not configured:
         if auth_required():
             st.error(
                 "Inloggning krävs (STATSBIDRAG_REQUIRE_AUTH eller require_auth), men ingen inloggning är "

@@ -35,10 +35,11 @@ def event_dates(store: Session) -> dict[str, dict[str, date]]:
 
 
 def cells_as_of(store: Session, as_of: date) -> list[StatusCell]:
-    """Status per region and milestone, for the regions whose status the principal may see."""
-    visible = store.visible(Action.READ_STATUS)
-    regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
-    return status_cells(rounds(store), regions, event_dates(store), as_of)
+    """Status per region and milestone, for the regions whose status the principal may see (per round:
+    a region user sees every region's status in a round whose decision is published, else its own)."""
+    visible = {rid: store.visible(Action.READ_STATUS, rid) for rid in ROUND_IDS}
+    cells = status_cells(rounds(store), store.regions(store.latest_population_date()), event_dates(store), as_of)
+    return [c for c in cells if visible[c.round_id] is None or c.code in visible[c.round_id]]
 
 
 def cells_frame(cells: Sequence[StatusCell]) -> pd.DataFrame:

@@ -57,7 +57,8 @@ def show_tables() -> None:
 
 
 def show_audit() -> None:
-    entity = st.selectbox("Tabell", ["(alla)", *EXPORTABLE_TABLES], key="audit_entity")
+    tables = [t for t in EXPORTABLE_TABLES if store.may(TABLE_ACTIONS.get(t, Action.READ_TABLES))]
+    entity = st.selectbox("Tabell", ["(alla)", *tables], key="audit_entity")
     log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
     st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
     st.dataframe(display_frame(log), hide_index=True, width="stretch")

@@ -6,7 +6,6 @@ import streamlit as st
 
 from allocation.calendar import deadlines_ics
 from allocation.deadlines import LABELS_SV, Status
-from store.access import Action
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from ui.charts import Chart
 from ui.deadlines import cells_as_of, cells_frame, matrix_html, rounds, timeline_chart
@@ -22,8 +21,8 @@ timeline: Chart = timeline_chart(round_list, as_of)
 st.plotly_chart(timeline.figure, key="timeline", config={"displaylogo": False})
 
 cells = cells_as_of(store, as_of)
-visible = store.visible(Action.READ_STATUS)
-regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
+shown_codes = {c.code for c in cells}  # the regions whose status this user may see
+regions = [r for r in store.regions(store.latest_population_date()) if r.code in shown_codes]
 f1, f2, f3 = st.columns(3)
 titles = {r.round_id: r.title for r in round_list}
 chosen_rounds = f1.multiselect("Omgång", list(titles), default=list(titles), format_func=titles.get, key="dl_rounds")

@@ -27,12 +27,13 @@ st.caption("Vad kan regionen räkna med från AT-tjänster 2023? Beloppet beror 
 if own_region:
     # A region user may ask only for its own region, whatever the URL (?pv_region=) or the session says:
     # another region is refused (and logged) by the service layer, and the page shows the own region.
-    requested = st.query_params.get("pv_region") or st.session_state.get("pv_region")
-    if requested and requested != own_region:
-        try:
-            store.require_region(Action.PREVIEW, str(requested))
-        except AccessDenied as exc:
-            st.error(exc.message_sv, icon=":material/block:")
+    requested = str(st.query_params.get("pv_region") or st.session_state.get("pv_region") or own_region)
+    if requested != own_region:
+        if requested in regions:  # anything else is not a region: ignored, and not written to the log
+            try:
+                store.require_region(Action.PREVIEW, requested)
+            except AccessDenied as exc:
+                st.error(exc.message_sv, icon=":material/block:")
         st.session_state["pv_region"] = own_region
 
 left, right = st.columns([2, 3], gap="large")

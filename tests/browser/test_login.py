@@ -38,7 +38,10 @@ def oidc_server() -> Iterator[str]:
     with oidc_provider_mock.run_server_in_thread() as server:
         url = f"http://127.0.0.1:{server.server_port}"
         for user in USERS.values():
-            response = httpx.put(f"{url}/users/{quote(user.login)}", json={"email": user.login, "name": user.name})
+            response = httpx.put(
+                f"{url}/users/{quote(user.login)}",
+                json={"email": user.login, "email_verified": True, "name": user.name},
+            )
             assert response.status_code == 204
         yield url
 
