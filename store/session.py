@@ -22,7 +22,7 @@ from allocation.inputs import Requisition
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound
 from store.access import Action, Principal, Role, decide
-from store.service import Actor, ImportResult, Scenario, Store, User, WriteRefused
+from store.service import EXPORTABLE_TABLES, Actor, ImportResult, Scenario, Store, User, WriteRefused
 
 T = TypeVar("T")
 
@@ -189,6 +189,10 @@ class Session:
     def scenario(self, name: str) -> Scenario | None:
         self.require(Action.READ_SCENARIOS)
         return self.store.scenario(name)
+
+    def readable_tables(self) -> list[str]:
+        """The exportable tables this principal may read, in the export list's order."""
+        return [t for t in EXPORTABLE_TABLES if self.may(TABLE_ACTIONS.get(t, Action.READ_TABLES))]
 
     def _hidden_audit(self) -> tuple[str, ...]:
         return () if self.may(Action.READ_USERS) else USER_AUDIT_ENTITIES

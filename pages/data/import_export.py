@@ -7,7 +7,6 @@ import streamlit as st
 from store.access import Action
 from store.export import export_table
 from store.service import EXPORTABLE_TABLES, WriteRefused
-from store.session import TABLE_ACTIONS
 from ui.imports import import_panel
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
@@ -31,8 +30,9 @@ def show_requisition_import() -> None:
 
 
 def show_tables() -> None:
-    tables = [t for t in EXPORTABLE_TABLES if store.may(TABLE_ACTIONS.get(t, Action.READ_TABLES))]
-    table = st.selectbox("Tabell", tables, format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table")
+    table = st.selectbox(
+        "Tabell", store.readable_tables(), format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table"
+    )
     frame = store.table(table)
     st.caption(f"{len(frame)} rader")
     st.dataframe(display_frame(frame), hide_index=True, width="stretch")
@@ -57,8 +57,7 @@ def show_tables() -> None:
 
 
 def show_audit() -> None:
-    tables = [t for t in EXPORTABLE_TABLES if store.may(TABLE_ACTIONS.get(t, Action.READ_TABLES))]
-    entity = st.selectbox("Tabell", ["(alla)", *tables], key="audit_entity")
+    entity = st.selectbox("Tabell", ["(alla)", *store.readable_tables()], key="audit_entity")
     log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
     st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
     st.dataframe(display_frame(log), hide_index=True, width="stretch")
