@@ -7,6 +7,7 @@ from store.session import AccessDenied
 from ui.auth import LOCAL_BANNER, describe
 from ui.scenarios import scenario_selector
 from ui.state import session_or_stop
+from ui.text import plain
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
 
@@ -58,7 +59,7 @@ at_round = session.at_round("at-2023")
 with st.sidebar:
     if principal.login != "local":
         region_name = next((r.name for r in at_round.regions if r.code == principal.region), None)
-        st.markdown(f"Inloggad som **{describe(principal, region_name)}**")
+        st.markdown(f"Inloggad som **{plain(describe(principal, region_name))}**")
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:", key="logout")
     if session.may(Action.READ_SCENARIOS):
         scenario_selector(session)
@@ -88,7 +89,7 @@ elif principal.role is Role.MANAGER:
 try:
     navigation.run()
 except AccessDenied as exc:  # the service layer refused (and logged) what this page asked for
-    st.error(exc.message_sv, icon=":material/block:")
+    st.error(plain(exc.message_sv), icon=":material/block:")
 
 database = f" · databas {session.path.name}" if session.may(Action.BACKUP) else ""
 st.caption(

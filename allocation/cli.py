@@ -82,7 +82,7 @@ def run_allocate(args: argparse.Namespace) -> int:
     try:
         inputs = read_reports_file(args.outcomes, RegionIndex(at_round.regions))
     except InputError as exc:
-        return _fail([f"{args.outcomes}: {p.message_en}" for p in exc.problems])
+        return _fail([f"{args.outcomes}: {line}" for line in exc.lines_en()])
     allocation = allocate(at_round, inputs, params)
     if args.format == "json":
         output = json.dumps(to_dict(allocation, at_round.version), ensure_ascii=False, indent=2) + "\n"

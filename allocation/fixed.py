@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from allocation import formats as f
-from allocation.inputs import Requisition, _region_rows, read_table
+from allocation.inputs import Requisition, _region_rows
 from allocation.money import apportion
 from allocation.planned import ParseError, parse_count
 from allocation.problems import InputError, Problem
 from allocation.regions import DATA_DIR, Region, RegionIndex
+from allocation.spreadsheet import read_table
 
 ESTIMATE = "estimate"
 OFFICIAL = "official"
@@ -81,7 +82,7 @@ def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, to
         try:
             amount = parse_count(cells["amount"])
         except ParseError as exc:
-            problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
+            problems.append(Problem(exc.code, row_number, "amount", cells["amount"], exc.detail))
             continue
         if amount > total:
             problems.append(Problem("too_large", row_number, "amount", cells["amount"], f.kr(total)))

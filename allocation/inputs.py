@@ -6,20 +6,19 @@ The whole file is checked before anything is returned; all problems are raised t
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from allocation.at import RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
+from allocation.spreadsheet import MAX_BYTES, read_table, too_large
 
 MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
 MAX_KRONOR = 10**12
@@ -27,56 +26,6 @@ MAX_KRONOR = 10**12
 REQUIRED = ("region", "filled", "started")
 OPTIONAL = ("excluded", "planned")
 COLUMNS = REQUIRED + OPTIONAL
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rows_from_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError([Problem("not_utf8")]) from None
-    if "\x00" in text:
-        raise InputError([Problem("unreadable_file", detail="it is not a CSV or XLSX file")])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
-        raise InputError([Problem("unreadable_file", detail=f"not a valid CSV file ({exc})")]) from None
-
-
-def _rows_from_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # imported here: only XLSX input needs it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError([Problem("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})")]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    except Exception as exc:  # the sheet's XML is read lazily: a damaged sheet fails only here
-        raise InputError([Problem("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})")]) from None
-    finally:
-        workbook.close()
-
-
-def read_table(data: bytes) -> list[list[str]]:
-    """The cells of a CSV (UTF-8, with or without BOM; comma or semicolon) or XLSX file as text."""
-    if data[:4] == b"PK\x03\x04":
-        return _rows_from_xlsx(data)
-    return _rows_from_csv(data)
 
 
 def _header(
@@ -168,7 +117,7 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
             try:
                 counts[name] = parse_count(text)
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, name, text))
+                problems.append(Problem(exc.code, row_number, name, text, exc.detail))
                 continue
             if counts[name] > MAX_POSITIONS:
                 problems.append(Problem("too_large", row_number, name, text, str(MAX_POSITIONS)))
@@ -178,7 +127,7 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
             try:
                 planned = parse_planned(cells["planned"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "planned", cells["planned"]))
+                problems.append(Problem(exc.code, row_number, "planned", cells["planned"], exc.detail))
         if code is not None and len(counts) == 3:
             inputs.append(RegionInput(code, counts["filled"], counts["started"], counts["excluded"], planned))
     if problems:
@@ -229,14 +178,14 @@ def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> lis
             try:
                 received = parse_date(cells["received"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "received", cells["received"]))
+                problems.append(Problem(exc.code, row_number, "received", cells["received"], exc.detail))
         if not cells["amount"]:
             problems.append(Problem("empty_value", row_number, "amount"))
         else:
             try:
                 amount = parse_count(cells["amount"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "amount", cells["amount"]))
+                problems.append(Problem(exc.code, row_number, "amount", cells["amount"], exc.detail))
             else:
                 if amount > MAX_KRONOR:
                     problems.append(Problem("too_large", row_number, "amount", cells["amount"], str(MAX_KRONOR)))
@@ -260,10 +209,20 @@ def read_reports(data: bytes, index: RegionIndex) -> list[RegionInput]:
 
 
 def read_file(path: Path) -> bytes:
+    """A file's bytes; one larger than ``MAX_BYTES`` is refused without being read (never more is read)."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_BYTES:  # a regular file's size is known before reading
+                raise too_large(size)
+            data = fh.read(MAX_BYTES + 1)  # a pipe or a device has no size: read one byte past the limit
+    except IsADirectoryError:
+        raise InputError([Problem("unreadable_file", detail="it is a folder, not a file")]) from None
     except OSError as exc:
         raise InputError([Problem("unreadable_file", detail=exc.strerror or str(exc))]) from None
+    if len(data) > MAX_BYTES:
+        raise too_large(len(data))
+    return data
 
 
 def read_reports_file(path: Path, index: RegionIndex) -> list[RegionInput]:

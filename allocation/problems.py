@@ -6,6 +6,34 @@ from dataclasses import dataclass, field
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "unreadable_file": ("cannot read the file: {detail}", "filen går inte att läsa: {detail}"),
+    "file_too_large": (
+        "the file is {value}; at most {detail} is accepted",
+        "filen är {value}; högst {detail} tas emot",
+    ),
+    "zip_too_large": (
+        "the XLSX file unpacks to more than {detail}, the most that is accepted (a damaged file or a zip bomb?)",
+        "XLSX-filen packas upp till mer än {detail}, det mesta som tas emot (en skadad fil eller en zipbomb?)",
+    ),
+    "zip_too_many_members": (
+        "the XLSX file holds {value} parts; at most {detail} are accepted",
+        "XLSX-filen består av {value} delar; högst {detail} tas emot",
+    ),
+    "too_many_rows": (
+        "more than {detail} rows with content; split the file",
+        "fler än {detail} rader med innehåll; dela upp filen",
+    ),
+    "beyond_last_row": (
+        "content below row {detail}; remove the rows in between",
+        "innehåll nedanför rad {detail}; ta bort raderna däremellan",
+    ),
+    "too_many_columns": (
+        "content beyond column {detail}, the last one that is read",
+        "innehåll efter kolumn {detail}, den sista som läses",
+    ),
+    "cell_too_long": (
+        "the cell holds {value} characters; at most {detail} are accepted",
+        "cellen innehåller {value} tecken; högst {detail} tas emot",
+    ),
     "not_utf8": (
         "the file is not UTF-8 text (save it as 'CSV UTF-8' or as XLSX)",
         'filen är inte UTF-8-text (spara den som "CSV UTF-8" eller som XLSX)',
@@ -48,6 +76,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{value} är mindre än regionen redan har rekvirerat ({detail})",
     ),
     "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
+    "foreign_digits": (
+        "'{value}' has digits other than 0-9; write the number with 0-9",
+        '"{value}" har andra siffror än 0–9; skriv talet med 0–9',
+    ),
+    "too_many_decimals": (
+        "'{value}' has more than {detail} decimals",
+        '"{value}" har fler än {detail} decimaler',
+    ),
+    "too_many_digits": (
+        "'{value}' has more than {detail} digits before the decimal mark",
+        '"{value}" har fler än {detail} siffror före decimaltecknet',
+    ),
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),
     "not_whole": ("'{value}' is not a whole number", '"{value}" är inte ett heltal'),
@@ -93,11 +133,26 @@ class Problem:
         return self._render(True)
 
 
+SHOWN_PROBLEMS = 50  # a file with thousands of bad rows is listed up to here, then counted
+
+
 @dataclass
 class InputError(Exception):
     """Every problem found in one input, raised together so the user can fix them all at once."""
 
     problems: list[Problem] = field(default_factory=list)
 
+    def shown(self, limit: int = SHOWN_PROBLEMS) -> tuple[list[Problem], int]:
+        """The first ``limit`` problems (in row order) and how many more there are."""
+        return self.problems[:limit], max(0, len(self.problems) - limit)
+
+    def lines_en(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
+        shown, more = self.shown(limit)
+        return [p.message_en for p in shown] + ([f"… and {more} more problems"] if more else [])
+
+    def lines_sv(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
+        shown, more = self.shown(limit)
+        return [p.message_sv for p in shown] + ([f"… och {more} fel till"] if more else [])
+
     def __str__(self) -> str:
-        return "\n".join(p.message_en for p in self.problems)
+        return "\n".join(self.lines_en())

@@ -16,6 +16,7 @@ from allocation.at import RegionInput
 from allocation.formats import kr
 from allocation.inputs import Requisition
 from store.service import Actor, Store, User
+from tests.markdown_text import shown
 from ui import auth
 from ui.auth import login_keys, principal_from_claims
 from ui.state import get_store
@@ -63,7 +64,7 @@ def login(who: str | None, email: str | None = None) -> AppTest:
 def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "markdown", "caption", "error", "warning", "info") for e in at.get(kind)]
     parts += [h.proto.body for h in at.get("html")]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(p) for p in parts)
 
 
 def page_urls(at: AppTest) -> set[str]:
@@ -100,7 +101,7 @@ def test_with_auth_nobody_gets_in_without_logging_in(store: Store) -> None:
 def test_a_login_without_a_role_is_refused_and_logged(store: Store) -> None:
     at = login("", email="okand@example.se").run()
     assert not at.exception
-    assert "Ingen behörighet" in texts(at) and "okand@example.se" in at.error[0].value
+    assert "Ingen behörighet" in texts(at) and "okand@example.se" in shown(at.error[0].value)
     assert [b.label for b in at.button] == ["Logga ut"]
     assert refusals(store) == [("ingen roll", "okand@example.se")]
 

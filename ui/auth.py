@@ -23,6 +23,7 @@ from streamlit import config
 from store.access import Principal, Role
 from store.auth_config import auth_required as config_auth_required
 from store.service import Store, User
+from ui.text import plain
 
 LOCAL_BANNER = (
     "**Lokalt läge utan inloggning.** Alla som når den här adressen arbetar som handläggare och kan ändra data. "
@@ -144,7 +145,7 @@ def principal_or_stop(store: Store) -> Principal:
             st.session_state["_refusal_logged"] = True
         st.title("Ingen behörighet")
         st.error(
-            f"Du är inloggad som {who}, men kontot har ingen roll i instrumentpanelen. "
+            f"Du är inloggad som {plain(who)}, men kontot har ingen roll i instrumentpanelen. "
             "Be en handläggare att lägga till dig under Administration → Användare."
         )
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:")

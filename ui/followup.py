@@ -15,6 +15,7 @@ from allocation.milestones import StatusCell
 from store.service import WriteRefused
 from store.session import Session
 from ui.results import _HTML_STYLE
+from ui.text import plain
 
 ROUND = "elderly-2023"
 
@@ -75,15 +76,15 @@ def basis_notice(amounts: dict[str, tuple[int, str, str]]) -> tuple[str, str]:
     bases = {basis for _, basis, _ in amounts.values()}
     source = next(iter(amounts.values()))[2] if amounts else ""
     if bases == {"official"}:
-        return "info", f"Beloppen är den officiella tabellen. Källa: {source}"
-    return "warning", f"{BASIS_SV['estimate']}: beloppen är INTE officiella. {source}"
+        return "info", f"Beloppen är den officiella tabellen. Källa: {plain(source)}"
+    return "warning", f"{BASIS_SV['estimate']}: beloppen är INTE officiella. {plain(source)}"
 
 
 def _record(action: Callable[[], object], done: str) -> None:
     try:
         action()
     except WriteRefused as exc:
-        st.error(exc.message_sv)
+        st.error(plain(exc.message_sv))
         return
     st.success(done)
 

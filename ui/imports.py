@@ -9,8 +9,12 @@ import streamlit as st
 
 from allocation import formats as f
 from allocation.problems import InputError
+from allocation.spreadsheet import MAX_BYTES
 from store.service import ImportResult, WriteRefused
 from store.session import Session
+from ui.text import bullets, plain
+
+UPLOAD_MB = MAX_BYTES // (1024 * 1024)  # the browser refuses a larger file before sending it
 
 KINDS = {
     "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
@@ -32,7 +36,9 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
     st.caption(
         f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod."
     )
-    uploaded = st.file_uploader(f"Fil med {label}", type=["csv", "xlsx"], key=f"upload_{kind}_{round_id}")
+    uploaded = st.file_uploader(
+        f"Fil med {label}", type=["csv", "xlsx"], key=f"upload_{kind}_{round_id}", max_upload_size=UPLOAD_MB
+    )
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -43,12 +49,12 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         preview = _run(store, kind, round_id, data, uploaded.name, received, True, "förhandsgranskning")
     except InputError as exc:
         st.error(
-            f"Filen ”{uploaded.name}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
-            "Rätta och ladda upp igen:\n\n" + "\n".join(f"- {p.message_sv}" for p in exc.problems)
+            f"Filen ”{plain(uploaded.name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
+            "Rätta och ladda upp igen:\n\n" + bullets(exc.lines_sv())
         )
         return
     st.info(
-        f"”{uploaded.name}”: {preview.rows} rader, varav {preview.changed} nya eller ändrade och "
+        f"”{plain(uploaded.name)}”: {preview.rows} rader, varav {preview.changed} nya eller ändrade och "
         f"{preview.unchanged} oförändrade."
     )
     if preview.changed == 0:
@@ -63,10 +69,10 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         try:
             result = _run(store, kind, round_id, data, uploaded.name, received, False, reason)
         except WriteRefused as exc:
-            st.error(exc.message_sv)
+            st.error(plain(exc.message_sv))
             return
         except InputError as exc:  # the file cannot change between preview and write, but be safe
-            st.error("\n".join(f"- {p.message_sv}" for p in exc.problems))
+            st.error(bullets(exc.lines_sv()))
             return
         st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
 
@@ -77,7 +83,9 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
         f"Den officiella tabellen finns i {official_table}. Läs in den som CSV eller XLSX med kolumnerna "
         f"**region** och **amount** (hela kronor). Summan måste vara {f.kr(total)}."
     )
-    uploaded = st.file_uploader("Officiell tabell", type=["csv", "xlsx"], key=f"official_{round_id}")
+    uploaded = st.file_uploader(
+        "Officiell tabell", type=["csv", "xlsx"], key=f"official_{round_id}", max_upload_size=UPLOAD_MB
+    )
     source = st.text_input("Källa (t.ex. beslutets datum och nummer)", key=f"official_source_{round_id}")
     if uploaded is None:
         return
@@ -92,8 +100,7 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
         )
     except InputError as exc:
         st.error(
-            f"Tabellen ”{uploaded.name}” kan inte läsas in; ingenting har ändrats:\n\n"
-            + "\n".join(f"- {p.message_sv}" for p in exc.problems)
+            f"Tabellen ”{plain(uploaded.name)}” kan inte läsas in; ingenting har ändrats:\n\n" + bullets(exc.lines_sv())
         )
         return
     st.info(f"{preview.rows} regioner; {preview.changed} belopp ändras.")
@@ -111,6 +118,6 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
                 source,  # type: ignore[arg-type]
             )
         except WriteRefused as exc:
-            st.error(exc.message_sv)
+            st.error(plain(exc.message_sv))
             return
         st.success(f"Officiell tabell inläst: {result.changed} belopp ändrade.")

@@ -10,6 +10,7 @@ from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
 from store.service import WriteRefused
 from store.session import Session
+from ui.text import plain
 
 NO_SCENARIO = "(inget)"
 PENDING = "pending_scenario"
@@ -45,9 +46,9 @@ def save_scenario_form(store: Session, at_round: AtRound, params: AtParams, inpu
             "Sparat från fördelningssidan", name, at_round.id, params, list(inputs), note, overwrite
         )
     except WriteRefused as exc:
-        st.error(exc.message_sv)
+        st.error(plain(exc.message_sv))
         return
     st.session_state[PENDING] = scenario.name
     st.session_state["sim_applied_scenario"] = scenario.name  # its values are already on screen
-    st.toast(f"Scenariot ”{scenario.name}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
+    st.toast(f"Scenariot ”{plain(scenario.name)}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
     st.rerun()

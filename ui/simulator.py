@@ -98,14 +98,14 @@ def parse_edited(frame: pd.DataFrame, at_round: AtRound) -> EditedInputs:
             try:
                 counts[column] = parse_count(value)
             except ParseError as exc:
-                row_problems.append(Problem(exc.code, 0, label, str(value)))
+                row_problems.append(Problem(exc.code, 0, label, str(value), exc.detail))
         planned_text = "" if row.planned is None else str(row.planned).strip()
         planned = None
         if planned_text != at_round.planned[row.code]:
             try:
                 planned = parse_planned(planned_text)
             except ParseError as exc:
-                row_problems.append(Problem(exc.code, 0, LABELS_SV["planned"], planned_text))
+                row_problems.append(Problem(exc.code, 0, LABELS_SV["planned"], planned_text, exc.detail))
         if row_problems:
             problems += [f"{where}, {p.message_sv}" for p in row_problems]
         else:

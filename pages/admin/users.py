@@ -10,6 +10,7 @@ from store.service import User, WriteRefused
 from ui.auth import auth_configured, settings
 from ui.state import session_or_stop
 from ui.tables import display_frame
+from ui.text import plain
 
 store = session_or_stop()
 store.require(Action.READ_USERS)  # refused (and logged) for every other role, whatever the URL says
@@ -70,10 +71,10 @@ if submitted:
     try:
         changed = store.save_user(reason, user)
     except WriteRefused as exc:
-        st.error(exc.message_sv)
+        st.error(plain(exc.message_sv))
     else:
         if changed:
-            st.success(f"Användaren {login.strip().lower()} är {verb}.")
+            st.success(f"Användaren {plain(login.strip().lower())} är {verb}.")
             st.rerun()
         st.info("Inget ändrades: användaren har redan de uppgifterna.")
 
@@ -108,6 +109,6 @@ if publish:
     try:
         store.record_decision(decision_reason, round_id, published_on, reference)
     except WriteRefused as exc:
-        st.error(exc.message_sv)
+        st.error(plain(exc.message_sv))
     else:
-        st.success(f"Beslutet för {round_id} registrerat som publicerat {published_on.isoformat()}.")
+        st.success(f"Beslutet för {plain(round_id)} registrerat som publicerat {published_on.isoformat()}.")

@@ -26,6 +26,7 @@ from ui.simulator import (
     set_editor_base,
 )
 from ui.state import READ_ONLY_SV, session_or_stop
+from ui.text import bullets
 
 store = session_or_stop()
 at_round = store.at_round("at-2023")
@@ -80,8 +81,7 @@ edited = st.data_editor(
 parsed = parse_edited(edited, at_round)
 if parsed.problems_sv:
     st.error(
-        "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n"
-        + "\n".join(f"- {p}" for p in parsed.problems_sv)
+        "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n" + bullets(parsed.problems_sv)
     )
     st.stop()
 allocation = allocate(at_round, parsed.inputs, params)

@@ -10,6 +10,7 @@ from store.service import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
+from ui.text import plain
 
 store = session_or_stop()
 st.title("Data, import och export")
@@ -73,9 +74,9 @@ def show_backup() -> None:
         try:
             store.backup(target)
         except WriteRefused as exc:  # a second click within the same second
-            st.error(exc.message_sv)
+            st.error(plain(exc.message_sv))
             return
-        st.success(f"Säkerhetskopia skapad: {target}")
+        st.success(f"Säkerhetskopia skapad: {plain(target)}")
         st.download_button("Ladda ned kopian", target.read_bytes(), file_name=target.name, key="backup_download")
 
 

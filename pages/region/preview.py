@@ -16,6 +16,7 @@ from store.session import AccessDenied
 from ui.deadlines import cells_as_of
 from ui.preview import curve_chart, histogram_chart, preview_xlsx
 from ui.state import session_or_stop
+from ui.text import plain
 
 store = session_or_stop()
 at_round = store.at_round("at-2023")
@@ -33,7 +34,7 @@ if own_region:
             try:
                 store.require_region(Action.PREVIEW, requested)
             except AccessDenied as exc:
-                st.error(exc.message_sv, icon=":material/block:")
+                st.error(plain(exc.message_sv), icon=":material/block:")
         st.session_state["pv_region"] = own_region
 
 left, right = st.columns([2, 3], gap="large")
@@ -49,7 +50,7 @@ with left:
     try:
         store.require_region(Action.PREVIEW, code)  # a widget value is the client's: checked again here
     except AccessDenied as exc:
-        st.error(exc.message_sv, icon=":material/block:")
+        st.error(plain(exc.message_sv), icon=":material/block:")
         st.stop()
     planned = at_round.planned_value(code)
     st.caption(f"Planerat enligt planeringsunderlaget: {at_round.planned[code]} tjänster.")
@@ -155,4 +156,4 @@ st.download_button(
     key="pv_download",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-st.caption(f"Preliminärt. {f.number(result.n)} simuleringar, slumpfrö {result.seed}. {described}.")
+st.caption(f"Preliminärt. {f.number(result.n)} simuleringar, slumpfrö {result.seed}. {plain(described)}.")

@@ -1,0 +1,28 @@
+"""User- and file-supplied text inside Streamlit's markdown, shown as the characters it is.
+
+Streamlit renders the body of ``st.markdown``, ``st.error``, ``st.caption``, ``st.toast`` and most labels
+as markdown: a file's ``![x](http://host/p.png)`` would make the browser fetch an outside image, and
+``[Logga in igen](http://…)`` would put a link inside the app's own message. ``plain`` escapes every
+ASCII punctuation character with a backslash (CommonMark: "any ASCII punctuation character may be
+backslash-escaped"), which also stops GitHub-style autolinks (``http\\://``, ``www\\.``), Streamlit's
+``:color[…]`` and ``:material/…:`` directives and ``$…$`` math. Line breaks become spaces, so a value
+cannot start a heading or a list. The text reads exactly as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def plain(text: object) -> str:
+    """``text`` escaped for a markdown body: it renders as itself, never as markup."""
+    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+
+
+def bullets(lines: list[str]) -> str:
+    """A markdown list whose items are shown as plain text."""
+    return "\n".join(f"- {plain(line)}" for line in lines)
