@@ -9,6 +9,7 @@ from typing import Any
 
 from allocation import formats as f
 from allocation.at import Allocation, RegionResult
+from allocation.cells import csv_cell
 from allocation.explain import explain
 
 REGION_FIELDS = (
@@ -80,12 +81,13 @@ def to_dict(allocation: Allocation, round_version: str | None = None) -> dict[st
 
 
 def to_csv(allocation: Allocation) -> str:
+    """One row per region; a text that a spreadsheet could run gets a leading quote (``allocation/cells.py``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REGION_FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in allocation.regions:
         record = region_record(r)
-        writer.writerow({k: "" if record[k] is None else record[k] for k in REGION_FIELDS})
+        writer.writerow({k: "" if record[k] is None else csv_cell(record[k]) for k in REGION_FIELDS})
     return buffer.getvalue()
 
 

@@ -1,8 +1,12 @@
 """Exports of any table and of any allocation result, as CSV (Swedish Excel) and XLSX.
 
-CSV: UTF-8 with BOM, semicolon-separated, decimal comma — what Excel with Swedish settings opens
-as columns (the importers read it back). XLSX: the data sheet plus a sheet "Om uttaget" with the
+CSV: UTF-8 with BOM, semicolon-separated, decimal comma, CRLF line ends — what Excel with Swedish
+settings opens as columns (the importers read it back). XLSX: the data sheet plus a sheet "Om uttaget" with the
 parameters, the method, the rule file's version and the data dates, so a printed copy explains itself.
+
+No cell of an export is a formula (``allocation/cells.py``): in CSV a text that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, numbers are untouched; in
+XLSX every text — data, header, the "Om uttaget" sheet — is a string cell, kept verbatim.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from allocation.at import Allocation
+from allocation.cells import csv_cell, csv_text, ooxml_text
 from allocation.rules import AtRound
 from allocation.tables import method_rows, results_frame_sv
 from store.service import EXPORTABLE_TABLES, Store
@@ -30,8 +36,26 @@ COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 
 
+def _typed(values: pd.Series) -> bool:
+    """Numbers, booleans and datetimes: written as such, never read as a formula."""
+    return (
+        pd.api.types.is_numeric_dtype(values)
+        or pd.api.types.is_bool_dtype(values)
+        or pd.api.types.is_datetime64_any_dtype(values)
+        or pd.api.types.is_timedelta64_dtype(values)
+    )
+
+
 def frame_to_csv(frame: pd.DataFrame) -> bytes:
-    text = frame.to_csv(sep=";", decimal=",", index=False)
+    """The frame as Swedish-Excel CSV; every text cell (and header) neutralised, numbers untouched."""
+    safe = frame.copy()
+    for position, (_, values) in enumerate(frame.items()):
+        if not _typed(values):
+            safe.isetitem(position, values.map(csv_cell, na_action="ignore"))
+    header = [csv_text(str(column)) for column in frame.columns]
+    # CRLF (RFC 4180) line ends: the csv writer then quotes a field with a carriage return in it, which
+    # it leaves bare when the line end is "\n" alone — and a bare CR ends the row for every reader.
+    text = safe.to_csv(sep=";", decimal=",", index=False, header=header, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -43,6 +67,15 @@ def _cell_value(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()  # type: ignore[union-attr]
     return value
+
+
+def _append(sheet: Worksheet, values: Sequence[object]) -> None:
+    """A row whose texts are string cells: openpyxl would make "=…" a formula and "#N/A" an error."""
+    sheet.append([ooxml_text(v) if isinstance(v, str) else v for v in values])
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.cell(row=row, column=column).data_type = "s"
 
 
 def _is_money(column: str) -> bool:
@@ -61,11 +94,11 @@ def frame_to_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
-    sheet.append([str(c) for c in frame.columns])
+    _append(sheet, [str(c) for c in frame.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        sheet.append([_cell_value(v) for v in row])
+        _append(sheet, [_cell_value(v) for v in row])
     for index, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(index)
         values = frame[column]
@@ -89,11 +122,11 @@ def frame_to_xlsx(
     sheet.freeze_panes = "A2"
 
     info = workbook.create_sheet("Om uttaget")
-    info.append(["Uppgift", "Värde"])
+    _append(info, ["Uppgift", "Värde"])
     for cell in info[1]:
         cell.font = Font(bold=True)
     for key, value in about:
-        info.append([key, value])
+        _append(info, [key, value])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 110
     for row in info.iter_rows(min_row=2):
