@@ -126,8 +126,9 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
 def _check_zip(data: bytes) -> None:
     """Refuse a zip whose members inflate beyond the limit: declared sizes first, then the actual bytes.
 
-    A zip bomb can declare small sizes and inflate to gigabytes: every member is inflated here in
-    chunks, counting, and thrown away; nothing larger than one chunk is held.
+    The declared sizes are summed first. Then every member is inflated in chunks, counted and thrown
+    away (nothing larger than a chunk is held): a member that declares less than it holds is cut at
+    its declared size by ``zipfile`` and then fails its CRC check, so it is refused as damaged.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -26,7 +26,7 @@ from ui.simulator import (
     set_editor_base,
 )
 from ui.state import READ_ONLY_SV, session_or_stop
-from ui.text import bullets
+from ui.text import bullets, plain
 
 store = session_or_stop()
 at_round = store.at_round("at-2023")
@@ -93,7 +93,7 @@ m3.metric("Omfördelat", f.mnkr(sum(r.redistribution for r in allocation.regions
 m4.metric("Ej fördelat", f.kr(allocation.unallocated))
 m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regions)} av 21")
 for warning in allocation.warnings:
-    st.warning(warning.message_sv)
+    st.warning(plain(warning.message_sv))
 
 
 def chart_with_download(chart: charts.Chart, key: str) -> None:

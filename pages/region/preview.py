@@ -23,7 +23,7 @@ at_round = store.at_round("at-2023")
 as_of: date = st.session_state.get("as_of") or date.today()
 regions = {r.code: r for r in at_round.regions}
 own_region = store.principal.region  # set for a region user: the only region it may preview
-st.title(f"Förhandsbesked för {regions[own_region].name}" if own_region else "Förhandsbesked för en region")
+st.title(f"Förhandsbesked för {plain(regions[own_region].name)}" if own_region else "Förhandsbesked för en region")
 st.caption("Vad kan regionen räkna med från AT-tjänster 2023? Beloppet beror också på de andra regionernas utfall.")
 if own_region:
     # A region user may ask only for its own region, whatever the URL (?pv_region=) or the session says:

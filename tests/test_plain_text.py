@@ -1,0 +1,98 @@
+"""User- and file-supplied text in markdown renders as itself: no link, no image, no markup (issue 12)."""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from tests.markdown_text import shown
+from ui.text import bullets, plain
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDERER = MarkdownIt("gfm-like")  # CommonMark with GitHub's autolinks, tables and strikethrough
+
+PAYLOADS = [
+    "![x](http://evil.example/pixel.png)",
+    "[Logga in igen](http://evil.example/login)",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "www.evil.example and http://evil.example/a and evil@example.se",
+    ":red[röd] :material/home: :smile:",
+    "$x^2$ and $$y$$",
+    "# rubrik\n- punkt\n> citat",
+    "**fet** _kursiv_ ~~struken~~ `kod`",
+    "&lt;b&gt; &amp;",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    '=HYPERLINK("http://evil.example")',
+    "a\\b\\\\c\\",
+]
+
+
+def rendered_text(markdown: str) -> tuple[str, set[str]]:
+    """The text a browser shows for ``markdown`` and the HTML tags it needs."""
+    out = RENDERER.render(markdown)
+    tags = set(re.findall(r"<([a-z0-9]+)", out))
+    return html.unescape(re.sub(r"<[^>]+>", "", out)).strip(), tags
+
+
+@pytest.mark.parametrize("text", PAYLOADS)
+def test_a_payload_renders_as_its_own_characters(text: str) -> None:
+    shown_text, tags = rendered_text(plain(text))
+    assert tags <= {"p"}
+    assert shown_text == re.sub(r"[\r\n]+", " ", text)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=80))
+def test_any_text_renders_as_itself_without_links_or_images(text: str) -> None:
+    shown_text, tags = rendered_text(plain(text))
+    assert not tags & {"a", "img", "script", "h1", "h2", "ul", "ol", "table", "strong", "em", "code", "del"}
+    expected = re.sub(r"[\r\n\u2028\u2029]+", " ", text)
+    # Markdown trims a paragraph's outer spaces and a leading indent may become a code block's: same characters.
+    assert " ".join(shown_text.split()) == " ".join(expected.split())
+
+
+@given(st.text(max_size=80))
+def test_the_tests_view_of_escaped_text_is_the_text(text: str) -> None:
+    assert shown(plain(text)) == re.sub(r"[\r\n\u2028\u2029]+", " ", text)
+
+
+def test_bullets_are_a_list_of_plain_items() -> None:
+    out = RENDERER.render(bullets(['rad 2, kolumn region: okänd region "![x](http://evil.example/p.png)"', "ok"]))
+    assert out.count("<li>") == 2 and "<img" not in out and "<a " not in out
+
+
+MARKDOWN_CALLS = {"markdown", "error", "warning", "info", "success", "caption", "toast", "write", "title", "subheader"}
+USER_TEXT = {"message_sv", "problems_sv", "name"}
+
+
+def _unescaped_user_text(node: ast.AST) -> list[str]:
+    """Attributes that carry user text in ``node``, outside a ``plain(...)``/``bullets(...)`` call."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}:
+        return []
+    found = []
+    if isinstance(node, ast.Attribute) and node.attr in USER_TEXT:
+        found.append(ast.unparse(node))
+    for child in ast.iter_child_nodes(node):
+        found += _unescaped_user_text(child)
+    return found
+
+
+def test_no_page_puts_user_or_file_text_into_markdown_unescaped() -> None:
+    offenders = []
+    files = [ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in MARKDOWN_CALLS or not isinstance(node.func.value, ast.Name):
+                continue  # st.error(...), or the same on a column or container
+            for arg in [*node.args, *(k.value for k in node.keywords if k.arg in {"body", "label"})]:
+                offenders += [f"{path.relative_to(ROOT)}:{node.lineno}: {t}" for t in _unescaped_user_text(arg)]
+    assert offenders == [], "\n".join(offenders)
