@@ -8,5 +8,6 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def shown(markdown: object) -> str:
-    """The markdown source with its backslash escapes resolved (as CommonMark renders them)."""
-    return _ESCAPE.sub(r"\1", str(markdown))
+    """The markdown source with its backslash escapes resolved (as CommonMark renders them) and without
+    the invisible word joiners that ``plain`` puts where an autolink would start."""
+    return _ESCAPE.sub(r"\1", str(markdown)).replace("\u2060", "")

@@ -1,12 +1,17 @@
-"""User- and file-supplied text inside Streamlit's markdown, shown as the characters it is.
+r"""User- and file-supplied text inside Streamlit's markdown, shown as the characters it is.
 
 Streamlit renders the body of ``st.markdown``, ``st.error``, ``st.caption``, ``st.toast`` and most labels
 as markdown: a file's ``![x](http://host/p.png)`` would make the browser fetch an outside image, and
 ``[Logga in igen](http://…)`` would put a link inside the app's own message. ``plain`` escapes every
 ASCII punctuation character with a backslash (CommonMark: "any ASCII punctuation character may be
-backslash-escaped"), which also stops GitHub-style autolinks (``http\\://``, ``www\\.``), Streamlit's
-``:color[…]`` and ``:material/…:`` directives and ``$…$`` math. Line breaks become spaces, so a value
-cannot start a heading or a list. The text reads exactly as it was written.
+backslash-escaped"), which also stops Streamlit's ``:color[…]`` and ``:material/…:`` directives and
+``$…$`` math. Line breaks become spaces, so a value cannot start a heading or a list.
+
+Escapes cannot stop GitHub-style autolinks: Streamlit's remark-gfm finds ``http://…``, ``www.…`` and
+``name@host.se`` in the *decoded* text (``/(https?:\/\/|www(?=\.))…/gi`` and an e-mail pattern, seen in
+its bundle, 1.67). So ``plain`` also puts an invisible WORD JOINER (U+2060) where those patterns need two
+characters side by side: between ``:`` and ``//``, ``www`` and ``.``, ``@`` and the domain. The text
+reads as it was written; only the link is gone (tests/browser/test_hostile.py checks it in Chromium).
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(:)(?=//)|(www)(?=\.)|(@)", re.IGNORECASE)
+
+
+def unlinked(text: str) -> str:
+    """``text`` with a word joiner wherever Streamlit's autolinker would start a link."""
+    return _AUTOLINK.sub(lambda m: m.group(0) + JOINER, text)
 
 
 def plain(text: object) -> str:
     """``text`` escaped for a markdown body: it renders as itself, never as markup."""
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    return _PUNCTUATION.sub(r"\\\1", unlinked(_LINE_BREAKS.sub(" ", str(text))))
 
 
 def bullets(lines: list[str]) -> str:
