@@ -22,6 +22,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "more than {detail} rows with content; split the file",
         "fler än {detail} rader med innehåll; dela upp filen",
     ),
+    "too_many_cells_in_file": (
+        "more than {detail} cells; remove empty or unused columns and rows, or split the file",
+        "fler än {detail} celler; ta bort tomma eller oanvända kolumner och rader, eller dela upp filen",
+    ),
     "beyond_last_row": (
         "content below row {detail}; remove the rows in between",
         "innehåll nedanför rad {detail}; ta bort raderna däremellan",

@@ -20,11 +20,12 @@ from typing import Any
 from allocation.problems import InputError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024  # a 21-region file is a few kB; 290 kommuner with many rows each stay far below
-MAX_ROWS = 5_000  # non-blank rows, the header included
+MAX_ROWS = 2_000  # non-blank rows, the header included: 290 kommuner several times over
 MAX_ROW_NUMBER = 100_000  # the number of the last non-blank row (blank rows in between count)
-MAX_COLUMNS = 50  # the last non-empty column
+MAX_COLUMNS = 30  # the last non-empty column (the formats have at most five)
+MAX_CELLS = 20_000  # cells read, empty ones included: what parsing costs (openpyxl: about 0.1 ms a cell)
 MAX_CELL_CHARS = 1_000
-MAX_UNCOMPRESSED = 20 * 1024 * 1024  # the zip members together, as declared and as actually inflated
+MAX_UNCOMPRESSED = 10 * 1024 * 1024  # the zip members together, as declared and as actually inflated
 MAX_ZIP_MEMBERS = 500
 
 _CHUNK = 256 * 1024
@@ -75,11 +76,18 @@ class _Rows:
     def __init__(self) -> None:
         self.rows: list[list[str]] = []
         self.filled = 0
+        self.cells = 0
         self.header: list[str] = []
 
     def _column_name(self, index: int) -> str:
         name = self.header[index - 1].strip() if index - 1 < len(self.header) else ""
         return name if name and len(name) <= 40 else column_letter(index)
+
+    def count(self, number: int, cells: int) -> None:
+        """Count the cells of a row as read (empty ones too); stop at the first beyond ``MAX_CELLS``."""
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise _refuse("too_many_cells_in_file", number, "", "", _n(MAX_CELLS))
 
     def add(self, number: int, cells: list[str]) -> None:
         while cells and not cells[-1].strip():
@@ -117,6 +125,7 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
     rows = _Rows()
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            rows.count(number, len(row))
             rows.add(number, row)
     except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
         raise InputError([Problem("unreadable_file", detail=f"not a valid CSV file ({exc})")]) from None
@@ -179,6 +188,7 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
                 timedelta_formats=workbook._timedelta_formats,
             )
             for number, cells in parser.parse():
+                rows.count(number, len(cells))
                 values: dict[int, str] = {}
                 for cell in cells:
                     column = int(cell["column"])

@@ -132,15 +132,26 @@ def test_a_zip_bomb_is_refused_without_inflating_it(bomb) -> None:  # type: igno
     error = refusal(data)
     assert error.problems[0].code in {"zip_too_large", "unreadable_file"}
     if bomb is h.zip_bomb:
-        assert "more than 20 MB" in error.problems[0].message_en
+        assert "more than 10 MB" in error.problems[0].message_en
 
 
 def test_too_many_rows_stops_reading_at_the_first_row_over_the_limit() -> None:
     error = refusal(h.many_rows_xlsx(spreadsheet.MAX_ROWS + 100))
     assert codes(error) == [("too_many_rows", spreadsheet.MAX_ROWS + 1, "")]
-    assert "more than 5 000 rows" in error.problems[0].message_en
+    assert "more than 2 000 rows" in error.problems[0].message_en
     csv_rows = "region;filled;started\n" + "Gotland;1;1\n" * spreadsheet.MAX_ROWS
     assert codes(refusal(csv_rows.encode()))[0] == ("too_many_rows", spreadsheet.MAX_ROWS + 1, "")
+
+
+def test_the_cells_read_are_counted_empty_ones_too() -> None:
+    """Parsing costs per cell: a sheet of styled empty cells is stopped as soon as it passes the limit."""
+    row = "".join(f'<c r="{spreadsheet.column_letter(c)}{{n}}" s="0"/>' for c in range(1, 21))
+    rows = "".join(f'<row r="{n}">{row.format(n=n)}</row>' for n in range(3, 1_100))
+    base = h.xlsx(h.report_rows(1))
+    data = h.rewrite_member(base, h.SHEET, lambda xml: xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
+    error = refusal(data)
+    assert codes(error)[0][0] == "too_many_cells_in_file"
+    assert "more than 20 000 cells" in error.problems[0].message_en
 
 
 def test_a_row_claiming_a_huge_number_is_refused_at_once() -> None:
@@ -160,8 +171,8 @@ def test_blank_rows_count_in_the_row_numbers_but_are_not_kept() -> None:
 def test_a_value_far_to_the_right_is_refused_naming_the_column() -> None:
     error = refusal(h.far_column_xlsx("XFD"))
     assert codes(error) == [("too_many_columns", 2, "XFD")]
-    assert "beyond column AX (50)" in error.problems[0].message_en
-    wide = ("region;filled;started" + ";x" * 60 + "\n").encode()
+    assert "beyond column AD (30)" in error.problems[0].message_en
+    wide = ("region;filled;started" + ";x" * 40 + "\n").encode()
     assert codes(refusal(wide))[0][0] == "too_many_columns"
 
 
@@ -195,8 +206,8 @@ def test_the_upload_limit_of_the_dashboard_matches_the_readers_limit() -> None:
     ("name", "build", "expected"),
     [
         ("giant.csv", lambda: h.giant_csv(3 * 1024 * 1024), "at most 2 MB"),
-        ("bomb.xlsx", lambda: h.zip_bomb(100 * 1024 * 1024), "more than 20 MB"),
-        ("rows.xlsx", lambda: h.many_rows_xlsx(spreadsheet.MAX_ROWS + 1), "more than 5 000 rows"),
+        ("bomb.xlsx", lambda: h.zip_bomb(100 * 1024 * 1024), "more than 10 MB"),
+        ("rows.xlsx", lambda: h.many_rows_xlsx(spreadsheet.MAX_ROWS + 1), "more than 2 000 rows"),
         ("far.xlsx", lambda: h.far_row_xlsx(10**12), "below row 100 000"),
     ],
 )

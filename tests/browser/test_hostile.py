@@ -92,6 +92,6 @@ def test_a_zip_bomb_is_refused_with_a_message(page) -> None:  # type: ignore[no-
     bomb = h.zip_bomb(200 * 1024 * 1024)
     upload(page, uploader, "bomb.xlsx", bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     alert = page.locator("[data-testid='stAlert']").filter(has_text="kan inte läsas in")
-    expect(alert).to_contain_text("packas upp till mer än 20 MB")
+    expect(alert).to_contain_text("packas upp till mer än 10 MB")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "hostile-zip-bomb", alert)
