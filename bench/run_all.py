@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_browser, bench_engine, bench_pages
+from bench import bench_browser, bench_engine, bench_hostile, bench_pages
 
 
 def main() -> None:
@@ -36,8 +36,14 @@ def main() -> None:
         target, limit = next((t for key, t in targets.items() if name.startswith(key)), ("", None))
         ratio = note if limit is None else f"{value / limit:.2f}"
         rows.append((f"Chromium: {name}", f"{value:.2f} {unit}", target, ratio))
-    widths = [max(len(r[i]) for r in [*rows, ("figure", "value", "target", "ratio")]) for i in range(4)]
-    header = ("figure", "value", "target", "ratio")
+    _print(("figure", "value", "target", "ratio"), rows)
+    print()
+    target = f"ratio to ≤ {bench_hostile.TARGET_SECONDS:g} s / ≤ {bench_hostile.TARGET_MB:g} MB"
+    _print(("hostile file refused", "time, peak memory", "outcome", target), bench_hostile.measure())
+
+
+def _print(header: tuple[str, str, str, str], rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(4)]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:
