@@ -1,7 +1,15 @@
 """Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,export,...}``.
 
-Exit status: 0 done; 2 bad input (every problem on stderr, with row and column; nothing written);
-3 the database cannot be opened (e.g. the dashboard holds it). Never a traceback.
+Exit status (every error is one ``error: ...`` line per problem on stderr; never a traceback):
+
+- 0: done.
+- 2: bad input, nothing written: a file with problems (each named with row and column), an unknown round
+  or a round of the wrong kind (e.g. AT reports into a fixed-amount round; the message lists the rounds
+  that fit), an unknown scenario, a backup destination that exists already.
+- 3: a file cannot be opened or written, nothing written: the database is held by another process (the
+  running dashboard), damaged or truncated, not a DuckDB file, in a folder that is missing or cannot be
+  written, or the disk is full (also while writing a backup or an export). The message names the file and
+  the cause.
 """
 
 from __future__ import annotations
@@ -9,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -109,10 +118,15 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             "Regelversion vid sparande": scenario.rules_version,
         }
         content = export_allocation(at_round, allocation, args.format, extra)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".part")
-    tmp.write_bytes(content)
-    tmp.replace(args.out)  # never a half-written file under the real name
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(args.out)  # never a half-written file under the real name
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return _error(f"cannot write {args.out}: {db.folder_cause(args.out.parent, exc)}", EXIT_UNAVAILABLE)
     print(f"wrote {args.out} ({len(content)} bytes)")
     return 0
 
@@ -165,13 +179,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
     except InputError as exc:
-        for problem in exc.problems:
-            print(f"error: {getattr(args, 'file', '')}: {problem.message_en}", file=sys.stderr)
+        for line in exc.lines_en():  # the first 50 problems, then how many more
+            print(f"error: {getattr(args, 'file', '')}: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WriteRefused as exc:
         return _error(str(exc), EXIT_BAD_INPUT)
-    except KeyError as exc:
-        return _error(str(exc.args[0]) if exc.args else str(exc), EXIT_BAD_INPUT)
+    except db.StoreError as exc:  # the file could not be written (disk full, ...); nothing of it was saved
+        return _error(str(exc), EXIT_UNAVAILABLE)
+    except KeyError as exc:  # something the command needs is missing from the store (e.g. in a round's rules)
+        key = exc.args[0] if exc.args else ""
+        detail = key if isinstance(key, str) and " " in key else f"no entry {key!r} in the store for this command"
+        return _error(f"{detail} (database {path})", EXIT_BAD_INPUT)
     finally:
         store.close()
 

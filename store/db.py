@@ -1,7 +1,13 @@
-"""Opening the DuckDB file: path, memory limit, the lock held by another process, and migrations."""
+"""Opening the DuckDB file: path, memory limit, the lock held by another process, and migrations.
+
+Every problem with the file itself (held by another process, damaged, not a DuckDB file, its folder
+missing or read-only, the disk full) becomes a ``StoreError`` naming the file and the cause, in English
+for the command line and in Swedish (``message_sv``) for the dashboard.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from datetime import UTC, datetime
@@ -18,11 +24,47 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class StoreError(RuntimeError):
-    """A problem with the database file, said in words a user can act on."""
+    """A problem with the database file, said in words a user can act on (``message_sv`` for the dashboard)."""
+
+    def __init__(self, message: str, message_sv: str | None = None) -> None:
+        super().__init__(message)
+        self.message_sv = message_sv or f"Databasen kunde inte användas: {message}"
 
 
 class StoreLocked(StoreError):
     """Another process (usually the running dashboard) holds the database file."""
+
+
+# The operating system's words (as DuckDB and Python report them) and what they mean, in Swedish.
+_CAUSES_SV = (
+    ("is a file, not a folder", "det är en fil, inte en mapp"),
+    ("no space left on device", "disken är full"),
+    ("disk quota exceeded", "diskkvoten är slut"),
+    ("read-only file system", "filsystemet är skrivskyddat"),
+    ("permission denied", "behörighet saknas"),
+    ("not a directory", "en del av sökvägen är en fil, inte en mapp"),
+    ("no such file or directory", "mappen finns inte eller tillåter inga nya filer"),
+    ("is a directory", "sökvägen är en mapp, inte en fil"),
+    ("file exists", "det finns redan en fil med det namnet"),
+)
+
+
+def cause(exc: BaseException) -> str:
+    """The cause as DuckDB or the operating system says it, without DuckDB's "IO Error: " prefixes."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return re.sub(r"^(?:[A-Za-z]+ Error: )+", "", str(exc).strip()).strip() or type(exc).__name__
+
+
+def folder_cause(folder: Path, exc: OSError) -> str:
+    """Why a folder could not be made: a file in its place is said as such ("File exists" is no help)."""
+    return f"{folder} is a file, not a folder" if folder.is_file() else cause(exc)
+
+
+def cause_sv(text: str) -> str:
+    """The cause in Swedish where it is a known operating-system error, else as it was said."""
+    low = text.lower()
+    return next((sv for en, sv in _CAUSES_SV if en in low), text)
 
 
 def db_path() -> Path:
@@ -30,26 +72,119 @@ def db_path() -> Path:
     return Path(os.environ.get(PATH_ENV) or DEFAULT_PATH)
 
 
+def open_failure(path: Path, exc: BaseException) -> StoreError:
+    """What went wrong opening (or first reading) the file, as a ``StoreError`` naming it."""
+    text = cause(exc)
+    low = text.lower()
+    if "conflicting lock" in low or "could not set lock" in low:
+        pid = re.search(r"PID (\d+)", text)
+        holder = f" (process {pid.group(1)})" if pid else ""
+        return StoreLocked(
+            f"The database {path} is open in another program{holder}, probably the running dashboard. "
+            "DuckDB allows one writing process per file: stop the dashboard, or do this from the "
+            "dashboard's Data page.",
+            f"Databasen {path} är öppen i ett annat program{holder} (t.ex. kommandoraden eller en annan instans "
+            "av instrumentpanelen). Stäng det och ladda om sidan.",
+        )
+    if "not a valid duckdb database" in low:
+        return StoreError(
+            f"The file {path} is not a DuckDB database (or its first bytes are damaged): move it away or set "
+            f"{PATH_ENV} to another file. ({text})",
+            f"Filen {path} är ingen DuckDB-databas (eller är skadad i början): flytta undan den eller ange "
+            f"en annan fil i {PATH_ENV}.",
+        )
+    if "version number" in low or "storage version" in low:
+        return StoreError(
+            f"The database {path} was written by another DuckDB version and cannot be read by this one. ({text})",
+            f"Databasen {path} är skriven av en annan DuckDB-version och kan inte läsas av den här.",
+        )
+    if isinstance(exc, OSError) or "cannot open file" in low or cause_sv(text) != text:
+        if "no space" in low or "quota" in low:
+            hint, hint_sv = "Free some disk space and try again.", "Frigör diskutrymme och försök igen."
+        else:
+            hint = f"Check that the folder {path.parent} exists and may be written, or set {PATH_ENV} to another file."
+            hint_sv = (
+                f"Kontrollera att mappen {path.parent} finns och är skrivbar, eller ange en annan fil i {PATH_ENV}."
+            )
+        return StoreError(
+            f"The database {path} cannot be created, opened or written: {text}. {hint}",
+            f"Databasen {path} kan inte skapas, öppnas eller skrivas: {cause_sv(text)}. {hint_sv}",
+        )
+    if isinstance(exc, duckdb.IOException | duckdb.SerializationException | duckdb.InternalException) or _damage(low):
+        return _damaged(path, text)
+    return StoreError(f"Cannot open the database {path}: {text}", f"Databasen {path} kan inte öppnas: {text}")
+
+
+def _damage(low: str) -> bool:
+    return any(word in low for word in ("could not read", "corrupt", "checksum", "deserializ"))
+
+
+def _damaged(path: Path, text: str) -> StoreError:
+    return StoreError(
+        f"The database {path} is damaged or truncated and cannot be read ({text}). Nothing was written. "
+        "Restore it from a backup, or move it away: the next start creates a new one from data/.",
+        f"Databasen {path} är skadad eller avkortad och kan inte läsas. Inget skrevs. Återställ den från en "
+        "säkerhetskopia, eller flytta undan den så skapas en ny från data/ vid nästa start.",
+    )
+
+
+def write_failure(path: Path, exc: BaseException) -> StoreError:
+    """A write (or its commit) that failed: nothing of it was saved."""
+    text = cause(exc)
+    if _damage(text.lower()):  # the write had to read a part of the file that is not there
+        return _damaged(path, text)
+    return StoreError(
+        f"Could not write to the database {path}: {text}. Nothing of this change was saved.",
+        f"Det gick inte att skriva till databasen {path}: {cause_sv(text)}. Inget av ändringen sparades.",
+    )
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection with a memory limit; a lock held elsewhere becomes ``StoreLocked``."""
+    """A connection with a memory limit; any failure becomes a ``StoreError`` (``StoreLocked`` for a lock)."""
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = folder_cause(path.parent, exc)
+            raise StoreError(
+                f"Cannot create the database {path}: the folder {path.parent} cannot be created ({why}). "
+                f"Set {PATH_ENV} to a file in a folder that may be written.",
+                f"Databasen {path} kan inte skapas: mappen {path.parent} kan inte skapas ({cause_sv(why)}). "
+                f"Ange en fil i en skrivbar mapp i {PATH_ENV}.",
+            ) from None
     config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)}
+    created = not path.exists()
     try:
         return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            pid = re.search(r"PID (\d+)", text)
-            holder = f" (process {pid.group(1)})" if pid else ""
-            raise StoreLocked(
-                f"The database {path} is open in another program{holder}, probably the running dashboard. "
-                "DuckDB allows one writing process per file: stop the dashboard, or do this from the "
-                "dashboard's Data page."
-            ) from None
-        raise StoreError(f"Cannot open the database {path}: {text}") from None
-    except duckdb.Error as exc:
-        raise StoreError(f"Cannot open the database {path}: {exc}") from None
+    except (duckdb.Error, OSError) as exc:
+        failure = open_failure(path, exc)
+        if created and not isinstance(failure, StoreLocked):
+            remove_new_file(path)
+        raise failure from None
+
+
+def remove_new_file(path: Path) -> None:
+    """Remove a database file this program has just created and could not complete (e.g. on a full disk):
+    an empty file left behind would be refused as "not a DuckDB database" at the next start."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any: after a failed COMMIT DuckDB has already ended it, and the
+    ROLLBACK's own error ("no transaction is active") must not hide the error that matters."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def database_file(con: duckdb.DuckDBPyConnection) -> str:
+    """The file behind a connection, for messages."""
+    try:
+        row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    except duckdb.Error:
+        row = None
+    return str(row[0]) if row and row[0] else "the database"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -74,7 +209,8 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
     """Apply the missing migrations up to ``target`` (default: all), each in its own transaction.
 
-    A file written by an older version is upgraded in place; nothing is ever dropped.
+    A file written by an older version is upgraded in place; nothing is ever dropped. A migration that
+    fails (also in its COMMIT, e.g. on a full disk) is rolled back and its original error raised.
     """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
@@ -83,9 +219,12 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     known = migrations()
     newest = known[-1][0] if known else 0
     if current > newest:
+        path = database_file(con)
         raise StoreError(
-            f"The database has schema version {current}, newer than this program knows ({newest}): "
-            "update the program rather than open the file with an old one."
+            f"The database {path} has schema version {current}, newer than this program knows ({newest}): "
+            "update the program rather than open the file with an old one.",
+            f"Databasen {path} har schemaversion {current}, nyare än programmet känner till ({newest}): "
+            "uppdatera programmet i stället för att öppna filen med en äldre version.",
         )
     applied = []
     for version, name, sql in known:
@@ -98,8 +237,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
                 "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(UTC).replace(tzinfo=None)]
             )
             con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
+        except BaseException:
+            rollback_quietly(con)
             raise
         applied.append(version)
     return applied

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import threading
 import tomllib
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -184,6 +185,17 @@ class Tx:
         self.entries += 1
 
 
+# A round's kind (``kind`` in its rules file), in English and Swedish, for messages.
+ROUND_KINDS = {
+    "performance": ("performance round", "prestationsbaserad omgång"),
+    "fixed": ("fixed-amount round", "omgång med fasta belopp"),
+}
+_REPORTS = ("AT reports", "AT-rapporter")
+_REQUISITIONS = ("requisitions", "rekvisitioner")
+_AMOUNTS = ("official amounts", "beslutade belopp")
+_IMPORTED = ("imported into", "importeras till")
+_RECORDED = ("recorded for", "registreras för")
+
 EXPORTABLE_TABLES = {
     "regions": "Regioner",
     "population": "Befolkning",
@@ -224,8 +236,13 @@ class Store:
         data_dir: Path | None = None,
         migrate_to: int | None = None,
     ) -> Store:
-        """Open (creating it if needed), upgrade to the current schema and seed from ``data/``."""
+        """Open (creating it if needed), upgrade to the current schema and seed from ``data/``.
+
+        Any problem with the file (held elsewhere, damaged, not a database, folder, disk full) is a
+        ``db.StoreError`` naming it; a new file that could not be completed is removed again.
+        """
         path = Path(path or db.db_path())
+        created = not path.exists()
         con = db.connect(path)
         try:
             db.migrate(con, migrate_to)
@@ -234,8 +251,13 @@ class Store:
                 from store.seed import seed_from_data
 
                 seed_from_data(store, data_dir)
-        except Exception:
-            con.close()
+        except BaseException as exc:
+            with suppress(duckdb.Error):
+                con.close()
+            if created:  # a new file that could not be completed is not left behind
+                db.remove_new_file(path)
+            if isinstance(exc, duckdb.Error):  # e.g. a truncated file: it opens, and fails on the first read
+                raise db.open_failure(path, exc) from exc
             raise
         return store
 
@@ -269,14 +291,24 @@ class Store:
         with self._write_lock:
             cursor = self.con.cursor()
             try:
-                cursor.execute("BEGIN TRANSACTION")
+                try:
+                    cursor.execute("BEGIN TRANSACTION")
+                except duckdb.Error as exc:  # e.g. the database was invalidated by an earlier fatal error
+                    raise db.write_failure(self.path, exc) from exc
                 tx = Tx(cursor, actor, reason.strip(), self.clock())
                 try:
                     yield tx
-                    cursor.execute("COMMIT")
+                except (duckdb.IOException, duckdb.FatalException) as exc:  # the file, not the statement
+                    db.rollback_quietly(cursor)
+                    raise db.write_failure(self.path, exc) from exc
                 except BaseException:
-                    cursor.execute("ROLLBACK")
+                    db.rollback_quietly(cursor)  # a failing ROLLBACK must not hide why the write failed
                     raise
+                try:
+                    cursor.execute("COMMIT")
+                except duckdb.Error as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
+                    db.rollback_quietly(cursor)
+                    raise db.write_failure(self.path, exc) from exc
                 if tx.entries:
                     with self._cache_lock:
                         self._generation += 1
@@ -414,7 +446,7 @@ class Store:
     def record_at_report(
         self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
     ) -> bool:
-        self._check_round(round_id)
+        self._check_round_kind(round_id, "performance", _REPORTS, _RECORDED)
         self._check_code(item.code)
         with self.transaction(actor, reason) as tx:
             return self._write_report(tx, round_id, item, received, source)
@@ -430,6 +462,7 @@ class Store:
         dry_run: bool = False,
     ) -> ImportResult:
         """Validate the whole file first (``InputError`` lists every problem), then write it in one transaction."""
+        self._check_round_kind(round_id, "performance", _REPORTS, _IMPORTED)
         at_round = self.at_round(round_id)
         items = read_reports(data, RegionIndex(at_round.regions))
         received = received or self.clock().date()
@@ -450,6 +483,30 @@ class Store:
     def _check_round(self, round_id: str) -> None:
         if round_id not in self.round_ids():
             raise WriteRefused(f"Okänd bidragsomgång: {round_id}", f"unknown round {round_id!r}")
+
+    def _check_round_kind(self, round_id: str, kind: str, what: tuple[str, str], verb: tuple[str, str]) -> None:
+        """Refuse an unknown round or one of another kind; the message lists the store's rounds that fit.
+
+        ``what`` and ``verb`` are (English, Swedish): e.g. ("AT reports", "AT-rapporter"), ("imported into",
+        "importeras till").
+        """
+        actual = self.round_kind(round_id)
+        if actual == kind:
+            return
+        fitting = self.round_ids(kind)
+        wanted_en, wanted_sv = ROUND_KINDS.get(kind, (f"{kind} round", f"omgång av typen {kind}"))
+        where_en = f"a {wanted_en} such as {', '.join(fitting)}" if fitting else f"a {wanted_en} (the store has none)"
+        where_sv = f"en {wanted_sv}, t.ex. {', '.join(fitting)}" if fitting else f"en {wanted_sv} (databasen har ingen)"
+        if actual is None:
+            head_en, head_sv = f"unknown round {round_id!r}", f"Okänd bidragsomgång ”{round_id}”"
+        else:
+            kind_en, kind_sv = ROUND_KINDS.get(actual, (f"{actual} round", f"omgång av typen {actual}"))
+            head_en = f"round {round_id!r} is a {kind_en}"
+            head_sv = f"Bidragsomgången ”{round_id}” är en {kind_sv}"
+        raise WriteRefused(
+            f"{head_sv}; {what[1]} kan bara {verb[1]} {where_sv}.",
+            f"{head_en}; {what[0]} can only be {verb[0]} {where_en}",
+        )
 
     def _write_requisition(self, tx: Tx, round_id: str, item: Requisition, source: str) -> bool:
         key = [round_id, item.code, item.received, item.amount, item.reference]
@@ -487,7 +544,7 @@ class Store:
     def record_requisition(
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
-        self._check_round(round_id)
+        self._check_round_kind(round_id, "fixed", _REQUISITIONS, _RECORDED)
         with self._write_lock:  # the check and the write see the same requisitions (no two sessions in between)
             try:
                 self._check_requisitions(round_id, [item])
@@ -507,7 +564,7 @@ class Store:
         filename: str,
         dry_run: bool = False,
     ) -> ImportResult:
-        self._check_round(round_id)
+        self._check_round_kind(round_id, "fixed", _REQUISITIONS, _IMPORTED)
         items = read_requisitions(data, self.region_index())
         with self._write_lock:  # the check and the write see the same requisitions
             self._check_requisitions(round_id, items)
@@ -609,6 +666,7 @@ class Store:
         dry_run: bool = False,
     ) -> ImportResult:
         """Replace the amounts with the official table (validated: 21 regions, summing to the total)."""
+        self._check_round_kind(round_id, "fixed", _AMOUNTS, _IMPORTED)
         fixed = self.fixed_round(round_id)
         amounts = read_official_amounts(data, self.region_index(), fixed.total)
         if not source_note.strip():
@@ -920,21 +978,52 @@ class Store:
         return int(self.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0])
 
     def backup(self, destination: Path) -> Path:
-        """A consistent copy of the whole database in a new file (taken inside this process)."""
+        """A consistent copy of the whole database in a new file (taken inside this process).
+
+        The copy is written to a temporary file next to the destination and renamed when complete: a
+        failure (disk full, unwritable folder) leaves no file behind and raises ``db.StoreError``.
+        No file or database name is ever part of the SQL text.
+        """
         destination = Path(destination)
         if destination.exists():
             raise WriteRefused(f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already")
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.part")
         with self._write_lock:
             cursor = self.con.cursor()
             try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
                 (database,) = cursor.execute("SELECT current_database()").fetchone()
-                cursor.execute("CHECKPOINT")
-                cursor.execute("ATTACH ? AS backup_target", [str(destination)])
+                names = {row[0] for row in cursor.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+                alias = next(f"backup_target_{n}" for n in range(len(names) + 1) if f"backup_target_{n}" not in names)
+                # No CHECKPOINT first: the copy reads committed data anyway, and a checkpoint failing on a full
+                # disk would invalidate the live database for this whole process.
+                cursor.execute(f"ATTACH ? AS {alias}", [str(partial)])  # alias: a fixed word and a number
                 try:
-                    cursor.execute(f'COPY FROM DATABASE "{database}" TO backup_target')
-                finally:
-                    cursor.execute("DETACH backup_target")
+                    cursor.execute(f"COPY FROM DATABASE {_identifier(database)} TO {alias}")
+                except BaseException:
+                    with suppress(duckdb.Error):  # the copy's error is the one to report
+                        cursor.execute(f"DETACH {alias}")
+                    raise
+                cursor.execute(f"DETACH {alias}")  # writes the copy out: raises if it cannot (disk full)
+                if destination.exists():
+                    raise WriteRefused(
+                        f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already"
+                    )
+                partial.replace(destination)
+            except (duckdb.Error, OSError) as exc:
+                text = db.folder_cause(destination.parent, exc) if isinstance(exc, OSError) else db.cause(exc)
+                raise db.StoreError(
+                    f"Could not write the backup {destination}: {text}. No backup file was left behind.",
+                    f"Säkerhetskopian {destination} kunde inte skrivas: {db.cause_sv(text)}. Ingen fil lämnades kvar.",
+                ) from exc
             finally:
                 cursor.close()
+                for leftover in (partial, partial.with_name(partial.name + ".wal")):
+                    with suppress(OSError):
+                        leftover.unlink(missing_ok=True)
         return destination
+
+
+def _identifier(name: str) -> str:
+    """A quoted SQL identifier: any name, quotes included, stays one identifier."""
+    return '"' + name.replace('"', '""') + '"'

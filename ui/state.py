@@ -13,6 +13,7 @@ from store.db import StoreError, db_path
 from store.service import Store
 from store.session import Session
 from ui.auth import principal_or_stop
+from ui.text import plain
 
 READ_ONLY_SV = "Du har läsbehörighet: registrering, import och att spara scenarier görs av handläggare."
 
@@ -27,10 +28,10 @@ def store_or_stop() -> Store:
     """The store, or a clear Swedish message and a stopped page when the file cannot be opened."""
     try:
         return get_store(str(db_path()))
-    except StoreError as exc:
+    except StoreError as exc:  # which file and why, in Swedish (locked, damaged, not a database, folder, disk)
         st.error(
-            "Databasen kunde inte öppnas. Om ett annat program (t.ex. kommandoraden eller en annan instans av "
-            f"instrumentpanelen) har filen öppen, stäng det och ladda om sidan.\n\nTeknisk detalj: {exc}"
+            f"**Databasen kunde inte öppnas.** {plain(exc.message_sv)}\n\nTeknisk detalj: {plain(exc)}",
+            icon=":material/error:",
         )
         st.stop()
         raise  # unreachable: st.stop() raises
