@@ -3,6 +3,7 @@
 import streamlit as st
 
 from store.access import ROLE_SV, Action, Role
+from store.db import StoreError
 from store.session import AccessDenied
 from ui.auth import LOCAL_BANNER, describe
 from ui.scenarios import scenario_selector
@@ -90,6 +91,8 @@ try:
     navigation.run()
 except AccessDenied as exc:  # the service layer refused (and logged) what this page asked for
     st.error(plain(exc.message_sv), icon=":material/block:")
+except StoreError as exc:  # the database file could not be read or written (disk full, damaged file)
+    st.error(plain(exc.message_sv), icon=":material/error:")
 
 database = f" · databas {session.path.name}" if session.may(Action.BACKUP) else ""
 st.caption(

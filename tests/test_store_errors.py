@@ -359,3 +359,24 @@ def test_recording_into_a_round_of_the_wrong_kind_is_refused_in_swedish(store: S
     with pytest.raises(WriteRefused, match="unknown round"):
         store.import_requisitions(ANNA, "test", "finns-inte", b"region,received,amount\n09,2023-05-02,1\n", "q.csv")
     assert counts(store) == before
+
+
+def test_a_database_failure_during_a_page_shows_its_swedish_cause(
+    isolated_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails in the database (e.g. a full disk) is said in Swedish on the page, no traceback."""
+    from streamlit.testing.v1 import AppTest
+
+    from store.db import StoreError
+    from store.session import Session
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise StoreError("disk full", "Databasen kunde inte skrivas: disken är full. Inget av ändringen sparades.")
+
+    monkeypatch.setattr(Session, "audit", full_disk)
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at.switch_page("pages/data/import_export.py").run()
+    at.session_state["flik"] = "Granskningslogg"
+    at.run()
+    assert not at.exception
+    assert any("disken är full" in e.value for e in at.error)
