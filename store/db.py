@@ -15,9 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = ROOT / "var" / "statsbidrag.duckdb"
-PATH_ENV = "STATSBIDRAG_DB"
+from store.paths import DEFAULT_PATH, PATH_ENV, ROOT, db_path  # noqa: F401 - part of this module's API
+
 MEMORY_ENV = "STATSBIDRAG_DB_MEMORY"
 DEFAULT_MEMORY = "1GB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -65,11 +64,6 @@ def cause_sv(text: str) -> str:
     """The cause in Swedish where it is a known operating-system error, else as it was said."""
     low = text.lower()
     return next((sv for en, sv in _CAUSES_SV if en in low), text)
-
-
-def db_path() -> Path:
-    """The database file: ``$STATSBIDRAG_DB`` or ``var/statsbidrag.duckdb`` in the project."""
-    return Path(os.environ.get(PATH_ENV) or DEFAULT_PATH)
 
 
 def open_failure(path: Path, exc: BaseException) -> StoreError:

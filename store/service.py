@@ -40,6 +40,7 @@ from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound, Step, parse_round
 from store import db
+from store.tables import EXPORTABLE_TABLES
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 
@@ -195,24 +196,6 @@ _REQUISITIONS = ("requisitions", "rekvisitioner")
 _AMOUNTS = ("official amounts", "beslutade belopp")
 _IMPORTED = ("imported into", "importeras till")
 _RECORDED = ("recorded for", "registreras för")
-
-EXPORTABLE_TABLES = {
-    "regions": "Regioner",
-    "population": "Befolkning",
-    "rounds": "Bidragsomgångar",
-    "milestones": "Milstolpar",
-    "planned_positions": "Planerade AT-tjänster",
-    "at_reports": "AT-rapporter från regionerna",
-    "scenarios": "Sparade scenarier",
-    "fixed_amounts": "Belopp per region (fasta belopp)",
-    "ombud": "Godkända ombud",
-    "requisitions": "Rekvisitioner",
-    "payouts": "Utbetalningar",
-    "usage_reports": "Återrapporteringar",
-    "decisions": "Publicerade beslut",
-    "users": "Användare och roller",
-    "audit_log": "Granskningslogg",
-}
 
 
 @dataclass

@@ -1,0 +1,129 @@
+"""The store's commands, run by ``python -m store`` once the arguments (and an import's file) are checked.
+
+Kept apart from ``store.cli`` so that a file can be refused before DuckDB, pandas and openpyxl load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import suppress
+
+from allocation import formats as f
+from allocation.at import allocate
+from allocation.inputs import read_file
+from allocation.problems import InputError
+from store import db
+from store.auth_config import startup_problem
+from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems
+from store.export import export_allocation, export_table
+from store.service import Actor, Store, User, WriteRefused
+
+
+def _error(message: str, status: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    data = read_file(args.file)
+    actor = Actor(args.actor)
+    if args.command == "import-reports":
+        result = store.import_at_reports(
+            actor, args.reason, args.round, data, args.file.name, args.received, dry_run=args.dry_run
+        )
+    else:
+        result = store.import_requisitions(actor, args.reason, args.round, data, args.file.name, args.dry_run)
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{args.file}: {result.rows} rows; {verb} {result.changed}; unchanged {result.unchanged}")
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    if args.table:
+        content = export_table(store, args.table, args.format)
+    else:
+        scenario = store.scenario(args.scenario)
+        if scenario is None:
+            names = ", ".join(s.name for s in store.scenarios()) or "none saved"
+            return _error(f"no scenario named {args.scenario!r} (saved: {names})", EXIT_BAD_INPUT)
+        at_round = store.at_round(scenario.round_id)
+        allocation = allocate(at_round, scenario.inputs, scenario.params)
+        extra = {
+            "Scenario": scenario.name,
+            "Sparat av": f"{scenario.author}, {scenario.created:%Y-%m-%d %H:%M}",
+            "Regelversion vid sparande": scenario.rules_version,
+        }
+        content = export_allocation(at_round, allocation, args.format, extra)
+    tmp = args.out.with_name(args.out.name + ".part")
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(args.out)  # never a half-written file under the real name
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return _error(f"cannot write {args.out}: {db.folder_cause(args.out.parent, exc)}", EXIT_UNAVAILABLE)
+    print(f"wrote {args.out} ({len(content)} bytes)")
+    return 0
+
+
+def _scenarios(store: Store) -> int:
+    rows = store.scenarios()
+    if not rows:
+        print("no saved scenarios")
+    for s in rows:
+        print(f"{s.name}\t{s.round_id}\t{s.author}\t{s.created:%Y-%m-%d %H:%M}\tpot {f.kr(s.params.pot)}\t{s.note}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the store and run the command (its file, if any, has passed the limits already)."""
+    path = args.db or db.db_path()
+    try:
+        store = Store.open(path)
+    except db.StoreError as exc:
+        return _error(str(exc), EXIT_UNAVAILABLE)
+    try:
+        if args.command == "init":
+            version = db.schema_version(store.con)
+            print(f"{path}: schema version {version}; {store.audit_count()} audit entries")
+            if problem := startup_problem():
+                return _error(problem, EXIT_BAD_INPUT)
+            return 0
+        if args.command == "users":
+            for u in store.users():
+                state = "" if u.active else "\tinactive"
+                print(f"{u.login}\t{u.name}\t{u.role}{' ' + u.region if u.region else ''}{state}")
+            return 0
+        if args.command == "user":
+            changed = store.save_user(
+                Actor(args.actor, "handläggare (kommandorad)"),
+                args.reason,
+                User(args.login, args.name, args.role, args.region, not args.inactive),
+            )
+            print(f"{args.login}: {'saved' if changed else 'unchanged'}")
+            return 0
+        if args.command.startswith("import-"):
+            return _import(store, args)
+        if args.command == "export":
+            return _export(store, args)
+        if args.command == "scenarios":
+            return _scenarios(store)
+        if args.command == "backup":
+            store.backup(args.destination)
+            print(f"backed up {path} to {args.destination}")
+            return 0
+        return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
+    except InputError as exc:
+        return print_problems(args, exc)
+    except WriteRefused as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    except db.StoreError as exc:  # the file could not be written (disk full, ...); nothing of it was saved
+        return _error(str(exc), EXIT_UNAVAILABLE)
+    except KeyError as exc:  # something the command needs is missing from the store (e.g. in a round's rules)
+        key = exc.args[0] if exc.args else ""
+        detail = key if isinstance(key, str) and " " in key else f"no entry {key!r} in the store for this command"
+        return _error(f"{detail} (database {path})", EXIT_BAD_INPUT)
+    finally:
+        store.close()
