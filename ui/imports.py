@@ -9,12 +9,16 @@ import streamlit as st
 
 from allocation import formats as f
 from allocation.problems import InputError
-from allocation.spreadsheet import MAX_BYTES
+from allocation.spreadsheet import MAX_BYTES, MAX_ROWS
 from store.service import ImportResult, WriteRefused
 from store.session import Session
 from ui.text import bullets, plain
 
 UPLOAD_MB = MAX_BYTES // (1024 * 1024)  # the browser refuses a larger file before sending it
+# Said beside every uploader: a file over the size limit is refused by the browser with only an icon.
+LIMITS_SV = (
+    f"Högst {UPLOAD_MB} MB och {f.number(MAX_ROWS)} rader per fil; en större fil tas inte emot (markeras med rött)."
+)
 
 KINDS = {
     "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
@@ -34,7 +38,8 @@ def _run(
 def import_panel(store: Session, kind: str, round_id: str) -> None:
     label, columns = KINDS[kind]
     st.caption(
-        f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod."
+        f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod. "
+        + LIMITS_SV
     )
     uploaded = st.file_uploader(
         f"Fil med {label}", type=["csv", "xlsx"], key=f"upload_{kind}_{round_id}", max_upload_size=UPLOAD_MB
@@ -81,7 +86,7 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
     """Import the official amounts per region (columns region, amount), replacing the estimate."""
     st.write(
         f"Den officiella tabellen finns i {official_table}. Läs in den som CSV eller XLSX med kolumnerna "
-        f"**region** och **amount** (hela kronor). Summan måste vara {f.kr(total)}."
+        f"**region** och **amount** (hela kronor). Summan måste vara {f.kr(total)}. " + LIMITS_SV
     )
     uploaded = st.file_uploader(
         "Officiell tabell", type=["csv", "xlsx"], key=f"official_{round_id}", max_upload_size=UPLOAD_MB

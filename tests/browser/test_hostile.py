@@ -81,8 +81,10 @@ def test_markup_in_a_user_login_shows_as_text(page) -> None:  # type: ignore[no-
 def test_a_file_over_the_limit_is_refused_in_the_browser(page) -> None:  # type: ignore[no-untyped-def]
     uploader = open_import(page)
     upload(page, uploader, "stor.csv", h.giant_csv(MAX_BYTES + 1024 * 1024), "text/csv")
-    # Streamlit's uploader refuses it before sending: the server never holds the file.
+    # Streamlit's uploader refuses it before sending (the server never holds the file) with only an icon
+    # and an English tooltip: the limit is said in Swedish beside it.
     expect(uploader).to_contain_text("2.0MB")
+    expect(page.get_by_text("Högst 2 MB och 2 000 rader per fil").first).to_be_visible()
     expect(page.locator("[data-testid='stAlert']").filter(has_text="kan inte läsas in")).to_have_count(0)
     screenshot(page, "hostile-too-large", uploader)
 
