@@ -1,9 +1,10 @@
 """Benchmark (not a test): how fast, and in how much memory, hostile files are refused (issue 12).
 
-The files are built here (nothing large is kept in git): a 50 MB CSV, a zip bomb of 1 GB inflated,
-a 200 000-row XLSX, a 6 000-row XLSX under the byte limit, and a row claiming number 10^12. Each goes
-through both command lines (wall time and the peak RSS of that process) and through the dashboard's
-upload in headless Chromium (time to the refusal on screen; the server's peak-RSS growth, VmHWM).
+The files are built here (nothing large is kept in git): a 50 MB CSV, two zip bombs of 1 GB inflated
+(in a media part, and in the sheet's own XML), a 200 000-row XLSX, a 6 000-row XLSX under the byte
+limit, and a row claiming number 10^12. Each goes through both command lines (wall time and the peak
+RSS of that process) and through the dashboard's upload in headless Chromium (time to the refusal on
+screen; the server's peak-RSS growth, VmHWM).
 
 .venv/bin/python bench/bench_hostile.py [--root OTHER_CHECKOUT] [--no-browser]
 
@@ -49,6 +50,7 @@ def build(folder: Path) -> list[tuple[str, Path]]:
     files = [
         ("50 MB CSV", "giant.csv", lambda: h.giant_csv(50 * 1024 * 1024)),
         ("zip bomb, 1 GB inflated", "bomb.xlsx", lambda: h.zip_bomb(1 << 30)),
+        ("sheet XML bomb, 1 GB inflated", "sheet-bomb.xlsx", lambda: h.sheet_bomb(1 << 30)),
         ("200 000-row XLSX", "rows-200000.xlsx", lambda: h.many_rows_xlsx(200_000)),
         ("6 000-row XLSX (under the byte limit)", "rows-6000.xlsx", lambda: h.many_rows_xlsx(6_000)),
         ("row number 10^12", "far-row.xlsx", lambda: h.far_row_xlsx(10**12)),

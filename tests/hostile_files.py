@@ -79,6 +79,30 @@ def zip_bomb(inflated: int, base: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
+def sheet_bomb(inflated: int) -> bytes:
+    """A workbook whose sheet XML itself inflates to ``inflated`` bytes (blank space inside the sheet data,
+    which openpyxl would parse to the end): 1 GB deflates to about 1 MB."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx(report_rows())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename != SHEET:
+                target.writestr(info, content)
+                continue
+            head, tail = content.split(b"</sheetData>")
+            sheet = zipfile.ZipInfo(SHEET)
+            sheet.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(sheet, "w", force_zip64=inflated > 2**31) as member:
+                member.write(head)
+                chunk, left = b" " * (1 << 20), inflated
+                while left > 0:
+                    member.write(chunk[: min(left, len(chunk))])
+                    left -= len(chunk)
+                member.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
 def lying_zip_bomb(inflated: int) -> bytes:
     """A zip bomb whose headers declare its big member as 1 kB: only inflating it shows the truth."""
     data = zip_bomb(inflated)
