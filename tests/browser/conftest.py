@@ -1,6 +1,13 @@
 """Real-browser fixtures: the app on a free loopback port, Playwright driving Debian's Chromium.
 
 In CI (``CI=true``) a missing browser or Playwright is a failure, never a skip.
+
+CI may run on a busy machine: a test waits for what it asserts, never for time. Assert on page content
+with Playwright's auto-waiting ``expect(...)`` (``to_have_text``, ``to_have_count``, ``to_be_visible``, ...),
+never with ``assert`` on ``inner_text()``, ``count()`` or ``is_visible()`` read at one moment. ``wait_idle``
+only says that no script run is going on *now*: a rerun that a click asked for may not have started yet.
+Check that something is absent (``to_have_count(0)``, ``not_to_contain_text``) only after the content of the
+same run is confirmed and ``wait_idle`` has seen that run end.
 """
 
 from __future__ import annotations
@@ -16,10 +23,23 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from store.db import PATH_ENV
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+# How long an expectation (and wait_idle) waits for its content: generous, for a busy machine (CI runs on one).
+TIMEOUT_MS = 30_000
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips (in CI: fails) every test, so nothing calls expect
+    expect: Any = None
+else:
+    expect.set_options(timeout=TIMEOUT_MS)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -153,14 +173,27 @@ def page(browser, app_url: str):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait, as Streamlit's own e2e suite does, until the script has finished running."""
+def wait_idle(page: Page, timeout: float = TIMEOUT_MS) -> None:
+    """Wait, as Streamlit's own e2e suite does, until the script has finished running.
+
+    The state shows only what the browser knows: right after a click or a page load the server may not have
+    started the run yet, and the state still says "notRunning". The pause lets a rerun that is about to start
+    show up; on a busy machine it may not be long enough, so a test never takes this for "the content is
+    there": it expects the content itself. After content of a run is seen, that run has started, and this
+    waits for its end.
+    """
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def screenshot(page, name: str, element=None) -> Path:  # type: ignore[no-untyped-def]
+def expect_no_exception(page: Page) -> None:
+    """No Streamlit exception on the page, once the run whose content the test has confirmed has ended."""
+    wait_idle(page)
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def screenshot(page: Page, name: str, element: Locator | None = None) -> Path:
     """A PNG of the whole page (or of one element) under ARTIFACTS."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if element is not None:
@@ -175,37 +208,49 @@ def screenshot(page, name: str, element=None) -> Path:  # type: ignore[no-untype
     )
     width = page.viewport_size["width"] if page.viewport_size else 1500
     page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(300)
+    # Two animation frames: the page has laid itself out and painted at the new size.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def metric(page, label: str) -> str:  # type: ignore[no-untyped-def]
-    """The value of the st.metric with this label."""
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the st.metric whose label is exactly ``label``: use it with ``expect(...).to_have_text``."""
+    label_text = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=label_text).get_by_test_id("stMetricValue")
 
 
-def edit_cell(page, row: int, column: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into a cell of the simulator's data editor (a canvas: cells are found by position)."""
+def edit_cell(page: Page, row: int, column: str, value: str) -> None:
+    """Type into a cell of the simulator's data editor (a canvas: cells are found by position).
+
+    glide-data-grid keeps an accessible copy of its cells inside the canvas (``glide-cell-<column>-<row>``, with
+    their text, ``aria-selected`` and focus) and opens its cell editor as an ``input.gdg-input`` in an overlay:
+    each step waits for that state, not for time.
+    """
     from ui.simulator import EDITOR_WIDTHS
 
-    grid = page.locator("[data-testid='stDataFrame']").first
+    grid = page.get_by_test_id("stDataFrame").first
+    names = list(EDITOR_WIDTHS)
+    cell = grid.get_by_test_id(f"glide-cell-{names.index(column)}-{row}")
+    expect(cell).to_be_attached()  # the grid is mounted and has its rows
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    names = list(EDITOR_WIDTHS)
     x = box["x"] + sum(EDITOR_WIDTHS[n] for n in names[: names.index(column)]) + EDITOR_WIDTHS[column] / 2
     y = box["y"] + 35 * (row + 1) + 35 / 2
-    grid.locator("canvas").first.wait_for()
-    page.wait_for_timeout(500)  # the grid draws its cells after the element appears
-    page.mouse.click(x, y)  # focus the grid and select the cell
-    page.wait_for_timeout(300)
-    page.mouse.dblclick(x, y)  # open the cell's editor
-    page.wait_for_timeout(300)
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type(value, delay=30)
-    page.wait_for_timeout(200)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    # Select the cell. The grid selects on the press and must have done so before the release: a click whose
+    # release comes first (as page.mouse.click's may, 10 ms later) selects nothing.
+    page.mouse.move(x, y)
+    page.mouse.down()
+    expect(cell).to_have_attribute("aria-selected", "true")
+    page.mouse.up()
+    expect(cell).to_be_focused()
+    page.keyboard.press("Enter")  # open the selected cell's editor
+    editor = page.locator("input.gdg-input, textarea.gdg-input")
+    expect(editor).to_be_focused()
+    editor.fill(value)
+    expect(editor).to_have_value(value)
+    editor.press("Enter")  # commit: the editor closes and the grid shows the new value
+    expect(editor).to_have_count(0)
+    expect(cell).to_have_text(value)
     wait_idle(page)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import metric, screenshot, wait_idle
+from tests.browser.conftest import expect, expect_no_exception, metric_value, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
+FOOTER = "Data: befolkning"  # the frame's last line: on a freshly loaded page, the run has reached its end
 
 
 def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -18,22 +19,21 @@ def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:
     page.get_by_role("textbox", name="Ditt namn").press("Enter")
     wait_idle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(reports))
-    wait_idle(page)
-    assert "2 rader, varav 2 nya eller ändrade" in page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+    expect(page.locator("[data-testid='stAlertContentInfo']").first).to_contain_text(
+        "2 rader, varav 2 nya eller ändrade"
+    )
     page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").fill("Inrapportering november")
     page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").press("Enter")
     wait_idle(page)
     page.get_by_role("button", name="Läs in 2 rader").click()
-    wait_idle(page)
-    assert "Inläst: 2 rader ändrade" in page.locator("[data-testid='stAlertContentSuccess']").first.inner_text()
+    expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("Inläst: 2 rader ändrade")
     screenshot(page, "data-import")
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect_no_exception(page)
 
     page.goto(f"{page.app_url}/at")
-    wait_idle(page)
     # The simulator starts from the imported reports: Gotland (plan 16, 19 filled) reaches the 3-step.
-    assert page.get_by_text("inlästa rapporter (2 regioner)").first.is_visible()
-    assert metric(page, "Kvalificerade regioner") == "2 av 21"
+    expect(page.get_by_text("inlästa rapporter (2 regioner)").first).to_be_visible()
+    expect(metric_value(page, "Kvalificerade regioner")).to_have_text("2 av 21")
     assert page.console_errors == []
 
 
@@ -45,11 +45,12 @@ def test_a_deep_link_as_the_first_request_after_a_restart_runs_the_frame(browser
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.goto(f"{url}/data")
-        wait_idle(page)
-        assert page.get_by_role("textbox", name="Ditt namn").is_visible()
-        assert page.get_by_text("Data, import och export").first.is_visible()
-        assert page.get_by_text("Page not found").count() == 0
-        assert page.locator("[role='dialog']").count() == 0
+        expect(page.get_by_role("textbox", name="Ditt namn")).to_be_visible()
+        expect(page.get_by_text("Data, import och export").first).to_be_visible()
+        expect(page.get_by_text(FOOTER)).to_be_visible()
+        wait_idle(page)  # the run has ended: what it did not show, it will not show
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        expect(page.locator("[role='dialog']")).to_have_count(0)
         context.close()
 
 
@@ -59,10 +60,10 @@ def test_a_bad_file_lists_every_problem_in_swedish_and_writes_nothing(page, tmp_
     page.goto(f"{page.app_url}/data")
     wait_idle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(bad))
-    wait_idle(page)
-    text = page.locator("[data-testid='stAlertContentError']").first.inner_text()
-    assert "2 fel. Ingenting har skrivits" in text
-    assert 'rad 2, kolumn region: okänd region "Atlantis"' in text
-    assert 'rad 3, kolumn filled: "-1" är negativt' in text
-    assert page.get_by_role("button", name="Läs in").count() == 0
+    error = page.locator("[data-testid='stAlertContentError']").first
+    expect(error).to_contain_text("2 fel. Ingenting har skrivits")
+    expect(error).to_contain_text('rad 2, kolumn region: okänd region "Atlantis"')
+    expect(error).to_contain_text('rad 3, kolumn filled: "-1" är negativt')
+    wait_idle(page)  # the run that shows the error has ended
+    expect(page.get_by_role("button", name="Läs in")).to_have_count(0)
     screenshot(page, "data-bad-file")
