@@ -1,54 +1,57 @@
 """Every page and view in a real browser: no exception, no console error, its chart drawn; screenshots.
 
-Adding a page here is one line in VIEWS: (name, URL path, tab to open or None, expects a chart).
+Adding a page here is one line in VIEWS: (name, URL path, tab to open or None, a text only that view shows,
+expects a chart). The text is awaited in the open tab (or the main area): it proves the view has rendered.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import expect, expect_no_exception, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
-VIEWS = [
-    ("overview", "", None, False),
-    ("simulator-results", "at", "Resultat", False),
-    ("simulator-staircase", "at", "Trappan", True),
-    ("simulator-waterfall", "at", "Pottens fördelning", True),
-    ("simulator-per-capita", "at", "Per invånare", True),
-    ("simulator-map", "at", "Karta", True),
-    ("simulator-compare", "at", "Jämför scenarier", False),
-    ("data-import", "data", "Importera AT-rapporter", False),
-    ("data-requisitions", "data", "Importera rekvisitioner", False),
-    ("data-tables", "data", "Tabeller och export", False),
-    ("data-audit", "data", "Granskningslogg", False),
-    ("data-backup", "data", "Säkerhetskopia", False),
-    ("elderly", "aldreomsorg", "Per region", False),
-    ("elderly-record", "aldreomsorg", "Registrera händelser", False),
-    ("elderly-official", "aldreomsorg", "Officiell tabell", False),
-    ("deadlines", "tidsfrister", None, True),
-    ("region-preview", "region", None, True),
-    ("users", "anvandare", None, False),
+VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
+    ("overview", "", None, "Båda bidragsomgångarna per", False),
+    ("simulator-results", "at", "Resultat", "Summa utbetalt", False),
+    ("simulator-staircase", "at", "Trappan", "regioner når trappan", True),
+    ("simulator-waterfall", "at", "Pottens fördelning", "Hela potten betalas ut", True),
+    ("simulator-per-capita", "at", "Per invånare", "får mest per invånare", True),
+    ("simulator-map", "at", "Karta", "Störst belopp: Gotland", True),
+    ("simulator-compare", "at", "Jämför scenarier", re.compile("Spara minst ett scenario|Jämförs med"), False),
+    ("data-import", "data", "Importera AT-rapporter", "Regionernas rapporter om AT-tjänster 2023", False),
+    ("data-requisitions", "data", "Importera rekvisitioner", "Bidragsomgång", False),
+    ("data-tables", "data", "Tabeller och export", re.compile(r"\d+ rader"), False),
+    ("data-audit", "data", "Granskningslogg", "Varje ändring har aktör, tid och anledning.", False),
+    ("data-backup", "data", "Säkerhetskopia", "En säkerhetskopia är en fullständig kopia av databasen", False),
+    ("elderly", "aldreomsorg", "Per region", "Återrapportering", False),
+    ("elderly-record", "aldreomsorg", "Registrera händelser", "Rekvisition mottagen", False),
+    ("elderly-official", "aldreomsorg", "Officiell tabell", "Den officiella tabellen finns i", False),
+    ("deadlines", "tidsfrister", None, "Sista dagen räknas som i tid.", True),
+    ("region-preview", "region", None, "simuleringar, slumpfrö", True),
+    ("users", "anvandare", None, "Publicerade beslut", False),
 ]
 
 
-@pytest.mark.parametrize(("name", "path", "tab", "chart"), VIEWS, ids=[v[0] for v in VIEWS])
-def test_view_renders(page, name: str, path: str, tab: str | None, chart: bool) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("name", "path", "tab", "shows", "chart"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_view_renders(page, name: str, path: str, tab: str | None, shows: str | re.Pattern[str], chart: bool) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.app_url}/{path}")
     wait_idle(page)
     if path == "at":
         page.get_by_role("button", name="Exempel (fiktivt)").click()
-        wait_idle(page)
+        expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
     if tab:
         page.get_by_role("tab", name=tab).click()
-        wait_idle(page)
-    assert page.locator("[data-testid='stException']").count() == 0
+        expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+    view = page.locator("[role='tabpanel']:visible") if tab else page.get_by_test_id("stMain")
+    expect(view).to_contain_text(shows)
+    expect_no_exception(page)
     if chart:
         figure = page.locator("[data-testid='stPlotlyChart']:visible").first
-        figure.locator(".main-svg").first.wait_for()
-        page.wait_for_timeout(500)
-        assert figure.locator("g.trace, g.scatterlayer .trace, g.barlayer .trace").count() > 0
+        expect(figure.locator("g.trace, g.scatterlayer .trace, g.barlayer .trace").first).to_be_attached()
         screenshot(page, f"{name}-chart", figure)
     screenshot(page, name)
     assert page.console_errors == []
