@@ -13,12 +13,15 @@ Conventions:
 - An event dated after ``as_of`` had not happened as of that day: it counts as not done.
 - Milestones that are the agency's or informational (``region_action=False``) are NOT_APPLICABLE
   per region, whatever the dates.
+- A round is closed (*avslutad*) after the last date of any of its milestones (``round_end``). In a
+  closed round, a milestone a region never did is MISSED ("Aldrig"): a final status, not an overdue
+  one that keeps counting days and asks for attention years later.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +36,7 @@ class Status(enum.Enum):
     OVERDUE = "overdue"
     NOT_YET_OPEN = "not_yet_open"
     NOT_APPLICABLE = "not_applicable"
+    MISSED = "missed"  # never done, and the round is closed
 
 
 LABELS_SV: dict[Status, str] = {
@@ -42,6 +46,7 @@ LABELS_SV: dict[Status, str] = {
     Status.OVERDUE: "Försenad",
     Status.NOT_YET_OPEN: "Inte öppnad än",
     Status.NOT_APPLICABLE: "Ej tillämplig",
+    Status.MISSED: "Aldrig",
 }
 
 # Traffic-light colours.
@@ -58,6 +63,7 @@ COLORS: dict[Status, str] = {
     Status.OVERDUE: RED,
     Status.NOT_YET_OPEN: GREY,
     Status.NOT_APPLICABLE: GREY,
+    Status.MISSED: RED,
 }
 
 URGENT_WITHIN_DAYS = 14
@@ -97,8 +103,17 @@ def opens_on(window: MilestoneWindow) -> date | None:
     return None
 
 
-def status(window: MilestoneWindow, as_of: date, done_on: date | None) -> StatusResult:
-    """The milestone's status for one region as of ``as_of``, given the day it was done (or None)."""
+def round_end(windows: Iterable[MilestoneWindow]) -> date | None:
+    """The last date of any milestone of a round (None if no milestone has a date): after it, the round is closed."""
+    dates = [d for w in windows for d in (w.start, w.due, w.after) if d is not None]
+    return max(dates, default=None)
+
+
+def status(window: MilestoneWindow, as_of: date, done_on: date | None, closed: bool = False) -> StatusResult:
+    """The milestone's status for one region as of ``as_of``, given the day it was done (or None).
+
+    ``closed``: the round has ended as of ``as_of`` (see ``round_end``); what was not done is MISSED.
+    """
     if not window.region_action:
         return StatusResult(Status.NOT_APPLICABLE, None, None, LABELS_SV[Status.NOT_APPLICABLE])
 
@@ -111,6 +126,10 @@ def status(window: MilestoneWindow, as_of: date, done_on: date | None) -> Status
         late = (done_on - due).days
         text = f"{LABELS_SV[Status.DONE_LATE]} ({done_on.isoformat()}, {days_sv(late)} sent)"
         return StatusResult(Status.DONE_LATE, None, late, text)
+
+    if closed:
+        last = f" (sista dag {due.isoformat()})" if due is not None else ""
+        return StatusResult(Status.MISSED, None, None, f"{LABELS_SV[Status.MISSED]}{last}")
 
     opening = opens_on(window)
     if opening is not None and as_of < opening:

@@ -17,6 +17,7 @@ from allocation.deadlines import (
     StatusResult,
     color,
     is_urgent,
+    round_end,
     status,
     window_from_toml,
 )
@@ -28,6 +29,14 @@ class RoundMilestones:
     round_id: str
     title: str
     windows: tuple[tuple[MilestoneWindow, str | None], ...]  # (window, event kind or None)
+
+    @property
+    def ends_on(self) -> date | None:
+        """The round's last milestone date: after it the round is closed (*avslutad*)."""
+        return round_end(w for w, _ in self.windows)
+
+    def closed(self, as_of: date) -> bool:
+        return self.ends_on is not None and as_of > self.ends_on
 
 
 def round_milestones(doc: dict[str, Any]) -> RoundMilestones:
@@ -62,6 +71,7 @@ def status_cells(
     """One cell per region × region milestone; ``events[kind][code]`` is the date the region did it."""
     cells = []
     for round_ in rounds:
+        closed = round_.closed(as_of)
         for window, kind in round_.windows:
             if not window.region_action:
                 continue
@@ -76,7 +86,7 @@ def status_cells(
                         window.due,
                         region.code,
                         region.name,
-                        status(window, as_of, done.get(region.code)),
+                        status(window, as_of, done.get(region.code), closed),
                     )
                 )
     return cells

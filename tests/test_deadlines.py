@@ -26,6 +26,7 @@ from allocation.deadlines import (
     days_sv,
     is_urgent,
     opens_on,
+    round_end,
     status,
     window_from_toml,
 )
@@ -228,6 +229,7 @@ def test_labels_and_colours_cover_every_status() -> None:
         Status.OVERDUE: "Försenad",
         Status.NOT_YET_OPEN: "Inte öppnad än",
         Status.NOT_APPLICABLE: "Ej tillämplig",
+        Status.MISSED: "Aldrig",
     }
     assert [s.value for s in Status] == [
         "done_on_time",
@@ -236,6 +238,7 @@ def test_labels_and_colours_cover_every_status() -> None:
         "overdue",
         "not_yet_open",
         "not_applicable",
+        "missed",
     ]
     for hex_colour in COLORS.values():
         assert len(hex_colour) == 7 and hex_colour.startswith("#")
@@ -388,3 +391,40 @@ def test_moving_as_of_forward_never_goes_back(w: MilestoneWindow, as_of: date, s
         assert later.status is Status.NOT_APPLICABLE
     else:
         assert RANK[later.status] >= RANK[earlier.status]
+
+
+# --- a closed round: final statuses, never "N days overdue" ---------------------------------------
+
+
+def _windows(milestones: dict[str, dict[str, Any]]) -> list[MilestoneWindow]:
+    return [window_from_toml(m, bool(m.get("region_action", False))) for m in milestones.values()]
+
+
+def test_a_round_ends_on_its_last_milestone_date() -> None:
+    assert round_end(_windows(AT)) == date(2023, 12, 31)
+    assert round_end(_windows(ELDERLY)) == date(2024, 4, 30)
+    assert round_end([MilestoneWindow("x", "X", None, None, None, True)]) is None
+
+
+def test_in_a_closed_round_what_was_never_done_is_missed_and_not_urgent() -> None:
+    w = window(AT, "report")
+    result = status(w, date(2026, 11, 23), None, closed=True)
+    assert result == StatusResult(Status.MISSED, None, None, "Aldrig (sista dag 2023-11-01)")
+    assert not is_urgent(result) and color(result) == RED
+    assert status(w, date(2026, 11, 23), date(2023, 10, 30), closed=True).status is Status.DONE_ON_TIME
+    late = status(w, date(2026, 11, 23), date(2023, 11, 5), closed=True)
+    assert (late.status, late.days_late) == (Status.DONE_LATE, 4)
+    no_due = MilestoneWindow("x", "X", date(2023, 1, 1), None, None, True)
+    assert status(no_due, date(2026, 1, 1), None, closed=True).text_sv == "Aldrig"
+    agency = window_from_toml(AT["review"], region_action=False)
+    assert status(agency, date(2026, 1, 1), None, closed=True).status is Status.NOT_APPLICABLE
+
+
+@settings(max_examples=200)
+@given(w=windows(), as_of=st.dates(date(2022, 1, 1), date(2026, 12, 31)), done_on=st.none() | st.dates())
+def test_closing_a_round_changes_only_what_was_not_done(w: MilestoneWindow, as_of: date, done_on: date | None) -> None:
+    open_result, closed_result = status(w, as_of, done_on), status(w, as_of, done_on, closed=True)
+    if open_result.status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.NOT_APPLICABLE):
+        assert closed_result == open_result
+    else:
+        assert closed_result.status is Status.MISSED and not is_urgent(closed_result)

@@ -16,6 +16,7 @@ from allocation.inputs import Requisition
 from allocation.milestones import needs_attention, round_milestones, status_cells
 from allocation.regions import load_regions
 from store.service import Actor
+from tests.markdown_text import shown
 from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +65,24 @@ def test_status_cells_cover_every_region_milestone() -> None:
     assert all(c.milestone_id != "usage_report" for c in urgent)  # months left
 
 
+def test_years_later_both_rounds_are_closed_with_final_statuses() -> None:
+    """In 2026 the 2023 rounds are over: what was done keeps its status, the rest is "Aldrig", nothing urgent."""
+    events = {"at_report": {"09": date(2023, 10, 30)}, "requisition": {"09": date(2023, 11, 2)}}
+    assert [r.closed(date(2026, 11, 23)) for r in ROUNDS] == [True, True]
+    assert [r.closed(r.ends_on) for r in ROUNDS] == [False, False]  # the last day itself is still open
+    cells = status_cells(ROUNDS, REGIONS, events, date(2026, 11, 23))
+    by = {(c.milestone_id, c.code): c.result for c in cells}
+    assert by[("report", "09")].status == Status.DONE_ON_TIME
+    assert by[("requisition", "09")].status == Status.DONE_LATE
+    assert by[("report", "01")].text_sv == "Aldrig (sista dag 2023-11-01)"
+    assert by[("usage_report", "01")].text_sv == "Aldrig (sista dag 2024-04-30)"
+    assert Status.OVERDUE not in {c.result.status for c in cells}
+    assert needs_attention(cells) == []
+    # Between the two ends: the AT round is closed, the elderly-care round is not.
+    mid = {(c.milestone_id, c.code): c.result.status for c in status_cells(ROUNDS, REGIONS, {}, date(2024, 3, 1))}
+    assert mid[("report", "01")] is Status.MISSED and mid[("requisition", "01")] is Status.OVERDUE
+
+
 def test_the_calendar_parses_and_has_every_dated_milestone() -> None:
     gotland = next(r for r in REGIONS if r.code == "09")
     cells = status_cells(ROUNDS, REGIONS, {}, date(2023, 10, 20))
@@ -107,6 +126,17 @@ def test_deadline_page_shows_the_statuses_of_the_chosen_date(isolated_database: 
     assert html.count(">Inte öppnad än (öppnar 2024-02-01)<") == 21  # the usage report
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Försenad"] == "42"
+    assert not [i for i in at.info if "Avslutad" in i.value]  # neither round is over yet
+
+
+def test_deadline_page_years_later_says_the_rounds_are_closed(isolated_database: Path) -> None:
+    at = _app("pages/deadlines/status.py", date(2026, 11, 23))
+    html = next(h.proto.body for h in at.get("html") if "matris" in h.proto.body)
+    assert "Försenad" not in html and html.count(">Aldrig (sista dag 2023-11-01)<") == 21
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Försenad"], metrics["Aldrig"]) == ("0", "63")
+    notice = shown(next(i.value for i in at.info if "Avslutad" in i.value))
+    assert "sista tidsfrist 2023-12-31" in notice and "sista tidsfrist 2024-04-30" in notice
 
 
 def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(isolated_database: Path) -> None:

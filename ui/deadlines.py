@@ -9,7 +9,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from allocation.deadlines import LABELS_SV, Status
+from allocation.deadlines import LABELS_SV
 from allocation.milestones import RoundMilestones, StatusCell, round_milestones, status_cells
 from store.access import Action
 from store.session import Session
@@ -32,6 +32,18 @@ def event_dates(store: Session) -> dict[str, dict[str, date]]:
         "requisition": first_requisition,
         "usage_report": store.usage_report_dates("elderly-2023"),
     }
+
+
+def closed_notice(round_list: Sequence[RoundMilestones], as_of: date) -> str | None:
+    """A sentence naming the rounds that are closed (avslutade) as of the date, or None if none is."""
+    closed = [r for r in round_list if r.closed(as_of)]
+    if not closed:
+        return None
+    names = "; ".join(f"{r.title} (sista tidsfrist {r.ends_on.isoformat()})" for r in closed if r.ends_on)
+    return (
+        f"Avslutad per {as_of.isoformat()}: {names}. Statusen är slutlig: klar i tid, klar för sent "
+        "eller aldrig (gjordes inte före omgångens slut)."
+    )
 
 
 def cells_as_of(store: Session, as_of: date) -> list[StatusCell]:
@@ -163,6 +175,3 @@ def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
         title += " (datumet ligger utanför bidragsåret)"
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
     return Chart(_layout(fig, title, height=440), data, title)
-
-
-STATUS_ORDER = [Status.OVERDUE, Status.OPEN, Status.DONE_LATE, Status.DONE_ON_TIME, Status.NOT_YET_OPEN]

@@ -8,8 +8,9 @@ from allocation.calendar import deadlines_ics
 from allocation.deadlines import LABELS_SV, Status
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from ui.charts import Chart
-from ui.deadlines import cells_as_of, cells_frame, matrix_html, rounds, timeline_chart
+from ui.deadlines import cells_as_of, cells_frame, closed_notice, matrix_html, rounds, timeline_chart
 from ui.state import session_or_stop
+from ui.text import plain
 
 store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
@@ -17,6 +18,8 @@ st.title("Tidsfrister")
 st.caption(f"Status per {as_of.isoformat()} (välj datum i sidofältet). Sista dagen räknas som i tid.")
 
 round_list = rounds(store)
+if notice := closed_notice(round_list, as_of):
+    st.info(plain(notice), icon=":material/task_alt:")
 timeline: Chart = timeline_chart(round_list, as_of)
 st.plotly_chart(timeline.figure, key="timeline", config={"displaylogo": False})
 

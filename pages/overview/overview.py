@@ -68,7 +68,7 @@ with elderly_col, st.container(border=True):
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen", icon=":material/elderly:")
 
 st.subheader("Tidsfrister")
-statuses = [Status.OVERDUE, Status.OPEN, Status.DONE_LATE, Status.DONE_ON_TIME, Status.NOT_YET_OPEN]
+statuses = [Status.OVERDUE, Status.OPEN, Status.DONE_LATE, Status.DONE_ON_TIME, Status.MISSED, Status.NOT_YET_OPEN]
 for column, s in zip(st.columns(len(statuses)), statuses, strict=True):
     column.metric(LABELS_SV[s], sum(c.result.status == s for c in cells))
 urgent = needs_attention(cells)
