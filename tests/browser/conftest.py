@@ -238,8 +238,8 @@ def edit_cell(page: Page, row: int, column: str, value: str) -> None:
     assert box is not None
     x = box["x"] + sum(EDITOR_WIDTHS[n] for n in names[: names.index(column)]) + EDITOR_WIDTHS[column] / 2
     y = box["y"] + 35 * (row + 1) + 35 / 2
-    # Select the cell. The grid selects on the press and must have done so before the release: a click whose
-    # release comes first (as page.mouse.click's may, 10 ms later) selects nothing.
+    # Select the cell. The grid selects on the press, and a release that reaches it before it has handled the
+    # press (page.mouse.click releases ~10 ms later) leaves nothing selected: hold until the cell is selected.
     page.mouse.move(x, y)
     page.mouse.down()
     expect(cell).to_have_attribute("aria-selected", "true")
