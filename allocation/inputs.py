@@ -18,7 +18,7 @@ from allocation.at import RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
-from allocation.spreadsheet import MAX_BYTES, read_table, too_large
+from allocation.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
 
 MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
 MAX_KRONOR = 10**12
@@ -217,7 +217,7 @@ def read_file(path: Path) -> bytes:
                 raise too_large(size)
             data = fh.read(MAX_BYTES + 1)  # a pipe or a device has no size: read one byte past the limit
     except IsADirectoryError:
-        raise InputError([Problem("unreadable_file", detail="it is a folder, not a file")]) from None
+        raise unreadable("it is a folder, not a file", "det är en mapp, inte en fil") from None
     except OSError as exc:
         raise InputError([Problem("unreadable_file", detail=exc.strerror or str(exc))]) from None
     if len(data) > MAX_BYTES:

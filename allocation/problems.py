@@ -18,6 +18,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "the XLSX file holds {value} parts; at most {detail} are accepted",
         "XLSX-filen består av {value} delar; högst {detail} tas emot",
     ),
+    "xml_too_many_tags": (
+        "the XLSX part {value} holds more than {detail} XML tags (a damaged or generated file?); "
+        "save it again as a new workbook or as CSV",
+        "XLSX-filens del {value} har fler än {detail} XML-taggar (en skadad eller maskinskapad fil?); "
+        "spara den på nytt som en ny arbetsbok eller som CSV",
+    ),
     "too_many_rows": (
         "more than {detail} rows with content; split the file",
         "fler än {detail} rader med innehåll; dela upp filen",
@@ -147,7 +153,7 @@ class InputError(Exception):
     problems: list[Problem] = field(default_factory=list)
 
     def shown(self, limit: int = SHOWN_PROBLEMS) -> tuple[list[Problem], int]:
-        """The first ``limit`` problems (in row order) and how many more there are."""
+        """The first ``limit`` problems (in the order they were raised) and how many more there are."""
         return self.problems[:limit], max(0, len(self.problems) - limit)
 
     def lines_en(self, limit: int = SHOWN_PROBLEMS) -> list[str]:

@@ -3,9 +3,10 @@
 Pure: bytes in, rows out. Every reader of the project (AT reports, requisitions, the official table)
 goes through ``read_table``. Rows are numbered as in a spreadsheet: the header is row 1, and blank rows
 count. Limits (README, "Files that are refused"): a file over ``MAX_BYTES`` is refused before it is
-parsed; an XLSX's zip members are checked for their declared and their actual uncompressed sizes before
-openpyxl opens it; rows, columns and cell lengths are counted while reading, which stops at the first
-excess. The sheet's stored ``<dimension>`` is never trusted (some generators write stale ones, and
+parsed; an XLSX's zip members are checked for their declared and their actual uncompressed sizes and
+their number of XML tags before openpyxl opens it; rows, columns, cells and cell lengths are then
+counted row by row, and reading stops at the first excess. The sheet's stored ``<dimension>`` is
+never trusted (some generators write stale ones, and
 openpyxl's read-only mode would silently cut the sheet to it): every row the sheet holds is read.
 """
 
@@ -23,10 +24,21 @@ MAX_BYTES = 2 * 1024 * 1024  # a 21-region file is a few kB; 290 kommuner with m
 MAX_ROWS = 2_000  # non-blank rows, the header included: 290 kommuner several times over
 MAX_ROW_NUMBER = 100_000  # the number of the last non-blank row (blank rows in between count)
 MAX_COLUMNS = 30  # the last non-empty column (the formats have at most five)
-MAX_CELLS = 20_000  # cells read, empty ones included: what parsing costs (openpyxl: about 0.1 ms a cell)
+MAX_CELLS = 12_000  # cells read, empty ones included (a row is counted once openpyxl has parsed it)
 MAX_CELL_CHARS = 1_000
 MAX_UNCOMPRESSED = 10 * 1024 * 1024  # the zip members together, as declared and as actually inflated
 MAX_ZIP_MEMBERS = 500
+# openpyxl pays for every XML element it parses (10–100 µs each, styles and defined names the most), so
+# bytes alone do not bound the time: a 20 kB file can hold two million empty elements. The tags ("<")
+# of each XML part are counted while it is inflated, before openpyxl parses anything. A full sheet of
+# MAX_CELLS cells is about 4 tags a cell; a real workbook's styles are a few thousand tags.
+TAG_LIMITS = (
+    ("xl/worksheets/", 60_000),  # MAX_CELLS cells at about 4 tags each, and their rows
+    ("xl/sharedStrings.xml", 40_000),  # about 10 000 distinct texts; a real file has a few hundred
+    ("xl/styles.xml", 20_000),
+    ("xl/workbook.xml", 5_000),
+)
+MAX_TAGS_OTHER = 20_000  # any other part (relations, properties, theme, drawings)
 
 _CHUNK = 256 * 1024
 
@@ -48,6 +60,16 @@ def _refuse(code: str, row: int = 0, column: str = "", value: str = "", detail: 
     return InputError([Problem(code, row, column, value, detail)])
 
 
+def unreadable(detail: str, detail_sv: str) -> InputError:
+    """A file that cannot be read, with the reason in both languages."""
+    return InputError([Problem("unreadable_file", detail=detail, detail_sv=detail_sv)])
+
+
+def _not_xlsx(exc: BaseException) -> InputError:
+    name = type(exc).__name__
+    return unreadable(f"not a valid XLSX file ({name})", f"inte en giltig XLSX-fil ({name})")
+
+
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 1-based column index: 1 → A, 27 → AA."""
     letters = ""
@@ -65,8 +87,9 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits; a computed 0.1 + 0.2 is stored as 0.30000000000000004.
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     return str(value).strip()
 
 
@@ -95,7 +118,7 @@ class _Rows:
         if not cells:
             return  # a blank row is not kept; the numbers of the rows after it still count it
         if number <= len(self.rows):  # a sheet whose rows are out of order or repeated
-            raise _refuse("unreadable_file", detail=f"row {number} appears out of order")
+            raise unreadable(f"row {number} appears out of order", f"rad {number} kommer i fel ordning")
         if number > MAX_ROW_NUMBER:
             raise _refuse("beyond_last_row", number, "", "", _n(MAX_ROW_NUMBER))
         if len(cells) > MAX_COLUMNS:
@@ -119,7 +142,7 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
     except UnicodeDecodeError:
         raise InputError([Problem("not_utf8")]) from None
     if "\x00" in text:
-        raise InputError([Problem("unreadable_file", detail="it is not a CSV or XLSX file")])
+        raise unreadable("it is not a CSV or XLSX file", "det är varken en CSV- eller en XLSX-fil")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     rows = _Rows()
@@ -128,21 +151,29 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
             rows.count(number, len(row))
             rows.add(number, row)
     except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
-        raise InputError([Problem("unreadable_file", detail=f"not a valid CSV file ({exc})")]) from None
+        raise unreadable(f"not a valid CSV file ({exc})", f"inte en giltig CSV-fil ({exc})") from None
     return rows.rows
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip whose members inflate beyond the limit: declared sizes first, then the actual bytes.
+def _tag_limit(name: str) -> int:
+    """How many XML tags the zip member ``name`` may hold (media and other binary parts: no limit)."""
+    if not name.endswith((".xml", ".rels")):
+        return 2**62
+    return next((limit for prefix, limit in TAG_LIMITS if name.startswith(prefix)), MAX_TAGS_OTHER)
 
-    The declared sizes are summed first. Then every member is inflated in chunks, counted and thrown
-    away (nothing larger than a chunk is held): a member that declares less than it holds is cut at
-    its declared size by ``zipfile`` and then fails its CRC check, so it is refused as damaged.
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip whose members inflate beyond the limits, before openpyxl parses any of it.
+
+    The declared sizes are summed first. Then every member is inflated in chunks, its bytes and XML
+    tags counted and thrown away (nothing larger than a chunk is held): a member that declares less
+    than it holds is cut at its declared size by ``zipfile`` and then fails its CRC check, so it is
+    refused as damaged.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _refuse("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})") from None
+        raise _not_xlsx(exc) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
@@ -152,16 +183,21 @@ def _check_zip(data: bytes) -> None:
             raise _refuse("zip_too_large", detail=_mb(MAX_UNCOMPRESSED))
         inflated = 0
         for member in members:
+            tag_limit = _tag_limit(member.filename)
+            tags = 0
             try:
                 with archive.open(member) as stream:
                     while chunk := stream.read(_CHUNK):
                         inflated += len(chunk)
                         if inflated > MAX_UNCOMPRESSED:
                             raise _refuse("zip_too_large", detail=_mb(MAX_UNCOMPRESSED))
+                        tags += chunk.count(b"<")
+                        if tags > tag_limit:
+                            raise _refuse("xml_too_many_tags", value=member.filename[:80], detail=_n(tag_limit))
             except InputError:
                 raise
             except Exception as exc:  # zipfile raises several kinds for a damaged or encrypted member
-                raise _refuse("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})") from None
+                raise _not_xlsx(exc) from None
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:
@@ -172,7 +208,7 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise _refuse("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})") from None
+        raise _not_xlsx(exc) from None
     rows = _Rows()
     try:
         sheet = workbook.worksheets[0]
@@ -203,7 +239,7 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     except InputError:
         raise
     except Exception as exc:  # the sheet's XML is read lazily: a damaged sheet fails only here
-        raise _refuse("unreadable_file", detail=f"not a valid XLSX file ({type(exc).__name__})") from None
+        raise _not_xlsx(exc) from None
     finally:
         workbook.close()
     return rows.rows

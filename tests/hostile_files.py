@@ -103,6 +103,24 @@ def sheet_bomb(inflated: int) -> bytes:
     return out.getvalue()
 
 
+def bloated_part(member: str, element: str, count: int) -> bytes:
+    """A small valid workbook whose XML part ``member`` holds ``count`` more copies of ``element``, just
+    before its root's closing tag (e.g. two million ``<xf/>`` in the styles: a few kB deflated, but
+    openpyxl would spend minutes building them)."""
+
+    def grow(xml: bytes) -> bytes:
+        end = xml.rindex(b"</")
+        return xml[:end] + element.encode() * count + xml[end:]
+
+    base = xlsx(report_rows())
+    if member not in zipfile.ZipFile(io.BytesIO(base)).namelist():  # openpyxl writes no shared strings
+        out = io.BytesIO(base)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(member, b"<sst>" + element.encode() * count + b"</sst>")
+        return out.getvalue()
+    return rewrite_member(base, member, grow)
+
+
 def lying_zip_bomb(inflated: int) -> bytes:
     """A zip bomb whose headers declare its big member as 1 kB: only inflating it shows the truth."""
     data = zip_bomb(inflated)
