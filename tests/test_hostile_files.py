@@ -6,11 +6,12 @@ import io
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation import spreadsheet
@@ -365,3 +366,32 @@ def test_every_planned_value_that_passes_is_stored_exactly(low, high) -> None:  
     low, high = sorted((low, high))
     value = parse_planned(f"{low}-{high}")
     assert Fraction(fraction_text(value)) == value == (Fraction(low) + Fraction(high)) / 2
+
+
+# --- the reader agrees with openpyxl's ordinary (not read-only) load on ordinary files -------------
+
+_CELL = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    st.integers(-(10**9), 10**9),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    st.dates(date(1950, 1, 1), date(2050, 12, 31)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=6), min_size=1, max_size=12))
+def test_read_table_matches_openpyxls_ordinary_load(rows: list[list[object]]) -> None:
+    from openpyxl import load_workbook
+
+    data = h.xlsx(rows)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]  # not read-only: the sheet as openpyxl builds it
+    expected: list[list[str]] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [spreadsheet.cell_text(v) for v in row]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        if cells:
+            expected.extend([] for _ in range(number - 1 - len(expected)))
+            expected.append(cells)
+    assert spreadsheet.read_table(data) == expected
