@@ -13,6 +13,7 @@ from allocation.regions import RegionIndex
 from allocation.rules import load_round
 from store.service import Actor
 from tests.html_table import parse_results_html
+from tests.markdown_text import shown
 from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
 from ui.state import get_store
 
@@ -154,14 +155,14 @@ def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database
     assert at.selectbox(key="nyckel").value == "expansion"
     regions, _ = _table(at)
     assert regions.loc[regions["Länskod"] == "09", "Totalt"].iloc[0] == 252_000_000
-    assert any("scenariot ”Bakgrund”" in c.value for c in at.caption)
+    assert any("scenariot ”Bakgrund”" in shown(c.value) for c in at.caption)
 
 
 def test_results_start_from_the_store_reports_when_there_are_some(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
     store.record_at_report(Actor("Anna"), "test", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
     at = _simulator(AppTest.from_file("../app.py", default_timeout=60))
-    assert any("inlästa rapporter (1 regioner)" in c.value for c in at.caption)
+    assert any("inlästa rapporter (1 regioner)" in shown(c.value) for c in at.caption)
     regions, _ = _table(at)
     assert regions.loc[regions["Länskod"] == "09", "Totalt"].iloc[0] == 254_000_000
 

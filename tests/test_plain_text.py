@@ -77,7 +77,7 @@ def test_bullets_are_a_list_of_plain_items() -> None:
 
 
 MARKDOWN_CALLS = {"markdown", "error", "warning", "info", "success", "caption", "toast", "write", "title", "subheader"}
-USER_TEXT = {"message_sv", "problems_sv", "name"}
+USER_TEXT = {"message_sv", "problems_sv", "name", "session_state"}  # session state carries users' text too
 
 
 def _unescaped_user_text(node: ast.AST) -> list[str]:
@@ -99,8 +99,46 @@ def test_no_page_puts_user_or_file_text_into_markdown_unescaped() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            if node.func.attr not in MARKDOWN_CALLS or not isinstance(node.func.value, ast.Name):
-                continue  # st.error(...), or the same on a column or container
+            if node.func.attr not in MARKDOWN_CALLS or not isinstance(node.func.value, ast.Name | ast.Attribute):
+                continue  # st.error(...), st.sidebar.error(...), or the same on a column or container
             for arg in [*node.args, *(k.value for k in node.keywords if k.arg in {"body", "label"})]:
                 offenders += [f"{path.relative_to(ROOT)}:{node.lineno}: {t}" for t in _unescaped_user_text(arg)]
     assert offenders == [], "\n".join(offenders)
+
+
+HOSTILE_NAME = "[Klicka här](http://evil.example/login) ![x](http://evil.example/p.png) <a href=x>y</a>"
+
+
+def test_a_saved_scenarios_name_shows_as_text_on_the_simulator(isolated_database: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from allocation.at import RegionInput
+    from allocation.rules import load_round
+    from store.service import Actor
+    from ui.state import get_store
+
+    store = get_store(str(isolated_database))
+    params = load_round("at-2023").params()
+    store.save_scenario(Actor("Anna"), "test", HOSTILE_NAME, "at-2023", params, [RegionInput("09", 19, 18)])
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["scenario"] = HOSTILE_NAME
+    at.run()
+    at.switch_page("pages/at/simulator.py").run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "Tabellen utgår från" in c.value)
+    shown_text, tags = rendered_text(caption)
+    assert HOSTILE_NAME in shown_text and not tags & {"a", "img"}
+
+
+def test_the_comparison_chart_escapes_names_for_plotly_and_keeps_its_plain_title() -> None:
+    import pandas as pd
+
+    from ui.charts import comparison_chart
+
+    diff = pd.DataFrame(
+        {"region": ["Gotland", "Kalmar"], "baseline": [10, 20], "scenario": [15, 5], "difference": [5, -15]}
+    )
+    chart = comparison_chart(diff, "Utgångsläge", HOSTILE_NAME)
+    figure_text = chart.figure.layout.title.text + "".join(chart.figure.data[0].hovertext)
+    assert "<a href" not in figure_text and "&lt;a href=x&gt;" in figure_text
+    assert HOSTILE_NAME in chart.title

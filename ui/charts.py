@@ -6,6 +6,7 @@ space for thousands) with explicit tick formats; hover texts are formatted on th
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -270,8 +271,7 @@ def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], me
     return Chart(_layout(fig, title, height=720), data, title)
 
 
-def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
-    """A diverging bar per region: the scenario's total minus the baseline's."""
+def _comparison_title(diff: pd.DataFrame, baseline: str, scenario: str) -> str:
     frame = diff.sort_values("difference")
     gainers = frame[frame["difference"] > 0]
     losers = frame[frame["difference"] < 0]
@@ -286,6 +286,18 @@ def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
             low = losers.iloc[0]
             parts.append(f"{len(losers)} förlorar (mest {low['region']}, −{f.kr(int(-low['difference']))})")
         title = f"”{scenario}” mot ”{baseline}”: " + "; ".join(parts)
+    return title
+
+
+def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
+    """A diverging bar per region: the scenario's total minus the baseline's.
+
+    The names are users' text: Plotly renders a subset of HTML in titles and hovers (``<a href>``), so
+    they are HTML-escaped there (Plotly shows ``&lt;`` as ``<``); the returned title stays plain text.
+    """
+    plain_title = _comparison_title(diff, baseline, scenario)
+    baseline, scenario = html.escape(baseline), html.escape(scenario)
+    frame = diff.sort_values("difference")
     colors = [COLORS["gain"] if d > 0 else COLORS["loss"] if d < 0 else COLORS["muted"] for d in frame["difference"]]
     hover = [
         f"<b>{row.region}</b><br>{baseline}: {f.kr(int(row.baseline))}<br>{scenario}: {f.kr(int(row.scenario))}"
@@ -303,4 +315,5 @@ def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
         )
     )
     fig.update_xaxes(title="Skillnad (kr)", tickformat=",.0f", zeroline=True, zerolinewidth=2)
-    return Chart(_layout(fig, title, height=620), frame, title)
+    shown_title = _comparison_title(diff, baseline, scenario)  # the names escaped above
+    return Chart(_layout(fig, shown_title, height=620), frame, plain_title)

@@ -10,8 +10,10 @@ backslash-escaped"), which also stops Streamlit's ``:color[…]`` and ``:materia
 Escapes cannot stop GitHub-style autolinks: Streamlit's remark-gfm finds ``http://…``, ``www.…`` and
 ``name@host.se`` in the *decoded* text (``/(https?:\/\/|www(?=\.))…/gi`` and an e-mail pattern, seen in
 its bundle, 1.67). So ``plain`` also puts an invisible WORD JOINER (U+2060) where those patterns need two
-characters side by side: between ``:`` and ``//``, ``www`` and ``.``, ``@`` and the domain. The text
-reads as it was written; only the link is gone (tests/browser/test_hostile.py checks it in Chromium).
+characters side by side: between ``:`` and ``//``, ``www`` and ``.``, ``@`` and the domain; and between
+``:`` and a letter, since Streamlit's emoji and icon shortcodes (``:smile:``, ``:material/home:``) are
+also found in the decoded text. The text reads as it was written; only the link or emoji is gone
+(tests/browser/test_hostile.py checks it in Chromium).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import string
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(:)(?=//)|(www)(?=\.)|(@)", re.IGNORECASE)
+_AUTOLINK = re.compile(r"(:)(?=//|\w)|(www)(?=\.)|(@)", re.IGNORECASE)
 
 
 def unlinked(text: str) -> str:

@@ -66,7 +66,7 @@ if fills[4].button("Exempel (fiktivt)", key="fill_example"):
     example = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), store.region_index()).inputs
     set_editor_base(base_frame(at_round, example), "exempelfilen med fiktiva utfall")
 st.caption(
-    f"Tabellen utgår från **{st.session_state[EDITOR_SOURCE]}**. Ändra cellerna fritt: resultatet följer direkt."
+    f"Tabellen utgår från **{plain(st.session_state[EDITOR_SOURCE])}**. Ändra cellerna fritt: resultatet följer direkt."
 )
 edited = st.data_editor(
     st.session_state[EDITOR_BASE],

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 IMAGE = "![x](http://evil.example/pixel.png)"
 LINK = "[Logga in igen](http://evil.example/login)"
 TAG = "<img src=http://evil.example/tag.png>"
+SHORTCODES = ":smile: :red[röd] :material/home: $x^2$"
 
 
 def outside_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -50,12 +51,13 @@ def upload(page, uploader, name: str, data: bytes, mime: str) -> None:  # type: 
 def test_markup_in_an_imported_file_shows_as_text(page) -> None:  # type: ignore[no-untyped-def]
     outside = outside_requests(page)
     uploader = open_import(page)
-    data = f"region;filled;started\n{IMAGE};1;1\n{LINK};1;1\n{TAG};1;1\n".encode()
+    data = f"region;filled;started\n{IMAGE};1;1\n{LINK};1;1\n{TAG};1;1\n{SHORTCODES};1;1\n".encode()
     upload(page, uploader, "[fil](http://evil.example).csv", data, "text/csv")
     alert = page.locator("[data-testid='stAlert']").filter(has_text="kan inte läsas in")
     expect(alert).to_contain_text(unlinked(IMAGE))
     expect(alert).to_contain_text(unlinked(LINK))
     expect(alert).to_contain_text(unlinked(TAG))
+    expect(alert).to_contain_text(unlinked(SHORTCODES))  # no emoji, icon, colour or formula
     expect(alert).to_contain_text(unlinked("[fil](http://evil.example).csv"))
     expect(alert.locator("img, a")).to_have_count(0)
     screenshot(page, "hostile-markup-in-file", alert)
