@@ -161,8 +161,15 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     rows = measure(args.root.resolve(), not args.no_browser)
-    header = ("figure", "time, peak memory", "outcome", f"ratio to ≤ {TARGET_SECONDS:g} s / ≤ {TARGET_MB:g} MB")
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(4)]
+    print_table(("figure", "time, peak memory", "outcome", HEADER_RATIO), rows)
+
+
+HEADER_RATIO = f"ratio to ≤ {TARGET_SECONDS:g} s / ≤ {TARGET_MB:g} MB"
+
+
+def print_table(header: tuple[str, ...], rows: list[tuple[str, str, str, str]]) -> None:
+    """Columns padded to their widest cell (also used by run_all.py)."""
+    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(len(header))]
     print("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:

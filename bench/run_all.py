@@ -36,18 +36,10 @@ def main() -> None:
         target, limit = next((t for key, t in targets.items() if name.startswith(key)), ("", None))
         ratio = note if limit is None else f"{value / limit:.2f}"
         rows.append((f"Chromium: {name}", f"{value:.2f} {unit}", target, ratio))
-    _print(("figure", "value", "target", "ratio"), rows)
+    bench_hostile.print_table(("figure", "value", "target", "ratio"), rows)
     print()
-    target = f"ratio to ≤ {bench_hostile.TARGET_SECONDS:g} s / ≤ {bench_hostile.TARGET_MB:g} MB"
-    _print(("hostile file refused", "time, peak memory", "outcome", target), bench_hostile.measure())
-
-
-def _print(header: tuple[str, str, str, str], rows: list[tuple[str, str, str, str]]) -> None:
-    widths = [max(len(r[i]) for r in [*rows, header]) for i in range(4)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    header = ("hostile file refused", "time, peak memory", "outcome", bench_hostile.HEADER_RATIO)
+    bench_hostile.print_table(header, bench_hostile.measure())
 
 
 if __name__ == "__main__":

@@ -42,6 +42,11 @@ def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
+def import_reports(db: Path, path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    common = ("--round", "at-2023", "--actor", "Anna", "--reason", "test")
+    return run("store", "--db", str(db), "import-reports", str(path), *common, *extra)
+
+
 def counts(store: Store) -> dict[str, int]:
     return {t: int(store.query(f"SELECT count(*) FROM {t}")[0][0]) for t in EXPORTABLE_TABLES}
 
@@ -271,19 +276,7 @@ def test_both_command_lines_refuse_hostile_files(
     store = Store.open(isolated_database)
     before = counts(store)
     store.close()
-    imported = run(
-        "store",
-        "--db",
-        str(isolated_database),
-        "import-reports",
-        str(path),
-        "--round",
-        "at-2023",
-        "--actor",
-        "Anna",
-        "--reason",
-        "test",
-    )
+    imported = import_reports(isolated_database, path)
     assert imported.returncode == 2 and expected in imported.stderr and "Traceback" not in imported.stderr
     store = Store.open(isolated_database)
     assert counts(store) == before
@@ -293,20 +286,7 @@ def test_both_command_lines_refuse_hostile_files(
 def test_the_store_cli_lists_at_most_fifty_problems(isolated_database: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("region;filled;started\n" + "Atlantis;1;1\n" * 300, encoding="utf-8")
-    result = run(
-        "store",
-        "--db",
-        str(isolated_database),
-        "import-reports",
-        str(path),
-        "--round",
-        "at-2023",
-        "--actor",
-        "Anna",
-        "--reason",
-        "test",
-        "--dry-run",
-    )
+    result = import_reports(isolated_database, path, "--dry-run")
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 51 and lines[-1].endswith("… and 250 more problems")
 
