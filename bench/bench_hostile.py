@@ -98,7 +98,7 @@ def measure_cli(root: Path, files: list[tuple[str, Path]], folder: Path) -> list
 def measure_app(files: list[tuple[str, Path]], folder: Path) -> list[tuple[str, str, str, str]]:
     from playwright.sync_api import expect, sync_playwright
 
-    from bench.bench_browser import start, wait_healthy
+    from bench.bench_browser import rss_mb, start, wait_healthy
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE
 
     env = os.environ | {"STATSBIDRAG_DB": str(folder / "app.duckdb")}
@@ -115,7 +115,7 @@ def measure_app(files: list[tuple[str, Path]], folder: Path) -> list[tuple[str, 
                 page.wait_for_selector(IDLE, timeout=60_000)
                 uploader = page.locator("[data-testid='stFileUploader']").first
                 uploader.wait_for()
-                before = _hwm(app.pid)
+                before = rss_mb(app.pid, "VmHWM")
                 start_time = time.perf_counter()
                 uploader.locator("input[type='file']").set_input_files(
                     str(path)
@@ -124,7 +124,7 @@ def measure_app(files: list[tuple[str, Path]], folder: Path) -> list[tuple[str, 
                 too_big = uploader.get_by_text("MB or smaller")
                 expect(outcome.or_(too_big).first).to_be_visible(timeout=300_000)
                 seconds = time.perf_counter() - start_time
-                grown = _hwm(app.pid) - before
+                grown = rss_mb(app.pid, "VmHWM") - before
                 shown = (
                     "refused in the browser" if too_big.count() else outcome.first.inner_text()[:60].replace("\n", " ")
                 )
@@ -136,14 +136,6 @@ def measure_app(files: list[tuple[str, Path]], folder: Path) -> list[tuple[str, 
         app.terminate()
         app.wait(timeout=20)
     return rows
-
-
-def _hwm(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def measure(root: Path = ROOT, browser: bool = True) -> list[tuple[str, str, str, str]]:
