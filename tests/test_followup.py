@@ -156,3 +156,14 @@ def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(is
     at.get("form_submit_button")[0].click().run()
     assert any("Rekvisition från Gotland registrerad" in s.value for s in at.success)
     assert [r.amount for r in store.requisitions("elderly-2023")] == [500_000]
+
+
+def test_the_overview_says_which_rounds_are_closed(isolated_database: Path) -> None:
+    later = _app("", date(2026, 11, 23))
+    notice = shown(next(i.value for i in later.info if "Avslutad" in i.value))
+    assert "sista tidsfrist 2023-12-31" in notice and "sista tidsfrist 2024-04-30" in notice
+    metrics = {m.label: m.value for m in later.metric}
+    assert (metrics["Försenad"], metrics["Aldrig"]) == ("0", "63")
+    assert any("Inga tidsfrister är försenade eller nära" in s.value for s in later.success)
+    during = _app("", date(2023, 11, 2))
+    assert not [i for i in during.info if "Avslutad" in i.value]

@@ -9,15 +9,18 @@ from allocation.at import allocate
 from allocation.deadlines import LABELS_SV, Status
 from allocation.fixed import followup
 from allocation.milestones import needs_attention
-from ui.deadlines import cells_as_of, cells_frame
+from ui.deadlines import cells_as_of, cells_frame, closed_notice, rounds
 from ui.followup import ROUND as ELDERLY
 from ui.followup import basis_notice
 from ui.state import session_or_stop
+from ui.text import plain
 
 store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
 st.title("Översikt")
 st.caption(f"Båda bidragsomgångarna per {as_of.isoformat()} (välj datum i sidofältet).")
+if notice := closed_notice(rounds(store), as_of):
+    st.info(plain(notice), icon=":material/task_alt:")
 
 cells = cells_as_of(store, as_of)
 at_round = store.at_round("at-2023")
