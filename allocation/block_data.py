@@ -1,0 +1,121 @@
+"""Plain data of the block engine: recipients, notices, and the per-recipient values (keys).
+
+Recipients are data: a round is allocated among whatever recipients the caller passes. Values are
+exact ``Fraction``s per key and recipient code; the engine derives the usual keys from reported ones:
+
+- ``population``: the recipient's population;
+- ``outcome`` = max(filled, started), unless given;
+- ``expansion`` = max(0, outcome − planned − excluded), when a planned value exists, unless given;
+- ``<key>_per_100k`` = key × 100 000 / population, for every other key, unless given.
+
+A recipient without a value for a key reported nothing: its value is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
+from typing import Any
+
+from allocation.planned import ParseError, parse_number, parse_planned
+
+PER_100K = "_per_100k"
+PER_100K_BASE = 100_000
+REPORTED_PARTS = ("filled", "started", "excluded")  # the AT report; missing means 0
+EQUAL = "equal"  # the key that weighs every recipient alike (not a data key)
+
+Values = Mapping[str, Mapping[str, Fraction]]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    code: str  # sorts the recipients and breaks ties in whole kronor (lower code first)
+    name: str
+    population: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, str) or not self.code:
+            raise ValueError(f"a recipient code must be non-empty text, got {self.code!r}")
+        if isinstance(self.population, bool) or not isinstance(self.population, int) or self.population <= 0:
+            raise ValueError(f"recipient {self.code}: population must be a positive whole number")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Why money was not paid as the rule says, or a fact the reader must know (an estimate)."""
+
+    code: str
+    message: str  # English
+    message_sv: str
+
+
+def sorted_recipients(recipients: Iterable[Recipient]) -> tuple[Recipient, ...]:
+    """The recipients in code order; a code given twice is an error."""
+    result = tuple(sorted(recipients, key=lambda r: r.code))
+    for a, b in pairwise(result):
+        if a.code == b.code:
+            raise ValueError(f"recipient {a.code} appears twice")
+    return result
+
+
+def as_value(key: str, code: str, raw: Any) -> Fraction:
+    """One value, exact and non-negative. Planned positions may be a range (its midpoint counts)."""
+    try:
+        return parse_planned(raw) if key == "planned" else parse_number(raw)
+    except ParseError as exc:
+        raise ValueError(f"value {key!r} of recipient {code}: {exc}") from None
+
+
+def derive_values(
+    recipients: tuple[Recipient, ...],
+    given: Mapping[str, Mapping[str, Any]],
+    planned: Mapping[str, Fraction] | None = None,
+) -> dict[str, dict[str, Fraction]]:
+    """Every key for every recipient: the given ones (0 where missing) and the derived ones."""
+    codes = [r.code for r in recipients]
+    known = set(codes)
+    values: dict[str, dict[str, Fraction]] = {}
+    for key, by_code in given.items():
+        if key == EQUAL:
+            raise ValueError(f"{EQUAL!r} is not a data key: it weighs every recipient alike")
+        unknown = sorted(set(by_code) - known)
+        if unknown:
+            raise ValueError(f"value {key!r} for unknown recipients: {', '.join(unknown)}")
+        values[key] = {code: as_value(key, code, by_code[code]) if code in by_code else Fraction(0) for code in codes}
+    for key in REPORTED_PARTS:
+        values.setdefault(key, dict.fromkeys(codes, Fraction(0)))
+    if planned:
+        own = given.get("planned", {})
+        missing = [c for c in codes if c not in own and c not in planned]
+        if missing:
+            raise ValueError(f"no planned value for {', '.join(missing)}")
+        values["planned"] = {c: as_value("planned", c, own[c]) if c in own else Fraction(planned[c]) for c in codes}
+    elif "planned" in given:
+        missing = [c for c in codes if c not in given["planned"]]
+        if missing:
+            raise ValueError(f"no planned value for {', '.join(missing)}")
+    values["population"] = {r.code: Fraction(r.population) for r in recipients}
+    if "outcome" not in given:
+        values["outcome"] = {c: max(values["filled"][c], values["started"][c]) for c in codes}
+    if "expansion" not in given and "planned" in values:
+        values["expansion"] = {
+            c: max(Fraction(0), values["outcome"][c] - values["planned"][c] - values["excluded"][c]) for c in codes
+        }
+    population = values["population"]
+    for key in [k for k in values if not k.endswith(PER_100K) and k != "population"]:
+        per_key = key + PER_100K
+        if per_key not in values:
+            values[per_key] = {c: values[key][c] * PER_100K_BASE / population[c] for c in codes}
+    return values
+
+
+def key_values(values: Values, key: str, codes: Iterable[str]) -> list[Fraction]:
+    """The key's values for ``codes`` (``equal``: 1 each); a key nobody supplied nor can be derived is an error."""
+    if key == EQUAL:
+        return [Fraction(1) for _ in codes]
+    if key not in values:
+        raise ValueError(f"no values for the key {key!r}; known keys: {', '.join(sorted(values))}")
+    column = values[key]
+    return [column[code] for code in codes]

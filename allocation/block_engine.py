@@ -1,0 +1,190 @@
+"""The block engine, exact path: a round's blocks in flow order, each by its method looked up by name.
+
+Pure: recipients, values and report dates come in as arguments. Money is ``int`` kronor; what a block
+does not pay flows to the block its rules name, or stays unallocated; the sums always close:
+Σ own pots = paid + unallocated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from allocation.block_data import Notice, Recipient, Values, derive_values, key_values, sorted_recipients
+from allocation.blocks import (
+    ALL,
+    CUSTOM_POT,
+    LIST,
+    MEAN,
+    NATIONAL_AVERAGE,
+    Block,
+    BlockResult,
+    Eligibility,
+    Round,
+    RoundResult,
+    Rule,
+)
+from allocation.formats import kr
+from allocation.methods import NOBODY_ELIGIBLE, MethodInput, method
+
+PotChoice = int | str  # an amount in kronor (a what-if), or the id of one of the block's pot options
+
+
+def compare(op: str, left: Fraction, right: Fraction) -> bool:
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    if op == "==":
+        return left == right
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def threshold(rule: Rule, recipients: tuple[Recipient, ...], values: Values) -> Fraction:
+    """The rule's right-hand side: a number, the mean of all recipients, or the national average."""
+    if not isinstance(rule.than, str):
+        return rule.than
+    codes = [r.code for r in recipients]
+    column = key_values(values, rule.key, codes)
+    if not codes:
+        return Fraction(0)
+    if rule.than == MEAN:
+        return sum(column, Fraction(0)) / len(codes)
+    if rule.than == NATIONAL_AVERAGE:  # Σ rate × population / Σ population = Σ base × 100 000 / Σ population
+        population = [r.population for r in recipients]
+        return sum((v * p for v, p in zip(column, population, strict=True)), Fraction(0)) / sum(population)
+    raise ValueError(f"unknown threshold {rule.than!r}")
+
+
+def eligible_codes(eligibility: Eligibility, recipients: tuple[Recipient, ...], values: Values) -> tuple[str, ...]:
+    """Who may receive the block's money, in code order."""
+    codes = tuple(r.code for r in recipients)
+    if eligibility.kind == ALL:
+        return codes
+    if eligibility.kind == LIST:
+        unknown = sorted(set(eligibility.codes) - set(codes))
+        if unknown:
+            raise ValueError(f"eligible recipients not among the recipients: {', '.join(unknown)}")
+        return tuple(c for c in codes if c in eligibility.codes)
+    rule = eligibility.rule
+    if rule is None:
+        raise ValueError("an eligibility rule needs its rule")
+    right = threshold(rule, recipients, values)
+    column = key_values(values, rule.key, codes)
+    return tuple(c for c, v in zip(codes, column, strict=True) if compare(rule.op, v, right))
+
+
+def pot_for(block: Block, choice: PotChoice | None) -> tuple[int, str]:
+    """The block's pot and its source: the default option, a chosen option, or a what-if amount."""
+    if choice is None:
+        return block.pot.amount, block.pot.default
+    if isinstance(choice, str):
+        try:
+            return block.pot.option(choice).amount, choice
+        except KeyError:
+            known = ", ".join(o.id for o in block.pot.options)
+            raise ValueError(f"block {block.id}: unknown pot option {choice!r}; known: {known}") from None
+    if isinstance(choice, bool) or not isinstance(choice, int) or choice < 0:
+        raise ValueError(f"block {block.id}: a pot must be a whole, non-negative number of kronor, got {choice!r}")
+    source = next((o.id for o in block.pot.options if o.amount == choice), CUSTOM_POT)
+    return choice, source
+
+
+def _nobody_eligible(pot: int) -> Notice:
+    return Notice(
+        NOBODY_ELIGIBLE,
+        f"No recipient may receive this block's money: its {pot} kr are not paid.",
+        f"Ingen mottagare kan få detta blocks medel: {kr(pot)} betalas inte ut.",
+    )
+
+
+def _flow_notice(amount: int, target: str | None) -> Notice:
+    if target is None:
+        return Notice(
+            "unallocated",
+            f"{amount} kr are not paid by this block and stay unallocated.",
+            f"{kr(amount)} betalas inte ut av detta block och förblir ofördelade.",
+        )
+    return Notice(
+        "flows_to",
+        f"{amount} kr not paid by this block flow to block {target!r}.",
+        f"{kr(amount)} som detta block inte betalar går till blocket {target!r}.",
+    )
+
+
+def allocate_round(
+    round_: Round,
+    recipients: Iterable[Recipient],
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    events: Mapping[str, Mapping[str, date]] | None = None,
+    pots: Mapping[str, PotChoice] | None = None,
+) -> RoundResult:
+    """Allocate every block of the round among ``recipients``.
+
+    ``values``: key -> recipient code -> number (e.g. ``filled``, ``started``, ``positions``; a
+    ``planned`` entry overrides the round's planned table). ``events``: event -> code -> date (e.g. the
+    day a recipient reported). ``pots``: block id -> pot option id or a what-if amount.
+    """
+    people = sorted_recipients(recipients)
+    codes = tuple(r.code for r in people)
+    derived = derive_values(people, values or {}, round_.planned)
+    events = events or {}
+    pots = pots or {}
+    unknown = sorted(set(pots) - {b.id for b in round_.blocks})
+    if unknown:
+        raise ValueError(f"pots for unknown blocks: {', '.join(unknown)}")
+    inflow = {b.id: 0 for b in round_.blocks}
+    results: dict[str, BlockResult] = {}
+    for block in round_.order():
+        pot, pot_source = pot_for(block, pots.get(block.id))
+        available = pot + inflow[block.id]
+        eligible = eligible_codes(block.eligible, people, derived)
+        chosen = tuple(r for r in people if r.code in eligible)
+        entry = method(block.method)
+        if not isinstance(block.params, entry.params_type):
+            raise TypeError(f"block {block.id}: {block.method} needs {entry.params_type.__name__}")
+        output = entry.allocate(block.params, MethodInput(available, chosen, derived, events))
+        amounts = {c: output.amounts.get(c, 0) for c in codes}
+        if set(output.amounts) - set(eligible) or any(a < 0 for a in amounts.values()):
+            raise AssertionError(f"block {block.id}: {block.method} paid an ineligible recipient or a negative sum")
+        paid = sum(amounts.values())
+        unpaid = available - paid
+        if unpaid < 0:
+            raise AssertionError(f"block {block.id}: {block.method} paid {paid} kr of {available} kr")
+        notices = list(output.notices)
+        if not eligible and available:
+            notices.insert(0, _nobody_eligible(available))
+        if unpaid:
+            notices.append(_flow_notice(unpaid, block.unpaid_to))
+            if block.unpaid_to is not None:
+                inflow[block.unpaid_to] += unpaid
+        parts = {name: {c: part.get(c, 0) for c in codes} for name, part in output.parts.items()}
+        results[block.id] = BlockResult(
+            block.id,
+            block.title,
+            block.method,
+            pot,
+            pot_source,
+            inflow[block.id],
+            eligible,
+            amounts,
+            parts,
+            paid,
+            unpaid,
+            block.unpaid_to,
+            tuple(notices),
+        )
+    ordered = tuple(results[b.id] for b in round_.blocks)
+    totals = {c: sum(r.amounts[c] for r in ordered) for c in codes}
+    pot_total = sum(r.pot for r in ordered)
+    paid_total = sum(totals.values())
+    unallocated = sum(r.unpaid for r in ordered if r.unpaid_to is None)
+    if pot_total != paid_total + unallocated:
+        raise AssertionError(f"round {round_.id}: {pot_total} kr ≠ {paid_total} paid + {unallocated} unallocated")
+    return RoundResult(round_.id, codes, ordered, totals, pot_total, paid_total, unallocated)

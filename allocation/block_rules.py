@@ -1,0 +1,337 @@
+"""Reading a block round from its rules document (the dict ``tomllib`` gives, or TOML text).
+
+Every field is read or refused; every problem is reported at once, in English and Swedish, naming its
+field. Pure: a planned file is named, not read (the caller reads it and passes the values).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection
+from fractions import Fraction
+from typing import Any
+
+from allocation.block_data import as_value
+from allocation.block_fields import Citation, Fields, RuleProblem, RulesError
+from allocation.blocks import (
+    ALL,
+    LIST,
+    MEAN,
+    NATIONAL_AVERAGE,
+    OPERATORS,
+    RULE,
+    UNALLOCATED,
+    Block,
+    Eligibility,
+    KeyDate,
+    Pot,
+    PotOption,
+    Round,
+    RoundMilestone,
+    Rule,
+    flow_problems,
+)
+from allocation.method_params import KEY_PATTERN
+from allocation.methods import METHODS
+
+KIND = "blocks"
+
+
+def _pot(f: Fields) -> Pot | None:
+    options: list[PotOption] = []
+    if f.has("options"):
+        for o in f.tables("options"):
+            option_id, amount, label, source = o.text("id"), o.integer("amount"), o.text("label"), o.citation()
+            o.done()
+            if option_id and amount is not None and label and source:
+                options.append(PotOption(option_id, amount, label, source))
+        default = f.text("default")
+        ids = [o.id for o in options]
+        for i, option_id in enumerate(ids):
+            if ids.index(option_id) != i:
+                f.problem(
+                    "options",
+                    f"pot option {option_id!r} appears twice",
+                    f"pottalternativet {option_id!r} förekommer två gånger",
+                )
+        if default is not None and options and default not in ids:
+            f.problem("default", f"no pot option {default!r}", f"inget pottalternativ {default!r}")
+            return None
+    else:
+        amount, label, source = f.integer("amount"), f.text("label", required=False), f.citation()
+        default = "default"
+        if amount is not None and source is not None:
+            options.append(PotOption(default, amount, label or f"{amount} kr", source))
+    f.done()
+    return Pot(tuple(options), default) if options and default else None
+
+
+def _threshold(f: Fields, key: str | None) -> Fraction | str | None:
+    than = f.value("than")
+    if isinstance(than, str) and than in (MEAN, NATIONAL_AVERAGE):
+        if than == NATIONAL_AVERAGE and key is not None and not key.endswith("_per_100k"):
+            f.problem(
+                "than",
+                f"national_average needs a *_per_100k key, got {key!r}",
+                f"national_average kräver en nyckel *_per_100k, fick {key!r}",
+            )
+            return None
+        return than
+    if than is None:
+        return None
+    try:
+        return as_value("than", "-", than if not isinstance(than, float) else repr(than))
+    except ValueError:
+        f.problem(
+            "than",
+            f"must be a non-negative number, mean or national_average, got {than!r}",
+            f"måste vara ett icke-negativt tal, mean eller national_average, fick {than!r}",
+        )
+        return None
+
+
+def _eligibility(f: Fields) -> tuple[Eligibility | None, str | None]:
+    """The eligibility and, for ``same_as``, the block it repeats (resolved once every block is read)."""
+    source = f.citation()
+    if f.has("same_as"):
+        same_as = f.text("same_as")
+        f.done()
+        return (Eligibility(same_as=same_as, source=source) if same_as and source else None), same_as
+    if f.has("codes"):
+        codes = f.value("codes")
+        f.done()
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            f.problem("codes", "must be a non-empty list of recipient codes", "måste vara en lista med mottagarkoder")
+            return None, None
+        if len(set(codes)) != len(codes):
+            f.problem("codes", "a recipient is listed twice", "en mottagare står två gånger")
+        return (Eligibility(LIST, tuple(sorted(codes)), source=source) if source else None), None
+    key = f.text("key")
+    if key is not None and not KEY_PATTERN.match(key):
+        f.problem("key", f"not a key: {key!r}", f"ingen nyckel: {key!r}")
+    op = f.text("op")
+    if op is not None and op not in OPERATORS:
+        f.problem(
+            "op",
+            f"must be one of {' '.join(OPERATORS)}, got {op!r}",
+            f"måste vara en av {' '.join(OPERATORS)}, fick {op!r}",
+        )
+        op = None
+    than = _threshold(f, key)
+    f.done()
+    if key is None or op is None or than is None or source is None:
+        return None, None
+    return Eligibility(RULE, rule=Rule(key, op, than), source=source), None
+
+
+def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str | None, str | None]:
+    """A block, the block its unpaid money flows to, and the block whose eligibility it repeats."""
+    block_id, title, name = f.text("id"), f.text("title"), f.text("method")
+    illustrative = f.flag("illustrative")
+    pot_fields = f.table("pot")
+    pot = _pot(pot_fields) if pot_fields else None
+    eligibility, same_as = Eligibility(ALL), None
+    raw = f.value("eligible", required=False)
+    if raw == ALL:
+        pass
+    elif isinstance(raw, dict):
+        eligibility, same_as = _eligibility(Fields(raw, f"{f.path}.eligible", f.problems))
+    elif raw is not None:
+        f.problem("eligible", 'must be "all" or a table (codes, a rule or same_as)', 'måste vara "all" eller en tabell')
+        eligibility = None
+    if eligibility is not None and eligibility.source is not None:
+        sources["eligible"] = eligibility.source
+    params = None
+    if name is not None and name not in METHODS:
+        f.problem(
+            "method",
+            f"unknown method {name!r}; known: {', '.join(sorted(METHODS))}",
+            f"okänd metod {name!r}; kända: {', '.join(sorted(METHODS))}",
+        )
+    elif name is not None:
+        p = f.table("params", required=False) or Fields({}, f"{f.path}.params", f.problems)
+        citation = p.citation() if p.raw else None
+        if citation is not None:
+            sources["params"] = citation
+        params = METHODS[name].read_params(p, citation.section if citation else None)
+        p.done()
+    keys = []
+    for k in f.tables("keys"):
+        key_name, key_date, source = k.text("name"), k.day("date", required=False), k.citation()
+        k.done()
+        if key_name and source:
+            keys.append(KeyDate(key_name, key_date, source))
+            sources[f"key.{key_name}"] = source
+    unpaid_to = None
+    unpaid = f.table("unpaid", required=False)
+    if unpaid is not None:
+        target = unpaid.text("to")
+        cited = target != UNALLOCATED or unpaid.has("quote") or unpaid.has("section")
+        citation = unpaid.citation() if cited else None
+        unpaid.done()
+        unpaid_to = None if target == UNALLOCATED else target
+        if citation is not None:
+            sources["unpaid"] = citation
+    f.done()
+    if None in (block_id, title, name, pot, eligibility, params):
+        return None, unpaid_to, same_as
+    assert block_id is not None and title is not None and name is not None and pot is not None
+    assert eligibility is not None
+    block = Block(block_id, title, pot, name, params, eligibility, tuple(keys), unpaid_to, illustrative, sources)
+    return block, unpaid_to, same_as
+
+
+def _milestone(f: Fields) -> RoundMilestone | None:
+    milestone_id, label = f.text("id"), f.text("label")
+    due, start, after = f.day("due", required=False), f.day("start", required=False), f.day("after", required=False)
+    expected, region_action = f.flag("expected"), f.flag("region_action")
+    event = f.text("event", required=False)
+    source = f.citation()
+    f.done()
+    for name, early in (("start", start), ("after", after)):
+        if early is not None and due is not None and early > due:
+            f.problem(name, f"{early} comes after the due date {due}", f"{early} kommer efter slutdatumet {due}")
+            return None
+    if milestone_id and label and source:
+        return RoundMilestone(milestone_id, label, due, start, after, expected, region_action, event, source)
+    return None
+
+
+def _planned(f: Fields) -> tuple[dict[str, Fraction], str | None]:
+    file_name = f.text("file", required=False)
+    table: dict[str, Fraction] = {}
+    rows = f.table("table", required=False)
+    if rows is not None:
+        for code, raw in rows.raw.items():
+            rows.value(code)
+            try:
+                table[code] = as_value("planned", code, raw)
+            except ValueError as exc:
+                rows.problem(code, str(exc), f"planerat värde kan inte läsas: {raw!r}")
+    if (file_name is None) == (rows is None):
+        f.problem(None, "give either file or table", "ange antingen file eller table")
+    return table, file_name
+
+
+def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | None = None) -> Round:
+    """The round of a rules document in the ``[[blocks]]`` format; ``recipient_codes``, when given, must
+    include every recipient the rules name. Raises ``RulesError`` listing every problem."""
+    problems: list[RuleProblem] = []
+    f = Fields(doc, "", problems)
+    kind = f.text("kind")
+    if kind is not None and kind != KIND:
+        f.problem(
+            "kind", f'must be "{KIND}" for a round of blocks, got {kind!r}', f'måste vara "{KIND}", fick {kind!r}'
+        )
+    round_id, title, version = f.text("id"), f.text("title"), f.text("version")
+    year = f.integer("year", minimum=1)
+    population_date = f.day("population_date")
+    texts = {name: f.text(name, required=False, default="") for name in ("short_title", "grantor", "dnr", "seed_file")}
+    population_source = f.text("population_source", required=False, default="")
+    illustrative = f.flag("illustrative")
+    sources: dict[str, Citation] = {}
+    source = f.table("source", required=False)
+    if source is not None:
+        citation = source.citation()
+        source.done()
+        if citation:
+            sources["round"] = citation
+    planned: dict[str, Fraction] = {}
+    planned_file = None
+    planned_fields = f.table("planned", required=False)
+    if planned_fields is not None:
+        planned, planned_file = _planned(planned_fields)
+        citation = planned_fields.citation()
+        planned_fields.done()
+        if citation:
+            sources["planned"] = citation
+    milestones = []
+    for m in f.tables("milestones"):
+        milestone = _milestone(m)
+        if milestone is not None:
+            milestones.append(milestone)
+            sources[f"milestone.{milestone.id}"] = milestone.source
+    blocks, flows, same = [], [], []
+    for i, b in enumerate(f.tables("blocks", required=True)):
+        block_sources: dict[str, Citation] = {}
+        block, unpaid_to, same_as = _block(b, block_sources)
+        flows.append((b.raw.get("id") if isinstance(b.raw.get("id"), str) else f"#{i}", unpaid_to))
+        same.append(same_as)
+        blocks.append(block)
+    if f.has("blocks") and not blocks:
+        f.problem("blocks", "a round needs at least one block", "en omgång behöver minst ett block")
+    f.done()
+    problems.extend(flow_problems(flows))
+    blocks = _resolve_same_as(blocks, same, problems)
+    if recipient_codes is not None:
+        _check_codes(blocks, planned, set(recipient_codes), problems)
+    if problems:
+        raise RulesError(problems)
+    assert round_id and title and version and year and population_date
+    return Round(
+        round_id,
+        title,
+        year,
+        version,
+        population_date,
+        tuple(b for b in blocks if b is not None),
+        short_title=texts["short_title"] or "",
+        grantor=texts["grantor"] or "",
+        dnr=texts["dnr"] or "",
+        seed_file=texts["seed_file"] or "",
+        population_source=population_source or "",
+        planned=planned,
+        planned_file=planned_file,
+        milestones=tuple(milestones),
+        illustrative=illustrative,
+        sources=sources,
+    )
+
+
+def _resolve_same_as(
+    blocks: list[Block | None], same: list[str | None], problems: list[RuleProblem]
+) -> list[Block | None]:
+    by_id = {b.id: b for b in blocks if b is not None}
+    resolved = list(blocks)
+    for i, (block, target) in enumerate(zip(blocks, same, strict=True)):
+        if block is None or target is None:
+            continue
+        other = by_id.get(target)
+        field = f"blocks[{i}].eligible.same_as"
+        if other is None or other.eligible.same_as is not None or other.id == block.id:
+            why = "unknown block" if other is None else "a block that itself repeats another (or itself)"
+            why_sv = "okänt block" if other is None else "ett block som själv upprepar ett annat (eller sig självt)"
+            problems.append(RuleProblem(field, f"{field}: {why}: {target!r}", f"{field}: {why_sv}: {target!r}"))
+            continue
+        mine = Eligibility(
+            other.eligible.kind, other.eligible.codes, other.eligible.rule, target, block.eligible.source
+        )
+        resolved[i] = Block(
+            block.id, block.title, block.pot, block.method, block.params, mine,
+            block.keys, block.unpaid_to, block.illustrative, block.sources,
+        )  # fmt: skip
+    return resolved
+
+
+def _check_codes(
+    blocks: list[Block | None], planned: dict[str, Fraction], known: set[str], problems: list[RuleProblem]
+) -> None:
+    named = [("planned.table", code) for code in planned]
+    for i, block in enumerate(blocks):
+        if block is not None:
+            named += [(f"blocks[{i}].eligible.codes", c) for c in block.eligible.codes]
+            named += [(f"blocks[{i}].params.table", c) for c in block.params.referenced_codes()]
+    for field, code in named:
+        if code not in known:
+            problems.append(
+                RuleProblem(field, f"{field}: unknown recipient {code!r}", f"{field}: okänd mottagare {code!r}")
+            )
+
+
+def parse_block_round_text(text: str, recipient_codes: Collection[str] | None = None) -> Round:
+    """The round of a rules document given as TOML text."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError([RuleProblem("", f"not valid TOML: {exc}", f"inte giltig TOML: {exc}")]) from None
+    return parse_block_round(doc, recipient_codes)

@@ -1,0 +1,250 @@
+"""A grant round made of blocks, as data: each block a pot, who may receive it, and a method by name.
+
+Frozen dataclasses only; the engine is ``allocation.block_engine`` and the reader of rules documents
+``allocation.block_rules``. Nothing here names a round or assumes a number of recipients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from allocation.block_data import Notice
+from allocation.block_fields import Citation, RuleProblem, RulesError
+from allocation.method_params import MethodParams
+
+ALL, LIST, RULE = "all", "list", "rule"
+MEAN, NATIONAL_AVERAGE = "mean", "national_average"
+OPERATORS = (">=", ">", "<=", "<", "==")
+UNALLOCATED = "unallocated"  # where unpaid money stays unless a block names another block
+CUSTOM_POT = "custom"  # a what-if pot that is none of the rules' figures
+
+
+@dataclass(frozen=True, slots=True)
+class PotOption:
+    id: str
+    amount: int  # kronor
+    label: str
+    source: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Pot:
+    """A block's pot: one or more figures, each with its source; ``default`` is the one used."""
+
+    options: tuple[PotOption, ...]
+    default: str
+
+    def option(self, option_id: str) -> PotOption:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @property
+    def amount(self) -> int:
+        return self.option(self.default).amount
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``key op than``; ``than`` is a number, ``mean`` (of all recipients) or ``national_average``
+    (for a ``*_per_100k`` key: the whole population's rate, i.e. the population-weighted mean)."""
+
+    key: str
+    op: str
+    than: Fraction | str
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    kind: str = ALL  # all | list | rule
+    codes: tuple[str, ...] = ()
+    rule: Rule | None = None
+    same_as: str | None = None  # the block whose eligibility this repeats, when the rules say so
+    source: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDate:
+    """A key a block uses and the date its values refer to (e.g. population on 2022-11-01)."""
+
+    name: str
+    date: date | None
+    source: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    id: str
+    title: str
+    pot: Pot
+    method: str  # a name in allocation.methods.METHODS
+    params: MethodParams
+    eligible: Eligibility = field(default_factory=Eligibility)
+    keys: tuple[KeyDate, ...] = ()
+    unpaid_to: str | None = None  # a block id; None: what the block does not pay stays unallocated
+    illustrative: bool = False
+    sources: Mapping[str, Citation] = field(default_factory=dict)  # "params", "unpaid", "eligible"...
+
+
+@dataclass(frozen=True, slots=True)
+class RoundMilestone:
+    id: str
+    label: str
+    due: date | None
+    start: date | None
+    after: date | None
+    expected: bool
+    region_action: bool
+    event: str | None
+    source: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: str
+    title: str
+    year: int
+    version: str
+    population_date: date
+    blocks: tuple[Block, ...]
+    short_title: str = ""
+    grantor: str = ""
+    dnr: str = ""
+    seed_file: str = ""
+    population_source: str = ""
+    planned: Mapping[str, Fraction] = field(default_factory=dict)  # code -> planned positions (baseline)
+    planned_file: str | None = None  # the caller reads it; the engine reads no file
+    milestones: tuple[RoundMilestone, ...] = ()
+    illustrative: bool = False
+    sources: Mapping[str, Citation] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = flow_problems(self.flows)
+        if problems:
+            raise RulesError(problems)
+
+    def block(self, block_id: str) -> Block:
+        for block in self.blocks:
+            if block.id == block_id:
+                return block
+        raise KeyError(block_id)
+
+    def order(self) -> tuple[Block, ...]:
+        """The blocks in an order where every block comes after those whose unpaid money flows into it;
+        otherwise in the rules' order."""
+        return tuple(self.block(i) for i in flow_order(self.flows))
+
+    @property
+    def flows(self) -> tuple[tuple[str, str | None], ...]:
+        return tuple((b.id, b.unpaid_to) for b in self.blocks)
+
+    @property
+    def pot(self) -> int:
+        return sum(b.pot.amount for b in self.blocks)
+
+
+def _problem(field_name: str, message: str, message_sv: str) -> RuleProblem:
+    return RuleProblem(field_name, f"{field_name}: {message}", f"{field_name}: {message_sv}")
+
+
+def flow_problems(flows: Sequence[tuple[str, str | None]]) -> list[RuleProblem]:
+    """For (block id, unpaid_to) in the rules' order: duplicate or reserved ids, flows to unknown blocks
+    or to the block itself, and cycles of flows."""
+    problems = []
+    ids = [block_id for block_id, _ in flows]
+    for i, (block_id, target) in enumerate(flows):
+        if block_id == UNALLOCATED or ids.index(block_id) != i:
+            what = "is reserved" if block_id == UNALLOCATED else "appears twice"
+            what_sv = "är reserverat" if block_id == UNALLOCATED else "förekommer två gånger"
+            problems.append(
+                _problem(f"blocks[{i}].id", f"block id {block_id!r} {what}", f"block-id {block_id!r} {what_sv}")
+            )
+        if target is not None and target not in ids:
+            problems.append(
+                _problem(
+                    f"blocks[{i}].unpaid.to",
+                    f"unpaid money flows to an unknown block {target!r}",
+                    f"ej utbetalda medel går till ett okänt block {target!r}",
+                )
+            )
+        elif target == block_id:
+            problems.append(
+                _problem(
+                    f"blocks[{i}].unpaid.to", "a block cannot flow into itself", "ett block kan inte gå till sig självt"
+                )
+            )
+    if problems:
+        return problems
+    following = dict(flows)
+    for i, (block_id, _) in enumerate(flows):
+        seen = [block_id]
+        target = following[block_id]
+        while target is not None and target not in seen:
+            seen.append(target)
+            target = following[target]
+        if target == block_id:
+            cycle = " → ".join([*seen, block_id])
+            problems.append(
+                _problem(
+                    f"blocks[{i}].unpaid.to", f"the flows form a cycle: {cycle}", f"flödena bildar en cykel: {cycle}"
+                )
+            )
+    return problems
+
+
+def flow_order(flows: Sequence[tuple[str, str | None]]) -> list[str]:
+    """Block ids so that each comes after every block that flows into it (the rules' order otherwise)."""
+    order: list[str] = []
+    remaining = [block_id for block_id, _ in flows]
+    sources = {block_id: [s for s, target in flows if target == block_id] for block_id in remaining}
+    while remaining:
+        ready = next(i for i in remaining if all(s in order for s in sources[i]))
+        order.append(ready)
+        remaining.remove(ready)
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class BlockResult:
+    block_id: str
+    title: str
+    method: str
+    pot: int  # the block's own pot
+    pot_source: str  # the pot option's id, or "custom"
+    inflow: int  # unpaid money of other blocks that flowed in
+    eligible: tuple[str, ...]
+    amounts: dict[str, int]  # every recipient; 0 when not eligible
+    parts: dict[str, dict[str, int]]  # named components of the amounts (e.g. step, leftover)
+    paid: int
+    unpaid: int
+    unpaid_to: str | None  # None: stays unallocated
+    notices: tuple[Notice, ...]
+
+    @property
+    def available(self) -> int:
+        return self.pot + self.inflow
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    round_id: str
+    codes: tuple[str, ...]  # recipients, in code order
+    blocks: tuple[BlockResult, ...]  # in the rules' order
+    totals: dict[str, int]  # per recipient, all blocks
+    pot: int  # Σ the blocks' own pots
+    paid: int
+    unallocated: int  # pot − paid: what no block paid and no flow carried on
+
+    def block(self, block_id: str) -> BlockResult:
+        for result in self.blocks:
+            if result.block_id == block_id:
+                return result
+        raise KeyError(block_id)
+
+    @property
+    def notices(self) -> tuple[tuple[str, Notice], ...]:
+        return tuple((b.block_id, n) for b in self.blocks for n in b.notices)
