@@ -17,7 +17,8 @@ from store import db
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems
 from store.export import export_allocation, export_table
-from store.service import Actor, Store, User, WriteRefused
+from store.model import Actor, User, WriteRefused
+from store.service import Store
 
 
 def _error(message: str, status: int) -> int:

@@ -15,23 +15,12 @@ from pathlib import Path
 
 import duckdb
 
+from store.model import StoreError, StoreLocked  # defined with the other shared types; named here too
 from store.paths import DEFAULT_PATH, PATH_ENV, ROOT, db_path  # noqa: F401 - part of this module's API
 
 MEMORY_ENV = "STATSBIDRAG_DB_MEMORY"
 DEFAULT_MEMORY = "1GB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class StoreError(RuntimeError):
-    """A problem with the database file, said in words a user can act on (``message_sv`` for the dashboard)."""
-
-    def __init__(self, message: str, message_sv: str | None = None) -> None:
-        super().__init__(message)
-        self.message_sv = message_sv or f"Databasen kunde inte användas: {message}"
-
-
-class StoreLocked(StoreError):
-    """Another process (usually the running dashboard) holds the database file."""
 
 
 # The operating system's words (as DuckDB and Python report them) and what they mean, in Swedish.

@@ -26,7 +26,8 @@ from allocation.at import Allocation
 from allocation.cells import csv_cell, csv_text, ooxml_text
 from allocation.rules import AtRound
 from allocation.tables import method_rows, results_frame_sv
-from store.service import EXPORTABLE_TABLES, Store
+from store.model import EXPORTABLE_TABLES
+from store.service import Store
 
 if TYPE_CHECKING:
     from store.session import Session

@@ -12,7 +12,8 @@ from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
 from allocation.formats import kr
 from allocation.regions import DATA_DIR, Region
 from allocation.rules import read_planned_file
-from store.service import SYSTEM, Store, Tx
+from store.core import StoreCore, Tx
+from store.model import SYSTEM
 
 SEED_REASON = "Inläsning av grunddata från data/"
 
@@ -22,7 +23,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _seed_regions(store: Store, tx: Tx, data_dir: Path) -> None:
+def _seed_regions(store: StoreCore, tx: Tx, data_dir: Path) -> None:
     current = {row[0]: row[1:] for row in tx.execute("SELECT code, name, seed_name, aliases FROM regions").fetchall()}
     for row in _read_csv(data_dir / "regions.csv"):
         values = (row["name"], row["seed_name"], row.get("aliases", ""))
@@ -40,7 +41,7 @@ def _seed_regions(store: Store, tx: Tx, data_dir: Path) -> None:
         )
 
 
-def _seed_population(store: Store, tx: Tx, data_dir: Path) -> None:
+def _seed_population(store: StoreCore, tx: Tx, data_dir: Path) -> None:
     current = {
         (code, when): (pop, source)
         for code, when, pop, source in tx.execute("SELECT code, date, population, source FROM population").fetchall()
@@ -61,7 +62,7 @@ def _seed_population(store: Store, tx: Tx, data_dir: Path) -> None:
         )
 
 
-def _seed_round(store: Store, tx: Tx, path: Path) -> None:
+def _seed_round(store: StoreCore, tx: Tx, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     doc: dict[str, Any] = tomllib.loads(text)
     rid, version = doc["id"], doc["version"]
@@ -122,7 +123,7 @@ def _seed_round(store: Store, tx: Tx, path: Path) -> None:
             )
 
 
-def _seed_estimates(store: Store, tx: Tx, path: Path) -> None:
+def _seed_estimates(store: StoreCore, tx: Tx, path: Path) -> None:
     """A fixed round without amounts gets the labelled estimate; an imported official table is never touched."""
     doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     if doc.get("kind") != "fixed":
@@ -151,7 +152,7 @@ def _seed_estimates(store: Store, tx: Tx, path: Path) -> None:
         tx.audit("insert", "fixed_amounts", f"{rid}/{code}", None, {"amount": amount, "basis": ESTIMATE})
 
 
-def seed_from_data(store: Store, data_dir: Path | None = None) -> int:
+def seed_from_data(store: StoreCore, data_dir: Path | None = None) -> int:
     """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none)."""
     data_dir = data_dir or DATA_DIR
     with store.transaction(SYSTEM, SEED_REASON) as tx:

@@ -22,13 +22,10 @@ from allocation.inputs import Requisition
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound
 from store.access import Action, Principal, Role, decide
-from store.service import EXPORTABLE_TABLES, Actor, ImportResult, Scenario, Store, User, WriteRefused
+from store.model import EXPORTABLE_TABLES, AccessDenied, Actor, ImportResult, Scenario, User
+from store.service import Store
 
 T = TypeVar("T")
-
-
-class AccessDenied(WriteRefused):
-    """An action the principal may not take; ``message_sv`` says why, for the UI."""
 
 
 # Tables of the data page, by what reading them takes.
@@ -115,11 +112,11 @@ class Session:
         self.require(Action.READ_RULES)
         return self.store.round_document(round_id)
 
-    def at_round(self, round_id: str = "at-2023") -> AtRound:
+    def at_round(self, round_id: str) -> AtRound:
         self.require(Action.READ_RULES)
         return self.store.at_round(round_id)
 
-    def fixed_round(self, round_id: str = "elderly-2023") -> FixedRound:
+    def fixed_round(self, round_id: str) -> FixedRound:
         self.require(Action.READ_RULES)
         return self.store.fixed_round(round_id)
 
@@ -140,21 +137,21 @@ class Session:
 
     # --- per-region data, narrowed for region users ----------------------------------------------
 
-    def at_reports(self, round_id: str = "at-2023") -> list[RegionInput]:
+    def at_reports(self, round_id: str) -> list[RegionInput]:
         return self._narrow(Action.READ_REPORTS, round_id, self.store.at_reports(round_id), lambda i: i.code)
 
-    def at_report(self, code: str, round_id: str = "at-2023") -> RegionInput | None:
+    def at_report(self, code: str, round_id: str) -> RegionInput | None:
         """One region's report: refused (and logged) for a region user asking for another region."""
         self.require(Action.READ_REPORTS, code, round_id)
         return next((i for i in self.store.at_reports(round_id) if i.code == code), None)
 
-    def at_reports_frame(self, round_id: str = "at-2023") -> pd.DataFrame:
+    def at_reports_frame(self, round_id: str) -> pd.DataFrame:
         return self._narrow_frame(Action.READ_REPORTS, round_id, self.store.at_reports_frame(round_id))
 
-    def report_dates(self, round_id: str = "at-2023") -> dict[str, date]:
+    def report_dates(self, round_id: str) -> dict[str, date]:
         return self._narrow_map(Action.READ_STATUS, round_id, self.store.report_dates(round_id))
 
-    def fixed_amounts(self, round_id: str = "elderly-2023") -> dict[str, tuple[int, str, str]]:
+    def fixed_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
         return self._narrow_map(Action.READ_AMOUNTS, round_id, self.store.fixed_amounts(round_id))
 
     def requisitions(self, round_id: str) -> list[Requisition]:

@@ -42,30 +42,30 @@ def refusals(store: Store) -> list[tuple[str, str, str]]:
 
 def test_a_region_user_reads_only_its_own_region_before_the_decision(store: Store) -> None:
     region = Session(store, UPPSALA)
-    assert [r.code for r in region.at_reports()] == ["03"]
-    assert set(region.at_reports_frame()["code"]) == {"03"}
+    assert [r.code for r in region.at_reports("at-2023")] == ["03"]
+    assert set(region.at_reports_frame("at-2023")["code"]) == {"03"}
     assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}
     assert set(region.requisitions_frame(ELDERLY)["code"]) == {"03"}
     assert set(region.fixed_amounts(ELDERLY)) == {"03"}
     assert set(region.ombud_dates()) == {"03"}
-    assert set(region.report_dates()) == {"03"}
+    assert set(region.report_dates("at-2023")) == {"03"}
     assert region.visible(Action.READ_REPORTS, "at-2023") == frozenset({"03"})
 
 
 def test_staff_and_managers_read_every_region(store: Store) -> None:
     for principal in (STAFF, MANAGER):
         session = Session(store, principal)
-        assert [r.code for r in session.at_reports()] == ["01", "03", "12"]
-        assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.at_round().regions}
+        assert [r.code for r in session.at_reports("at-2023")] == ["01", "03", "12"]
+        assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.at_round("at-2023").regions}
         assert {r.code for r in session.requisitions(ELDERLY)} == {"01", "03"}
 
 
 def test_another_regions_data_asked_for_by_name_is_refused_and_logged(store: Store) -> None:
     region = Session(store, UPPSALA)
-    assert region.at_report("03") == RegionInput("03", 60, 0)
+    assert region.at_report("03", "at-2023") == RegionInput("03", 60, 0)
     before = store.audit_count()
     with pytest.raises(AccessDenied) as refused:
-        region.at_report("01")
+        region.at_report("01", "at-2023")
     assert "behörighet" in refused.value.message_sv and "01" in refused.value.message_sv
     with pytest.raises(AccessDenied):
         region.require_region(Action.PREVIEW, "01")
@@ -76,10 +76,10 @@ def test_another_regions_data_asked_for_by_name_is_refused_and_logged(store: Sto
 def test_publishing_the_decision_opens_that_rounds_data_to_every_region(store: Store) -> None:
     region = Session(store, UPPSALA)
     Session(store, STAFF).record_decision("beslut", "at-2023", date(2023, 12, 1), "Dnr 1.2-3/2023")
-    assert [r.code for r in region.at_reports()] == ["03"]  # published on 1 December: not yet
+    assert [r.code for r in region.at_reports("at-2023")] == ["03"]  # published on 1 December: not yet
     store.clock = lambda: datetime(2023, 12, 1, 8, 0)
-    assert [r.code for r in region.at_reports()] == ["01", "03", "12"]
-    assert region.at_report("01") == RegionInput("01", 300, 0)
+    assert [r.code for r in region.at_reports("at-2023")] == ["01", "03", "12"]
+    assert region.at_report("01", "at-2023") == RegionInput("01", 300, 0)
     assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}  # the other round is still unpublished
     with pytest.raises(AccessDenied):
         region.require_region(Action.PREVIEW, "01")  # never another region's preview
@@ -88,7 +88,7 @@ def test_publishing_the_decision_opens_that_rounds_data_to_every_region(store: S
 @pytest.mark.parametrize("principal", [MANAGER, UPPSALA], ids=["chef", "region"])
 def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
     session = Session(store, principal)
-    at_round = store.at_round()
+    at_round = store.at_round("at-2023")
     tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
     writes = [
         lambda: session.record_at_report("x", "at-2023", RegionInput("03", 1, 0), date(2023, 10, 1)),
@@ -114,7 +114,7 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
 
 
 def test_staff_can_save_a_scenario_and_a_manager_cannot(store: Store) -> None:
-    at_round = store.at_round()
+    at_round = store.at_round("at-2023")
     saved = Session(store, STAFF).save_scenario("plan", "Alla enligt plan", "at-2023", at_round.default_params(), [])
     assert saved.author == "Sara Handläggare"
     assert store.query("SELECT role FROM audit_log WHERE entity = 'scenarios'") == [("handläggare",)]
@@ -139,7 +139,7 @@ def test_a_region_user_cannot_read_staff_material(store: Store) -> None:
     ):
         with pytest.raises(AccessDenied):
             read()
-    assert region.at_round().id == "at-2023"  # the published rules and planning data are open to all
+    assert region.at_round("at-2023").id == "at-2023"  # the published rules and planning data are open to all
     assert len(region.regions(store.latest_population_date())) == 21
 
 
@@ -173,7 +173,7 @@ def test_status_opens_per_round_when_its_decision_is_published(store: Store) -> 
     assert {code for _, code in before} == {"03"}
     Session(store, STAFF).record_decision("beslut", ELDERLY, date(2023, 11, 1), "Dnr S2022/04810")
     after = {(c.round_id, c.code) for c in cells_as_of(region, date(2023, 11, 15))}
-    assert {code for rid, code in after if rid == ELDERLY} == {r.code for r in store.at_round().regions}
+    assert {code for rid, code in after if rid == ELDERLY} == {r.code for r in store.at_round("at-2023").regions}
     assert {code for rid, code in after if rid == "at-2023"} == {"03"}  # the AT round is still unpublished
 
 

@@ -50,7 +50,7 @@ def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(isola
 
 def test_the_store_round_is_the_rules_file_round(store: Store) -> None:
     assert store.at_round("at-2023") == load_round("at-2023")
-    assert store.at_round().planned["25"] == "51"
+    assert store.at_round("at-2023").planned["25"] == "51"
     assert store.round_ids() == ["at-2023", "elderly-2023"]
     assert store.round_ids(kind="fixed") == ["elderly-2023"]
 
@@ -79,8 +79,8 @@ def test_an_older_file_is_upgraded_never_wiped(isolated_database: Path) -> None:
     assert db.schema_version(new.con) == len(db.migrations()) == 4
     # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
     assert new.audit_count() == entries + 21
-    assert new.at_round().planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
-    assert new.at_reports() == []
+    assert new.at_round("at-2023").planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
+    assert new.at_reports("at-2023") == []
     new.close()
 
 
@@ -95,7 +95,7 @@ def test_a_file_from_a_newer_program_is_refused(isolated_database: Path) -> None
 
 def test_data_survives_a_restart(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    at_round = store.at_round()
+    at_round = store.at_round("at-2023")
     params = at_round.params(pot=252_000_000)
     inputs = [RegionInput("09", 19, 18), RegionInput("14", 262, 258, 2, Fraction(5, 2))]
     store.save_scenario(ANNA, "test", "Bakgrundspotten", "at-2023", params, inputs, note="252 MSEK")
@@ -110,7 +110,7 @@ def test_data_survives_a_restart(isolated_database: Path) -> None:
         "252 MSEK",
         ANNA.name,
     )
-    assert reopened.at_reports() == [RegionInput("25", 58, 56, 1)]
+    assert reopened.at_reports("at-2023") == [RegionInput("25", 58, 56, 1)]
     reopened.close()
 
 
@@ -119,7 +119,7 @@ def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:
     result = store.import_at_reports(ANNA, "Inrapportering 2023", "at-2023", REPORTS.encode(), "rapporter.csv")
     assert (result.rows, result.changed, result.unchanged) == (4, 4, 0)
     assert store.audit_count() == before + 4
-    reports = {r.code: r for r in store.at_reports()}
+    reports = {r.code: r for r in store.at_reports("at-2023")}
     assert reports["23"].planned == 3
     assert reports["25"] == RegionInput("25", 58, 56, 1)
     log = store.audit(limit=4)
@@ -155,14 +155,14 @@ def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None
     assert [(p.row, p.column) for p in info.value.problems] == [(3, "region"), (4, "filled"), (4, "started")]
     assert "rad 3, kolumn region: okänd region" in info.value.problems[0].message_sv
     assert store.audit_count() == before
-    assert store.at_reports() == []
+    assert store.at_reports("at-2023") == []
 
 
 def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.import_at_reports(ANNA, "first", "at-2023", b"region,filled,started\nKalmar,52,50\n", "first.csv")
-    reports, entries = store.at_reports(), store.audit_count()
+    reports, entries = store.at_reports("at-2023"), store.audit_count()
     original = Store._write_report
     calls = {"n": 0}
 
@@ -176,7 +176,7 @@ def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
     with pytest.raises(OSError, match="injected"):
         store.import_at_reports(ANNA, "second", "at-2023", REPORTS.encode(), "second.csv")
     assert calls["n"] == 3  # two rows were written inside the transaction before the failure
-    assert store.at_reports() == reports
+    assert store.at_reports("at-2023") == reports
     assert store.audit_count() == entries
 
 
@@ -188,7 +188,7 @@ def test_every_write_needs_an_actor_and_a_reason(store: Store, actor: Actor, rea
 
 
 def test_scenario_names_are_unique_unless_overwritten(store: Store) -> None:
-    params = store.at_round().default_params()
+    params = store.at_round("at-2023").default_params()
     store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
     with pytest.raises(WriteRefused, match="exists"):
         store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
@@ -241,7 +241,7 @@ def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
 
 
 def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) -> None:
-    at_round = store.at_round()
+    at_round = store.at_round("at-2023")
     allocation = allocate(at_round, [RegionInput("09", 19, 18), RegionInput("01", 290, 283)], at_round.params())
     sheet = load_workbook(io.BytesIO(export_allocation(at_round, allocation, "xlsx")))
     data = sheet["Fördelning"]
@@ -260,7 +260,7 @@ def test_backup_is_a_complete_copy(store: Store, tmp_path: Path) -> None:
     store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv")
     target = store.backup(tmp_path / "backup" / "copy.duckdb")
     copy = Store.open(target)
-    assert copy.at_reports() == store.at_reports()
+    assert copy.at_reports("at-2023") == store.at_reports("at-2023")
     assert copy.audit_count() == store.audit_count()
     copy.close()
     with pytest.raises(WriteRefused):

@@ -45,7 +45,7 @@ def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tm
     backup = tmp_path / "backup.duckdb"
     assert run(isolated_database, "backup", str(backup)).returncode == 0
     copy = Store.open(backup)
-    assert {r.code for r in copy.at_reports()} == {"08", "09"}
+    assert {r.code for r in copy.at_reports("at-2023")} == {"08", "09"}
     copy.close()
 
 
@@ -61,7 +61,7 @@ def test_a_bad_file_exits_2_with_every_problem_and_writes_nothing(isolated_datab
     assert "row 2, column region: unknown region 'Atlantis'" in lines[0]
     assert "row 3, column filled" in lines[1] and "row 3, column started" in lines[2]
     store = Store.open(isolated_database)
-    assert store.at_reports() == []
+    assert store.at_reports("at-2023") == []
     store.close()
 
 
@@ -78,7 +78,7 @@ def test_missing_actor_reason_or_unknown_round_are_refused(isolated_database: Pa
 
 def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Path) -> None:
     store = Store.open(isolated_database)
-    params = store.at_round().params(pot=252_000_000)
+    params = store.at_round("at-2023").params(pot=252_000_000)
     store.save_scenario(Actor("Anna"), "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
     store.close()
     listed = run(isolated_database, "scenarios")

@@ -21,8 +21,8 @@ SECONDS = float(os.environ.get("STORE_STRESS_SECONDS", "3"))
 
 def test_twenty_threads_mixed_reads_and_writes_lose_nothing(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    codes = [r.code for r in store.at_round().regions]
-    params = store.at_round().default_params()
+    codes = [r.code for r in store.at_round("at-2023").regions]
+    params = store.at_round("at-2023").default_params()
     audit_before = store.audit_count()
     report_writes: list[tuple[str, int]] = []
     scenario_writes: list[str] = []
@@ -51,8 +51,8 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(isolated_database: P
                     with lock:
                         scenario_writes.append(name)
                 elif op == 2:
-                    at_round = store.at_round()
-                    allocate(at_round, store.at_reports(), params)
+                    at_round = store.at_round("at-2023")
+                    allocate(at_round, store.at_reports("at-2023"), params)
                     with lock:
                         reads[0] += 1
                 else:
@@ -88,7 +88,7 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(isolated_database: P
     ]
     assert sorted(audited_values) == sorted(report_writes)  # every report write is in the log
     last = {code: value for code, value in audited_values}
-    assert {r.code: r.filled for r in store.at_reports()} == last  # the table holds the last write per region
+    assert {r.code: r.filled for r in store.at_reports("at-2023")} == last  # the table holds the last write per region
     store.close()
     print(
         f"\nconcurrency: {THREADS} threads, {elapsed:.1f} s, {writes} writes ({writes / elapsed:.0f}/s), "
@@ -135,5 +135,5 @@ def test_a_second_process_gets_a_clear_message_and_the_file_stays_intact(isolate
 
     reopened = Store.open(isolated_database)  # the holder was killed mid-session: the file is intact
     assert reopened.audit_count() == entries
-    assert reopened.at_reports() == [RegionInput("09", 19, 18)]
+    assert reopened.at_reports("at-2023") == [RegionInput("09", 19, 18)]
     reopened.close()

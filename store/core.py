@@ -1,0 +1,250 @@
+"""The store's core: one DuckDB connection, reads, the write transaction (``Tx``), the cache, backups and
+the audit log as read back.
+
+One ``Store`` per process holds one read-write DuckDB connection; each call takes its own cursor,
+so Streamlit's session threads can share it. Writes are serialised by a lock (DuckDB would
+otherwise abort one of two conflicting transactions) and each runs in one transaction together
+with its audit entries: either all of it is written, or nothing. The kinds of data (rounds, reports,
+follow-up, scenarios, users, decisions) are mixins over ``StoreCore``, composed in ``store.service``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from store import db
+from store.model import EXPORTABLE_TABLES, Actor, WriteRefused, fraction_text
+
+TIMEZONE = ZoneInfo("Europe/Stockholm")
+
+
+def now_local() -> datetime:
+    """Swedish local time without a zone, as stored."""
+    return datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return fraction_text(value)
+    return value
+
+
+@dataclass
+class Tx:
+    """One write transaction: statements and the audit entries that go with them."""
+
+    cursor: duckdb.DuckDBPyConnection
+    actor: Actor
+    reason: str
+    at: datetime
+    entries: int = 0
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> duckdb.DuckDBPyConnection:
+        return self.cursor.execute(sql, params)
+
+    def audit(self, action: str, entity: str, key: str, before: Any = None, after: Any = None) -> None:
+        def dump(value: Any) -> str | None:
+            if value is None:
+                return None
+            return json.dumps(value, default=_jsonable, ensure_ascii=False, sort_keys=True)
+
+        self.cursor.execute(
+            "INSERT INTO audit_log (logged_at, actor, role, action, entity, entity_key, reason, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.at, self.actor.name, self.actor.role, action, entity, key, self.reason, dump(before), dump(after)],
+        )
+        self.entries += 1
+
+
+@dataclass
+class StoreCore:
+    """The connection, its locks and the read cache; every kind of data builds on these."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    clock: Callable[[], datetime] = now_local
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    _generation: int = 0
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        with self._write_lock:
+            self.con.close()
+
+    # --- low level ---------------------------------------------------------------------------
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
+
+    def frame(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def transaction(self, actor: Actor, reason: str) -> Iterator[Tx]:
+        """A write: actor and reason are required; the audit entries commit with the data or not at all."""
+        if not actor.name.strip():
+            raise WriteRefused("Ange ditt namn innan du sparar något.", "an actor is required for every write")
+        if not reason.strip():
+            raise WriteRefused("Ange en anledning till ändringen.", "a reason is required for every write")
+        with self._write_lock:
+            cursor = self.con.cursor()
+            try:
+                try:
+                    cursor.execute("BEGIN TRANSACTION")
+                except duckdb.Error as exc:  # e.g. the database was invalidated by an earlier fatal error
+                    raise db.write_failure(self.path, exc) from exc
+                tx = Tx(cursor, actor, reason.strip(), self.clock())
+                try:
+                    yield tx
+                except (duckdb.IOException, duckdb.FatalException) as exc:  # the file, not the statement
+                    db.rollback_quietly(cursor)
+                    raise db.write_failure(self.path, exc) from exc
+                except BaseException:
+                    db.rollback_quietly(cursor)  # a failing ROLLBACK must not hide why the write failed
+                    raise
+                try:
+                    cursor.execute("COMMIT")
+                except duckdb.Error as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
+                    db.rollback_quietly(cursor)
+                    raise db.write_failure(self.path, exc) from exc
+                if tx.entries:
+                    with self._cache_lock:
+                        self._generation += 1
+                        self._cache.clear()
+            finally:
+                cursor.close()
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Results that change only with a write of this process (the only writer of the file).
+
+        The key carries the generation read before computing: a value computed while a write commits
+        is stored under the old generation, which no later read asks for.
+        """
+        full_key = (self._generation, *key)
+        with self._cache_lock:
+            if full_key in self._cache:
+                return self._cache[full_key]
+        value = compute()
+        with self._cache_lock:
+            self._cache[full_key] = value
+        return value
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every write: a cheap key for caches of what is read from the store."""
+        return self._generation
+
+    # --- reading any table, the audit log, backups ------------------------------------------------
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in EXPORTABLE_TABLES:
+            raise KeyError(f"not an exportable table: {name!r}")
+        return self.frame(f"SELECT * FROM {name}")  # name is from the fixed list above
+
+    def audit(self, limit: int = 500, entity: str | None = None, hidden: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The newest entries (of one table), leaving out the entries about the ``hidden`` tables."""
+        where, params = self._audit_where(entity, hidden)
+        return self.frame(
+            "SELECT id, logged_at, actor, role, action, entity, entity_key, reason, before, after FROM audit_log"
+            f"{where} ORDER BY id DESC LIMIT {int(limit)}",
+            params,
+        )
+
+    @staticmethod
+    def _audit_where(entity: str | None, hidden: tuple[str, ...]) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if entity:
+            clauses.append("entity = ?")
+            params.append(entity)
+        if hidden:
+            clauses.append(f"entity NOT IN ({', '.join('?' for _ in hidden)})")
+            params.extend(hidden)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def facts(self) -> list[tuple[str, str]]:
+        """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet of exports."""
+        rounds = self.query("SELECT id, version, source_file FROM rounds ORDER BY id, version")
+        dates = [row[0].isoformat() for row in self.query("SELECT DISTINCT date FROM population ORDER BY date")]
+        facts = [("Regelfil", f"{rid}: {source}, version {version}") for rid, version, source in rounds]
+        facts.append(("Befolkningsdatum", ", ".join(dates) + " (SCB, enligt anvisningarnas tabell)"))
+        facts.append(("Schemaversion", str(db.schema_version(self.con))))
+        return facts
+
+    def audit_count(self, hidden: tuple[str, ...] = ()) -> int:
+        where, params = self._audit_where(None, hidden)
+        return int(self.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0])
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of the whole database in a new file (taken inside this process).
+
+        The copy is written to a temporary file next to the destination and renamed when complete: a
+        failure (disk full, unwritable folder) leaves no file behind and raises ``db.StoreError``.
+        No file or database name is ever part of the SQL text.
+        """
+        destination = Path(destination)
+        if destination.exists():
+            raise WriteRefused(f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already")
+        partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.part")
+        with self._write_lock:
+            cursor = self.con.cursor()
+            try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                (database,) = cursor.execute("SELECT current_database()").fetchone()
+                names = {row[0] for row in cursor.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+                alias = next(f"backup_target_{n}" for n in range(len(names) + 1) if f"backup_target_{n}" not in names)
+                # No CHECKPOINT first: the copy reads committed data anyway, and a checkpoint failing on a full
+                # disk would invalidate the live database for this whole process.
+                cursor.execute(f"ATTACH ? AS {alias}", [str(partial)])  # alias: a fixed word and a number
+                try:
+                    cursor.execute(f"COPY FROM DATABASE {_identifier(database)} TO {alias}")
+                except BaseException:
+                    with suppress(duckdb.Error):  # the copy's error is the one to report
+                        cursor.execute(f"DETACH {alias}")
+                    raise
+                cursor.execute(f"DETACH {alias}")  # writes the copy out: raises if it cannot (disk full)
+                if destination.exists():
+                    raise WriteRefused(
+                        f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already"
+                    )
+                partial.replace(destination)
+            except (duckdb.Error, OSError) as exc:
+                text = db.folder_cause(destination.parent, exc) if isinstance(exc, OSError) else db.cause(exc)
+                raise db.StoreError(
+                    f"Could not write the backup {destination}: {text}. No backup file was left behind.",
+                    f"Säkerhetskopian {destination} kunde inte skrivas: {db.cause_sv(text)}. Ingen fil lämnades kvar.",
+                ) from exc
+            finally:
+                cursor.close()
+                for leftover in (partial, partial.with_name(partial.name + ".wal")):
+                    with suppress(OSError):
+                        leftover.unlink(missing_ok=True)
+        return destination
+
+
+def _identifier(name: str) -> str:
+    """A quoted SQL identifier: any name, quotes included, stays one identifier."""
+    return '"' + name.replace('"', '""') + '"'

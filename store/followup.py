@@ -1,0 +1,233 @@
+"""Follow-up of the fixed-amount rounds: requisitions, payouts, ombud, usage reports and the amounts
+per region (the labelled estimate, or the imported official table)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from allocation.fixed import OFFICIAL, read_official_amounts, requisition_problems
+from allocation.formats import kr as fkr
+from allocation.inputs import Requisition, read_requisitions
+from allocation.problems import InputError, Problem
+from store.core import Tx
+from store.model import Actor, ImportResult, WriteRefused
+from store.rounds import IMPORTED, RECORDED, RoundsMixin
+
+_REQUISITIONS = ("requisitions", "rekvisitioner")
+_AMOUNTS = ("official amounts", "beslutade belopp")
+
+
+class FollowupMixin(RoundsMixin):
+    """What happens after a fixed-amount decision: requisitions (checked against the maximum and the ombud),
+    payouts, ombud, usage reports, and the amounts per region."""
+
+    def _write_requisition(self, tx: Tx, round_id: str, item: Requisition, source: str) -> bool:
+        key = [round_id, item.code, item.received, item.amount, item.reference]
+        exists = tx.execute(
+            "SELECT id FROM requisitions WHERE round_id = ? AND code = ? AND received = ? AND amount = ? "
+            "AND reference = ?",
+            key,
+        ).fetchall()
+        if exists:
+            return False
+        (new_id,) = tx.execute(
+            "INSERT INTO requisitions (round_id, code, received, amount, reference, source, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [*key, source, tx.at],
+        ).fetchone()
+        after = {"code": item.code, "received": item.received, "amount": item.amount, "reference": item.reference}
+        tx.audit("insert", "requisitions", f"{round_id}/{item.code}/{new_id}", None, after | {"source": source})
+        return True
+
+    def _check_requisitions(self, round_id: str, items: list[Requisition]) -> None:
+        """Refuse (all of) a set of requisitions above a region's maximum or before its ombud is approved."""
+        if self.round_kind(round_id) != "fixed":
+            return
+        existing = {(r.code, r.received, r.amount, r.reference) for r in self.requisitions(round_id)}
+        new = [i for i in items if (i.code, i.received, i.amount, i.reference) not in existing]
+        already: dict[str, int] = {}
+        for r in self.requisitions(round_id):
+            already[r.code] = already.get(r.code, 0) + r.amount
+        maximum = {code: amount for code, (amount, _, _) in self.fixed_amounts(round_id).items()}
+        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        problems = requisition_problems(new, maximum, already, self.ombud_dates(), names)
+        if problems:
+            raise InputError(problems)
+
+    def record_requisition(
+        self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
+    ) -> bool:
+        self._check_round_kind(round_id, "fixed", _REQUISITIONS, RECORDED)
+        with self._write_lock:  # the check and the write see the same requisitions (no two sessions in between)
+            try:
+                self._check_requisitions(round_id, [item])
+            except InputError as exc:
+                raise WriteRefused(
+                    "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
+                ) from None
+            with self.transaction(actor, reason) as tx:
+                return self._write_requisition(tx, round_id, item, source)
+
+    def import_requisitions(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        self._check_round_kind(round_id, "fixed", _REQUISITIONS, IMPORTED)
+        items = read_requisitions(data, self.region_index())
+        with self._write_lock:  # the check and the write see the same requisitions
+            self._check_requisitions(round_id, items)
+            if dry_run:
+                existing = set(
+                    self.query(
+                        "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id]
+                    )
+                )
+                changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
+                return ImportResult(len(items), changed, len(items) - changed)
+            with self.transaction(actor, reason) as tx:
+                changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
+        return ImportResult(len(items), changed, len(items) - changed)
+
+    def requisitions_frame(self, round_id: str) -> pd.DataFrame:
+        return self.frame(
+            "SELECT q.id, q.code, r.name AS region, q.received, q.amount, q.reference, q.source, q.recorded_at "
+            "FROM requisitions q JOIN regions r USING (code) WHERE q.round_id = ? ORDER BY q.received, q.code, q.id",
+            [round_id],
+        )
+
+    def record_payout(
+        self, actor: Actor, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
+    ) -> int:
+        self._check_round(round_id)
+        self._check_code(code)
+        if amount < 0:
+            raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
+        with self.transaction(actor, reason) as tx:
+            (new_id,) = tx.execute(
+                "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [round_id, code, paid_on, amount, reference, tx.at],
+            ).fetchone()
+            after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
+            tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
+        return int(new_id)
+
+    def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
+        self._check_code(code)
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT approved_on FROM ombud WHERE code = ?", [code]).fetchall()
+            before = {"approved_on": rows[0][0]} if rows else None
+            if before and before["approved_on"] == approved_on:
+                return False
+            tx.execute(
+                "INSERT OR REPLACE INTO ombud (code, approved_on, recorded_at) VALUES (?, ?, ?)",
+                [code, approved_on, tx.at],
+            )
+            tx.audit("update" if before else "insert", "ombud", code, before, {"approved_on": approved_on})
+            return True
+
+    def record_usage_report(
+        self, actor: Actor, reason: str, round_id: str, code: str, received: date, reference: str = ""
+    ) -> bool:
+        self._check_round(round_id)
+        self._check_code(code)
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute(
+                "SELECT received, reference FROM usage_reports WHERE round_id = ? AND code = ?", [round_id, code]
+            ).fetchall()
+            before = {"received": rows[0][0], "reference": rows[0][1]} if rows else None
+            after = {"received": received, "reference": reference}
+            if before == after:
+                return False
+            tx.execute(
+                "INSERT OR REPLACE INTO usage_reports (round_id, code, received, reference, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [round_id, code, received, reference, tx.at],
+            )
+            tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
+            return True
+
+    def fixed_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
+        """Per län code: (maximum amount, basis "estimate" or "official", source)."""
+
+        def compute() -> dict[str, tuple[int, str, str]]:
+            rows = self.query("SELECT code, amount, basis, source FROM fixed_amounts WHERE round_id = ?", [round_id])
+            return {code: (int(amount), basis, source) for code, amount, basis, source in rows}
+
+        return dict(self._cached(("fixed_amounts", round_id), compute))
+
+    def import_official_amounts(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        source_note: str,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Replace the amounts with the official table (validated: 21 regions, summing to the total)."""
+        self._check_round_kind(round_id, "fixed", _AMOUNTS, IMPORTED)
+        fixed = self.fixed_round(round_id)
+        amounts = read_official_amounts(data, self.region_index(), fixed.total)
+        if not source_note.strip():
+            raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
+        source = f"{source_note.strip()} (fil: {filename})"
+        already: dict[str, int] = {}
+        for r in self.requisitions(round_id):
+            already[r.code] = already.get(r.code, 0) + r.amount
+        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        below = [
+            Problem("below_requisitioned", 0, "amount", fkr(amount), f"{names[code]}: {fkr(already[code])}")
+            for code, amount in amounts.items()
+            if already.get(code, 0) > amount
+        ]
+        if below:
+            raise InputError(below)
+        current = self.fixed_amounts(round_id)
+        changed = [c for c, a in amounts.items() if current.get(c) != (a, OFFICIAL, source)]
+        if dry_run:
+            return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
+        with self.transaction(actor, reason) as tx:
+            for code, amount in amounts.items():
+                before = current.get(code)
+                if code not in changed:
+                    continue
+                tx.execute(
+                    "INSERT OR REPLACE INTO fixed_amounts VALUES (?, ?, ?, ?, ?)",
+                    [round_id, code, amount, OFFICIAL, source],
+                )
+                tx.audit(
+                    "insert" if before is None else "update",
+                    "fixed_amounts",
+                    f"{round_id}/{code}",
+                    None if before is None else {"amount": before[0], "basis": before[1], "source": before[2]},
+                    {"amount": amount, "basis": OFFICIAL, "source": source},
+                )
+        return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
+
+    def requisitions(self, round_id: str) -> list[Requisition]:
+        rows = self.query(
+            "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ? ORDER BY received, id",
+            [round_id],
+        )
+        return [Requisition(code, received, int(amount), reference) for code, received, amount, reference in rows]
+
+    def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
+        rows = self.query(
+            "SELECT code, paid_on, amount FROM payouts WHERE round_id = ? ORDER BY paid_on, id", [round_id]
+        )
+        return [(code, paid_on, int(amount)) for code, paid_on, amount in rows]
+
+    def ombud_dates(self) -> dict[str, date]:
+        return dict(self.query("SELECT code, approved_on FROM ombud"))
+
+    def usage_report_dates(self, round_id: str) -> dict[str, date]:
+        return dict(self.query("SELECT code, received FROM usage_reports WHERE round_id = ?", [round_id]))

@@ -1,0 +1,123 @@
+"""The store's shared types: what pages, ui and the store's own modules pass to each other.
+
+No database and no Streamlit in here (only ``allocation``'s plain dataclasses), so anything may import
+it without a cycle: the actor and user of a write, the errors a page shows (``WriteRefused``,
+``AccessDenied``, ``StoreError``), the results of imports, saved scenarios, the exportable tables, and
+(re-exported for convenience) the allocation types the store's methods take and return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from allocation.at import Allocation, RegionInput
+from allocation.fixed import FixedRound
+from allocation.inputs import Requisition
+from allocation.problems import InputError, Problem
+from allocation.regions import Region, RegionIndex
+from allocation.rules import AtParams, AtRound, Step
+from store.tables import EXPORTABLE_TABLES
+
+__all__ = [
+    "EXPORTABLE_TABLES",
+    "SYSTEM",
+    "AccessDenied",
+    "Actor",
+    "Allocation",
+    "AtParams",
+    "AtRound",
+    "FixedRound",
+    "ImportResult",
+    "InputError",
+    "Problem",
+    "Region",
+    "RegionIndex",
+    "RegionInput",
+    "Requisition",
+    "Scenario",
+    "Step",
+    "StoreError",
+    "StoreLocked",
+    "User",
+    "WriteRefused",
+    "fraction_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes, as the audit log records it: a name and a role (``region 03`` for a region user)."""
+
+    name: str
+    role: str = "handläggare"
+
+
+SYSTEM = Actor("system", "system")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A row of the user table: who may log in, with which role (and region)."""
+
+    login: str  # e-mail address in lower case, or the OIDC subject
+    name: str
+    role: str
+    region: str | None = None
+    active: bool = True
+
+
+class WriteRefused(ValueError):
+    """A write that is not allowed or not complete; the message is in Swedish for the UI."""
+
+    def __init__(self, message_sv: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_sv = message_sv
+
+
+class AccessDenied(WriteRefused):
+    """An action the principal may not take; ``message_sv`` says why, for the UI."""
+
+
+class StoreError(RuntimeError):
+    """A problem with the database file, said in words a user can act on (``message_sv`` for the dashboard)."""
+
+    def __init__(self, message: str, message_sv: str | None = None) -> None:
+        super().__init__(message)
+        self.message_sv = message_sv or f"Databasen kunde inte användas: {message}"
+
+
+class StoreLocked(StoreError):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    rows: int  # rows in the file
+    changed: int  # rows written (new or different)
+    unchanged: int  # rows equal to what the store already holds
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: int
+    name: str
+    author: str
+    created: datetime
+    round_id: str
+    rules_version: str
+    params: AtParams
+    inputs: tuple[RegionInput, ...]
+    note: str = ""
+
+
+def fraction_text(value: Fraction) -> str:
+    """An exact decimal text for a count (midpoints of ranges always terminate: 2.5)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    if Fraction(Decimal(text)) != value:
+        raise ValueError(f"{value} has no exact decimal form")
+    return text

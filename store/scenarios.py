@@ -1,0 +1,164 @@
+"""Saved scenarios of an AT round: parameters and inputs as JSON, with the rules version they were saved under."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from allocation.at import RegionInput
+from allocation.planned import parse_planned
+from allocation.rules import AtParams, Step
+from store.model import Actor, Scenario, WriteRefused, fraction_text
+from store.rounds import RoundsMixin
+
+
+def params_json(params: AtParams) -> dict[str, Any]:
+    return {
+        "pot": params.pot,
+        "pot_source": params.pot_source,
+        "steps": [[s.min_expansion, s.amount] for s in params.steps],
+        "key": params.key,
+        "per_inhabitants": params.per_inhabitants,
+    }
+
+
+def params_from_json(data: dict[str, Any]) -> AtParams:
+    return AtParams(
+        pot=int(data["pot"]),
+        pot_source=str(data["pot_source"]),
+        steps=tuple(Step(int(t), int(a)) for t, a in data["steps"]),
+        key=str(data["key"]),
+        per_inhabitants=int(data["per_inhabitants"]),
+    )
+
+
+def input_json(item: RegionInput) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "filled": item.filled,
+        "started": item.started,
+        "excluded": item.excluded,
+        "planned": None if item.planned is None else fraction_text(item.planned),
+    }
+
+
+def input_from_json(data: dict[str, Any]) -> RegionInput:
+    planned = data.get("planned")
+    return RegionInput(
+        str(data["code"]),
+        int(data["filled"]),
+        int(data["started"]),
+        int(data.get("excluded", 0)),
+        None if planned in (None, "") else parse_planned(str(planned)),
+    )
+
+
+class ScenariosMixin(RoundsMixin):
+    """Scenarios by name: saved (or overwritten on request), listed, read and deleted."""
+
+    def save_scenario(
+        self,
+        actor: Actor,
+        reason: str,
+        name: str,
+        round_id: str,
+        params: AtParams,
+        inputs: list[RegionInput] | tuple[RegionInput, ...],
+        note: str = "",
+        overwrite: bool = False,
+    ) -> Scenario:
+        name = name.strip()
+        if not name:
+            raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
+        at_round = self.at_round(round_id)
+        inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
+        with self.transaction(actor, reason) as tx:
+            existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
+            after = {"round_id": round_id, "params": params_json(params), "inputs": inputs_data, "note": note}
+            if existing and not overwrite:
+                raise WriteRefused(
+                    f"Det finns redan ett scenario som heter ”{name}”. Välj ett annat namn eller skriv över.",
+                    f"a scenario named {name!r} exists",
+                )
+            if existing:
+                old_id, old_params, old_inputs, old_note = existing[0]
+                before = {"params": json.loads(old_params), "inputs": json.loads(old_inputs), "note": old_note}
+                tx.execute(
+                    "UPDATE scenarios SET author = ?, created = ?, round_id = ?, rules_version = ?, params = ?, "
+                    "inputs = ?, note = ? WHERE id = ?",
+                    [
+                        actor.name,
+                        tx.at,
+                        round_id,
+                        at_round.version,
+                        json.dumps(after["params"]),
+                        json.dumps(inputs_data),
+                        note,
+                        old_id,
+                    ],
+                )
+                tx.audit("update", "scenarios", name, before, after)
+            else:
+                tx.execute(
+                    "INSERT INTO scenarios (name, author, created, round_id, rules_version, params, inputs, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        name,
+                        actor.name,
+                        tx.at,
+                        round_id,
+                        at_round.version,
+                        json.dumps(after["params"]),
+                        json.dumps(inputs_data),
+                        note,
+                    ],
+                )
+                tx.audit("insert", "scenarios", name, None, after)
+        scenario = self.scenario(name)
+        assert scenario is not None
+        return scenario
+
+    def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
+        sid, name, author, created, round_id, version, params, inputs, note = row
+        return Scenario(
+            sid,
+            name,
+            author,
+            created,
+            round_id,
+            version,
+            params_from_json(json.loads(params)),
+            tuple(input_from_json(i) for i in json.loads(inputs)),
+            note,
+        )
+
+    _SCENARIO_COLUMNS = "id, name, author, created, round_id, rules_version, params, inputs, note"
+
+    def scenarios(self, round_id: str | None = None) -> list[Scenario]:
+        sql = f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios"
+        sql += " WHERE round_id = ? ORDER BY created DESC, name" if round_id else " ORDER BY created DESC, name"
+        return [self._scenario_from_row(r) for r in self.query(sql, [round_id] if round_id else [])]
+
+    def scenario_names(self, round_id: str | None = None) -> list[str]:
+        """Names of the saved scenarios, newest first (cheap: read once per write)."""
+
+        def compute() -> tuple[str, ...]:
+            sql = "SELECT name FROM scenarios" + (" WHERE round_id = ?" if round_id else "")
+            rows = self.query(sql + " ORDER BY created DESC, name", [round_id] if round_id else [])
+            return tuple(row[0] for row in rows)
+
+        return list(self._cached(("scenario_names", round_id), compute))
+
+    def scenario(self, name: str) -> Scenario | None:
+        rows = self.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])
+        return self._scenario_from_row(rows[0]) if rows else None
+
+    def delete_scenario(self, actor: Actor, reason: str, name: str) -> bool:
+        with self.transaction(actor, reason) as tx:
+            rows = tx.execute("SELECT params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
+            if not rows:
+                return False
+            tx.execute("DELETE FROM scenarios WHERE name = ?", [name])
+            before = {"params": json.loads(rows[0][0]), "inputs": json.loads(rows[0][1]), "note": rows[0][2]}
+            tx.audit("delete", "scenarios", name, before, None)
+            return True
