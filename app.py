@@ -4,7 +4,7 @@ import streamlit as st
 
 from store.access import ROLE_SV, Action, Role
 from store.db import StoreError
-from store.session import AccessDenied
+from store.model import AccessDenied
 from ui.auth import LOCAL_BANNER, describe
 from ui.scenarios import scenario_selector
 from ui.state import session_or_stop

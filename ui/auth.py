@@ -22,7 +22,8 @@ from streamlit import config
 
 from store.access import Principal, Role
 from store.auth_config import auth_required as config_auth_required
-from store.service import Store, User
+from store.model import User
+from store.service import Store
 from ui.text import plain
 
 LOCAL_BANNER = (
@@ -139,7 +140,7 @@ def principal_or_stop(store: Store) -> Principal:
     if principal is None:
         who = str(claims.get("email") or claims.get("sub") or "")
         if not st.session_state.get("_refusal_logged"):
-            from store.service import Actor
+            from store.model import Actor
 
             store.record_refusal(Actor(who or "okänd", "ingen roll"), "login", who or "-", "Inloggning utan behörighet")
             st.session_state["_refusal_logged"] = True

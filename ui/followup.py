@@ -12,7 +12,7 @@ from allocation import formats as f
 from allocation.fixed import BASIS_SV, FollowupRow
 from allocation.inputs import Requisition
 from allocation.milestones import StatusCell
-from store.service import WriteRefused
+from store.model import WriteRefused
 from store.session import Session
 from ui.results import _HTML_STYLE
 from ui.text import plain

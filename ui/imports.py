@@ -10,7 +10,7 @@ import streamlit as st
 from allocation import formats as f
 from allocation.problems import InputError
 from allocation.spreadsheet import MAX_BYTES, MAX_ROWS
-from store.service import ImportResult, WriteRefused
+from store.model import ImportResult, WriteRefused
 from store.session import Session
 from ui.text import bullets, plain
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
-from store.service import WriteRefused
+from store.model import WriteRefused
 from store.session import Session
 from ui.text import plain
 

@@ -18,7 +18,7 @@ from allocation.at import Allocation, RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import Problem
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
-from store.service import fraction_text
+from store.model import fraction_text
 from ui.tables import LABELS_SV
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")

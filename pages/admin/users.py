@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from store.access import ROLE_SV, Action, Role
-from store.service import User, WriteRefused
+from store.model import User, WriteRefused
 from ui.auth import auth_configured, settings
 from ui.state import session_or_stop
 from ui.tables import display_frame

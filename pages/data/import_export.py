@@ -6,7 +6,7 @@ import streamlit as st
 
 from store.access import Action
 from store.export import export_table
-from store.service import EXPORTABLE_TABLES, WriteRefused
+from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame

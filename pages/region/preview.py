@@ -12,7 +12,7 @@ from allocation.milestones import needs_attention
 from allocation.preview import Uncertain, simulate
 from store.access import Action
 from store.export import store_facts
-from store.session import AccessDenied
+from store.model import AccessDenied
 from ui.deadlines import cells_as_of
 from ui.preview import curve_chart, histogram_chart, preview_xlsx
 from ui.state import session_or_stop
