@@ -1,0 +1,36 @@
+"""Test helpers for the block engine: the regions of data/ as recipients, and the test rounds of tests/rounds/.
+
+The engine itself reads no file: these helpers do, and pass recipients and values as arguments.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+from allocation.block_convert import recipients_from_regions
+from allocation.block_data import Recipient
+from allocation.block_rules import parse_block_round
+from allocation.blocks import Round
+from allocation.planned import parse_planned
+from allocation.regions import DATA_DIR, load_regions
+from allocation.rules import read_planned_file
+
+ROUNDS_DIR = Path(__file__).parent / "rounds"
+
+
+def recipients() -> tuple[Recipient, ...]:
+    """The regions of data/regions.csv with their population of data/population.csv (1 Nov 2022)."""
+    return recipients_from_regions(load_regions())
+
+
+def load_test_round(name: str) -> Round:
+    """A round of tests/rounds/, with its planned file (named by the rules) read from data/rounds/."""
+    with open(ROUNDS_DIR / f"{name}.toml", "rb") as fh:
+        doc = tomllib.load(fh)
+    round_ = parse_block_round(doc, [r.code for r in recipients()])
+    if round_.planned_file:
+        table = read_planned_file(DATA_DIR / "rounds" / round_.planned_file)
+        round_ = replace(round_, planned={code: parse_planned(value) for code, value in table.items()})
+    return round_
