@@ -6,6 +6,7 @@ from store.access import ROLE_SV, Action, Role
 from store.db import StoreError
 from store.model import AccessDenied
 from ui.auth import LOCAL_BANNER, describe
+from ui.rounds import round_picker
 from ui.scenarios import scenario_selector
 from ui.state import session_or_stop
 from ui.text import plain
@@ -39,31 +40,28 @@ data = st.Page(
 )
 users = st.Page("pages/admin/users.py", title="Användare och roller", icon=":material/group:", url_path="anvandare")
 
+# The rounds are data: the pages below work on the round chosen in the sidebar (or on all of them).
 if is_region:
-    sections = {
-        "AT-tjänster 2023": [preview],
-        "Läkare i äldreomsorgen 2023": [elderly],
-        "Uppföljning": [deadlines],
-    }
+    sections = {"Vald bidragsomgång": [preview, elderly], "Alla omgångar": [deadlines]}
 else:
     sections = {
         "Översikt": [overview],
-        "AT-tjänster 2023": [simulator, preview],
-        "Läkare i äldreomsorgen 2023": [elderly],
-        "Uppföljning": [deadlines, data],
+        "Vald bidragsomgång": [simulator, preview, elderly],
+        "Alla omgångar": [deadlines, data],
     }
     if session.may(Action.MANAGE_USERS):
         sections["Administration"] = [users]
 navigation = st.navigation(sections)
 
-at_round = session.at_round("at-2023")
+regions = session.regions(session.latest_population_date())
 with st.sidebar:
     if principal.login != "local":
-        region_name = next((r.name for r in at_round.regions if r.code == principal.region), None)
+        region_name = next((r.name for r in regions if r.code == principal.region), None)
         st.markdown(f"Inloggad som **{plain(describe(principal, region_name))}**")
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:", key="logout")
-    if session.may(Action.READ_SCENARIOS):
-        scenario_selector(session)
+    chosen = round_picker(session)
+    if session.may(Action.READ_SCENARIOS) and chosen is not None:
+        scenario_selector(session, chosen.id)
     st.date_input(
         "Per datum",
         key="as_of",
@@ -95,7 +93,5 @@ except StoreError as exc:  # the database file could not be read or written (dis
     st.error(plain(exc.message_sv), icon=":material/error:")
 
 database = f" · databas {session.path.name}" if session.may(Action.BACKUP) else ""
-st.caption(
-    f"Data: befolkning {at_round.population_date:%Y-%m-%d} (SCB) · regelfil {at_round.id} version "
-    f"{at_round.version}{database}"
-)
+rules = f" · regler för {chosen.short_title} version {chosen.version}" if chosen else ""
+st.caption(f"Data: befolkning {session.latest_population_date():%Y-%m-%d} (SCB){plain(rules)}{database}")

@@ -89,7 +89,7 @@ def run_allocate(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         output = to_csv(allocation)
     else:
-        output = to_table(allocation)
+        output = to_table(allocation, at_round)
     sys.stdout.write(output)
     return 0
 

@@ -6,6 +6,7 @@ Which milestones are the regions' own, and which event in the store marks one do
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from allocation.deadlines import (
     StatusResult,
     color,
     is_urgent,
+    opens_on,
     round_end,
     status,
     window_from_toml,
@@ -24,11 +26,31 @@ from allocation.deadlines import (
 from allocation.regions import Region
 
 
+class Phase(enum.Enum):
+    """Where a round stands as of a day; the value is a stable machine id."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    REVIEW = "review"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+PHASE_SV: dict[Phase, str] = {
+    Phase.UPCOMING: "Kommande",
+    Phase.OPEN: "Öppen",
+    Phase.REVIEW: "Granskning",
+    Phase.DECIDED: "Beslutad",
+    Phase.CLOSED: "Avslutad",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RoundMilestones:
     round_id: str
     title: str
     windows: tuple[tuple[MilestoneWindow, str | None], ...]  # (window, event kind or None)
+    year: int | None = None  # the round's year (rules file ``year``), when given
 
     @property
     def ends_on(self) -> date | None:
@@ -38,12 +60,41 @@ class RoundMilestones:
     def closed(self, as_of: date) -> bool:
         return self.ends_on is not None and as_of > self.ends_on
 
+    @property
+    def opens(self) -> date | None:
+        """The first day a region can act. A region milestone without an opening date is open from the
+        start of the round's year (an assumption: the rules files give no earlier date); None if unknown."""
+        region = [w for w, _ in self.windows if w.region_action]
+        openings = [opens_on(w) for w in region]
+        if any(o is None for o in openings):
+            return date(self.year, 1, 1) if self.year else None
+        return min((o for o in openings if o is not None), default=None)
+
+    @property
+    def last_region_due(self) -> date | None:
+        return max((w.due for w, _ in self.windows if w.region_action and w.due), default=None)
+
+    def phase(self, as_of: date, decided_on: date | None = None) -> Phase:
+        """Kommande before the regions can act; öppen until their last deadline; then granskning until the
+        decision is published (beslutad); avslutad after the round's last milestone, whatever else holds."""
+        if self.closed(as_of):
+            return Phase.CLOSED
+        if decided_on is not None and decided_on <= as_of:
+            return Phase.DECIDED
+        if self.opens is not None and as_of < self.opens:
+            return Phase.UPCOMING
+        due = self.last_region_due
+        if due is not None and as_of > due:
+            return Phase.REVIEW
+        return Phase.OPEN
+
 
 def round_milestones(doc: dict[str, Any]) -> RoundMilestones:
     windows = tuple(
         (window_from_toml(m, bool(m.get("region_action", False))), m.get("event")) for m in doc.get("milestones", [])
     )
-    return RoundMilestones(doc["id"], doc["title"], windows)
+    year = doc.get("year")
+    return RoundMilestones(doc["id"], doc.get("short_title") or doc["title"], windows, int(year) if year else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from allocation import formats as f
 from allocation.at import Allocation, RegionResult
 from allocation.cells import csv_cell
 from allocation.explain import explain
+from allocation.rules import AtRound
 
 REGION_FIELDS = (
     "code",
@@ -91,12 +92,6 @@ def to_csv(allocation: Allocation) -> str:
     return buffer.getvalue()
 
 
-POT_SOURCE_SV = {
-    "bidragets_storlek": "Bidragets storlek",
-    "bakgrund": "Bakgrund",
-    "custom": "eget belopp (what-if)",
-}
-
 _TABLE_COLUMNS = (
     ("Kod", "<"),
     ("Region", "<"),
@@ -113,7 +108,7 @@ _TABLE_COLUMNS = (
 )
 
 
-def to_table(allocation: Allocation) -> str:
+def to_table(allocation: Allocation, at_round: AtRound) -> str:
     """A plain-text table in Swedish number formats, with the pot, its source and any warnings."""
     rows = []
     for r in allocation.regions:
@@ -160,7 +155,7 @@ def to_table(allocation: Allocation) -> str:
             for cell, w, (_, align) in zip(cells, widths, _TABLE_COLUMNS, strict=True)
         ).rstrip()
 
-    source = POT_SOURCE_SV.get(allocation.pot_source, allocation.pot_source)
+    source = at_round.pot_source_sv(allocation.pot_source)
     out = [
         f"Omgång {allocation.round_id}: pott {f.kr(allocation.pot)} ({source}), "
         f"fördelningsnyckel {allocation.params.key}",

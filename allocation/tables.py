@@ -12,7 +12,6 @@ import pandas as pd
 from allocation import formats as f
 from allocation.at import POT_BELOW_STEPS, Allocation
 from allocation.explain import KEY_LABELS_SV
-from allocation.report import POT_SOURCE_SV
 from allocation.rules import AtRound
 
 COLUMNS_SV = {
@@ -95,7 +94,7 @@ def method_rows(
         ("Regelfil", f"data/rounds/{at_round.id}.toml, version {at_round.version}"),
         ("Källa", f"Anvisningar (kopia i data/seeds/{at_round.seed_file})"),
         ("Befolkningsdatum", f"{at_round.population_date.isoformat()} ({at_round.population_source})"),
-        ("Pott", f"{f.kr(params.pot)} ({POT_SOURCE_SV.get(params.pot_source, params.pot_source)})"),
+        ("Pott", f"{f.kr(params.pot)} ({at_round.pot_source_sv(params.pot_source)})"),
         ("Trappsteg", steps),
         ("Fördelningsnyckel", KEY_LABELS_SV.get(params.key, params.key)),
         (

@@ -14,11 +14,14 @@ from allocation.rules import load_round
 from store.service import Actor
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown
-from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
+from ui.inputs import example_outcomes, load_outcomes
 from ui.state import get_store
 
 ROUND = load_round("at-2023")
-EXAMPLE = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), RegionIndex(ROUND.regions)).inputs
+EXAMPLE = load_outcomes(
+    example_outcomes("at-2023").read_bytes(),  # type: ignore[union-attr]
+    RegionIndex(ROUND.regions),
+).inputs
 
 
 SIMULATOR = "pages/at/simulator.py"
@@ -184,7 +187,7 @@ def test_data_page_renders_every_tab(app: AppTest) -> None:
     app.switch_page("pages/data/import_export.py").run()
     assert not app.exception
     assert [t.label for t in app.tabs] == [
-        "Importera AT-rapporter",
+        "Importera rapporter",
         "Importera rekvisitioner",
         "Tabeller och export",
         "Granskningslogg",

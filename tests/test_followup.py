@@ -94,10 +94,12 @@ def test_the_calendar_parses_and_has_every_dated_milestone() -> None:
     assert "Gotland" in str(report["summary"]) and "Öppen (12 dagar kvar)" in str(report["description"])
 
 
-def _app(page: str, as_of: date | None = None) -> AppTest:
+def _app(page: str, as_of: date | None = None, round_id: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=60)
     if as_of:
         at.session_state["as_of"] = as_of
+    if round_id:
+        at.session_state["omgang"] = round_id  # the sidebar's round picker
     at.run()
     if page:
         at.switch_page(page).run()
@@ -142,7 +144,7 @@ def test_deadline_page_years_later_says_the_rounds_are_closed(isolated_database:
 def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
     store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
-    at = _app("pages/elderly/followup.py", date(2023, 6, 1))
+    at = _app("pages/elderly/followup.py", date(2023, 6, 1), "elderly-2023")
     assert any("INTE officiella" in w.value for w in at.warning)
     at.session_state["aldre_flik"] = "Registrera händelser"
     at.session_state["actor_name"] = "Anna Andersson"

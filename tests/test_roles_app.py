@@ -122,6 +122,7 @@ def test_a_region_user_sees_only_its_pages_and_its_region(store: Store) -> None:
     assert "Ulla Uppsala (region Uppsala)" in texts(at)
     assert not any(b.label == "Logga in" for b in at.button)
 
+    at.session_state["omgang"] = "elderly-2023"  # the sidebar's round picker
     at.switch_page("pages/elderly/followup.py").run()
     assert not at.exception
     shown = texts(at)
@@ -175,6 +176,7 @@ def test_a_manager_reads_everything_and_cannot_save(store: Store) -> None:
     assert any("läsbehörighet" in i.value for i in at.info)
     at.switch_page("pages/data/import_export.py").run()
     assert [t.label for t in at.tabs] == ["Tabeller och export", "Granskningslogg"]
+    at.session_state["omgang"] = "elderly-2023"  # the sidebar's round picker
     at.switch_page("pages/elderly/followup.py").run()
     assert kr(1_234_567) in texts(at) and not at.tabs
 

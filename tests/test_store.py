@@ -234,7 +234,7 @@ def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
     assert workbook.sheetnames == ["at_reports", "Om uttaget"]
     about = {row[0].value: row[1].value for row in workbook["Om uttaget"].iter_rows(min_row=2)}
     assert about["Rader"] == "4"
-    assert "version 1.1.0" in about["Regelfil"]
+    assert "version 1.2.0" in about["Regelfil"]
     assert about["Befolkningsdatum"].startswith("2022-11-01")
     csv_text = export_table(store, "at_reports", "csv").decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("round_id;code;filled;started")

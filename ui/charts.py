@@ -64,7 +64,7 @@ def staircase_chart(allocation: Allocation) -> Chart:
     else:
         best = max(qualifying, key=lambda r: (r.expansion, r.total))
         title = (
-            f"{len(qualifying)} av 21 regioner når trappan; {best.name} står högst "
+            f"{len(qualifying)} av {len(allocation.regions)} regioner når trappan; {best.name} står högst "
             f"({f.count(best.expansion)} tjänster, {f.kr(best.step_nominal)})"
         )
     nominal = {r.code: r.step_nominal for r in allocation.regions}
@@ -210,7 +210,7 @@ def per_capita_chart(allocation: Allocation) -> Chart:
 
 
 def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], metric: str = "total") -> Chart:
-    """The 21 län coloured by total or by kronor per inhabitant, with the region's figures on hover."""
+    """The län coloured by total or by kronor per inhabitant, with the region's figures on hover."""
     frame = results_frame(allocation)
     label = "Totalt (kr)" if metric == "total" else "Kr per invånare"
     best = frame.sort_values(metric, ascending=False).iloc[0]

@@ -15,22 +15,22 @@ from store.access import Action
 from store.session import Session
 from ui.charts import Chart, _layout
 
-ROUND_IDS = ("at-2023", "elderly-2023")
+
+def rounds(store: Session, round_ids: Sequence[str] | None = None) -> list[RoundMilestones]:
+    """The milestones of the given rounds (default: every round in the store)."""
+    ids = store.round_ids() if round_ids is None else round_ids
+    return [round_milestones(store.round_document(rid)) for rid in ids]
 
 
-def rounds(store: Session) -> list[RoundMilestones]:
-    return [round_milestones(store.round_document(rid)) for rid in ROUND_IDS]
-
-
-def event_dates(store: Session) -> dict[str, dict[str, date]]:
-    """Per event kind (the rules files' ``event``), the date each region did it."""
+def event_dates(store: Session, round_id: str) -> dict[str, dict[str, date]]:
+    """Per event kind (the rules files' ``event``), the date each region did it in this round."""
     first_requisition: dict[str, date] = {}
-    for item in store.requisitions("elderly-2023"):
+    for item in store.requisitions(round_id):
         first_requisition[item.code] = min(first_requisition.get(item.code, item.received), item.received)
     return {
-        "at_report": store.report_dates("at-2023"),
+        "at_report": store.report_dates(round_id),
         "requisition": first_requisition,
-        "usage_report": store.usage_report_dates("elderly-2023"),
+        "usage_report": store.usage_report_dates(round_id),
     }
 
 
@@ -46,12 +46,16 @@ def closed_notice(round_list: Sequence[RoundMilestones], as_of: date) -> str | N
     )
 
 
-def cells_as_of(store: Session, as_of: date) -> list[StatusCell]:
+def cells_as_of(store: Session, as_of: date, round_ids: Sequence[str] | None = None) -> list[StatusCell]:
     """Status per region and milestone, for the regions whose status the principal may see (per round:
     a region user sees every region's status in a round whose decision is published, else its own)."""
-    visible = {rid: store.visible(Action.READ_STATUS, rid) for rid in ROUND_IDS}
-    cells = status_cells(rounds(store), store.regions(store.latest_population_date()), event_dates(store), as_of)
-    return [c for c in cells if visible[c.round_id] is None or c.code in visible[c.round_id]]
+    regions = store.regions(store.latest_population_date())
+    cells = []
+    for round_ in rounds(store, round_ids):
+        visible = store.visible(Action.READ_STATUS, round_.round_id)
+        found = status_cells([round_], regions, event_dates(store, round_.round_id), as_of)
+        cells += [c for c in found if visible is None or c.code in visible]
+    return cells
 
 
 def cells_frame(cells: Sequence[StatusCell]) -> pd.DataFrame:

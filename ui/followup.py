@@ -17,8 +17,6 @@ from store.session import Session
 from ui.results import _HTML_STYLE
 from ui.text import plain
 
-ROUND = "elderly-2023"
-
 
 def followup_html(rows: Sequence[FollowupRow], cells: Sequence[StatusCell], ombud: dict[str, date]) -> str:
     status = {(c.milestone_id, c.code): c for c in cells}
@@ -89,7 +87,7 @@ def _record(action: Callable[[], object], done: str) -> None:
     st.success(done)
 
 
-def record_forms(store: Session, regions: dict[str, str], as_of: date) -> None:
+def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: date) -> None:
     """Forms for the events that change the follow-up: ombud, requisition, payout, report received."""
     codes = list(regions)
     label = regions.get
@@ -121,14 +119,47 @@ def record_forms(store: Session, regions: dict[str, str], as_of: date) -> None:
         _record(lambda: store.record_ombud(reason, code, when), f"Ombud för {name} registrerat.")
     elif kind == "requisition":
         item = Requisition(code, when, int(amount), reference)
-        _record(lambda: store.record_requisition(reason, ROUND, item), f"Rekvisition från {name} registrerad.")
+        _record(lambda: store.record_requisition(reason, round_id, item), f"Rekvisition från {name} registrerad.")
     elif kind == "payout":
         _record(
-            lambda: store.record_payout(reason, ROUND, code, when, int(amount), reference),
+            lambda: store.record_payout(reason, round_id, code, when, int(amount), reference),
             f"Utbetalning till {name} registrerad.",
         )
     else:
         _record(
-            lambda: store.record_usage_report(reason, ROUND, code, when, reference),
+            lambda: store.record_usage_report(reason, round_id, code, when, reference),
             f"Återrapport från {name} registrerad.",
         )
+
+
+def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell]) -> None:
+    """Follow-up of a performance round: each region's report and the status of its reporting deadline."""
+    reports = {r.code: r for r in store.at_reports(round_id)}
+    frame = store.at_reports_frame(round_id)
+    received = dict(zip(frame["code"], frame["received"], strict=True)) if len(frame) else {}
+    status = {c.code: c.result.text_sv for c in cells}
+    regions = [r for r in store.regions(store.latest_population_date()) if r.code in status]
+    head = ["Länskod", "Region", "Rapport mottagen", "Tillsatta", "Påbörjade", "Avräknade", "Status"]
+    body = []
+    for region in regions:
+        item = reports.get(region.code)
+        values = [
+            region.code,
+            region.name,
+            received[region.code].isoformat() if region.code in received else "–",
+            f.count(item.filled) if item else "–",
+            f.count(item.started) if item else "–",
+            f.count(item.excluded) if item else "–",
+            status.get(region.code, "–"),
+        ]
+        tds = "".join(f'<td class="{"text" if i in (0, 1, 6) else ""}">{escape(v)}</td>' for i, v in enumerate(values))
+        body.append(f"<tr>{tds}</tr>")
+    header = "".join(f'<th class="{"text" if i in (0, 1, 6) else ""}">{h}</th>' for i, h in enumerate(head))
+    st.html(
+        f'{_HTML_STYLE}<div class="resultat"><table class="resultat"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+    st.caption(
+        f"{f.count(len(reports))} av {f.count(len(regions))} regioner har rapporterat. Belopp räknas på sidan "
+        "Simulering; rapporterna läses in under Data."
+    )

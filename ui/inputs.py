@@ -10,7 +10,13 @@ from allocation.inputs import read_reports
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
 
-EXAMPLE_OUTCOMES = Path(__file__).resolve().parent.parent / "examples" / "at-2023-outcomes.csv"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example_outcomes(round_id: str) -> Path | None:
+    """The round's file of fictitious outcomes (``examples/<round id>-outcomes.csv``), if it has one."""
+    path = EXAMPLES / f"{round_id}-outcomes.csv"
+    return path if path.is_file() else None
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ NO_SCENARIO = "(inget)"
 PENDING = "pending_scenario"
 
 
-def scenario_selector(store: Session) -> None:
-    """The sidebar's active scenario, bound to the URL: ``?scenario=Name`` reopens it."""
+def scenario_selector(store: Session, round_id: str) -> None:
+    """The sidebar's active scenario of the chosen round, bound to the URL: ``?scenario=Name`` reopens it."""
     if PENDING in st.session_state:  # a scenario just saved becomes the active one
         st.session_state["scenario"] = st.session_state.pop(PENDING)
-    names = [NO_SCENARIO, *store.scenario_names()]
+    names = [NO_SCENARIO, *store.scenario_names(round_id)]
+    if st.session_state.get("scenario") not in names:  # a scenario of another round, or one since deleted
+        st.session_state.pop("scenario", None)
     st.selectbox(
         "Aktivt scenario",
         names,

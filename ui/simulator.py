@@ -20,6 +20,7 @@ from allocation.problems import Problem
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
 from store.model import fraction_text
 from ui.tables import LABELS_SV
+from ui.text import plain
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
 KEY_LABELS = {
@@ -30,6 +31,7 @@ KEY_LABELS = {
 EDITOR_VERSION = "sim_editor_version"
 EDITOR_BASE = "sim_editor_base"
 EDITOR_SOURCE = "sim_editor_source"
+ROUND_STATE = "sim_round"  # the round the simulator's widgets were last set up for
 
 
 def step_key(step: Step) -> str:
@@ -69,6 +71,17 @@ def set_editor_base(frame: pd.DataFrame, source: str) -> None:
     st.session_state[EDITOR_BASE] = frame
     st.session_state[EDITOR_SOURCE] = source
     st.session_state[EDITOR_VERSION] = st.session_state.get(EDITOR_VERSION, 0) + 1
+
+
+def follow_round(at_round: AtRound) -> None:
+    """A page that switches to another round starts from that round's rules and plan, not the last one's."""
+    if st.session_state.get(ROUND_STATE) == at_round.id:
+        return
+    if ROUND_STATE in st.session_state:  # a switch (not the first visit, whose URL may carry the rules)
+        reset_params(at_round)
+    st.session_state[ROUND_STATE] = at_round.id
+    st.session_state.pop(EDITOR_BASE, None)
+    st.session_state.pop("sim_applied_scenario", None)
 
 
 def editor_key() -> str:
@@ -172,6 +185,23 @@ def reset_params(at_round: AtRound) -> None:
         st.session_state[key] = value
 
 
+def pot_notice(at_round: AtRound) -> str | None:
+    """When the instructions give more than one figure for the pot: each with its section and sentence."""
+    options = at_round.pot_options
+    if len(options) < 2:
+        return None
+    lines = [f"**{len(options)} belopp i anvisningen.**", ""]
+    lines += [f"- {f.kr(o.amount)} under ”{plain(o.source.section)}”: ”{plain(o.source.quote)}”" for o in options]
+    amounts = sorted({o.amount for o in options})
+    if len(amounts) == 2 and at_round.agency_costs and amounts[1] - amounts[0] == at_round.agency_costs:
+        lines += [
+            "",
+            f"Skillnaden, {f.kr(at_round.agency_costs)}, motsvarar medlen för Socialstyrelsens egna kostnader.",
+        ]
+    lines += ["", "Resultatet och varje export anger vilken pott som används."]
+    return "\n".join(lines)
+
+
 def params_controls(at_round: AtRound) -> AtParams:
     """Pot, staircase amounts and key; every control bound to the URL; resettable to the seed's values."""
     for key, value in default_param_state(at_round).items():
@@ -191,14 +221,8 @@ def params_controls(at_round: AtRound) -> AtParams:
         pot = int(custom) if choice == CUSTOM_POT else at_round.pot_option(choice).amount
         st.caption(f"Potten som används: **{f.kr(pot)}**")
     with right:
-        a, b = (at_round.pot_option(i) for i in ("bidragets_storlek", "bakgrund"))
-        st.info(
-            f"**Två belopp i anvisningen.** {f.kr(a.amount)} under ”{a.source.section}” (två gånger) och "
-            f"{f.kr(b.amount)} under ”{b.source.section}”: ”{b.source.quote}” Skillnaden, "
-            f"{f.kr(a.amount - b.amount)}, motsvarar medlen för Socialstyrelsens egna kostnader. Resultatet och "
-            "varje export anger vilken pott som används.",
-            icon=":material/info:",
-        )
+        if notice := pot_notice(at_round):
+            st.info(notice, icon=":material/info:")
     steps = []
     columns = st.columns(len(at_round.steps))
     for column, step in zip(columns, at_round.steps, strict=True):

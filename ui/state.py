@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from store.db import StoreError, db_path
+from store.paths import data_dir
 from store.service import Store
 from store.session import Session
 from ui.auth import principal_or_stop
@@ -21,7 +22,7 @@ READ_ONLY_SV = "Du har läsbehörighet: registrering, import och att spara scena
 @st.cache_resource(show_spinner="Öppnar databasen …")
 def get_store(path: str) -> Store:
     """One read-write connection per server process and file; each store call takes its own cursor."""
-    return Store.open(Path(path))
+    return Store.open(Path(path), data_dir=data_dir())
 
 
 def store_or_stop() -> Store:

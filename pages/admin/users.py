@@ -14,8 +14,7 @@ from ui.text import plain
 
 store = session_or_stop()
 store.require(Action.READ_USERS)  # refused (and logged) for every other role, whatever the URL says
-at_round = store.at_round("at-2023")
-names = {r.code: r.name for r in at_round.regions}
+names = {r.code: r.name for r in store.regions(store.latest_population_date())}
 st.title("Användare och roller")
 
 if auth_configured():

@@ -1,4 +1,5 @@
-"""AT-tjänster 2023: the what-if simulator — outcomes, rules, results, charts, scenarios."""
+"""The chosen round's allocation: for a performance round the what-if simulator (outcomes, rules, results,
+charts, scenarios); for a round of fixed amounts its table."""
 
 import streamlit as st
 
@@ -8,9 +9,11 @@ from allocation.explain import explain
 from store.access import Action
 from store.export import export_allocation, frame_to_csv
 from ui import charts
+from ui.fixed_table import fixed_table_view
 from ui.geo import lan_outlines
-from ui.inputs import EXAMPLE_OUTCOMES, load_outcomes
+from ui.inputs import example_outcomes, load_outcomes
 from ui.results import results_html
+from ui.rounds import chosen_round
 from ui.scenarios import NO_SCENARIO, save_scenario_form
 from ui.simulator import (
     EDITOR_BASE,
@@ -20,6 +23,7 @@ from ui.simulator import (
     difference_frame,
     editor_column_config,
     editor_key,
+    follow_round,
     param_state_for,
     params_controls,
     parse_edited,
@@ -29,9 +33,15 @@ from ui.state import READ_ONLY_SV, session_or_stop
 from ui.text import bullets, plain
 
 store = session_or_stop()
-at_round = store.at_round("at-2023")
-st.title("AT-tjänster 2023 – simulering och fördelning")
-st.caption(f"{at_round.title} · {at_round.dnr} · regelfil version {at_round.version}")
+ref = chosen_round(store)
+if ref.kind != "performance":
+    st.title(f"{plain(ref.short_title)} – fördelning")
+    fixed_table_view(store, ref)
+    st.stop()
+at_round = store.at_round(ref.id)
+follow_round(at_round)
+st.title(f"{plain(ref.short_title)} – simulering och fördelning")
+st.caption(f"{plain(at_round.title)} · {plain(at_round.dnr)} · regelfil version {plain(at_round.version)}")
 
 # Opening a scenario (from the sidebar or a shared link) loads its rules and its outcomes.
 active = st.session_state.get("scenario", NO_SCENARIO)
@@ -62,8 +72,9 @@ if fills[1].button("Alla enligt plan", key="fill_plan"):
 more = fills[3].number_input("Antal k", min_value=0, max_value=50, value=3, step=1, key="fill_k")
 if fills[2].button("Alla plan + k", key="fill_plan_k"):
     set_editor_base(base_frame(at_round, at_plan_inputs(at_round, int(more))), f"alla regioner plan + {more}")
-if fills[4].button("Exempel (fiktivt)", key="fill_example"):
-    example = load_outcomes(EXAMPLE_OUTCOMES.read_bytes(), store.region_index()).inputs
+example_file = example_outcomes(at_round.id)
+if fills[4].button("Exempel (fiktivt)", key="fill_example", disabled=example_file is None) and example_file:
+    example = load_outcomes(example_file.read_bytes(), store.region_index()).inputs
     set_editor_base(base_frame(at_round, example), "exempelfilen med fiktiva utfall")
 st.caption(
     f"Tabellen utgår från **{plain(st.session_state[EDITOR_SOURCE])}**. Ändra cellerna fritt: resultatet följer direkt."
@@ -75,7 +86,7 @@ edited = st.data_editor(
     hide_index=True,
     num_rows="fixed",
     width="content",
-    height=(21 + 1) * 35 + 3,
+    height=(len(at_round.regions) + 1) * 35 + 3,
 )
 
 parsed = parse_edited(edited, at_round)
@@ -91,7 +102,7 @@ m1.metric("Pott", f.mnkr(allocation.pot))
 m2.metric("Trappsteg", f.mnkr(sum(r.step_amount for r in allocation.regions)))
 m3.metric("Omfördelat", f.mnkr(sum(r.redistribution for r in allocation.regions)))
 m4.metric("Ej fördelat", f.kr(allocation.unallocated))
-m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regions)} av 21")
+m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regions)} av {len(allocation.regions)}")
 for warning in allocation.warnings:
     st.warning(plain(warning.message_sv))
 

@@ -8,6 +8,7 @@ from store.access import Action
 from store.export import export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
+from ui.rounds import RoundRef, chosen_round, rounds_of_kind
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -16,18 +17,33 @@ store = session_or_stop()
 st.title("Data, import och export")
 
 
+def pick_round(kind: str, key: str) -> RoundRef | None:
+    """A round of the given kind: the sidebar's round when it is of that kind, else the newest."""
+    refs = rounds_of_kind(store, kind)
+    if not refs:
+        st.info("Det finns ingen sådan bidragsomgång i databasen.")
+        return None
+    ids = [r.id for r in refs]
+    chosen = chosen_round(store).id
+    titles = {r.id: r.short_title for r in refs}
+    round_id = st.selectbox(
+        "Bidragsomgång", ids, index=ids.index(chosen) if chosen in ids else 0, format_func=titles.get, key=key
+    )
+    return next(r for r in refs if r.id == round_id)
+
+
 def show_report_import() -> None:
-    st.subheader("Regionernas rapporter om AT-tjänster 2023")
-    import_panel(store, "reports", "at-2023")
-    st.dataframe(display_frame(store.at_reports_frame("at-2023")), hide_index=True, width="stretch")
+    st.subheader("Regionernas rapporter om prestationer")
+    if ref := pick_round("performance", "report_round"):
+        import_panel(store, "reports", ref.id)
+        st.dataframe(display_frame(store.at_reports_frame(ref.id)), hide_index=True, width="stretch")
 
 
 def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
-    round_id = st.selectbox("Bidragsomgång", store.round_ids(kind="fixed"), key="requisition_round")
-    if round_id:
-        import_panel(store, "requisitions", round_id)
-        st.dataframe(display_frame(store.requisitions_frame(round_id)), hide_index=True, width="stretch")
+    if ref := pick_round("fixed", "requisition_round"):
+        import_panel(store, "requisitions", ref.id)
+        st.dataframe(display_frame(store.requisitions_frame(ref.id)), hide_index=True, width="stretch")
 
 
 def show_tables() -> None:
@@ -83,7 +99,7 @@ def show_backup() -> None:
 # Lazy tabs: only the open tab runs; the open tab is part of the URL (?flik=...). A manager gets the
 # read-only tabs (the service layer refuses the others whatever the URL asks for).
 available = [
-    ("Importera AT-rapporter", show_report_import, Action.IMPORT),
+    ("Importera rapporter", show_report_import, Action.IMPORT),
     ("Importera rekvisitioner", show_requisition_import, Action.IMPORT),
     ("Tabeller och export", show_tables, Action.READ_TABLES),
     ("Granskningslogg", show_audit, Action.READ_AUDIT),

@@ -1,4 +1,5 @@
-"""Läkare i äldreomsorgen 2023: amounts, requisitions, payouts and reports per region, as of a date."""
+"""Follow-up of the chosen round as of a date: for fixed amounts the requisitions, payouts and reports per
+region; for a performance round each region's report and its deadline."""
 
 from datetime import date
 
@@ -8,30 +9,38 @@ from allocation import formats as f
 from allocation.fixed import followup
 from store.access import Action
 from ui.deadlines import cells_as_of
-from ui.followup import ROUND, basis_notice, followup_html, record_forms
+from ui.followup import basis_notice, followup_html, record_forms, reports_followup
 from ui.imports import official_table_panel
+from ui.rounds import chosen_round
 from ui.state import session_or_stop
+from ui.text import plain
 
 store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
-fixed = store.fixed_round(ROUND)
-st.title("Läkare i äldreomsorgen 2023")
+ref = chosen_round(store)
+round_id = ref.id
+st.title(f"{plain(ref.short_title)} – uppföljning")
+if ref.kind != "fixed":
+    st.caption(f"{plain(ref.title)} · {plain(ref.dnr)} · status per {as_of.isoformat()}")
+    reports_followup(store, round_id, cells_as_of(store, as_of, [round_id]))
+    st.stop()
+fixed = store.fixed_round(round_id)
 st.caption(
-    f"{fixed.title} · {fixed.dnr} · {f.kr(fixed.total)} ({f.kr(fixed.gross)} minus högst "
+    f"{plain(fixed.title)} · {plain(fixed.dnr)} · {f.kr(fixed.total)} ({f.kr(fixed.gross)} minus högst "
     f"{f.kr(fixed.agency_costs_max)} för Socialstyrelsens kostnader) · rekvisition senast "
     f"{fixed.requisition_due.isoformat()} · status per {as_of.isoformat()}"
 )
-amounts = store.fixed_amounts(ROUND)
+amounts = store.fixed_amounts(round_id)
 kind, text = basis_notice(amounts)
 (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
 
-visible = store.visible(Action.READ_FOLLOWUP, ROUND)
+visible = store.visible(Action.READ_FOLLOWUP, round_id)
 regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
 rows = followup(
     regions,
     {c: a for c, (a, _, _) in amounts.items()},
-    store.requisitions(ROUND),
-    store.payouts(ROUND),
+    store.requisitions(round_id),
+    store.payouts(round_id),
     as_of,
     fixed.requisition_due,
 )
@@ -49,17 +58,17 @@ if as_of > fixed.requisition_due and left:
 
 if not store.may(Action.WRITE_FOLLOWUP):
     # Managers and regions read; the forms are not shown (and the service layer refuses the writes).
-    st.html(followup_html(rows, cells_as_of(store, as_of), store.ombud_dates()))
+    st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
     st.stop()
 tabs = st.tabs(
     ["Per region", "Registrera händelser", "Officiell tabell"], key="aldre_flik", on_change="rerun", bind="query-params"
 )
 if tabs[0].open:
     with tabs[0]:
-        st.html(followup_html(rows, cells_as_of(store, as_of), store.ombud_dates()))
+        st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
 if tabs[1].open:
     with tabs[1]:
-        record_forms(store, {r.code: r.name for r in regions}, as_of)
+        record_forms(store, round_id, {r.code: r.name for r in regions}, as_of)
 if tabs[2].open:
     with tabs[2]:
-        official_table_panel(store, ROUND, fixed.official_table, fixed.total)
+        official_table_panel(store, round_id, fixed.official_table, fixed.total)

@@ -15,16 +15,16 @@ from store.export import store_facts
 from store.model import AccessDenied
 from ui.deadlines import cells_as_of
 from ui.preview import curve_chart, histogram_chart, preview_xlsx
+from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
 
 store = session_or_stop()
-at_round = store.at_round("at-2023")
+ref = chosen_round(store)
 as_of: date = st.session_state.get("as_of") or date.today()
-regions = {r.code: r for r in at_round.regions}
+regions = {r.code: r for r in store.regions(store.latest_population_date())}
 own_region = store.principal.region  # set for a region user: the only region it may preview
 st.title(f"Förhandsbesked för {plain(regions[own_region].name)}" if own_region else "Förhandsbesked för en region")
-st.caption("Vad kan regionen räkna med från AT-tjänster 2023? Beloppet beror också på de andra regionernas utfall.")
 if own_region:
     # A region user may ask only for its own region, whatever the URL (?pv_region=) or the session says:
     # another region is refused (and logged) by the service layer, and the page shows the own region.
@@ -37,6 +37,29 @@ if own_region:
                 st.error(plain(exc.message_sv), icon=":material/block:")
         st.session_state["pv_region"] = own_region
 
+
+def show_fixed(round_id: str, code: str) -> None:
+    """A round of fixed amounts: the region's maximum, what it has requisitioned, and its deadlines."""
+    store.require_region(Action.READ_AMOUNTS, code, round_id)
+    amount, basis, _ = store.fixed_amounts(round_id)[code]
+    cells = [c for c in cells_as_of(store, as_of, [round_id]) if c.code == code]
+    e1, e2 = st.columns(2)
+    e1.metric(f"Högsta belopp ({BASIS_SV[basis].lower()})", f.kr(amount))
+    requisitioned = sum(r.amount for r in store.requisitions(round_id) if r.code == code and r.received <= as_of)
+    e2.metric("Rekvirerat", f.kr(requisitioned))
+    st.markdown("\n".join(f"- **{plain(c.milestone)}**: {plain(c.result.text_sv)}" for c in cells))
+    if needs_attention(cells):
+        st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
+
+
+if ref.kind == "performance":
+    at_round = store.at_round(ref.id)
+    st.caption(
+        f"Vad kan regionen räkna med från {plain(ref.short_title)}? Beloppet beror också på de andra regionernas "
+        "utfall."
+    )
+else:
+    st.caption(f"{plain(ref.short_title)}: fasta belopp per region, som regionen rekvirerar.")
 left, right = st.columns([2, 3], gap="large")
 with left:
     code = st.selectbox(
@@ -51,6 +74,10 @@ with left:
         store.require_region(Action.PREVIEW, code)  # a widget value is the client's: checked again here
     except AccessDenied as exc:
         st.error(plain(exc.message_sv), icon=":material/block:")
+        st.stop()
+    if ref.kind != "performance":
+        with right:
+            show_fixed(ref.id, code)
         st.stop()
     planned = at_round.planned_value(code)
     st.caption(f"Planerat enligt planeringsunderlaget: {at_round.planned[code]} tjänster.")
@@ -129,21 +156,10 @@ else:
     g1.plotly_chart(histogram_chart(result, region_name).figure, key="pv_hist", config={"displaylogo": False})
 g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
 
-st.subheader("Läkare i äldreomsorgen 2023")
-store.require_region(Action.READ_AMOUNTS, code, "elderly-2023")
-amount, basis, source = store.fixed_amounts("elderly-2023")[code]
-cells = [c for c in cells_as_of(store, as_of) if c.code == code]
-e1, e2 = st.columns(2)
-e1.metric(f"Högsta belopp ({BASIS_SV[basis].lower()})", f.kr(amount))
-requisitioned = sum(r.amount for r in store.requisitions("elderly-2023") if r.code == code and r.received <= as_of)
-e2.metric("Rekvirerat", f.kr(requisitioned))
-st.markdown("\n".join(f"- **{c.milestone}** ({c.round_title}): {c.result.text_sv}" for c in cells))
-if needs_attention(cells):
-    st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
-
 rows = [
     ("Antagande om de andra regionerna", described),
     ("Regionens siffror", f"tillsatta {filled}, påbörjade {started}, avräknade {excluded}, osäkerhet ±{band}"),
+    ("Bidragsomgång", at_round.title),
     ("Pott och regler", f"{f.kr(params.pot)}, trappsteg och nyckel enligt anvisningen ({at_round.dnr})"),
     *store_facts(store),
     ("Datum", as_of.isoformat()),
@@ -151,7 +167,7 @@ rows = [
 st.download_button(
     "Ladda ned förhandsbeskedet (XLSX, preliminärt)",
     lambda: preview_xlsx(result, region_name, rows),
-    file_name=f"forhandsbesked-{code}.xlsx",
+    file_name=f"forhandsbesked-{at_round.id}-{code}-{as_of.isoformat()}.xlsx",
     on_click="ignore",
     key="pv_download",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,0 +1,86 @@
+"""The grant rounds the store holds, and the round picker: chosen in the sidebar, carried in the URL.
+
+Every page works on the chosen round (or on all of them); which rounds exist, their titles, kinds
+and years are data (the rules files the store loaded), never code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from store.session import Session
+
+ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=...)
+KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region"}
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRef:
+    """What the menus need to know about a round: the rest is in its rules."""
+
+    id: str
+    kind: str
+    title: str  # the rules file's full title
+    short_title: str  # for menus and headings
+    year: int | None
+    dnr: str
+    version: str
+
+    @property
+    def kind_sv(self) -> str:
+        return KIND_SV.get(self.kind, self.kind)
+
+
+def round_refs(store: Session) -> list[RoundRef]:
+    """Every round, newest year first, then by short title."""
+    refs = []
+    for round_id in store.round_ids():
+        doc = store.round_document(round_id)
+        year = doc.get("year")
+        refs.append(
+            RoundRef(
+                id=round_id,
+                kind=str(doc["kind"]),
+                title=str(doc["title"]),
+                short_title=str(doc.get("short_title") or doc["title"]),
+                year=int(year) if year else None,
+                dnr=str(doc.get("dnr", "")),
+                version=str(doc["version"]),
+            )
+        )
+    return sorted(refs, key=lambda r: (-(r.year or 0), r.short_title, r.id))
+
+
+def round_picker(store: Session) -> RoundRef | None:
+    """The sidebar's select box of rounds (bound to ``?omgang=``); returns the chosen round."""
+    refs = {r.id: r for r in round_refs(store)}
+    if not refs:
+        return None
+    if st.session_state.get(ROUND_KEY) not in refs:  # first visit, or a round that no longer exists
+        st.session_state.pop(ROUND_KEY, None)
+    chosen = st.selectbox(
+        "Bidragsomgång",
+        list(refs),
+        format_func=lambda rid: refs[rid].short_title,
+        key=ROUND_KEY,
+        bind="query-params",
+        help="Sidorna Simulering, Förhandsbesked, Uppföljning och Data visar den valda omgången. Adressen "
+        "kan delas med kolleger.",
+    )
+    return refs.get(chosen)
+
+
+def chosen_round(store: Session) -> RoundRef:
+    """The round chosen in the sidebar; the first round when none is (e.g. a page run on its own)."""
+    refs = round_refs(store)
+    if not refs:
+        st.error("Databasen innehåller ingen bidragsomgång: lägg en regelfil i data/rounds och starta om.")
+        st.stop()
+    wanted = st.session_state.get(ROUND_KEY)
+    return next((r for r in refs if r.id == wanted), refs[0])
+
+
+def rounds_of_kind(store: Session, kind: str) -> list[RoundRef]:
+    return [r for r in round_refs(store) if r.kind == kind]
