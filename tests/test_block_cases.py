@@ -72,9 +72,8 @@ def test_worked_case_batch_within_one_krona(path: Path) -> None:
     round_, people = _setup(case)
     exact = allocate_round(round_, people, case.get("values", {}), case.get("events", {}))
     codes = exact.codes
-    values = {
-        key: np.array([[float(by_code.get(code, 0)) for code in codes]]) for key, by_code in case.get("values", {}).items()
-    }
+    given = case.get("values", {})
+    values = {key: np.array([[float(by_code.get(code, 0)) for code in codes]]) for key, by_code in given.items()}
     batch = allocate_round_batch(round_, people, values, case.get("events", {}))
     for block in exact.blocks:
         row = batch.blocks[block.block_id].amounts[0]
