@@ -4,34 +4,161 @@ Pages get a ``Session`` (never the ``Store``): what a role may not see is not re
 not do is refused here with a Swedish message and an audit entry, whatever the page shows or the
 URL and session state ask for. Reads of per-region data are narrowed to the region a region user
 may see (its own, and every region once the round's decision is published).
+
+Most of the Session is a table: each ``Store`` method it offers is named once, with the action it
+takes and (for per-region reads) how its rows are narrowed, or (for writes) which argument names the
+region. Three kinds of entry, each one generic wrapper:
+
+- ``_Guarded``: ``require(action)``, then the store's method as it is;
+- ``_Narrowed``: ``visible(action, round_id)``, then the store's rows of the visible regions only;
+- ``_Write``: ``require(action, region, round_id)``, then the store's method with the principal as actor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from types import SimpleNamespace
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import pandas as pd
 
 from allocation.at import RegionInput
-from allocation.fixed import FixedRound
-from allocation.inputs import Requisition
-from allocation.regions import Region, RegionIndex
-from allocation.rules import AtParams, AtRound
 from store.access import Action, Principal, Role, decide
-from store.model import EXPORTABLE_TABLES, AccessDenied, Actor, ImportResult, Scenario, User
+from store.model import EXPORTABLE_TABLES, AccessDenied, Actor
 from store.service import Store
 
-T = TypeVar("T")
+__all__ = ["TABLE_ACTIONS", "USER_AUDIT_ENTITIES", "AccessDenied", "Session"]
 
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+V = TypeVar("V")
 
 # Tables of the data page, by what reading them takes.
 TABLE_ACTIONS = {"users": Action.READ_USERS, "audit_log": Action.READ_AUDIT}
 # Audit entries about users and refused actions name people and their roles: staff administration only.
 USER_AUDIT_ENTITIES = ("users", "access")
+
+Codes = frozenset[str] | None  # the län codes a principal may see; None: all
+
+
+# --- how the rows of a per-region read are narrowed ------------------------------------------------
+
+
+def _rows(code: Callable[[T], str]) -> Callable[[Iterable[T], Codes], list[T]]:
+    """A list of rows, each with its län code (``code(row)``)."""
+
+    def narrow(items: Iterable[T], codes: Codes) -> list[T]:
+        return [i for i in items if codes is None or code(i) in codes]
+
+    return narrow
+
+
+def _keys(mapping: dict[str, V], codes: Codes) -> dict[str, V]:
+    """A mapping keyed by län code."""
+    return {c: v for c, v in mapping.items() if codes is None or c in codes}
+
+
+def _frame(frame: pd.DataFrame, codes: Codes) -> pd.DataFrame:
+    """A frame with a ``code`` column."""
+    if codes is None:
+        return frame
+    return frame[frame["code"].isin(codes)].reset_index(drop=True)
+
+
+# --- the three kinds of entry ----------------------------------------------------------------------
+
+
+class _Entry(Generic[P, R]):
+    """A Session attribute standing for the ``Store`` method of the same name."""
+
+    hidden = 1  # leading parameters of the store's method that the Session fills in (``self``)
+
+    def __init__(self, method: Callable[..., R]) -> None:
+        self.name = method.__name__
+        self.signature = inspect.signature(method)
+        parameters = list(self.signature.parameters.values())[self.hidden :]
+        self.public_signature = self.signature.replace(parameters=parameters)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name != self.name:  # a slip in the table: the entry must offer the method it names
+            raise TypeError(f"Session.{name} stands for Store.{self.name}")
+
+    @overload
+    def __get__(self, session: None, owner: type) -> _Entry[P, R]: ...
+    @overload
+    def __get__(self, session: Session, owner: type) -> Callable[P, R]: ...
+    def __get__(self, session: Session | None, owner: type) -> _Entry[P, R] | Callable[P, R]:
+        if session is None:
+            return self
+        bound = session
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            return self.call(bound, getattr(bound.store, self.name), *args, **kwargs)
+
+        call.__name__ = call.__qualname__ = self.name
+        call.__signature__ = self.public_signature  # type: ignore[attr-defined]
+        call.__doc__ = f"``Store.{self.name}``, as this principal may use it (see ``Session``)."
+        return call
+
+    def call(self, session: Session, method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        raise NotImplementedError
+
+
+class _Guarded(_Entry[P, R]):
+    """A read (or a backup) allowed or refused as a whole: ``require(action)``, then the store's method."""
+
+    def __init__(self, method: Callable[Concatenate[Store, P], R], action: Action) -> None:
+        super().__init__(method)
+        self.action = action
+
+    def call(self, session: Session, method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        session.require(self.action)
+        return method(*args, **kwargs)
+
+
+class _Narrowed(_Entry[P, R]):
+    """A per-region read: only the rows of the regions the principal may see (the store's ``round_id``
+    argument, if any, says which round's decision makes every region visible)."""
+
+    def __init__(
+        self, method: Callable[Concatenate[Store, P], R], action: Action, narrow: Callable[[R, Codes], R]
+    ) -> None:
+        super().__init__(method)
+        self.action = action
+        self.narrow = narrow
+
+    def call(self, session: Session, method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        round_id = self.signature.bind(None, *args, **kwargs).arguments.get("round_id")
+        codes = session.visible(self.action, round_id)
+        return self.narrow(method(*args, **kwargs), codes)
+
+
+class _Write(_Entry[P, R]):
+    """A write: ``require(action, region, round_id)``, then the store's method with the principal as actor.
+
+    ``region`` names the argument that holds the region written for (``"code"``, ``"item.code"``); the
+    store's ``round_id`` argument, if any, is passed along for the refusal's audit entry.
+    """
+
+    hidden = 2  # ``self`` and ``actor``
+
+    def __init__(
+        self, method: Callable[Concatenate[Store, Actor, P], R], action: Action, region: str | None = None
+    ) -> None:
+        super().__init__(method)
+        self.action = action
+        self.region = None if region is None else attrgetter(region)
+
+    def call(self, session: Session, method: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        arguments = self.signature.bind(None, session.actor, *args, **kwargs).arguments
+        region = None if self.region is None else self.region(SimpleNamespace(**arguments))
+        session.require(self.action, region, arguments.get("round_id"))
+        return method(session.actor, *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -58,8 +185,15 @@ class Session:
         self.store.record_refusal(self.actor, action.value, key, decision.message_sv)
         raise AccessDenied(decision.message_sv, decision.message_en)
 
+    def require_region(self, action: Action, code: str, round_id: str | None = None) -> None:
+        """Check an explicit request for one region's data (a URL parameter, a widget value)."""
+        self.require(action, code, round_id)
+
     def _published(self, round_id: str | None) -> bool:
         return round_id is not None and self.store.is_published(round_id)
+
+    def is_published(self, round_id: str) -> bool:
+        return self._published(round_id)
 
     def visible(self, action: Action, round_id: str | None = None) -> frozenset[str] | None:
         """The län codes whose data of this kind the principal may read (None: all)."""
@@ -67,22 +201,6 @@ class Session:
         if self.principal.role is not Role.REGION or self._published(round_id):
             return None
         return frozenset({self.principal.region or ""})
-
-    def _narrow(self, action: Action, round_id: str | None, items: Iterable[T], code: Any) -> list[T]:
-        codes = self.visible(action, round_id)
-        return [i for i in items if codes is None or code(i) in codes]
-
-    def _narrow_map(self, action: Action, round_id: str | None, mapping: dict[str, Any]) -> dict[str, Any]:
-        codes = self.visible(action, round_id)
-        return {c: v for c, v in mapping.items() if codes is None or c in codes}
-
-    def _narrow_frame(self, action: Action, round_id: str | None, frame: pd.DataFrame) -> pd.DataFrame:
-        codes = self.visible(action, round_id)
-        if codes is None:
-            return frame
-        return frame[frame["code"].isin(codes)].reset_index(drop=True)
-
-    # --- published rules and planning data (every role) ----------------------------------------
 
     @property
     def path(self) -> Path:
@@ -92,100 +210,42 @@ class Session:
     def generation(self) -> int:
         return self.store.generation
 
-    def regions(self, population_date: date) -> tuple[Region, ...]:
-        self.require(Action.READ_RULES)
-        return self.store.regions(population_date)
+    # --- published rules and planning data (every role) ----------------------------------------
 
-    def latest_population_date(self) -> date:
-        self.require(Action.READ_RULES)
-        return self.store.latest_population_date()
-
-    def region_index(self, population_date: date | None = None) -> RegionIndex:
-        self.require(Action.READ_RULES)
-        return self.store.region_index(population_date)
-
-    def round_ids(self, kind: str | None = None) -> list[str]:
-        self.require(Action.READ_RULES)
-        return self.store.round_ids(kind)
-
-    def round_document(self, round_id: str) -> dict[str, Any]:
-        self.require(Action.READ_RULES)
-        return self.store.round_document(round_id)
-
-    def at_round(self, round_id: str) -> AtRound:
-        self.require(Action.READ_RULES)
-        return self.store.at_round(round_id)
-
-    def fixed_round(self, round_id: str) -> FixedRound:
-        self.require(Action.READ_RULES)
-        return self.store.fixed_round(round_id)
-
-    def round_kind(self, round_id: str) -> str | None:
-        self.require(Action.READ_RULES)
-        return self.store.round_kind(round_id)
-
-    def decisions(self) -> dict[str, tuple[date, str]]:
-        self.require(Action.READ_RULES)
-        return self.store.decisions()
-
-    def is_published(self, round_id: str) -> bool:
-        return self._published(round_id)
-
-    def facts(self) -> list[tuple[str, str]]:
-        self.require(Action.READ_RULES)
-        return self.store.facts()
+    regions = _Guarded(Store.regions, Action.READ_RULES)
+    latest_population_date = _Guarded(Store.latest_population_date, Action.READ_RULES)
+    region_index = _Guarded(Store.region_index, Action.READ_RULES)
+    round_ids = _Guarded(Store.round_ids, Action.READ_RULES)
+    round_document = _Guarded(Store.round_document, Action.READ_RULES)
+    at_round = _Guarded(Store.at_round, Action.READ_RULES)
+    fixed_round = _Guarded(Store.fixed_round, Action.READ_RULES)
+    round_kind = _Guarded(Store.round_kind, Action.READ_RULES)
+    decisions = _Guarded(Store.decisions, Action.READ_RULES)
+    facts = _Guarded(Store.facts, Action.READ_RULES)
 
     # --- per-region data, narrowed for region users ----------------------------------------------
 
-    def at_reports(self, round_id: str) -> list[RegionInput]:
-        return self._narrow(Action.READ_REPORTS, round_id, self.store.at_reports(round_id), lambda i: i.code)
+    at_reports = _Narrowed(Store.at_reports, Action.READ_REPORTS, _rows(attrgetter("code")))
+    at_reports_frame = _Narrowed(Store.at_reports_frame, Action.READ_REPORTS, _frame)
+    report_dates = _Narrowed(Store.report_dates, Action.READ_STATUS, _keys)
+    fixed_amounts = _Narrowed(Store.fixed_amounts, Action.READ_AMOUNTS, _keys)
+    requisitions = _Narrowed(Store.requisitions, Action.READ_FOLLOWUP, _rows(attrgetter("code")))
+    requisitions_frame = _Narrowed(Store.requisitions_frame, Action.READ_FOLLOWUP, _frame)
+    payouts = _Narrowed(Store.payouts, Action.READ_FOLLOWUP, _rows(lambda p: p[0]))
+    ombud_dates = _Narrowed(Store.ombud_dates, Action.READ_FOLLOWUP, _keys)
+    usage_report_dates = _Narrowed(Store.usage_report_dates, Action.READ_FOLLOWUP, _keys)
 
     def at_report(self, code: str, round_id: str) -> RegionInput | None:
         """One region's report: refused (and logged) for a region user asking for another region."""
         self.require(Action.READ_REPORTS, code, round_id)
         return next((i for i in self.store.at_reports(round_id) if i.code == code), None)
 
-    def at_reports_frame(self, round_id: str) -> pd.DataFrame:
-        return self._narrow_frame(Action.READ_REPORTS, round_id, self.store.at_reports_frame(round_id))
-
-    def report_dates(self, round_id: str) -> dict[str, date]:
-        return self._narrow_map(Action.READ_STATUS, round_id, self.store.report_dates(round_id))
-
-    def fixed_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
-        return self._narrow_map(Action.READ_AMOUNTS, round_id, self.store.fixed_amounts(round_id))
-
-    def requisitions(self, round_id: str) -> list[Requisition]:
-        return self._narrow(Action.READ_FOLLOWUP, round_id, self.store.requisitions(round_id), lambda r: r.code)
-
-    def requisitions_frame(self, round_id: str) -> pd.DataFrame:
-        return self._narrow_frame(Action.READ_FOLLOWUP, round_id, self.store.requisitions_frame(round_id))
-
-    def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
-        return self._narrow(Action.READ_FOLLOWUP, round_id, self.store.payouts(round_id), lambda p: p[0])
-
-    def ombud_dates(self) -> dict[str, date]:
-        return self._narrow_map(Action.READ_FOLLOWUP, None, self.store.ombud_dates())
-
-    def usage_report_dates(self, round_id: str) -> dict[str, date]:
-        return self._narrow_map(Action.READ_FOLLOWUP, round_id, self.store.usage_report_dates(round_id))
-
-    def require_region(self, action: Action, code: str, round_id: str | None = None) -> None:
-        """Check an explicit request for one region's data (a URL parameter, a widget value)."""
-        self.require(action, code, round_id)
-
     # --- staff and managers ----------------------------------------------------------------------
 
-    def scenario_names(self, round_id: str | None = None) -> list[str]:
-        self.require(Action.READ_SCENARIOS)
-        return self.store.scenario_names(round_id)
-
-    def scenarios(self, round_id: str | None = None) -> list[Scenario]:
-        self.require(Action.READ_SCENARIOS)
-        return self.store.scenarios(round_id)
-
-    def scenario(self, name: str) -> Scenario | None:
-        self.require(Action.READ_SCENARIOS)
-        return self.store.scenario(name)
+    scenario_names = _Guarded(Store.scenario_names, Action.READ_SCENARIOS)
+    scenarios = _Guarded(Store.scenarios, Action.READ_SCENARIOS)
+    scenario = _Guarded(Store.scenario, Action.READ_SCENARIOS)
+    users = _Guarded(Store.users, Action.READ_USERS)
 
     def readable_tables(self) -> list[str]:
         """The exportable tables this principal may read, in the export list's order."""
@@ -209,85 +269,18 @@ class Session:
         self.require(Action.READ_AUDIT)
         return self.store.audit_count(self._hidden_audit())
 
-    def users(self) -> list[User]:
-        self.require(Action.READ_USERS)
-        return self.store.users()
+    # --- writes (staff): the principal is the actor ------------------------------------------------
 
-    # --- writes (staff) ----------------------------------------------------------------------------
-
-    def record_at_report(
-        self, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
-    ) -> bool:
-        self.require(Action.WRITE_REPORTS, item.code, round_id)
-        return self.store.record_at_report(self.actor, reason, round_id, item, received, source)
-
-    def import_at_reports(
-        self,
-        reason: str,
-        round_id: str,
-        data: bytes,
-        filename: str,
-        received: date | None = None,
-        dry_run: bool = False,
-    ) -> ImportResult:
-        self.require(Action.IMPORT, round_id=round_id)
-        return self.store.import_at_reports(self.actor, reason, round_id, data, filename, received, dry_run)
-
-    def import_requisitions(
-        self, reason: str, round_id: str, data: bytes, filename: str, dry_run: bool = False
-    ) -> ImportResult:
-        self.require(Action.IMPORT, round_id=round_id)
-        return self.store.import_requisitions(self.actor, reason, round_id, data, filename, dry_run)
-
-    def import_official_amounts(
-        self, reason: str, round_id: str, data: bytes, filename: str, source_note: str, dry_run: bool = False
-    ) -> ImportResult:
-        self.require(Action.IMPORT, round_id=round_id)
-        return self.store.import_official_amounts(self.actor, reason, round_id, data, filename, source_note, dry_run)
-
-    def record_requisition(self, reason: str, round_id: str, item: Requisition, source: str = "manuell") -> bool:
-        self.require(Action.WRITE_FOLLOWUP, item.code, round_id)
-        return self.store.record_requisition(self.actor, reason, round_id, item, source)
-
-    def record_payout(
-        self, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
-    ) -> int:
-        self.require(Action.WRITE_FOLLOWUP, code, round_id)
-        return self.store.record_payout(self.actor, reason, round_id, code, paid_on, amount, reference)
-
-    def record_ombud(self, reason: str, code: str, approved_on: date) -> bool:
-        self.require(Action.WRITE_FOLLOWUP, code)
-        return self.store.record_ombud(self.actor, reason, code, approved_on)
-
-    def record_usage_report(self, reason: str, round_id: str, code: str, received: date, reference: str = "") -> bool:
-        self.require(Action.WRITE_FOLLOWUP, code, round_id)
-        return self.store.record_usage_report(self.actor, reason, round_id, code, received, reference)
-
-    def save_scenario(
-        self,
-        reason: str,
-        name: str,
-        round_id: str,
-        params: AtParams,
-        inputs: list[RegionInput] | tuple[RegionInput, ...],
-        note: str = "",
-        overwrite: bool = False,
-    ) -> Scenario:
-        self.require(Action.SAVE_SCENARIO, round_id=round_id)
-        return self.store.save_scenario(self.actor, reason, name, round_id, params, inputs, note, overwrite)
-
-    def delete_scenario(self, reason: str, name: str) -> bool:
-        self.require(Action.SAVE_SCENARIO)
-        return self.store.delete_scenario(self.actor, reason, name)
-
-    def record_decision(self, reason: str, round_id: str, published_on: date, reference: str) -> bool:
-        self.require(Action.PUBLISH_DECISION, round_id=round_id)
-        return self.store.record_decision(self.actor, reason, round_id, published_on, reference)
-
-    def save_user(self, reason: str, user: User) -> bool:
-        self.require(Action.MANAGE_USERS)
-        return self.store.save_user(self.actor, reason, user)
-
-    def backup(self, destination: Path) -> Path:
-        self.require(Action.BACKUP)
-        return self.store.backup(destination)
+    record_at_report = _Write(Store.record_at_report, Action.WRITE_REPORTS, region="item.code")
+    import_at_reports = _Write(Store.import_at_reports, Action.IMPORT)
+    import_requisitions = _Write(Store.import_requisitions, Action.IMPORT)
+    import_official_amounts = _Write(Store.import_official_amounts, Action.IMPORT)
+    record_requisition = _Write(Store.record_requisition, Action.WRITE_FOLLOWUP, region="item.code")
+    record_payout = _Write(Store.record_payout, Action.WRITE_FOLLOWUP, region="code")
+    record_ombud = _Write(Store.record_ombud, Action.WRITE_FOLLOWUP, region="code")
+    record_usage_report = _Write(Store.record_usage_report, Action.WRITE_FOLLOWUP, region="code")
+    save_scenario = _Write(Store.save_scenario, Action.SAVE_SCENARIO)
+    delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
+    record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)
+    save_user = _Write(Store.save_user, Action.MANAGE_USERS)
+    backup = _Guarded(Store.backup, Action.BACKUP)

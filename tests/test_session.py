@@ -5,6 +5,7 @@ These tests call the Session directly, as a crafted request would (no page hides
 
 from __future__ import annotations
 
+import inspect
 from datetime import date, datetime
 from pathlib import Path
 
@@ -228,3 +229,24 @@ def test_pages_reach_the_store_only_through_a_session() -> None:
         if needle in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_payouts_and_usage_reports_are_narrowed_too(store: Store) -> None:
+    staff, region = Session(store, STAFF), Session(store, UPPSALA)
+    for code in ("01", "03"):
+        staff.record_payout("test", ELDERLY, code, date(2023, 9, 5), 1_000_000)
+        staff.record_usage_report("test", ELDERLY, code, date(2024, 4, 2))
+    assert [p[0] for p in region.payouts(ELDERLY)] == ["03"]
+    assert set(region.usage_report_dates(ELDERLY)) == {"03"}
+    assert [p[0] for p in staff.payouts(ELDERLY)] == ["01", "03"]
+
+
+def test_each_session_entry_offers_the_store_method_of_its_name() -> None:
+    """The Session's table: the store's parameters, less the actor that a write takes from the principal."""
+    session = Session(Store.__new__(Store), STAFF)
+    for name in ("at_reports", "fixed_amounts", "ombud_dates", "at_round", "users", "backup"):
+        assert inspect.signature(getattr(session, name)) == inspect.signature(getattr(session.store, name))
+    for name in ("record_at_report", "record_payout", "import_official_amounts", "save_scenario", "save_user"):
+        store_parameters = list(inspect.signature(getattr(session.store, name)).parameters)
+        assert store_parameters[0] == "actor"
+        assert list(inspect.signature(getattr(session, name)).parameters) == store_parameters[1:]
