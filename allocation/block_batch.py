@@ -9,7 +9,7 @@ decides who is eligible.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from allocation.block_data import PER_100K, PER_100K_BASE, REPORTED_PARTS, Recipient, derive_values, sorted_recipients
-from allocation.block_engine import PotChoice, eligible_codes, pot_for
+from allocation.block_eligible import eligible_codes
+from allocation.block_engine import PotChoice, pot_for
 from allocation.blocks import ALL, LIST, MEAN, NATIONAL_AVERAGE, Block, Eligibility, Round
 from allocation.method_batch import BatchInput
 from allocation.methods import method
@@ -56,9 +57,32 @@ def _given(values: Mapping[str, ArrayLike], n_cols: int) -> tuple[int, dict[str,
     return n, {key: np.broadcast_to(a, (n, n_cols)) for key, a in arrays.items()}
 
 
+class _Derived(Mapping[str, NDArray[np.float64]]):
+    """Values with the ``*_per_100k`` keys computed when first asked for (each is an (S, R) array)."""
+
+    def __init__(self, base: dict[str, NDArray[np.float64]], population: NDArray[np.float64]) -> None:
+        self._base = base
+        self._factor = PER_100K_BASE / population
+        per_100k = [k + PER_100K for k in base if not k.endswith(PER_100K) and k != "population"]
+        self._keys = list(dict.fromkeys([*base, *per_100k]))
+
+    def __getitem__(self, key: str) -> NDArray[np.float64]:
+        if key not in self._base:
+            if key not in self._keys:
+                raise KeyError(key)
+            self._base[key] = self._base[key.removesuffix(PER_100K)] * self._factor
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 def derive_batch(
     recipients: tuple[Recipient, ...], given: Mapping[str, NDArray[np.float64]], planned: Mapping[str, Fraction], n: int
-) -> dict[str, NDArray[np.float64]]:
+) -> Mapping[str, NDArray[np.float64]]:
     """The keys of ``allocation.block_data.derive_values``, as (S, R) arrays."""
     shape = (n, len(recipients))
     values = dict(given)
@@ -75,9 +99,7 @@ def derive_batch(
         values["outcome"] = np.maximum(values["filled"], values["started"])
     if "expansion" not in given and "planned" in values:
         values["expansion"] = np.maximum(values["outcome"] - values["planned"] - values["excluded"], 0.0)
-    for key in [k for k in values if not k.endswith(PER_100K) and k != "population"]:
-        values.setdefault(key + PER_100K, values[key] * (PER_100K_BASE / population))
-    return values
+    return _Derived(values, population)
 
 
 def _compare(op: str, left: NDArray[np.float64], right: NDArray[np.float64]) -> NDArray[np.bool_]:

@@ -9,75 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
-from allocation.block_data import Notice, Recipient, Values, derive_values, key_values, sorted_recipients
-from allocation.blocks import (
-    ALL,
-    CUSTOM_POT,
-    LIST,
-    MEAN,
-    NATIONAL_AVERAGE,
-    Block,
-    BlockResult,
-    Eligibility,
-    Round,
-    RoundResult,
-    Rule,
-)
+from allocation.block_data import Notice, Recipient, derive_values, sorted_recipients
+from allocation.block_eligible import eligible_codes
+from allocation.blocks import CUSTOM_POT, Block, BlockResult, Round, RoundResult
 from allocation.formats import kr
 from allocation.methods import NOBODY_ELIGIBLE, MethodInput, method
 
 PotChoice = int | str  # an amount in kronor (a what-if), or the id of one of the block's pot options
-
-
-def compare(op: str, left: Fraction, right: Fraction) -> bool:
-    if op == ">=":
-        return left >= right
-    if op == ">":
-        return left > right
-    if op == "<=":
-        return left <= right
-    if op == "<":
-        return left < right
-    if op == "==":
-        return left == right
-    raise ValueError(f"unknown operator {op!r}")
-
-
-def threshold(rule: Rule, recipients: tuple[Recipient, ...], values: Values) -> Fraction:
-    """The rule's right-hand side: a number, the mean of all recipients, or the national average."""
-    if not isinstance(rule.than, str):
-        return rule.than
-    codes = [r.code for r in recipients]
-    column = key_values(values, rule.key, codes)
-    if not codes:
-        return Fraction(0)
-    if rule.than == MEAN:
-        return sum(column, Fraction(0)) / len(codes)
-    if rule.than == NATIONAL_AVERAGE:  # Σ rate × population / Σ population = Σ base × 100 000 / Σ population
-        population = [r.population for r in recipients]
-        return sum((v * p for v, p in zip(column, population, strict=True)), Fraction(0)) / sum(population)
-    raise ValueError(f"unknown threshold {rule.than!r}")
-
-
-def eligible_codes(eligibility: Eligibility, recipients: tuple[Recipient, ...], values: Values) -> tuple[str, ...]:
-    """Who may receive the block's money, in code order."""
-    codes = tuple(r.code for r in recipients)
-    if eligibility.kind == ALL:
-        return codes
-    if eligibility.kind == LIST:
-        unknown = sorted(set(eligibility.codes) - set(codes))
-        if unknown:
-            raise ValueError(f"eligible recipients not among the recipients: {', '.join(unknown)}")
-        return tuple(c for c in codes if c in eligibility.codes)
-    rule = eligibility.rule
-    if rule is None:
-        raise ValueError("an eligibility rule needs its rule")
-    right = threshold(rule, recipients, values)
-    column = key_values(values, rule.key, codes)
-    return tuple(c for c, v in zip(codes, column, strict=True) if compare(rule.op, v, right))
 
 
 def pot_for(block: Block, choice: PotChoice | None) -> tuple[int, str]:
@@ -146,9 +86,7 @@ def allocate_round(
         available = pot + inflow[block.id]
         eligible = eligible_codes(block.eligible, people, derived)
         chosen = tuple(r for r in people if r.code in eligible)
-        entry = method(block.method)
-        if not isinstance(block.params, entry.params_type):
-            raise TypeError(f"block {block.id}: {block.method} needs {entry.params_type.__name__}")
+        entry = method(block.method)  # the registry, by name; Round has checked the name and params
         output = entry.allocate(block.params, MethodInput(available, chosen, derived, events))
         amounts = {c: output.amounts.get(c, 0) for c in codes}
         if set(output.amounts) - set(eligible) or any(a < 0 for a in amounts.values()):

@@ -12,14 +12,10 @@ from fractions import Fraction
 from typing import Any
 
 from allocation.block_data import as_value
+from allocation.block_eligible import read_eligibility, resolve_same_as
 from allocation.block_fields import Citation, Fields, RuleProblem, RulesError
 from allocation.blocks import (
     ALL,
-    LIST,
-    MEAN,
-    NATIONAL_AVERAGE,
-    OPERATORS,
-    RULE,
     UNALLOCATED,
     Block,
     Eligibility,
@@ -28,10 +24,8 @@ from allocation.blocks import (
     PotOption,
     Round,
     RoundMilestone,
-    Rule,
     flow_problems,
 )
-from allocation.method_params import KEY_PATTERN
 from allocation.methods import METHODS
 
 KIND = "blocks"
@@ -66,64 +60,6 @@ def _pot(f: Fields) -> Pot | None:
     return Pot(tuple(options), default) if options and default else None
 
 
-def _threshold(f: Fields, key: str | None) -> Fraction | str | None:
-    than = f.value("than")
-    if isinstance(than, str) and than in (MEAN, NATIONAL_AVERAGE):
-        if than == NATIONAL_AVERAGE and key is not None and not key.endswith("_per_100k"):
-            f.problem(
-                "than",
-                f"national_average needs a *_per_100k key, got {key!r}",
-                f"national_average kräver en nyckel *_per_100k, fick {key!r}",
-            )
-            return None
-        return than
-    if than is None:
-        return None
-    try:
-        return as_value("than", "-", than if not isinstance(than, float) else repr(than))
-    except ValueError:
-        f.problem(
-            "than",
-            f"must be a non-negative number, mean or national_average, got {than!r}",
-            f"måste vara ett icke-negativt tal, mean eller national_average, fick {than!r}",
-        )
-        return None
-
-
-def _eligibility(f: Fields) -> tuple[Eligibility | None, str | None]:
-    """The eligibility and, for ``same_as``, the block it repeats (resolved once every block is read)."""
-    source = f.citation()
-    if f.has("same_as"):
-        same_as = f.text("same_as")
-        f.done()
-        return (Eligibility(same_as=same_as, source=source) if same_as and source else None), same_as
-    if f.has("codes"):
-        codes = f.value("codes")
-        f.done()
-        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-            f.problem("codes", "must be a non-empty list of recipient codes", "måste vara en lista med mottagarkoder")
-            return None, None
-        if len(set(codes)) != len(codes):
-            f.problem("codes", "a recipient is listed twice", "en mottagare står två gånger")
-        return (Eligibility(LIST, tuple(sorted(codes)), source=source) if source else None), None
-    key = f.text("key")
-    if key is not None and not KEY_PATTERN.match(key):
-        f.problem("key", f"not a key: {key!r}", f"ingen nyckel: {key!r}")
-    op = f.text("op")
-    if op is not None and op not in OPERATORS:
-        f.problem(
-            "op",
-            f"must be one of {' '.join(OPERATORS)}, got {op!r}",
-            f"måste vara en av {' '.join(OPERATORS)}, fick {op!r}",
-        )
-        op = None
-    than = _threshold(f, key)
-    f.done()
-    if key is None or op is None or than is None or source is None:
-        return None, None
-    return Eligibility(RULE, rule=Rule(key, op, than), source=source), None
-
-
 def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str | None, str | None]:
     """A block, the block its unpaid money flows to, and the block whose eligibility it repeats."""
     block_id, title, name = f.text("id"), f.text("title"), f.text("method")
@@ -135,7 +71,7 @@ def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str |
     if raw == ALL:
         pass
     elif isinstance(raw, dict):
-        eligibility, same_as = _eligibility(Fields(raw, f"{f.path}.eligible", f.problems))
+        eligibility, same_as = read_eligibility(Fields(raw, f"{f.path}.eligible", f.problems))
     elif raw is not None:
         f.problem("eligible", 'must be "all" or a table (codes, a rule or same_as)', 'måste vara "all" eller en tabell')
         eligibility = None
@@ -262,7 +198,7 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
         f.problem("blocks", "a round needs at least one block", "en omgång behöver minst ett block")
     f.done()
     problems.extend(flow_problems(flows))
-    blocks = _resolve_same_as(blocks, same, problems)
+    blocks = resolve_same_as(blocks, same, problems)
     if recipient_codes is not None:
         _check_codes(blocks, planned, set(recipient_codes), problems)
     if problems:
@@ -286,31 +222,6 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
         illustrative=illustrative,
         sources=sources,
     )
-
-
-def _resolve_same_as(
-    blocks: list[Block | None], same: list[str | None], problems: list[RuleProblem]
-) -> list[Block | None]:
-    by_id = {b.id: b for b in blocks if b is not None}
-    resolved = list(blocks)
-    for i, (block, target) in enumerate(zip(blocks, same, strict=True)):
-        if block is None or target is None:
-            continue
-        other = by_id.get(target)
-        field = f"blocks[{i}].eligible.same_as"
-        if other is None or other.eligible.same_as is not None or other.id == block.id:
-            why = "unknown block" if other is None else "a block that itself repeats another (or itself)"
-            why_sv = "okänt block" if other is None else "ett block som själv upprepar ett annat (eller sig självt)"
-            problems.append(RuleProblem(field, f"{field}: {why}: {target!r}", f"{field}: {why_sv}: {target!r}"))
-            continue
-        mine = Eligibility(
-            other.eligible.kind, other.eligible.codes, other.eligible.rule, target, block.eligible.source
-        )
-        resolved[i] = Block(
-            block.id, block.title, block.pot, block.method, block.params, mine,
-            block.keys, block.unpaid_to, block.illustrative, block.sources,
-        )  # fmt: skip
-    return resolved
 
 
 def _check_codes(

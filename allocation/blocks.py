@@ -14,6 +14,7 @@ from fractions import Fraction
 from allocation.block_data import Notice
 from allocation.block_fields import Citation, RuleProblem, RulesError
 from allocation.method_params import MethodParams
+from allocation.methods import METHODS
 
 ALL, LIST, RULE = "all", "list", "rule"
 MEAN, NATIONAL_AVERAGE = "mean", "national_average"
@@ -123,7 +124,7 @@ class Round:
     sources: Mapping[str, Citation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        problems = flow_problems(self.flows)
+        problems = method_problems(self.blocks) + flow_problems(self.flows)
         if problems:
             raise RulesError(problems)
 
@@ -149,6 +150,27 @@ class Round:
 
 def _problem(field_name: str, message: str, message_sv: str) -> RuleProblem:
     return RuleProblem(field_name, f"{field_name}: {message}", f"{field_name}: {message_sv}")
+
+
+def method_problems(blocks: Sequence[Block]) -> list[RuleProblem]:
+    """Methods the registry does not know, and parameters of another method's kind."""
+    problems = []
+    for i, block in enumerate(blocks):
+        if block.method not in METHODS:
+            known = ", ".join(sorted(METHODS))
+            problems.append(
+                _problem(
+                    f"blocks[{i}].method",
+                    f"unknown method {block.method!r}; known: {known}",
+                    f"okänd metod {block.method!r}; kända: {known}",
+                )
+            )
+        elif not isinstance(block.params, METHODS[block.method].params_type):
+            kind = METHODS[block.method].params_type.__name__
+            problems.append(
+                _problem(f"blocks[{i}].params", f"{block.method} needs {kind}", f"{block.method} kräver {kind}")
+            )
+    return problems
 
 
 def flow_problems(flows: Sequence[tuple[str, str | None]]) -> list[RuleProblem]:

@@ -242,6 +242,11 @@ def test_methods_that_ignore_outcome_ignore_it(name: str, data: st.DataObject, m
         assert before.totals == after.totals
 
 
+def test_params_of_another_method_are_refused() -> None:
+    with pytest.raises(ValueError, match="staircase_leftover needs StaircaseParams"):
+        one_block_round("staircase_leftover", mp.EqualParams(), pot=100)
+
+
 def test_the_registry_is_closed_and_names_the_five_methods() -> None:
     assert sorted(METHODS) == ["equal", "fixed_table", "proportional", "reported_share", "staircase_leftover"]
     with pytest.raises(TypeError):
@@ -253,6 +258,5 @@ def test_unknown_method_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="unknown method"):
         method(name)
     round_ = one_block_round("equal", mp.EqualParams(), pot=100)
-    broken = replace(round_, blocks=(replace(round_.blocks[0], method=name),))
     with pytest.raises(ValueError, match="unknown method"):
-        allocate_round(broken, [Recipient("A", "A", 1)])
+        replace(round_, blocks=(replace(round_.blocks[0], method=name),))
