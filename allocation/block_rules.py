@@ -2,6 +2,19 @@
 
 Every field is read or refused; every problem is reported at once, in English and Swedish, naming its
 field. Pure: a planned file is named, not read (the caller reads it and passes the values).
+
+The format (``kind = "blocks"``; tests/rounds/*.toml are full examples). Every figure carries
+``section`` + ``quote`` and may say ``illustrative = true``:
+
+- top: ``id title year version population_date`` (required), ``short_title grantor dnr seed_file
+  population_source illustrative``, ``[source]``, ``[planned]`` (``file`` or ``table``), ``[[milestones]]``
+  (``id label due start after expected region_action event``);
+- ``[[blocks]]``: ``id title method`` (a name of ``allocation.methods.METHODS``), ``illustrative``;
+  ``[blocks.pot]``: ``amount`` or ``default`` + ``[[blocks.pot.options]]`` (``id amount label``);
+  ``eligible = "all"`` or ``[blocks.eligible]`` with ``codes``, or ``key op than`` (``than``: a number,
+  ``mean``, ``national_average``), or ``same_as``; ``[blocks.params]`` per method
+  (``allocation.method_params``); ``[[blocks.keys]]`` (``name date``); ``[blocks.unpaid]`` ``to`` = a
+  block id or ``unallocated`` (the default).
 """
 
 from __future__ import annotations
