@@ -9,7 +9,6 @@ import tokenize
 import tomllib
 from collections.abc import Callable
 from datetime import date
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation import method_params as mp
-from allocation.at import RegionInput, allocate
 from allocation.block_batch import allocate_round_batch
-from allocation.block_convert import at_values, from_at_round, from_fixed_round, recipients_from_regions
 from allocation.block_data import Recipient
 from allocation.block_engine import allocate_round
 from allocation.block_fields import Citation, RulesError
 from allocation.block_rules import parse_block_round, parse_block_round_text
 from allocation.blocks import RULE, Block, Eligibility, Pot, PotOption, Round, Rule
-from allocation.fixed import estimate_amounts, load_fixed_round
 from allocation.methods import UNPAID_REASONS
 from allocation.rules import load_round
 
@@ -282,70 +278,6 @@ def test_no_literal_21_in_the_block_engine() -> None:
             t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.NUMBER
         ]
         assert "21" not in numbers, name
-
-
-# --- Today's formats as one-block rounds: the same to the krona -----------------------------------
-
-
-@st.composite
-def at_inputs(draw: st.DrawFn) -> list[RegionInput]:
-    codes = draw(st.lists(st.sampled_from(CODES), unique=True))
-    items = []
-    for code in codes:
-        planned = draw(st.none() | st.sampled_from([Fraction(3), Fraction(7, 2), Fraction(5, 2), Fraction(40)]))
-        base = int(planned if planned is not None else AT_2023.planned_value(code))
-        filled = max(0, base + draw(st.integers(-4, 16)))
-        started = max(0, base + draw(st.integers(-4, 16)))
-        items.append(RegionInput(code, filled, started, draw(st.integers(0, 3)), planned))
-    return items
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    inputs=at_inputs(),
-    pot=st.one_of(st.sampled_from([254_000_000, 252_000_000]), st.integers(0, 400_000_000)),
-    key=st.sampled_from(["expansion_per_100k", "expansion", "equal"]),
-)
-def test_at_2023_as_one_block_is_the_at_engine_to_the_krona(inputs: list[RegionInput], pot: int, key: str) -> None:
-    params = AT_2023.params(pot=pot, key=key)
-    expected = allocate(AT_2023, inputs, params)
-    round_ = from_at_round(AT_2023, params)
-    result = allocate_round(round_, recipients_from_regions(AT_2023.regions), at_values(inputs))
-    block = result.blocks[0]
-    for r in expected.regions:
-        assert block.amounts[r.code] == r.total, r.code
-        assert block.parts["step"][r.code] == r.step_amount, r.code
-        assert block.parts["leftover"][r.code] == r.redistribution, r.code
-    assert (result.paid, result.unallocated) == (expected.paid, expected.unallocated)
-    assert {w.code for w in expected.warnings} <= {n.code for n in block.notices}
-    assert block.pot_source == params.pot_source
-
-
-def test_at_2023_as_one_block_keeps_its_sources_and_year() -> None:
-    round_ = from_at_round(AT_2023)
-    block = round_.blocks[0]
-    assert round_.year == 2023 and block.pot.default == "bidragets_storlek"
-    assert [o.amount for o in block.pot.options] == [254_000_000, 252_000_000]
-    assert isinstance(block.params, mp.StaircaseParams) and block.params.steps == AT_2023.steps
-    assert block.params.step_sources[0].quote.startswith("Den region som uppnår en utökning")
-    assert round_.planned["01"] == AT_2023.planned_value("01")
-
-
-def test_elderly_2023_as_one_block_is_its_table() -> None:
-    fixed = load_fixed_round("elderly-2023")
-    regions = AT_2023.regions  # the same regions and population (1 Nov 2022)
-    people = recipients_from_regions(regions)
-    estimate = estimate_amounts(regions, fixed.total)
-    result = allocate_round(from_fixed_round(fixed, estimate, mp.ESTIMATE), people)
-    assert result.blocks[0].amounts == estimate
-    assert result.paid == fixed.total == 298_500_000 and result.unallocated == 0
-    assert [n.code for n in result.blocks[0].notices] == ["estimate"]
-    official = dict(estimate)  # any table summing to the total stands in for bilaga 1
-    official["01"], official["03"] = official["01"] - 1_000, official["03"] + 1_000
-    result = allocate_round(from_fixed_round(fixed, official, mp.OFFICIAL), people)
-    assert result.blocks[0].amounts == official and result.blocks[0].notices == ()
-    with pytest.raises(ValueError, match="basis"):
-        from_fixed_round(fixed, official, "guess")
 
 
 # --- The illustrative rounds: invariants and batch = exact ------------------------------------------
