@@ -12,7 +12,7 @@ import streamlit as st
 
 from store.session import Session
 
-ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=...)
+ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=<the round's short title>)
 KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region"}
 
 
@@ -53,17 +53,25 @@ def round_refs(store: Session) -> list[RoundRef]:
     return sorted(refs, key=lambda r: (-(r.year or 0), r.short_title, r.id))
 
 
+def picker_labels(refs: list[RoundRef]) -> dict[str, str]:
+    """The picker's label per round: its short title, which is also what the URL carries (Streamlit binds a
+    select box to the URL by its labels), so two rounds with the same short title are told apart by id."""
+    titles = [r.short_title for r in refs]
+    return {r.id: r.short_title if titles.count(r.short_title) == 1 else f"{r.short_title} ({r.id})" for r in refs}
+
+
 def round_picker(store: Session) -> RoundRef | None:
-    """The sidebar's select box of rounds (bound to ``?omgang=``); returns the chosen round."""
+    """The sidebar's select box of rounds (bound to ``?omgang=<short title>``); returns the chosen round."""
     refs = {r.id: r for r in round_refs(store)}
     if not refs:
         return None
+    labels = picker_labels(list(refs.values()))
     if st.session_state.get(ROUND_KEY) not in refs:  # first visit, or a round that no longer exists
         st.session_state.pop(ROUND_KEY, None)
     chosen = st.selectbox(
         "Bidragsomgång",
         list(refs),
-        format_func=lambda rid: refs[rid].short_title,
+        format_func=labels.get,
         key=ROUND_KEY,
         bind="query-params",
         help="Sidorna Simulering, Förhandsbesked, Uppföljning och Data visar den valda omgången. Adressen "

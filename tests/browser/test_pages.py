@@ -7,6 +7,7 @@ expects a chart). The text is awaited in the open tab (or the main area): it pro
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -14,8 +15,12 @@ from tests.browser.conftest import expect, expect_no_exception, screenshot, wait
 
 pytestmark = pytest.mark.browser
 
+# The round picker's URL parameter carries the round's short title, as Streamlit binds a select box by its
+# labels (the default round is AT 2023).
+ELDERLY = "omgang=" + quote("Läkare i äldreomsorgen 2023")
+
 VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
-    ("overview", "", None, "Båda bidragsomgångarna per", False),
+    ("overview", "", None, "bidragsomgångar per", False),
     ("simulator-results", "at", "Resultat", "Summa utbetalt", False),
     ("simulator-staircase", "at", "Trappan", "regioner når trappan", True),
     ("simulator-waterfall", "at", "Pottens fördelning", "Hela potten betalas ut", True),
@@ -27,9 +32,12 @@ VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
     ("data-tables", "data", "Tabeller och export", re.compile(r"\d+ rader"), False),
     ("data-audit", "data", "Granskningslogg", "Varje ändring har aktör, tid och anledning.", False),
     ("data-backup", "data", "Säkerhetskopia", "En säkerhetskopia är en fullständig kopia av databasen", False),
-    ("elderly", "aldreomsorg", "Per region", "Återrapportering", False),
-    ("elderly-record", "aldreomsorg", "Registrera händelser", "Rekvisition mottagen", False),
-    ("elderly-official", "aldreomsorg", "Officiell tabell", "Den officiella tabellen finns i", False),
+    ("elderly", f"aldreomsorg?{ELDERLY}", "Per region", "Återrapportering", False),
+    ("elderly-record", f"aldreomsorg?{ELDERLY}", "Registrera händelser", "Rekvisition mottagen", False),
+    ("elderly-official", f"aldreomsorg?{ELDERLY}", "Officiell tabell", "Den officiella tabellen finns i", False),
+    ("elderly-amounts", f"at?{ELDERLY}", None, "Högsta belopp per region", True),
+    ("elderly-preview", f"region?{ELDERLY}", None, "Högsta belopp (uppskattning", False),
+    ("at-followup", "aldreomsorg", None, "regioner har rapporterat", False),
     ("deadlines", "tidsfrister", None, "Sista dagen räknas som i tid.", True),
     ("region-preview", "region", None, "simuleringar, slumpfrö", True),
     ("users", "anvandare", None, "Publicerade beslut", False),
