@@ -14,6 +14,7 @@ def db_path() -> Path:
     """The database file: ``$STATSBIDRAG_DB`` or ``var/statsbidrag.duckdb`` in the project."""
     return Path(os.environ.get(PATH_ENV) or DEFAULT_PATH)
 
+
 DATA_ENV = "STATSBIDRAG_DATA"
 
 
