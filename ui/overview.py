@@ -9,10 +9,13 @@ import streamlit as st
 
 from allocation import formats as f
 from allocation.at import allocate
+from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_engine import allocate_round
 from allocation.deadlines import Status
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
 from store.session import Session
+from ui.blocks import report_events
 from ui.followup import basis_notice
 from ui.rounds import RoundRef
 
@@ -60,6 +63,24 @@ def performance_card(store: Session, ref: RoundRef, n_regions: int) -> None:
         f"Beräknat med anvisningens regler på inkomna rapporter (ej fördelat: {f.mnkr(allocation.unallocated)}); "
         "regioner utan rapport räknas med utfall 0."
     )
+
+
+def blocks_card(store: Session, ref: RoundRef, n_regions: int) -> None:
+    """A round of blocks: its pot, what its rules would pay on the reports received so far, per block."""
+    round_ = store.block_round(ref.id)
+    reports = store.at_reports(ref.id)
+    events = {e: store.report_dates(ref.id) for e in report_events(round_)}
+    recipients = recipients_from_regions(store.regions(round_.population_date))
+    result = allocate_round(round_, recipients, at_values(reports), events)
+    a1, a2 = st.columns(2)
+    a1.metric("Pott", f.mnkr(result.pot))
+    a2.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")
+    a3, a4 = st.columns(2)
+    a3.metric("Block", f.count(len(result.blocks)))
+    a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
+    per_block = "; ".join(f"{b.title}: {f.mnkr(b.paid)}" for b in result.blocks)
+    illustrative = " Illustrativ omgång: beloppen är exempel." if round_.illustrative else ""
+    st.caption(f"Beräknat på inkomna rapporter: {per_block}.{illustrative}")
 
 
 def fixed_card(store: Session, ref: RoundRef, as_of: date, cells: Sequence[StatusCell]) -> None:

@@ -13,7 +13,8 @@ import streamlit as st
 from store.session import Session
 
 ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=<the round's short title>)
-KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region"}
+KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region", "blocks": "i flera block"}
+REPORTING_KINDS = ("performance", "blocks")  # rounds whose regions report outcomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,5 +91,5 @@ def chosen_round(store: Session) -> RoundRef:
     return next((r for r in refs if r.id == wanted), refs[0])
 
 
-def rounds_of_kind(store: Session, kind: str) -> list[RoundRef]:
-    return [r for r in round_refs(store) if r.kind == kind]
+def rounds_of_kind(store: Session, *kinds: str) -> list[RoundRef]:
+    return [r for r in round_refs(store) if r.kind in kinds]

@@ -9,6 +9,7 @@ from allocation.explain import explain
 from store.access import Action
 from store.export import export_allocation, frame_to_csv
 from ui import charts
+from ui.blocks import block_simulator
 from ui.fixed_table import fixed_table_view
 from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
@@ -34,6 +35,10 @@ from ui.text import bullets, plain
 
 store = session_or_stop()
 ref = chosen_round(store)
+if ref.kind == "blocks":
+    st.title(f"{plain(ref.short_title)} – simulering och fördelning")
+    block_simulator(store, ref)
+    st.stop()
 if ref.kind != "performance":
     st.title(f"{plain(ref.short_title)} – fördelning")
     fixed_table_view(store, ref)

@@ -8,7 +8,7 @@ from store.access import Action
 from store.export import export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
-from ui.rounds import RoundRef, chosen_round, rounds_of_kind
+from ui.rounds import REPORTING_KINDS, RoundRef, chosen_round, rounds_of_kind
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -17,9 +17,9 @@ store = session_or_stop()
 st.title("Data, import och export")
 
 
-def pick_round(kind: str, key: str) -> RoundRef | None:
-    """A round of the given kind: the sidebar's round when it is of that kind, else the newest."""
-    refs = rounds_of_kind(store, kind)
+def pick_round(kinds: tuple[str, ...], key: str) -> RoundRef | None:
+    """A round of the given kinds: the sidebar's round when it is of one of them, else the newest."""
+    refs = rounds_of_kind(store, *kinds)
     if not refs:
         st.info("Det finns ingen sådan bidragsomgång i databasen.")
         return None
@@ -34,14 +34,14 @@ def pick_round(kind: str, key: str) -> RoundRef | None:
 
 def show_report_import() -> None:
     st.subheader("Regionernas rapporter om prestationer")
-    if ref := pick_round("performance", "report_round"):
+    if ref := pick_round(REPORTING_KINDS, "report_round"):
         import_panel(store, "reports", ref.id)
         st.dataframe(display_frame(store.at_reports_frame(ref.id)), hide_index=True, width="stretch")
 
 
 def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
-    if ref := pick_round("fixed", "requisition_round"):
+    if ref := pick_round(("fixed",), "requisition_round"):
         import_panel(store, "requisitions", ref.id)
         st.dataframe(display_frame(store.requisitions_frame(ref.id)), hide_index=True, width="stretch")
 

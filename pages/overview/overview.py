@@ -7,7 +7,7 @@ import streamlit as st
 from allocation.deadlines import LABELS_SV, Status
 from allocation.milestones import needs_attention
 from ui.deadlines import cells_as_of, cells_frame, closed_notice, rounds
-from ui.overview import PHASE_ICONS, fixed_card, performance_card, phase_of, phase_text
+from ui.overview import PHASE_ICONS, blocks_card, fixed_card, performance_card, phase_of, phase_text
 from ui.rounds import ROUND_KEY, round_refs
 from ui.state import session_or_stop
 from ui.text import plain
@@ -37,6 +37,9 @@ for pair in range(0, len(refs), 2):
             st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.kind_sv}")
             if ref.kind == "performance":
                 performance_card(store, ref, n_regions)
+                target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
+            elif ref.kind == "blocks":
+                blocks_card(store, ref, n_regions)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             else:
                 fixed_card(store, ref, as_of, [c for c in cells if c.round_id == ref.id])

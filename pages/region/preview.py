@@ -13,6 +13,7 @@ from allocation.preview import Uncertain, simulate
 from store.access import Action
 from store.export import store_facts
 from store.model import AccessDenied
+from ui.block_preview import block_preview
 from ui.deadlines import cells_as_of
 from ui.preview import curve_chart, histogram_chart, preview_xlsx
 from ui.rounds import chosen_round
@@ -58,6 +59,8 @@ if ref.kind == "performance":
         f"Vad kan regionen räkna med från {plain(ref.short_title)}? Beloppet beror också på de andra regionernas "
         "utfall."
     )
+elif ref.kind == "blocks":
+    st.caption(f"{plain(ref.short_title)}: vad regionen kan räkna med per block, givet ett antagande om de andra.")
 else:
     st.caption(f"{plain(ref.short_title)}: fasta belopp per region, som regionen rekvirerar.")
 left, right = st.columns([2, 3], gap="large")
@@ -74,6 +77,9 @@ with left:
         store.require_region(Action.PREVIEW, code)  # a widget value is the client's: checked again here
     except AccessDenied as exc:
         st.error(plain(exc.message_sv), icon=":material/block:")
+        st.stop()
+    if ref.kind == "blocks":
+        block_preview(store, ref.id, code)
         st.stop()
     if ref.kind != "performance":
         with right:

@@ -1,0 +1,108 @@
+"""Charts and tables of a round of blocks: the waterfall pot → blocks → paid, and each block by its method."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from allocation import formats as f
+from allocation.block_data import Recipient
+from allocation.blocks import BlockResult, Round, RoundResult
+from ui.charts import COLORS, Chart, _layout
+
+METHOD_SV = {
+    "staircase_leftover": "trappa och omfördelning av det som blir kvar",
+    "proportional": "i proportion till en nyckel",
+    "equal": "lika delar mellan de behöriga",
+    "fixed_table": "fast belopp per mottagare",
+    "reported_share": "andel för dem som rapporterat i tid",
+}
+PART_SV = {"step": "Trappsteg", "leftover": "Omfördelning"}
+
+
+def block_titles(round_: Round) -> dict[str, str]:
+    return {b.id: b.title for b in round_.blocks}
+
+
+def results_frame(result: RoundResult, recipients: Sequence[Recipient], titles: Mapping[str, str]) -> pd.DataFrame:
+    """One row per recipient: the amount of each block, the total and kronor per inhabitant."""
+    rows = []
+    for r in recipients:
+        row: dict[str, object] = {"länskod": r.code, "region": r.name}
+        for block in result.blocks:
+            row[f"{titles[block.block_id]} (kr)"] = block.amounts[r.code]
+        row["totalt (kr)"] = result.totals[r.code]
+        row["kr per invånare"] = result.totals[r.code] / r.population
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def waterfall_chart(result: RoundResult, titles: Mapping[str, str]) -> Chart:
+    """Each block's own pot, then what it paid; what no block paid is the last bar."""
+    labels, measures, values = [], [], []
+    for block in result.blocks:
+        labels.append(f"{titles[block.block_id]}: pott")
+        measures.append("relative")
+        values.append(block.pot)
+    for block in result.blocks:
+        labels.append(f"{titles[block.block_id]}: utbetalt")
+        measures.append("relative")
+        values.append(-block.paid)
+    labels.append("Ej fördelat")
+    measures.append("total")
+    values.append(0)
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            measure=measures,
+            y=values,
+            text=[f.mnkr(abs(v)) for v in values[:-1]] + [f.mnkr(result.unallocated)],
+            textposition="outside",
+            hovertext=[f"{html.escape(label)}: {f.kr(abs(v))}" for label, v in zip(labels, values, strict=True)],
+            hoverinfo="text",
+            increasing={"marker": {"color": COLORS["step"]}},
+            decreasing={"marker": {"color": COLORS["redistribution"]}},
+            totals={"marker": {"color": COLORS["muted"]}},
+        )
+    )
+    paid = "hela potten betalas ut" if result.unallocated == 0 else f"{f.kr(result.unallocated)} fördelas inte"
+    title = f"{f.kr(result.pot)} i {len(result.blocks)} block: {paid}"
+    _layout(fig, title, height=440)
+    fig.update_yaxes(tickformat=",.0f", title="kr")
+    data = pd.DataFrame({"steg": labels, "kronor": values})
+    return Chart(fig, data, title)
+
+
+def block_chart(block: BlockResult, recipients: Sequence[Recipient], title: str) -> Chart:
+    """The block's amount per recipient (stacked by its parts where the method has parts), largest first."""
+    order = sorted(recipients, key=lambda r: (-block.amounts[r.code], r.code))
+    names = [r.name for r in order]
+    fig = go.Figure()
+    data = pd.DataFrame({"länskod": [r.code for r in order], "region": names})
+    parts = block.parts or {"amount": block.amounts}
+    palette = [COLORS["step"], COLORS["redistribution"], COLORS["muted"]]
+    for i, (part, amounts) in enumerate(parts.items()):
+        ys = [amounts[r.code] for r in order]
+        label = PART_SV.get(part, "Belopp")
+        data[label] = ys
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=ys,
+                name=label,
+                marker_color=palette[i % len(palette)],
+                hovertext=[f"{html.escape(n)}: {f.kr(y)} ({label.lower()})" for n, y in zip(names, ys, strict=True)],
+                hoverinfo="text",
+            )
+        )
+    receiving = sum(1 for r in recipients if block.amounts[r.code] > 0)
+    method = METHOD_SV.get(block.method, block.method)
+    chart_title = f"{title}: {f.kr(block.paid)} till {receiving} av {len(recipients)} ({method})"
+    _layout(fig, chart_title, height=420)
+    fig.update_layout(barmode="stack", showlegend=len(parts) > 1)
+    fig.update_yaxes(tickformat=",.0f", title="kr")
+    fig.update_xaxes(tickangle=-45)
+    return Chart(fig, data, chart_title)

@@ -1,0 +1,67 @@
+"""A region's preview in a round of blocks: its amount per block, under a stated assumption about the others."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from allocation import formats as f
+from allocation.at import RegionInput
+from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_engine import allocate_round
+from store.session import Session
+from ui.block_charts import METHOD_SV
+from ui.blocks import report_events
+from ui.text import plain
+
+
+def block_preview(store: Session, round_id: str, code: str) -> None:
+    round_ = store.block_round(round_id)
+    recipients = recipients_from_regions(store.regions(round_.population_date))
+    planned = round_.planned.get(code, 0)
+    st.caption(f"Planerat enligt planeringsunderlaget: {f.count(planned)} tjänster.")  # type: ignore[arg-type]
+    c1, c2, c3 = st.columns(3)
+    filled = c1.number_input("Tillsatta", min_value=0, value=math.ceil(planned) + 3, key=f"bp_filled_{code}")
+    started = c2.number_input("Påbörjade", min_value=0, value=0, key=f"bp_started_{code}")
+    excluded = c3.number_input("Avräknade", min_value=0, value=0, key=f"bp_excluded_{code}")
+    events = report_events(round_)
+    by = next((getattr(b.params, "by", None) for b in round_.blocks if getattr(b.params, "by", None)), None)
+    reported = (
+        st.checkbox(f"Rapporterar i tid (senast {by.isoformat()})", value=True, key="bp_reported") if by else True
+    )
+    assumptions = {
+        "reports": "De andra regionerna enligt inlästa rapporter (utan rapport: inget utfall)",
+        "plan": "De andra regionerna exakt enligt plan (ingen annan växer)",
+    }
+    assumption = st.radio(
+        "Antagande om de andra regionerna", list(assumptions), format_func=assumptions.get, key="bp_as"
+    )
+    if assumption == "reports":
+        others = [i for i in store.at_reports(round_id) if i.code != code]
+        dates = {c: d for c, d in store.report_dates(round_id).items() if c != code}
+    else:
+        others = [
+            RegionInput(r.code, math.ceil(round_.planned.get(r.code, 0)), 0) for r in recipients if r.code != code
+        ]
+        dates = {r.code: by for r in recipients if r.code != code and by}
+    own = RegionInput(code, int(filled), int(started), int(excluded))
+    if reported and by:
+        dates[code] = by
+    result = allocate_round(round_, recipients, at_values([own, *others]), {e: dates for e in events})
+    columns = st.columns(len(result.blocks) + 1)
+    columns[0].metric("Beräknat belopp", f.kr(result.totals[code]))
+    for column, block in zip(columns[1:], result.blocks, strict=True):
+        column.metric(block.title, f.kr(block.amounts[code]))
+    lines = [
+        f"- **{plain(block.title)}** ({METHOD_SV.get(block.method, block.method)}): {f.kr(block.amounts[code])} "
+        f"av {f.kr(block.available)}"
+        for block in result.blocks
+    ]
+    st.markdown("\n".join(lines))
+    st.info(
+        f"Beloppet gäller bara under antagandet: {assumptions[assumption].lower()}. Fler regioner som växer ger "
+        "mindre till var och en."
+        + (" Illustrativ omgång: beloppen är exempel, inte officiella." if round_.illustrative else ""),
+        icon=":material/info:",
+    )

@@ -1,0 +1,241 @@
+"""The simulator of a round of blocks: pots per block, outcomes per region, results per block and in total.
+
+Every block is computed by the method its rules name (one registry); the page knows no round and no
+method by heart: the pots, the blocks and their charts all come from the round's rules.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+import pandas as pd
+import streamlit as st
+
+from allocation import formats as f
+from allocation.at import RegionInput
+from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_data import Recipient
+from allocation.block_engine import allocate_round
+from allocation.blocks import Round, RoundResult
+from allocation.method_params import ReportedShareParams
+from store.export import frame_to_csv, frame_to_xlsx, store_facts
+from store.model import fraction_text
+from store.session import Session
+from ui.block_charts import METHOD_SV, block_chart, block_titles, results_frame, waterfall_chart
+from ui.rounds import RoundRef
+from ui.simulator import editor_column_config, parse_edited
+from ui.text import bullets, plain
+
+EDITOR = "blk_editor"
+FLOW_NOTICES = ("flows_to", "unallocated")
+
+
+def report_events(round_: Round) -> tuple[str, ...]:
+    """The report events some block pays on (a date per region is then part of the inputs)."""
+    return tuple(sorted({b.params.event for b in round_.blocks if isinstance(b.params, ReportedShareParams)}))
+
+
+@dataclass(frozen=True)
+class BlockSetup:
+    round_: Round
+    recipients: tuple[Recipient, ...]
+    planned_text: dict[str, str]  # code -> planned positions as shown in the editor
+
+    @property
+    def report_by(self) -> date | None:
+        """The last day a report counts for a block that pays on reporting (the first such block's)."""
+        return next((b.params.by for b in self.round_.blocks if isinstance(b.params, ReportedShareParams)), None)
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return report_events(self.round_)
+
+
+def setup(store: Session, ref: RoundRef) -> BlockSetup:
+    round_ = store.block_round(ref.id)
+    recipients = recipients_from_regions(store.regions(round_.population_date))
+    planned = {r.code: fraction_text(round_.planned.get(r.code, 0)) for r in recipients}  # type: ignore[arg-type]
+    return BlockSetup(round_, recipients, planned)
+
+
+def base_frame(s: BlockSetup, inputs: list[RegionInput], reported: dict[str, date], more: int | None) -> pd.DataFrame:
+    """The editor's starting table: reports (or everyone at plan + ``more``), with report dates if needed."""
+    by_code = {i.code: i for i in inputs}
+    rows = []
+    for r in s.recipients:
+        planned = s.round_.planned.get(r.code, 0)
+        item = by_code.get(r.code)
+        if more is not None:
+            item = RegionInput(r.code, math.ceil(planned) + more, 0)
+        item = item or RegionInput(r.code)
+        row: dict[str, object] = {
+            "code": r.code,
+            "region": r.name,
+            "planned": s.planned_text[r.code] if item.planned is None else fraction_text(item.planned),
+            "filled": item.filled,
+            "started": item.started,
+            "excluded": item.excluded,
+        }
+        for event in s.events:
+            row[event] = reported.get(r.code)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _pots(s: BlockSetup) -> dict[str, int]:
+    """One what-if pot per block, defaulting to the rules' figure (shown with its source)."""
+    pots = {}
+    columns = st.columns(len(s.round_.blocks))
+    for column, block in zip(columns, s.round_.blocks, strict=True):
+        with column:
+            option = block.pot.option(block.pot.default) if block.pot.options else None
+            pots[block.id] = int(
+                st.number_input(
+                    f"{block.title} (kr)",
+                    min_value=0,
+                    step=1_000_000,
+                    value=block.pot.amount,
+                    key=f"blk_pot_{s.round_.id}_{block.id}",
+                )
+            )
+            method = METHOD_SV.get(block.method, block.method)
+            source = f" Källa: {plain(option.source.section)}." if option else ""
+            illustrative = " *Illustrativt.*" if block.illustrative else ""
+            st.caption(f"Enligt reglerna {f.kr(block.pot.amount)}; {method}.{source}{illustrative}")
+    return pots
+
+
+Values = dict[str, dict[str, object]]
+Events = dict[str, dict[str, date]]
+
+
+def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Events] | None:
+    """The editor of outcomes (and report dates); its values for the engine, or None with the errors shown."""
+    reports = store.at_reports(round_id)
+    dates = store.report_dates(round_id)
+    key = f"{EDITOR}_{round_id}"
+    fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
+    if key not in st.session_state or fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports"):
+        st.session_state[key] = base_frame(s, reports, dates, None)
+        st.session_state[f"{key}_v"] = st.session_state.get(f"{key}_v", 0) + 1
+    more = fills[2].number_input("Tjänster utöver plan", min_value=0, max_value=50, value=3, key="blk_more")
+    if fills[1].button("Alla plan + tjänster", key="blk_plan_k"):
+        on_time = s.report_by  # everyone reports on the last day that counts
+        reported = {r.code: on_time for r in s.recipients} if on_time else {}
+        st.session_state[key] = base_frame(s, [], reported, int(more))
+        st.session_state[f"{key}_v"] = st.session_state.get(f"{key}_v", 0) + 1
+    config = editor_column_config() | {
+        e: st.column_config.DateColumn("Rapporterad", format="YYYY-MM-DD", help="Dagen regionen rapporterade")
+        for e in s.events
+    }
+    edited = st.data_editor(
+        st.session_state[key],
+        key=f"{key}_{st.session_state.get(f'{key}_v', 0)}",
+        column_config=config,
+        hide_index=True,
+        num_rows="fixed",
+        width="content",
+        height=(len(s.recipients) + 1) * 35 + 3,
+    )
+    parsed = parse_edited(edited, SimpleNamespace(planned=s.planned_text))  # type: ignore[arg-type]
+    if parsed.problems_sv:
+        st.error(
+            "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n" + bullets(parsed.problems_sv)
+        )
+        return None
+    events = {
+        e: {code: pd.Timestamp(d).date() for code, d in zip(edited["code"], edited[e], strict=True) if pd.notna(d)}
+        for e in s.events
+    }
+    return at_values(parsed.inputs), events  # type: ignore[return-value]
+
+
+def block_simulator(store: Session, ref: RoundRef) -> None:
+    s = setup(store, ref)
+    round_ = s.round_
+    st.caption(f"{plain(round_.title)} · {plain(round_.dnr)} · regelfil version {plain(round_.version)}")
+    if round_.illustrative:
+        st.warning(
+            "Illustrativ omgång: uppgifter som inte är kända (markerade i regelfilen) är antaganden, inte "
+            "officiella siffror. Beloppen är exempel.",
+            icon=":material/science:",
+        )
+    with st.container(border=True):
+        st.subheader("Block och pottar")
+        pots = _pots(s)
+    st.subheader("Utfall per region")
+    inputs = _inputs(s, store, round_.id)
+    if inputs is None:
+        st.stop()
+    values, events = inputs
+    result = allocate_round(round_, s.recipients, values, events, pots)
+    titles = block_titles(round_)
+    show_result(store, ref, s, result, titles)
+
+
+def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResult, titles: dict[str, str]) -> None:
+    m = st.columns(3 + len(result.blocks))
+    m[0].metric("Pott", f.mnkr(result.pot))
+    for column, block in zip(m[1:], result.blocks, strict=False):
+        column.metric(titles[block.block_id], f.mnkr(block.paid))
+    m[-2].metric("Utbetalt", f.mnkr(result.paid))
+    m[-1].metric("Ej fördelat", f.mnkr(result.unallocated))
+    for block_id, notice in result.notices:
+        if notice.code in FLOW_NOTICES:  # each block's tab says where its unpaid money goes
+            continue
+        st.info(f"**{plain(titles[block_id])}:** {plain(notice.message_sv)}")
+    frame = results_frame(result, s.recipients, titles)
+    tabs = st.tabs(["Resultat", "Pottens fördelning", *(titles[b.block_id] for b in result.blocks)], key="blk_vy")
+    with tabs[0]:
+        money = [c for c in frame.columns if c.endswith("(kr)")]
+        styled = frame.style.format({c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": f.number})
+        st.dataframe(styled, hide_index=True, width="stretch")
+        st.caption(
+            f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
+            "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
+        )
+        about = [
+            ("Bidragsomgång", s.round_.title),
+            ("Diarienummer", s.round_.dnr),
+            ("Regelversion", s.round_.version),
+            *((f"Pott: {titles[b.block_id]}", f.kr(b.pot)) for b in result.blocks),
+            ("Illustrativ", "ja: antaganden, inte officiella siffror" if s.round_.illustrative else "nej"),
+            *store_facts(store),
+        ]
+        d1, d2, _ = st.columns([1, 1, 3])
+        d1.download_button(
+            "Ladda ned (XLSX)",
+            lambda: frame_to_xlsx(frame, about, sheet_name="Fördelning"),
+            file_name=f"{ref.id}-fordelning.xlsx",
+            on_click="ignore",
+            key="blk_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        d2.download_button(
+            "Ladda ned (CSV)",
+            lambda: frame_to_csv(frame),
+            file_name=f"{ref.id}-fordelning.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="blk_csv",
+        )
+    with tabs[1]:
+        chart = waterfall_chart(result, titles)
+        st.plotly_chart(chart.figure, key="blk_waterfall", config={"displaylogo": False, "locale": "sv"})
+    for tab, block in zip(tabs[2:], result.blocks, strict=True):
+        with tab:
+            chart = block_chart(block, s.recipients, titles[block.block_id])
+            st.plotly_chart(chart.figure, key=f"blk_chart_{block.block_id}", config={"displaylogo": False})
+            flow = (
+                f" Det som blocket inte betalar går till {plain(titles[block.unpaid_to])}."
+                if block.unpaid_to
+                else " Det som blocket inte betalar förblir ofördelat."
+            )
+            st.caption(
+                f"Pott {f.kr(block.pot)}"
+                + (f" + {f.kr(block.inflow)} från andra block" if block.inflow else "")
+                + f"; utbetalt {f.kr(block.paid)} till {len(block.eligible)} behöriga.{flow}"
+            )
