@@ -231,3 +231,36 @@ def read_reports_file(path: Path, index: RegionIndex) -> list[RegionInput]:
 
 def read_requisitions(data: bytes, index: RegionIndex) -> list[Requisition]:
     return parse_requisitions(read_table(data), index)
+
+
+def parse_planned_table(rows: Sequence[Sequence[str]], index: RegionIndex) -> dict[str, str]:
+    """A planning table (columns ``region`` and ``planned``; "28" or a range "1-5"): every region once.
+
+    Returns the planned positions per län code as written; raises InputError with every problem.
+    """
+    table = _region_rows(rows, index, ("region", "planned"), ())
+    problems = list(table.problems)
+    planned: dict[str, str] = {}
+    for row_number, cells, code in table.rows:
+        text = cells.get("planned", "")
+        if not text:
+            problems.append(Problem("empty_value", row_number, "planned"))
+            continue
+        try:
+            parse_planned(text)
+        except ParseError as exc:
+            problems.append(Problem(exc.code, row_number, "planned", text, exc.detail))
+            continue
+        if code is not None:
+            planned[code] = text
+    missing = [r for r in index.regions if r.code not in planned]
+    if not problems and missing:
+        names = ", ".join(r.name for r in missing)
+        problems.append(Problem("missing_regions", 0, "region", names))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.row))
+    return planned
+
+
+def read_planned_table(data: bytes, index: RegionIndex) -> dict[str, str]:
+    return parse_planned_table(read_table(data), index)

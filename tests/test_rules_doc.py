@@ -1,0 +1,70 @@
+"""Editing a copy of a rules file: the form's changes land, everything else (comments, quotes) stays."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from allocation.block_rules import parse_block_round_text
+from allocation.inputs import parse_planned_table
+from allocation.problems import InputError
+from allocation.regions import RegionIndex, load_regions
+from allocation.rules import parse_round, read_planned_file
+from ui import rules_doc
+
+ROOT = Path(__file__).resolve().parent.parent
+AT = (ROOT / "data" / "rounds" / "at-2023.toml").read_text(encoding="utf-8")
+BLOCKS = (ROOT / "tests" / "rounds" / "at-2024-illustrative.toml").read_text(encoding="utf-8")
+
+
+def test_an_untouched_copy_is_the_same_text() -> None:
+    assert rules_doc.dump(rules_doc.load(AT)) == AT
+    assert rules_doc.dump(rules_doc.load(BLOCKS)) == BLOCKS
+
+
+def test_header_pot_and_steps_change_and_quotes_follow() -> None:
+    doc = rules_doc.load(AT)
+    rules_doc.set_header(doc, {"id": "at-2026", "year": 2026, "short_title": "AT 2026", "version": "1.0.0"})
+    pot = rules_doc.pots(doc)[0]
+    rules_doc.set_amount(doc, pot.path, 200_000_000)
+    stair = rules_doc.staircases(doc)[0]
+    rules_doc.set_steps(doc, stair.path, [(2, 2_000_000), (4, 6_000_000)])
+    text = rules_doc.dump(doc)
+    assert "# --- The staircase" in text  # comments kept
+    parsed = tomllib.loads(text)
+    assert (parsed["id"], parsed["year"], parsed["short_title"]) == ("at-2026", 2026, "AT 2026")
+    assert parsed["pot"]["options"][0]["amount"] == 200_000_000
+    assert parsed["pot"]["options"][0]["quote"] == rules_doc.CHANGED_QUOTE
+    steps = parsed["staircase"]["steps"]
+    assert [(s["min_expansion"], s["amount"]) for s in steps] == [(2, 2_000_000), (4, 6_000_000)]
+    assert steps[0]["quote"].startswith("Den region som uppnår") and steps[1]["quote"] == rules_doc.CHANGED_QUOTE
+    regions = load_regions()
+    planned = read_planned_file(ROOT / "data" / "rounds" / "at-2023-planned.csv")
+    new = parse_round(parsed, regions, planned)
+    assert new.default_params().pot == 200_000_000
+
+
+def test_a_block_round_copy_parses_with_its_changes() -> None:
+    doc = rules_doc.load(BLOCKS)
+    first, second = rules_doc.pots(doc)
+    rules_doc.set_amount(doc, second.path, 100_000_000)
+    rows = rules_doc.milestones(doc)
+    rows[0]["due"] = date(2026, 11, 2)
+    rules_doc.set_milestones(doc, rows)
+    round_ = parse_block_round_text(rules_doc.dump(doc))
+    assert [b.pot.amount for b in round_.blocks] == [first.amount, 100_000_000]
+    assert round_.milestones[0].due == date(2026, 11, 2)
+
+
+def test_a_planned_table_names_every_bad_row() -> None:
+    index = RegionIndex(load_regions())
+    rows = [["region", "planned"], *([r.name, "10"] for r in index.regions)]
+    assert set(parse_planned_table(rows, index)) == {r.code for r in index.regions}
+    bad = [["region", "planned"], ["Narnia", "3"], ["Gotland", "-2"], ["Skåne", "=1+1"]]
+    with pytest.raises(InputError) as caught:
+        parse_planned_table(bad, index)
+    lines = " ".join(caught.value.lines_sv())
+    assert "Narnia" in lines and "rad 3" in lines and "rad 4" in lines
