@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from store import db
-from store.model import EXPORTABLE_TABLES, Actor, WriteRefused, fraction_text
+from store.model import EXPORTABLE_TABLES, Actor, RoundProblem, WriteRefused, fraction_text
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 
@@ -82,6 +82,7 @@ class StoreCore:
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
     _generation: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    round_problems_found: tuple[RoundProblem, ...] = ()  # rules files the seed skipped (``store.seed``)
 
     def close(self) -> None:
         with self._write_lock:

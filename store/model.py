@@ -14,6 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from allocation.at import Allocation, RegionInput
+from allocation.block_data import Recipient
+from allocation.blocks import Round
 from allocation.fixed import FixedRound
 from allocation.inputs import Requisition
 from allocation.problems import InputError, Problem
@@ -33,10 +35,14 @@ __all__ = [
     "ImportResult",
     "InputError",
     "Problem",
+    "Recipient",
     "Region",
     "RegionIndex",
     "RegionInput",
     "Requisition",
+    "Round",
+    "RoundProblem",
+    "RulesRefused",
     "Scenario",
     "Step",
     "StoreError",
@@ -75,6 +81,27 @@ class WriteRefused(ValueError):
     def __init__(self, message_sv: str, message_en: str) -> None:
         super().__init__(message_en)
         self.message_sv = message_sv
+
+
+class RulesRefused(WriteRefused):
+    """A rules file that cannot be saved: ``problems`` are (English, Swedish) messages, each naming its field."""
+
+    def __init__(self, problems: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> None:
+        self.problems = tuple(problems)
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        sv = "; ".join(p[1] for p in shown) + (f"; och {more} till" if more else "")
+        en = "; ".join(p[0] for p in shown) + (f"; and {more} more" if more else "")
+        super().__init__(f"Regelfilen kan inte sparas: {sv}", en)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundProblem:
+    """A rules file in ``data/rounds`` that was skipped when the store was seeded, and why."""
+
+    file: str  # e.g. data/rounds/at-2031.toml
+    message: str  # English
+    message_sv: str
 
 
 class AccessDenied(WriteRefused):

@@ -6,16 +6,19 @@ import tomllib
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtRound, parse_round
 from store.core import StoreCore
-from store.model import WriteRefused
+from store.model import RoundProblem, WriteRefused
 
 # A round's kind (``kind`` in its rules file), in English and Swedish, for messages.
 ROUND_KINDS = {
     "performance": ("performance round", "prestationsbaserad omgång"),
     "fixed": ("fixed-amount round", "omgång med fasta belopp"),
+    "blocks": ("round of blocks", "omgång i block"),
 }
 IMPORTED = ("imported into", "importeras till")
 RECORDED = ("recorded for", "registreras för")
@@ -49,18 +52,59 @@ class RoundsMixin(StoreCore):
         sql = "SELECT DISTINCT id FROM rounds" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
         return [row[0] for row in self.query(sql, [kind] if kind else [])]
 
-    def round_document(self, round_id: str) -> dict[str, Any]:
-        """The newest loaded version of a round's rules file, parsed."""
+    def _newest_first(self) -> str:
+        """ORDER BY for a round's versions, newest saved first (a file at an older schema: by load time)."""
 
-        def compute() -> dict[str, Any]:
+        def compute() -> str:
             rows = self.query(
-                "SELECT rules_toml FROM rounds WHERE id = ? ORDER BY loaded_at DESC, version DESC LIMIT 1", [round_id]
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rounds' AND column_name = ?",
+                ["saved_seq"],
             )
-            if not rows:
-                raise KeyError(f"unknown round {round_id!r}")
-            return tomllib.loads(rows[0][0])
+            seq = "saved_seq DESC NULLS LAST, " if rows[0][0] else ""
+            return f"ORDER BY {seq}loaded_at DESC, version DESC"
 
-        return self._cached(("round_document", round_id), compute)
+        return self._cached(("newest_first",), compute)
+
+    def round_toml(self, round_id: str, version: str | None = None) -> str:
+        """The rules text as saved (the newest version, or ``version``): a rules file, for download."""
+
+        def compute() -> str:
+            if version is None:
+                rows = self.query(
+                    f"SELECT rules_toml FROM rounds WHERE id = ? {self._newest_first()} LIMIT 1", [round_id]
+                )
+            else:
+                rows = self.query("SELECT rules_toml FROM rounds WHERE id = ? AND version = ?", [round_id, version])
+            if not rows:
+                raise KeyError(f"unknown round {round_id!r}" + ("" if version is None else f" version {version!r}"))
+            return str(rows[0][0])
+
+        return self._cached(("round_toml", round_id, version), compute)
+
+    def round_document(self, round_id: str) -> dict[str, Any]:
+        """The newest saved version of a round's rules file, parsed."""
+        return self._cached(("round_document", round_id), lambda: tomllib.loads(self.round_toml(round_id)))
+
+    def round_versions(self, round_id: str) -> pd.DataFrame:
+        """Every saved version of the round, newest (the one the pages show) first: when, by whom, from where."""
+        self._check_round(round_id)
+        return self.frame(
+            "SELECT id, version, kind, title, loaded_at, saved_by, source_file FROM rounds WHERE id = ? "
+            + self._newest_first(),
+            [round_id],
+        )
+
+    def round_problems(self) -> tuple[RoundProblem, ...]:
+        """Rules files in data/rounds that the store skipped when it was seeded, with why (English and Swedish)."""
+        return self.round_problems_found
+
+    def planned_table(self, round_id: str) -> dict[str, str]:
+        """The round's planned positions per län code, as entered ("28", "1-5")."""
+
+        def compute() -> dict[str, str]:
+            return dict(self.query("SELECT code, planned FROM planned_positions WHERE round_id = ?", [round_id]))
+
+        return dict(self._cached(("planned_table", round_id), compute))
 
     def at_round(self, round_id: str) -> AtRound:
         """The AT round as the store holds it: rules, regions, population and planned positions."""
@@ -68,8 +112,7 @@ class RoundsMixin(StoreCore):
         def compute() -> AtRound:
             doc = self.round_document(round_id)
             regions = self.regions(doc["redistribution"]["population_date"])
-            planned = dict(self.query("SELECT code, planned FROM planned_positions WHERE round_id = ?", [round_id]))
-            return parse_round(doc, regions, planned)
+            return parse_round(doc, regions, self.planned_table(round_id))
 
         return self._cached(("at_round", round_id), compute)
 

@@ -1,21 +1,27 @@
-"""Seeding the store from ``data/``: idempotent (a second run writes nothing) and audited."""
+"""Seeding the store from ``data/``: idempotent (a second run writes nothing) and audited.
+
+Every rules file of ``data/rounds`` (``kind`` performance, fixed or blocks) is checked as staff's saves are
+(``store.round_check``); one that cannot be used is skipped, logged, and listed by ``Store.round_problems``
+so that the store still opens. A version saved by staff is theirs: the file does not overwrite it. A
+published round's version is frozen: a changed file under the same version is skipped, not written.
+"""
 
 from __future__ import annotations
 
 import csv
-import tomllib
+import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
-from allocation.formats import kr
-from allocation.regions import DATA_DIR, Region
+from allocation.regions import DATA_DIR
 from allocation.rules import read_planned_file
 from store.core import StoreCore, Tx
-from store.model import SYSTEM
+from store.model import SYSTEM, RoundProblem, RulesRefused
+from store.round_check import RulesHead, check_rules, read_head
+from store.round_rows import region_codes, regions_at, write_estimates, write_planned, write_round
 
 SEED_REASON = "Inläsning av grunddata från data/"
+logger = logging.getLogger(__name__)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -62,103 +68,103 @@ def _seed_population(store: StoreCore, tx: Tx, data_dir: Path) -> None:
         )
 
 
-def _seed_round(store: StoreCore, tx: Tx, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    doc: dict[str, Any] = tomllib.loads(text)
-    rid, version = doc["id"], doc["version"]
-    rows = tx.execute("SELECT rules_toml FROM rounds WHERE id = ? AND version = ?", [rid, version]).fetchall()
-    if rows and rows[0][0] == text:
-        pass
-    else:
-        before = {"version": version, "rules_toml": rows[0][0]} if rows else None
-        tx.execute(
-            "INSERT OR REPLACE INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [rid, version, doc["kind"], doc["title"], doc["dnr"], text, f"data/rounds/{path.name}", tx.at],
-        )
-        tx.execute("DELETE FROM milestones WHERE round_id = ? AND round_version = ?", [rid, version])
-        for m in doc.get("milestones", []):
-            tx.execute(
-                "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    rid,
-                    version,
-                    m["id"],
-                    m["label"],
-                    m.get("start"),
-                    m.get("due"),
-                    m.get("after"),
-                    bool(m.get("expected", False)),
-                    m["section"],
-                    m["quote"],
-                ],
-            )
-        tx.audit(
-            "insert" if before is None else "update",
-            "rounds",
-            f"{rid}@{version}",
-            before,
-            {"version": version, "rules_toml": text},
-        )
-    if "planned_file" in doc:
-        planned_path = path.parent / doc["planned_file"]
-        source = f"data/rounds/{planned_path.name}"
-        current = {
-            code: (planned, src)
-            for code, planned, src in tx.execute(
-                "SELECT code, planned, source FROM planned_positions WHERE round_id = ?", [rid]
-            ).fetchall()
-        }
-        for code, planned in read_planned_file(planned_path).items():
-            before_row = current.get(code)
-            # A value entered by staff is theirs; only values that came from the file follow the file.
-            if before_row == (planned, source) or (before_row is not None and before_row[1] != source):
-                continue
-            tx.execute("INSERT OR REPLACE INTO planned_positions VALUES (?, ?, ?, ?)", [rid, code, planned, source])
-            tx.audit(
-                "insert" if before_row is None else "update",
-                "planned_positions",
-                f"{rid}/{code}",
-                None if before_row is None else {"planned": before_row[0]},
-                {"planned": planned, "source": source},
-            )
+def _published(store: StoreCore, tx: Tx, round_id: str) -> bool:
+    """Whether the round's decision is published today (a file at an older schema has no decisions)."""
+    if not tx.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'").fetchone()[0]:
+        return False
+    rows = tx.execute("SELECT published_on FROM decisions WHERE round_id = ?", [round_id]).fetchall()
+    return bool(rows) and rows[0][0] <= store.clock().date()
 
 
-def _seed_estimates(store: StoreCore, tx: Tx, path: Path) -> None:
-    """A fixed round without amounts gets the labelled estimate; an imported official table is never touched."""
-    doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    if doc.get("kind") != "fixed":
-        return
-    rid = doc["id"]
-    has_table = tx.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'fixed_amounts'"
-    ).fetchone()[0]
-    if not has_table:  # a file opened at an older schema version (tests of migrations)
-        return
-    if tx.execute("SELECT count(*) FROM fixed_amounts WHERE round_id = ?", [rid]).fetchone()[0]:
-        return
-    fixed = parse_fixed_round(doc)
+def _refuse(en: str, sv: str) -> RulesRefused:
+    return RulesRefused([(en, sv)])
+
+
+def _read_planned(path: Path, field: str) -> dict[str, str]:
+    try:
+        return read_planned_file(path)
+    except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        what = f"no column {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise RulesRefused(
+            [(f"{field}: cannot read {path.name}: {what}", f"{field}: {path.name} kan inte läsas: {what}")]
+        ) from None
+
+
+def _seed_round(store: StoreCore, tx: Tx, path: Path, seen: dict[tuple[str, str], str]) -> RulesHead:
+    """One rules file into the store: checked first (``RulesRefused`` if it cannot be used), then written."""
+    name = f"data/rounds/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _refuse(f"cannot be read: {exc}", f"kan inte läsas: {exc}") from None
+    head = read_head(text)
+    key = (head.id, head.version)
+    if key in seen:
+        raise _refuse(
+            f"id {head.id!r} version {head.version!r} is also in {seen[key]}",
+            f"id {head.id!r} version {head.version!r} finns redan i {seen[key]}",
+        )
+    seen[key] = name
+    planned: dict[str, str] | None = None
+    planned_source = name
+    if head.planned_file is not None:
+        field = "planned_file" if head.kind == "performance" else "planned.file"
+        planned = _read_planned(path.parent / head.planned_file, field)
+        planned_source = f"data/rounds/{head.planned_file}"
+    elif head.planned_table is not None:
+        planned = head.planned_table
+    check_rules(head, region_codes(tx), lambda when: regions_at(tx, when), planned)
+    kinds = {k for (k,) in tx.execute("SELECT DISTINCT kind FROM rounds WHERE id = ?", [head.id]).fetchall()}
+    if kinds - {head.kind}:
+        raise _refuse(
+            f"kind: round {head.id!r} is a {', '.join(sorted(kinds))} round in the store, not {head.kind}",
+            f"kind: omgången {head.id!r} är av typen {', '.join(sorted(kinds))} i databasen, inte {head.kind}",
+        )
     rows = tx.execute(
-        "SELECT r.code, r.name, r.seed_name, p.population FROM regions r JOIN population p "
-        "ON p.code = r.code AND p.date = ? ORDER BY r.code",
-        [fixed.population_date],
+        "SELECT rules_toml, source_file FROM rounds WHERE id = ? AND version = ?", [head.id, head.version]
     ).fetchall()
-    regions = [Region(code, name, seed, int(pop), fixed.population_date) for code, name, seed, pop in rows]
-    source = (
-        f"UPPSKATTNING, inte officiell: {kr(fixed.total)} fördelat efter befolkning {fixed.population_date} "
-        f"(största rest). Officiell tabell: {fixed.official_table}."
-    )
-    for code, amount in estimate_amounts(regions, fixed.total).items():
-        tx.execute("INSERT INTO fixed_amounts VALUES (?, ?, ?, ?, ?)", [rid, code, amount, ESTIMATE, source])
-        tx.audit("insert", "fixed_amounts", f"{rid}/{code}", None, {"amount": amount, "basis": ESTIMATE})
+    saved_by_staff = bool(rows) and rows[0][1] != name  # their version, not the file's: left as they saved it
+    if rows and not saved_by_staff and rows[0][0] != head.text and _published(store, tx, head.id):
+        raise _refuse(
+            f"version: the decision of {head.id!r} is published, so version {head.version} is frozen: "
+            "give the changed rules a new version",
+            f"version: beslutet för {head.id!r} är publicerat, så version {head.version} är låst: "
+            "ge de ändrade reglerna en ny version",
+        )
+    if not saved_by_staff:
+        write_round(tx, head, name, SYSTEM.name)
+    if planned is not None:
+        write_planned(tx, head.id, planned, planned_source, from_file=True)
+    return head
 
 
 def seed_from_data(store: StoreCore, data_dir: Path | None = None) -> int:
     """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none)."""
     data_dir = data_dir or DATA_DIR
+    problems: list[RoundProblem] = []
+    seen: dict[tuple[str, str], str] = {}
     with store.transaction(SYSTEM, SEED_REASON) as tx:
         _seed_regions(store, tx, data_dir)
         _seed_population(store, tx, data_dir)
         for path in sorted((data_dir / "rounds").glob("*.toml")):
-            _seed_round(store, tx, path)
-            _seed_estimates(store, tx, path)
-        return tx.entries
+            try:
+                head = _seed_round(store, tx, path, seen)
+            except RulesRefused as exc:
+                problems.append(_skipped(path, exc))
+                continue
+            write_estimates(tx, head)
+        entries = tx.entries
+    store.round_problems_found = tuple(problems)
+    return entries
+
+
+def _skipped(path: Path, exc: RulesRefused) -> RoundProblem:
+    """A rules file the seed left out: logged in English, kept for the dashboard in Swedish."""
+    name = f"data/rounds/{path.name}"
+    problem = RoundProblem(
+        name,
+        f"{name} was not loaded into the store: " + "; ".join(en for en, _ in exc.problems),
+        f"Regelfilen {name} lästes inte in: " + "; ".join(sv for _, sv in exc.problems),
+    )
+    logger.warning("%s", problem.message)
+    return problem

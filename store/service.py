@@ -5,7 +5,10 @@ transaction type ``Tx``:
 
 - ``store.core``: opening the connection's cursors, ``query``/``frame``, ``transaction``, the read cache
   and its generation, the audit log read back, exports of any table, backups;
-- ``store.rounds``: regions, population, the rounds' rules documents, the AT round, planned positions;
+- ``store.rounds``: regions, population, the rounds' rules documents and versions, the AT round, planned
+  positions;
+- ``store.round_versions``: every round as blocks (``block_round``), its recipients, and staff saving a
+  round (``save_round``; checked by ``store.round_check``, written by ``store.round_rows``);
 - ``store.reports``: the AT reports;
 - ``store.followup``: requisitions, payouts, ombud, usage reports, fixed amounts and the official table;
 - ``store.scenarios``, ``store.users``, ``store.decisions``.
@@ -30,12 +33,15 @@ from store.model import (
     SYSTEM,
     Actor,
     ImportResult,
+    RoundProblem,
+    RulesRefused,
     Scenario,
     User,
     WriteRefused,
     fraction_text,
 )
 from store.reports import ReportsMixin
+from store.round_versions import RoundVersionsMixin
 from store.rounds import ROUND_KINDS
 from store.scenarios import ScenariosMixin, input_from_json, input_json, params_from_json, params_json
 from store.seed import seed_from_data
@@ -48,6 +54,8 @@ __all__ = [
     "TIMEZONE",
     "Actor",
     "ImportResult",
+    "RoundProblem",
+    "RulesRefused",
     "Scenario",
     "Store",
     "StoreCore",
@@ -63,7 +71,7 @@ __all__ = [
 ]
 
 
-class Store(ReportsMixin, FollowupMixin, ScenariosMixin, UsersMixin, DecisionsMixin):
+class Store(RoundVersionsMixin, ReportsMixin, FollowupMixin, ScenariosMixin, UsersMixin, DecisionsMixin):
     """The whole store: one per process (see ``store.core`` for the connection, cursors and locks)."""
 
     @classmethod

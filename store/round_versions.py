@@ -1,0 +1,144 @@
+"""Every round read as blocks, its recipients, and staff saving a round (a new round, or a version).
+
+- ``block_round``: a ``blocks`` round as ``allocation.block_rules`` reads it, with the store's region codes
+  as recipients and its planned table from ``planned_positions``; a ``performance`` or ``fixed`` round as
+  its one-block conversion (``allocation.block_convert``), with the store's planned table or amounts.
+- ``save_round``: a rules text of any kind, checked by the reader of its kind (``store.round_check``).
+  Versions: a round whose decision is published is frozen — a changed text under the same version is
+  refused, a new version is saved beside it. An unpublished round's version is replaced (audited with
+  before and after). The newest saved version is the one every page reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from allocation import method_params as mp
+from allocation.block_convert import from_at_round, from_fixed_round, recipients_from_regions
+from allocation.block_data import Recipient
+from allocation.block_fields import Citation
+from allocation.block_rules import parse_block_round
+from allocation.blocks import Round
+from allocation.planned import parse_planned
+from store.decisions import DecisionsMixin
+from store.followup import FollowupMixin
+from store.model import Actor, RulesRefused, WriteRefused
+from store.round_check import RulesHead, check_planned, check_rules, read_head
+from store.round_rows import planned_rows, write_estimates, write_planned, write_round
+from store.rounds import ROUND_KINDS
+
+
+class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
+    """Rounds as blocks, their recipients, and saving rounds with versions."""
+
+    def _region_codes(self) -> list[str]:
+        return [row[0] for row in self.query("SELECT code FROM regions ORDER BY code")]
+
+    def block_round(self, round_id: str) -> Round:
+        """Any round as a round of blocks (today's kinds as their one-block conversion)."""
+
+        def compute() -> Round:
+            kind = self.round_kind(round_id)
+            if kind == "performance":
+                return from_at_round(self.at_round(round_id))
+            if kind == "fixed":
+                amounts = self.fixed_amounts(round_id)
+                estimate = not amounts or any(basis != mp.OFFICIAL for _, basis, _ in amounts.values())
+                basis = mp.ESTIMATE if estimate else mp.OFFICIAL
+                fixed = self.fixed_round(round_id)
+                sources = sorted({source for _, _, source in amounts.values()})
+                cite = Citation("; ".join(sources) or fixed.official_table, "", illustrative=estimate)
+                return from_fixed_round(fixed, {c: a for c, (a, _, _) in amounts.items()}, basis, cite)
+            if kind is None:
+                raise KeyError(f"unknown round {round_id!r}")
+            round_ = parse_block_round(self.round_document(round_id), self._region_codes())
+            planned = self.planned_table(round_id)
+            if planned:
+                round_ = replace(round_, planned={code: parse_planned(value) for code, value in planned.items()})
+            return round_
+
+        return self._cached(("block_round", round_id), compute)
+
+    def recipients(self, round_id: str) -> tuple[Recipient, ...]:
+        """The regions with their population at the round's population date, as the block engine takes them."""
+
+        def compute() -> tuple[Recipient, ...]:
+            return recipients_from_regions(self.regions(self.block_round(round_id).population_date))
+
+        return self._cached(("recipients", round_id), compute)
+
+    # --- saving ------------------------------------------------------------------------------------
+
+    def _planned_for(self, head: RulesHead, given: Mapping[str, str] | None) -> tuple[dict[str, str] | None, str]:
+        """The planned table the round will have, and the source to record for rows written from it.
+
+        Given with the rules; else the rules' inline table; else (the rules name a file) what the store
+        holds for this round, or the table it loaded from that file in data/rounds for another round.
+        """
+        if given is not None:
+            return dict(given), ""
+        if head.planned_table is not None:
+            return head.planned_table, ""
+        if head.planned_file is None:
+            return None, ""
+        own = self.planned_table(head.id)
+        if own:
+            return own, ""
+        source = f"data/rounds/{head.planned_file}"
+        rows = self.query(
+            "SELECT round_id, code, planned FROM planned_positions WHERE source = ? ORDER BY round_id", [source]
+        )
+        first = rows[0][0] if rows else None
+        table = {code: planned for round_id, code, planned in rows if round_id == first}
+        return (table or None), source
+
+    def save_round(
+        self, actor: Actor, reason: str, rules_toml: str, planned: dict[str, str] | None = None
+    ) -> tuple[str, str]:
+        """Save a rules text (a new round, or a version of one) with its planned table; returns (id, version).
+
+        Refused (``WriteRefused``, naming the field) when the rules cannot be read by the reader of their
+        kind, when the round exists with another kind, and when a published round's version would change:
+        then give the changed rules a new version. Saving what the store holds already writes nothing.
+        """
+        if len(rules_toml) > 1_000_000:
+            raise RulesRefused([("the rules file is larger than 1 MB", "regelfilen är större än 1 MB")])
+        head = read_head(rules_toml)
+        if planned is not None:
+            given = check_planned(planned, self._region_codes())
+            if given:
+                raise RulesRefused(given)
+        with self._write_lock:  # the checks and the write see the same rows
+            table, borrowed = self._planned_for(head, planned)
+            check_rules(head, self._region_codes(), self.regions, table)
+            kind = self.round_kind(head.id)
+            if kind is not None and kind != head.kind:
+                raise WriteRefused(
+                    f"kind: omgången {head.id} är en {ROUND_KINDS[kind][1]}, inte en {ROUND_KINDS[head.kind][1]}; "
+                    "spara den under ett nytt id.",
+                    f"kind: round {head.id!r} is a {kind} round, not {head.kind}; save it under a new id",
+                )
+            published = self.is_published(head.id)
+            with self.transaction(actor, reason) as tx:
+                rows = tx.execute(
+                    "SELECT rules_toml FROM rounds WHERE id = ? AND version = ?", [head.id, head.version]
+                ).fetchall()
+                if published and rows and rows[0][0] != rules_toml:
+                    raise WriteRefused(
+                        f"version: beslutet för {head.id} är publicerat, så version {head.version} är låst. "
+                        "Ge de ändrade reglerna ett nytt versionsnummer.",
+                        f"version: the decision of {head.id!r} is published, so version {head.version} is frozen: "
+                        "give the changed rules a new version",
+                    )
+                current = {code: value for code, (value, _) in planned_rows(tx, head.id).items()}
+                if published and table is not None and current and any(current.get(c) != v for c, v in table.items()):
+                    raise WriteRefused(
+                        f"planned: beslutet för {head.id} är publicerat, så dess planeringsunderlag är låst.",
+                        f"planned: the decision of {head.id!r} is published, so its planned table is frozen",
+                    )
+                write_round(tx, head, f"sparad av {actor.name.strip()}", actor.name.strip())
+                if table is not None:
+                    write_planned(tx, head.id, table, borrowed or f"sparad av {actor.name.strip()}", from_file=False)
+                write_estimates(tx, head)  # a fixed round without amounts gets the labelled estimate
+        return head.id, head.version
