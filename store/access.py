@@ -2,7 +2,7 @@
 
 Three roles share the dashboard:
 
-- ``handläggare`` (staff): everything, including recording events, imports and saving scenarios.
+- ``handläggare`` (staff): everything, including recording events, imports, saving scenarios and rounds.
 - ``chef`` (manager): reads every page; changes nothing.
 - ``region`` (bound to one län code): the published rules and planning data, the preview of its own
   region, its own reports, requisitions and status; another region's reported outcomes, amounts,
@@ -56,6 +56,7 @@ class Action(StrEnum):
     PUBLISH_DECISION = "publish_decision"
     MANAGE_USERS = "manage_users"
     BACKUP = "backup"
+    EDIT_ROUNDS = "edit_rounds"  # save a round's rules (a new round or a new version)
 
 
 ACTION_SV = {
@@ -77,6 +78,7 @@ ACTION_SV = {
     Action.PUBLISH_DECISION: "publicera beslut",
     Action.MANAGE_USERS: "ändra användare och roller",
     Action.BACKUP: "ta säkerhetskopior",
+    Action.EDIT_ROUNDS: "skapa och ändra bidragsomgångar",
 }
 
 # Actions that concern one region's data: a region user gets them for its own region, and (the reads
@@ -94,6 +96,7 @@ WRITES = frozenset(
         Action.PUBLISH_DECISION,
         Action.MANAGE_USERS,
         Action.BACKUP,
+        Action.EDIT_ROUNDS,
     }
 )
 MANAGER_READS = frozenset(a for a in Action if a not in WRITES and a is not Action.READ_USERS)

@@ -220,6 +220,12 @@ class Session:
     at_round = _Guarded(Store.at_round, Action.READ_RULES)
     fixed_round = _Guarded(Store.fixed_round, Action.READ_RULES)
     round_kind = _Guarded(Store.round_kind, Action.READ_RULES)
+    round_toml = _Guarded(Store.round_toml, Action.READ_RULES)
+    round_versions = _Guarded(Store.round_versions, Action.READ_RULES)
+    round_problems = _Guarded(Store.round_problems, Action.READ_RULES)
+    planned_table = _Guarded(Store.planned_table, Action.READ_RULES)
+    block_round = _Guarded(Store.block_round, Action.READ_RULES)
+    recipients = _Guarded(Store.recipients, Action.READ_RULES)
     decisions = _Guarded(Store.decisions, Action.READ_RULES)
     facts = _Guarded(Store.facts, Action.READ_RULES)
 
@@ -283,4 +289,5 @@ class Session:
     delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
     record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)
     save_user = _Write(Store.save_user, Action.MANAGE_USERS)
+    save_round = _Write(Store.save_round, Action.EDIT_ROUNDS)
     backup = _Guarded(Store.backup, Action.BACKUP)

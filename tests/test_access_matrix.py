@@ -50,6 +50,7 @@ EXPECTED: dict[Role, dict[Action, Rule]] = {
         Action.PUBLISH_DECISION: R,
         Action.MANAGE_USERS: R,
         Action.BACKUP: R,
+        Action.EDIT_ROUNDS: R,
     },
     Role.REGION: {
         Action.READ_RULES: A,
@@ -70,6 +71,7 @@ EXPECTED: dict[Role, dict[Action, Rule]] = {
         Action.PUBLISH_DECISION: R,
         Action.MANAGE_USERS: R,
         Action.BACKUP: R,
+        Action.EDIT_ROUNDS: R,
     },
 }
 WRITES = frozenset(
@@ -81,6 +83,7 @@ WRITES = frozenset(
         Action.PUBLISH_DECISION,
         Action.MANAGE_USERS,
         Action.BACKUP,
+        Action.EDIT_ROUNDS,
     }
 )
 PER_REGION_READS = frozenset({Action.READ_REPORTS, Action.READ_AMOUNTS, Action.READ_FOLLOWUP, Action.READ_STATUS})

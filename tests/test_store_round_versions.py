@@ -1,0 +1,260 @@
+"""Staff saving rounds: versions, the freeze of a published round, checks naming the field, roles.
+
+The rounds saved here are copies of data/rounds and tests/rounds with new ids: test data only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from block_helpers import ROUNDS_DIR
+
+from store.access import Principal, Role
+from store.model import AccessDenied, Actor, WriteRefused
+from store.service import Store
+from store.session import Session
+
+ANNA = Actor("Anna Andersson")
+NEW = "at-2031-test"
+AT_2024 = (ROUNDS_DIR / "at-2024-illustrative.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    s = Store.open(isolated_database)
+    s.clock = lambda: datetime(2031, 3, 1, 9, 0)
+    yield s
+    s.close()
+
+
+def with_id(text: str, new_id: str) -> str:
+    return re.sub(r'(?m)^id = "[^"]*"', f'id = "{new_id}"', text, count=1)
+
+
+def version(text: str, number: str) -> str:
+    return re.sub(r'(?m)^version = "[^"]*"', f'version = "{number}"', text, count=1)
+
+
+def pot(text: str, amount: int) -> str:
+    return text.replace("amount = 63_000_000", f"amount = {amount}", 1)
+
+
+def audit(store: Store, entity: str) -> list[tuple[str, str, str, str]]:
+    sql = "SELECT action, entity_key, actor, reason FROM audit_log WHERE entity = ? ORDER BY id"
+    return [tuple(r) for r in store.query(sql, [entity])]
+
+
+def test_a_new_round_is_saved_with_its_version_and_who_saved_it(store: Store) -> None:
+    text = with_id(AT_2024, NEW)
+    assert store.save_round(ANNA, "ny omgång", text) == (NEW, "0.1.0")
+    assert NEW in store.round_ids(kind="blocks")
+    (row,) = store.round_versions(NEW).to_dict("records")
+    assert (row["version"], row["saved_by"], row["source_file"]) == (
+        "0.1.0",
+        "Anna Andersson",
+        "sparad av Anna Andersson",
+    )
+    assert row["loaded_at"] == datetime(2031, 3, 1, 9, 0)
+    assert audit(store, "rounds")[-1] == ("insert", f"{NEW}@0.1.0", "Anna Andersson", "ny omgång")
+    # The planned table the rules name comes from the one data/rounds loaded, with its source.
+    assert store.planned_table(NEW) == store.planned_table("at-2023")
+    sources = store.query("SELECT DISTINCT source FROM planned_positions WHERE round_id = ?", [NEW])
+    assert sources == [("data/rounds/at-2023-planned.csv",)]
+    assert store.query("SELECT id FROM milestones WHERE round_id = ?", [NEW]) == [("report",)]
+
+
+def test_saving_what_the_store_holds_writes_nothing(store: Store) -> None:
+    store.save_round(ANNA, "ny", with_id(AT_2024, NEW))
+    entries = store.audit_count()
+    assert store.save_round(ANNA, "igen", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
+    assert store.audit_count() == entries
+
+
+def test_an_unpublished_version_is_replaced_with_before_and_after(store: Store) -> None:
+    first = with_id(AT_2024, NEW)
+    store.save_round(ANNA, "ny", first)
+    second = pot(first, 70_000_000)
+    store.save_round(Actor("Bo"), "rättad pott", second)
+    assert len(store.round_versions(NEW)) == 1
+    assert store.round_toml(NEW) == second
+    assert store.block_round(NEW).block("reporting").pot.amount == 70_000_000
+    (before, after) = store.query(
+        "SELECT before, after FROM audit_log WHERE entity = 'rounds' AND action = 'update' AND entity_key = ?",
+        [f"{NEW}@0.1.0"],
+    )[0]
+    assert json.loads(before)["rules_toml"] == first and json.loads(after)["rules_toml"] == second
+    assert store.round_versions(NEW)["saved_by"].tolist() == ["Bo"]
+
+
+def test_a_published_round_is_frozen_and_a_change_makes_a_new_version(store: Store) -> None:
+    first = with_id(AT_2024, NEW)
+    store.save_round(ANNA, "ny", first)
+    store.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
+    entries = store.audit_count()
+    with pytest.raises(WriteRefused) as refused:
+        store.save_round(ANNA, "ändrad", pot(first, 70_000_000))
+    assert str(refused.value).startswith("version:") and "frozen" in str(refused.value)
+    assert "låst" in refused.value.message_sv and "nytt versionsnummer" in refused.value.message_sv
+    assert store.audit_count() == entries and store.round_toml(NEW) == first
+    assert store.save_round(ANNA, "samma", first) == (NEW, "0.1.0")  # the same text: nothing to refuse
+    assert store.audit_count() == entries
+    second = version(pot(first, 70_000_000), "0.2.0")
+    assert store.save_round(Actor("Bo"), "ny version", second) == (NEW, "0.2.0")
+    versions = store.round_versions(NEW)
+    assert versions["version"].tolist() == ["0.2.0", "0.1.0"] and versions["saved_by"].tolist() == [
+        "Bo",
+        "Anna Andersson",
+    ]
+    assert store.round_toml(NEW, "0.1.0") == first  # the published version stays readable
+    assert store.round_toml(NEW) == second == store.round_toml(NEW, "0.2.0")
+    assert store.round_document(NEW)["version"] == "0.2.0"
+    assert store.block_round(NEW).block("reporting").pot.amount == 70_000_000
+    assert audit(store, "rounds")[-1] == ("insert", f"{NEW}@0.2.0", "Bo", "ny version")
+
+
+def test_the_newest_saved_version_wins_whatever_the_clock_says(store: Store) -> None:
+    store.save_round(ANNA, "ny", with_id(AT_2024, NEW))
+    store.clock = lambda: datetime(2020, 1, 1)  # a clock set back, or the same second
+    store.save_round(ANNA, "ny version", version(pot(with_id(AT_2024, NEW), 1), "0.10.0"))
+    assert store.round_versions(NEW)["version"].tolist() == ["0.10.0", "0.1.0"]
+    assert store.round_document(NEW)["version"] == "0.10.0"
+
+
+def test_a_saved_planned_table_is_validated_and_recorded_as_saved(store: Store) -> None:
+    text = with_id(AT_2024, NEW)
+    planned = dict(store.planned_table("at-2023"))
+    with pytest.raises(WriteRefused) as refused:
+        store.save_round(ANNA, "ny", text, {**planned, "99": "3", "01": "5-1"})
+    assert "planned.99: unknown region code '99'" in str(refused.value)
+    assert "planned.01:" in refused.value.message_sv and "omvänt intervall" in refused.value.message_sv
+    with pytest.raises(WriteRefused, match="planned: no value for 25"):
+        store.save_round(ANNA, "ny", text, {c: v for c, v in planned.items() if c != "25"})
+    assert NEW not in store.round_ids()
+    store.save_round(ANNA, "ny", text, {**planned, "09": "12-14"})
+    assert store.planned_table(NEW)["09"] == "12-14"
+    sources = {row[0] for row in store.query("SELECT source FROM planned_positions WHERE round_id = ?", [NEW])}
+    assert sources == {"sparad av Anna Andersson"}
+    assert store.block_round(NEW).planned["09"] == 13
+    store.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
+    with pytest.raises(WriteRefused, match=r"planned: the decision .* is published"):
+        store.save_round(ANNA, "ny version", version(text, "0.2.0"), {**planned, "09": "20"})
+
+
+AT_2023 = (Path(__file__).resolve().parent.parent / "data" / "rounds" / "at-2023.toml").read_text(encoding="utf-8")
+ELDERLY = (Path(__file__).resolve().parent.parent / "data" / "rounds" / "elderly-2023.toml").read_text(encoding="utf-8")
+BAD = {
+    "steps not increasing": (
+        AT_2023.replace("min_expansion = 3\n", "min_expansion = 2\n"),
+        "staircase.steps[1].min_expansion: steps must be positive and strictly increasing",
+        "strikt stigande",
+    ),
+    "negative step": (AT_2023.replace("amount = 3_000_000", "amount = -3"), "staircase.steps[1].amount", "negativt"),
+    "missing quote": (
+        re.sub(r"(?m)^key_quote = .*\n", "", AT_2023),
+        "redistribution.key_quote: missing field",
+        "fältet saknas",
+    ),
+    "unknown pot": (
+        AT_2023.replace('default = "bidragets_storlek"', 'default = "x"'),
+        "pot.default: no pot option 'x'",
+        "inget pottalternativ",
+    ),
+    "text for a number": (
+        AT_2023.replace("per_inhabitants = 100_000", 'per_inhabitants = "100 000"'),
+        "redistribution.per_inhabitants: must be a whole number",
+        "måste vara ett heltal",
+    ),
+    "dates out of order": (
+        AT_2023.replace("start = 2023-12-01", "start = 2024-01-15"),
+        "milestones[2].start: 2024-01-15 comes after the due date 2023-12-31",
+        "kommer efter slutdatumet",
+    ),
+    "fixed without its requisition": (
+        ELDERLY.replace('id = "requisition"', 'id = "rekvisition"'),
+        "milestones: needs a milestone 'requisition'",
+        "behöver en milstolpe",
+    ),
+    "fixed with a negative pot": (
+        ELDERLY.replace("amount = 298_500_000", "amount = -1"),
+        "pot.amount: must not be negative",
+        "negativt",
+    ),
+    "blocks with a negative pot": (pot(AT_2024, -5), "blocks[0].pot.amount: must not be negative", "negativt"),
+    "blocks with an unknown recipient": (
+        AT_2024.replace(
+            'method = "reported_share"',
+            'method = "reported_share"\neligible = { codes = ["01", "99"], section = "Test", quote = "Test" }',
+        ),
+        "unknown recipient '99'",
+        "okänd mottagare",
+    ),
+    "planned file in another folder": (
+        AT_2024.replace('file = "at-2023-planned.csv"', 'file = "../../etc/passwd"'),
+        "planned.file: must be the plain name of a file",
+        "utan mappar",
+    ),
+    "not TOML": ("kind = blocks", "not valid TOML", "inte giltig TOML"),
+    "unknown kind": (AT_2024.replace('"blocks"', '"lottery"', 1), "kind: must be one of", "måste vara ett av"),
+    "id with a slash": (with_id(AT_2024, "at/2031"), "id: may hold only", "får bara innehålla"),
+    "another kind under an existing id": (
+        with_id(AT_2024, "at-2023"), "kind: round 'at-2023' is a performance", "prestationsbaserad"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_a_rules_file_that_cannot_be_used_is_refused_naming_the_field(store: Store, case: str) -> None:
+    text, english, swedish = BAD[case]
+    text = text if case.startswith(("not TOML", "another kind", "id with")) else with_id(text, NEW)
+    entries, ids = store.audit_count(), store.round_ids()
+    with pytest.raises(WriteRefused) as refused:
+        store.save_round(ANNA, "prov", text)
+    assert english in str(refused.value)
+    assert swedish in refused.value.message_sv
+    assert store.audit_count() == entries and store.round_ids() == ids
+
+
+def test_every_problem_is_listed_at_once(store: Store) -> None:
+    text = with_id(
+        AT_2023.replace("amount = 3_000_000", "amount = -3").replace("amount = 5_000_000", "amount = -5"), NEW
+    )
+    with pytest.raises(WriteRefused) as refused:
+        store.save_round(ANNA, "prov", text)
+    assert [p[0].split(":")[0] for p in refused.value.problems] == [
+        "staircase.steps[1].amount",
+        "staircase.steps[2].amount",
+    ]  # type: ignore[attr-defined]
+
+
+STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
+MANAGER = Principal("Mats Chef", Role.MANAGER, login="oidc")
+UPPSALA = Principal("Ulla Uppsala", Role.REGION, "03", login="oidc")
+
+
+@pytest.mark.parametrize("principal", [MANAGER, UPPSALA], ids=["chef", "region"])
+def test_only_staff_save_rounds_and_a_refusal_is_audited(store: Store, principal: Principal) -> None:
+    session = Session(store, principal)
+    assert session.round_toml("at-2023") == store.round_toml("at-2023")  # the rules are readable by all
+    assert session.block_round("at-2023") == store.block_round("at-2023")
+    with pytest.raises(AccessDenied) as refused:
+        session.save_round("ny", with_id(AT_2024, NEW))
+    assert "skapa och ändra bidragsomgångar" in refused.value.message_sv
+    assert NEW not in store.round_ids()
+    (row,) = store.query("SELECT actor, role, action, entity, after FROM audit_log WHERE action = 'refused'")
+    assert row[:4] == (principal.name, principal.audit_role, "refused", "access")
+    assert json.loads(row[4]) == {"action": "edit_rounds"}
+
+
+def test_staff_save_a_round_through_the_session_as_themselves(store: Store) -> None:
+    session = Session(store, STAFF)
+    assert session.save_round("ny omgång", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
+    assert session.round_versions(NEW)["saved_by"].tolist() == ["Sara Handläggare"]
+    assert store.query("SELECT role FROM audit_log WHERE entity = 'rounds' AND actor = 'Sara Handläggare'") == [
+        ("handläggare",)
+    ]
+    assert [r.code for r in session.recipients(NEW)] == [r.code for r in store.recipients("at-2023")]
+    assert session.round_problems() == ()
