@@ -1,9 +1,10 @@
-"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,export,...}``.
+"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,add-round,...}``.
 
 Exit status (every error is one ``error: ...`` line per problem on stderr; never a traceback):
 
 - 0: done.
-- 2: bad input, nothing written: a file with problems (each named with row and column), an unknown round
+- 2: bad input, nothing written: a file with problems (each named with row and column; a rules file's by
+  its field, e.g. ``staircase.steps[1].amount``), a published round's version changed in place, an unknown round
   or a round of the wrong kind (e.g. AT reports into a fixed-amount round; the message lists the rounds
   that fit), an unknown scenario, a backup destination that exists already.
 - 3: a file cannot be opened or written, nothing written: the database is held by another process (the
@@ -21,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from allocation.inputs import read_file
-from allocation.problems import InputError
+from allocation.problems import InputError, Problem
 from allocation.spreadsheet import read_table
 from store.access import Role
 from store.paths import DEFAULT_PATH, PATH_ENV
@@ -72,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     export.add_argument("--out", type=Path, required=True)
 
+    add_round = commands.add_parser(
+        "add-round", help="save a rules file (TOML of any kind) as a new round or a new version of one (checked first)"
+    )
+    add_round.add_argument("file", type=Path)
+    add_round.add_argument(
+        "--planned",
+        type=Path,
+        help="planned positions, CSV or XLSX with columns region (or code) and planned "
+        "(default: the planned file the rules name, if it is beside FILE)",
+    )
+    add_round.add_argument("--actor", required=True, help="who saves (written to the audit log)")
+    add_round.add_argument("--reason", required=True, help="why (written to the audit log)")
+
     commands.add_parser("scenarios", help="list saved scenarios")
 
     backup = commands.add_parser("backup", help="copy the whole database to a new file")
@@ -79,14 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_problems(args: argparse.Namespace, exc: InputError) -> int:
+def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None = None) -> int:
     for line in exc.lines_en():  # the first 50 problems, then how many more
-        print(f"error: {getattr(args, 'file', '')}: {line}", file=sys.stderr)
+        print(f"error: {file or getattr(args, 'file', '')}: {line}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "add-round":
+        try:
+            return _read_round_files(args) or _run(args)
+        except InputError as exc:
+            return print_problems(args, exc, getattr(args, "problem_file", args.file))
     if args.command.startswith("import-"):
         # The file first, within its limits, before the store loads (about 1.5 s and 180 MB of modules):
         # a giant or a zip bomb is refused in a fraction of a second. The import reads it again.
@@ -94,9 +113,50 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_table(read_file(args.file))
         except InputError as exc:
             return print_problems(args, exc)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from store import commands
 
     return commands.run(args)
+
+
+def _read_round_files(args: argparse.Namespace) -> int:
+    """The rules file and its planned table, within the import limits, before the store loads.
+
+    Sets ``args.rules_text`` and ``args.planned_rows`` (None: no planned file); returns an exit status
+    when the rules cannot be read at all (0: go on).
+    """
+    from store.model import RulesRefused
+    from store.round_check import read_head
+
+    args.problem_file = args.file
+    try:
+        args.rules_text = read_file(args.file).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem("not_utf8")]) from None
+    try:
+        head = read_head(args.rules_text)
+    except RulesRefused as exc:
+        return print_rule_problems(args, exc.problems)
+    planned = args.planned
+    if planned is None and head.planned_file is not None and (args.file.parent / head.planned_file).is_file():
+        planned = args.file.parent / head.planned_file
+    args.planned_rows = None
+    if planned is not None:
+        args.problem_file = planned
+        args.planned_rows = read_table(read_file(planned))
+        args.problem_file = args.file
+    args.planned_file = planned
+    return 0
+
+
+def print_rule_problems(args: argparse.Namespace, problems: Sequence[tuple[str, str]]) -> int:
+    """One line per problem of a rules file, each naming its field."""
+    for en, _ in problems:
+        print(f"error: {args.file}: {en}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

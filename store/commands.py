@@ -11,13 +11,13 @@ from contextlib import suppress
 
 from allocation import formats as f
 from allocation.at import allocate
-from allocation.inputs import read_file
+from allocation.inputs import parse_planned_table, read_file
 from allocation.problems import InputError
 from store import db
 from store.auth_config import startup_problem
-from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems
+from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
 from store.export import export_allocation, export_table
-from store.model import Actor, User, WriteRefused
+from store.model import Actor, RulesRefused, User, WriteRefused
 from store.service import Store
 
 
@@ -37,6 +37,28 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         result = store.import_requisitions(actor, args.reason, args.round, data, args.file.name, args.dry_run)
     verb = "would change" if args.dry_run else "changed"
     print(f"{args.file}: {result.rows} rows; {verb} {result.changed}; unchanged {result.unchanged}")
+    return 0
+
+
+def _add_round(store: Store, args: argparse.Namespace) -> int:
+    """Save the rules file (and its planned table, read by ``store.cli`` within the limits)."""
+    planned = None
+    if args.planned_rows is not None:
+        rows = [list(row) for row in args.planned_rows]
+        header = [cell.strip().casefold() for cell in rows[0]] if rows else []
+        if "code" in header and "region" not in header:  # the format of data/rounds/*-planned.csv
+            rows[0] = ["region" if name == "code" else cell for name, cell in zip(header, rows[0], strict=True)]
+        try:
+            planned = parse_planned_table(rows, store.region_index())
+        except InputError as exc:
+            return print_problems(args, exc, args.planned_file)
+    before = store.generation
+    try:
+        round_id, version = store.save_round(Actor(args.actor), args.reason, args.rules_text, planned)
+    except RulesRefused as exc:
+        return print_rule_problems(args, exc.problems)
+    state = "saved" if store.generation != before else "unchanged (the store holds this text already)"
+    print(f"{args.file}: round {round_id} version {version}: {state}")
     return 0
 
 
@@ -109,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
             return _import(store, args)
         if args.command == "export":
             return _export(store, args)
+        if args.command == "add-round":
+            return _add_round(store, args)
         if args.command == "scenarios":
             return _scenarios(store)
         if args.command == "backup":
