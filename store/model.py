@@ -92,7 +92,7 @@ class RulesRefused(WriteRefused):
         more = len(self.problems) - len(shown)
         sv = "; ".join(p[1] for p in shown) + (f"; och {more} till" if more else "")
         en = "; ".join(p[0] for p in shown) + (f"; and {more} more" if more else "")
-        super().__init__(f"Regelfilen kan inte sparas: {sv}", en)
+        super().__init__(f"Fel i regelfilen: {sv}", en)
 
 
 @dataclass(frozen=True, slots=True)

@@ -335,7 +335,14 @@ def check_rules(
         except RulesError as exc:
             raise RulesRefused([(p.message, p.message_sv) for p in exc.problems]) from None
         _population(regions_at, round_.population_date, "population_date", problems)
-        if planned is not None:
+        if planned is not None and head.planned_file is None and head.planned_table is None:
+            _add(
+                problems,
+                "planned",
+                "the rules name no planned table ([planned] with file or table): a planned table is not used",
+                "reglerna anger inget planeringsunderlag ([planned] med file eller table): tabellen används inte",
+            )
+        elif planned is not None:
             problems += check_planned(planned, codes)
         elif head.planned_file is not None:
             _missing_planned(head, problems)

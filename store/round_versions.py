@@ -54,7 +54,7 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
                 raise KeyError(f"unknown round {round_id!r}")
             round_ = parse_block_round(self.round_document(round_id), self._region_codes())
             planned = self.planned_table(round_id)
-            if planned:
+            if planned and (round_.planned or round_.planned_file):  # the rules say the round has a planned table
                 round_ = replace(round_, planned={code: parse_planned(value) for code, value in planned.items()})
             return round_
 

@@ -144,6 +144,15 @@ def test_a_saved_planned_table_is_validated_and_recorded_as_saved(store: Store) 
         store.save_round(ANNA, "ny version", version(text, "0.2.0"), {**planned, "09": "20"})
 
 
+def test_a_planned_table_for_rules_without_one_is_refused(store: Store) -> None:
+    text = with_id((ROUNDS_DIR / "at-2022-illustrative.toml").read_text(encoding="utf-8"), NEW)
+    with pytest.raises(WriteRefused) as refused:
+        store.save_round(ANNA, "ny", text, dict(store.planned_table("at-2023")))
+    assert str(refused.value).startswith("planned: the rules name no planned table")
+    assert store.save_round(ANNA, "ny", text) == (NEW, "0.1.0")
+    assert store.block_round(NEW).planned == {}
+
+
 AT_2023 = (Path(__file__).resolve().parent.parent / "data" / "rounds" / "at-2023.toml").read_text(encoding="utf-8")
 ELDERLY = (Path(__file__).resolve().parent.parent / "data" / "rounds" / "elderly-2023.toml").read_text(encoding="utf-8")
 BAD = {
