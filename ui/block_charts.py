@@ -100,8 +100,10 @@ def block_chart(block: BlockResult, recipients: Sequence[Recipient], title: str)
         )
     receiving = sum(1 for r in recipients if block.amounts[r.code] > 0)
     method = METHOD_SV.get(block.method, block.method)
-    chart_title = f"{title}: {f.kr(block.paid)} till {receiving} av {len(recipients)} ({method})"
-    _layout(fig, chart_title, height=420)
+    # Two short lines rather than one long one: a phone's width cuts a long Plotly title.
+    chart_title = f"{title}<br><sup>{f.kr(block.paid)} till {receiving} av {len(recipients)} · {method}</sup>"
+    _layout(fig, chart_title, height=440)
+    fig.update_layout(margin={"t": 80})
     fig.update_layout(barmode="stack", showlegend=len(parts) > 1)
     fig.update_yaxes(tickformat=",.0f", title="kr")
     fig.update_xaxes(tickangle=-45)

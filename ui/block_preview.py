@@ -12,12 +12,19 @@ from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from store.session import Session
 from ui.block_charts import METHOD_SV
-from ui.blocks import report_events
+from ui.blocks import extra_keys, report_events
 from ui.text import plain
 
 
 def block_preview(store: Session, round_id: str, code: str) -> None:
     round_ = store.block_round(round_id)
+    if needed := extra_keys(round_):
+        st.info(
+            f"Omgångens regler använder {', '.join(needed)} för varje region: ett förhandsbesked kräver de andra "
+            "regionernas värden också. Räkna på sidan Simulering.",
+            icon=":material/info:",
+        )
+        return
     recipients = recipients_from_regions(store.regions(round_.population_date))
     planned = round_.planned.get(code, 0)
     st.caption(f"Planerat enligt planeringsunderlaget: {f.count(planned)} tjänster.")  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pandas as pd
@@ -17,20 +18,44 @@ import streamlit as st
 from allocation import formats as f
 from allocation.at import RegionInput
 from allocation.block_convert import at_values, recipients_from_regions
-from allocation.block_data import Recipient
+from allocation.block_data import EQUAL, Recipient
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
-from allocation.method_params import ReportedShareParams
+from allocation.inputs import parse_date
+from allocation.method_params import ProportionalParams, ReportedShareParams
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from store.model import fraction_text
 from store.session import Session
 from ui.block_charts import METHOD_SV, block_chart, block_titles, results_frame, waterfall_chart
 from ui.rounds import RoundRef
-from ui.simulator import editor_column_config, parse_edited
+from ui.simulator import EDITOR_COLUMNS, editor_column_config, parse_edited
 from ui.text import bullets, plain
 
 EDITOR = "blk_editor"
 FLOW_NOTICES = ("flows_to", "unallocated")
+KEY_SV = {"positions": "AT-tjänster (antal)"}  # known data keys; any other key shows by its name
+KEY_HELP = "Ett värde per region som omgångens regler använder (t.ex. antal AT-tjänster); anges här för simuleringen."
+
+
+AT_VALUES = ("filled", "started", "excluded", "planned")  # the editor's own columns
+DERIVED = ("population", "outcome", "expansion")  # the engine computes these from the others
+
+
+def extra_keys(round_: Round) -> tuple[str, ...]:
+    """Data keys the round's rules use that are neither the AT columns nor derived (e.g. ``positions``)."""
+    keys = set()
+    for block in round_.blocks:
+        if block.eligible.rule is not None:
+            keys.add(block.eligible.rule.key)
+        key = getattr(block.params, "key", EQUAL)
+        if isinstance(block.params, ProportionalParams | ReportedShareParams) and key != EQUAL:
+            keys.add(key)
+    bases = {k.removesuffix("_per_100k") for k in keys}
+    return tuple(sorted(bases - set(AT_VALUES) - set(DERIVED)))
+
+
+def missing_keys(round_: Round, values: dict[str, dict[str, object]]) -> list[str]:
+    return [k for k in extra_keys(round_) if not values.get(k)]
 
 
 def report_events(round_: Round) -> tuple[str, ...]:
@@ -79,8 +104,11 @@ def base_frame(s: BlockSetup, inputs: list[RegionInput], reported: dict[str, dat
             "started": item.started,
             "excluded": item.excluded,
         }
+        for key in extra_keys(s.round_):
+            row[key] = 0
         for event in s.events:
-            row[event] = reported.get(r.code)
+            day = reported.get(r.code)
+            row[event] = day.isoformat() if day else ""
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -118,7 +146,8 @@ def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Event
     dates = store.report_dates(round_id)
     key = f"{EDITOR}_{round_id}"
     fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
-    if key not in st.session_state or fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports"):
+    use_reports = fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports")
+    if key not in st.session_state or use_reports:
         st.session_state[key] = base_frame(s, reports, dates, None)
         st.session_state[f"{key}_v"] = st.session_state.get(f"{key}_v", 0) + 1
     more = fills[2].number_input("Tjänster utöver plan", min_value=0, max_value=50, value=3, key="blk_more")
@@ -127,10 +156,19 @@ def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Event
         reported = {r.code: on_time for r in s.recipients} if on_time else {}
         st.session_state[key] = base_frame(s, [], reported, int(more))
         st.session_state[f"{key}_v"] = st.session_state.get(f"{key}_v", 0) + 1
-    config = editor_column_config() | {
-        e: st.column_config.DateColumn("Rapporterad", format="YYYY-MM-DD", help="Dagen regionen rapporterade")
-        for e in s.events
-    }
+    config = (
+        editor_column_config()
+        | {
+            k: st.column_config.NumberColumn(
+                k.replace("_", " ").capitalize(), min_value=0, help=KEY_HELP, required=True
+            )
+            for k in extra_keys(s.round_)
+        }
+        | {
+            e: st.column_config.TextColumn("Rapporterad", help="Dagen regionen rapporterade (ÅÅÅÅ-MM-DD); tomt: inte")
+            for e in s.events
+        }
+    )
     edited = st.data_editor(
         st.session_state[key],
         key=f"{key}_{st.session_state.get(f'{key}_v', 0)}",
@@ -140,17 +178,29 @@ def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Event
         width="content",
         height=(len(s.recipients) + 1) * 35 + 3,
     )
-    parsed = parse_edited(edited, SimpleNamespace(planned=s.planned_text))  # type: ignore[arg-type]
-    if parsed.problems_sv:
-        st.error(
-            "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n" + bullets(parsed.problems_sv)
-        )
+    parsed = parse_edited(edited[list(EDITOR_COLUMNS)], SimpleNamespace(planned=s.planned_text))  # type: ignore[arg-type]
+    problems = list(parsed.problems_sv)
+    events: Events = {e: {} for e in s.events}
+    values: Values = at_values(parsed.inputs)  # type: ignore[assignment]
+    for index, row in enumerate(edited.to_dict("records"), start=1):
+        where = f"{row['region']} (rad {index})"
+        for key in extra_keys(s.round_):
+            number = row.get(key)
+            if number is None or pd.isna(number) or number < 0:
+                problems.append(f"{where}, {key}: ett tal ≥ 0 behövs")
+            else:
+                values.setdefault(key, {})[row["code"]] = Fraction(str(number))
+        for event in s.events:
+            text = str(row.get(event) or "").strip()
+            if text:
+                try:
+                    events[event][row["code"]] = parse_date(text)
+                except ValueError:
+                    problems.append(f"{where}, Rapporterad: ”{plain(text)}” är inget datum (ÅÅÅÅ-MM-DD)")
+    if problems:
+        st.error("Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n" + bullets(problems))
         return None
-    events = {
-        e: {code: pd.Timestamp(d).date() for code, d in zip(edited["code"], edited[e], strict=True) if pd.notna(d)}
-        for e in s.events
-    }
-    return at_values(parsed.inputs), events  # type: ignore[return-value]
+    return values, events
 
 
 def block_simulator(store: Session, ref: RoundRef) -> None:
@@ -177,12 +227,17 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
 
 
 def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResult, titles: dict[str, str]) -> None:
-    m = st.columns(3 + len(result.blocks))
+    m = st.columns(3)
     m[0].metric("Pott", f.mnkr(result.pot))
-    for column, block in zip(m[1:], result.blocks, strict=False):
-        column.metric(titles[block.block_id], f.mnkr(block.paid))
-    m[-2].metric("Utbetalt", f.mnkr(result.paid))
-    m[-1].metric("Ej fördelat", f.mnkr(result.unallocated))
+    m[1].metric("Utbetalt", f.mnkr(result.paid))
+    m[2].metric("Ej fördelat", f.mnkr(result.unallocated))
+    for start in range(0, len(result.blocks), 3):  # at most three blocks a row: the titles stay whole
+        row = result.blocks[start : start + 3]
+        for column, block in zip(st.columns(3), row, strict=False):
+            inflow = f" (varav {f.mnkr(block.inflow)} från andra block)" if block.inflow else ""
+            column.metric(
+                titles[block.block_id], f.mnkr(block.paid), help=f"Utbetalt av {f.kr(block.available)}{inflow}"
+            )
     for block_id, notice in result.notices:
         if notice.code in FLOW_NOTICES:  # each block's tab says where its unpaid money goes
             continue
@@ -191,7 +246,9 @@ def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResul
     tabs = st.tabs(["Resultat", "Pottens fördelning", *(titles[b.block_id] for b in result.blocks)], key="blk_vy")
     with tabs[0]:
         money = [c for c in frame.columns if c.endswith("(kr)")]
-        styled = frame.style.format({c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": f.number})
+        styled = frame.style.format(
+            {c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": lambda v: f.number(v, 2)}
+        )
         st.dataframe(styled, hide_index=True, width="stretch")
         st.caption(
             f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "

@@ -15,7 +15,7 @@ from allocation.deadlines import Status
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
 from store.session import Session
-from ui.blocks import report_events
+from ui.blocks import missing_keys, report_events
 from ui.followup import basis_notice
 from ui.rounds import RoundRef
 
@@ -71,7 +71,12 @@ def blocks_card(store: Session, ref: RoundRef, n_regions: int) -> None:
     reports = store.at_reports(ref.id)
     events = {e: store.report_dates(ref.id) for e in report_events(round_)}
     recipients = recipients_from_regions(store.regions(round_.population_date))
-    result = allocate_round(round_, recipients, at_values(reports), events)
+    values = at_values(reports)
+    if missing := missing_keys(round_, values):  # type: ignore[arg-type]
+        st.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")
+        st.caption(f"Beloppen beräknas när värdena för {', '.join(missing)} finns (se Simulering).")
+        return
+    result = allocate_round(round_, recipients, values, events)
     a1, a2 = st.columns(2)
     a1.metric("Pott", f.mnkr(result.pot))
     a2.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")

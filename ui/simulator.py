@@ -142,15 +142,15 @@ def editor_column_config() -> dict[str, object]:
             help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if.",
         ),
         "filled": st.column_config.NumberColumn(
-            "Tillsatta", help="Tillsatta AT-tjänster 2023", width=w["filled"], **count
+            "Tillsatta", help="Tillsatta AT-tjänster under omgångens år", width=w["filled"], **count
         ),
         "started": st.column_config.NumberColumn(
-            "Påbörjade", help="Påbörjade AT-tjänster 2023", width=w["started"], **count
+            "Påbörjade", help="Påbörjade AT-tjänster under omgångens år", width=w["started"], **count
         ),
         "excluded": st.column_config.NumberColumn(
-            "Avräknade (2022)",
+            "Avräknade",
             width=w["excluded"],
-            help="Tjänster som låg till grund för utbetalning 2022 och inte får räknas igen",
+            help="Tjänster som låg till grund för utbetalning i en tidigare omgång och inte får räknas igen",
             **count,
         ),
     }

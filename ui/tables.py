@@ -33,7 +33,7 @@ LABELS_SV = {
     "planned": "Planerat",
     "filled": "Tillsatta",
     "started": "Påbörjade",
-    "excluded": "Avräknade (2022)",
+    "excluded": "Avräknade (tidigare omgång)",
     "planned_override": "Planerat (ändrat)",
     "received": "Mottaget",
     "updated_at": "Uppdaterad",

@@ -90,7 +90,7 @@ with left:
     c1, c2, c3 = st.columns(3)
     filled = c1.number_input("Tillsatta", min_value=0, value=math.ceil(planned) + 3, step=1, key=f"pv_filled_{code}")
     started = c2.number_input("Påbörjade", min_value=0, value=0, step=1, key=f"pv_started_{code}")
-    excluded = c3.number_input("Avräknade (2022)", min_value=0, value=0, step=1, key=f"pv_excluded_{code}")
+    excluded = c3.number_input("Avräknade (tidigare omgång)", min_value=0, value=0, step=1, key=f"pv_excluded_{code}")
     band = st.slider("Osäkerhet i egna siffror (± tjänster)", 0, 5, 0, key="pv_band")
 with right:
     assumptions = {

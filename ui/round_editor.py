@@ -1,0 +1,197 @@
+"""Staff make a new round (or a new version of one) from a copy of an existing round, or from a rules file.
+
+The form edits a copy of the source round's rules file (title, dnr, year, pots, steps, milestones) and
+keeps every other line, comment and source quote; a changed figure's quote says staff changed it. The
+store validates the result with the same reader as ``data/rounds/*.toml`` and saves it as a version,
+audited. What the form cannot express is edited in the file: download it, change it, upload it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from allocation import formats as f
+from allocation.inputs import read_planned_table
+from allocation.problems import InputError
+from allocation.spreadsheet import MAX_BYTES
+from store.model import WriteRefused, fraction_text
+from store.session import Session
+from ui import rules_doc
+from ui.rounds import PENDING_ROUND, RoundRef
+from ui.text import bullets, plain
+
+STEP_COLUMNS = {"min_expansion": "Minst antal tjänster utöver plan", "amount": "Belopp (kr)"}
+DATE_COLUMNS = {"start": "Från", "due": "Senast", "after": "Efter"}
+
+
+@dataclass
+class Edits:
+    header: dict[str, Any]
+    pots: pd.DataFrame
+    staircases: list[pd.DataFrame]
+    milestones: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+
+
+def source_planned(store: Session, ref: RoundRef) -> dict[str, str] | None:
+    """The source round's planned positions as written, to copy into the new round."""
+    if ref.kind == "performance":
+        return dict(store.at_round(ref.id).planned)
+    if ref.kind == "blocks":
+        planned = store.block_round(ref.id).planned
+        return {code: fraction_text(value) for code, value in planned.items()} or None
+    return None
+
+
+def _whole(value: Any, where: str, problems: list[str]) -> int | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        problems.append(f"{where}: värde saknas.")
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        problems.append(f"{where}: ett helt tal behövs, fick {f.number(value, 2)}.")
+        return None
+    number = int(value)
+    if number < 0:
+        problems.append(f"{where}: får inte vara negativt ({f.number(number)}).")
+        return None
+    return number
+
+
+def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
+    """Write the form's values into the copy; every problem named by field and row (Swedish)."""
+    problems = list(edits.problems)
+    h = edits.header
+    if not rules_doc.ID_PATTERN.match(h["id"] or ""):
+        problems.append("Id: små bokstäver a–z, siffror och bindestreck, 2–63 tecken (t.ex. at-2026).")
+    for key, label in (
+        ("title", "Titel"),
+        ("short_title", "Kort titel"),
+        ("dnr", "Diarienummer"),
+        ("version", "Version"),
+    ):
+        if not str(h.get(key) or "").strip():
+            problems.append(f"{label}: får inte vara tom.")
+    rules_doc.set_header(doc, {k: (v.strip() if isinstance(v, str) else v) for k, v in h.items()})
+    for i, ref in enumerate(refs["pots"]):
+        amount = _whole(edits.pots.iloc[i]["Belopp (kr)"], f"Pott ”{ref.label}”", problems)
+        if amount is not None:
+            rules_doc.set_amount(doc, ref.path, amount)
+    for ref, frame in zip(refs["staircases"], edits.staircases, strict=True):
+        steps = []
+        for row, values in enumerate(frame.itertuples(index=False), start=1):
+            where = f"{ref.label}, rad {row}"
+            threshold = _whole(values[0], f"{where}, {STEP_COLUMNS['min_expansion']}", problems)
+            amount = _whole(values[1], f"{where}, {STEP_COLUMNS['amount']}", problems)
+            if threshold is not None and amount is not None:
+                if steps and threshold <= steps[-1][0]:
+                    problems.append(f"{where}: trappstegen måste öka strikt ({threshold} efter {steps[-1][0]}).")
+                steps.append((threshold, amount))
+        if not steps:
+            problems.append(f"{ref.label}: trappan behöver minst ett steg.")
+        elif not problems:
+            rules_doc.set_steps(doc, ref.path, steps)
+    rows = []
+    for values in edits.milestones.to_dict("records"):
+        dates = {k: (pd.Timestamp(values[k]).date() if pd.notna(values[k]) else None) for k in DATE_COLUMNS}
+        begins = dates["start"] or dates["after"]
+        if begins and dates["due"] and begins > dates["due"]:
+            problems.append(f"Milstolpe ”{values['label']}”: börjar {begins.isoformat()}, efter sista dag.")
+        rows.append({"id": values["id"], "label": values["label"]} | dates)
+    rules_doc.set_milestones(doc, rows)
+    return problems
+
+
+def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None, str] | None:
+    """The form over a copy of ``ref``'s rules; on submit the new rules text, planned table and reason."""
+    doc = rules_doc.load(store.round_toml(ref.id))
+    h = rules_doc.header(doc)
+    refs = {"pots": rules_doc.pots(doc), "staircases": rules_doc.staircases(doc)}
+    k = f"nr_{ref.id}"
+    with st.form(f"{k}_form", border=True):
+        c1, c2, c3 = st.columns([1.2, 1, 0.6])
+        new_id = c1.text_input("Id (i adresser och filnamn)", value=f"{h['id']}-kopia", key=f"{k}_id")
+        version = c2.text_input("Version", value="1.0.0", key=f"{k}_version")
+        year = c3.number_input("År", min_value=2000, max_value=2100, value=int(h.get("year") or 2024), key=f"{k}_year")
+        title = st.text_input("Titel", value=h["title"], key=f"{k}_title")
+        c4, c5 = st.columns(2)
+        short = c4.text_input("Kort titel (menyer)", value=h.get("short_title") or "", key=f"{k}_short")
+        dnr = c5.text_input("Diarienummer", value=h.get("dnr") or "", key=f"{k}_dnr")
+        st.markdown("**Pottar**")
+        pots = st.data_editor(
+            pd.DataFrame({"Pott": [p.label for p in refs["pots"]], "Belopp (kr)": [p.amount for p in refs["pots"]]}),
+            column_config={
+                "Pott": st.column_config.TextColumn(disabled=True),
+                "Belopp (kr)": st.column_config.NumberColumn(min_value=0, step=1, format="localized"),
+            },
+            hide_index=True,
+            num_rows="fixed",
+            key=f"{k}_pots",
+        )
+        staircases = []
+        for i, stair in enumerate(refs["staircases"]):
+            st.markdown(f"**{plain(stair.label)}: trappsteg**")
+            staircases.append(
+                st.data_editor(
+                    pd.DataFrame(stair.steps, columns=list(STEP_COLUMNS.values())),
+                    column_config={
+                        c: st.column_config.NumberColumn(min_value=0, step=1, format="localized")
+                        for c in STEP_COLUMNS.values()
+                    },
+                    hide_index=True,
+                    num_rows="dynamic",
+                    key=f"{k}_steps_{i}",
+                )
+            )
+        st.markdown("**Milstolpar**")
+        ms = pd.DataFrame(rules_doc.milestones(doc))
+        for column in DATE_COLUMNS:
+            ms[column] = pd.to_datetime(ms[column].map(lambda d: d.isoformat() if d else None))
+        milestones = st.data_editor(
+            ms,
+            column_config={"id": None, "label": st.column_config.TextColumn("Milstolpe")}
+            | {c: st.column_config.DateColumn(label, format="YYYY-MM-DD") for c, label in DATE_COLUMNS.items()},
+            hide_index=True,
+            num_rows="fixed",
+            key=f"{k}_milestones",
+        )
+        upload = st.file_uploader(
+            "Planeringsunderlag (valfritt, CSV eller XLSX med kolumnerna region och planned; annars kopieras "
+            f"källomgångens), högst {MAX_BYTES // (1024 * 1024)} MB",
+            type=["csv", "xlsx"],
+            key=f"{k}_planned",
+        )
+        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"{k}_reason")
+        submitted = st.form_submit_button("Granska och spara", type="primary")
+    if not submitted:
+        return None
+    header = {"id": new_id, "version": version, "year": int(year), "title": title, "short_title": short, "dnr": dnr}
+    problems = apply(doc, Edits(header, pots, staircases, milestones), refs)
+    planned = source_planned(store, ref)
+    if upload is not None:
+        try:
+            planned = read_planned_table(upload.getvalue(), store.region_index())
+        except InputError as exc:
+            problems += [f"Planeringsunderlaget: {line}" for line in exc.lines_sv()]
+    if problems:
+        st.error("Omgången sparades inte. Rätta detta:\n\n" + bullets(problems))
+        return None
+    return rules_doc.dump(doc), planned, reason
+
+
+def save(store: Session, text: str, planned: dict[str, str] | None, reason: str) -> bool:
+    """Save through the store (validated there with the rules readers); Swedish message either way."""
+    if not store.principal.name:
+        st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
+        return False
+    try:
+        round_id, version = store.save_round(reason or "Ny bidragsomgång", text, planned)
+    except WriteRefused as exc:
+        st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
+        return False
+    st.session_state[PENDING_ROUND] = round_id  # the sidebar shows the new round on the next run
+    st.success(f"Sparad: {plain(round_id)} version {plain(version)}. Den är vald i sidofältet.")
+    return True
