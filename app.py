@@ -38,6 +38,7 @@ deadlines = st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":mat
 data = st.Page(
     "pages/data/import_export.py", title="Data, import och export", icon=":material/database:", url_path="data"
 )
+rounds = st.Page("pages/admin/rounds.py", title="Bidragsomgångar", icon=":material/edit_note:", url_path="omgangar")
 users = st.Page("pages/admin/users.py", title="Användare och roller", icon=":material/group:", url_path="anvandare")
 
 # The rounds are data: the pages below work on the round chosen in the sidebar (or on all of them).
@@ -49,8 +50,11 @@ else:
         "Vald bidragsomgång": [simulator, preview, elderly],
         "Alla omgångar": [deadlines, data],
     }
-    if session.may(Action.MANAGE_USERS):
-        sections["Administration"] = [users]
+    admin = [
+        page for page, action in ((rounds, Action.EDIT_ROUNDS), (users, Action.MANAGE_USERS)) if session.may(action)
+    ]
+    if admin:
+        sections["Administration"] = admin
 navigation = st.navigation(sections)
 
 regions = session.regions(session.latest_population_date())

@@ -242,3 +242,12 @@ def test_a_url_value_that_is_no_region_is_ignored_and_not_logged(store: Store) -
     assert not at.exception and not at.error
     assert at.selectbox(key="pv_region").value == "03"
     assert refusals(store) == []
+
+
+def test_only_staff_get_the_rounds_page(store: Store) -> None:
+    assert "omgangar" in page_urls(login("staff").run())
+    for who in ("manager", "region"):
+        at = login(who).run()
+        assert "omgangar" not in page_urls(at)
+        with pytest.raises(ValueError, match="registered"):
+            at.switch_page("pages/admin/rounds.py")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from store.session import Session
 
+PENDING_ROUND = "pending_round"  # a round just saved: chosen in the sidebar on the next run
 ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=<the round's short title>)
 KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region", "blocks": "i flera block"}
 REPORTING_KINDS = ("performance", "blocks")  # rounds whose regions report outcomes
@@ -67,6 +68,8 @@ def round_picker(store: Session) -> RoundRef | None:
     if not refs:
         return None
     labels = picker_labels(list(refs.values()))
+    if PENDING_ROUND in st.session_state:
+        st.session_state[ROUND_KEY] = st.session_state.pop(PENDING_ROUND)
     if st.session_state.get(ROUND_KEY) not in refs:  # first visit, or a round that no longer exists
         st.session_state.pop(ROUND_KEY, None)
     chosen = st.selectbox(

@@ -1,0 +1,119 @@
+"""Every page with a round of two blocks (the illustrative AT 2024 test round) chosen in the sidebar.
+
+The fixture copies ``data/`` to a temporary folder and drops ``tests/rounds/at-2024-illustrative.toml`` into
+its ``rounds/``: the dashboard shows it with no code change, and the simulator's figures are the block
+engine's, to the krona.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from allocation import formats as f
+from allocation.at import RegionInput
+from allocation.block_convert import at_values
+from allocation.block_engine import allocate_round
+from store.paths import DATA_ENV
+from tests.block_helpers import load_test_round, recipients
+from tests.markdown_text import shown
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "tests" / "rounds" / "at-2024-illustrative.toml"
+ROUND_ID = "at-2024-illustrative"
+SHORT = "AT 2024 (illustrativ)"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    shutil.copy(RULES, target / "rounds" / RULES.name)
+    monkeypatch.setenv(DATA_ENV, str(target))
+    return target
+
+
+def app_on(page: str | None, as_of: date = date(2024, 6, 1)) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["as_of"] = as_of
+    at.session_state["omgang"] = ROUND_ID
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    kinds = ("title", "subheader", "markdown", "caption", "info", "warning")
+    parts = [e.value for kind in kinds for e in at.get(kind)] + [h.proto.body for h in at.get("html")]
+    return "\n".join(shown(p) for p in parts)
+
+
+def expected_at_plan_plus(more: int):  # type: ignore[no-untyped-def]
+    """The block engine on the same rules: everyone at plan + ``more``, reported on the last day that counts."""
+    round_ = load_test_round(ROUND_ID)
+    people = recipients()
+    inputs = [RegionInput(r.code, math.ceil(round_.planned[r.code]) + more, 0) for r in people]
+    by = next(b.params.by for b in round_.blocks if hasattr(b.params, "by"))
+    events = {"at_report": {r.code: by for r in people}}
+    return allocate_round(round_, people, at_values(inputs), events)
+
+
+def test_the_simulator_shows_each_block_and_the_engine_figures(data_dir: Path) -> None:
+    at = app_on("pages/at/simulator.py")
+    assert SHORT in shown(at.title[0].value)
+    assert any("Illustrativ omgång" in w.value for w in at.warning)
+    pots = [n for n in at.number_input if n.key and n.key.startswith("blk_pot_")]
+    assert [n.value for n in pots] == [63_000_000, 160_000_000]
+    at.button(key="blk_plan_k").click().run()
+    assert not at.exception, at.exception
+    expected = expected_at_plan_plus(3)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pott"] == f.mnkr(223_000_000)
+    assert metrics["Utbetalt"] == f.mnkr(expected.paid)
+    assert metrics["Ej fördelat"] == f.mnkr(expected.unallocated)
+    for block in expected.blocks:
+        assert metrics[block.title] == f.mnkr(block.paid)
+    frame = next(d.value for d in at.dataframe if "totalt (kr)" in d.value.columns)
+    assert list(frame["totalt (kr)"]) == [expected.totals[c] for c in frame["länskod"]]
+    assert int(frame["totalt (kr)"].sum()) + expected.unallocated == 223_000_000
+    assert [t.label for t in at.tabs] == ["Resultat", "Pottens fördelning", *(b.title for b in expected.blocks)]
+
+
+def test_a_what_if_pot_changes_only_its_block(data_dir: Path) -> None:
+    at = app_on("pages/at/simulator.py")
+    at.button(key="blk_plan_k").click().run()
+    first = next(n for n in at.number_input if n.key and n.key.startswith("blk_pot_"))
+    first.set_value(21_000_000).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Pott"] == f.mnkr(181_000_000)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        None,
+        "pages/region/preview.py",
+        "pages/elderly/followup.py",
+        "pages/deadlines/status.py",
+        "pages/data/import_export.py",
+    ],
+)
+def test_every_other_page_shows_it(data_dir: Path, page: str | None) -> None:
+    at = app_on(page)
+    options = [o for s in at.selectbox for o in s.options] + [o for m in at.multiselect for o in m.options]
+    assert SHORT in texts(at) or SHORT in options, page
+
+
+def test_the_preview_gives_the_region_its_amount_per_block(data_dir: Path) -> None:
+    at = app_on("pages/region/preview.py")
+    labels = [m.label for m in at.metric]
+    assert labels[0] == "Beräknat belopp" and len(labels) == 3
+    assert any("Beloppet gäller bara under antagandet" in i.value for i in at.info)

@@ -1,0 +1,70 @@
+"""Bidragsomgångar: staff make a new round from a copy; it is validated, saved as a version and shown."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from allocation import formats as f
+from tests.markdown_text import shown
+from ui.state import get_store
+
+PAGE = "pages/admin/rounds.py"
+
+
+def open_page(actor: str = "Anna Andersson") -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor_name"] = actor
+    at.session_state["omgang"] = "at-2023"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fill(at: AppTest, **values: object) -> None:
+    for key, value in values.items():
+        at.text_input(key=f"nr_at-2023_{key}").set_value(value) if isinstance(value, str) else at.number_input(
+            key=f"nr_at-2023_{key}"
+        ).set_value(value)
+
+
+def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_database: Path) -> None:
+    at = open_page()
+    fill(at, id="at-2026", short="AT-tjänster 2026", title="AT-tjänster 2026 (test)", year=2026, reason="Ny omgång")
+    at.button(key="FormSubmitter:nr_at-2023_form-Granska och spara").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Sparad: at-2026 version 1.0.0" in shown(s.value) for s in at.success)
+    store = get_store(str(isolated_database))
+    saved = tomllib.loads(store.round_toml("at-2026"))
+    assert (saved["id"], saved["year"], saved["short_title"]) == ("at-2026", 2026, "AT-tjänster 2026")
+    assert store.at_round("at-2026").planned == store.at_round("at-2023").planned  # copied from the source
+    audit = store.query("SELECT actor, entity FROM audit_log WHERE entity_key LIKE 'at-2026%'")
+    assert ("Anna Andersson", "rounds") in [tuple(r) for r in audit]
+    at.switch_page("pages/at/simulator.py").run()  # the new round is chosen in the sidebar
+    assert not at.exception
+    assert "AT-tjänster 2026" in shown(at.title[0].value)
+    assert {m.label: m.value for m in at.metric}["Pott"] == f.mnkr(254_000_000)
+
+
+def test_a_bad_form_is_refused_with_the_fields_named_and_nothing_saved(isolated_database: Path) -> None:
+    at = open_page()
+    fill(at, id="AT 2026!", short="", reason="x")
+    at.button(key="FormSubmitter:nr_at-2023_form-Granska och spara").click().run()
+    assert not at.exception
+    message = shown(at.error[0].value)
+    assert "Id:" in message and "Kort titel: får inte vara tom" in message
+    assert get_store(str(isolated_database)).round_ids() == ["at-2023", "elderly-2023"]
+
+
+def test_versions_tab_lists_the_rounds_versions() -> None:
+    at = open_page()
+    at.session_state["nr_flik"] = "Versioner"
+    at.run()
+    assert not at.exception
+    frame = next(d.value for d in at.dataframe)
+    assert isinstance(frame, pd.DataFrame) and len(frame) >= 1
