@@ -89,6 +89,13 @@ elif principal.role is Role.MANAGER:
         icon=":material/visibility:",
     )
 
+if session.may(Action.EDIT_ROUNDS):  # a rules file in data/rounds that could not be read is not silently missing
+    for problem in session.round_problems():
+        st.error(
+            f"**Regelfilen {plain(problem.file)} lästes inte in** och omgången visas inte: {plain(problem.message_sv)}",
+            icon=":material/error:",
+        )
+
 try:
     navigation.run()
 except AccessDenied as exc:  # the service layer refused (and logged) what this page asked for

@@ -128,3 +128,11 @@ def test_every_other_page_shows_it(data_dir: Path, page: str) -> None:
     body = texts(at)
     options = [o for s in at.selectbox for o in s.options] + [o for m in at.multiselect for o in m.options]
     assert TITLE in body or TITLE in options, page
+
+
+def test_a_broken_rules_file_is_named_to_staff_and_the_rest_still_works(data_dir: Path) -> None:
+    (data_dir / "rounds" / "broken-2031.toml").write_text('id = "broken-2031"\nkind = "performance"\n', "utf-8")
+    at = app_on(None)
+    errors = [shown(e.value) for e in at.error]
+    assert any("broken-2031.toml lästes inte in" in e for e in errors), errors
+    assert NEW_ID in at.selectbox(key="omgang").options or at.selectbox(key="omgang").value == NEW_ID
