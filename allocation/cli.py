@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m allocation", description="State-grant allocation engine.")
     commands = parser.add_subparsers(dest="command", required=True)
     alloc = commands.add_parser("allocate", help="allocate a round from the regions' reported outcomes")
-    alloc.add_argument("--round", required=True, help="the id of a rules file in data/rounds (its file name without .toml)")
+    alloc.add_argument(
+        "--round", required=True, help="the id of a rules file in data/rounds (its file name without .toml)"
+    )
     alloc.add_argument(
         "--outcomes",
         required=True,
