@@ -13,6 +13,7 @@ from math import ceil
 
 from allocation.formats import kr
 from allocation.money import apportion
+from allocation.regions import Region
 from allocation.rules import AtParams, AtRound, Step
 
 POT_BELOW_STEPS = "pot_below_steps"
@@ -39,7 +40,9 @@ class RegionInput:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class AllocationWarning:
+    """Something the reader of a result must know (the pot below the steps, nobody qualifying)."""
+
     code: str
     message: str  # English
     message_sv: str
@@ -83,7 +86,7 @@ class Allocation:
     leftover: int  # shared by the key (0 when the pot is below Σ steps)
     paid: int
     unallocated: int
-    warnings: tuple[Warning, ...]
+    warnings: tuple[AllocationWarning, ...]
     regions: tuple[RegionResult, ...]
 
     @property
@@ -117,9 +120,23 @@ def _weight(key: str, expansion: Fraction, per_100k: Fraction) -> Fraction:
     return Fraction(1)  # "equal"
 
 
-def allocate(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams | None = None) -> Allocation:
-    """Allocate the pot among all regions of the round. Regions without input reported nothing."""
-    params = params or at_round.default_params()
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """One region's outcome measured against its plan, before any money is shared."""
+
+    region: Region
+    item: RegionInput
+    planned: Fraction
+    outcome: int
+    raw: Fraction  # outcome − planned − excluded
+    expansion: Fraction
+    per_100k: Fraction
+    step: Step | None
+    following: Step | None
+    weight: Fraction
+
+
+def _inputs_by_code(at_round: AtRound, inputs: Iterable[RegionInput]) -> dict[str, RegionInput]:
     by_code: dict[str, RegionInput] = {}
     known = {r.code for r in at_round.regions}
     for item in inputs:
@@ -128,93 +145,93 @@ def allocate(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams 
         if item.code in by_code:
             raise ValueError(f"region {item.code} appears twice")
         by_code[item.code] = item
+    return by_code
 
-    rows = []
-    for region in at_round.regions:
-        item = by_code.get(region.code, RegionInput(region.code))
-        planned = item.planned if item.planned is not None else at_round.planned_value(region.code)
-        outcome = max(item.filled, item.started)
-        raw = outcome - planned - item.excluded
-        expansion = max(Fraction(0), raw)
-        per_100k = expansion * params.per_inhabitants / region.population
-        step, following = step_reached(expansion, params.steps)
-        weight = _weight(params.key, expansion, per_100k) if step is not None else Fraction(0)
-        rows.append((region, item, planned, outcome, raw, expansion, per_100k, step, following, weight))
 
-    qualifying = [row for row in rows if row[7] is not None]
-    nominal = [row[7].amount if row[7] is not None else 0 for row in rows]
+def _measure(at_round: AtRound, region: Region, item: RegionInput, params: AtParams) -> _Measured:
+    """Outcome = max(filled, started); expansion = outcome − planned − excluded, at least 0; the step reached."""
+    planned = item.planned if item.planned is not None else at_round.planned_value(region.code)
+    outcome = max(item.filled, item.started)
+    raw = outcome - planned - item.excluded
+    expansion = max(Fraction(0), raw)
+    per_100k = expansion * params.per_inhabitants / region.population
+    step, following = step_reached(expansion, params.steps)
+    weight = _weight(params.key, expansion, per_100k) if step is not None else Fraction(0)
+    return _Measured(region, item, planned, outcome, raw, expansion, per_100k, step, following, weight)
+
+
+def _share(
+    rows: list[_Measured], pot: int, nominal: list[int]
+) -> tuple[list[int], list[int], int, list[AllocationWarning]]:
+    """(step paid, redistribution, leftover, warnings): steps first, then the leftover by the key."""
+    codes = [row.region.code for row in rows]
     steps_total = sum(nominal)
-    codes = [row[0].code for row in rows]
-    warnings: list[Warning] = []
+    if not any(row.step is not None for row in rows):
+        warning = AllocationWarning(
+            NOBODY_QUALIFIES,
+            "No region reached the first step; nothing is paid and the whole pot is unallocated.",
+            "Ingen region nådde första trappsteget: inget betalas ut och hela potten är ofördelad.",
+        )
+        return [0] * len(rows), [0] * len(rows), 0, [warning]
+    if pot < steps_total:
+        warning = AllocationWarning(
+            POT_BELOW_STEPS,
+            f"The pot ({pot} kr) is smaller than the staircase amounts ({steps_total} kr): "
+            "the steps are scaled down pro rata to fit and nothing is redistributed.",
+            f"Potten ({kr(pot)}) är mindre än trappstegens summa ({kr(steps_total)}): "
+            "trappbeloppen skalas ned proportionellt och inget omfördelas.",
+        )
+        return apportion(pot, nominal, codes), [0] * len(rows), 0, [warning]
+    leftover = pot - steps_total
+    return nominal, apportion(leftover, [row.weight for row in rows], codes), leftover, []
 
-    if not qualifying:
-        step_paid = [0] * len(rows)
-        redistribution = [0] * len(rows)
-        leftover = 0
-        warnings.append(
-            Warning(
-                NOBODY_QUALIFIES,
-                "No region reached the first step; nothing is paid and the whole pot is unallocated.",
-                "Ingen region nådde första trappsteget: inget betalas ut och hela potten är ofördelad.",
-            )
-        )
-    elif params.pot < steps_total:
-        step_paid = apportion(params.pot, nominal, codes)
-        redistribution = [0] * len(rows)
-        leftover = 0
-        warnings.append(
-            Warning(
-                POT_BELOW_STEPS,
-                f"The pot ({params.pot} kr) is smaller than the staircase amounts ({steps_total} kr): "
-                "the steps are scaled down pro rata to fit and nothing is redistributed.",
-                f"Potten ({kr(params.pot)}) är mindre än trappstegens summa ({kr(steps_total)}): "
-                "trappbeloppen skalas ned proportionellt och inget omfördelas.",
-            )
-        )
+
+def _result(row: _Measured, nominal: int, step_paid: int, redistribution: int, weight_sum: Fraction) -> RegionResult:
+    if row.following is not None:
+        positions: int | None = max(1, ceil(row.following.min_expansion - row.raw))
+        kronor: int | None = row.following.amount - nominal
     else:
-        step_paid = nominal
-        leftover = params.pot - steps_total
-        redistribution = apportion(leftover, [row[9] for row in rows], codes)
+        positions = kronor = None
+    return RegionResult(
+        code=row.region.code,
+        name=row.region.name,
+        population=row.region.population,
+        planned=row.planned,
+        planned_overridden=row.item.planned is not None,
+        filled=row.item.filled,
+        started=row.item.started,
+        outcome=row.outcome,
+        excluded=row.item.excluded,
+        raw_expansion=row.raw,
+        expansion=row.expansion,
+        expansion_per_100k=row.per_100k,
+        step=row.step,
+        step_nominal=nominal,
+        step_amount=step_paid,
+        weight=row.weight,
+        share_of_leftover=row.weight / weight_sum if weight_sum else Fraction(0),
+        redistribution=redistribution,
+        total=step_paid + redistribution,
+        next_step=row.following,
+        next_step_positions=positions,
+        next_step_kronor=kronor,
+    )
 
-    weight_sum = sum((row[9] for row in rows), Fraction(0))
-    results = []
-    for i, (region, item, planned, outcome, raw, expansion, per_100k, step, following, weight) in enumerate(rows):
-        if following is not None:
-            positions = max(1, ceil(following.min_expansion - raw))
-            kronor = following.amount - nominal[i]
-        else:
-            positions = kronor = None
-        results.append(
-            RegionResult(
-                code=region.code,
-                name=region.name,
-                population=region.population,
-                planned=planned,
-                planned_overridden=item.planned is not None,
-                filled=item.filled,
-                started=item.started,
-                outcome=outcome,
-                excluded=item.excluded,
-                raw_expansion=raw,
-                expansion=expansion,
-                expansion_per_100k=per_100k,
-                step=step,
-                step_nominal=nominal[i],
-                step_amount=step_paid[i],
-                weight=weight,
-                share_of_leftover=weight / weight_sum if weight_sum else Fraction(0),
-                redistribution=redistribution[i],
-                total=step_paid[i] + redistribution[i],
-                next_step=following,
-                next_step_positions=positions,
-                next_step_kronor=kronor,
-            )
-        )
+
+def allocate(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams | None = None) -> Allocation:
+    """Allocate the pot among all regions of the round. Regions without input reported nothing."""
+    params = params or at_round.default_params()
+    by_code = _inputs_by_code(at_round, inputs)
+    rows = [_measure(at_round, r, by_code.get(r.code, RegionInput(r.code)), params) for r in at_round.regions]
+    nominal = [row.step.amount if row.step is not None else 0 for row in rows]
+    step_paid, redistribution, leftover, warnings = _share(rows, params.pot, nominal)
+    weight_sum = sum((row.weight for row in rows), Fraction(0))
+    results = [_result(row, nominal[i], step_paid[i], redistribution[i], weight_sum) for i, row in enumerate(rows)]
     paid = sum(r.total for r in results)
     return Allocation(
         round_id=at_round.id,
         params=params,
-        steps_total=steps_total,
+        steps_total=sum(nominal),
         leftover=leftover,
         paid=paid,
         unallocated=params.pot - paid,

@@ -14,6 +14,11 @@ from allocation.planned import parse_planned
 from allocation.regions import DATA_DIR, Region, load_regions
 
 KEYS = ("expansion_per_100k", "expansion", "equal")
+# The rules a performance round's file names for measuring: the engine applies exactly these (allocation.at),
+# so a file that names another rule is refused rather than silently computed the usual way.
+OUTCOME_RULES = ("max(filled, started)",)
+RANGE_RULES = ("midpoint",)
+
 CUSTOM_POT = "custom"
 
 
@@ -186,6 +191,10 @@ def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
 def parse_round(doc: dict[str, Any], regions: tuple[Region, ...], planned: dict[str, str]) -> AtRound:
     """Build an AT round from its rules document (parsed TOML), its regions and planned positions."""
     redistribution = doc["redistribution"]
+    for table, key, known in (("outcome", "rule", OUTCOME_RULES), ("planned", "range_rule", RANGE_RULES)):
+        value = doc[table].get(key)
+        if value not in known:
+            raise ValueError(f"{table}.{key}: {value!r} is not a rule the engine applies; known: {', '.join(known)}")
     missing = [r.code for r in regions if r.code not in planned]
     if missing:
         raise ValueError(f"{doc['planned_file']}: no planned positions for {', '.join(missing)}")

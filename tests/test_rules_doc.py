@@ -68,3 +68,12 @@ def test_a_planned_table_names_every_bad_row() -> None:
         parse_planned_table(bad, index)
     lines = " ".join(caught.value.lines_sv())
     assert "Narnia" in lines and "rad 3" in lines and "rad 4" in lines
+
+
+@pytest.mark.parametrize(("table", "key"), [("outcome", "rule"), ("planned", "range_rule")])
+def test_a_rule_the_engine_does_not_apply_is_refused_not_ignored(table: str, key: str) -> None:
+    doc = tomllib.loads(AT)
+    doc[table][key] = "something else"
+    planned = read_planned_file(ROOT / "data" / "rounds" / "at-2023-planned.csv")
+    with pytest.raises(ValueError, match=f"{table}.{key}"):
+        parse_round(doc, load_regions(), planned)
