@@ -68,3 +68,19 @@ def test_versions_tab_lists_the_rounds_versions() -> None:
     assert not at.exception
     frame = next(d.value for d in at.dataframe)
     assert isinstance(frame, pd.DataFrame) and len(frame) >= 1
+
+
+def test_the_form_names_a_bad_step_and_a_bad_date() -> None:
+    from ui import rules_doc
+    from ui.round_editor import Edits, apply
+
+    doc = rules_doc.load((Path(__file__).resolve().parent.parent / "data/rounds/at-2023.toml").read_text("utf-8"))
+    refs = {"pots": rules_doc.pots(doc), "staircases": rules_doc.staircases(doc)}
+    header = {"id": "at-2026", "version": "1.0.0", "year": 2026, "title": "T", "short_title": "T", "dnr": "D"}
+    pots = pd.DataFrame({"Pott": ["a", "b"], "Belopp (kr)": [1, -5]})
+    steps = [pd.DataFrame([(2, 1), (2, 5)], columns=["min", "amount"])]
+    milestones = pd.DataFrame(rules_doc.milestones(doc)).assign(start="", due="1 nov", after="")
+    problems = apply(doc, Edits(header, pots, steps, milestones), refs)
+    text = " | ".join(problems)
+    assert "får inte vara negativt" in text and "Trappan, rad 2: trappstegen måste öka strikt" in text
+    assert "Senast: ”1 nov” är inget datum" in text

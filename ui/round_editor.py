@@ -9,13 +9,14 @@ audited. What the form cannot express is edited in the file: download it, change
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from allocation import formats as f
-from allocation.inputs import read_planned_table
+from allocation.inputs import parse_date, read_planned_table
 from allocation.problems import InputError
 from allocation.spreadsheet import MAX_BYTES
 from store.model import WriteRefused, fraction_text
@@ -96,7 +97,14 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
             rules_doc.set_steps(doc, ref.path, steps)
     rows = []
     for values in edits.milestones.to_dict("records"):
-        dates = {k: (pd.Timestamp(values[k]).date() if pd.notna(values[k]) else None) for k in DATE_COLUMNS}
+        dates: dict[str, date | None] = {}
+        for key, label in DATE_COLUMNS.items():
+            text = str(values.get(key) or "").strip()
+            try:
+                dates[key] = parse_date(text) if text else None
+            except ValueError:
+                problems.append(f"Milstolpe ”{values['label']}”, {label}: ”{text}” är inget datum (ÅÅÅÅ-MM-DD).")
+                dates[key] = None
         begins = dates["start"] or dates["after"]
         if begins and dates["due"] and begins > dates["due"]:
             problems.append(f"Milstolpe ”{values['label']}”: börjar {begins.isoformat()}, efter sista dag.")
@@ -148,12 +156,15 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
             )
         st.markdown("**Milstolpar**")
         ms = pd.DataFrame(rules_doc.milestones(doc))
-        for column in DATE_COLUMNS:
-            ms[column] = pd.to_datetime(ms[column].map(lambda d: d.isoformat() if d else None))
+        for column in DATE_COLUMNS:  # dates as text: an empty cell stays empty (a date column shows "None")
+            ms[column] = ms[column].map(lambda d: d.isoformat() if d else "")
         milestones = st.data_editor(
             ms,
             column_config={"id": None, "label": st.column_config.TextColumn("Milstolpe")}
-            | {c: st.column_config.DateColumn(label, format="YYYY-MM-DD") for c, label in DATE_COLUMNS.items()},
+            | {
+                c: st.column_config.TextColumn(label, help="ÅÅÅÅ-MM-DD; tomt: inget")
+                for c, label in DATE_COLUMNS.items()
+            },
             hide_index=True,
             num_rows="fixed",
             key=f"{k}_milestones",
