@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_browser, bench_engine, bench_hostile, bench_pages
+from bench import bench_blocks, bench_browser, bench_engine, bench_hostile, bench_pages
 
 
 def main() -> None:
@@ -37,6 +37,9 @@ def main() -> None:
         ratio = note if limit is None else f"{value / limit:.2f}"
         rows.append((f"Chromium: {name}", f"{value:.2f} {unit}", target, ratio))
     bench_hostile.print_table(("figure", "value", "target", "ratio"), rows)
+    print()
+    # Rounds of blocks (the illustrative two- and three-block test rounds) beside AT 2023, same run.
+    bench_hostile.print_table(("figure, rounds of blocks", "value", "target", "ratio"), bench_blocks.measure())
     print()
     header = ("hostile file refused", "time, peak memory", "outcome", bench_hostile.HEADER_RATIO)
     bench_hostile.print_table(header, bench_hostile.measure())
