@@ -52,15 +52,16 @@ FRAME_ONLY = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
+from ui.rounds import round_picker
 from ui.scenarios import scenario_selector
-from ui.state import store_or_stop
-store = store_or_stop()
+from ui.state import session_or_stop
+store = session_or_stop()
 with st.sidebar:
-    scenario_selector(store)
+    chosen = round_picker(store)
+    scenario_selector(store, chosen.id)
     st.date_input("Per datum", key="as_of")
     st.text_input("Ditt namn", key="actor_name")
-at_round = store.at_round("at-2023")
-st.caption(f"regelfil {{at_round.version}}")
+st.caption(f"regler {{chosen.short_title}} version {{chosen.version}}")
 """
 
 

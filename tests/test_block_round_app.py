@@ -117,3 +117,24 @@ def test_the_preview_gives_the_region_its_amount_per_block(data_dir: Path) -> No
     labels = [m.label for m in at.metric]
     assert labels[0] == "Beräknat belopp" and len(labels) == 3
     assert any("Beloppet gäller bara under antagandet" in i.value for i in at.info)
+
+
+def test_a_three_block_round_without_a_plan_takes_its_data_keys_in_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AT 2022 (illustrative) shares by AT positions per 100 000 and by expansion, with no planning table:
+    both are columns of the outcomes table, and the page computes the three blocks from them."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    shutil.copy(ROOT / "tests" / "rounds" / "at-2022-illustrative.toml", target / "rounds")
+    monkeypatch.setenv(DATA_ENV, str(target))
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["omgang"] = "at-2022-illustrative"
+    at.run()
+    at.switch_page("pages/at/simulator.py").run()
+    assert not at.exception, at.exception
+    editor = next(d.value for d in at.dataframe if "code" in d.value.columns)
+    assert {"positions", "expansion"} <= set(editor.columns)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pott"] == f.mnkr(372_000_000)
+    assert len([n for n in at.number_input if n.key and n.key.startswith("blk_pot_")]) == 3

@@ -20,7 +20,7 @@ from allocation.at import RegionInput
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_data import EQUAL, Recipient
 from allocation.block_engine import allocate_round
-from allocation.blocks import Round, RoundResult
+from allocation.blocks import BlockResult, Round, RoundResult
 from allocation.inputs import parse_date
 from allocation.method_params import ProportionalParams, ReportedShareParams
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
@@ -33,7 +33,10 @@ from ui.text import bullets, plain
 
 EDITOR = "blk_editor"
 FLOW_NOTICES = ("flows_to", "unallocated")
-KEY_SV = {"positions": "AT-tjänster (antal)"}  # known data keys; any other key shows by its name
+KEY_SV = {
+    "positions": "AT-tjänster (antal)",
+    "expansion": "Utökning (tjänster)",
+}  # known data keys; any other key shows by its name
 KEY_HELP = "Ett värde per region som omgångens regler använder (t.ex. antal AT-tjänster); anges här för simuleringen."
 
 
@@ -51,7 +54,8 @@ def extra_keys(round_: Round) -> tuple[str, ...]:
         if isinstance(block.params, ProportionalParams | ReportedShareParams) and key != EQUAL:
             keys.add(key)
     bases = {k.removesuffix("_per_100k") for k in keys}
-    return tuple(sorted(bases - set(AT_VALUES) - set(DERIVED)))
+    derived = set(DERIVED) if round_.planned else set(DERIVED) - {"expansion"}  # no plan: expansion is given
+    return tuple(sorted(bases - set(AT_VALUES) - derived))
 
 
 def missing_keys(round_: Round, values: dict[str, dict[str, object]]) -> list[str]:
@@ -243,56 +247,71 @@ def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResul
             continue
         st.info(f"**{plain(titles[block_id])}:** {plain(notice.message_sv)}")
     frame = results_frame(result, s.recipients, titles)
-    tabs = st.tabs(["Resultat", "Pottens fördelning", *(titles[b.block_id] for b in result.blocks)], key="blk_vy")
-    with tabs[0]:
-        money = [c for c in frame.columns if c.endswith("(kr)")]
-        styled = frame.style.format(
-            {c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": lambda v: f.number(v, 2)}
-        )
-        st.dataframe(styled, hide_index=True, width="stretch")
-        st.caption(
-            f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
-            "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
-        )
-        about = [
-            ("Bidragsomgång", s.round_.title),
-            ("Diarienummer", s.round_.dnr),
-            ("Regelversion", s.round_.version),
-            *((f"Pott: {titles[b.block_id]}", f.kr(b.pot)) for b in result.blocks),
-            ("Illustrativ", "ja: antaganden, inte officiella siffror" if s.round_.illustrative else "nej"),
-            *store_facts(store),
-        ]
-        d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button(
-            "Ladda ned (XLSX)",
-            lambda: frame_to_xlsx(frame, about, sheet_name="Fördelning"),
-            file_name=f"{ref.id}-fordelning.xlsx",
-            on_click="ignore",
-            key="blk_xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        d2.download_button(
-            "Ladda ned (CSV)",
-            lambda: frame_to_csv(frame),
-            file_name=f"{ref.id}-fordelning.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="blk_csv",
-        )
-    with tabs[1]:
-        chart = waterfall_chart(result, titles)
-        st.plotly_chart(chart.figure, key="blk_waterfall", config={"displaylogo": False, "locale": "sv"})
+    # Lazy tabs, bound to the URL like the AT simulator's: only the open tab builds its table or chart.
+    names = ["Resultat", "Pottens fördelning", *(titles[b.block_id] for b in result.blocks)]
+    tabs = st.tabs(names, key="blk_vy", on_change="rerun", bind="query-params")
+    if tabs[0].open:
+        with tabs[0]:
+            _results_tab(store, ref, s, result, titles, frame)
+    if tabs[1].open:
+        with tabs[1]:
+            chart = waterfall_chart(result, titles)
+            st.plotly_chart(chart.figure, key="blk_waterfall", config={"displaylogo": False, "locale": "sv"})
     for tab, block in zip(tabs[2:], result.blocks, strict=True):
-        with tab:
-            chart = block_chart(block, s.recipients, titles[block.block_id])
-            st.plotly_chart(chart.figure, key=f"blk_chart_{block.block_id}", config={"displaylogo": False})
-            flow = (
-                f" Det som blocket inte betalar går till {plain(titles[block.unpaid_to])}."
-                if block.unpaid_to
-                else " Det som blocket inte betalar förblir ofördelat."
-            )
-            st.caption(
-                f"Pott {f.kr(block.pot)}"
-                + (f" + {f.kr(block.inflow)} från andra block" if block.inflow else "")
-                + f"; utbetalt {f.kr(block.paid)} till {len(block.eligible)} behöriga.{flow}"
-            )
+        if tab.open:
+            with tab:
+                _block_tab(s, block, titles)
+
+
+def _results_tab(
+    store: Session, ref: RoundRef, s: BlockSetup, result: RoundResult, titles: dict[str, str], frame: pd.DataFrame
+) -> None:
+    money = [c for c in frame.columns if c.endswith("(kr)")]
+    styled = frame.style.format(
+        {c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": lambda v: f.number(v, 2)}
+    )
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption(
+        f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
+        "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
+    )
+    about = [
+        ("Bidragsomgång", s.round_.title),
+        ("Diarienummer", s.round_.dnr),
+        ("Regelversion", s.round_.version),
+        *((f"Pott: {titles[b.block_id]}", f.kr(b.pot)) for b in result.blocks),
+        ("Illustrativ", "ja: antaganden, inte officiella siffror" if s.round_.illustrative else "nej"),
+        *store_facts(store),
+    ]
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button(
+        "Ladda ned (XLSX)",
+        lambda: frame_to_xlsx(frame, about, sheet_name="Fördelning"),
+        file_name=f"{ref.id}-fordelning.xlsx",
+        on_click="ignore",
+        key="blk_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    d2.download_button(
+        "Ladda ned (CSV)",
+        lambda: frame_to_csv(frame),
+        file_name=f"{ref.id}-fordelning.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="blk_csv",
+    )
+
+
+def _block_tab(s: BlockSetup, block: BlockResult, titles: dict[str, str]) -> None:
+    chart = block_chart(block, s.recipients, titles[block.block_id])
+    st.plotly_chart(chart.figure, key=f"blk_chart_{block.block_id}", config={"displaylogo": False})
+    flow = (
+        f" Det som blocket inte betalar går till {plain(titles[block.unpaid_to])}."
+        if block.unpaid_to
+        else " Det som blocket inte betalar förblir ofördelat."
+    )
+    st.caption(
+        f"Pott {f.kr(block.pot)}"
+        + (f" + {f.kr(block.inflow)} från andra block" if block.inflow else "")
+        + f"; utbetalt {f.kr(block.paid)} till {len(block.eligible)} behöriga.{flow}"
+    )
