@@ -48,12 +48,11 @@ def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> N
     # find each row's threshold remainder and fill ties from the lowest column index.
     ascending = np.sort(remainders, axis=1)
     threshold = np.take_along_axis(ascending, np.clip(n_cols - left, 0, n_cols - 1)[:, None], axis=1)
-    extra = (remainders >= threshold) & (left > 0)[:, None]
-    # Where remainders tie at the threshold, too many parts qualify: keep the lowest columns.
-    surplus = extra.sum(axis=1) - left
-    for row in np.flatnonzero(surplus > 0):
-        tied = np.flatnonzero(remainders[row] == threshold[row, 0])
-        extra[row, tied[len(tied) - surplus[row] :]] = False
+    # Above the threshold all get one; of those tied at it, the lowest columns get the rest (no row loop).
+    above = remainders > threshold
+    tied = remainders == threshold
+    need = left - above.sum(axis=1)
+    extra = (above | (tied & (np.cumsum(tied, axis=1) <= need[:, None]))) & (left > 0)[:, None]
     shares = floors.astype(np.int64) + extra
     return np.where(has_weight[:, None], shares, 0)
 

@@ -4,10 +4,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allocation.at import NOBODY_QUALIFIES, RegionInput, allocate, step_reached
 from allocation.batch import allocate_batch, apportion_rows
 from allocation.explain import explain
+from allocation.money import apportion
 from allocation.report import to_dict
 from allocation.rules import Step, load_round
 
@@ -145,3 +148,21 @@ def test_batch_of_many_scenarios_sums_to_the_pot_per_scenario() -> None:
 def test_apportion_rows_ties_go_to_the_lower_column() -> None:
     shares = apportion_rows(np.array([2, 1, 0]), np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 0.0], [1.0, 1.0, 1.0]]))
     assert shares.tolist() == [[1, 1, 0], [1, 0, 0], [0, 0, 0]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weights=st.lists(st.lists(st.integers(0, 3), min_size=4, max_size=4), min_size=1, max_size=6),
+    totals=st.lists(st.integers(0, 40), min_size=6, max_size=6),
+)
+def test_apportion_rows_equals_the_exact_largest_remainder_with_many_ties(
+    weights: list[list[int]], totals: list[int]
+) -> None:
+    """Small whole weights tie often: every row equals allocation.money.apportion, krona for krona."""
+    rows = np.array(weights, dtype=float)
+    wanted = np.array(totals[: len(weights)], dtype=np.int64)
+    got = apportion_rows(wanted, rows)
+    codes = [f"{i:02d}" for i in range(rows.shape[1])]
+    for r, row in enumerate(weights):
+        expected = apportion(int(wanted[r]), row, codes) if sum(row) else [0] * len(row)
+        assert list(got[r]) == expected
