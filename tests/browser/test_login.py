@@ -103,6 +103,15 @@ def go(page, title: str, heading: str) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
 
 
+def choose_round(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick a round in the sidebar's round picker and wait for the rerun it starts."""
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Bidragsomgång")
+    picker.click()
+    page.get_by_role("option", name=title, exact=True).click()
+    expect(picker).to_have_value(title)
+    wait_idle(page)
+
+
 def nav_labels(page):  # type: ignore[no-untyped-def]
     """The labels of the sidebar's navigation links (without their icons), for expect(...).to_have_text."""
     return page.locator(
@@ -127,7 +136,8 @@ def test_a_region_user_sees_only_its_own_region(context, auth_app: str) -> None:
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Ulla Uppsala (region Uppsala)")
     screenshot(page, "login-1-region-forhandsbesked")
 
-    go(page, "Uppföljning", "Läkare i äldreomsorgen 2023")
+    choose_round(page, "Läkare i äldreomsorgen 2023")
+    go(page, "Uppföljning", "Läkare i äldreomsorgen 2023 – uppföljning")
     expect(main.locator("table.resultat")).to_contain_text("Uppsala")
     expect(main).not_to_contain_text("Stockholm")
     expect(main).not_to_contain_text(kr(STOCKHOLM_REQUISITION))
@@ -173,7 +183,8 @@ def test_a_manager_reads_but_cannot_save(context, auth_app: str) -> None:  # typ
     expect(main).to_contain_text("läsbehörighet")
     expect(page.get_by_role("button", name="Spara scenario")).to_have_count(0)
     screenshot(page, "login-4-chef-simulering")
-    go(page, "Uppföljning", "Läkare i äldreomsorgen 2023")
+    choose_round(page, "Läkare i äldreomsorgen 2023")
+    go(page, "Uppföljning", "Läkare i äldreomsorgen 2023 – uppföljning")
     expect(main).to_contain_text(kr(STOCKHOLM_REQUISITION))  # every region's figures
     expect(page.get_by_role("tab", name="Registrera händelser")).to_have_count(0)
     assert not page.console_errors
