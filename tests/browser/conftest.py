@@ -72,16 +72,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(folder: Path, auth: dict[str, str] | None = None) -> Iterator[str]:
+def running_app(folder: Path, auth: dict[str, str] | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """The app on a free loopback port with its own database in ``folder``; stopped afterwards.
 
     ``auth``: an ``[auth]`` section (without ``redirect_uri``, which needs the port) for a secrets file
     of this server only; without it the app runs in the local single-user mode.
+    ``env``: more environment variables for this server only (e.g. ``STATSBIDRAG_DATA``, the data folder
+    it seeds from); they win over the test process's own.
     """
     port = _free_port()
     log = folder / "streamlit.log"
-    env = os.environ | {PATH_ENV: str(folder / "app.duckdb")}  # its own database, created on start
-    env.pop("STATSBIDRAG_REQUIRE_AUTH", None)
+    server_env = os.environ | {PATH_ENV: str(folder / "app.duckdb")}  # its own database, created on start
+    server_env.pop("STATSBIDRAG_REQUIRE_AUTH", None)
+    server_env |= env or {}
     secrets = folder / "secrets.toml"
     lines = []
     if auth is not None:
@@ -106,7 +109,7 @@ def running_app(folder: Path, auth: dict[str, str] | None = None) -> Iterator[st
                 str(secrets),
             ],
             cwd=ROOT,
-            env=env,
+            env=server_env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
