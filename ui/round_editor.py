@@ -25,6 +25,7 @@ from ui import rules_doc
 from ui.rounds import PENDING_ROUND, RoundRef
 from ui.text import bullets, plain
 
+SAVED = "nr_saved_message"
 STEP_COLUMNS = {"min_expansion": "Minst antal tjänster utöver plan", "amount": "Belopp (kr)"}
 DATE_COLUMNS = {"start": "Från", "due": "Senast", "after": "Efter"}
 
@@ -204,5 +205,12 @@ def save(store: Session, text: str, planned: dict[str, str] | None, reason: str)
         st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
         return False
     st.session_state[PENDING_ROUND] = round_id  # the sidebar shows the new round on the next run
-    st.success(f"Sparad: {plain(round_id)} version {plain(version)}. Den är vald i sidofältet.")
+    st.session_state[SAVED] = f"Sparad: {plain(round_id)} version {plain(version)}. Den är vald i sidofältet."
+    st.rerun()  # the sidebar (drawn before the save) and the footer follow the new round
     return True
+
+
+def saved_message() -> None:
+    """The message of a save that just happened (shown after the rerun that chose the new round)."""
+    if message := st.session_state.pop(SAVED, None):
+        st.success(message)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from allocation.spreadsheet import MAX_BYTES
 from store.access import Action
-from ui.round_editor import edit_form, save
+from ui.round_editor import edit_form, save, saved_message
 from ui.rounds import chosen_round, round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
@@ -18,6 +18,7 @@ st.caption(
     "format som data/rounds/*.toml. Den kontrolleras som regelfilerna, sparas som en version och loggas. En "
     "omgång med publicerat beslut ändras inte: en ändring blir en ny version."
 )
+saved_message()
 refs = {r.id: r for r in round_refs(store)}
 chosen = chosen_round(store)
 
@@ -41,14 +42,7 @@ if tabs[0].open:
         )
         if result := edit_form(store, refs[source]):
             text, planned, reason = result
-            if save(store, text, planned, reason):
-                st.download_button(
-                    "Ladda ned den nya regelfilen (TOML)",
-                    text.encode("utf-8"),
-                    file_name="regelfil.toml",
-                    mime="application/toml",
-                    key="nr_download_new",
-                )
+            save(store, text, planned, reason)  # on success the page reruns with the new round chosen
 if tabs[1].open:
     with tabs[1]:
         upload = st.file_uploader(
