@@ -40,4 +40,4 @@ bench: setup browser
 # The README's screenshots: every page and view, taken in headless Chromium.
 screenshots: setup browser
 	rm -f docs/screenshots/*.png
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py tests/browser/test_login.py
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py tests/browser/test_login.py tests/browser/test_rounds.py
