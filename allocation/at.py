@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
-from allocation.formats import kr
-from allocation.money import apportion
+from allocation.money import apportion, kr
 from allocation.regions import Region
 from allocation.rules import AtParams, AtRound, Step
 

@@ -14,8 +14,8 @@ from typing import Any
 from allocation.block_data import Notice, Recipient, derive_values, sorted_recipients
 from allocation.block_eligible import eligible_codes
 from allocation.blocks import CUSTOM_POT, Block, BlockResult, Round, RoundResult
-from allocation.formats import kr
 from allocation.methods import NOBODY_ELIGIBLE, MethodInput, method
+from allocation.money import kr
 
 PotChoice = int | str  # an amount in kronor (a what-if), or the id of one of the block's pot options
 

@@ -7,20 +7,14 @@ in whole kronor by largest remainder. Every figure carries which of the two it i
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from allocation import formats as f
-from allocation.inputs import Requisition, _region_rows
-from allocation.money import apportion
-from allocation.planned import ParseError, parse_count
-from allocation.problems import InputError, Problem
-from allocation.regions import DATA_DIR, Region, RegionIndex
-from allocation.spreadsheet import read_table
+from allocation.money import apportion, kr
+from allocation.problems import Problem
+from allocation.regions import Region
 
 ESTIMATE = "estimate"
 OFFICIAL = "official"
@@ -59,60 +53,21 @@ def parse_fixed_round(doc: dict[str, Any]) -> FixedRound:
     )
 
 
-def load_fixed_round(round_id: str, data_dir: Path = DATA_DIR) -> FixedRound:
-    with open(data_dir / "rounds" / f"{round_id}.toml", "rb") as fh:
-        return parse_fixed_round(tomllib.load(fh))
-
-
 def estimate_amounts(regions: Sequence[Region], total: int) -> dict[str, int]:
     """The total shared by population, whole kronor summing exactly to ``total`` (an estimate)."""
     shares = apportion(total, [r.population for r in regions], [r.code for r in regions])
     return {r.code: amount for r, amount in zip(regions, shares, strict=True)}
 
 
-def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, total: int) -> dict[str, int]:
-    """The official table (columns region, amount): every region once, whole kronor, summing to ``total``."""
-    table = _region_rows(rows, index, ("region", "amount"), ())
-    problems = list(table.problems)
-    amounts: dict[str, int] = {}
-    for row_number, cells, code in table.rows:
-        if not cells["amount"]:
-            problems.append(Problem("empty_value", row_number, "amount"))
-            continue
-        try:
-            amount = parse_count(cells["amount"])
-        except ParseError as exc:
-            problems.append(Problem(exc.code, row_number, "amount", cells["amount"], exc.detail))
-            continue
-        if amount > total:
-            problems.append(Problem("too_large", row_number, "amount", cells["amount"], f.kr(total)))
-            continue
-        if code is not None:
-            amounts[code] = amount
-    if not problems:
-        missing = [r.name for r in index.regions if r.code not in amounts]
-        if missing:
-            problems.append(Problem("missing_regions", 0, "region", ", ".join(missing)))
-        elif sum(amounts.values()) != total:
-            difference = sum(amounts.values()) - total
-            en, sv = ("too much", "för mycket") if difference > 0 else ("too little", "för lite")
-            problems.append(
-                Problem(
-                    "wrong_sum",
-                    0,
-                    "amount",
-                    f.kr(sum(amounts.values())),
-                    f"{f.kr(abs(difference))} {en}; the total is {f.kr(total)}",
-                    f"{f.kr(abs(difference))} {sv}; totalen är {f.kr(total)}",
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return amounts
+@dataclass(frozen=True, slots=True)
+class Requisition:
+    """A requisition received from a region: date received, amount in whole kronor, its reference."""
 
-
-def read_official_amounts(data: bytes, index: RegionIndex, total: int) -> dict[str, int]:
-    return parse_official_amounts(read_table(data), index, total)
+    code: str
+    received: date
+    amount: int
+    reference: str = ""
+    row: int = field(default=0, compare=False)  # the file's row, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +143,13 @@ def requisition_problems(
             )
         total = running.get(item.code, 0) + item.amount
         if total > maximum.get(item.code, 0):
-            top, before = f.kr(maximum.get(item.code, 0)), f.kr(running.get(item.code, 0))
+            top, before = kr(maximum.get(item.code, 0)), kr(running.get(item.code, 0))
             problems.append(
                 Problem(
                     "above_max",
                     item.row,
                     "amount",
-                    f.kr(item.amount),
+                    kr(item.amount),
                     f"{names[item.code]} may requisition at most {top}; already requisitioned {before}",
                     f"{names[item.code]} kan rekvirera högst {top}; redan rekvirerat {before}",
                 )

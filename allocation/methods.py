@@ -20,8 +20,7 @@ from allocation import method_batch as mb
 from allocation import method_params as mp
 from allocation.block_data import Notice, Recipient, Values, key_values
 from allocation.block_fields import Fields
-from allocation.formats import kr
-from allocation.money import apportion
+from allocation.money import apportion, kr
 from allocation.rules import CUSTOM_POT, AtParams
 
 # Notice codes. Those in UNPAID_REASONS explain why a block paid less than its pot.

@@ -48,3 +48,13 @@ def apportion(total: int, weights: Sequence[Fraction | int], tiebreak: Sequence[
     for i in order[:left]:
         quotients[i] += 1
     return quotients
+
+
+def kr(value: int) -> str:
+    """An amount in the engine's messages, ``1 234 567 kr`` with a real minus, without Babel.
+
+    The same text as ``present.formats.kr`` (sv_SE: a no-break space between groups), which
+    tests/test_formats.py checks; the engine stays free of presentation libraries.
+    """
+    sign = "\u2212" if value < 0 else ""
+    return f"{sign}{abs(value):,}".replace(",", "\u00a0") + "\u00a0kr"

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,26 +28,6 @@ def _normalise(text: str) -> str:
     text = re.sub(r"^region\s+", "", text)
     text = re.sub(r"\s+(län|region|läns landsting)$", "", text)
     return text.strip()
-
-
-def load_regions(data_dir: Path = DATA_DIR, population_date: date = date(2022, 11, 1)) -> tuple[Region, ...]:
-    """Regions with the population at ``population_date``, sorted by län code."""
-    with open(data_dir / "regions.csv", encoding="utf-8", newline="") as fh:
-        names = list(csv.DictReader(fh))
-    populations: dict[str, int] = {}
-    with open(data_dir / "population.csv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if date.fromisoformat(row["date"]) == population_date:
-                populations[row["code"]] = int(row["population"])
-    regions = []
-    for row in names:
-        if row["code"] not in populations:
-            raise ValueError(f"no population on {population_date} for region {row['code']}")
-        aliases = tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
-        regions.append(
-            Region(row["code"], row["name"], row["seed_name"], populations[row["code"]], population_date, aliases)
-        )
-    return tuple(sorted(regions, key=lambda r: r.code))
 
 
 class RegionIndex:

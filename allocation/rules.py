@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from allocation.planned import parse_planned
-from allocation.regions import DATA_DIR, Region, load_regions
+from allocation.regions import Region
 
 KEYS = ("expansion_per_100k", "expansion", "equal")
 # The rules a performance round's file names for measuring: the engine applies exactly these (allocation.at),
@@ -163,29 +160,6 @@ def _source(table: dict[str, Any], section: str | None = None) -> Source:
 
 def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
-
-
-def round_path(round_id: str, data_dir: Path = DATA_DIR) -> Path:
-    path = data_dir / "rounds" / f"{round_id}.toml"
-    if not path.is_file():
-        available = sorted(p.stem for p in (data_dir / "rounds").glob("*.toml"))
-        raise FileNotFoundError(f"unknown round {round_id!r}; available: {', '.join(available)}")
-    return path
-
-
-def read_planned_file(path: Path) -> dict[str, str]:
-    """Planned positions per län code, as written (``"28"``, ``"1-5"``)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {row["code"]: row["planned"].strip() for row in csv.DictReader(fh)}
-
-
-def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
-    """The round as the files in ``data/`` define it (the store loads the same files once)."""
-    with open(round_path(round_id, data_dir), "rb") as fh:
-        doc = tomllib.load(fh)
-    regions = load_regions(data_dir, doc["redistribution"]["population_date"])
-    planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
-    return parse_round(doc, regions, planned)
 
 
 def parse_round(doc: dict[str, Any], regions: tuple[Region, ...], planned: dict[str, str]) -> AtRound:

@@ -48,9 +48,9 @@ from allocation.block_convert import at_values, from_at_round  # noqa: E402
 from allocation.block_engine import allocate_round  # noqa: E402
 from allocation.blocks import Round  # noqa: E402
 from allocation.method_params import ReportedShareParams  # noqa: E402
-from allocation.rules import load_round  # noqa: E402
 from bench.bench_engine import timed  # noqa: E402
 from bench.bench_hostile import print_table  # noqa: E402
+from ingest.data_folder import load_round  # noqa: E402
 from store.paths import DATA_ENV, PATH_ENV  # noqa: E402
 from tests.block_helpers import load_test_round, recipients  # noqa: E402
 

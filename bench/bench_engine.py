@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from allocation.at import RegionInput, allocate
 from allocation.batch import allocate_batch
 from allocation.preview import Uncertain, simulate
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 
 
 def timed(fn: Callable[[], object], repeats: int, number: int = 1) -> float:

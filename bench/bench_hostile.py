@@ -82,7 +82,7 @@ def measure_cli(root: Path, files: list[tuple[str, Path]], folder: Path) -> list
     rows = []
     for label, path in files:
         for command, args in (
-            ("allocate", ["-m", "allocation", "allocate", "--round", "at-2023", "--outcomes", str(path)]),
+            ("allocate", ["-m", "cli", "allocate", "--round", "at-2023", "--outcomes", str(path)]),
             ("import --dry-run", ["-m", "store", "--db", str(db), "import-reports", str(path), "--round", "at-2023",
                                   "--actor", "bench", "--reason", "bench", "--dry-run"]),
         ):  # fmt: skip

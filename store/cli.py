@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from allocation.inputs import read_file
 from allocation.problems import InputError, Problem
-from allocation.spreadsheet import read_table
+from ingest.inputs import read_file
+from ingest.spreadsheet import read_table
 from store.access import Role
 from store.paths import DEFAULT_PATH, PATH_ENV
 from store.tables import EXPORTABLE_TABLES

@@ -9,10 +9,10 @@ import argparse
 import sys
 from contextlib import suppress
 
-from allocation import formats as f
 from allocation.at import allocate
-from allocation.inputs import parse_planned_table, read_file
 from allocation.problems import InputError
+from ingest.inputs import parse_planned_table, read_file
+from present import formats as f
 from store import db
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems

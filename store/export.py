@@ -4,7 +4,7 @@ CSV: UTF-8 with BOM, semicolon-separated, decimal comma, CRLF line ends — what
 settings opens as columns (the importers read it back). XLSX: the data sheet plus a sheet "Om uttaget" with the
 parameters, the method, the rule file's version and the data dates, so a printed copy explains itself.
 
-No cell of an export is a formula (``allocation/cells.py``): in CSV a text that begins with ``=``,
+No cell of an export is a formula (``present/cells.py``): in CSV a text that begins with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, numbers are untouched; in
 XLSX every text — data, header, the "Om uttaget" sheet — is a string cell, kept verbatim.
 """
@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from allocation.at import Allocation
-from allocation.cells import csv_cell, csv_text, ooxml_text
 from allocation.rules import AtRound
-from allocation.tables import method_rows, results_frame_sv
+from present.cells import csv_cell, csv_text, ooxml_text
+from present.tables import method_rows, results_frame_sv
 from store.model import EXPORTABLE_TABLES
 from store.service import Store
 

@@ -7,10 +7,11 @@ from datetime import date
 
 import pandas as pd
 
-from allocation.fixed import OFFICIAL, read_official_amounts, requisition_problems
-from allocation.formats import kr as fkr
-from allocation.inputs import Requisition, read_requisitions
+from allocation.fixed import OFFICIAL, Requisition, requisition_problems
 from allocation.problems import InputError, Problem
+from ingest.inputs import read_requisitions
+from ingest.official import read_official_amounts
+from present.formats import kr as fkr
 from store.core import Tx
 from store.model import Actor, ImportResult, WriteRefused
 from store.rounds import IMPORTED, RECORDED, RoundsMixin

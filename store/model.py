@@ -16,8 +16,7 @@ from fractions import Fraction
 from allocation.at import Allocation, RegionInput
 from allocation.block_data import Recipient
 from allocation.blocks import Round
-from allocation.fixed import FixedRound
-from allocation.inputs import Requisition
+from allocation.fixed import FixedRound, Requisition
 from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound, Step

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from allocation.at import RegionInput
-from allocation.inputs import read_reports
 from allocation.planned import parse_planned
 from allocation.regions import RegionIndex
+from ingest.inputs import read_reports
 from store.core import Tx
 from store.model import Actor, ImportResult, fraction_text
 from store.rounds import IMPORTED, RECORDED, RoundsMixin

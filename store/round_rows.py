@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
-from allocation.formats import kr
 from allocation.regions import Region
+from present.formats import kr
 from store.core import Tx
 from store.round_check import RulesHead
 

@@ -13,8 +13,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from allocation.regions import DATA_DIR
-from allocation.rules import read_planned_file
+from ingest.data_folder import DATA_DIR, read_planned_file
 from store.core import StoreCore, Tx
 from store.model import SYSTEM, RoundProblem, RulesRefused
 from store.round_check import RulesHead, check_rules, read_head

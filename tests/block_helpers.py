@@ -17,8 +17,7 @@ from allocation.block_rules import parse_block_round
 from allocation.blocks import Block, Eligibility, Pot, PotOption, Round
 from allocation.method_params import MethodParams
 from allocation.planned import parse_planned
-from allocation.regions import DATA_DIR, load_regions
-from allocation.rules import read_planned_file
+from ingest.data_folder import DATA_DIR, load_regions, read_planned_file
 
 ROUNDS_DIR = Path(__file__).parent / "rounds"
 

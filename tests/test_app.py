@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput, allocate
 from allocation.regions import RegionIndex
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 from store.service import Actor
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown

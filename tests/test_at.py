@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 
 from allocation.at import NOBODY_QUALIFIES, RegionInput, allocate, step_reached
 from allocation.batch import allocate_batch, apportion_rows
-from allocation.explain import explain
 from allocation.money import apportion
-from allocation.report import to_dict
-from allocation.rules import Step, load_round
+from allocation.rules import Step
+from ingest.data_folder import load_round
+from present.explain import explain
+from present.report import to_dict
 
 ROUND = load_round("at-2023")
 STEPS = ROUND.steps

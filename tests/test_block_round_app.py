@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation import formats as f
 from allocation.at import RegionInput
 from allocation.block_convert import at_values
 from allocation.block_engine import allocate_round
+from present import formats as f
 from store.paths import DATA_ENV
 from tests.block_helpers import load_test_round, recipients
 from tests.markdown_text import shown

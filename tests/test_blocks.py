@@ -26,7 +26,7 @@ from allocation.block_fields import Citation, RulesError
 from allocation.block_rules import parse_block_round, parse_block_round_text
 from allocation.blocks import RULE, Block, Eligibility, Pot, PotOption, Round, Rule
 from allocation.methods import UNPAID_REASONS
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 
 CODES = [r.code for r in recipients()]
 AT_2023 = load_round("at-2023")

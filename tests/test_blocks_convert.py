@@ -14,8 +14,8 @@ from allocation import method_params as mp
 from allocation.at import RegionInput, allocate
 from allocation.block_convert import at_values, from_at_round, from_fixed_round, recipients_from_regions
 from allocation.block_engine import allocate_round
-from allocation.fixed import estimate_amounts, load_fixed_round
-from allocation.rules import load_round
+from allocation.fixed import estimate_amounts
+from ingest.data_folder import load_fixed_round, load_round
 
 CODES = [r.code for r in recipients()]
 AT_2023 = load_round("at-2023")

@@ -12,7 +12,7 @@ import pytest
 from allocation.at import RegionInput, allocate
 from allocation.batch import allocate_batch
 from allocation.planned import parse_planned
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 
 CASES = sorted((Path(__file__).parent / "cases" / "at-2023").glob("*.toml"))
 ROUND = load_round("at-2023")

@@ -1,4 +1,4 @@
-"""The command line as users run it: ``python -m allocation allocate ...`` in a subprocess.
+"""The command line as users run it: ``python -m cli allocate ...`` in a subprocess.
 
 The form of the command and of its output is relied on (issue 2, "Command line"), so these tests
 check it from the outside: exit status, stdout, stderr.
@@ -73,7 +73,7 @@ BASE_ROWS = [
 
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "allocation", "allocate", *map(str, args)],
+        [sys.executable, "-m", "cli", "allocate", *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation import formats as f
 from allocation.at import allocate
-from allocation.rules import load_round
-from allocation.tables import COLUMNS_SV
+from ingest.data_folder import load_round
+from present import formats as f
+from present.tables import COLUMNS_SV
 from store.paths import DATA_ENV
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from allocation.at import RegionInput, allocate
-from allocation.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
 from allocation.preview import simulate
-from allocation.report import REGION_FIELDS, to_csv
+from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
+from present.report import REGION_FIELDS, to_csv
 from store.export import export_allocation, export_table, frame_to_csv, frame_to_xlsx
 from store.service import EXPORTABLE_TABLES, Actor, Store, User
 from ui.charts import comparison_chart
@@ -290,7 +290,7 @@ def test_the_preliminary_preview_workbook_keeps_texts_as_text(store: Store) -> N
 
 
 def test_the_engines_csv_neutralises_region_names() -> None:
-    from allocation.rules import load_round
+    from ingest.data_folder import load_round
 
     at_round = load_round("at-2023")
     allocation = allocate(at_round, [RegionInput("09", 19, 18)], at_round.params())

@@ -9,12 +9,11 @@ from pathlib import Path
 from icalendar import Calendar
 from streamlit.testing.v1 import AppTest
 
-from allocation.calendar import deadlines_ics
 from allocation.deadlines import Status
-from allocation.fixed import estimate_amounts, followup, load_fixed_round
-from allocation.inputs import Requisition
+from allocation.fixed import Requisition, estimate_amounts, followup
 from allocation.milestones import needs_attention, round_milestones, status_cells
-from allocation.regions import load_regions
+from ingest.data_folder import load_fixed_round, load_regions
+from present.calendar import deadlines_ics
 from store.service import Actor
 from tests.markdown_text import shown
 from ui.state import get_store

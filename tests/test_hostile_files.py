@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation import spreadsheet
-from allocation.fixed import read_official_amounts
-from allocation.inputs import read_file, read_reports, read_requisitions
 from allocation.planned import MAX_PLANNED, ParseError, parse_count, parse_planned
 from allocation.problems import InputError
-from allocation.regions import RegionIndex, load_regions
+from allocation.regions import RegionIndex
+from ingest import spreadsheet
+from ingest.data_folder import load_regions
+from ingest.inputs import read_file, read_reports, read_requisitions
+from ingest.official import read_official_amounts
 from store.service import EXPORTABLE_TABLES, Actor, Store
 from tests import hostile_files as h
 
@@ -97,8 +98,8 @@ def test_the_cli_allocates_a_stale_dimension_file_as_the_whole_file(tmp_path: Pa
     whole.write_bytes(h.xlsx(h.report_rows()))
     stale = tmp_path / "stale.xlsx"
     stale.write_bytes(h.stale_dimension(whole.read_bytes(), "A1:E2"))
-    a = run("allocation", "allocate", "--round", "at-2023", "--outcomes", str(whole), "--format", "json")
-    b = run("allocation", "allocate", "--round", "at-2023", "--outcomes", str(stale), "--format", "json")
+    a = run("cli", "allocate", "--round", "at-2023", "--outcomes", str(whole), "--format", "json")
+    b = run("cli", "allocate", "--round", "at-2023", "--outcomes", str(stale), "--format", "json")
     assert a.returncode == b.returncode == 0, b.stderr
     assert a.stdout == b.stdout
 
@@ -269,7 +270,7 @@ def test_both_command_lines_refuse_hostile_files(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(build())
-    engine = run("allocation", "allocate", "--round", "at-2023", "--outcomes", str(path))
+    engine = run("cli", "allocate", "--round", "at-2023", "--outcomes", str(path))
     assert engine.returncode == 2 and expected in engine.stderr and str(path) in engine.stderr
     assert engine.stdout == "" and "Traceback" not in engine.stderr
 

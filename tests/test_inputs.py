@@ -11,10 +11,11 @@ import pytest
 from openpyxl import Workbook
 
 from allocation.at import RegionInput
-from allocation.inputs import parse_reports, read_reports, read_reports_file, read_table
 from allocation.planned import ParseError, parse_count, parse_number, parse_planned
 from allocation.problems import InputError, Problem
-from allocation.regions import RegionIndex, UnknownRegion, load_regions
+from allocation.regions import RegionIndex, UnknownRegion
+from ingest.data_folder import load_regions
+from ingest.inputs import parse_reports, read_reports, read_reports_file, read_table
 
 INDEX = RegionIndex(load_regions())
 

@@ -113,7 +113,7 @@ def test_a_saved_scenarios_name_shows_as_text_on_the_simulator(isolated_database
     from streamlit.testing.v1 import AppTest
 
     from allocation.at import RegionInput
-    from allocation.rules import load_round
+    from ingest.data_folder import load_round
     from store.service import Actor
     from ui.state import get_store
 

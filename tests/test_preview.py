@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput, allocate
 from allocation.preview import Uncertain, exact_at_plan, simulate
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 
 ROUND = load_round("at-2023")
 PARAMS = ROUND.default_params()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from allocation.at import POT_BELOW_STEPS, Allocation, RegionInput, allocate
 from allocation.batch import allocate_batch
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 
 ROUND = load_round("at-2023")
 CODES = [r.code for r in ROUND.regions]

@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
-from allocation.formats import kr
-from allocation.inputs import Requisition
+from allocation.fixed import Requisition
+from present.formats import kr
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
 from ui import auth

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from allocation import formats as f
+from present import formats as f
 from tests.markdown_text import shown
 from ui.state import get_store
 

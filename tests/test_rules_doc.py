@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from allocation.block_rules import parse_block_round_text
-from allocation.inputs import parse_planned_table
 from allocation.problems import InputError
-from allocation.regions import RegionIndex, load_regions
-from allocation.rules import parse_round, read_planned_file
+from allocation.regions import RegionIndex
+from allocation.rules import parse_round
+from ingest.data_folder import load_regions, read_planned_file
+from ingest.inputs import parse_planned_table
 from ui import rules_doc
 
 ROOT = Path(__file__).resolve().parent.parent

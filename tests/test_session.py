@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from allocation.at import RegionInput
-from allocation.inputs import Requisition
+from allocation.fixed import Requisition
 from store.access import Action, Principal, Role
 from store.service import Actor, Store, User, WriteRefused
 from store.session import AccessDenied, Session

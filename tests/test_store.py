@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from allocation.at import RegionInput, allocate
 from allocation.problems import InputError
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 from store import db
 from store.export import export_allocation, export_table
 from store.seed import seed_from_data
@@ -303,7 +303,7 @@ def test_the_official_table_replaces_the_estimate_and_records_its_source(store: 
 
 
 def test_a_requisition_above_the_maximum_or_without_ombud_is_refused_with_the_reason(store: Store) -> None:
-    from allocation.inputs import Requisition
+    from allocation.fixed import Requisition
 
     top = store.fixed_amounts("elderly-2023")["09"][0]
     with pytest.raises(WriteRefused) as info:
@@ -318,7 +318,7 @@ def test_a_requisition_above_the_maximum_or_without_ombud_is_refused_with_the_re
 
 
 def test_review_findings_bad_codes_large_numbers_and_official_below_requisitioned(store: Store) -> None:
-    from allocation.inputs import Requisition
+    from allocation.fixed import Requisition
 
     with pytest.raises(WriteRefused, match="unknown region"):
         store.record_at_report(ANNA, "test", "at-2023", RegionInput("99", 1, 1), date(2023, 1, 1))

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
-from allocation.inputs import Requisition
+from allocation.fixed import Requisition
 from store import cli, db
 from store.service import Actor, Store, WriteRefused
 from tests.markdown_text import shown

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from allocation.at import RegionInput, allocate
-from allocation.rules import load_round
+from ingest.data_folder import load_round
 from tests.html_table import parse_results_html
 from ui import charts
 from ui.geo import lan_outlines

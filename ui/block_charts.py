@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from allocation import formats as f
 from allocation.block_data import Recipient
 from allocation.blocks import BlockResult, Round, RoundResult
+from present import formats as f
 from ui.charts import COLORS, Chart, _layout
 
 METHOD_SV = {

@@ -6,10 +6,10 @@ import math
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import RegionInput
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
+from present import formats as f
 from store.session import Session
 from ui.block_charts import METHOD_SV
 from ui.blocks import extra_keys, report_events

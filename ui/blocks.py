@@ -15,14 +15,14 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import RegionInput
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_data import EQUAL, Recipient
 from allocation.block_engine import allocate_round
 from allocation.blocks import BlockResult, Round, RoundResult
-from allocation.inputs import parse_date
 from allocation.method_params import ProportionalParams, ReportedShareParams
+from ingest.inputs import parse_date
+from present import formats as f
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from store.model import fraction_text
 from store.session import Session

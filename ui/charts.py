@@ -14,9 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from allocation import formats as f
 from allocation.at import Allocation
-from allocation.tables import results_frame
+from present import formats as f
+from present.tables import results_frame
 
 COLORS = {"step": "#1f4e79", "redistribution": "#6fa8dc", "gain": "#2e7d32", "loss": "#c62828", "muted": "#9e9e9e"}
 FONT = "Source Sans Pro, Arial, sans-serif"

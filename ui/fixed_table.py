@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from allocation import formats as f
 from allocation.fixed import BASIS_SV
+from present import formats as f
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from store.session import Session
 from ui.charts import COLORS, Chart, _layout

@@ -8,10 +8,9 @@ from html import escape
 
 import streamlit as st
 
-from allocation import formats as f
-from allocation.fixed import BASIS_SV, FollowupRow
-from allocation.inputs import Requisition
+from allocation.fixed import BASIS_SV, FollowupRow, Requisition
 from allocation.milestones import StatusCell
+from present import formats as f
 from store.model import WriteRefused
 from store.session import Session
 from ui.results import _HTML_STYLE

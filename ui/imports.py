@@ -7,9 +7,9 @@ from datetime import date
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.problems import InputError
-from allocation.spreadsheet import MAX_BYTES, MAX_ROWS
+from ingest.spreadsheet import MAX_BYTES, MAX_ROWS
+from present import formats as f
 from store.model import ImportResult, WriteRefused
 from store.session import Session
 from ui.text import bullets, plain

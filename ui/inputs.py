@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from allocation.at import RegionInput
-from allocation.inputs import read_reports
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
+from ingest.inputs import read_reports
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

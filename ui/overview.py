@@ -7,13 +7,13 @@ from datetime import date
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import allocate
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.deadlines import Status
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
+from present import formats as f
 from store.session import Session
 from ui.blocks import missing_keys, report_events
 from ui.followup import basis_notice

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from allocation import formats as f
 from allocation.preview import PreviewResult
 from allocation.rules import AtParams
+from present import formats as f
 from store.export import frame_to_xlsx
 from ui.charts import COLORS, Chart, _layout
 

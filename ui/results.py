@@ -5,9 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 from html import escape
 
-from allocation import formats as f
 from allocation.at import Allocation
-from allocation.tables import COLUMNS_SV
+from present import formats as f
+from present.tables import COLUMNS_SV
 
 _HTML_STYLE = """
 <style>

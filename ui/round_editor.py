@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from allocation import formats as f
-from allocation.inputs import parse_date, read_planned_table
 from allocation.problems import InputError
-from allocation.spreadsheet import MAX_BYTES
+from ingest.inputs import parse_date, read_planned_table
+from ingest.spreadsheet import MAX_BYTES
+from present import formats as f
 from store.model import WriteRefused, fraction_text
 from store.session import Session
 from ui import rules_doc

@@ -16,7 +16,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
-from allocation.formats import kr
+from present.formats import kr
 
 Path_ = tuple[str | int, ...]
 HEADER = ("id", "title", "short_title", "dnr", "year", "version")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import Allocation, RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import Problem
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
+from present import formats as f
 from store.model import fraction_text
 from ui.tables import LABELS_SV
 from ui.text import plain

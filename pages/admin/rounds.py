@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from allocation.spreadsheet import MAX_BYTES
+from ingest.spreadsheet import MAX_BYTES
 from store.access import Action
 from ui.round_editor import edit_form, save, saved_message
 from ui.rounds import chosen_round, round_refs

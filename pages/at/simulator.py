@@ -3,9 +3,9 @@ charts, scenarios); for a round of fixed amounts its table."""
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import allocate
-from allocation.explain import explain
+from present import formats as f
+from present.explain import explain
 from store.access import Action
 from store.export import export_allocation, frame_to_csv
 from ui import charts

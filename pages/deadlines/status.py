@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from allocation.calendar import deadlines_ics
 from allocation.deadlines import LABELS_SV, Status
+from present.calendar import deadlines_ics
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from ui.charts import Chart
 from ui.deadlines import cells_as_of, cells_frame, closed_notice, matrix_html, rounds, timeline_chart

@@ -5,8 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.fixed import followup
+from present import formats as f
 from store.access import Action
 from ui.deadlines import cells_as_of
 from ui.followup import basis_notice, followup_html, record_forms, reports_followup

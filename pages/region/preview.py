@@ -5,11 +5,11 @@ from datetime import date
 
 import streamlit as st
 
-from allocation import formats as f
 from allocation.at import RegionInput
 from allocation.fixed import BASIS_SV
 from allocation.milestones import needs_attention
 from allocation.preview import Uncertain, simulate
+from present import formats as f
 from store.access import Action
 from store.export import store_facts
 from store.model import AccessDenied

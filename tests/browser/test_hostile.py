@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from allocation.spreadsheet import MAX_BYTES
+from ingest.spreadsheet import MAX_BYTES
 from tests import hostile_files as h
 from tests.browser.conftest import screenshot, wait_idle
 from ui.text import unlinked

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from allocation.at import RegionInput
-from allocation.formats import kr
-from allocation.inputs import Requisition
+from allocation.fixed import Requisition
+from present.formats import kr
 from store.service import Actor, Store, User
 from tests.browser.conftest import expect, running_app, screenshot, wait_idle
 

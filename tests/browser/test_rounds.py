@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from allocation import formats as f
+from present import formats as f
 from store.paths import DATA_ENV
 from store.service import Actor, Store
 from tests.browser.conftest import (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from allocation import formats as f
 from allocation.at import POT_BELOW_STEPS, Allocation, RegionResult
+from present import formats as f
 
 KEY_LABELS_SV = {
     "expansion_per_100k": "utökning per 100 000 invånare",

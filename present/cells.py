@@ -10,7 +10,7 @@ every text cell (OWASP, "CSV Injection"):
 - CSV: a text that begins with one of ``FORMULA_TRIGGERS`` gets a single quote in front
   (``'=HYPERLINK(…)``) and the csv writer quotes the field where needed. Only text changes: numbers
   stay numbers (``-5`` in a numeric column is written ``-5``), as do dates and empty cells. The quote
-  stays in the file: an importer that reads such a CSV back (``allocation/inputs.py``) sees the
+  stays in the file: an importer that reads such a CSV back (``ingest/inputs.py``) sees the
   reference ``'=X``, not ``=X`` — a text that begins with a trigger does not round-trip through CSV
   unchanged (no other text is touched, and none of the importers' numeric columns are).
 - XLSX: a text is stored as a string cell, never as a formula, so it keeps every character and cannot
@@ -18,7 +18,7 @@ every text cell (OWASP, "CSV Injection"):
   carry (control characters, and a carriage return, which XML turns into a line feed) the way Excel
   reads them back (``_x000D_``), so any text survives verbatim instead of breaking the file.
 
-Pure functions (no pandas, no openpyxl): the engine's CSV output (``allocation/report.py``) uses them too.
+Pure functions (no pandas, no openpyxl): the engine's CSV output (``present/report.py``) uses them too.
 """
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 LOCALE = "sv_SE"
 # The locale's symbols come from Babel; the digits from Python's own formatting, which rounds a
 # Decimal half-to-even exactly as Babel does but is about fifty times faster (a results table
 # formats hundreds of cells on every rerun). tests/test_formats.py checks it against Babel.
 _SYMBOLS = str.maketrans(
-    {",": get_group_symbol(LOCALE), ".": get_decimal_symbol(LOCALE), "-": format_decimal(-1, locale=LOCALE)[0]}
+    {",": get_group_symbol(LOCALE), ".": get_decimal_symbol(LOCALE), "-": get_minus_sign_symbol(LOCALE)}
 )
 
 

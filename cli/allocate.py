@@ -1,4 +1,4 @@
-"""Command line: ``python -m allocation allocate --round at-2023 --outcomes FILE [--pot KRONOR] [--format ...]``.
+"""Command line: ``python -m cli allocate --round at-2023 --outcomes FILE [--pot KRONOR] [--format ...]``.
 
 Bad input exits with status 2 and one message per problem on stderr (row and column named),
 nothing on stdout and no traceback.
@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from allocation.at import allocate
-from allocation.inputs import read_reports_file
 from allocation.planned import ParseError, parse_count
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
-from allocation.report import to_csv, to_dict, to_table
-from allocation.rules import KEYS, Step, load_round
+from allocation.rules import KEYS, Step
+from ingest.data_folder import load_round
+from ingest.inputs import read_reports_file
+from present.report import to_csv, to_dict, to_table
 
 EXIT_BAD_INPUT = 2
 
@@ -45,7 +46,7 @@ def _steps(text: str) -> tuple[Step, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m allocation", description="State-grant allocation engine.")
+    parser = argparse.ArgumentParser(prog="python -m cli", description="State-grant allocation engine.")
     commands = parser.add_subparsers(dest="command", required=True)
     alloc = commands.add_parser("allocate", help="allocate a round from the regions' reported outcomes")
     alloc.add_argument(

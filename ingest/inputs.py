@@ -9,16 +9,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 from allocation.at import RegionInput
+from allocation.fixed import Requisition
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
-from allocation.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
+from ingest.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
 
 MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
 MAX_KRONOR = 10**12
@@ -133,17 +134,6 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.row))
     return inputs
-
-
-@dataclass(frozen=True, slots=True)
-class Requisition:
-    """A requisition received from a region: date received, amount in whole kronor, its reference."""
-
-    code: str
-    received: date
-    amount: int
-    reference: str = ""
-    row: int = field(default=0, compare=False)  # the file's row, for messages
 
 
 REQUISITION_REQUIRED = ("region", "received", "amount")

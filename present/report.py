@@ -7,11 +7,11 @@ import io
 from fractions import Fraction
 from typing import Any
 
-from allocation import formats as f
 from allocation.at import Allocation, RegionResult
-from allocation.cells import csv_cell
-from allocation.explain import explain
 from allocation.rules import AtRound
+from present import formats as f
+from present.cells import csv_cell
+from present.explain import explain
 
 REGION_FIELDS = (
     "code",
@@ -82,7 +82,7 @@ def to_dict(allocation: Allocation, round_version: str | None = None) -> dict[st
 
 
 def to_csv(allocation: Allocation) -> str:
-    """One row per region; a text that a spreadsheet could run gets a leading quote (``allocation/cells.py``)."""
+    """One row per region; a text that a spreadsheet could run gets a leading quote (``present/cells.py``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REGION_FIELDS, lineterminator="\n")
     writer.writeheader()

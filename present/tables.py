@@ -9,10 +9,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from allocation import formats as f
 from allocation.at import POT_BELOW_STEPS, Allocation
-from allocation.explain import KEY_LABELS_SV
 from allocation.rules import AtRound
+from present import formats as f
+from present.explain import KEY_LABELS_SV
 
 COLUMNS_SV = {
     "code": "Länskod",

@@ -1,5 +1,0 @@
-import sys
-
-from allocation.cli import main
-
-sys.exit(main())

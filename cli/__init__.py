@@ -1,0 +1,1 @@
+"""Command lines beside the engine: ``python -m cli allocate ...``."""

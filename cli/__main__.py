@@ -1,0 +1,4 @@
+from cli.allocate import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Presentation: Swedish number formats (Babel), explanations, tables, CSV/JSON reports, iCalendar."""
