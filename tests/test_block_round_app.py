@@ -138,3 +138,29 @@ def test_a_three_block_round_without_a_plan_takes_its_data_keys_in_the_table(
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pott"] == f.mnkr(372_000_000)
     assert len([n for n in at.number_input if n.key and n.key.startswith("blk_pot_")]) == 3
+
+
+def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(data_dir: Path) -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor_name"] = "Anna Andersson"
+    at.session_state["omgang"] = ROUND_ID
+    at.run()
+    at.switch_page("pages/admin/rounds.py").run()
+    assert not at.exception, at.exception
+    k = f"nr_{ROUND_ID}"
+    chooser = at.multiselect(key=f"{k}_recipients_0")
+    assert chooser.label.endswith(": mottagare") and len(chooser.value) == len(recipients())
+    chooser.set_value(["01", "03", "25"])
+    at.text_input(key=f"{k}_id").set_value("at-2024-tre")
+    at.text_input(key=f"{k}_short").set_value("AT 2024 tre regioner")
+    at.text_input(key=f"{k}_reason").set_value("Test av mottagare")
+    at.button(key=f"FormSubmitter:{k}_form-Granska och spara").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    from ui.state import db_path, get_store
+
+    store = get_store(str(db_path()))
+    round_ = store.block_round("at-2024-tre")
+    assert round_.blocks[0].eligible.codes == ("01", "03", "25")
+    at.switch_page("pages/at/simulator.py").run()
+    assert not at.exception, at.exception

@@ -6,6 +6,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from allocation.block_rules import parse_block_round_text
@@ -78,3 +79,46 @@ def test_a_rule_the_engine_does_not_apply_is_refused_not_ignored(table: str, key
     planned = read_planned_file(ROOT / "data" / "rounds" / "at-2023-planned.csv")
     with pytest.raises(ValueError, match=f"{table}.{key}"):
         parse_round(doc, load_regions(), planned)
+
+
+def test_a_blocks_recipients_are_listed_and_changed_and_a_rule_stays_in_the_file() -> None:
+    doc = rules_doc.load((ROOT / "tests" / "rounds" / "at-2022-illustrative.toml").read_text("utf-8"))
+    level, further, metro = rules_doc.recipients(doc)
+    assert level.rule == "positions_per_100k >= national_average" and further.rule.startswith("samma som")
+    assert metro.codes == ("01", "03", "12", "14") and not metro.rule
+    every = [r.code for r in load_regions()]
+    rules_doc.set_recipients(doc, metro, ["12", "01", "14"], every)  # Uppsala leaves block 3
+    rules_doc.set_recipients(doc, level, ["01"], every)  # a rule is never overwritten by a list
+    parsed = tomllib.loads(rules_doc.dump(doc))
+    assert parsed["blocks"][2]["eligible"]["codes"] == ["01", "12", "14"]
+    assert parsed["blocks"][2]["eligible"]["quote"] == rules_doc.CHANGED_QUOTE
+    assert parsed["blocks"][0]["eligible"]["key"] == "positions_per_100k"
+    round_ = parse_block_round_text(rules_doc.dump(doc))
+    assert round_.blocks[2].eligible.codes == ("01", "12", "14")
+
+
+def test_all_recipients_stay_all_and_a_list_replaces_all() -> None:
+    doc = rules_doc.load(BLOCKS)
+    every = [r.code for r in load_regions()]
+    first, _second = rules_doc.recipients(doc)
+    assert first.codes is None and not first.rule  # no eligible table: every recipient
+    rules_doc.set_recipients(doc, first, list(reversed(every)), every)
+    assert rules_doc.dump(doc) == BLOCKS  # unchanged: the file keeps its text
+    rules_doc.set_recipients(doc, first, ["25", "03"], every)
+    assert parse_block_round_text(rules_doc.dump(doc)).blocks[0].eligible.codes == ("03", "25")
+
+
+def test_the_form_refuses_a_block_without_recipients() -> None:
+    from ui.round_editor import Edits, apply
+
+    doc = rules_doc.load(BLOCKS)
+    refs = {"pots": rules_doc.pots(doc), "staircases": rules_doc.staircases(doc)}
+    refs["recipients"] = rules_doc.recipients(doc)
+    header = {"id": "at-2026", "version": "1.0.0", "year": 2026, "title": "T", "short_title": "T", "dnr": "D"}
+    pots = pd.DataFrame({"Pott": [p.label for p in refs["pots"]], "Belopp (kr)": [p.amount for p in refs["pots"]]})
+    stairs = [pd.DataFrame(s.steps) for s in refs["staircases"]]
+    milestones = pd.DataFrame(rules_doc.milestones(doc))
+    every = [r.code for r in load_regions()]
+    edits = Edits(header, pots, stairs, milestones, [[], every], every)
+    problems = apply(doc, edits, refs)
+    assert any("Mottagare: välj minst en mottagare" in p for p in problems), problems

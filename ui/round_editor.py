@@ -1,9 +1,11 @@
 """Staff make a new round (or a new version of one) from a copy of an existing round, or from a rules file.
 
-The form edits a copy of the source round's rules file (title, dnr, year, pots, steps, milestones) and
-keeps every other line, comment and source quote; a changed figure's quote says staff changed it. The
-store validates the result with the same reader as ``data/rounds/*.toml`` and saves it as a version,
-audited. What the form cannot express is edited in the file: download it, change it, upload it.
+The form edits a copy of the source round's rules file (title, dnr, year, pots, steps, each block's
+recipients, milestones) and keeps every other line, comment and source quote; a changed figure's quote
+says staff changed it. A block's recipients (all, or a list) are chosen by name; a rule on data (such as
+"at or above the national average") stays as the file has it. The store validates the result with the
+same reader as ``data/rounds/*.toml`` and saves it as a version, audited. What the form cannot express
+(methods, keys, rules on data) is edited in the file: download it, change it, upload it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Edits:
     pots: pd.DataFrame
     staircases: list[pd.DataFrame]
     milestones: pd.DataFrame
+    recipients: list[list[str]] = field(default_factory=list)  # per editable block, in refs["recipients"] order
+    every: list[str] = field(default_factory=list)  # every recipient's code
     problems: list[str] = field(default_factory=list)
 
 
@@ -96,6 +100,12 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
             problems.append(f"{ref.label}: trappan behöver minst ett steg.")
         elif not problems:
             rules_doc.set_steps(doc, ref.path, steps)
+    editable = [r for r in refs.get("recipients", []) if not r.rule]
+    for ref, codes in zip(editable, edits.recipients, strict=True):
+        if not codes:
+            problems.append(f"{ref.label}, Mottagare: välj minst en mottagare.")
+        else:
+            rules_doc.set_recipients(doc, ref, codes, edits.every)
     rows = []
     for values in edits.milestones.to_dict("records"):
         dates: dict[str, date | None] = {}
@@ -118,7 +128,12 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
     """The form over a copy of ``ref``'s rules; on submit the new rules text, planned table and reason."""
     doc = rules_doc.load(store.round_toml(ref.id))
     h = rules_doc.header(doc)
-    refs = {"pots": rules_doc.pots(doc), "staircases": rules_doc.staircases(doc)}
+    refs = {
+        "pots": rules_doc.pots(doc),
+        "staircases": rules_doc.staircases(doc),
+        "recipients": rules_doc.recipients(doc),
+    }
+    names = {r.code: r.name for r in store.region_index().regions}
     k = f"nr_{ref.id}"
     with st.form(f"{k}_form", border=True):
         c1, c2, c3 = st.columns([1.2, 1, 0.6])
@@ -155,6 +170,23 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
                     key=f"{k}_steps_{i}",
                 )
             )
+        recipients = []
+        if refs["recipients"]:
+            st.markdown("**Mottagare per block**")
+        for i, who in enumerate(refs["recipients"]):
+            if who.rule:
+                st.caption(f"{plain(who.label)}: mottagare enligt en regel ({plain(who.rule)}); ändras i regelfilen.")
+                continue
+            recipients.append(
+                st.multiselect(
+                    f"{plain(who.label)}: mottagare",
+                    options=list(names),
+                    default=list(who.codes if who.codes is not None else names),
+                    format_func=lambda code: names.get(code, code),
+                    placeholder="Välj mottagare",
+                    key=f"{k}_recipients_{i}",
+                )
+            )
         st.markdown("**Milstolpar**")
         ms = pd.DataFrame(rules_doc.milestones(doc))
         for column in DATE_COLUMNS:  # dates as text: an empty cell stays empty (a date column shows "None")
@@ -181,7 +213,8 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
     if not submitted:
         return None
     header = {"id": new_id, "version": version, "year": int(year), "title": title, "short_title": short, "dnr": dnr}
-    problems = apply(doc, Edits(header, pots, staircases, milestones), refs)
+    edits = Edits(header, pots, staircases, milestones, recipients, list(names))
+    problems = apply(doc, edits, refs)
     planned = source_planned(store, ref)
     if upload is not None:
         try:

@@ -38,6 +38,16 @@ class StaircaseRef:
     steps: tuple[tuple[int, int], ...]  # (min_expansion, amount)
 
 
+@dataclass(frozen=True)
+class RecipientsRef:
+    """A block's eligible recipients: ``codes`` for a list, ``None`` for all; ``rule`` for one staff cannot list."""
+
+    block: int
+    label: str
+    codes: tuple[str, ...] | None
+    rule: str = ""  # a rule on data or "same as block X": edited in the file, shown as text
+
+
 MILESTONE_FIELDS = ("start", "due", "after")
 
 
@@ -132,6 +142,48 @@ def set_steps(doc: TOMLDocument, path: Path_, steps: list[tuple[int, int]]) -> N
             table.add("quote", CHANGED_QUOTE)
         fresh.append(table)
     _get(doc, path[:-1])[path[-1]] = fresh
+
+
+def recipients(doc: TOMLDocument) -> list[RecipientsRef]:
+    """Each block's eligible recipients (a round without blocks pays every recipient: nothing to edit)."""
+    found = []
+    for i, block in enumerate(doc.get("blocks", [])):
+        eligible = block.get("eligible", "all")
+        label = str(block["title"])
+        if eligible == "all":
+            found.append(RecipientsRef(i, label, None))
+        elif "codes" in eligible:
+            found.append(RecipientsRef(i, label, tuple(str(c) for c in eligible["codes"])))
+        elif "same_as" in eligible:
+            found.append(RecipientsRef(i, label, None, f"samma som blocket {eligible['same_as']}"))
+        else:
+            found.append(RecipientsRef(i, label, None, f"{eligible['key']} {eligible['op']} {eligible['than']}"))
+    return found
+
+
+def set_recipients(doc: TOMLDocument, ref: RecipientsRef, codes: list[str], every: list[str]) -> None:
+    """A block's recipients: all of ``every`` keeps (or becomes) ``"all"``; otherwise a list of codes.
+
+    A changed list's quote says staff changed it; an unchanged one keeps the file's text untouched.
+    """
+    if ref.rule:
+        return
+    chosen = sorted(codes)
+    before = sorted(ref.codes) if ref.codes is not None else sorted(every)
+    if chosen == before:
+        return
+    block = doc["blocks"][ref.block]
+    eligible = block.get("eligible")
+    if isinstance(eligible, Table):
+        eligible["codes"] = chosen
+        if "quote" in eligible:
+            eligible["quote"] = CHANGED_QUOTE
+        return
+    table = tomlkit.table()
+    table.add("codes", chosen)
+    table.add("section", "Instrumentpanelen")
+    table.add("quote", CHANGED_QUOTE)
+    block["eligible"] = table
 
 
 def milestones(doc: TOMLDocument) -> list[dict[str, Any]]:
