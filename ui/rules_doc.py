@@ -16,6 +16,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
+from present.eligibility import rule_sv
 from present.formats import kr
 
 Path_ = tuple[str | int, ...]
@@ -155,9 +156,11 @@ def recipients(doc: TOMLDocument) -> list[RecipientsRef]:
         elif "codes" in eligible:
             found.append(RecipientsRef(i, label, tuple(str(c) for c in eligible["codes"])))
         elif "same_as" in eligible:
-            found.append(RecipientsRef(i, label, None, f"samma som blocket {eligible['same_as']}"))
+            titles = {str(b["id"]): str(b["title"]) for b in doc["blocks"]}
+            same = titles.get(str(eligible["same_as"]), str(eligible["same_as"]))
+            found.append(RecipientsRef(i, label, None, f"samma som i {same}"))
         else:
-            found.append(RecipientsRef(i, label, None, f"{eligible['key']} {eligible['op']} {eligible['than']}"))
+            found.append(RecipientsRef(i, label, None, rule_sv(eligible["key"], eligible["op"], eligible["than"])))
     return found
 
 
