@@ -4,6 +4,9 @@ CSV: UTF-8 with BOM, semicolon-separated, decimal comma, CRLF line ends — what
 settings opens as columns (the importers read it back). XLSX: the data sheet plus a sheet "Om uttaget" with the
 parameters, the method, the rule file's version and the data dates, so a printed copy explains itself.
 
+Every time in an export is Swedish time (Europe/Stockholm, as the store records it) and says so; a file
+name carries the round's short title, the scenario and the date (``export_file_name``), never an internal id.
+
 No cell of an export is a formula (``present/cells.py``): in CSV a text that begins with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, numbers are untouched; in
 XLSX every text — data, header, the "Om uttaget" sheet — is a string cell, kept verbatim.
@@ -12,7 +15,9 @@ XLSX every text — data, header, the "Om uttaget" sheet — is a string cell, k
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +31,7 @@ from allocation.at import Allocation
 from allocation.rules import AtRound
 from present.cells import csv_cell, csv_text, ooxml_text
 from present.tables import method_rows, results_frame_sv
+from store.core import now_local
 from store.model import EXPORTABLE_TABLES
 from store.service import Store
 
@@ -35,6 +41,44 @@ if TYPE_CHECKING:
 KRONOR_FORMAT = '#,##0 "kr"'
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"
+TIME_ZONE_SV = "svensk tid (Europe/Stockholm)"
+CREATED = "Skapad"
+TIMES = "Tider i tabellen"
+NO_SCENARIO_SV = "inget sparat scenario (den aktuella simuleringen)"
+
+# An about row's value: a text, or a number (a count stays a number the spreadsheet can sum).
+AboutValue = str | int | float
+# A column's number format: one for every row, or one per row (None: the guessed format).
+ColumnFormat = str | Sequence[str | None]
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """``2023-10-25 16:22 svensk tid (Europe/Stockholm)``: now, or a time as the store records it, with its zone."""
+    return f"{(moment or now_local()):%Y-%m-%d %H:%M} {TIME_ZONE_SV}"
+
+
+def created_row() -> tuple[str, str]:
+    """When an export was made, in Swedish time, saying so."""
+    return (CREATED, stamp())
+
+
+def _file_part(text: str, limit: int = 40) -> str:
+    """A part of a file name: ASCII letters, digits and hyphens (å → a, "AT-tjänster 2023" → "AT-tjanster-2023")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def export_file_name(*parts: str | None, ext: str, day: date | None = None) -> str:
+    """A file name safe on every system: the parts (round's short title, what, region, scenario) and the date.
+
+    ``export_file_name("AT-tjänster 2023", "förhandsbesked", "Gotland", ext="xlsx")`` is
+    ``AT-tjanster-2023_forhandsbesked_Gotland_2023-10-25.xlsx`` on that day (Swedish time). Empty parts are
+    left out; a part is at most 40 characters.
+    """
+    words = [w for w in (_file_part(p) for p in parts if p) if w]
+    words.append((day or now_local().date()).isoformat())
+    return "_".join(words) + "." + (_file_part(ext).lower() or "dat")
 
 
 def _typed(values: pd.Series) -> bool:
@@ -88,10 +132,17 @@ def _is_money(column: str) -> bool:
 
 def frame_to_xlsx(
     frame: pd.DataFrame,
-    about: Sequence[tuple[str, str]],
+    about: Sequence[tuple[str, AboutValue]],
     sheet_name: str = "Data",
+    formats: Mapping[str, ColumnFormat] | None = None,
 ) -> bytes:
-    """A workbook: the frame (bold header, frozen, sized columns, Swedish-readable formats) and "Om uttaget"."""
+    """A workbook: the frame (bold header, frozen, sized columns, Swedish-readable formats) and "Om uttaget".
+
+    ``formats`` sets a column's number format (``PERCENT_FORMAT``, ``KRONOR_FORMAT``, ...), for the whole
+    column or per row, where the guess from the column's name and type would be wrong. "Om uttaget" ends
+    with when the file was made (Swedish time, stated) unless ``about`` says it, and states the time zone
+    of the table's times when it has any.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
@@ -117,10 +168,18 @@ def frame_to_xlsx(
             number_format = "yyyy-mm-dd hh:mm"
         elif values.map(lambda v: isinstance(v, date) and not isinstance(v, datetime)).any():
             number_format = "yyyy-mm-dd"
-        if number_format:
-            for cell in sheet[letter][1:]:
-                cell.number_format = number_format
+        chosen = (formats or {}).get(str(column))
+        per_row = [chosen] * len(frame) if chosen is None or isinstance(chosen, str) else list(chosen)
+        for cell, own in zip(sheet[letter][1:], per_row, strict=True):
+            if own or number_format:
+                cell.number_format = own or number_format
     sheet.freeze_panes = "A2"
+    keys = {key for key, _ in about}
+    about = list(about)
+    if TIMES not in keys and any(pd.api.types.is_datetime64_any_dtype(v) for _, v in frame.items()):
+        about.append((TIMES, TIME_ZONE_SV))
+    if CREATED not in keys:
+        about.append(created_row())
 
     info = workbook.create_sheet("Om uttaget")
     _append(info, ["Uppgift", "Värde"])
@@ -128,10 +187,14 @@ def frame_to_xlsx(
         cell.font = Font(bold=True)
     for key, value in about:
         _append(info, [key, value])
-    info.column_dimensions["A"].width = 22
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            info.cell(row=info.max_row, column=2).number_format = (
+                COUNT_FORMAT if float(value).is_integer() else DECIMAL_FORMAT
+            )
+    info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 110
     for row in info.iter_rows(min_row=2):
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[1].alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         row[0].alignment = Alignment(vertical="top")
 
     buffer = io.BytesIO()
@@ -139,9 +202,17 @@ def frame_to_xlsx(
     return buffer.getvalue()
 
 
-def store_facts(store: Store | Session) -> list[tuple[str, str]]:
-    """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet."""
-    return store.facts()
+def store_facts(store: Store | Session, round_id: str | None = None) -> list[tuple[str, str]]:
+    """The rules' versions (of one round, or of every round) and the data dates, for the "Om uttaget" sheet.
+
+    In the words users know: a round by its short title, never its id or a database detail.
+    """
+    rows = []
+    for rid in [round_id] if round_id else store.round_ids():
+        doc = store.round_document(rid)
+        rows.append(("Regelfil", f"{doc.get('short_title') or doc['title']}, version {doc['version']}"))
+    rows += [(key, value) for key, value in store.facts() if key == "Befolkningsdatum"]
+    return rows
 
 
 def export_table(store: Store | Session, table: str, fmt: str) -> bytes:
@@ -150,19 +221,41 @@ def export_table(store: Store | Session, table: str, fmt: str) -> bytes:
     if fmt == "csv":
         return frame_to_csv(frame)
     about = [
-        ("Tabell", f"{EXPORTABLE_TABLES[table]} ({table})"),
+        ("Tabell", EXPORTABLE_TABLES[table]),
         ("Rader", str(len(frame))),
         *store_facts(store),
-        ("Skapad", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        created_row(),
     ]
     return frame_to_xlsx(frame, about, sheet_name=table)
 
 
 def export_allocation(
-    at_round: AtRound, allocation: Allocation, fmt: str, extra: dict[str, str] | None = None
+    at_round: AtRound,
+    allocation: Allocation,
+    fmt: str,
+    extra: dict[str, str] | None = None,
+    scenario: str | None = None,
 ) -> bytes:
-    """An allocation result (per region, with a totals row) as CSV or XLSX with its method sheet."""
+    """An allocation result (per region, with a totals row) as CSV or XLSX with its method sheet.
+
+    The method sheet names the scenario: ``scenario`` is the active scenario's name, ``""`` when none is
+    active (the sheet says so), ``None`` when the caller does not know (then only a "Scenario" in ``extra``).
+    The round is named by its title and the rules' version, never by its id.
+    """
     frame = results_frame_sv(allocation)
     if fmt == "csv":
         return frame_to_csv(frame)
-    return frame_to_xlsx(frame, method_rows(at_round, allocation, extra), sheet_name="Fördelning")
+    extra = dict(extra or {})
+    if scenario is not None:
+        extra["Scenario"] = scenario or NO_SCENARIO_SV
+    rows: list[tuple[str, AboutValue]] = []
+    for key, value in method_rows(at_round, allocation, extra):
+        if key == "Bidragsomgång":
+            value = at_round.title
+        elif key == "Regelfil":
+            value = f"version {at_round.version}"
+        elif key == CREATED:
+            continue
+        rows.append((key, value))
+    rows.append(created_row())
+    return frame_to_xlsx(frame, rows, sheet_name="Fördelning")
