@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 from store.access import Action
-from store.export import export_table
+from store.export import export_file_name, export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.imports import import_panel
 from ui.rounds import REPORTING_KINDS, RoundRef, chosen_round, rounds_of_kind
@@ -54,11 +54,11 @@ def show_tables() -> None:
     st.caption(f"{len(frame)} rader")
     st.dataframe(display_frame(frame), hide_index=True, width="stretch")
     c1, c2, _ = st.columns([1, 1, 3])
-    # The files are made when a button is pressed, not on every rerun.
+    # The files are made when a button is pressed, not on every rerun; their names say what and when.
     c1.download_button(
         "Ladda ned (XLSX)",
         lambda: export_table(store, table, "xlsx"),
-        file_name=f"{table}.xlsx",
+        file_name=export_file_name(EXPORTABLE_TABLES[table], ext="xlsx"),
         on_click="ignore",
         key="table_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,7 +66,7 @@ def show_tables() -> None:
     c2.download_button(
         "Ladda ned (CSV)",
         lambda: export_table(store, table, "csv"),
-        file_name=f"{table}.csv",
+        file_name=export_file_name(EXPORTABLE_TABLES[table], ext="csv"),
         mime="text/csv",
         on_click="ignore",
         key="table_csv",
