@@ -5,6 +5,7 @@ import streamlit as st
 from store.access import ROLE_SV, Action, Role
 from store.db import StoreError
 from store.model import AccessDenied
+from ui import browser_sv
 from ui.auth import LOCAL_BANNER, describe
 from ui.rounds import round_picker
 from ui.scenarios import scenario_selector
@@ -12,6 +13,7 @@ from ui.state import session_or_stop
 from ui.text import plain
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")
+browser_sv.install()  # lang="sv" and Streamlit's own texts in Swedish (see the module)
 
 session = session_or_stop()  # shows the login page and stops when nobody is logged in
 principal = session.principal
@@ -22,16 +24,15 @@ is_region = principal.role is Role.REGION
 # restart would run such a page without this frame, or show "Page not found". So every url_path below
 # has a shim pages/<url_path>.py that only runs this file (tests/test_navigation.py, tests/browser).
 # Each role sees only its pages; the service layer refuses the rest whatever the URL asks for.
-overview = st.Page(
-    "pages/overview/overview.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True
-)
+# Streamlit serves its default page at "/" only (its url_path is ignored), so /oversikt would be "Page
+# not found": the default is a hidden start page that opens the role's first page at its own address.
+overview = st.Page("pages/overview/overview.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt")
 simulator = st.Page("pages/at/simulator.py", title="Simulering", icon=":material/stairs:", url_path="at")
 preview = st.Page(
     "pages/region/preview.py",
     title="Förhandsbesked" if is_region else "Förhandsbesked för en region",
     icon=":material/location_on:",
     url_path="region",
-    default=is_region,
 )
 elderly = st.Page("pages/elderly/followup.py", title="Uppföljning", icon=":material/elderly:", url_path="aldreomsorg")
 deadlines = st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":material/event:", url_path="tidsfrister")
@@ -55,7 +56,12 @@ else:
     ]
     if admin:
         sections["Administration"] = admin
+first_page = preview if is_region else overview
+home = st.Page(lambda: None, title="Start", url_path="start", default=True, visibility="hidden")
+sections[next(iter(sections))].insert(0, home)
 navigation = st.navigation(sections)
+if navigation is home:  # before any widget binds a query parameter, so the address keeps them all
+    st.switch_page(first_page, query_params=st.query_params.to_dict())
 
 regions = session.regions(session.latest_population_date())
 with st.sidebar:

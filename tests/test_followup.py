@@ -149,11 +149,14 @@ def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(is
     at.session_state["actor_name"] = "Anna Andersson"
     at.run()
     at.selectbox(key="fu_region_requisition").set_value("09")
-    at.number_input(key="fu_amount_requisition").set_value(99_000_000)
+    at.text_input(key="fu_amount_requisition").set_value("99 000 000")
     at.text_input(key="fu_reason_requisition").set_value("e-tjänsten")
     at.get("form_submit_button")[0].click().run()
     assert any("överstiger regionens högsta belopp" in e.value for e in at.error)
-    at.number_input(key="fu_amount_requisition").set_value(500_000)
+    at.text_input(key="fu_amount_requisition").set_value("5OO OOO")  # letters O, not zeros
+    at.get("form_submit_button")[0].click().run()
+    assert any("Belopp (kr)" in shown(e.value) and "inte ett tal" in shown(e.value) for e in at.error)
+    at.text_input(key="fu_amount_requisition").set_value("500 000 kr")
     at.get("form_submit_button")[0].click().run()
     assert any("Rekvisition från Gotland registrerad" in s.value for s in at.success)
     assert [r.amount for r in store.requisitions("elderly-2023")] == [500_000]

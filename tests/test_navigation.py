@@ -7,10 +7,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _pages() -> list[tuple[str, str]]:
-    """(script path, url_path) of every st.Page(...) call in app.py."""
+    """(script path, url_path) of every st.Page(...) of a script in app.py (the hidden start page is a function)."""
     found = []
     for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "Page"
+            and isinstance(node.args[0], ast.Constant)
+        ):
             path = node.args[0].value  # type: ignore[attr-defined]
             url = next(k.value.value for k in node.keywords if k.arg == "url_path")  # type: ignore[attr-defined]
             found.append((path, url))

@@ -27,6 +27,7 @@ from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from store.model import fraction_text
 from store.session import Session
 from ui.block_charts import METHOD_SV, block_chart, block_titles, results_frame, waterfall_chart
+from ui.money_input import money_input
 from ui.rounds import RoundRef
 from ui.simulator import EDITOR_COLUMNS, editor_column_config, parse_edited
 from ui.text import bullets, plain
@@ -124,15 +125,7 @@ def _pots(s: BlockSetup) -> dict[str, int]:
     for column, block in zip(columns, s.round_.blocks, strict=True):
         with column:
             option = block.pot.option(block.pot.default) if block.pot.options else None
-            pots[block.id] = int(
-                st.number_input(
-                    f"{block.title} (kr)",
-                    min_value=0,
-                    step=1_000_000,
-                    value=block.pot.amount,
-                    key=f"blk_pot_{s.round_.id}_{block.id}",
-                )
-            )
+            pots[block.id] = money_input(f"{block.title} (kr)", block.pot.amount, f"blk_pot_{s.round_.id}_{block.id}")
             method = METHOD_SV.get(block.method, block.method)
             source = f" Källa: {plain(option.source.section)}." if option else ""
             illustrative = " *Illustrativt.*" if block.illustrative else ""

@@ -13,6 +13,7 @@ from allocation.milestones import StatusCell
 from present import formats as f
 from store.model import WriteRefused
 from store.session import Session
+from ui.money_input import form_amount, money_in_form
 from ui.results import _HTML_STYLE
 from ui.text import plain
 
@@ -100,11 +101,8 @@ def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: 
     with st.form(f"record_{kind}", border=True):
         code = st.selectbox("Region", codes, format_func=label, key=f"fu_region_{kind}")
         when = st.date_input("Datum", value=as_of, format="YYYY-MM-DD", key=f"fu_date_{kind}")
-        amount = (
-            st.number_input("Belopp (kr)", min_value=0, step=100_000, key=f"fu_amount_{kind}")
-            if kind in ("requisition", "payout")
-            else 0
-        )
+        money = kind in ("requisition", "payout")
+        amount_text = money_in_form("Belopp (kr)", 0, f"fu_amount_{kind}") if money else "0"
         reference = st.text_input("Referens (t.ex. ärendenummer)", key=f"fu_ref_{kind}") if kind != "ombud" else ""
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"fu_reason_{kind}")
         submitted = st.form_submit_button("Registrera", type="primary")
@@ -112,6 +110,9 @@ def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: 
         return
     if not store.principal.name:
         st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
+        return
+    amount = form_amount("Belopp (kr)", amount_text)
+    if amount is None:
         return
     name = regions[code]
     if kind == "ombud":

@@ -1,0 +1,85 @@
+"""An amount in kronor, typed and shown the Swedish way: ``12 000 000`` (not ``12000000``).
+
+Streamlit's ``st.number_input`` shows a bare ``12000000`` (its ``format`` is printf-style, without
+thousands separators). A text field takes what people write — ``12 000 000``, ``12000000``,
+``12 000 000 kr`` — is rewritten as ``12 000 000`` when left, and a value that is not a whole, non-negative
+number of kronor gets a Swedish message naming the field (the last valid amount stays in force).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+import streamlit as st
+
+from allocation.planned import ParseError, parse_count
+from allocation.problems import Problem
+from present import formats as f
+from ui.text import plain
+
+_UNIT = re.compile(r"\s*(kr|kronor|:-)\s*$", re.IGNORECASE)
+_LAST = "_money_last_"
+
+
+def parse_kronor(text: str) -> int:
+    """Whole kronor from text as people write it; ``ParseError`` (codes of allocation.problems) if not."""
+    return parse_count(_UNIT.sub("", str(text)))
+
+
+def _normalise(key: str) -> None:
+    with contextlib.suppress(ParseError):  # left as typed otherwise: the message below names it
+        st.session_state[key] = f.number(parse_kronor(st.session_state[key]))
+
+
+def _read(label: str, text: str, maximum: int | None) -> tuple[int | None, str]:
+    """The amount, or None and the Swedish reason."""
+    try:
+        amount = parse_kronor(text)
+    except ParseError as exc:
+        return None, Problem(exc.code, value=str(text)).message_sv
+    if maximum is not None and amount > maximum:
+        return None, f"högst {f.kr(maximum)}"
+    return amount, ""
+
+
+def money_input(
+    label: str,
+    value: int,
+    key: str,
+    *,
+    container: Any = None,
+    help: str | None = None,
+    maximum: int | None = None,
+) -> int:
+    """The amount typed in the field, or (after a message) the last valid one; starts at ``value``."""
+    where = container if container is not None else st
+    if key not in st.session_state:
+        st.session_state[key] = f.number(value)
+    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,))
+    amount, reason = _read(label, text, maximum)
+    if amount is None:
+        last = int(st.session_state.get(_LAST + key, value))
+        where.error(
+            f"{plain(label)}: {plain(reason)}. Beräknat med senast giltiga belopp, {f.kr(last)}.",
+            icon=":material/error:",
+        )
+        return last
+    st.session_state[_LAST + key] = amount
+    return amount
+
+
+def money_in_form(label: str, value: int, key: str, *, help: str | None = None) -> str:
+    """The field inside a form (a form's widgets take no callbacks): the text, read with ``form_amount``."""
+    if key not in st.session_state:
+        st.session_state[key] = f.number(value)
+    return st.text_input(label, key=key, help=help)
+
+
+def form_amount(label: str, text: str, maximum: int | None = None) -> int | None:
+    """After the form is sent: the amount, or None after a Swedish message naming the field."""
+    amount, reason = _read(label, text, maximum)
+    if amount is None:
+        st.error(f"{plain(label)}: {plain(reason)}. Inget registrerades.", icon=":material/error:")
+    return amount
