@@ -70,7 +70,9 @@ class RegionResult:
     total: int
     next_step: Step | None
     next_step_positions: int | None  # whole positions more needed to reach the next step
-    next_step_kronor: int | None  # the staircase amount gained at the next step
+    # The staircase amount gained at the next step, the other regions unchanged: exactly what the engine would
+    # pay then, scaled like every step when the pot is below the staircase (``_next_step_gain``).
+    next_step_kronor: int | None
 
     @property
     def qualifies(self) -> bool:
@@ -185,12 +187,26 @@ def _share(
     return nominal, apportion(leftover, [row.weight for row in rows], codes), leftover, []
 
 
-def _result(row: _Measured, nominal: int, step_paid: int, redistribution: int, weight_sum: Fraction) -> RegionResult:
-    if row.following is not None:
-        positions: int | None = max(1, ceil(row.following.min_expansion - row.raw))
-        kronor: int | None = row.following.amount - nominal
-    else:
-        positions = kronor = None
+def _next_step_gain(i: int, rows: list[_Measured], pot: int, nominal: list[int], step_paid: list[int]) -> int | None:
+    """What region ``i`` gains in staircase money by reaching its next step, everyone else unchanged.
+
+    Its step amount at the next step minus what it is paid now: the full difference while the pot covers the
+    staircase; below it, every step is scaled again, so the gain is the region's apportioned share of the pot
+    with its new step (largest remainder, as ``_share`` pays it) minus its scaled amount now. Never above the pot.
+    """
+    following = rows[i].following
+    if following is None:
+        return None
+    moved = [*nominal[:i], following.amount, *nominal[i + 1 :]]
+    if pot >= sum(moved):
+        return following.amount - step_paid[i]
+    return apportion(pot, moved, [row.region.code for row in rows])[i] - step_paid[i]
+
+
+def _result(
+    row: _Measured, nominal: int, step_paid: int, redistribution: int, weight_sum: Fraction, next_gain: int | None
+) -> RegionResult:
+    positions = None if row.following is None else max(1, ceil(row.following.min_expansion - row.raw))
     return RegionResult(
         code=row.region.code,
         name=row.region.name,
@@ -213,7 +229,7 @@ def _result(row: _Measured, nominal: int, step_paid: int, redistribution: int, w
         total=step_paid + redistribution,
         next_step=row.following,
         next_step_positions=positions,
-        next_step_kronor=kronor,
+        next_step_kronor=next_gain,
     )
 
 
@@ -225,7 +241,17 @@ def allocate(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams 
     nominal = [row.step.amount if row.step is not None else 0 for row in rows]
     step_paid, redistribution, leftover, warnings = _share(rows, params.pot, nominal)
     weight_sum = sum((row.weight for row in rows), Fraction(0))
-    results = [_result(row, nominal[i], step_paid[i], redistribution[i], weight_sum) for i, row in enumerate(rows)]
+    results = [
+        _result(
+            row,
+            nominal[i],
+            step_paid[i],
+            redistribution[i],
+            weight_sum,
+            _next_step_gain(i, rows, params.pot, nominal, step_paid),
+        )
+        for i, row in enumerate(rows)
+    ]
     paid = sum(r.total for r in results)
     return Allocation(
         round_id=at_round.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from allocation.at import POT_BELOW_STEPS, Allocation, RegionResult
 from present import formats as f
 
@@ -10,6 +12,15 @@ KEY_LABELS_SV = {
     "expansion": "utökning (antal tjänster)",
     "equal": "lika delar",
 }
+
+
+# One region taking more than this share of the pot is worth saying out loud.
+CONCENTRATION_SHARE = Fraction(1, 2)
+
+
+def positions(count: int | Fraction) -> str:
+    """``1 tjänst``, ``2 tjänster``, ``2,5 tjänster``."""
+    return f"{f.count(count)} {'tjänst' if count == 1 else 'tjänster'}"
 
 
 def explain(result: RegionResult, allocation: Allocation) -> list[str]:
@@ -59,9 +70,57 @@ def explain(result: RegionResult, allocation: Allocation) -> list[str]:
     if result.next_step is None:
         lines.append("Högsta trappsteget är nått.")
     else:
-        lines.append(
-            f"Nästa trappsteg ({result.next_step.min_expansion}) nås med {result.next_step_positions} tjänst(er) till "
-            f"och ger {f.kr(result.next_step_kronor or 0)} mer i trappbelopp."
+        gain = result.next_step_kronor or 0
+        line = (
+            f"Nästa trappsteg ({result.next_step.min_expansion}) nås med {positions(result.next_step_positions or 0)} "
+            f"till och ger {f.kr(gain)} mer i trappbelopp"
         )
+        unscaled = result.next_step.amount - result.step_nominal
+        if gain != unscaled:
+            line += (
+                ": potten räcker inte till alla trappsteg, så även det steget skalas ned "
+                f"(med övriga regioner oförändrade; utan nedskalning {f.kr(unscaled)})"
+            )
+        lines.append(line + ".")
     lines.append(f"Totalt: {f.kr(result.total)}.")
     return lines
+
+
+def concentration_notice(allocation: Allocation) -> str | None:
+    """When one region takes most of the pot: who, how much, for how many positions, and why (Markdown).
+
+    The key insight of sharing the leftover per 100 000 inhabitants: a few positions in a small region weigh
+    as much as many in a large one, so a small region can take most of the pot.
+    """
+    if allocation.paid == 0 or allocation.pot == 0:
+        return None
+    top = max(allocation.regions, key=lambda r: r.total)
+    share = Fraction(top.total, allocation.pot)
+    if share <= CONCENTRATION_SHARE or top.expansion == 0:
+        return None
+    others = [r for r in allocation.regions if r.qualifies and r.code != top.code]
+    text = (
+        f"**{top.name} får {f.percent(share, 0)} av potten**: {f.kr(top.total)} för {positions(top.expansion)} "
+        f"utöver plan, {f.kr(round(top.total / top.expansion))} per tjänst."
+    )
+    if not others:
+        return text + f" {top.name} är ensam om att nå trappan och får därför allt som fördelas."
+    other_positions = sum((r.expansion for r in others), Fraction(0))
+    other_total = sum(r.total for r in others)
+    text += (
+        f" De övriga {len(others)} regionerna på trappan får tillsammans {f.kr(other_total)} för "
+        f"{positions(other_positions)}, {f.kr(round(other_total / other_positions))} per tjänst."
+    )
+    scaled = any(w.code == POT_BELOW_STEPS for w in allocation.warnings)
+    if not scaled and allocation.params.key == "expansion_per_100k":
+        per = f.number(allocation.params.per_inhabitants)
+        text += (
+            f" Kvarstående medel fördelas efter utökning per {per} invånare, och {top.name} har "
+            f"{f.number(top.population)} invånare: {positions(top.expansion)} blir "
+            f"{f.number(top.expansion_per_100k, 2)} per {per} invånare, mot högst "
+            f"{f.number(max(r.expansion_per_100k for r in others), 2)} för de övriga. "
+            "Så verkar anvisningens regel: några tjänster i en liten region väger lika tungt som många i en stor."
+        )
+    elif not scaled:
+        text += f" Kvarstående medel fördelas efter {KEY_LABELS_SV[allocation.params.key]}."
+    return text

@@ -77,6 +77,67 @@ def test_top_step_has_no_next_step() -> None:
     assert result.next_step_positions is None and result.next_step_kronor is None
 
 
+def test_below_the_staircase_the_next_step_is_worth_its_scaled_amount() -> None:
+    """A 20 MSEK pot below 30 MSEK of steps: every step is paid at 2/3, and so is the step a region could reach.
+
+    Uppsala stands at the 2-step (1 333 334 kr paid, largest remainder). At the 3-step the staircase would sum to 31 MSEK, and
+    Uppsala would get 20 000 000 × 3 / 31 = 1 935 483,9 → 1 935 484 kr: 602 150 kr more, not the unscaled
+    1 000 000 kr (and not 666 667 kr either: the scale itself falls as the staircase grows).
+    """
+    inputs = [
+        RegionInput("03", 55, 55),  # Uppsala, plan 53: +2 → 2 MSEK
+        RegionInput("01", 282, 282),  # Stockholm, plan 272: +10 → 12 MSEK
+        RegionInput("14", 257, 257),  # Västra Götaland, plan 250: +7 → 8 MSEK
+        RegionInput("12", 204, 204),  # Skåne, plan 199: +5 → 5 MSEK
+        RegionInput("09", 19, 19),  # Gotland, plan 16: +3 → 3 MSEK
+    ]
+    allocation = allocate(ROUND, inputs, ROUND.params(pot=20_000_000))
+    assert allocation.steps_total == 30_000_000
+    uppsala = allocation.by_code()["03"]
+    assert uppsala.step_amount == 1_333_334
+    assert (uppsala.next_step_positions, uppsala.next_step_kronor) == (1, 1_935_484 - 1_333_334)
+    moved = allocate(ROUND, [RegionInput("03", 56, 56), *inputs[1:]], ROUND.params(pot=20_000_000))
+    assert moved.by_code()["03"].step_amount == 1_935_484
+    assert allocation.by_code()["01"].next_step_kronor is None  # the top step
+    # A region not yet on the staircase: its first step scaled in among the others'.
+    assert allocation.by_code()["25"].next_step_kronor == 20_000_000 * 2 // 32
+
+
+def _raised(inputs: list[RegionInput], code: str, more: int) -> list[RegionInput]:
+    by_code = {i.code: i for i in inputs}
+    mine = by_code.get(code, RegionInput(code))
+    outcome = max(mine.filled, mine.started) + more
+    return [*(i for i in inputs if i.code != code), RegionInput(code, outcome, outcome, mine.excluded, mine.planned)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    outcomes=st.dictionaries(st.sampled_from([r.code for r in ROUND.regions]), st.integers(-3, 14), max_size=8),
+    pot=st.one_of(st.integers(0, 60_000_000), st.sampled_from([254_000_000, 1])),
+    amounts=st.one_of(st.just(None), st.lists(st.integers(0, 15_000_000), min_size=5, max_size=5)),
+)
+def test_the_next_step_is_worth_exactly_what_reaching_it_pays_and_never_more_than_the_pot(
+    outcomes: dict[str, int], pot: int, amounts: list[int] | None
+) -> None:
+    """For every region: reach the next step (others unchanged), and its step amount grows by next_step_kronor."""
+    steps = STEPS if amounts is None else tuple(Step(s.min_expansion, a) for s, a in zip(STEPS, amounts, strict=True))
+    params = ROUND.params(pot=pot, steps=steps)
+    inputs = [
+        RegionInput(code, max(0, int(ROUND.planned_value(code)) + more), 0) for code, more in outcomes.items()
+    ]
+    allocation = allocate(ROUND, inputs, params)
+    for r in allocation.regions:
+        if r.next_step is None:
+            assert r.next_step_kronor is None
+            continue
+        assert r.next_step_kronor is not None and r.next_step_kronor <= pot
+        after = allocate(ROUND, _raised(inputs, r.code, r.next_step_positions or 0), params).by_code()[r.code]
+        assert after.step == r.next_step
+        assert after.step_amount - r.step_amount == r.next_step_kronor
+        if amounts is None:  # rising steps: reaching one never lowers the region's staircase money
+            assert r.next_step_kronor >= 0
+
+
 def test_nobody_qualifies_leaves_the_pot_unallocated() -> None:
     result = allocate(ROUND, [RegionInput("01", 273, 273)])
     assert result.paid == 0
@@ -114,7 +175,7 @@ def test_explanation_names_inputs_step_share_and_next_step() -> None:
     assert "tillsatta (19)" in text and "påbörjade (18)" in text
     assert "3 ≥ 3 ger 3\u00a0000\u00a0000\u00a0kr" in text
     assert "3 × 100\u00a0000 / 61\u00a0167 = 4,90" in text
-    assert "Nästa trappsteg (5) nås med 2 tjänst(er)" in text
+    assert "Nästa trappsteg (5) nås med 2 tjänster till och ger 2\u00a0000\u00a0000\u00a0kr mer" in text
     assert lines[-1] == f"Totalt: {allocation.by_code()['09'].total:,} kr.".replace(",", "\u00a0").replace(
         " kr", "\u00a0kr"
     )
