@@ -18,7 +18,7 @@ from allocation.regions import Region
 
 ESTIMATE = "estimate"
 OFFICIAL = "official"
-BASIS_SV = {ESTIMATE: "Uppskattning (befolkningsandel)", OFFICIAL: "Officiell tabell"}
+BASIS_SV = {ESTIMATE: "Uppskattning efter befolkningsandel", OFFICIAL: "Officiell tabell"}
 
 
 @dataclass(frozen=True, slots=True)

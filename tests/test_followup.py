@@ -144,7 +144,7 @@ def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(is
     store = get_store(str(isolated_database))
     store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
     at = _app("pages/elderly/followup.py", date(2023, 6, 1), "elderly-2023")
-    assert any("INTE officiella" in w.value for w in at.warning)
+    assert any("inte officiella" in w.value for w in at.warning)
     at.session_state["aldre_flik"] = "Registrera händelser"
     at.session_state["actor_name"] = "Anna Andersson"
     at.run()

@@ -75,7 +75,7 @@ def basis_notice(amounts: dict[str, tuple[int, str, str]]) -> tuple[str, str]:
     source = next(iter(amounts.values()))[2] if amounts else ""
     if bases == {"official"}:
         return "info", f"Beloppen är den officiella tabellen. Källa: {plain(source)}"
-    return "warning", f"{BASIS_SV['estimate']}: beloppen är INTE officiella. {plain(source)}"
+    return "warning", f"{BASIS_SV['estimate']}: beloppen är inte officiella. {plain(source)}"
 
 
 def _record(action: Callable[[], object], done: str) -> None:
