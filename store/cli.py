@@ -1,4 +1,5 @@
-"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,add-round,...}``.
+"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,add-round,...}``
+(``demo`` loads the example data, ``demo --remove`` deletes it).
 
 Exit status (every error is one ``error: ...`` line per problem on stderr; never a traceback):
 
@@ -6,7 +7,8 @@ Exit status (every error is one ``error: ...`` line per problem on stderr; never
 - 2: bad input, nothing written: a file with problems (each named with row and column; a rules file's by
   its field, e.g. ``staircase.steps[1].amount``), a published round's version changed in place, an unknown round
   or a round of the wrong kind (e.g. AT reports into a fixed-amount round; the message lists the rounds
-  that fit), an unknown scenario, a backup destination that exists already.
+  that fit), an unknown scenario, a backup destination that exists already, example data refused because
+  the store holds real records.
 - 3: a file cannot be opened or written, nothing written: the database is held by another process (the
   running dashboard), damaged or truncated, not a DuckDB file, in a folder that is missing or cannot be
   written, or the disk is full (also while writing a backup or an export). The message names the file and
@@ -85,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_round.add_argument("--actor", required=True, help="who saves (written to the audit log)")
     add_round.add_argument("--reason", required=True, help="why (written to the audit log)")
+
+    demo = commands.add_parser(
+        "demo",
+        help="load example data (fictitious, labelled 'Exempeldata – fiktiva uppgifter' on every page) for every "
+        "round; refused while the store holds real records; --remove deletes it and nothing else",
+    )
+    demo.add_argument("--remove", action="store_true", help="delete the example data (and nothing else)")
+    demo.add_argument("--actor", required=True, help="who loads or removes it (written to the audit log)")
+    demo.add_argument("--reason", required=True, help="why (written to the audit log)")
 
     commands.add_parser("scenarios", help="list saved scenarios")
 

@@ -91,6 +91,37 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(store: Store, args: argparse.Namespace) -> int:
+    """Load the example data (or remove it with ``--remove``): one audited transaction each."""
+    from store import demo
+
+    actor = Actor(args.actor, "handläggare (kommandorad)")
+    again = f'python -m store demo --remove --actor "{args.actor}" --reason "..."'
+    if args.remove:
+        removed = demo.remove(store, actor, args.reason)
+        if not removed.rounds and not any(removed.counts.values()):
+            print(f"{store.path}: holds no example data; nothing removed")
+            return 0
+        kept = {t: n for t, n in removed.kept.items() if n}
+        note = f"; kept as real, recorded by staff since: {demo.describe(kept)}" if kept else ""
+        print(
+            f"{store.path}: example data removed ({', '.join(removed.rounds)}): {demo.describe(removed.counts)}"
+            f"{note}; {removed.seconds:.2f} s"
+        )
+        return 0
+    loaded = demo.load(store, actor, args.reason)
+    if not loaded.written:
+        held = demo.example_rounds(store)
+        when = ", ".join(f"{r} (loaded {at:%Y-%m-%d %H:%M} by {who})" for r, (at, who) in held.items())
+        print(f"{store.path}: holds example data already: {when}; nothing written. To make it again: {again}; demo")
+        return 0
+    print(
+        f"{store.path}: example data loaded ({demo.MARK}: fictitious) for {', '.join(loaded.rounds) or 'no round'}: "
+        f"{demo.describe(loaded.counts)}; seed {demo.SEED}; {loaded.seconds:.2f} s. Remove it with: {again}"
+    )
+    return 0
+
+
 def _scenarios(store: Store) -> int:
     rows = store.scenarios()
     if not rows:
@@ -133,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
             return _export(store, args)
         if args.command == "add-round":
             return _add_round(store, args)
+        if args.command == "demo":
+            return _demo(store, args)
         if args.command == "scenarios":
             return _scenarios(store)
         if args.command == "backup":
