@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := .make-stamps/venv
 PORT   ?= 8501
 
-.PHONY: setup browser run test lint bench screenshots
+.PHONY: setup browser run test lint bench screenshots demo
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ browser:
 run: setup
 	$(BIN)/python -m store init
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Example data (fictitious, labelled "Exempeldata – fiktiva uppgifter" on every page) in the default database;
+# a second run writes nothing. Remove it: $(BIN)/python -m store demo --remove --actor "Namn" --reason "Varför"
+demo: setup
+	$(BIN)/python -m store demo --actor "make demo" --reason "Exempeldata för visning (make demo)"
 
 lint: setup
 	$(BIN)/ruff check .
