@@ -75,6 +75,11 @@ PATTERNS = [
         "Sidan som adressen pekar på finns inte. Startsidan visas i stället.",
     ),
     (r"^You have requested page .* Running the app's main page\.$", "Sidan finns inte. Startsidan visas i stället."),
+    (
+        r"^This app has encountered an error\..*$",
+        "Ett oväntat fel inträffade och sidan kunde inte visas färdigt. Felet är loggat på servern; "
+        "ladda om sidan eller kontakta förvaltningen om det upprepas.",
+    ),
 ]
 
 _SCRIPT = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
@@ -84,26 +85,43 @@ table.matris { border-collapse: separate; border-spacing: 2px; font-size: 0.82re
 table.matris th { text-align: left; font-weight: 600; padding: 0.25rem 0.5rem; vertical-align: bottom; }
 table.matris td { padding: 0.25rem 0.5rem; white-space: nowrap; border-radius: 4px; color: white; }
 table.matris td.region { color: inherit; font-weight: 600; }
+table.matris th.omgang { border-bottom: 2px solid #9E9E9E; }
 </style>
 """
 
 
 def matrix_html(cells: Sequence[StatusCell]) -> str:
-    """Regions × milestones: each cell coloured by status AND labelled in words (not colour alone)."""
-    columns: list[tuple[str, str, str]] = []
+    """Regions × milestones: each cell coloured by status AND labelled in words (not colour alone).
+
+    Two header rows: the round (spanning its milestones), then each milestone with its last day, so two
+    rounds' milestones of the same name never look like one.
+    """
+    columns: list[tuple[str, str, str, str]] = []  # (round id, milestone id, round title, label)
     for c in cells:
-        key = (c.round_id, c.milestone_id, f"{c.milestone} ({c.due.isoformat() if c.due else '–'})")
+        key = (c.round_id, c.milestone_id, c.round_title, f"{c.milestone} ({c.due.isoformat() if c.due else '–'})")
         if key not in columns:
             columns.append(key)
+    first_seen = list(dict.fromkeys(k[0] for k in columns))
+    columns.sort(key=lambda k: first_seen.index(k[0]))  # each round's milestones together (a stable sort)
     regions: dict[str, str] = {}
     for c in cells:
         regions.setdefault(c.code, c.region)
     by_key = {(c.code, c.round_id, c.milestone_id): c for c in cells}
-    head = "<th>Region</th>" + "".join(f"<th>{escape(label)}</th>" for _, _, label in columns)
+    groups: list[tuple[str, int]] = []
+    for round_id, *_ in columns:
+        if groups and groups[-1][0] == round_id:
+            groups[-1] = (round_id, groups[-1][1] + 1)
+        else:
+            groups.append((round_id, 1))
+    titles = {round_id: title for round_id, _, title, _ in columns}
+    top = '<th rowspan="2">Region</th>' + "".join(
+        f'<th colspan="{n}" class="omgang">{escape(titles[rid])}</th>' for rid, n in groups
+    )
+    head = "".join(f"<th>{escape(label)}</th>" for *_, label in columns)
     body = []
     for code, name in regions.items():
         tds = [f'<td class="region">{escape(code)} {escape(name)}</td>']
-        for round_id, milestone_id, _ in columns:
+        for round_id, milestone_id, _, _ in columns:
             cell = by_key.get((code, round_id, milestone_id))
             if cell is None:
                 tds.append("<td></td>")
@@ -114,7 +132,7 @@ def matrix_html(cells: Sequence[StatusCell]) -> str:
                 f"{escape(cell.result.text_sv)}</td>"
             )
         body.append(f"<tr>{''.join(tds)}</tr>")
-    table = f'<table class="matris"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    table = f'<table class="matris"><thead><tr>{top}</tr><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     return f'{_MATRIX_STYLE}<div class="matris">{table}</div>'
 
 
@@ -150,7 +168,7 @@ def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
     for round_title, group in data.groupby("omgång", sort=False):
         fig.add_trace(
             go.Bar(
-                y=group["milstolpe"],
+                y=[_row_label(m, r) for m, r in zip(group["milstolpe"], group["omgång"], strict=True)],
                 x=[((t - f).days + 1) * day_ms for f, t in zip(group["från"], group["till"], strict=True)],
                 base=[f.isoformat() for f in group["från"]],
                 orientation="h",
@@ -178,4 +196,14 @@ def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
     else:
         title += " (datumet ligger utanför bidragsåret)"
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
-    return Chart(_layout(fig, title, height=440), data, title)
+    lines = sum(len(_row_label(m, r).split("<br>")) for m, r in zip(data["milstolpe"], data["omgång"], strict=True))
+    fig = _layout(fig, title, height=110 + 17 * lines + 14 * len(data))
+    # The title is shown by the page above the chart (it wraps on a phone; a Plotly title is cut off).
+    fig.update_layout(title=None, margin={"t": 30})
+    return Chart(fig, data, title)
+
+
+def _row_label(milestone: str, round_title: str) -> str:
+    """A row per round and milestone: the milestone (wrapped for a phone), the round below it in grey."""
+    lines = textwrap.wrap(milestone, 30) or [milestone]
+    return "<br>".join(escape(line) for line in lines) + f"<br><span style='color:#767676'>{escape(round_title)}</span>"

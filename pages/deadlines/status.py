@@ -21,12 +21,13 @@ round_list = rounds(store)
 if notice := closed_notice(round_list, as_of):
     st.info(plain(notice), icon=":material/task_alt:")
 timeline: Chart = timeline_chart(round_list, as_of)
+st.markdown(f"**{plain(timeline.title)}**")
 st.plotly_chart(timeline.figure, key="timeline", config={"displaylogo": False})
 
 cells = cells_as_of(store, as_of)
 shown_codes = {c.code for c in cells}  # the regions whose status this user may see
 regions = [r for r in store.regions(store.latest_population_date()) if r.code in shown_codes]
-f1, f2, f3 = st.columns(3)
+f1, f2, f3 = st.columns([2, 1, 1])  # the rounds' names need room
 titles = {r.round_id: r.title for r in round_list}
 chosen_rounds = f1.multiselect("Omgång", list(titles), default=list(titles), format_func=titles.get, key="dl_rounds")
 chosen_regions = f2.multiselect(
