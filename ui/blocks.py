@@ -23,6 +23,7 @@ from allocation.blocks import BlockResult, Round, RoundResult
 from allocation.method_params import ProportionalParams, ReportedShareParams
 from ingest.inputs import parse_date
 from present import formats as f
+from present.eligibility import key_sv
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from store.model import fraction_text
 from store.session import Session
@@ -157,7 +158,7 @@ def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Event
         editor_column_config()
         | {
             k: st.column_config.NumberColumn(
-                k.replace("_", " ").capitalize(), min_value=0, help=KEY_HELP, required=True
+                KEY_SV.get(k) or key_sv(k).capitalize(), min_value=0, help=KEY_HELP, required=True
             )
             for k in extra_keys(s.round_)
         }
@@ -184,7 +185,7 @@ def _inputs(s: BlockSetup, store: Session, round_id: str) -> tuple[Values, Event
         for key in extra_keys(s.round_):
             number = row.get(key)
             if number is None or pd.isna(number) or number < 0:
-                problems.append(f"{where}, {key}: ett tal ≥ 0 behövs")
+                problems.append(f"{where}, {KEY_SV.get(key) or key_sv(key)}: ett tal ≥ 0 behövs")
             else:
                 values.setdefault(key, {})[row["code"]] = Fraction(str(number))
         for event in s.events:
