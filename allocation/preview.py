@@ -34,6 +34,13 @@ class Uncertain:
             raise ValueError("share must be between 0 and 1")
 
 
+# The preview's default assumption about the others, explained on the page: half of them grow, each by 1 to 6
+# positions beyond plan — from short of the first step to the middle of the staircase. A way of showing how
+# much the amount depends on the others, not a forecast.
+DEFAULT_UNCERTAIN = Uncertain(1, 6, 0.5)
+CURVE_MIN_TOP = 15  # the curve runs at least from 0 to 15 positions, and 5 beyond the top step
+
+
 @dataclass(frozen=True, slots=True)
 class PreviewResult:
     code: str
@@ -47,7 +54,7 @@ class PreviewResult:
     minimum: int
     maximum: int
     step_probability: dict[int, float]  # nominal step amount (0 = none) -> share of rounds
-    curve: list[tuple[int, int]]  # (own expansion, median total) for 0..15
+    curve: list[tuple[int, int]]  # (own expansion, median total) for 0..15 (or 5 beyond the top step)
     gain_two: int  # median gain if the region fills two more positions than entered
 
 
@@ -104,7 +111,8 @@ def simulate(
     # The curve: the region's median total at each own expansion 0..15, the others as above.
     curve = []
     sample = outcome[: min(n, curve_n)].copy()
-    for expansion in range(16):
+    top = max(CURVE_MIN_TOP, max((s.min_expansion for s in params.steps), default=0) + 5)
+    for expansion in range(top + 1):
         sample[:, index] = planned[index] + excluded[index] + expansion
         curve_totals = allocate_batch(at_round, sample, planned=planned, excluded=excluded, params=params).total[
             :, index

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput, allocate
-from allocation.preview import Uncertain, exact_at_plan, simulate
+from allocation.preview import DEFAULT_UNCERTAIN, Uncertain, exact_at_plan, simulate
 from ingest.data_folder import load_round
 
 ROUND = load_round("at-2023")
@@ -57,13 +57,44 @@ def test_preview_page_renders_and_answers(isolated_database) -> None:  # type: i
     assert not at.exception
     at.selectbox(key="pv_region").set_value("09").run()
     at.number_input(key="pv_filled_09").set_value(19).run()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Troligt belopp (median)"] == "254\u00a0000\u00a0000\u00a0kr"  # nobody else qualifies
-    at.radio(key="pv_assumption").set_value("uncertain").run()
-    assert not at.exception
+    assert at.radio(key="pv_assumption").value == "uncertain"  # the default: never the best case
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Troligt belopp (median)"] != "254\u00a0000\u00a0000\u00a0kr"
+    assert {"Lågt utfall (P10)", "Högt utfall (P90)"} <= set(metrics)
+    at.radio(key="pv_assumption").set_value("plan").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Om ingen annan region kvalificerar sig"] == "254\u00a0000\u00a0000\u00a0kr"
     assert any("slumpfrö 2023" in c.value for c in at.caption)
+
+
+def test_no_simulated_amount_exceeds_the_one_with_nobody_else_qualifying() -> None:
+    """The plan figure is the best case: the default assumption never shows more than it, anywhere."""
+    for code in ("01", "09", "23"):
+        own = RegionInput(code, int(np.ceil(float(ROUND.planned_value(code)))) + 3, 0)
+        alone = exact_at_plan(ROUND, own, PARAMS)
+        result = simulate(ROUND, own, DEFAULT_UNCERTAIN, PARAMS, n=2_000, curve_n=50)
+        assert result.maximum <= alone and result.median < alone
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    code=st.sampled_from(CODES),
+    more=st.integers(0, 14),
+    low=st.integers(0, 10),
+    width=st.integers(0, 8),
+    share=st.integers(0, 20),
+    seed=st.integers(0, 2**16),
+)
+def test_others_growing_never_raise_a_regions_amount(
+    code: str, more: int, low: int, width: int, share: int, seed: int
+) -> None:
+    """Invariant behind "never overstate": whatever the others do, no simulated amount is above the amount
+    with all others at plan, which is the figure the plan assumption shows."""
+    own = RegionInput(code, int(np.ceil(float(ROUND.planned_value(code)))) + more, 0)
+    alone = exact_at_plan(ROUND, own, PARAMS)
+    result = simulate(ROUND, own, Uncertain(low, low + width, share / 20), PARAMS, n=300, seed=seed, curve_n=20)
+    assert result.maximum <= alone
 
 
 def test_two_more_positions_are_valued_from_the_regions_own_outcome() -> None:

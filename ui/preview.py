@@ -1,8 +1,14 @@
-"""Region preview: figures and the preliminary XLSX."""
+"""Region preview: its headline, figures and the preliminary XLSX.
+
+One unit on the page: kronor, written in full (``12 345 678 kr``), in the headline, the charts and the
+workbook. The charts' titles are short enough for a phone (a second line is a subtitle), and the labels
+of lines that fall close together are stacked, never drawn over each other.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,12 +17,103 @@ import plotly.graph_objects as go
 from allocation.preview import PreviewResult
 from allocation.rules import AtParams
 from present import formats as f
-from store.export import frame_to_xlsx
+from store.export import KRONOR_FORMAT, PERCENT_FORMAT, AboutValue, frame_to_xlsx
 from ui.charts import COLORS, Chart, _layout
 
+# The assumptions about the other regions, first the default: the uncertain one, which never claims more
+# than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
+UNCERTAIN, PLAN, SCENARIO = "uncertain", "plan", "scenario"
+ASSUMPTIONS_SV = {
+    UNCERTAIN: "Osäkert: de andra regionernas utökning dras slumpmässigt",
+    PLAN: "Alla andra regioner enligt plan (ingen annan kvalificerar sig)",
+    SCENARIO: "Ett sparat scenario för de andra regionerna",
+}
+MARK_ROWS = 3  # label rows for vertical lines: close lines get different rows
+_MARK_STEP = 0.085  # paper height per label row
 
-def histogram_chart(result: PreviewResult, region: str) -> Chart:
-    title = f"{region}: troligen {f.mnkr(result.median)} (80 % mellan {f.mnkr(result.p10)} och {f.mnkr(result.p90)})"
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The preview's first figure and what it rests on, in words that never overstate the money."""
+
+    label: str  # the metric's label: says under which assumption the figure holds
+    value: str
+    spread: tuple[tuple[str, str], ...]  # further metrics (P10, P90) when the figure varies
+    condition: str  # one sentence: when the figure holds
+
+
+def headline(result: PreviewResult, assumption: str, scenario: str | None = None) -> Headline:
+    """The headline for an assumption about the others. Only the uncertain one gives a "likely" amount.
+
+    A figure that depends on the other regions is never called certain: "all others at plan" is the best
+    case (nobody else shares the leftover), a scenario is one case among many.
+    """
+    if result.maximum == 0:  # the region reaches no step in any simulation: the others change nothing
+        return Headline(
+            "Beräknat belopp",
+            f.kr(0),
+            (),
+            "Med de här siffrorna når regionen inte första trappsteget: inget belopp, vad de andra än gör.",
+        )
+    varies = result.p10 != result.p90
+    spread = (("Lågt utfall (P10)", f.kr(result.p10)), ("Högt utfall (P90)", f.kr(result.p90))) if varies else ()
+    if assumption == UNCERTAIN:
+        return Headline(
+            "Troligt belopp (median)",
+            f.kr(result.median),
+            spread,
+            "Hälften av simuleringarna ger mer, hälften mindre; 80 % ligger mellan P10 och P90.",
+        )
+    if assumption == SCENARIO:
+        return Headline(
+            "Belopp om scenariot inträffar" + (" (median)" if varies else ""),
+            f.kr(result.median),
+            spread,
+            f"Beloppet gäller bara om de andra regionerna får exakt de utfall som scenariot ”{scenario}” anger.",
+        )
+    return Headline(
+        "Om ingen annan region kvalificerar sig" + (" (median)" if varies else ""),
+        f.kr(result.median),
+        spread,
+        "Beloppet gäller bara om ingen annan region når ett trappsteg, och det är det högsta ni kan få med "
+        "era siffror: varje region som når trappan tar en del av potten. Välj Osäkert för ett troligt belopp.",
+    )
+
+
+def _marks(fig: go.Figure, marks: Sequence[tuple[float, str, str]], span: float, joiner: str = " = ") -> None:
+    """Dashed vertical lines with their labels in stacked rows: lines at the same place share one label
+    ("P10 = Median"), lines closer than a fifth of the axis take the next row, so no two labels overlap."""
+    merged: list[tuple[float, str, str]] = []
+    for x, label, color in sorted(marks, key=lambda m: m[0]):
+        if merged and abs(x - merged[-1][0]) <= span * 1e-9:
+            merged[-1] = (merged[-1][0], f"{merged[-1][1]}{joiner}{label}", color)
+        else:
+            merged.append((x, label, color))
+    last_x: list[float | None] = [None] * MARK_ROWS
+    for index, (x, label, color) in enumerate(merged):
+        row = next(
+            (r for r in range(MARK_ROWS) if last_x[r] is None or x - last_x[r] > span / 5),  # type: ignore[operator]
+            index % MARK_ROWS,
+        )
+        last_x[row] = x
+        fig.add_vline(x=x, line_dash="dash", line_color=color)
+        fig.add_annotation(
+            x=x,
+            y=1 - row * _MARK_STEP,
+            yref="paper",
+            yanchor="top",
+            xanchor="left",
+            text=label,
+            showarrow=False,
+            font={"color": color, "size": 12},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+
+
+def histogram_chart(result: PreviewResult) -> Chart:
+    # Short lines (a phone's chart is about 340 px wide): the region is in the page's heading.
+    title = f"Troligen {f.kr(result.median)}"
+    subtitle = f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
     counts, edges = np.histogram(result.totals, bins=40)
     data = pd.DataFrame({"från_kr": edges[:-1].astype(int), "till_kr": edges[1:].astype(int), "antal": counts})
     fig = go.Figure(
@@ -31,21 +128,23 @@ def histogram_chart(result: PreviewResult, region: str) -> Chart:
             hoverinfo="text",
         )
     )
-    for value, label in ((result.p10, "P10"), (result.median, "Median"), (result.p90, "P90")):
-        fig.add_vline(
-            x=value,
-            line_dash="dash",
-            line_color="#c62828" if label == "Median" else "#888",
-            annotation_text=label,
-            annotation_position="top",
-        )
-    fig.update_xaxes(title="Belopp", tickformat=",.0f", ticksuffix=" kr")
-    fig.update_yaxes(title="Andel av simuleringarna", tickformat=".0%")
-    return Chart(_layout(fig, title, height=380), data, title)
+    span = float(edges[-1] - edges[0]) or 1.0
+    _marks(
+        fig,
+        [(result.p10, "P10", "#666"), (result.median, "Median", COLORS["loss"]), (result.p90, "P90", "#666")],
+        span,
+    )
+    # Kronor without a suffix on every tick (the axis title says kr): short enough to stand upright on a phone.
+    fig.update_xaxes(title="Belopp (kr)", tickformat=",.0f", nticks=5)
+    fig.update_yaxes(title="Andel av simuleringarna", tickformat=".0%", range=[0, max(counts / result.n) * 1.35])
+    _layout(fig, title, height=400)
+    fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 13}}}, margin={"t": 70})
+    return Chart(fig, data, f"{title}. {subtitle}")
 
 
-def curve_chart(result: PreviewResult, params: AtParams, region: str, own_expansion: float) -> Chart:
-    title = f"Två tjänster till är värda {f.kr(result.gain_two)} (median)"
+def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> Chart:
+    title = f"Två tjänster till: +{f.kr(result.gain_two)}"
+    subtitle = "Belopp (median) efter egen utökning"
     data = pd.DataFrame(result.curve, columns=["utökning", "median_kr"])
     fig = go.Figure(
         go.Scatter(
@@ -58,47 +157,47 @@ def curve_chart(result: PreviewResult, params: AtParams, region: str, own_expans
             hoverinfo="text",
         )
     )
-    for step in params.steps:
-        fig.add_vline(
-            x=step.min_expansion,
-            line_dash="dot",
-            line_color="#bbb",
-            annotation_text=f"≥ {step.min_expansion}",
-            annotation_position="top",
-        )
-    fig.add_vline(
-        x=own_expansion,
-        line_color="#c62828",
-        annotation_text="Er utökning",
-        annotation_position="top right",
-        annotation_y=0.9,
-    )
-    fig.update_xaxes(title="Regionens utökning (tjänster utöver plan)", dtick=1, range=[-0.3, 15.3])
-    fig.update_yaxes(title="Belopp (median)", tickformat=",.0f", ticksuffix=" kr", rangemode="tozero")
-    return Chart(_layout(fig, title, height=380), data, title)
+    top = max(x for x, _ in result.curve)
+    marks = [(float(s.min_expansion), f"≥ {s.min_expansion}", "#999") for s in params.steps]
+    _marks(fig, [*marks, (own_expansion, "Er utökning", COLORS["loss"])], float(top) or 1.0, joiner=" · ")
+    peak = max((y for _, y in result.curve), default=0) or 1
+    # Ticks where something happens (0, each step, the end): few enough to stand upright on a phone.
+    ticks = sorted({0, *(s.min_expansion for s in params.steps), top})
+    fig.update_xaxes(title="Egen utökning (tjänster utöver plan)", tickvals=ticks, tickangle=0, range=[-0.3, top + 0.3])
+    fig.update_yaxes(title="Belopp, median (kr)", tickformat=",.0f", rangemode="tozero", range=[0, peak * 1.35])
+    _layout(fig, title, height=400)
+    fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 13}}}, margin={"t": 70})
+    return Chart(fig, data, f"{title}. {subtitle}")
 
 
-def preview_xlsx(result: PreviewResult, region: str, assumptions: Sequence[tuple[str, str]]) -> bytes:
+def preview_rows(result: PreviewResult) -> list[tuple[str, int | float, str]]:
+    """The workbook's figures: (what, value, number format): kronor as kronor, probabilities as percent."""
+    steps = sorted(result.step_probability.items())
+    return [
+        ("Troligt belopp (median)", result.median, KRONOR_FORMAT),
+        ("Lågt utfall (P10)", result.p10, KRONOR_FORMAT),
+        ("Högt utfall (P90)", result.p90, KRONOR_FORMAT),
+        ("Lägsta", result.minimum, KRONOR_FORMAT),
+        ("Högsta", result.maximum, KRONOR_FORMAT),
+        *(
+            (f"Sannolikhet: {'inget trappsteg' if a == 0 else f'trappsteg {f.kr(a)}'}", p, PERCENT_FORMAT)
+            for a, p in steps
+        ),
+        ("Två tjänster till är värda (median)", result.gain_two, KRONOR_FORMAT),
+        *((f"Belopp (median) vid utökning {x}", y, KRONOR_FORMAT) for x, y in result.curve),
+    ]
+
+
+def preview_xlsx(result: PreviewResult, region: str, assumptions: Sequence[tuple[str, AboutValue]]) -> bytes:
+    rows = preview_rows(result)
     frame = pd.DataFrame(
-        [
-            ("Median", result.median),
-            ("P10", result.p10),
-            ("P90", result.p90),
-            ("Lägsta", result.minimum),
-            ("Högsta", result.maximum),
-            *(
-                (f"Sannolikhet trappsteg {f.kr(a) if a else 'inget'}", round(p, 4))
-                for a, p in sorted(result.step_probability.items())
-            ),
-            *((f"Median vid utökning {x}", y) for x, y in result.curve),
-        ],
-        columns=["Uppgift", "Värde"],
+        {"Uppgift": [r[0] for r in rows], "Värde": pd.Series([r[1] for r in rows], dtype=object)},
     )
-    about = [
+    about: list[tuple[str, AboutValue]] = [
         ("PRELIMINÄRT", "Förhandsbesked, inte ett beslut. Beloppet beror på alla regioners utfall."),
         ("Region", region),
         *assumptions,
-        ("Antal simuleringar", f"{result.n}"),
-        ("Slumpfrö", f"{result.seed}"),
+        ("Antal simuleringar", result.n),
+        ("Slumpfrö", str(result.seed)),
     ]
-    return frame_to_xlsx(frame, about, sheet_name="Förhandsbesked")
+    return frame_to_xlsx(frame, about, sheet_name="Förhandsbesked", formats={"Värde": [r[2] for r in rows]})

@@ -1,0 +1,216 @@
+"""The region preview's page: an honest default, one unit, deep links by code or name, and its workbook.
+
+The workbook is the one the page's download button would send: the button's callable and file name are
+caught where Streamlit registers them (``MediaFileManager.add_deferred``), then read back with openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput
+from present import formats as f
+from store.export import COUNT_FORMAT, KRONOR_FORMAT, PERCENT_FORMAT
+from store.service import Actor, Store, User
+from tests.markdown_text import shown
+from ui.state import get_store
+
+PAGE = "pages/region/preview.py"
+CLI = Actor("test", "handläggare (kommandorad)")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "statsbidrag",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+REGION_USER = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    return get_store(str(isolated_database))  # the same Store object the app's pages use
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, Callable[[], Any]]]:
+    """Every deferred download a run registers: element id -> (file name, callable that makes the file)."""
+    caught: dict[str, tuple[str | None, Callable[[], Any]]] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):  # type: ignore[no-untyped-def]
+        caught[element_id] = (file_name, data_callable)
+        return original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return caught
+
+
+def preview(region: str | None = None) -> AppTest:
+    """Staff (the local mode) on the preview page, with ``?pv_region=`` when given."""
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    if region is not None:
+        at.query_params["pv_region"] = region
+    at.run()
+    assert not at.exception
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "error", "warning", "info") for e in at.get(kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(shown(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def workbook_of(downloads: dict[str, tuple[str | None, Callable[[], Any]]]):  # type: ignore[no-untyped-def]
+    name, make = next(v for k, v in downloads.items() if k.endswith("pv_download"))
+    return name, load_workbook(io.BytesIO(make()))
+
+
+def test_the_default_is_the_uncertain_assumption_and_no_headline_says_certain(store: Store) -> None:
+    at = preview("09")
+    assert at.radio(key="pv_assumption").value == "uncertain"
+    assert at.radio(key="pv_assumption").options[0].startswith("Osäkert")
+    first = at.metric[0]
+    assert first.label == "Troligt belopp (median)"
+    # One unit: every amount in the headline in whole kronor, none in mnkr, none cut to fit.
+    assert all(re.fullmatch(r"[\d\u00a0]+\u00a0kr", m.value) for m in at.metric)
+    assert "mnkr" not in everything_shown(at)
+    for assumption in ("uncertain", "plan", "scenario"):
+        if assumption == "scenario":
+            store.save_scenario(CLI, "test", "Alla växer", "at-2023", store.at_round("at-2023").params(), [])
+            at.run()
+        at.radio(key="pv_assumption").set_value(assumption).run()
+        assert not at.exception
+        text = everything_shown(at)
+        # "säkert" (certain) never, for a figure that depends on the others ("osäkert" names an assumption).
+        assert not re.search(r"\bsäker", text.casefold()), assumption
+    at.radio(key="pv_assumption").set_value("plan").run()
+    assert at.metric[0].label == "Om ingen annan region kvalificerar sig"
+    assert "bara om ingen annan region" in everything_shown(at)
+
+
+def test_the_plan_figure_is_the_best_case_and_the_default_shows_less() -> None:
+    at = preview("Gotland")
+    likely = int(re.sub(r"\D", "", at.metric[0].value))
+    at.radio(key="pv_assumption").set_value("plan").run()
+    best = int(re.sub(r"\D", "", at.metric[0].value))
+    assert best == 254_000_000 and likely < best
+
+
+@pytest.mark.parametrize("asked", ["01", "1", "Stockholm", "region stockholm", "Stockholms län"])
+def test_a_region_by_lan_code_or_by_name_in_the_address(asked: str) -> None:
+    at = preview(asked)
+    assert at.selectbox(key="pv_region").value == "01"
+    assert at.query_params["pv_region"] == "01"  # the address now names the region by its code
+    assert not at.warning or all("inte finns" not in w.value for w in at.warning)
+
+
+def test_gotland_by_name_and_by_code_open_the_same_preview() -> None:
+    by_name, by_code = preview("Gotland"), preview("09")
+    assert by_name.selectbox(key="pv_region").value == by_code.selectbox(key="pv_region").value == "09"
+    assert metrics(by_name) == metrics(by_code)
+    assert "Planerat enligt planeringsunderlaget: 16 tjänster." in everything_shown(by_name)
+
+
+def test_the_seeds_spelling_opens_norrbotten() -> None:
+    assert preview("Norrbottn").selectbox(key="pv_region").value == "25"
+
+
+def test_an_unknown_region_gets_a_swedish_message_and_the_page_still_works() -> None:
+    at = preview("Atlantis")
+    message = next(w.value for w in at.warning if "Atlantis" in shown(w.value))
+    assert "inte finns" in message and "länskod" in message
+    assert at.metric  # the page shows the first region instead
+    long = preview("01' <script>x</script>" + "A" * 5000)
+    warning = next(shown(w.value) for w in long.warning if "inte finns" in w.value)
+    assert len(warning) < 300 and "<script>" in warning  # shown as text, cut short
+
+
+def test_a_choice_in_the_select_box_wins_over_the_address_it_came_from() -> None:
+    at = preview("01")
+    at.selectbox(key="pv_region").set_value("09").run()
+    assert at.selectbox(key="pv_region").value == "09" and at.query_params["pv_region"] == "09"
+
+
+def test_a_region_user_asking_for_another_region_by_name_is_refused_and_logged(store: Store) -> None:
+    store.save_user(CLI, "test", REGION_USER)
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {
+        "is_logged_in": True,
+        "email": REGION_USER.login,
+        "email_verified": True,
+        "name": REGION_USER.name,
+        "sub": "id-ulla",
+    }
+    at.query_params["pv_region"] = "Stockholm"
+    at.run()
+    assert not at.exception
+    assert "inte region 01" in at.error[0].value
+    assert at.selectbox(key="pv_region").value == "03" and at.title[0].value == "Förhandsbesked för Uppsala"
+    refused = store.query("SELECT role, entity_key FROM audit_log WHERE action = 'refused'")
+    assert [tuple(r) for r in refused] == [("region 03", "01")]
+    assert at.radio(key="pv_assumption").value == "uncertain"
+    assert "scenario" not in at.radio(key="pv_assumption").options
+
+
+def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downloads) -> None:  # type: ignore[no-untyped-def]
+    at = preview("Gotland")
+    at.slider(key="pv_band").set_value(2).run()  # the own figures vary too: more than one step is possible
+    name, workbook = workbook_of(downloads)
+    assert re.fullmatch(rf"AT-tjanster-2023_forhandsbesked_Gotland_{date.today().year}-\d\d-\d\d\.xlsx", name)
+    data = workbook["Förhandsbesked"]
+    rows = {r[0].value: r[1] for r in data.iter_rows(min_row=2)}
+    probabilities = {k: c for k, c in rows.items() if k.startswith("Sannolikhet")}
+    assert len(probabilities) > 1
+    assert all(c.number_format == PERCENT_FORMAT and 0 <= c.value <= 1 for c in probabilities.values())
+    assert abs(sum(c.value for c in probabilities.values()) - 1) < 1e-9
+    for key in ("Troligt belopp (median)", "Lågt utfall (P10)", "Högt utfall (P90)", "Lägsta", "Högsta"):
+        assert rows[key].number_format == KRONOR_FORMAT and isinstance(rows[key].value, int)
+    shown_median = int(re.sub(r"\D", "", at.metric[0].value))
+    assert rows["Troligt belopp (median)"].value == shown_median
+    about = {r[0].value: r[1] for r in workbook["Om uttaget"].iter_rows(min_row=2)}
+    assert about["Antal simuleringar"].value == 100_000 and about["Antal simuleringar"].number_format == COUNT_FORMAT
+    assert about["Tillsatta"].value == 19 and about["Osäkerhet i egna siffror (± tjänster)"].value == 2
+    assert about["Skapad"].value.endswith("svensk tid (Europe/Stockholm)")
+    assert about["Regelfil"].value == "AT-tjänster 2023, version 1.2.0"
+    texts = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not any("Schemaversion" in t or "at-2023" in t or "elderly-2023" in t for t in texts)
+
+
+def test_the_workbook_names_the_scenario_in_its_name_and_on_its_method_sheet(store: Store, downloads) -> None:  # type: ignore[no-untyped-def]
+    at_round = store.at_round("at-2023")
+    others = [RegionInput("01", 290, 283), RegionInput("23", 30, 28)]
+    store.save_scenario(CLI, "test", "Storstäder växer", "at-2023", at_round.params(), others)
+    at = preview("09")
+    at.radio(key="pv_assumption").set_value("scenario").run()
+    assert at.metric[0].label == "Belopp om scenariot inträffar"
+    assert "”Storstäder växer”" in everything_shown(at)
+    name, workbook = workbook_of(downloads)
+    assert "_Storstader-vaxer_" in name and name.startswith("AT-tjanster-2023_forhandsbesked_Gotland_")
+    about = {r[0].value: r[1].value for r in workbook["Om uttaget"].iter_rows(min_row=2)}
+    assert about["Scenario"] == "Storstäder växer"
+
+
+def test_a_region_below_the_first_step_is_told_so_whatever_the_others_do() -> None:
+    at = preview("09")
+    at.number_input(key="pv_filled_09").set_value(16).run()
+    assert metrics(at) == {"Beräknat belopp": f.kr(0)}
+    assert "inte första trappsteget" in everything_shown(at)
