@@ -38,7 +38,7 @@ def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_databas
     at.button(key="FormSubmitter:nr_at-2023_form-Granska och spara").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert any("Sparad: at-2026 version 1.0.0" in shown(s.value) for s in at.success)
+    assert any("Sparad: AT-tjänster 2026 version 1.0.0" in shown(s.value) for s in at.success)
     store = get_store(str(isolated_database))
     saved = tomllib.loads(store.round_toml("at-2026"))
     assert (saved["id"], saved["year"], saved["short_title"]) == ("at-2026", 2026, "AT-tjänster 2026")

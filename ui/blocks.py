@@ -24,10 +24,11 @@ from allocation.method_params import ProportionalParams, ReportedShareParams
 from ingest.inputs import parse_date
 from present import formats as f
 from present.eligibility import key_sv
-from store.export import frame_to_csv, frame_to_xlsx, store_facts
+from store.export import store_facts
 from store.model import fraction_text
 from store.session import Session
 from ui.block_charts import METHOD_SV, block_chart, block_titles, results_frame, waterfall_chart
+from ui.downloads import download_pair
 from ui.money_input import money_input
 from ui.rounds import RoundRef
 from ui.simulator import EDITOR_COLUMNS, editor_column_config, parse_edited
@@ -277,23 +278,7 @@ def _results_tab(
         ("Illustrativ", "ja: antaganden, inte officiella siffror" if s.round_.illustrative else "nej"),
         *store_facts(store),
     ]
-    d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button(
-        "Ladda ned (XLSX)",
-        lambda: frame_to_xlsx(frame, about, sheet_name="Fördelning"),
-        file_name=f"{ref.id}-fordelning.xlsx",
-        on_click="ignore",
-        key="blk_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    d2.download_button(
-        "Ladda ned (CSV)",
-        lambda: frame_to_csv(frame),
-        file_name=f"{ref.id}-fordelning.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="blk_csv",
-    )
+    download_pair(frame, about, sheet="Fördelning", name=(ref.short_title, "fördelning"), key="blk")
 
 
 def _block_tab(s: BlockSetup, block: BlockResult, titles: dict[str, str]) -> None:

@@ -10,9 +10,10 @@ import streamlit as st
 
 from allocation.fixed import BASIS_SV
 from present import formats as f
-from store.export import frame_to_csv, frame_to_xlsx, store_facts
+from store.export import store_facts
 from store.session import Session
 from ui.charts import COLORS, Chart, _layout
+from ui.downloads import download_pair
 from ui.followup import basis_notice
 from ui.rounds import RoundRef
 from ui.text import plain
@@ -100,21 +101,5 @@ def fixed_table_view(store: Session, ref: RoundRef) -> None:
         width="stretch",
     )
     about = [("Bidragsomgång", fixed.title), ("Diarienummer", fixed.dnr), ("Underlag", text), *store_facts(store)]
-    d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button(
-        "Ladda ned (XLSX)",
-        lambda: frame_to_xlsx(frame, about, sheet_name="Belopp per region"),
-        file_name=f"{ref.id}-belopp.xlsx",
-        on_click="ignore",
-        key="fixed_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    d2.download_button(
-        "Ladda ned (CSV)",
-        lambda: frame_to_csv(frame),
-        file_name=f"{ref.id}-belopp.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="fixed_csv",
-    )
+    download_pair(frame, about, sheet="Belopp per region", name=(ref.short_title, "belopp per region"), key="fixed")
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen av rekvisitionerna", icon=":material/elderly:")

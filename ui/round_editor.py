@@ -10,6 +10,7 @@ same reader as ``data/rounds/*.toml`` and saves it as a version, audited. What t
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -238,7 +239,8 @@ def save(store: Session, text: str, planned: dict[str, str] | None, reason: str)
         st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
         return False
     st.session_state[PENDING_ROUND] = round_id  # the sidebar shows the new round on the next run
-    st.session_state[SAVED] = f"Sparad: {plain(round_id)} version {plain(version)}. Den är vald i sidofältet."
+    title = tomllib.loads(text).get("short_title") or round_id
+    st.session_state[SAVED] = f"Sparad: {plain(title)} version {plain(version)}. Den är vald i sidofältet."
     st.rerun()  # the sidebar (drawn before the save) and the footer follow the new round
     return True
 

@@ -8,6 +8,7 @@ import streamlit as st
 from store.access import ROLE_SV, Action, Role
 from store.model import User, WriteRefused
 from ui.auth import auth_configured, settings
+from ui.rounds import round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -84,11 +85,16 @@ st.write(
 )
 decisions = store.decisions()
 rounds = store.round_ids()
+round_titles = {r.id: r.short_title for r in round_refs(store)}  # users see titles, never ids
 st.dataframe(
     display_frame(
         pd.DataFrame(
             [
-                {"round_id": rid, "published_on": decisions[rid][0], "reference": decisions[rid][1]}
+                {
+                    "round_id": round_titles.get(rid, rid),
+                    "published_on": decisions[rid][0],
+                    "reference": decisions[rid][1],
+                }
                 for rid in rounds
                 if rid in decisions
             ],
@@ -99,7 +105,7 @@ st.dataframe(
 )
 with st.form("decision_form", border=True):
     d1, d2, d3 = st.columns(3)
-    round_id = d1.selectbox("Omgång", rounds, key="decision_round")
+    round_id = d1.selectbox("Omgång", rounds, format_func=lambda rid: round_titles.get(rid, rid), key="decision_round")
     published_on = d2.date_input("Publiceras", value=date.today(), format="YYYY-MM-DD", key="decision_date")
     reference = d3.text_input("Beslutets diarienummer", key="decision_ref")
     decision_reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="decision_reason")
@@ -110,4 +116,7 @@ if publish:
     except WriteRefused as exc:
         st.error(plain(exc.message_sv))
     else:
-        st.success(f"Beslutet för {plain(round_id)} registrerat som publicerat {published_on.isoformat()}.")
+        st.success(
+            f"Beslutet för {plain(round_titles.get(round_id, round_id))} registrerat som publicerat "
+            f"{published_on.isoformat()}."
+        )
