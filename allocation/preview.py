@@ -8,14 +8,18 @@ Reproducible: the same seed gives the same figures.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
 from allocation.at import RegionInput, allocate
 from allocation.batch import allocate_batch
+from allocation.block_batch import allocate_round_batch
+from allocation.block_data import Recipient, sorted_recipients
+from allocation.blocks import Round
 from allocation.rules import AtParams, AtRound
 
 
@@ -151,3 +155,63 @@ def _nominal_steps(expansion: NDArray[np.float64], params: AtParams) -> NDArray[
 def exact_at_plan(at_round: AtRound, own: RegionInput, params: AtParams) -> int:
     """The exact engine's amount for the region when every other region is at plan."""
     return allocate(at_round, [own], params).by_code()[own.code].total
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPreviewResult:
+    """A region's amount in a round of blocks over simulated rounds: in all, and the median per block."""
+
+    code: str
+    n: int
+    seed: int
+    totals: NDArray[np.int64]
+    median: int
+    p10: int
+    p90: int
+    minimum: int
+    maximum: int
+    block_medians: dict[str, int]  # block id -> the region's median amount from that block
+
+
+def simulate_blocks(
+    round_: Round,
+    recipients: Sequence[Recipient],
+    own: RegionInput,
+    others: Uncertain,
+    events: Mapping[str, Mapping[str, date]] | None = None,
+    n: int = 10_000,
+    seed: int = 2023,
+) -> BlockPreviewResult:
+    """Simulate ``n`` rounds of blocks: each other recipient at its plan, grown as ``others`` draws; the
+    region's own figures as given. Needs the round's planning table (``round_.planned``)."""
+    people = sorted_recipients(recipients)
+    codes = [r.code for r in people]
+    index = codes.index(own.code)
+    rng = np.random.default_rng(seed)
+    base = np.array([math.ceil(float(round_.planned.get(c, 0))) for c in codes], dtype=np.float64)
+    grows = rng.random((n, len(codes))) < others.share
+    extra = rng.integers(others.low, others.high + 1, size=(n, len(codes)))
+    filled = base + np.where(grows, extra, 0)
+    filled[:, index] = own.filled
+    started = np.zeros(len(codes))
+    started[index] = own.started
+    excluded = np.zeros(len(codes))
+    excluded[index] = own.excluded
+    batch = allocate_round_batch(round_, people, {"filled": filled, "started": started, "excluded": excluded}, events)
+    totals = batch.totals[:, index]
+    p10, median, p90 = (int(v) for v in np.percentile(totals, [10, 50, 90], method="lower"))
+    return BlockPreviewResult(
+        own.code,
+        n,
+        seed,
+        totals,
+        median,
+        p10,
+        p90,
+        int(totals.min()),
+        int(totals.max()),
+        {
+            block_id: int(np.percentile(block.amounts[:, index], 50, method="lower"))
+            for block_id, block in batch.blocks.items()
+        },
+    )
