@@ -32,13 +32,25 @@ def scenario_selector(store: Session, round_id: str) -> None:
     )
 
 
-def save_scenario_form(store: Session, at_round: AtRound, params: AtParams, inputs: Sequence[RegionInput]) -> None:
+COMPARISON_KEYS = ("compare_base", "compare_other")
+
+
+def save_scenario_form(
+    store: Session,
+    at_round: AtRound,
+    params: AtParams,
+    inputs: Sequence[RegionInput],
+    blocked_sv: str | None = None,
+) -> None:
+    """The form stays on the page; with ``blocked_sv`` (why it cannot save now) its button is disabled."""
     with st.form("save_scenario", clear_on_submit=False, border=True):
         name = st.text_input("Namn på scenariot", key="scenario_name")
         note = st.text_area("Anteckning (valfri)", key="scenario_note", height=68)
         overwrite = st.checkbox("Skriv över ett scenario med samma namn", key="scenario_overwrite")
-        submitted = st.form_submit_button("Spara scenario", type="primary")
-    if not submitted:
+        if blocked_sv:
+            st.caption(plain(blocked_sv))
+        submitted = st.form_submit_button("Spara scenario", type="primary", disabled=blocked_sv is not None)
+    if not submitted or blocked_sv:
         return
     if not store.principal.name:
         st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
@@ -52,5 +64,7 @@ def save_scenario_form(store: Session, at_round: AtRound, params: AtParams, inpu
         return
     st.session_state[PENDING] = scenario.name
     st.session_state["sim_applied_scenario"] = scenario.name  # its values are already on screen
+    for key in COMPARISON_KEYS:  # the comparison opens anew: the baseline against the scenario just saved
+        st.session_state.pop(key, None)
     st.toast(f"Scenariot ”{plain(scenario.name)}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
     st.rerun()

@@ -6,12 +6,16 @@ shareable link to the same simulation: plain values, never pickles.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from allocation.at import Allocation, RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
@@ -19,7 +23,6 @@ from allocation.problems import Problem
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
 from present import formats as f
 from store.model import fraction_text
-from ui.tables import LABELS_SV
 from ui.text import plain
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
@@ -31,7 +34,12 @@ KEY_LABELS = {
 EDITOR_VERSION = "sim_editor_version"
 EDITOR_BASE = "sim_editor_base"
 EDITOR_SOURCE = "sim_editor_source"
+LAST_VALID = "sim_last_valid"  # the last table without a wrong cell, its inputs and its source
 ROUND_STATE = "sim_round"  # the round the simulator's widgets were last set up for
+CHECK = "check"  # the editor's read-only column: each row against its plan, or its wrong cells
+CHECK_LABEL = "Mot plan"
+# The editor's column headers: a wrong cell is named by its region and by the header the user sees.
+EDITOR_LABELS = {"planned": "Planerat", "filled": "Tillsatta", "started": "Påbörjade", "excluded": "Avräknade"}
 
 
 def step_key(step: Step) -> str:
@@ -39,6 +47,24 @@ def step_key(step: Step) -> str:
 
 
 # --- the outcomes table -------------------------------------------------------------------------
+
+
+COUNT_COLUMNS = ("filled", "started", "excluded")
+
+
+def table_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The editor's table from rows, with the same column types on every run: planned as text, counts as
+    whole numbers that may be empty (``Int64``). Streamlit keys a fixed-size editor's identity on its
+    columns' types, so a count column that turned from whole numbers into decimals would start it afresh.
+    """
+    frame = pd.DataFrame(
+        {c: pd.Series([row[c] for row in rows], dtype=object) for c in EDITOR_COLUMNS}, columns=list(EDITOR_COLUMNS)
+    )
+    for column in COUNT_COLUMNS:
+        # A value that is not a whole number is kept as typed (the column stays text), and parse_row names it.
+        with contextlib.suppress(TypeError, ValueError):
+            frame[column] = pd.array([None if _missing(v) else v for v in frame[column]], dtype="Int64")
+    return frame
 
 
 def base_frame(at_round: AtRound, inputs: Sequence[RegionInput]) -> pd.DataFrame:
@@ -58,7 +84,7 @@ def base_frame(at_round: AtRound, inputs: Sequence[RegionInput]) -> pd.DataFrame
                 "excluded": item.excluded,
             }
         )
-    return pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
+    return table_frame(rows)
 
 
 def at_plan_inputs(at_round: AtRound, more: int = 0) -> list[RegionInput]:
@@ -81,6 +107,7 @@ def follow_round(at_round: AtRound) -> None:
         reset_params(at_round)
     st.session_state[ROUND_STATE] = at_round.id
     st.session_state.pop(EDITOR_BASE, None)
+    st.session_state.pop(LAST_VALID, None)
     st.session_state.pop("sim_applied_scenario", None)
 
 
@@ -94,39 +121,166 @@ class EditedInputs:
     problems_sv: list[str]
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def parse_row(row: Mapping[str, Any], at_round: AtRound) -> tuple[RegionInput | None, list[Problem]]:
+    """One row of the table: its input, or its wrong cells (each a problem naming the column in Swedish)."""
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for column in ("filled", "started", "excluded"):
+        value = row[column]
+        label = EDITOR_LABELS[column]
+        if _missing(value):
+            problems.append(Problem("empty_value", 0, label))
+            continue
+        try:
+            counts[column] = parse_count(value)
+        except ParseError as exc:
+            problems.append(Problem(exc.code, 0, label, str(value), exc.detail))
+    planned_text = "" if _missing(row["planned"]) else str(row["planned"]).strip()
+    planned = None
+    if planned_text != at_round.planned[row["code"]]:
+        try:
+            planned = parse_planned(planned_text)
+        except ParseError as exc:
+            problems.append(Problem(exc.code, 0, EDITOR_LABELS["planned"], planned_text, exc.detail))
+    if problems:
+        return None, problems
+    return RegionInput(row["code"], counts["filled"], counts["started"], counts["excluded"], planned), []
+
+
 def parse_edited(frame: pd.DataFrame, at_round: AtRound) -> EditedInputs:
     """Inputs from the edited table, or every wrong cell named by region and column (in Swedish)."""
     problems: list[str] = []
     inputs: list[RegionInput] = []
-    for index, row in enumerate(frame.itertuples(index=False)):
-        where = f"{row.region} (rad {index + 1})"
-        row_problems: list[Problem] = []
-        counts: dict[str, int] = {}
-        for column in ("filled", "started", "excluded"):
-            value = getattr(row, column)
-            label = LABELS_SV[column]
-            if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-                row_problems.append(Problem("empty_value", 0, label))
-                continue
-            try:
-                counts[column] = parse_count(value)
-            except ParseError as exc:
-                row_problems.append(Problem(exc.code, 0, label, str(value), exc.detail))
-        planned_text = "" if row.planned is None else str(row.planned).strip()
-        planned = None
-        if planned_text != at_round.planned[row.code]:
-            try:
-                planned = parse_planned(planned_text)
-            except ParseError as exc:
-                row_problems.append(Problem(exc.code, 0, LABELS_SV["planned"], planned_text, exc.detail))
-        if row_problems:
-            problems += [f"{where}, {p.message_sv}" for p in row_problems]
+    for index, row in enumerate(frame[list(EDITOR_COLUMNS)].to_dict("records")):
+        item, row_problems = parse_row(row, at_round)
+        if item is None:
+            problems += [f"{row['region']} (rad {index + 1}), {p.message_sv}" for p in row_problems]
         else:
-            inputs.append(RegionInput(row.code, counts["filled"], counts["started"], counts["excluded"], planned))
+            inputs.append(item)
     return EditedInputs(inputs, problems)
 
 
-EDITOR_WIDTHS = {"code": 80, "region": 170, "planned": 110, "filled": 120, "started": 120, "excluded": 150}
+# --- what the editor shows: pending edits, each row against its plan, wrong cells marked -----------
+
+
+def with_edits(frame: pd.DataFrame, state: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The table's rows as the editor shows them: ``frame`` with the editor's pending cell edits.
+
+    ``state`` is the data editor's own value in session state (``{"edited_rows": {row: {column: value}}}``),
+    there before the editor is drawn, so the read-only column can follow every edit in the same run.
+    """
+    rows = frame[list(EDITOR_COLUMNS)].to_dict("records")
+    for position, changes in ((state or {}).get("edited_rows") or {}).items():
+        index = int(position)
+        if 0 <= index < len(rows):
+            rows[index].update({c: v for c, v in changes.items() if c in EDITOR_COLUMNS})
+    return rows
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    text: str
+    kind: str  # "error", "above", "below" or "" (as planned)
+
+
+def check_row(row: Mapping[str, Any], at_round: AtRound) -> RowCheck:
+    """``+5 över plan``, ``3 under plan``, ``enligt plan`` (with ``, plan ändrad``), or the wrong columns."""
+    item, problems = parse_row(row, at_round)
+    if item is None:
+        columns = list(dict.fromkeys(p.column for p in problems))
+        return RowCheck("Fel: " + ", ".join(columns), "error")
+    planned = item.planned if item.planned is not None else at_round.planned_value(item.code)
+    difference = Fraction(max(item.filled, item.started)) - planned
+    if difference > 0:
+        check = RowCheck(f"+{f.count(difference)} över plan", "above")
+    elif difference < 0:
+        check = RowCheck(f"{f.count(-difference)} under plan", "below")
+    else:
+        check = RowCheck("enligt plan", "")
+    if item.planned is not None:
+        return RowCheck(check.text + ", plan ändrad", check.kind or "above")
+    return check
+
+
+CHECK_STYLES = {
+    "error": "background-color: #fde7e9; color: #9b1c1c; font-weight: 600",
+    "above": "background-color: #e3f1e6; color: #1b5e20",
+    "below": "background-color: #fff3dc; color: #7a4d00",
+    "": "",
+}
+
+
+def editor_view(frame: pd.DataFrame, state: Mapping[str, Any] | None, at_round: AtRound) -> Styler:
+    """The editor's data: the table as edited so far, with the read-only check column, coloured by a Styler.
+
+    Streamlit applies a Styler to a data editor's read-only columns only (its editable cells are drawn on a
+    canvas it does not let us style), so the marks go there: the check column says how each row stands
+    against its plan and which of its cells are wrong; a wrong row's region is marked too.
+    """
+    rows = with_edits(frame, state)
+    checks = [check_row(row, at_round) for row in rows]
+    data = table_frame(rows)  # the edits already in the data: the grid shows them even if it drops its own
+    data[CHECK] = [c.text for c in checks]
+
+    def colours(table: pd.DataFrame) -> pd.DataFrame:
+        css = pd.DataFrame("", index=table.index, columns=table.columns)
+        css[CHECK] = [CHECK_STYLES[c.kind] for c in checks]
+        css["region"] = [CHECK_STYLES["error"] if c.kind == "error" else "" for c in checks]
+        return css
+
+    return data.style.apply(colours, axis=None)
+
+
+def keep_edits(edited: pd.DataFrame) -> None:
+    """Make the edited table the one the editor is drawn from on the next run.
+
+    The editor's data changes with every edit (the check column and its colours follow the cells), and the
+    browser's grid, given new styled data under the same widget, starts its list of edits afresh (seen in
+    Chromium with Streamlit 1.67): an edit it no longer holds must then already be in the data. Re-applying
+    one it still holds changes nothing (an edit is a cell's new value), so both behaviours give one table.
+    """
+    st.session_state[EDITOR_BASE] = table_frame(edited[list(EDITOR_COLUMNS)].to_dict("records"))
+
+
+def undo_to_last_valid() -> None:
+    """Back to the last table without a wrong cell (a button's callback: before the rerun draws the table)."""
+    last = st.session_state.get(LAST_VALID)
+    if last is not None:
+        set_editor_base(last.frame, last.source)
+
+
+@dataclass(frozen=True)
+class LastValid:
+    round_id: str
+    frame: pd.DataFrame
+    inputs: tuple[RegionInput, ...]
+    source: str
+
+
+def remember_valid(at_round: AtRound, frame: pd.DataFrame, inputs: Sequence[RegionInput]) -> None:
+    st.session_state[LAST_VALID] = LastValid(
+        at_round.id, frame[list(EDITOR_COLUMNS)].copy(), tuple(inputs), st.session_state[EDITOR_SOURCE]
+    )
+
+
+def last_valid(at_round: AtRound) -> LastValid | None:
+    last = st.session_state.get(LAST_VALID)
+    return last if last is not None and last.round_id == at_round.id else None
+
+
+EDITOR_WIDTHS = {
+    "code": 80,
+    "region": 170,
+    "planned": 110,
+    "filled": 120,
+    "started": 120,
+    "excluded": 150,
+    CHECK: 190,
+}
 
 
 def editor_column_config() -> dict[str, object]:
@@ -137,21 +291,30 @@ def editor_column_config() -> dict[str, object]:
         "code": st.column_config.TextColumn("Länskod", disabled=True, width=w["code"]),
         "region": st.column_config.TextColumn("Region", disabled=True, width=w["region"]),
         "planned": st.column_config.TextColumn(
-            "Planerat",
+            EDITOR_LABELS["planned"],
             width=w["planned"],
             help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if.",
         ),
         "filled": st.column_config.NumberColumn(
-            "Tillsatta", help="Tillsatta AT-tjänster under omgångens år", width=w["filled"], **count
+            EDITOR_LABELS["filled"], help="Tillsatta AT-tjänster under omgångens år", width=w["filled"], **count
         ),
         "started": st.column_config.NumberColumn(
-            "Påbörjade", help="Påbörjade AT-tjänster under omgångens år", width=w["started"], **count
+            EDITOR_LABELS["started"], help="Påbörjade AT-tjänster under omgångens år", width=w["started"], **count
         ),
         "excluded": st.column_config.NumberColumn(
-            "Avräknade",
+            EDITOR_LABELS["excluded"],
             width=w["excluded"],
             help="Tjänster som låg till grund för utbetalning i en tidigare omgång och inte får räknas igen",
             **count,
+        ),
+        CHECK: st.column_config.TextColumn(
+            CHECK_LABEL,
+            disabled=True,
+            width=w[CHECK],
+            help=(
+                "Utfallet (högsta av tillsatta och påbörjade) mot planerat: grönt över plan, gult under plan, "
+                "rött när en cell i raden är fel. Följer varje ändring."
+            ),
         ),
     }
 
@@ -270,3 +433,46 @@ def difference_frame(baseline: Allocation, scenario: Allocation) -> pd.DataFrame
         for r in scenario.regions
     ]
     return pd.DataFrame(rows)
+
+
+CURRENT = "Aktuell simulering"
+
+
+def baseline_label(from_reports: bool) -> str:
+    """The comparison's fixed point: the instructions' rules with the imported reports (or everyone at plan)."""
+    return "Utgångsläge (anvisningens regler, " + ("inlästa rapporter)" if from_reports else "alla enligt plan)")
+
+
+def comparison_defaults(
+    baseline: str, saved: Sequence[str], active: str | None, current_is_active: bool
+) -> tuple[str, str]:
+    """The pair the comparison opens with, never a scenario against its own identical copy.
+
+    Right after saving (or opening) a scenario the current simulation *is* that scenario: compare it with the
+    baseline. After changing it: the scenario against the current simulation (what the changes did). Without
+    an active scenario: the newest saved one (or the baseline) against the current simulation.
+    """
+    if active in saved:
+        return (baseline, active) if current_is_active else (active, CURRENT)
+    return (saved[0] if saved else baseline), CURRENT
+
+
+def allocation_metrics(allocation: Allocation) -> None:
+    """The result in five figures, one unit (mnkr, the exact kronor on hover), never cut off.
+
+    A horizontal container wraps its metrics onto a new line when they do not fit (a phone), and each
+    metric is as wide as its own text instead of a fifth of the page.
+    """
+    steps = sum(r.step_amount for r in allocation.regions)
+    redistributed = sum(r.redistribution for r in allocation.regions)
+    figures = [
+        ("Pott", allocation.pot),
+        ("Trappsteg", steps),
+        ("Omfördelat", redistributed),
+        ("Ej fördelat", allocation.unallocated),
+    ]
+    with st.container(horizontal=True, gap="medium", key="sim_metrics"):
+        for label, value in figures:
+            st.metric(label, f.mnkr(value), help=f"Exakt: {f.kr(value)}", width="content")
+        qualified = sum(r.qualifies for r in allocation.regions)
+        st.metric("Kvalificerade regioner", f"{qualified} av {len(allocation.regions)}", width="content")

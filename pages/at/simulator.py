@@ -5,7 +5,7 @@ import streamlit as st
 
 from allocation.at import allocate
 from present import formats as f
-from present.explain import explain
+from present.explain import concentration_notice, explain
 from store.access import Action
 from store.export import export_allocation, frame_to_csv
 from ui import charts
@@ -17,18 +17,27 @@ from ui.results import results_html
 from ui.rounds import chosen_round
 from ui.scenarios import NO_SCENARIO, save_scenario_form
 from ui.simulator import (
+    CURRENT,
     EDITOR_BASE,
     EDITOR_SOURCE,
+    allocation_metrics,
     at_plan_inputs,
     base_frame,
+    baseline_label,
+    comparison_defaults,
     difference_frame,
     editor_column_config,
     editor_key,
+    editor_view,
     follow_round,
+    keep_edits,
+    last_valid,
     param_state_for,
     params_controls,
     parse_edited,
+    remember_valid,
     set_editor_base,
+    undo_to_last_valid,
 )
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.text import bullets, plain
@@ -85,7 +94,7 @@ st.caption(
     f"Tabellen utgår från **{plain(st.session_state[EDITOR_SOURCE])}**. Ändra cellerna fritt: resultatet följer direkt."
 )
 edited = st.data_editor(
-    st.session_state[EDITOR_BASE],
+    editor_view(st.session_state[EDITOR_BASE], st.session_state.get(editor_key()), at_round),
     key=editor_key(),
     column_config=editor_column_config(),
     hide_index=True,
@@ -93,23 +102,51 @@ edited = st.data_editor(
     width="content",
     height=(len(at_round.regions) + 1) * 35 + 3,
 )
+keep_edits(edited)
 
+# A wrong cell keeps the last valid results on screen, greyed and said to be the last valid ones; "Ångra"
+# takes the table back to them.
 parsed = parse_edited(edited, at_round)
-if parsed.problems_sv:
+stale = bool(parsed.problems_sv)
+if stale:
+    last = last_valid(at_round)
+    count = len(parsed.problems_sv)
     st.error(
-        "Rätta de markerade cellerna; inget räknas förrän alla värden är giltiga:\n\n" + bullets(parsed.problems_sv)
+        ("En cell är fel" if count == 1 else f"{count} celler är fel")
+        + " (markerade med rött i kolumnen Mot plan); inget nytt räknas förrän de är rättade:\n\n"
+        + bullets(parsed.problems_sv)
+        + (
+            "\n\nResultaten nedan är de **senast giltiga** och visas i grått."
+            if last is not None
+            else "\n\nDet finns inga giltiga resultat att visa ännu."
+        ),
+        icon=":material/error:",
     )
-    st.stop()
-allocation = allocate(at_round, parsed.inputs, params)
-
-m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Pott", f.mnkr(allocation.pot))
-m2.metric("Trappsteg", f.mnkr(sum(r.step_amount for r in allocation.regions)))
-m3.metric("Omfördelat", f.mnkr(sum(r.redistribution for r in allocation.regions)))
-m4.metric("Ej fördelat", f.kr(allocation.unallocated))
-m5.metric("Kvalificerade regioner", f"{sum(r.qualifies for r in allocation.regions)} av {len(allocation.regions)}")
-for warning in allocation.warnings:
-    st.warning(plain(warning.message_sv))
+    st.button(
+        "Ångra: tillbaka till senast giltiga tabell",
+        on_click=undo_to_last_valid,
+        disabled=last is None,
+        key="sim_undo",
+        icon=":material/undo:",
+    )
+    if last is None:
+        st.stop()
+    inputs = list(last.inputs)
+    # Greyed: everything in the results container (a style-only st.html takes no room on the page).
+    st.html("<style>.st-key-sim_results { opacity: 0.5; filter: grayscale(1); }</style>")
+else:
+    inputs = parsed.inputs
+    remember_valid(at_round, edited, inputs)
+allocation = allocate(at_round, inputs, params)
+results = st.container(key="sim_results")
+with results:
+    if stale:
+        st.caption("Senast giltiga resultat: tabellen ovan har fel.")
+    allocation_metrics(allocation)
+    for warning in allocation.warnings:
+        st.warning(plain(warning.message_sv))
+    if notice := concentration_notice(allocation):
+        st.info(notice, icon=":material/pie_chart:")
 
 
 def chart_with_download(chart: charts.Chart, key: str) -> None:
@@ -133,6 +170,8 @@ def show_results() -> None:
     )
     d1, d2, _ = st.columns([1, 1, 3])
     extra = {"Utfall": st.session_state[EDITOR_SOURCE] + " (med eventuella ändringar i tabellen)"}
+    if stale:
+        extra["Utfall"] += "; senast giltiga tabell (tabellen på sidan hade fel när filen togs ut)"
     d1.download_button(
         "Ladda ned (XLSX)",
         lambda: export_allocation(at_round, allocation, "xlsx", extra),
@@ -173,26 +212,33 @@ def show_map() -> None:
 
 
 def show_comparison() -> None:
-    saved = store.scenarios(at_round.id)
-    current = "Aktuell simulering"
-    options = [current, *(s.name for s in saved)]
-    if len(options) < 2:
-        st.info("Spara minst ett scenario nedan för att kunna jämföra.")
-        return
-    c1, c2 = st.columns(2)
-    base_name = c1.selectbox("Bas", options, index=1, key="compare_base")
-    other_name = c2.selectbox("Jämförs med", options, index=0, key="compare_other")
-    if base_name == other_name:
-        st.info("Välj två olika alternativ att jämföra.")
-        return
+    saved = [s.name for s in store.scenarios(at_round.id)]
+    baseline = baseline_label(bool(reports))
+    options = [baseline, CURRENT, *saved]
 
     def allocation_for(name: str):  # type: ignore[no-untyped-def]
-        if name == current:
+        if name == CURRENT:
             return allocation
+        if name == baseline:
+            return allocate(at_round, reports or at_plan_inputs(at_round), at_round.default_params())
         scenario = store.scenario(name)
         return allocate(at_round, scenario.inputs, scenario.params)
 
+    active = st.session_state.get("scenario")
+    current_is_active = active in saved and not stale and allocation_for(active).regions == allocation.regions
+    base_default, other_default = comparison_defaults(baseline, saved, active, current_is_active)
+    c1, c2 = st.columns(2)
+    base_name = c1.selectbox("Bas", options, index=options.index(base_default), key="compare_base")
+    other_name = c2.selectbox("Jämförs med", options, index=options.index(other_default), key="compare_other")
+    if not saved:
+        st.caption("Spara ett scenario nedan för att kunna jämföra det med utgångsläget och med andra scenarier.")
+    if base_name == other_name:
+        st.info("Välj två olika alternativ att jämföra.")
+        return
     diff = difference_frame(allocation_for(base_name), allocation_for(other_name))
+    if not diff["difference"].any():
+        st.info(f"”{plain(other_name)}” och ”{plain(base_name)}” ger samma belopp för varje region.")
+        return
     chart_with_download(charts.comparison_chart(diff, base_name, other_name), "jamforelse")
     shown = diff.rename(
         columns={
@@ -212,7 +258,7 @@ def show_comparison() -> None:
 
 # Lazy tabs: only the open tab's content runs, so an edit redraws one view, not six. The open tab is
 # part of the URL (?vy=...), like the rules.
-tabs = st.tabs(
+tabs = results.tabs(
     ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"],
     key="vy",
     on_change="rerun",
@@ -233,6 +279,14 @@ for tab, view in zip(tabs, views, strict=True):
 
 st.subheader("Spara som scenario")
 if store.may(Action.SAVE_SCENARIO):
-    save_scenario_form(store, at_round, params, parsed.inputs)
+    save_scenario_form(
+        store,
+        at_round,
+        params,
+        inputs,
+        blocked_sv="Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
+        if stale
+        else None,
+    )
 else:
     st.info(READ_ONLY_SV, icon=":material/visibility:")
