@@ -122,9 +122,7 @@ def test_the_next_step_is_worth_exactly_what_reaching_it_pays_and_never_more_tha
     """For every region: reach the next step (others unchanged), and its step amount grows by next_step_kronor."""
     steps = STEPS if amounts is None else tuple(Step(s.min_expansion, a) for s, a in zip(STEPS, amounts, strict=True))
     params = ROUND.params(pot=pot, steps=steps)
-    inputs = [
-        RegionInput(code, max(0, int(ROUND.planned_value(code)) + more), 0) for code, more in outcomes.items()
-    ]
+    inputs = [RegionInput(code, max(0, int(ROUND.planned_value(code)) + more), 0) for code, more in outcomes.items()]
     allocation = allocate(ROUND, inputs, params)
     for r in allocation.regions:
         if r.next_step is None:
