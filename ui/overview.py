@@ -6,17 +6,18 @@ from collections.abc import Sequence
 from datetime import date
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from allocation.at import allocate
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
-from allocation.deadlines import Status
+from allocation.deadlines import Status, opens_on
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
 from present import formats as f
 from store.session import Session
+from ui.attention import long_date
 from ui.blocks import missing_keys, report_events
-from ui.followup import basis_notice
 from ui.rounds import RoundRef
 
 PHASE_ICONS = {
@@ -43,19 +44,62 @@ def phase_text(phase: Phase, milestones: RoundMilestones) -> str:
     return text
 
 
-def _count(cells: Sequence[StatusCell], milestone_kind: str) -> tuple[int, int]:
-    """(done, all) among the regions' cells of one event kind's milestone."""
-    mine = [c for c in cells if c.milestone_id == milestone_kind]
-    return sum(c.result.status in DONE for c in mine), len(mine)
+def _event_cells(milestones: RoundMilestones | None, cells: Sequence[StatusCell], event: str) -> list[StatusCell]:
+    """The regions' cells of the round's milestone that the event kind marks done (rules files' ``event``)."""
+    ids = {w.id for w, kind in milestones.windows if kind == event} if milestones else {event}
+    return [c for c in cells if c.milestone_id in ids]
 
 
-def performance_card(store: Session, ref: RoundRef, n_regions: int) -> None:
+def _count(cells: Sequence[StatusCell]) -> tuple[int, int]:
+    """(done, all) among the regions' cells of one milestone."""
+    return sum(c.result.status in DONE for c in cells), len(cells)
+
+
+def due_delta(milestones: RoundMilestones | None, cells: Sequence[StatusCell]) -> tuple[str, str] | None:
+    """A metric's delta for a milestone's count: (text, colour). What is not due yet reads as a date in grey,
+    never as a problem; only what is past its last day and not done is red."""
+    if not cells:
+        return None
+    statuses = [c.result.status for c in cells]
+    overdue = statuses.count(Status.OVERDUE)
+    if overdue:
+        return f"{overdue} försenade", "red"
+    if all(s is Status.NOT_YET_OPEN for s in statuses):
+        window = next((w for w, _ in milestones.windows if w.id == cells[0].milestone_id), None) if milestones else None
+        opening = opens_on(window) if window else None
+        return (f"öppnar {long_date(opening)}", "gray") if opening else ("inte öppnad än", "gray")
+    if missed := statuses.count(Status.MISSED):
+        return f"{missed} kom aldrig in", "gray"
+    if Status.OPEN in statuses and cells[0].due:
+        return f"sista dag {long_date(cells[0].due)}", "gray"
+    return None
+
+
+def _metric(column: DeltaGenerator, label: str, value: str, delta: tuple[str, str] | None) -> None:
+    if delta is None:
+        column.metric(label, value)
+    else:
+        column.metric(label, value, delta[0], delta_color=delta[1], delta_arrow="off")  # type: ignore[arg-type]
+
+
+def performance_card(
+    store: Session,
+    ref: RoundRef,
+    n_regions: int,
+    milestones: RoundMilestones | None = None,
+    cells: Sequence[StatusCell] = (),
+) -> None:
     at_round = store.at_round(ref.id)
     reports = store.at_reports(ref.id)
     allocation = allocate(at_round, reports, at_round.default_params())
     a1, a2 = st.columns(2)
     a1.metric("Pott", f.mnkr(allocation.pot))
-    a2.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")
+    _metric(
+        a2,
+        "Rapporter inkomna",
+        f"{len(reports)} av {n_regions}",
+        due_delta(milestones, _event_cells(milestones, cells, "at_report")),
+    )
     a3, a4 = st.columns(2)
     a3.metric("Kvalificerade", f"{sum(r.qualifies for r in allocation.regions)} av {len(allocation.regions)}")
     a4.metric("Beräknat att betala ut", f.mnkr(allocation.paid))
@@ -65,21 +109,29 @@ def performance_card(store: Session, ref: RoundRef, n_regions: int) -> None:
     )
 
 
-def blocks_card(store: Session, ref: RoundRef, n_regions: int) -> None:
+def blocks_card(
+    store: Session,
+    ref: RoundRef,
+    n_regions: int,
+    milestones: RoundMilestones | None = None,
+    cells: Sequence[StatusCell] = (),
+) -> None:
     """A round of blocks: its pot, what its rules would pay on the reports received so far, per block."""
     round_ = store.block_round(ref.id)
     reports = store.at_reports(ref.id)
     events = {e: store.report_dates(ref.id) for e in report_events(round_)}
     recipients = recipients_from_regions(store.regions(round_.population_date))
     values = at_values(reports)
+    received = f"{len(reports)} av {n_regions}"
+    delta = due_delta(milestones, _event_cells(milestones, cells, "at_report"))
     if missing := missing_keys(round_, values):  # type: ignore[arg-type]
-        st.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")
+        _metric(st.container(), "Rapporter inkomna", received, delta)
         st.caption(f"Beloppen beräknas när värdena för {', '.join(missing)} finns (se Simulering).")
         return
     result = allocate_round(round_, recipients, values, events)
     a1, a2 = st.columns(2)
     a1.metric("Pott", f.mnkr(result.pot))
-    a2.metric("Rapporter inkomna", f"{len(reports)} av {n_regions}")
+    _metric(a2, "Rapporter inkomna", received, delta)
     a3, a4 = st.columns(2)
     a3.metric("Block", f.count(len(result.blocks)))
     a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
@@ -88,7 +140,9 @@ def blocks_card(store: Session, ref: RoundRef, n_regions: int) -> None:
     st.caption(f"Beräknat på inkomna rapporter: {per_block}.{illustrative}")
 
 
-def fixed_card(store: Session, ref: RoundRef, as_of: date, cells: Sequence[StatusCell]) -> None:
+def fixed_card(
+    store: Session, ref: RoundRef, as_of: date, cells: Sequence[StatusCell], milestones: RoundMilestones | None = None
+) -> None:
     fixed = store.fixed_round(ref.id)
     amounts = store.fixed_amounts(ref.id)
     rows = followup(
@@ -104,9 +158,15 @@ def fixed_card(store: Session, ref: RoundRef, as_of: date, cells: Sequence[Statu
     e2.metric("Rekvirerat", f.mnkr(sum(r.requisitioned for r in rows)))
     e3, e4 = st.columns(2)
     e3.metric("Utbetalt", f.mnkr(sum(r.paid for r in rows)))
-    done, total = _count(cells, "usage_report")
-    e4.metric("Återrapporter inkomna", f"{done} av {total}")
-    kind, text = basis_notice(amounts)
     left = sum(r.not_requisitioned for r in rows)
-    lapsed = " (kan inte längre betalas ut)" if as_of > fixed.requisition_due and left else ""
-    st.caption(f"Ej rekvirerat: {f.mnkr(left)}{lapsed}. " + ("⚠ " if kind == "warning" else "") + text)
+    if not left:
+        lost = None
+    elif as_of > fixed.requisition_due:
+        lost = ("kan inte längre betalas ut", "red")
+    else:
+        lost = (f"sista dag {long_date(fixed.requisition_due)}", "gray")
+    _metric(e4, "Ej rekvirerat", f.mnkr(left), lost)
+    reports = _event_cells(milestones, cells, "usage_report")
+    done, total = _count(reports)
+    e5, _ = st.columns(2)
+    _metric(e5, "Återrapporter inkomna", f"{done} av {total}", due_delta(milestones, reports))

@@ -5,8 +5,8 @@ from datetime import date
 import streamlit as st
 
 from allocation.deadlines import LABELS_SV, Status
-from allocation.milestones import needs_attention
-from ui.deadlines import cells_as_of, cells_frame, closed_notice, rounds
+from ui.attention import attention_section
+from ui.deadlines import cells_as_of, closed_notice, rounds
 from ui.overview import PHASE_ICONS, blocks_card, fixed_card, performance_card, phase_of, phase_text
 from ui.rounds import ROUND_KEY, round_refs
 from ui.state import session_or_stop
@@ -35,27 +35,23 @@ for pair in range(0, len(refs), 2):
             phase = phase_of(store, milestones[ref.id], as_of)
             st.subheader(plain(ref.short_title))
             st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.kind_sv}")
+            mine = [c for c in cells if c.round_id == ref.id]
             if ref.kind == "performance":
-                performance_card(store, ref, n_regions)
+                performance_card(store, ref, n_regions, milestones[ref.id], mine)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             elif ref.kind == "blocks":
-                blocks_card(store, ref, n_regions)
+                blocks_card(store, ref, n_regions, milestones[ref.id], mine)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             else:
-                fixed_card(store, ref, as_of, [c for c in cells if c.round_id == ref.id])
+                fixed_card(store, ref, as_of, mine, milestones[ref.id])
                 target, label, icon = "pages/elderly/followup.py", "Till uppföljningen", ":material/elderly:"
             if st.button(label, icon=icon, key=f"open_{ref.id}", on_click=open_round, args=(ref.id,)):
                 st.switch_page(target)
+
+attention_section(store, refs, milestones, cells, as_of)
 
 st.subheader("Tidsfrister")
 statuses = [Status.OVERDUE, Status.OPEN, Status.DONE_LATE, Status.DONE_ON_TIME, Status.MISSED, Status.NOT_YET_OPEN]
 for column, s in zip(st.columns(len(statuses)), statuses, strict=True):
     column.metric(LABELS_SV[s], sum(c.result.status == s for c in cells))
-urgent = needs_attention(cells)
-if urgent:
-    st.markdown(f"**Behöver uppmärksamhet** ({len(urgent)}): försenade, eller öppna med högst 14 dagar kvar.")
-    frame = cells_frame(urgent)[["region", "omgång", "milstolpe", "senast", "beskrivning"]]
-    st.dataframe(frame.rename(columns=str.capitalize), hide_index=True, width="stretch")
-else:
-    st.success("Inga tidsfrister är försenade eller nära.")
 st.page_link("pages/deadlines/status.py", label="Alla tidsfrister", icon=":material/event:")

@@ -1,0 +1,141 @@
+"""The manager's overview (AppTest): before and after the deadlines, which regions need attention and why,
+figures that are not due yet, money that can no longer be paid, and the estimate said once, calmly."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput
+from allocation.fixed import Requisition
+from ingest.data_folder import load_regions
+from store.service import Actor
+from tests.markdown_text import shown
+from ui.state import get_store
+
+ANNA = Actor("Anna Andersson")
+N = len(load_regions())
+
+
+def overview(as_of: date) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["as_of"] = as_of
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    kinds = ("title", "subheader", "markdown", "caption", "info", "warning", "success", "error")
+    return [shown(e.value) for kind in kinds for e in at.get(kind)]
+
+
+def metric(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(m for m in at.metric if m.label == label)
+
+
+def attention_table(at: AppTest):  # type: ignore[no-untyped-def]
+    return next(d for d in at.dataframe if "varför" in d.value.columns)
+
+
+def labels(table) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The table's column labels as shown (column_config), by column."""
+    config = json.loads(table.proto.columns)
+    return {name: config.get(name, {}).get("label", name) for name in table.value.columns}
+
+
+def record_some(path: Path) -> None:
+    """Stockholm did everything in time; Gotland requisitioned only part; Uppsala reported but did not
+    requisition; the others did nothing."""
+    store = get_store(str(path))
+    maximum = {code: amount for code, (amount, _, _) in store.fixed_amounts("elderly-2023").items()}
+    for code in ("01", "09"):
+        store.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
+    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("01", date(2023, 5, 2), maximum["01"]))
+    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 100_000))
+    for code in ("01", "03", "09"):
+        store.record_at_report(ANNA, "e-tjänsten", "at-2023", RegionInput(code, 5, 5), date(2023, 10, 20))
+
+
+def test_before_the_deadlines_nothing_looks_like_a_problem(isolated_database: Path) -> None:
+    at = overview(date(2023, 6, 1))
+    shown_texts = texts(at)
+    assert "Inga tidsfrister är försenade eller nära" in " ".join(s.value for s in at.success)
+    reports = metric(at, "Återrapporter inkomna")
+    assert reports.value == f"0 av {N}" and reports.delta == "öppnar 1 februari 2024"  # grey, not a problem
+    assert metric(at, "Ej rekvirerat").delta == "sista dag 31 oktober 2023"
+    assert metric(at, "Rapporter inkomna").delta == "sista dag 1 november 2023"
+    assert not [t for t in shown_texts if "saknas" in t or "Försenad" in t]
+    # The amounts per region are an estimate: said once, without capitals.
+    estimate = [t for t in shown_texts if "uppskatt" in t.lower()]
+    assert len(estimate) == 1 and "uppskattade efter befolkningsandel" in estimate[0]
+    assert not [t for t in shown_texts if "UPPSKATTNING" in t or "INTE" in t]
+    # With no region to attend to, every region is listed with its status per round, nothing to do now.
+    frame = attention_table(at).value
+    assert len(frame) == N and set(frame["läge"]) == {"Inget att åtgärda nu"} and set(frame["varför"]) == {"–"}
+    assert set(frame["omgång 1"]) == {"Öppen, 152 dagar kvar"}
+    at.toggle(key="ov_alla_regioner").set_value(False).run()
+    assert not any("varför" in d.value.columns for d in at.dataframe)
+
+
+def test_after_the_deadlines_one_row_per_region_ranked_with_the_reason(isolated_database: Path) -> None:
+    record_some(isolated_database)
+    at = overview(date(2023, 11, 15))
+    assert not at.exception
+    table = attention_table(at)
+    frame = table.value
+    assert len(frame) == N - 1  # one row per region (not per milestone); Stockholm has nothing to attend to
+    assert "Stockholm" not in set(frame["region"])
+    # Overdue first (requisition 15 days before report 14 days), then money that is lost.
+    assert list(frame["läge"]) == ["Försenad"] * (N - 2) + ["Medel förlorade"]
+    assert frame["region"].iloc[-1] == "Gotland"
+    assert frame["varför"].iloc[0] == "Rekvisition saknas, sista dag 31 oktober 2023 passerad"
+    assert frame["varför"].iloc[-1].startswith("Ej rekvirerat ") and frame["varför"].iloc[-1].endswith(
+        "kan inte längre betalas ut"
+    )
+    money = frame["förlorat"].tolist()
+    overdue_both = frame[frame["region"] != "Uppsala"].iloc[: N - 3]
+    assert list(overdue_both["förlorat"]) == sorted(overdue_both["förlorat"], reverse=True)  # most money first
+    assert all(m > 0 for m in money)
+    uppsala = frame[frame["region"] == "Uppsala"].iloc[0]
+    assert uppsala["omgång 0"] == "Klar i tid" and uppsala["omgång 1"] == "Försenad 15 dagar"
+    # Swedish labels; the round columns are named by the rounds' titles; no column of money that is all zero.
+    shown_labels = labels(table)
+    assert shown_labels["region"] == "Region" and shown_labels["förlorat"] == "Kan inte betalas ut"
+    assert {shown_labels["omgång 0"], shown_labels["omgång 1"]} == {"AT-tjänster 2023", "Läkare i äldreomsorgen 2023"}
+    assert "ej rekvirerat" not in shown_labels  # after the deadline nothing can still be requisitioned
+    headline = next(t for t in texts(at) if "behöver uppmärksamhet" in t)
+    assert (
+        f"{N - 1} av {N} regioner behöver uppmärksamhet: {N - 2} försenade, 1 med medel som inte längre kan betalas ut."
+        in headline
+    )
+    lost = metric(at, "Ej rekvirerat")
+    assert lost.delta == "kan inte längre betalas ut"
+    assert metric(at, "Rapporter inkomna").delta == f"{N - 3} försenade"
+    assert metric(at, "Återrapporter inkomna").delta == "öppnar 1 februari 2024"
+    estimate = [t for t in texts(at) if "uppskatt" in t.lower()]
+    assert len(estimate) == 1
+    # The deadline counts stay (per milestone).
+    assert metric(at, "Försenad").value == str((N - 3) + (N - 2))
+
+
+def test_a_near_deadline_says_when_it_falls_due(isolated_database: Path) -> None:
+    record_some(isolated_database)
+    at = overview(date(2023, 10, 25))
+    frame = attention_table(at).value
+    assert set(frame["läge"]) == {"Sista dag nära"}
+    assert frame["varför"].iloc[0] == "Rekvisition ej inkommen, förfaller om 6 dagar"
+    assert {"Stockholm", "Gotland"}.isdisjoint(frame["region"])  # both have done what is due now
+    money = dict(zip(frame["region"], frame["ej rekvirerat"], strict=True))
+    assert money["Uppsala"] > 0 and "förlorat" not in labels(attention_table(at))  # nothing lost before the day
+
+
+def test_years_later_nothing_asks_for_attention(isolated_database: Path) -> None:
+    at = overview(date(2026, 11, 23))
+    assert any("Inga tidsfrister är försenade eller nära" in s.value for s in at.success)
+    assert metric(at, "Återrapporter inkomna").delta == f"{N} kom aldrig in"
+    assert not any(re.search(r"\d+ försenade", t) for t in texts(at))
