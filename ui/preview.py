@@ -110,21 +110,45 @@ def _marks(fig: go.Figure, marks: Sequence[tuple[float, str, str]], span: float,
         )
 
 
+def _share_ticks(peak: float) -> list[float]:
+    """Round tick values from 0 to ``peak`` (a share), at most six: the headroom above the bars, where the
+    line labels stand, gets no tick (a share above the tallest bar, or above 100 %, means nothing)."""
+    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if peak / s <= 5), 1.0)
+    return [round(k * step, 4) for k in range(int(peak / step + 1e-9) + 1)]
+
+
+HISTOGRAM_BINS = 40
+HISTOGRAM_TOP = 99  # the bars span the lowest amount to the 99th percentile; the rare amounts above share the last
+
+
 def histogram_chart(result: PreviewResult) -> Chart:
     # Short lines (a phone's chart is about 340 px wide): the region is in the page's heading.
     title = f"Troligen {f.kr(result.median)}"
     subtitle = f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
-    counts, edges = np.histogram(result.totals, bins=40)
-    data = pd.DataFrame({"från_kr": edges[:-1].astype(int), "till_kr": edges[1:].astype(int), "antal": counts})
+    # A rare round where almost nobody else qualifies gives a far larger amount: drawn to scale, it would
+    # squeeze every other outcome into one bar. Those amounts go into the last bar, which says so.
+    top = int(np.percentile(result.totals, HISTOGRAM_TOP, method="higher"))
+    if top <= result.minimum:
+        top = result.maximum
+    counts, edges = np.histogram(np.minimum(result.totals, top), bins=HISTOGRAM_BINS, range=(result.minimum, top or 1))
+    upper = edges[1:].astype(np.int64)
+    upper[-1] = result.maximum
+    data = pd.DataFrame({"från_kr": edges[:-1].astype(np.int64), "till_kr": upper, "antal": counts})
+    hover = [
+        f"{f.kr(int(a))} – {f.kr(int(b))}: {f.percent(c / result.n)}"
+        for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+    ]
+    if result.maximum > top:
+        hover[-1] = (
+            f"{f.kr(int(edges[-2]))} eller mer (högst {f.kr(result.maximum)}): {f.percent(counts[-1] / result.n)}"
+        )
+    shares = counts / result.n
     fig = go.Figure(
         go.Bar(
             x=(edges[:-1] + edges[1:]) / 2,
-            y=counts / result.n,
+            y=shares,
             marker={"color": COLORS["step"]},
-            hovertext=[
-                f"{f.kr(int(a))} – {f.kr(int(b))}: {f.percent(c / result.n)}"
-                for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
-            ],
+            hovertext=hover,
             hoverinfo="text",
         )
     )
@@ -136,7 +160,10 @@ def histogram_chart(result: PreviewResult) -> Chart:
     )
     # Kronor without a suffix on every tick (the axis title says kr): short enough to stand upright on a phone.
     fig.update_xaxes(title="Belopp (kr)", tickformat=",.0f", nticks=5)
-    fig.update_yaxes(title="Andel av simuleringarna", tickformat=".0%", range=[0, max(counts / result.n) * 1.35])
+    peak = float(shares.max()) or 1.0
+    fig.update_yaxes(
+        title="Andel av simuleringarna", tickformat=".0%", tickvals=_share_ticks(peak), range=[0, peak * 1.35]
+    )
     _layout(fig, title, height=400)
     fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 13}}}, margin={"t": 70})
     return Chart(fig, data, f"{title}. {subtitle}")
