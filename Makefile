@@ -2,18 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := .make-stamps/venv
+STAMPS := .make-stamps
 PORT   ?= 8501
 
-.PHONY: setup browser run test lint bench screenshots demo
+.PHONY: setup setup-dev browser run test lint bench screenshots demo
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements-dev.txt
-	mkdir -p $(dir $(STAMP)) && touch $(STAMP)
 
-setup: $(STAMP)
+# The runtime packages only (what `make run` needs) ...
+$(STAMPS)/runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	mkdir -p $(STAMPS) && touch $@
+
+# ... and the test tools on top (pytest, Hypothesis, Playwright, the OIDC mock, ruff) for `make test`.
+$(STAMPS)/dev: requirements-dev.txt $(STAMPS)/runtime
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/runtime
+setup-dev: $(STAMPS)/dev
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:
@@ -32,17 +41,17 @@ run: setup
 demo: setup
 	$(BIN)/python -m store demo --actor "make demo" --reason "Exempeldata för visning (make demo)"
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint browser
 	$(BIN)/python -m pytest
 
-bench: setup browser
+bench: setup-dev browser
 	$(BIN)/python bench/run_all.py
 
 # The README's screenshots: every page and view, taken in headless Chromium.
-screenshots: setup browser
+screenshots: setup-dev browser
 	rm -f docs/screenshots/*.png
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py tests/browser/test_login.py tests/browser/test_rounds.py
