@@ -2,6 +2,9 @@
 
 Each figure's title states the result. Swedish number formats: ``separators=", "`` (decimal comma,
 space for thousands) with explicit tick formats; hover texts are formatted on the server with Babel.
+Tick formats are ``,~f`` (``~`` drops trailing zeros): a narrow range gets ``0,5`` rather than two ticks
+both rounded to ``1``; Plotly writes a negative tick with a real minus (U+2212) after formatting it.
+Each chart keeps to one unit (kr, or mnkr on the waterfall), with exact kronor on hover.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from plotly.colors import sample_colorscale
 
 from allocation.at import Allocation
 from present import formats as f
+from present.explain import positions
 from present.tables import results_frame
 
+TICKS = ",~f"  # thousands grouped, no trailing zeros, never the same label on two ticks
 COLORS = {"step": "#1f4e79", "redistribution": "#6fa8dc", "gain": "#2e7d32", "loss": "#c62828", "muted": "#9e9e9e"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 MAP_SCALE = "Blues"
@@ -96,7 +101,7 @@ def staircase_chart(allocation: Allocation) -> Chart:
         hovers.append(
             "<br>".join(
                 f"<b>{r.name}</b>: utökning {f.count(r.expansion)}, trappsteg {f.kr(r.step_nominal)}"
-                + ("" if r.next_step is None else f", +{r.next_step_positions} tjänst(er) till nästa steg")
+                + ("" if r.next_step is None else f", {positions(r.next_step_positions or 0)} till nästa steg")
                 for r in members
             )
         )
@@ -117,12 +122,12 @@ def staircase_chart(allocation: Allocation) -> Chart:
         )
     )
     fig.update_xaxes(title="Utökning (tjänster utöver plan)", range=[-0.3, top], dtick=1)
-    fig.update_yaxes(title="Belopp", tickformat=",.0f", ticksuffix=" kr", rangemode="tozero")
+    fig.update_yaxes(title="Belopp", tickformat=TICKS, ticksuffix=" kr", rangemode="tozero")
     return Chart(_layout(fig, title), data, title)
 
 
 def waterfall_chart(allocation: Allocation) -> Chart:
-    """Pot → staircase → leftover → redistribution → unallocated."""
+    """Pot → staircase → leftover → redistribution → unallocated, in mnkr (exact kronor on hover)."""
     steps_paid = sum(r.step_amount for r in allocation.regions)
     redistributed = sum(r.redistribution for r in allocation.regions)
     leftover = allocation.pot - steps_paid
@@ -137,7 +142,7 @@ def waterfall_chart(allocation: Allocation) -> Chart:
     fig = go.Figure(
         go.Waterfall(
             x=labels,
-            y=values,
+            y=[v / 1_000_000 for v in values],
             measure=measures,
             text=[f.mnkr(abs(v)) for v in values],
             textposition="outside",
@@ -149,7 +154,8 @@ def waterfall_chart(allocation: Allocation) -> Chart:
             connector={"line": {"color": "#bbbbbb"}},
         )
     )
-    fig.update_yaxes(tickformat=",.0f", ticksuffix=" kr", rangemode="tozero", range=[0, allocation.pot * 1.12 or 1])
+    top = allocation.pot / 1_000_000 * 1.12 or 1
+    fig.update_yaxes(title="Miljoner kronor", tickformat=TICKS, ticksuffix=" mnkr", rangemode="tozero", range=[0, top])
     return Chart(_layout(fig, title, height=380), data, title)
 
 
@@ -194,12 +200,12 @@ def per_capita_chart(allocation: Allocation) -> Chart:
         )
     )
     fig.update_layout(
-        xaxis={"title": "Kr per invånare", "tickformat": ",.0f", "domain": [0, 1]},
+        xaxis={"title": "Kr per invånare", "tickformat": TICKS, "domain": [0, 1]},
         xaxis2={
             "title": "Utökning per 100 000 inv.",
             "overlaying": "x",
             "side": "top",
-            "tickformat": ",.1f",
+            "tickformat": TICKS,
             "showgrid": False,
             "rangemode": "tozero",
         },
@@ -259,7 +265,7 @@ def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], me
                 "cmin": 0,
                 "cmax": top,
                 "color": [0],
-                "colorbar": {"title": {"text": label}, "tickformat": ",.0f", "thickness": 14},
+                "colorbar": {"title": {"text": label}, "tickformat": TICKS, "thickness": 14},
             },
         )
     )
@@ -314,6 +320,9 @@ def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
             hoverinfo="text",
         )
     )
-    fig.update_xaxes(title="Skillnad (kr)", tickformat=",.0f", zeroline=True, zerolinewidth=2)
+    fig.update_xaxes(title="Skillnad (kr)", tickformat=TICKS, zeroline=True, zerolinewidth=2)
+    widest = int(frame["difference"].abs().max()) if len(frame) else 0
+    if widest < 10:  # a few kronor (or none): whole-krona ticks, not half kronor
+        fig.update_xaxes(dtick=1, range=[-max(widest, 1) - 0.5, max(widest, 1) + 0.5])
     shown_title = _comparison_title(diff, baseline, scenario)  # the names escaped above
     return Chart(_layout(fig, shown_title, height=620), frame, plain_title)

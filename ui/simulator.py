@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -444,17 +444,18 @@ def baseline_label(from_reports: bool) -> str:
 
 
 def comparison_defaults(
-    baseline: str, saved: Sequence[str], active: str | None, current_is_active: bool
+    baseline: str, saved: Sequence[str], active: str | None, is_current: Callable[[str], bool]
 ) -> tuple[str, str]:
-    """The pair the comparison opens with, never a scenario against its own identical copy.
+    """The pair the comparison opens with: never a scenario against its own identical copy.
 
-    Right after saving (or opening) a scenario the current simulation *is* that scenario: compare it with the
-    baseline. After changing it: the scenario against the current simulation (what the changes did). Without
-    an active scenario: the newest saved one (or the baseline) against the current simulation.
+    The scenario in view is the active one (just saved or opened), else the newest saved. If the current
+    simulation gives the same amounts (``is_current``), compare it with the baseline; after changes, compare
+    the scenario with the current simulation (what the changes did). With nothing saved: the baseline.
     """
-    if active in saved:
-        return (baseline, active) if current_is_active else (active, CURRENT)
-    return (saved[0] if saved else baseline), CURRENT
+    scenario = active if active in saved else (saved[0] if saved else None)
+    if scenario is None:
+        return baseline, CURRENT
+    return (baseline, scenario) if is_current(scenario) else (scenario, CURRENT)
 
 
 def allocation_metrics(allocation: Allocation) -> None:

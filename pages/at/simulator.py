@@ -211,6 +211,10 @@ def show_map() -> None:
     chart_with_download(charts.map_chart(allocation, lan_outlines(), metric), "karta")
 
 
+def totals(result) -> list[int]:  # type: ignore[no-untyped-def]
+    return [r.total for r in result.regions]
+
+
 def show_comparison() -> None:
     saved = [s.name for s in store.scenarios(at_round.id)]
     baseline = baseline_label(bool(reports))
@@ -224,9 +228,12 @@ def show_comparison() -> None:
         scenario = store.scenario(name)
         return allocate(at_round, scenario.inputs, scenario.params)
 
-    active = st.session_state.get("scenario")
-    current_is_active = active in saved and not stale and allocation_for(active).regions == allocation.regions
-    base_default, other_default = comparison_defaults(baseline, saved, active, current_is_active)
+    base_default, other_default = comparison_defaults(
+        baseline,
+        saved,
+        st.session_state.get("scenario"),
+        lambda name: not stale and totals(allocation_for(name)) == totals(allocation),
+    )
     c1, c2 = st.columns(2)
     base_name = c1.selectbox("Bas", options, index=options.index(base_default), key="compare_base")
     other_name = c2.selectbox("Jämförs med", options, index=options.index(other_default), key="compare_other")

@@ -1,0 +1,195 @@
+"""AppTest of the simulator page: a wrong cell, the comparison's default pair, the next step below the
+staircase, and the notice when one region takes most of the pot.
+
+AppTest cannot type into the data editor's canvas (the browser test does: tests/browser/test_simulator_page.py),
+so a wrong cell arrives the way an edit leaves it: in the table the page draws the editor from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput, allocate
+from ingest.data_folder import load_round
+from store.service import Actor
+from tests.html_table import parse_results_html
+from tests.markdown_text import shown
+from ui.simulator import CHECK, CURRENT, EDITOR_BASE, base_frame, baseline_label
+from ui.state import get_store
+
+ROUND = load_round("at-2023")
+SIMULATOR = "pages/at/simulator.py"
+GREYED = ".st-key-sim_results { opacity"
+# Five regions on the staircase: Uppsala +2, Stockholm +10, Västra Götaland +7, Skåne +5, Gotland +4.
+FIVE = [
+    RegionInput("03", 55, 55),
+    RegionInput("01", 282, 282),
+    RegionInput("14", 257, 257),
+    RegionInput("12", 204, 204),
+    RegionInput("09", 20, 20),
+]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page(SIMULATOR).run()
+    assert not at.exception
+    return at
+
+
+def _table(at: AppTest) -> pd.DataFrame:
+    html = next(h.proto.body for h in at.get("html") if 'class="resultat"' in h.proto.body)
+    frame = parse_results_html(html)
+    return frame[frame["Region"] != "Summa"]
+
+
+def _editor(at: AppTest):  # type: ignore[no-untyped-def]
+    """The data editor (AppTest lists it among the dataframes): its data and its Styler's CSS."""
+    element = next(d for d in at.dataframe if CHECK in d.value.columns)
+    return element.value, element.proto.arrow_data.styler.styles
+
+
+def _greyed(at: AppTest) -> bool:
+    return any(GREYED in h.proto.body for h in at.get("html"))
+
+
+def _with(at: AppTest, inputs: list[RegionInput]) -> AppTest:
+    """The table as if these outcomes had been typed in."""
+    at.session_state[EDITOR_BASE] = base_frame(ROUND, inputs)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_until_undone(app: AppTest) -> None:
+    app.button(key="fill_example").click().run()
+    valid = _table(app)
+    good_frame = app.session_state[EDITOR_BASE].copy()
+    bad = good_frame.copy()
+    bad.loc[bad["code"] == "03", "planned"] = "abc"
+    app.session_state[EDITOR_BASE] = bad
+    app.run()
+    assert not app.exception
+    error = shown(app.error[0].value)
+    assert 'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal' in error
+    assert "senast giltiga" in error
+    # The row is marked in the editor: its check cell says which column is wrong, in red (region cell too).
+    data, css = _editor(app)
+    assert data.loc[data["code"] == "03", CHECK].item() == "Fel: Planerat"
+    assert "#fde7e9" in css
+    # The results of the last valid table stay, greyed and labelled; so do the downloads; saving waits.
+    assert _greyed(app)
+    assert any("Senast giltiga resultat" in c.value for c in app.caption)
+    assert _table(app)["Totalt"].tolist() == valid["Totalt"].tolist()
+    assert {b.label for b in app.get("download_button")} >= {"Ladda ned (XLSX)", "Ladda ned (CSV)"}
+    assert app.get("form_submit_button")[0].disabled
+    # Ångra: back to the last valid table, the results no longer greyed.
+    app.button(key="sim_undo").click().run()
+    assert not app.exception
+    assert not app.error
+    assert not _greyed(app)
+    pd.testing.assert_frame_equal(app.session_state[EDITOR_BASE], good_frame)
+    assert _editor(app)[0].loc[lambda d: d["code"] == "03", CHECK].item() == "+3 över plan"
+    assert not app.get("form_submit_button")[0].disabled
+
+
+def test_the_check_column_follows_the_table(app: AppTest) -> None:
+    _with(app, [RegionInput("09", 21, 0), RegionInput("03", 50, 0, 0)])
+    data, css = _editor(app)
+    checks = dict(zip(data["code"], data[CHECK], strict=True))
+    assert checks["09"] == "+5 över plan"
+    assert checks["03"] == "3 under plan"
+    assert checks["01"] == "272 under plan"
+    assert "#e3f1e6" in css and "#fff3dc" in css  # green above plan, amber below
+
+
+def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scenario(
+    app: AppTest, isolated_database: Path
+) -> None:
+    app.button(key="fill_example").click().run()
+    app.session_state["actor_name"] = "Anna Andersson"  # the sidebar's name (see test_app.py)
+    app.text_input(key="scenario_name").set_value("Exempel")
+    app.get("form_submit_button")[0].click().run()
+    assert get_store(str(isolated_database)).scenario("Exempel") is not None
+    app.session_state["vy"] = "Jämför scenarier"
+    app.run()
+    assert not app.exception
+    baseline = baseline_label(False)
+    assert (app.selectbox(key="compare_base").value, app.selectbox(key="compare_other").value) == (
+        baseline,
+        "Exempel",
+    )
+    diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
+    expected = allocate(ROUND, [*_example_inputs(app)])
+    assert diff["Skillnad"].tolist() == [r.total for r in expected.regions]
+    assert app.get("plotly_chart")
+    # Changed after saving, the tab opened again: the scenario against the current simulation.
+    app.session_state["vy"] = "Resultat"
+    app.run()
+    app.radio(key="pot").set_value("bakgrund").run()
+    app.session_state["vy"] = "Jämför scenarier"
+    app.run()
+    assert (app.selectbox(key="compare_base").value, app.selectbox(key="compare_other").value) == (
+        "Exempel",
+        CURRENT,
+    )
+    diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
+    assert int(diff["Skillnad"].sum()) == 252_000_000 - 254_000_000
+
+
+def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_database: Path) -> None:
+    get_store(str(isolated_database)).save_scenario(Actor("Anna"), "test", "Plan", "at-2023", ROUND.params(), [])
+    app.session_state["vy"] = "Jämför scenarier"
+    app.run()
+    # Nothing active, the newest scenario equals the current simulation: compared with the baseline instead,
+    # which (everyone at plan too) gives the same amounts, and the page says so instead of an empty chart.
+    assert (app.selectbox(key="compare_base").value, app.selectbox(key="compare_other").value) == (
+        baseline_label(False),
+        "Plan",
+    )
+    assert any("ger samma belopp för varje region" in shown(i.value) for i in app.info)
+    assert not app.get("plotly_chart")
+    app.selectbox(key="compare_base").set_value(CURRENT).run()
+    assert any("”Plan” och ”Aktuell simulering” ger samma belopp" in shown(i.value) for i in app.info)
+
+
+def test_below_the_staircase_the_next_step_is_scaled_like_the_steps(app: AppTest) -> None:
+    _with(app, FIVE)
+    app.radio(key="pot").set_value("custom").run()
+    app.number_input(key="pot_kr").set_value(20_000_000).run()
+    assert not app.exception
+    regions = _table(app).set_index("Länskod")
+    assert int(regions["Totalt"].sum()) == 20_000_000
+    assert regions.loc["03", "Trappsteg"] == 1_333_334
+    assert regions.loc["03", "Nästa steg: kr"] == 602_150  # not the unscaled 1 000 000
+    app.selectbox(key="explain_region").set_value("03").run()
+    text = "\n".join(m.value for m in app.markdown)
+    assert (
+        "ger 602\u00a0150\u00a0kr mer i trappbelopp" in text and "utan nedskalning 1\u00a0000\u00a0000\u00a0kr" in text
+    )
+
+
+def test_one_region_taking_most_of_the_pot_is_said_out_loud(app: AppTest) -> None:
+    _with(app, FIVE)
+    notice = next(shown(i.value) for i in app.info if "av potten" in i.value)
+    gotland = allocate(ROUND, FIVE).by_code()["09"]
+    assert notice.startswith("**Gotland får 71\u00a0% av potten**")
+    assert f"{gotland.total:,}".replace(",", "\u00a0") + "\u00a0kr för 4 tjänster" in notice
+    assert "per 100\u00a0000 invånare" in notice
+    # An even spread says nothing.
+    _with(app, [RegionInput(r.code, int(ROUND.planned_value(r.code)) + 3, 0) for r in ROUND.regions])
+    assert not any("av potten" in i.value for i in app.info)
+
+
+def _example_inputs(at: AppTest) -> list[RegionInput]:
+    frame = at.session_state[EDITOR_BASE]
+    return [
+        RegionInput(row.code, int(row.filled), int(row.started), int(row.excluded))
+        for row in frame.itertuples(index=False)
+    ]

@@ -1,0 +1,175 @@
+"""Pure pieces of the simulator: the editor's table and its check column, the comparison's default pair,
+the concentration notice and the charts' axes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from allocation.at import RegionInput, allocate
+from ingest.data_folder import load_round
+from present.explain import concentration_notice, positions
+from ui import charts
+from ui.simulator import (
+    CHECK,
+    CHECK_STYLES,
+    CURRENT,
+    EDITOR_COLUMNS,
+    base_frame,
+    check_row,
+    comparison_defaults,
+    difference_frame,
+    editor_view,
+    parse_edited,
+    table_frame,
+    with_edits,
+)
+
+ROUND = load_round("at-2023")
+CODES = [r.code for r in ROUND.regions]
+SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("25", 58, 56, 1)]
+
+
+def _row(code: str, planned: object = None, filled: object = 0, started: object = 0, excluded: object = 0) -> dict:
+    planned = ROUND.planned[code] if planned is None else planned
+    name = next(r.name for r in ROUND.regions if r.code == code)
+    return {
+        "code": code,
+        "region": name,
+        "planned": planned,
+        "filled": filled,
+        "started": started,
+        "excluded": excluded,
+    }
+
+
+def test_pending_edits_are_applied_to_the_rows_the_check_column_is_computed_from() -> None:
+    frame = base_frame(ROUND, SOME)
+    rows = with_edits(frame, {"edited_rows": {1: {"planned": "abc"}, "7": {"filled": 25}, 99: {"filled": 1}}})
+    assert rows[1]["planned"] == "abc" and rows[7]["filled"] == 25
+    assert rows[0] == frame.iloc[0].to_dict()
+    assert with_edits(frame, None) == frame.to_dict("records")
+
+
+def test_each_row_against_its_plan() -> None:
+    assert check_row(_row("09", filled=21), ROUND).text == "+5 över plan"
+    assert check_row(_row("09", filled=21), ROUND).kind == "above"
+    assert check_row(_row("09", filled=10, started=13), ROUND).text == "3 under plan"
+    assert check_row(_row("09", filled=16), ROUND).text == "enligt plan"
+    assert check_row(_row("09", planned="1-4", filled=5), ROUND).text == "+2,5 över plan, plan ändrad"
+    assert check_row(_row("09", planned="16", filled=20), ROUND).text == "+4 över plan"  # the plan as written
+    wrong = check_row(_row("09", planned="abc", filled=None), ROUND)
+    assert (wrong.text, wrong.kind) == ("Fel: Tillsatta, Planerat", "error")
+
+
+def test_the_editor_view_colours_only_read_only_cells() -> None:
+    frame = base_frame(ROUND, SOME)
+    styler = editor_view(frame, {"edited_rows": {1: {"planned": "abc"}}}, ROUND)
+    data = styler.data
+    assert list(data.columns) == [*EDITOR_COLUMNS, CHECK]
+    assert data.loc[1, "planned"] == "abc"  # the edit is in the data itself
+    css = styler._compute().ctx  # (row, column position) -> [(property, value)]
+    editable = {EDITOR_COLUMNS.index(c) for c in ("planned", "filled", "started", "excluded")}
+    assert not any(col in editable for (_, col), props in css.items() if props)
+    region, check = EDITOR_COLUMNS.index("region"), len(EDITOR_COLUMNS)
+    assert ("background-color", "#fde7e9") in css[(1, region)] and ("background-color", "#fde7e9") in css[(1, check)]
+    assert CHECK_STYLES["above"].startswith("background-color: #e3f1e6")
+
+
+edits = st.dictionaries(
+    st.integers(0, 20),
+    st.dictionaries(
+        st.sampled_from(["planned", "filled", "started", "excluded"]),
+        st.one_of(st.none(), st.integers(0, 500), st.sampled_from(["abc", "1-5", "", " 7 "])),
+        max_size=4,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(state=edits)
+def test_whole_number_edits_never_change_the_column_types(state: dict) -> None:
+    """Streamlit keys the editor on its columns' types: whole numbers or empty cells keep them, so the
+    editor is not started afresh by an edit; and the parser names every wrong cell, whatever was typed."""
+    frame = base_frame(ROUND, SOME)
+    counts_only = {
+        r: {c: v for c, v in ch.items() if c != "planned" and not isinstance(v, str)} for r, ch in state.items()
+    }
+    after = table_frame(with_edits(frame, {"edited_rows": counts_only}))
+    assert after.dtypes.to_dict() == frame.dtypes.to_dict()
+    edited = table_frame(with_edits(frame, {"edited_rows": state}))
+    parsed = parse_edited(edited, ROUND)
+    checks = [check_row(row, ROUND) for row in edited.to_dict("records")]
+    assert len(parsed.inputs) == sum(c.kind != "error" for c in checks)
+    assert len(parsed.inputs) + len({p.split(",")[0] for p in parsed.problems_sv}) == len(ROUND.regions)
+
+
+def test_the_comparison_never_opens_on_a_scenario_and_its_copy() -> None:
+    base = "Utgångsläge"
+    same = {"A"}.__contains__
+    assert comparison_defaults(base, [], None, same) == (base, CURRENT)
+    assert comparison_defaults(base, ["B", "A"], "A", same) == (base, "A")  # just saved or opened
+    assert comparison_defaults(base, ["B", "A"], "B", same) == ("B", CURRENT)  # changed since
+    assert comparison_defaults(base, ["A", "B"], None, same) == (base, "A")  # the newest, unchanged
+    assert comparison_defaults(base, ["B", "A"], None, same) == ("B", CURRENT)
+    assert comparison_defaults(base, ["B"], "gone", same) == ("B", CURRENT)
+
+
+FIVE = [
+    RegionInput("03", 55, 55),
+    RegionInput("01", 282, 282),
+    RegionInput("14", 257, 257),
+    RegionInput("12", 204, 204),
+    RegionInput("09", 20, 20),
+]
+
+
+def test_concentration_is_named_with_its_reason() -> None:
+    allocation = allocate(ROUND, FIVE)
+    gotland = allocation.by_code()["09"]
+    notice = concentration_notice(allocation)
+    assert notice is not None
+    assert notice.startswith("**Gotland får 71\u00a0% av potten**: 181\u00a0598\u00a0062\u00a0kr för 4 tjänster")
+    assert gotland.total == 181_598_062
+    assert "De övriga 4 regionerna på trappan får tillsammans 72\u00a0401\u00a0938\u00a0kr för 24 tjänster" in notice
+    assert "4 tjänster blir 6,54 per 100\u00a0000 invånare, mot högst 0,50 för de övriga" in notice
+
+
+def test_concentration_alone_by_another_key_or_not_at_all() -> None:
+    alone = concentration_notice(allocate(ROUND, [RegionInput("01", 274, 274)]))
+    assert alone is not None and "ensam om att nå trappan" in alone
+    by_count = concentration_notice(allocate(ROUND, FIVE, ROUND.params(key="expansion")))
+    assert by_count is None or "per 100" not in by_count
+    assert concentration_notice(allocate(ROUND, [])) is None  # nothing paid
+    spread = [RegionInput(r.code, int(ROUND.planned_value(r.code)) + 3, 0) for r in ROUND.regions]
+    assert concentration_notice(allocate(ROUND, spread)) is None
+    scaled = concentration_notice(allocate(ROUND, FIVE[:2], ROUND.params(pot=10_000_000)))
+    assert scaled is not None and "Kvarstående" not in scaled  # nothing is redistributed below the steps
+
+
+def test_positions_in_singular_and_plural() -> None:
+    assert (positions(1), positions(2), positions(Fraction(5, 2))) == ("1 tjänst", "2 tjänster", "2,5 tjänster")
+
+
+def test_charts_never_round_two_ticks_to_one_label() -> None:
+    allocation = allocate(ROUND, FIVE)
+    figures = [
+        charts.staircase_chart(allocation).figure,
+        charts.waterfall_chart(allocation).figure,
+        charts.per_capita_chart(allocation).figure,
+        charts.comparison_chart(difference_frame(allocation, allocation), "A", "B").figure,
+    ]
+    for figure in figures:
+        layout = figure.layout
+        assert layout.separators == ", "
+        axes = [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]
+        assert axes and all(axis.tickformat in (None, charts.TICKS) for axis in axes)
+    waterfall = figures[1]
+    assert waterfall.layout.yaxis.ticksuffix == " mnkr"  # one unit: the bars' labels are in mnkr too
+    assert all(t.endswith("mnkr") for t in waterfall.data[0].text)
+    tiny = difference_frame(allocation, allocate(ROUND, FIVE, ROUND.params(pot=254_000_001)))
+    axis = charts.comparison_chart(tiny, "A", "B").figure.layout.xaxis
+    assert axis.dtick == 1  # a krona's difference: whole-krona ticks, not −1, −1, 0, 1, 1
