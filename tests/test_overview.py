@@ -125,7 +125,10 @@ def test_after_the_deadlines_one_row_per_region_ranked_with_the_reason(isolated_
 
 def test_a_near_deadline_says_when_it_falls_due(isolated_database: Path) -> None:
     record_some(isolated_database)
+    later = RegionInput("12", 9, 9)
+    get_store(str(isolated_database)).record_at_report(ANNA, "e-tjänsten", "at-2023", later, date(2023, 11, 5))
     at = overview(date(2023, 10, 25))
+    assert metric(at, "Rapporter inkomna").value == f"3 av {N}"  # Skåne's report of 5 November: not yet
     frame = attention_table(at).value
     assert set(frame["läge"]) == {"Sista dag nära"}
     assert frame["varför"].iloc[0] == "Rekvisition ej inkommen, förfaller om 6 dagar"

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from allocation.at import allocate
+from allocation.at import RegionInput, allocate
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.deadlines import Status, opens_on
@@ -19,6 +19,7 @@ from store.session import Session
 from ui.attention import long_date
 from ui.blocks import missing_keys, report_events
 from ui.rounds import RoundRef
+from ui.text import plain
 
 PHASE_ICONS = {
     Phase.UPCOMING: ":material/schedule:",
@@ -82,15 +83,26 @@ def _metric(column: DeltaGenerator, label: str, value: str, delta: tuple[str, st
         column.metric(label, value, delta[0], delta_color=delta[1], delta_arrow="off")  # type: ignore[arg-type]
 
 
+def received_by(store: Session, round_id: str, as_of: date | None) -> tuple[list[RegionInput], dict[str, date]]:
+    """The reports a round had received as of the date (all when no date is given), and their dates."""
+    dates = store.report_dates(round_id)
+    reports = store.at_reports(round_id)
+    if as_of is None:
+        return reports, dates
+    dates = {code: day for code, day in dates.items() if day <= as_of}
+    return [r for r in reports if r.code in dates], dates
+
+
 def performance_card(
     store: Session,
     ref: RoundRef,
     n_regions: int,
     milestones: RoundMilestones | None = None,
     cells: Sequence[StatusCell] = (),
+    as_of: date | None = None,
 ) -> None:
     at_round = store.at_round(ref.id)
-    reports = store.at_reports(ref.id)
+    reports, _ = received_by(store, ref.id, as_of)
     allocation = allocate(at_round, reports, at_round.default_params())
     a1, a2 = st.columns(2)
     a1.metric("Pott", f.mnkr(allocation.pot))
@@ -115,18 +127,19 @@ def blocks_card(
     n_regions: int,
     milestones: RoundMilestones | None = None,
     cells: Sequence[StatusCell] = (),
+    as_of: date | None = None,
 ) -> None:
     """A round of blocks: its pot, what its rules would pay on the reports received so far, per block."""
     round_ = store.block_round(ref.id)
-    reports = store.at_reports(ref.id)
-    events = {e: store.report_dates(ref.id) for e in report_events(round_)}
+    reports, dates = received_by(store, ref.id, as_of)
+    events = {e: dates for e in report_events(round_)}
     recipients = recipients_from_regions(store.regions(round_.population_date))
     values = at_values(reports)
     received = f"{len(reports)} av {n_regions}"
     delta = due_delta(milestones, _event_cells(milestones, cells, "at_report"))
     if missing := missing_keys(round_, values):  # type: ignore[arg-type]
         _metric(st.container(), "Rapporter inkomna", received, delta)
-        st.caption(f"Beloppen beräknas när värdena för {', '.join(missing)} finns (se Simulering).")
+        st.caption(f"Beloppen beräknas när värdena för {plain(', '.join(missing))} finns (se Simulering).")
         return
     result = allocate_round(round_, recipients, values, events)
     a1, a2 = st.columns(2)
@@ -135,7 +148,7 @@ def blocks_card(
     a3, a4 = st.columns(2)
     a3.metric("Block", f.count(len(result.blocks)))
     a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
-    per_block = "; ".join(f"{b.title}: {f.mnkr(b.paid)}" for b in result.blocks)
+    per_block = "; ".join(f"{plain(b.title)}: {f.mnkr(b.paid)}" for b in result.blocks)
     illustrative = " Illustrativ omgång: beloppen är exempel." if round_.illustrative else ""
     st.caption(f"Beräknat på inkomna rapporter: {per_block}.{illustrative}")
 

@@ -37,10 +37,10 @@ for pair in range(0, len(refs), 2):
             st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.kind_sv}")
             mine = [c for c in cells if c.round_id == ref.id]
             if ref.kind == "performance":
-                performance_card(store, ref, n_regions, milestones[ref.id], mine)
+                performance_card(store, ref, n_regions, milestones[ref.id], mine, as_of)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             elif ref.kind == "blocks":
-                blocks_card(store, ref, n_regions, milestones[ref.id], mine)
+                blocks_card(store, ref, n_regions, milestones[ref.id], mine, as_of)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             else:
                 fixed_card(store, ref, as_of, mine, milestones[ref.id])
