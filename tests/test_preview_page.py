@@ -188,6 +188,7 @@ def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downlo
     assert rows["Troligt belopp (median)"].value == shown_median
     about = {r[0].value: r[1] for r in workbook["Om uttaget"].iter_rows(min_row=2)}
     assert about["Antal simuleringar"].value == 100_000 and about["Antal simuleringar"].number_format == COUNT_FORMAT
+    assert about["Planerat enligt planeringsunderlaget"].value == 16
     assert about["Tillsatta"].value == 19 and about["Osäkerhet i egna siffror (± tjänster)"].value == 2
     assert about["Skapad"].value.endswith("svensk tid (Europe/Stockholm)")
     assert about["Regelfil"].value == "AT-tjänster 2023, version 1.2.0"

@@ -207,9 +207,12 @@ steps = " · ".join(
     f"{'inget trappsteg' if amount == 0 else f.kr(amount)}: {f.percent(p)}"
     for amount, p in sorted(result.step_probability.items())
 )
-st.markdown(
-    f"**Lägsta – högsta:** {f.kr(result.minimum)} – {f.kr(result.maximum)}  \n**Sannolikhet per trappsteg:** {steps}"
+spread = (
+    f"**Lägsta – högsta:** {f.kr(result.minimum)} – {f.kr(result.maximum)}  \n"
+    if result.minimum != result.maximum
+    else ""
 )
+st.markdown(f"{spread}**Sannolikhet per trappsteg:** {steps}")
 curve = curve_chart(result, params, expansion)
 if result.minimum == result.maximum:
     st.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
@@ -218,10 +221,11 @@ else:
     g1.plotly_chart(histogram_chart(result).figure, key="pv_hist", config={"displaylogo": False})
     g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
 
+planned_text = str(at_round.planned[code])  # a count, or a range as written ("1-5")
 rows: list[tuple[str, AboutValue]] = [
     ("Antagande om de andra regionerna", described),
     *([("Scenario", scenario_name)] if scenario_name else []),
-    ("Planerat enligt planeringsunderlaget", str(at_round.planned[code])),
+    ("Planerat enligt planeringsunderlaget", int(planned_text) if planned_text.isdigit() else planned_text),
     ("Tillsatta", int(filled)),
     ("Påbörjade", int(started)),
     ("Avräknade (tidigare omgång)", int(excluded)),
