@@ -23,7 +23,7 @@ from allocation.milestones import RoundMilestones, StatusCell
 from present import formats as f
 from present.formats import LOCALE
 from store.session import Session
-from ui.charts import Chart, _layout
+from ui.charts import FONT, Chart
 from ui.rounds import RoundRef
 from ui.text import plain
 
@@ -42,6 +42,7 @@ STATUS_COLORS = {
 }
 CHART_CONFIG = {"displaylogo": False, "locale": "sv"}
 ROW_HEIGHT = 66
+CHART_KEY = "ov_diagram"
 
 
 def long_date(day: date) -> str:
@@ -175,6 +176,25 @@ def header_width(title: str) -> int:
     return max(150, 7 * len(title) + 30)
 
 
+def _figure_layout(title: str, height: int, top: int, xaxis: dict, **more: object) -> dict:
+    """The project's chart look (``ui.charts._layout``) as one layout dict: plotly's ``update_*`` calls cost
+    several milliseconds each, and the overview builds its chart on every rerun."""
+    axis = {"gridcolor": "#eeeeee", "zerolinecolor": "#cccccc"}
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        "separators": ", ",
+        "font": {"family": FONT, "size": 13},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT}},
+        "xaxis": axis | xaxis,
+        "yaxis": axis | {"autorange": "reversed", "automargin": True},
+        **more,
+    }
+
+
 def _nice_step(span: int) -> int:
     for step in (1, 2, 5, 7, 10, 14, 30, 60, 90, 180, 365):
         if span / step <= 6:
@@ -206,31 +226,28 @@ def days_chart(ranked: Sequence[RegionAttention], within_days: int = URGENT_WITH
         }
     )
     labels = [f"{days_sv(-d)} sen" if d < 0 else ("sista dagen" if d == 0 else f"{days_sv(d)} kvar") for d in days]
-    fig = go.Figure(
-        go.Bar(
-            y=[escape(r.region) for r in shown],
-            x=days,
-            orientation="h",
-            marker={"color": [RED if d < 0 else AMBER for d in days]},
-            text=labels,
-            textposition="auto",
-            insidetextanchor="middle",
-            hovertext=[f"<b>{escape(r.region)}</b><br>{escape(label)}" for r, label in zip(shown, labels, strict=True)],
-            hoverinfo="text",
-        )
-    )
     low, high = min(0, *days), max(0, *days)
     step = _nice_step(max(high - low, 1))
     ticks = list(range(-((-low + step - 1) // step) * step, high + 1, step))
-    _layout(fig, title, height=max(240, 30 * len(shown) + 130))
-    fig.update_xaxes(
-        tickvals=ticks,
-        ticktext=[f.number(t) for t in ticks],  # Babel's real minus sign
-        title="dagar till sista dag (under 0: försenad)",
-        range=[low - step / 2, high + step / 2],
+    bar = go.Bar(
+        y=[escape(r.region) for r in shown],
+        x=days,
+        orientation="h",
+        marker={"color": [RED if d < 0 else AMBER for d in days]},
+        text=labels,
+        textposition="auto",
+        insidetextanchor="middle",
+        hovertext=[f"<b>{escape(r.region)}</b><br>{escape(label)}" for r, label in zip(shown, labels, strict=True)],
+        hoverinfo="text",
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(margin={"t": 80 if len(parts) > 1 else 60})
+    xaxis = {
+        "tickvals": ticks,
+        "ticktext": [f.number(t) for t in ticks],  # Babel's real minus sign
+        "title": {"text": "dagar till sista dag (under 0: försenad)"},
+        "range": [low - step / 2, high + step / 2],
+    }
+    height = max(240, 30 * len(shown) + 130)
+    fig = go.Figure(bar, _figure_layout(title, height, 80 if len(parts) > 1 else 60, xaxis))
     return Chart(fig, data, title)
 
 
@@ -260,7 +277,7 @@ def money_chart(ranked: Sequence[RegionAttention]) -> Chart | None:
             "kan rekvireras (kr)": [r.not_requisitioned for r in shown],
         }
     )
-    fig = go.Figure()
+    traces = []
     for column, name, color in (
         ("kan inte betalas ut (kr)", "Kan inte betalas ut", RED),
         ("kan rekvireras (kr)", "Kan rekvireras", BLUE),
@@ -268,7 +285,7 @@ def money_chart(ranked: Sequence[RegionAttention]) -> Chart | None:
         values = list(data[column])
         if not any(values):
             continue
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 y=names,
                 x=[v / 1_000_000 for v in values],
@@ -279,14 +296,16 @@ def money_chart(ranked: Sequence[RegionAttention]) -> Chart | None:
                 hoverinfo="text",
             )
         )
-    _layout(fig, title, height=max(260, 26 * len(shown) + 150))
-    fig.update_layout(
+    legend = {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0}
+    layout = _figure_layout(
+        title,
+        max(260, 26 * len(shown) + 150),
+        80,
+        {"tickformat": ",.0f", "title": {"text": "mnkr"}},
         barmode="stack",
-        margin={"t": 80},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        legend=legend,
     )
-    fig.update_xaxes(tickformat=",.0f", title="mnkr")
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig = go.Figure(traces, layout)
     return Chart(fig, data, title)
 
 
@@ -323,7 +342,10 @@ def attention_section(
         return
     needing = [r for r in ranked if r.needs_attention]
     if needing:
-        st.markdown(f"**{headline_sv(ranked)}** Mest brådskande först.")
+        st.markdown(
+            f"**{headline_sv(ranked)}** Försenade först, sedan närmast sista dag, sedan mest pengar som inte är "
+            "rekvirerade."
+        )
     else:
         st.success(
             f"Inga tidsfrister är försenade eller nära (inom {days_sv(URGENT_WITHIN_DAYS)}), och inga medel har gått "
@@ -335,15 +357,23 @@ def attention_section(
     rows = ranked if show_all else needing
     if rows:
         _table(rows, refs, events, any(r.kind == "fixed" for r in refs))
-    charts = [
-        (label, chart)
-        for label, chart in (("Sista dag", days_chart(ranked)), ("Ej rekvirerat", money_chart(ranked)))
-        if chart
+    # One chart at a time, chosen (a figure costs about 20 ms to build: only the chosen one is built).
+    builders = {"Dagar till sista dag": days_chart, "Ej rekvirerat": money_chart}
+    present = [
+        label
+        for label, has in (
+            ("Dagar till sista dag", any(r.level in (Level.OVERDUE, Level.DUE_SOON) for r in ranked)),
+            ("Ej rekvirerat", any(r.lapsed or r.not_requisitioned for r in ranked)),
+        )
+        if has
     ]
-    if charts:
-        tabs = st.tabs([label for label, _ in charts])
-        for tab, (label, chart) in zip(tabs, charts, strict=True):
-            tab.plotly_chart(chart.figure, key=f"ov_chart_{label}", config=CHART_CONFIG)
+    if present:
+        if st.session_state.get(CHART_KEY) not in present:
+            st.session_state[CHART_KEY] = present[0]
+        chosen = st.segmented_control("Diagram", present, key=CHART_KEY) if len(present) > 1 else present[0]
+        chart = builders[chosen or present[0]](ranked)
+        if chart is not None:
+            st.plotly_chart(chart.figure, key="ov_chart", config=CHART_CONFIG)
     if estimated and any(r.lapsed or r.not_requisitioned for r in ranked):
         st.caption(
             f"Belopp per region i {plain(', '.join(estimated))} är uppskattade efter befolkningsandel tills den "
@@ -363,7 +393,7 @@ def _table(
     config = {
         "region": st.column_config.TextColumn("Region", pinned=True, width=125),
         "varför": st.column_config.TextColumn("Varför", width=228),  # region and reason fit a phone (390 px)
-        "läge": st.column_config.TextColumn("Läge", help="Det mest brådskande för regionen just nu.", width=110),
+        "läge": st.column_config.TextColumn("Läge", help="Det mest brådskande för regionen just nu.", width=140),
         **{
             f"omgång {i}": st.column_config.TextColumn(
                 title, help=f"Regionens status i {plain(title)}.", width=header_width(title)
