@@ -48,6 +48,11 @@ def labels(table) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {name: config.get(name, {}).get("label", name) for name in table.value.columns}
 
 
+def chart_title(at: AppTest) -> str:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+
 def record_some(path: Path) -> None:
     """Stockholm did everything in time; Gotland requisitioned only part; Uppsala reported but did not
     requisition; the others did nothing."""
@@ -119,6 +124,10 @@ def test_after_the_deadlines_one_row_per_region_ranked_with_the_reason(isolated_
     assert metric(at, "Återrapporter inkomna").delta == "öppnar 1 februari 2024"
     estimate = [t for t in texts(at) if "uppskatt" in t.lower()]
     assert len(estimate) == 1
+    # One chart at a time: days to the last day, or the money; each title states its result.
+    assert chart_title(at) == f"{N - 2} regioner försenade, som mest 15 dagar"
+    at.segmented_control(key="ov_diagram").set_value("Ej rekvirerat").run()
+    assert chart_title(at).endswith(f"kan inte längre betalas ut<br><sup>{N - 1} regioner</sup>")
     # The deadline counts stay (per milestone).
     assert metric(at, "Försenad").value == str((N - 3) + (N - 2))
 
