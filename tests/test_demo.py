@@ -1,0 +1,370 @@
+"""Example data (``store.demo``, ``python -m store demo``, ``ui.example_data``): made from the rounds' rules,
+loaded and removed in one audited transaction each, never mixed with real records, labelled on every page."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from block_helpers import ROUNDS_DIR
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput, allocate
+from allocation.fixed import Requisition
+from store import db, demo
+from store.model import Actor, User, WriteRefused
+from store.service import Store
+from ui.state import get_store
+
+ROOT = Path(__file__).resolve().parents[1]
+ANNA = Actor("Anna Andersson")
+TABLES = demo.TABLES
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    s = Store.open(isolated_database)
+    yield s
+    s.close()
+
+
+def rows(store: Store, table: str, where: str = "TRUE", ids: bool = True) -> list[tuple[object, ...]]:
+    """Every row of a follow-up table but the time it was written (and its id, unless ``ids``)."""
+    left_out = ["updated_at" if table == "at_reports" else "recorded_at"]
+    if not ids and table in ("requisitions", "payouts"):
+        left_out.append("id")
+    return sorted(store.query(f"SELECT * EXCLUDE ({', '.join(left_out)}) FROM {table} WHERE {where}"), key=repr)
+
+
+# --- made from the rules --------------------------------------------------------------------------------
+
+
+def test_every_round_with_region_events_gets_a_realistic_mix(store: Store) -> None:
+    plan = demo.make_plan(store)
+    assert plan == demo.make_plan(store)  # a fixed seed: the same records every time (stable screenshots)
+    assert plan != demo.make_plan(store, seed=demo.SEED + 1)
+    assert demo.plan_problems(store, plan) == []
+    n = len(store.regions(store.latest_population_date()))
+    for round_id in store.round_ids("performance"):
+        doc = store.round_document(round_id)
+        due = next(m["due"] for m in doc["milestones"] if m.get("event") == "at_report")
+        received = {item.code: day for r, item, day in plan.reports if r == round_id}
+        on_time = sum(day <= due for day in received.values())
+        assert 0 < on_time < len(received) < n  # some on time, some late, some never
+        allocation = allocate(store.at_round(round_id), [i for r, i, _ in plan.reports if r == round_id])
+        steps = Counter(r.step_amount for r in allocation.regions if r.qualifies)
+        assert len(steps) >= 3 and sum(steps.values()) < len(received)  # several steps reached; not everyone
+        assert allocation.paid == allocation.pot
+    for round_id in store.round_ids("fixed"):
+        maximum = {c: a for c, (a, _, _) in store.fixed_amounts(round_id).items()}
+        due = store.fixed_round(round_id).requisition_due
+        asked: dict[str, list[Requisition]] = {}
+        for r, item in plan.requisitions:
+            if r == round_id:
+                asked.setdefault(item.code, []).append(item)
+                assert isinstance(item.amount, int) and item.amount > 0
+        total = {code: sum(i.amount for i in items) for code, items in asked.items()}
+        assert all(total[code] <= maximum[code] for code in total)  # never above a region's maximum
+        assert any(total[c] == maximum[c] and len(asked[c]) == 1 for c in total)  # in full
+        assert any(len(items) == 2 for items in asked.values())  # in two parts
+        assert any(total[c] < maximum[c] for c in total)  # partly
+        assert any(min(i.received for i in items) > due for items in asked.values())  # late
+        assert len(asked) < n  # and some not at all
+        ombud = dict(plan.ombud)
+        assert all(ombud[c] <= min(i.received for i in items) for c, items in asked.items())
+        paid = {p.code for p in plan.payouts if p.round_id == round_id}
+        late = {c for c, items in asked.items() if min(i.received for i in items) > due}
+        assert paid == set(asked) - late  # a requisition after the deadline is not paid
+        reported = {code for r, code, _ in plan.usage_reports if r == round_id}
+        assert reported and reported < set(asked)  # only a region given money reports its use; not all do
+
+
+def test_a_round_dropped_into_the_data_folder_gets_example_data_by_its_rules(
+    isolated_database: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copy(ROUNDS_DIR / "at-2024-illustrative.toml", data / "rounds")  # a round of blocks, reported by date
+    store = Store.open(isolated_database, data_dir=data)
+    loaded = demo.load(store, ANNA, "visning")
+    assert "at-2024-illustrative" in loaded.rounds
+    dates = store.report_dates("at-2024-illustrative")
+    assert dates and all(day.year == 2024 for day in dates.values())  # around its own milestone, not 2023's
+    store.close()
+
+
+# --- loading: one audited transaction, idempotent, never beside real records --------------------------
+
+
+def test_loading_is_one_audited_transaction_marked_in_every_row(store: Store) -> None:
+    before = store.audit_count()
+    loaded = demo.load(store, ANNA, "visning")
+    assert loaded.written and set(loaded.rounds) == {"at-2023", "elderly-2023"}
+    assert all(loaded.counts[t] > 0 for t in TABLES)
+    assert store.audit_count() == before + sum(loaded.counts.values()) + 1  # each row, and the summary
+    entries = store.audit(limit=store.audit_count() - before)
+    assert entries["reason"].str.startswith(demo.MARK).all()  # every entry says the data is fictitious
+    assert entries["logged_at"].nunique() == 1  # written by one transaction
+    assert demo.example_counts(store) == loaded.counts
+    assert demo.real_counts(store) == dict.fromkeys(TABLES, 0)
+    frame = store.table("at_reports")  # every view and export can tell: a column, and the source in words
+    assert frame["example"].all() and (frame["source"] == demo.MARK).all()
+    assert set(demo.example_rounds(store)) == set(loaded.rounds)
+
+
+def test_a_failure_while_loading_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.audit_count()
+    written = []
+
+    def fail_after_some(tx, round_id, item, source):  # type: ignore[no-untyped-def]
+        written.append(item)
+        if len(written) == 5:
+            raise OSError("disk full")
+        return Store._write_requisition(store, tx, round_id, item, source)
+
+    monkeypatch.setattr(store, "_write_requisition", fail_after_some)
+    with pytest.raises(OSError):
+        demo.load(store, ANNA, "visning")
+    assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
+    assert demo.example_rounds(store) == {}
+    assert store.audit_count() == before
+
+
+def test_loading_twice_writes_nothing_the_second_time(store: Store) -> None:
+    first = demo.load(store, ANNA, "visning")
+    entries = store.audit_count()
+    again = demo.load(store, ANNA, "visning igen")
+    assert not again.written and again.counts == first.counts
+    assert store.audit_count() == entries
+
+
+def test_loading_is_refused_while_the_store_holds_real_records(store: Store) -> None:
+    store.record_at_report(ANNA, "inkommen", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
+    before = store.audit_count()
+    with pytest.raises(WriteRefused, match="real records") as refused:
+        demo.load(store, ANNA, "visning")
+    assert "riktiga uppgifter (1 AT-rapporter" in refused.value.message_sv
+    assert store.audit_count() == before
+    assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
+
+
+def test_an_actor_and_a_reason_are_required(store: Store) -> None:
+    with pytest.raises(WriteRefused):
+        demo.load(store, Actor(" "), "visning")
+    with pytest.raises(WriteRefused):
+        demo.load(store, ANNA, " ")
+    assert demo.example_rounds(store) == {}
+
+
+# --- removing: exactly the example records --------------------------------------------------------------
+
+
+def test_removing_deletes_exactly_the_example_records_and_nothing_real(store: Store) -> None:
+    # Real records before: loading is refused beside follow-up records, so these are of other kinds.
+    store.save_user(ANNA, "ny handläggare", User("sara@myndighet.se", "Sara", "handläggare"))
+    store.record_decision(ANNA, "publicerat", "at-2023", date(2023, 12, 15), "Dnr 1")
+    other_tables = ("users", "decisions", "fixed_amounts", "rounds", "planned_positions")
+    others_before = {t: store.query(f"SELECT count(*) FROM {t}")[0][0] for t in other_tables}
+    demo.load(store, ANNA, "visning")
+    codes = {r.code for r in store.regions(store.latest_population_date())}
+    example_ombud = store.ombud_dates()
+    no_ombud = sorted(codes - set(example_ombud))[0]
+    no_requisition = sorted(set(example_ombud) - {r.code for r in store.requisitions("elderly-2023")})[0]
+    never_reported = sorted(codes - set(store.report_dates("at-2023")))[0]
+    reported = store.at_reports("at-2023")[0].code
+    used = sorted(store.usage_report_dates("elderly-2023"))[0]
+    ombud_day = date(2023, 5, 6) if example_ombud[no_requisition] == date(2023, 5, 5) else date(2023, 5, 5)
+
+    # Real records after: new rows, and example rows that staff record again with their own figures.
+    store.record_at_report(ANNA, "inkommen", "at-2023", RegionInput(never_reported, 30, 29), date(2023, 11, 1))
+    store.record_at_report(ANNA, "rättad", "at-2023", RegionInput(reported, 1, 1), date(2023, 11, 1))
+    store.record_ombud(ANNA, "godkänt", no_ombud, date(2023, 4, 4))
+    store.record_ombud(ANNA, "godkänt, rätt datum", no_requisition, ombud_day)
+    real_requisition = Requisition(no_requisition, date(2023, 10, 30), 1_000, "R-1")
+    store.record_requisition(ANNA, "inkommen", "elderly-2023", real_requisition)
+    store.record_payout(ANNA, "utbetald", "elderly-2023", no_requisition, date(2023, 11, 10), 1_000, "U-1")
+    store.record_usage_report(ANNA, "inkommen", "elderly-2023", used, date(2024, 4, 2), "Dnr 2")
+    real = {t: rows(store, t, "NOT example") for t in TABLES}
+    assert {t: len(r) for t, r in real.items()} == dict.fromkeys(TABLES, 1) | {"usage_reports": 0}
+
+    removed = demo.remove(store, ANNA, "städning")
+    assert removed.kept == dict.fromkeys(TABLES, 0) | {"at_reports": 1, "ombud": 1, "usage_reports": 1}
+    assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
+    assert demo.example_rounds(store) == {}
+    for table in TABLES:  # every real row is still there, as it was
+        assert set(real[table]) <= set(rows(store, table))
+    assert {r.code: r for r in store.at_reports("at-2023")} == {
+        never_reported: RegionInput(never_reported, 30, 29),
+        reported: RegionInput(reported, 1, 1),
+    }
+    assert store.ombud_dates() == {no_ombud: date(2023, 4, 4), no_requisition: ombud_day}
+    assert store.requisitions("elderly-2023") == [real_requisition]
+    assert store.payouts("elderly-2023") == [(no_requisition, date(2023, 11, 10), 1_000)]
+    assert store.usage_report_dates("elderly-2023") == {used: date(2024, 4, 2)}
+    assert {t: store.query(f"SELECT count(*) FROM {t}")[0][0] for t in other_tables} == others_before
+    entries = store.audit(limit=5)
+    assert entries.iloc[0]["action"] == "remove" and entries.iloc[0]["reason"].startswith(demo.MARK)
+
+
+def test_removing_without_example_data_writes_nothing(store: Store) -> None:
+    before = store.audit_count()
+    removed = demo.remove(store, ANNA, "städning")
+    assert removed.rounds == () and not any(removed.counts.values())
+    assert store.audit_count() == before
+
+
+def test_after_removal_the_store_is_empty_and_the_same_data_can_be_loaded_again(store: Store) -> None:
+    first = demo.load(store, ANNA, "visning")
+    tables = {t: rows(store, t, ids=False) for t in TABLES}
+    demo.remove(store, ANNA, "städning")
+    assert demo.is_empty(store)
+    again = demo.load(store, ANNA, "visning")
+    assert again.counts == first.counts
+    assert {t: rows(store, t, ids=False) for t in TABLES} == tables
+
+
+def test_declining_the_first_start_offer_is_remembered_and_audited(store: Store) -> None:
+    assert demo.is_empty(store) and not demo.declined(store)
+    demo.decline(store, ANNA)
+    assert demo.declined(store)
+    assert store.audit(limit=1).iloc[0]["action"] == "decline"
+
+
+def test_a_database_of_the_previous_schema_is_upgraded_with_its_rows_real(isolated_database: Path) -> None:
+    old = Store.open(isolated_database, migrate_to=5)
+    old.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    old.close()
+    new = Store.open(isolated_database)
+    assert db.schema_version(new.con) == len(db.migrations())
+    assert demo.real_counts(new)["ombud"] == 1 and demo.example_rounds(new) == {}
+    with pytest.raises(WriteRefused):
+        demo.load(new, ANNA, "visning")
+    new.close()
+
+
+# --- the command line ------------------------------------------------------------------------------------
+
+
+def run(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "store", "--db", str(db_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated_database: Path) -> None:
+    who = ["--actor", "Anna", "--reason", "visning"]
+    loaded = run(isolated_database, "demo", *who)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "example data loaded" in loaded.stdout and "at-2023, elderly-2023" in loaded.stdout
+    again = run(isolated_database, "demo", *who)
+    assert again.returncode == 0 and "nothing written" in again.stdout
+
+    store = Store.open(isolated_database)  # the command line cannot open the file while this holds it
+    held = run(isolated_database, "demo", "--remove", *who)
+    assert held.returncode == 3 and held.stderr.startswith("error: ") and "Traceback" not in held.stderr
+    counts = demo.example_counts(store)
+    store.close()
+
+    removed = run(isolated_database, "demo", "--remove", *who)
+    assert removed.returncode == 0, removed.stderr
+    assert f"{counts['at_reports']} AT reports" in removed.stdout
+    nothing = run(isolated_database, "demo", "--remove", *who)
+    assert nothing.returncode == 0 and "nothing removed" in nothing.stdout
+
+    store = Store.open(isolated_database)
+    store.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    store.close()
+    refused = run(isolated_database, "demo", *who)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        "error: the database holds real records (0 AT reports, 1 ombud, 0 requisitions, 0 payouts, 0 usage "
+        "reports): example data is loaded only into a database without real records, so that the two never mix"
+    ]
+    missing = run(isolated_database, "demo", "--actor", "Anna")
+    assert missing.returncode == 2 and "--reason" in missing.stderr
+
+
+# --- the dashboard ---------------------------------------------------------------------------------------
+
+FRAME = """
+import streamlit as st
+from ui.example_data import example_data_banner, first_start_offer
+from ui.state import session_or_stop
+
+session = session_or_stop()
+example_data_banner(session)
+first_start_offer(session)
+st.title("Sidan")
+"""
+
+
+def _banner(at: AppTest) -> bool:
+    return any(demo.MARK in i.value for i in at.info)
+
+
+def test_staff_load_example_data_at_first_start_see_the_banner_and_remove_it(isolated_database: Path) -> None:
+    at = AppTest.from_string(FRAME, default_timeout=60)
+    at.session_state["actor_name"] = "Anna Andersson"  # local mode: the name the sidebar asks for
+    at.run()
+    assert not at.exception and not _banner(at)
+    at.button(key="example_data_load").click().run()
+    assert not at.exception and _banner(at)
+    assert not [b for b in at.button if b.key == "example_data_load"]  # the offer is gone once loaded
+    store = get_store(str(isolated_database))
+    assert set(demo.example_rounds(store)) == {"at-2023", "elderly-2023"}
+    at.button(key="example_data_remove").click().run()
+    assert not at.exception and not _banner(at)
+    assert demo.example_rounds(store) == {} and demo.is_empty(store)
+
+
+def test_the_first_start_offer_asks_for_a_name_and_can_be_declined(isolated_database: Path) -> None:
+    at = AppTest.from_string(FRAME, default_timeout=60).run()
+    at.button(key="example_data_load").click().run()
+    assert any("Ange ditt namn" in e.value for e in at.error) and not _banner(at)
+    at.session_state["actor_name"] = "Anna Andersson"
+    at.button(key="example_data_decline").click().run()
+    assert not [b for b in at.button if b.key == "example_data_load"]
+    assert demo.declined(get_store(str(isolated_database)))
+
+
+def test_no_offer_once_the_store_holds_real_records(isolated_database: Path) -> None:
+    get_store(str(isolated_database)).record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    at = AppTest.from_string(FRAME, default_timeout=60).run()
+    assert not at.exception and not [b for b in at.button if b.key == "example_data_load"] and not _banner(at)
+
+
+PAGES = (
+    "pages/overview/overview.py",
+    "pages/elderly/followup.py",
+    "pages/deadlines/status.py",
+    "pages/at/simulator.py",
+    "pages/region/preview.py",
+    "pages/data/import_export.py",
+)
+
+
+@pytest.mark.skipif(
+    "example_data_banner" not in (ROOT / "app.py").read_text(encoding="utf-8"),
+    reason="app.py does not call ui.example_data.example_data_banner yet",
+)
+@pytest.mark.parametrize("loaded", [True, False], ids=["with example data", "without"])
+def test_every_page_of_the_app_says_when_it_shows_example_data(isolated_database: Path, loaded: bool) -> None:
+    store = get_store(str(isolated_database))
+    if loaded:
+        demo.load(store, ANNA, "visning")
+    else:
+        store.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))  # a real record: no first-start offer either
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert _banner(at) == loaded, page
