@@ -342,6 +342,39 @@ def test_no_offer_once_the_store_holds_real_records(isolated_database: Path) -> 
     assert not at.exception and not [b for b in at.button if b.key == "example_data_load"] and not _banner(at)
 
 
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "statsbidrag",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.mark.parametrize(
+    ("user", "may_remove"),
+    [
+        (User("sara@myndighet.se", "Sara Handläggare", "handläggare"), True),
+        (User("mats@myndighet.se", "Mats Chef", "chef"), False),
+        (User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"), False),
+    ],
+    ids=["staff", "manager", "region"],
+)
+def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
+    isolated_database: Path, user: User, may_remove: bool
+) -> None:
+    store = get_store(str(isolated_database))
+    store.save_user(ANNA, "test", user)
+    demo.load(store, ANNA, "visning")
+    at = AppTest.from_string(FRAME, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": user.login, "email_verified": True, "name": user.name, "sub": user.login}
+    at.run()
+    assert not at.exception and _banner(at)
+    assert bool([b for b in at.button if b.key == "example_data_remove"]) == may_remove
+    assert not [b for b in at.button if b.key == "example_data_load"]
+
+
 PAGES = (
     "pages/overview/overview.py",
     "pages/elderly/followup.py",
