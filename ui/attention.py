@@ -171,9 +171,9 @@ def frame_styles(
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def header_width(title: str) -> int:
-    """A column wide enough for its header (headers do not wrap): about 7 px a character at 14 px, and padding."""
-    return max(150, 7 * len(title) + 30)
+def header_width(title: str, least: int = 110) -> int:
+    """A column wide enough for its header (headers do not wrap): about 6.5 px a character at 14 px, and padding."""
+    return max(least, round(6.5 * len(title)) + 24)
 
 
 def _figure_layout(title: str, height: int, top: int, xaxis: dict, **more: object) -> dict:
@@ -393,16 +393,20 @@ def _table(
     config = {
         "region": st.column_config.TextColumn("Region", pinned=True, width=125),
         "varför": st.column_config.TextColumn("Varför", width=228),  # region and reason fit a phone (390 px)
-        "läge": st.column_config.TextColumn("Läge", help="Det mest brådskande för regionen just nu.", width=140),
+        "läge": st.column_config.TextColumn("Läge", help="Det mest brådskande för regionen just nu.", width=120),
         **{
             f"omgång {i}": st.column_config.TextColumn(
                 title, help=f"Regionens status i {plain(title)}.", width=header_width(title)
             )
             for i, (_, title) in enumerate(rounds_here)
         },
-        "ej rekvirerat": st.column_config.NumberColumn("Ej rekvirerat", help="Kan fortfarande rekvireras.", width=120),
+        "ej rekvirerat": st.column_config.NumberColumn(
+            "Ej rekvirerat", help="Kan fortfarande rekvireras.", width=header_width("Ej rekvirerat", 120)
+        ),
         "förlorat": st.column_config.NumberColumn(
-            "Kan inte betalas ut", help="Inte rekvirerat före sista dag: kan inte längre betalas ut.", width=120
+            "Kan inte betalas ut",
+            help="Inte rekvirerat före sista dag: kan inte längre betalas ut.",
+            width=header_width("Kan inte betalas ut", 120),
         ),
     }
     # A money column only where there is money in it: before the deadline nothing is lost, after it nothing
