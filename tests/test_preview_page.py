@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
+from allocation.regions import Region
+from ingest.data_folder import load_regions
 from present import formats as f
 from store.export import COUNT_FORMAT, KRONOR_FORMAT, PERCENT_FORMAT
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
+from ui.preview import region_in_address
 from ui.state import get_store
 
 PAGE = "pages/region/preview.py"
@@ -34,6 +40,7 @@ AUTH = {
     "client_secret": "test-only",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
+REGIONS = load_regions()
 REGION_USER = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
 
 
@@ -129,8 +136,23 @@ def test_gotland_by_name_and_by_code_open_the_same_preview() -> None:
     assert "Planerat enligt planeringsunderlaget: 16 tjänster." in everything_shown(by_name)
 
 
-def test_the_seeds_spelling_opens_norrbotten() -> None:
+def test_the_seeds_spelling_and_a_name_without_accents_open_the_region() -> None:
     assert preview("Norrbottn").selectbox(key="pv_region").value == "25"
+    assert preview("Vastra Gotaland").selectbox(key="pv_region").value == "14"
+
+
+@given(text=st.text(max_size=60))
+def test_any_address_value_names_one_region_or_none(text: str) -> None:
+    """Whatever the address holds: a region's own code, or None (never an exception, never a guess among two)."""
+    code = region_in_address(text, REGIONS)
+    assert code is None or code in {r.code for r in REGIONS}
+
+
+@pytest.mark.parametrize("region", load_regions())
+def test_every_region_by_code_by_name_and_without_accents(region: Region) -> None:
+    folded = unicodedata.normalize("NFKD", region.name).encode("ascii", "ignore").decode("ascii")
+    for text in (region.code, region.code.lstrip("0"), region.name, f"Region {region.name}", folded, folded.upper()):
+        assert region_in_address(text, REGIONS) == region.code, text
 
 
 def test_an_unknown_region_gets_a_swedish_message_and_the_page_still_works() -> None:

@@ -7,7 +7,9 @@ of lines that fall close together are stacked, never drawn over each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from allocation.preview import PreviewResult
+from allocation.regions import Region, RegionIndex, UnknownRegion
 from allocation.rules import AtParams
 from present import formats as f
 from store.export import KRONOR_FORMAT, PERCENT_FORMAT, AboutValue, frame_to_xlsx
@@ -30,6 +33,30 @@ ASSUMPTIONS_SV = {
 }
 MARK_ROWS = 3  # label rows for vertical lines: close lines get different rows
 _MARK_STEP = 0.085  # paper height per label row
+
+
+def _folded(text: str) -> str:
+    """Letters and digits only, without accents, in lower case: "Västra Götaland" and "vastra-gotaland" meet."""
+    plain_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return re.sub(r"[^a-z0-9]+", "", re.sub(r"^\s*region\s+|\s+(lan|region)\s*$", "", plain_text))
+
+
+def region_in_address(text: str, regions: Iterable[Region]) -> str | None:
+    """The län code a ``?pv_region=`` value names: a code (``01``, ``1``), a name as people write it
+    (``Gotland``, ``Region Gotland``, ``Stockholms län``, the seed's ``Norrbottn``) or typed without å, ä, ö
+    (``Vastra Gotaland``); None when it names no region."""
+    regions = tuple(regions)
+    try:
+        return RegionIndex(regions).resolve(text).code
+    except UnknownRegion:
+        pass
+    wanted = _folded(text)
+    names = {(r.code, _folded(name)) for r in regions for name in (r.name, r.seed_name, *r.aliases)}
+    for key in (wanted, wanted.removesuffix("s")):  # "Vastra Gotalands lan": a genitive s before "län"
+        matches = {code for code, name in names if key and name == key}
+        if len(matches) == 1:
+            return matches.pop()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,22 @@ from allocation.at import RegionInput
 from allocation.fixed import BASIS_SV
 from allocation.milestones import needs_attention
 from allocation.preview import DEFAULT_UNCERTAIN, Uncertain, simulate
-from allocation.regions import UnknownRegion
 from present import formats as f
 from store.access import Action
 from store.export import AboutValue, export_file_name, store_facts
 from store.model import AccessDenied
 from ui.block_preview import block_preview
 from ui.deadlines import cells_as_of
-from ui.preview import ASSUMPTIONS_SV, SCENARIO, UNCERTAIN, curve_chart, headline, histogram_chart, preview_xlsx
+from ui.preview import (
+    ASSUMPTIONS_SV,
+    SCENARIO,
+    UNCERTAIN,
+    curve_chart,
+    headline,
+    histogram_chart,
+    preview_xlsx,
+    region_in_address,
+)
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
@@ -38,9 +46,8 @@ from_url: str | None = None
 asked = st.query_params.get(REGION_KEY)
 if asked is not None and asked != st.session_state.get(URL_SEEN):
     st.session_state[URL_SEEN] = asked
-    try:
-        from_url = store.region_index().resolve(asked).code
-    except UnknownRegion:
+    from_url = region_in_address(asked, regions.values())
+    if from_url is None:
         shown = asked if len(asked) <= 40 else asked[:40] + "…"
         st.warning(
             f"Adressen anger en region som inte finns: ”{plain(shown)}”. Ange länskod (t.ex. 09) eller namn "
