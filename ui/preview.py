@@ -186,7 +186,7 @@ def histogram_chart(result: PreviewResult) -> Chart:
         span,
     )
     # Kronor without a suffix on every tick (the axis title says kr): short enough to stand upright on a phone.
-    fig.update_xaxes(title="Belopp (kr)", tickformat=",.0f", nticks=5)
+    fig.update_xaxes(title="Belopp (kr)", tickformat=",.0f", nticks=4, tickangle=0)
     peak = float(shares.max()) or 1.0
     fig.update_yaxes(
         title="Andel av simuleringarna", tickformat=".0%", tickvals=_share_ticks(peak), range=[0, peak * 1.35]
