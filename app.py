@@ -7,6 +7,7 @@ from store.db import StoreError
 from store.model import AccessDenied
 from ui import browser_sv
 from ui.auth import LOCAL_BANNER, describe
+from ui.example_data import example_data_banner, first_start_offer
 from ui.rounds import round_picker
 from ui.scenarios import scenario_selector
 from ui.state import session_or_stop
@@ -94,6 +95,9 @@ elif principal.role is Role.MANAGER:
         f"Du är inloggad som {ROLE_SV[Role.MANAGER]}: du ser allt men kan inte ändra något.",
         icon=":material/visibility:",
     )
+
+example_data_banner(session)  # "Exempeldata – fiktiva uppgifter" on every page while the store holds it
+first_start_offer(session)  # staff, an empty store: load example data with one button, or say no
 
 if session.may(Action.EDIT_ROUNDS):  # a rules file in data/rounds that could not be read is not silently missing
     for problem in session.round_problems():

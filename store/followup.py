@@ -60,6 +60,7 @@ class FollowupMixin(RoundsMixin):
     def record_requisition(
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
+        self._check_no_example_data()
         self._check_round_kind(round_id, "fixed", _REQUISITIONS, RECORDED)
         with self._write_lock:  # the check and the write see the same requisitions (no two sessions in between)
             try:
@@ -80,6 +81,7 @@ class FollowupMixin(RoundsMixin):
         filename: str,
         dry_run: bool = False,
     ) -> ImportResult:
+        self._check_no_example_data()
         self._check_round_kind(round_id, "fixed", _REQUISITIONS, IMPORTED)
         items = read_requisitions(data, self.region_index())
         with self._write_lock:  # the check and the write see the same requisitions
@@ -106,6 +108,7 @@ class FollowupMixin(RoundsMixin):
     def record_payout(
         self, actor: Actor, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
     ) -> int:
+        self._check_no_example_data()
         self._check_round(round_id)
         self._check_code(code)
         if amount < 0:
@@ -121,6 +124,7 @@ class FollowupMixin(RoundsMixin):
         return int(new_id)
 
     def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
+        self._check_no_example_data()
         self._check_code(code)
         with self.transaction(actor, reason) as tx:
             rows = tx.execute("SELECT approved_on FROM ombud WHERE code = ?", [code]).fetchall()
@@ -137,6 +141,7 @@ class FollowupMixin(RoundsMixin):
     def record_usage_report(
         self, actor: Actor, reason: str, round_id: str, code: str, received: date, reference: str = ""
     ) -> bool:
+        self._check_no_example_data()
         self._check_round(round_id)
         self._check_code(code)
         with self.transaction(actor, reason) as tx:

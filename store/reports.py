@@ -78,6 +78,7 @@ class ReportsMixin(RoundsMixin):
     def record_at_report(
         self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
     ) -> bool:
+        self._check_no_example_data()
         self._check_round_kind(round_id, "performance", _REPORTS, RECORDED)
         self._check_code(item.code)
         with self.transaction(actor, reason) as tx:
@@ -94,6 +95,7 @@ class ReportsMixin(RoundsMixin):
         dry_run: bool = False,
     ) -> ImportResult:
         """Validate the whole file first (``InputError`` lists every problem), then write it in one transaction."""
+        self._check_no_example_data()
         self._check_round_kind(round_id, "performance", _REPORTS, IMPORTED)
         at_round = self.at_round(round_id)
         items = read_reports(data, RegionIndex(at_round.regions))

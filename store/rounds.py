@@ -127,6 +127,18 @@ class RoundsMixin(StoreCore):
         if code not in {r.code for r in self.regions(self.latest_population_date())}:
             raise WriteRefused(f"Okänd region: {code}", f"unknown region code {code!r}")
 
+    def _check_no_example_data(self) -> None:
+        """Real follow-up records never mix with example data: they are refused until it is removed."""
+        known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'example_data'"
+        if self.query(known)[0][0] and self.query("SELECT count(*) FROM example_data")[0][0]:  # (older schema: none)
+            raise WriteRefused(
+                "Databasen innehåller exempeldata (fiktiva uppgifter). Ta bort exempeldata först "
+                "(knappen i rutan överst, eller python -m store demo --remove); riktiga uppgifter blandas aldrig "
+                "med exempel.",
+                "the database holds example data; remove it first (python -m store demo --remove): real "
+                "records never mix with examples",
+            )
+
     def _check_round(self, round_id: str) -> None:
         if round_id not in self.round_ids():
             raise WriteRefused(f"Okänd bidragsomgång: {round_id}", f"unknown round {round_id!r}")

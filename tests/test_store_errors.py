@@ -146,7 +146,7 @@ def test_an_error_inside_a_write_is_not_hidden_by_a_failing_rollback(store: Stor
         pass
 
     with pytest.raises(Boom), store.transaction(ANNA, "test") as tx:
-        tx.execute("INSERT INTO ombud VALUES ('09', DATE '2023-03-01', now())")
+        tx.execute("INSERT INTO ombud (code, approved_on, recorded_at) VALUES ('09', DATE '2023-03-01', now())")
         tx.cursor.execute("ROLLBACK")  # the transaction is gone, as after a fatal error: ROLLBACK would fail
         raise Boom
     assert counts(store) == before
