@@ -171,6 +171,15 @@ def test_a_choice_in_the_select_box_wins_over_the_address_it_came_from() -> None
     assert at.selectbox(key="pv_region").value == "09" and at.query_params["pv_region"] == "09"
 
 
+def test_a_link_to_the_region_last_shown_opens_it_after_another_page() -> None:
+    at = preview("09")
+    at.switch_page("pages/deadlines/status.py").run()
+    at.switch_page(PAGE)
+    at.query_params["pv_region"] = "09"
+    at.run()
+    assert not at.exception and at.selectbox(key="pv_region").value == "09"
+
+
 def test_a_region_user_asking_for_another_region_by_name_is_refused_and_logged(store: Store) -> None:
     store.save_user(CLI, "test", REGION_USER)
     at = AppTest.from_file("../app.py", default_timeout=60)

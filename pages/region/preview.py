@@ -41,10 +41,10 @@ st.title(f"Förhandsbesked för {plain(regions[own_region].name)}" if own_region
 
 # ?pv_region= takes a län code (01) or a name (Gotland, "Region Gotland", the seed's "Norrbottn"); the page
 # writes the code back, so the address bar always names the region shown. A value the page wrote itself is
-# not read again: a choice in the select box wins over the address it replaces.
+# not read again while the select box holds its choice: that choice wins over the address it replaces.
 from_url: str | None = None
 asked = st.query_params.get(REGION_KEY)
-if asked is not None and asked != st.session_state.get(URL_SEEN):
+if asked is not None and (asked != st.session_state.get(URL_SEEN) or REGION_KEY not in st.session_state):
     st.session_state[URL_SEEN] = asked
     from_url = region_in_address(asked, regions.values())
     if from_url is None:
