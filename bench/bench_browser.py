@@ -1,4 +1,5 @@
-"""Benchmark (not a test): the app in headless Chromium — first render, cold start, memory with 20 sessions.
+"""Benchmark (not a test): the app in headless Chromium — cold start, first render, the simulator's first
+click on a chart tab, saving a scenario, memory with 20 sessions.
 
 .venv/bin/python bench/bench_browser.py
 """
@@ -6,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -14,11 +16,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 
 # The same browser and flags as the browser tests.
 from tests.browser.conftest import CHROMIUM, IDLE  # noqa: E402
@@ -76,12 +79,96 @@ def render(browser: Browser, url: str, ready: str) -> float:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     start_time = time.perf_counter()
-    page.goto(url)
+    page.goto(url, timeout=60_000)
     page.wait_for_selector(ready, timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)
     elapsed = time.perf_counter() - start_time
     context.close()
     return elapsed
+
+
+def open_simulator(browser: Browser, url: str) -> tuple[BrowserContext, Page]:
+    """A fresh session (its own browser cache) on the simulator, fully rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/at", timeout=60_000)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    settle(page)
+    return context, page
+
+
+def settle(page: Page) -> None:
+    """Idle, and still idle after a short pause (a rerun asked for may not have started yet)."""
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+def first_tab_click(browser: Browser, url: str, tab: str) -> float:
+    """Seconds from the first click on a chart tab of a fresh simulator session to its chart drawn.
+
+    Drawn: the tab's Plotly chart (``.js-plotly-plot``, made by plotly.js in the browser) is visible and
+    the script is idle. The chart exists only once the rerun that the click asked for has sent it, so
+    the idle seen after it is that run's end.
+    """
+    context, page = open_simulator(browser, url)
+    start_time = time.perf_counter()
+    page.get_by_role("tab", name=tab, exact=True).click()  # the open tab (Resultat) has no chart
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    elapsed = time.perf_counter() - start_time
+    context.close()
+    return elapsed
+
+
+# Notes whether a toast saying "sparades" was ever shown (it may be gone again when the run ends).
+WATCH_TOAST = """() => {
+    window.__toastSeen = false;
+    new MutationObserver(() => {
+        for (const toast of document.querySelectorAll("[data-testid='stToast']")) {
+            if (toast.textContent.includes("sparades")) window.__toastSeen = true;
+        }
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def save_scenario(browser: Browser, url: str, name: str) -> tuple[float, bool]:
+    """Seconds from the click on "Spara scenario" (the form filled) to the saved scenario on screen, idle;
+    and whether the success message ("… sparades") was shown.
+
+    The save reruns the page (the saved scenario becomes the active one, in the sidebar and the address):
+    done when the address names the scenario and the script is idle.
+    """
+    context, page = open_simulator(browser, url)
+    actor = page.get_by_role("textbox", name="Ditt namn")
+    actor.fill("Bänk Mätare")
+    actor.press("Enter")
+    settle(page)
+    page.get_by_role("textbox", name="Namn på scenariot").fill(name)
+    page.evaluate(WATCH_TOAST)
+    start_time = time.perf_counter()
+    page.get_by_role("button", name="Spara scenario").click()
+    page.wait_for_url(re.compile(rf"[?&]scenario={re.escape(quote_plus(name))}(&|$)"), timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    elapsed = time.perf_counter() - start_time
+    toast_seen = bool(page.evaluate("() => window.__toastSeen"))
+    context.close()
+    return elapsed, toast_seen
+
+
+def store_init(env: dict[str, str]) -> float:
+    """Seconds of ``python -m store init`` (create, migrate, seed) on the database file named in ``env``."""
+    start_time = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "store", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start_time
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -92,18 +179,27 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     return float("nan")
 
 
+CHART_TABS = ("Trappan", "Pottens fördelning", "Per invånare", "Karta")
+
+
+def progress(text: str) -> None:
+    print(f"  [browser] {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
 def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
     tmp = Path(tempfile.mkdtemp())
     (tmp / "hello.py").write_text(HELLO, encoding="utf-8")
     env = os.environ | {"STATSBIDRAG_DB": str(tmp / "bench.duckdb")}
     rows: list[tuple[str, float, str, str]] = []
 
-    cold_start = time.perf_counter()
-    app, app_url = start(ROOT / "app.py", env, ROOT)
-    hello, hello_url = start(tmp / "hello.py", env, tmp)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # Cold start, alone on the machine (the hello-world server starts after it): the app creates,
+        # migrates and seeds a new database file itself.
+        cold_start = time.perf_counter()
+        app, app_url = start(ROOT / "app.py", env, ROOT)
+        hello = None
+        try:
             wait_healthy(app_url)
             first = render(browser, app_url, "[data-testid='stMetric']")
             rows.append(
@@ -114,6 +210,7 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
                     f"first render itself {first:.2f} s",
                 )
             )
+            hello, hello_url = start(tmp / "hello.py", env, tmp)
             wait_healthy(hello_url)
             render(browser, hello_url, "h1")  # warm both servers once
             hello_times = [render(browser, hello_url, "h1") for _ in range(repeats)]
@@ -128,12 +225,39 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
                 median = statistics.median(times)
                 rows.append((name, median, "s", f"{median / base:.1f} × hello world"))
 
+            # Each click in a fresh session (its own browser cache, as a new visitor); the server has
+            # drawn no chart before the first one.
+            for tab in CHART_TABS:
+                progress(f"first click on {tab}")
+                times = [first_tab_click(browser, app_url, tab) for _ in range(repeats)]
+                rows.append(
+                    (
+                        f"simulator: first click on tab {tab} to chart drawn",
+                        statistics.median(times),
+                        "s",
+                        f"first in the server {times[0]:.2f} s, max {max(times):.2f} s",
+                    )
+                )
+            progress("saving scenarios")
+            saves = [save_scenario(browser, app_url, f"Bänk {i + 1}") for i in range(repeats)]
+            times = [seconds for seconds, _ in saves]
+            shown = sum(seen for _, seen in saves)
+            rows.append(
+                (
+                    "simulator: save a scenario to saved scenario shown",
+                    statistics.median(times),
+                    "s",
+                    f"first {times[0]:.2f} s, max {max(times):.2f} s; message seen {shown} of {len(saves)}",
+                )
+            )
+
+            progress("20 sessions")
             idle = rss_mb(app.pid)
             contexts = []
             for _ in range(20):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
-                page.goto(f"{app_url}/at")
+                page.goto(f"{app_url}/at", wait_until="commit", timeout=120_000)  # all 20 load at once
                 contexts.append((context, page))
             for _, page in contexts:
                 page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
@@ -151,11 +275,32 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
             )
             for context, _ in contexts:
                 context.close()
-            browser.close()
-    finally:
-        for process in (app, hello):
-            process.terminate()
-            process.wait(timeout=20)
+        finally:
+            for process in (app, hello):
+                if process is not None:
+                    stop(process)
+
+        # Cold start as `make run` does it, on a new file: `python -m store init`, then the server (which
+        # then finds the store ready). Disk caches are warm by now, as they are for a restart.
+        init_env = os.environ | {"STATSBIDRAG_DB": str(tmp / "make-run.duckdb")}
+        progress("cold start as make run")
+        cold_start = time.perf_counter()
+        init = store_init(init_env)
+        app, app_url = start(ROOT / "app.py", init_env, ROOT)
+        try:
+            wait_healthy(app_url)
+            first = render(browser, app_url, "[data-testid='stMetric']")
+            rows.append(
+                (
+                    "cold start as make run: store init + server to first page",
+                    time.perf_counter() - cold_start,
+                    "s",
+                    f"store init {init:.2f} s, first render {first:.2f} s",
+                )
+            )
+        finally:
+            stop(app)
+        browser.close()
     return rows
 
 
