@@ -80,9 +80,9 @@ def test_top_step_has_no_next_step() -> None:
 def test_below_the_staircase_the_next_step_is_worth_its_scaled_amount() -> None:
     """A 20 MSEK pot below 30 MSEK of steps: every step is paid at 2/3, and so is the step a region could reach.
 
-    Uppsala stands at the 2-step (1 333 334 kr paid, largest remainder). At the 3-step the staircase would sum to 31 MSEK, and
-    Uppsala would get 20 000 000 × 3 / 31 = 1 935 483,9 → 1 935 484 kr: 602 150 kr more, not the unscaled
-    1 000 000 kr (and not 666 667 kr either: the scale itself falls as the staircase grows).
+    Uppsala stands at the 2-step (1 333 334 kr paid, largest remainder). At the 3-step the staircase would sum
+    to 31 MSEK, and Uppsala would get 20 000 000 × 3 / 31 = 1 935 483,9 → 1 935 484 kr: 602 150 kr more, not
+    the unscaled 1 000 000 kr (and not 666 667 kr either: the scale itself falls as the staircase grows).
     """
     inputs = [
         RegionInput("03", 55, 55),  # Uppsala, plan 53: +2 → 2 MSEK

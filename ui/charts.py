@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,13 +37,44 @@ class Chart:
     title: str
 
 
+TITLE_WIDTH = 42  # characters per title line: a Plotly title never wraps itself, and a phone shows about 42
+TITLE_LINE = 23  # pixels per line of a 17 px title
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """The title in lines of at most ``width`` characters (Plotly's ``<br>``), so no phone cuts it off.
+
+    Each line but the last keeps its space: the title's text (what a screen reader and a test read) stays
+    the sentence it was, not words run together across the break.
+    """
+    return " <br>".join(textwrap.wrap(title, width, break_long_words=False, break_on_hyphens=False)) or title
+
+
+def title_height(fig: go.Figure) -> int:
+    """The room the figure's title takes at the top, in pixels."""
+    return 22 + TITLE_LINE * (str(fig.layout.title.text).count("<br>") + 1)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """Shared looks. ``height`` is the plot's own: the wrapped title's lines are added above it."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        title={
+            "text": wrap_title(title),
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 16},
+            "font": {"size": 17},
+        },
         separators=", ",
         font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    )
+    top = title_height(fig) + 28  # and a line for the legend or the top axis
+    fig.update_layout(
+        height=height + top - 60,
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         plot_bgcolor="white",
         paper_bgcolor="white",
         hoverlabel={"font": {"family": FONT}},
@@ -121,7 +154,7 @@ def staircase_chart(allocation: Allocation) -> Chart:
             hoverinfo="text",
         )
     )
-    fig.update_xaxes(title="Utökning (tjänster utöver plan)", range=[-0.3, top], dtick=1)
+    fig.update_xaxes(title="Utökning (tjänster utöver plan)", range=[-0.3, top], tickformat=TICKS)
     fig.update_yaxes(title="Belopp", tickformat=TICKS, ticksuffix=" kr", rangemode="tozero")
     return Chart(_layout(fig, title), data, title)
 
@@ -144,8 +177,10 @@ def waterfall_chart(allocation: Allocation) -> Chart:
             x=labels,
             y=[v / 1_000_000 for v in values],
             measure=measures,
-            text=[f.mnkr(abs(v)) for v in values],
-            textposition="outside",
+            text=[f.number(Fraction(abs(v), 1_000_000), 1) for v in values],  # the axis says mnkr
+            # A falling bar's label inside it where it fits: outside it would hang below, into the axis labels.
+            textposition=["auto" if m == "relative" else "outside" for m in measures],
+            cliponaxis=False,
             hovertext=[f"{label}: {f.kr(abs(v))}" for label, v in zip(labels, values, strict=True)],
             hoverinfo="text",
             decreasing={"marker": {"color": COLORS["redistribution"]}},
@@ -155,7 +190,8 @@ def waterfall_chart(allocation: Allocation) -> Chart:
         )
     )
     top = allocation.pot / 1_000_000 * 1.12 or 1
-    fig.update_yaxes(title="Miljoner kronor", tickformat=TICKS, ticksuffix=" mnkr", rangemode="tozero", range=[0, top])
+    fig.update_yaxes(tickformat=TICKS, ticksuffix=" mnkr", rangemode="tozero", range=[0, top])
+    fig.update_layout(uniformtext={"minsize": 11, "mode": "show"})  # the bars' labels readable on a phone too
     return Chart(_layout(fig, title, height=380), data, title)
 
 
@@ -206,12 +242,19 @@ def per_capita_chart(allocation: Allocation) -> Chart:
             "overlaying": "x",
             "side": "top",
             "tickformat": TICKS,
+            "tickmode": "auto",  # its own round ticks, not the lower axis's positions (Plotly's "sync")
             "showgrid": False,
             "rangemode": "tozero",
         },
     )
     _layout(fig, title, height=660)
-    fig.update_layout(margin={"t": 120}, title={"y": 0.98, "yanchor": "top"})
+    top = title_height(fig) + 50  # the upper axis (expansion per 100 000) and its title below the title
+    # The legend below the lower axis: above the plot it would cover the upper axis on a phone.
+    fig.update_layout(
+        margin={"t": top, "b": 90},
+        height=660 + top - 60 + 80,
+        legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0, "xanchor": "left"},
+    )
     return Chart(fig, data, title)
 
 
