@@ -36,7 +36,7 @@ def test_an_edit_changes_the_totals_which_still_sum_to_the_pot(page) -> None:  #
     wait_idle(page)
     edit_cell(page, GOTLAND_ROW, "filled", "21")  # plan 16: expansion 5
     expect(qualified).to_have_text("1 av 21")
-    expect(metric_value(page, "Ej fördelat")).to_have_text("0\u00a0kr")
+    expect(metric_value(page, "Ej fördelat")).to_have_text("0,0\u00a0mnkr")  # one unit in the row of metrics
     expect(metric_value(page, "Trappsteg")).to_have_text("5,0\u00a0mnkr")
     expect(metric_value(page, "Omfördelat")).to_have_text("249,0\u00a0mnkr")
     titles = {
@@ -105,3 +105,104 @@ def test_a_saved_scenario_survives_a_restart_and_its_url_reopens_it(browser, tmp
         expect(metric_value(page, "Kvalificerade regioner")).to_have_text("1 av 21")
         expect(page.get_by_text("scenariot ”Gotland plus fem”").first).to_be_visible()
         context.close()
+
+
+UPPSALA_ROW = 1
+CHECK_COLUMN = 6  # the read-only "Mot plan", after the six columns of the table
+
+
+def _no_metric_cut_off(page) -> None:  # type: ignore[no-untyped-def]
+    """Every metric's label and value shown whole: no element inside one is wider than its box (an ellipsis)."""
+    cut = page.locator("[data-testid='stMetric'] *").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+    assert cut == []
+
+
+def test_a_wrong_cell_is_marked_the_last_results_stay_greyed_and_undo_restores(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{page.app_url}/at?vy=Resultat")
+    wait_idle(page)
+    page.get_by_role("button", name="Exempel (fiktivt)").click()
+    expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
+    wait_idle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    edit_cell(page, GOTLAND_ROW, "filled", "25")  # plan 16: +9, the 7-step
+    expect(grid.get_by_test_id(f"glide-cell-{CHECK_COLUMN}-{GOTLAND_ROW}")).to_have_text("+9 över plan")
+    expect(metric_value(page, "Trappsteg")).to_have_text("55,0\u00a0mnkr")
+    _no_metric_cut_off(page)
+
+    edit_cell(page, UPPSALA_ROW, "planned", "abc")
+    error = page.locator("[data-testid='stAlertContentError']").first
+    expect(error).to_contain_text('Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal')
+    expect(error).to_contain_text("senast giltiga")
+    expect(grid.get_by_test_id(f"glide-cell-{CHECK_COLUMN}-{UPPSALA_ROW}")).to_have_text("Fel: Planerat")
+    results = page.locator(".st-key-sim_results")
+    expect(results).to_have_css("opacity", "0.5")
+    expect(results).to_contain_text("Senast giltiga resultat")
+    expect(metric_value(page, "Trappsteg")).to_have_text("55,0\u00a0mnkr")  # the last valid results, kept
+    expect(page.get_by_role("button", name="Ladda ned (XLSX)")).to_be_visible()
+    expect(page.get_by_role("button", name="Spara scenario")).to_be_disabled()
+    # Another edit while the table is wrong: both stay in the table (the grid may restart its own list of edits).
+    edit_cell(page, 3, "started", "95")
+    expect(grid.get_by_test_id(f"glide-cell-2-{UPPSALA_ROW}")).to_have_text("abc")
+    expect(grid.get_by_test_id(f"glide-cell-{CHECK_COLUMN}-3")).to_have_text("+8 över plan")
+    screenshot(page, "simulator-bad-cell")
+
+    page.get_by_role("button", name="Ångra: tillbaka till senast giltiga tabell").click()
+    expect(error).to_have_count(0)
+    expect(grid.get_by_test_id(f"glide-cell-2-{UPPSALA_ROW}")).to_have_text("53")
+    expect(grid.get_by_test_id(f"glide-cell-3-{GOTLAND_ROW}")).to_have_text("25")  # the valid edit stays
+    expect(grid.get_by_test_id("glide-cell-4-3")).to_have_text("0")  # the edit made while wrong is undone
+    expect(results).to_have_css("opacity", "1")
+    expect(page.get_by_role("button", name="Spara scenario")).to_be_enabled()
+    expect_no_exception(page)
+    assert page.console_errors == []
+
+
+def test_on_a_phone_the_bad_cell_is_named_and_nothing_is_cut_off(browser, app_url) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/at?vy=Resultat")
+    wait_idle(page)
+    page.get_by_role("button", name="Exempel (fiktivt)").click()
+    expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
+    wait_idle(page)
+    expect(metric_value(page, "Omfördelat")).to_have_text("204,0\u00a0mnkr")
+    _no_metric_cut_off(page)
+    edit_cell(page, UPPSALA_ROW, "planned", "abc")
+    expect(page.locator("[data-testid='stAlertContentError']").first).to_contain_text(
+        'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal'
+    )
+    expect(page.locator(".st-key-sim_results")).to_have_css("opacity", "0.5")
+    _no_metric_cut_off(page)
+    screenshot(page, "simulator-bad-cell-phone")
+    context.close()
+
+
+def test_chart_ticks_carry_a_real_minus(page) -> None:  # type: ignore[no-untyped-def]
+    """A comparison where every region loses: the axis ticks are negative, written with U+2212."""
+    page.goto(f"{page.app_url}/at?vy=Resultat")
+    wait_idle(page)
+    page.get_by_role("button", name="Exempel (fiktivt)").click()
+    expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("tab", name="Jämför scenarier").click()
+    base = page.get_by_test_id("stSelectbox").filter(has_text="Bas")
+    expect(base).to_be_visible()
+    wait_idle(page)
+    # The current simulation (the example) as base, the baseline (everyone at plan: nothing paid) compared.
+    base.click()
+    page.get_by_role("option", name="Aktuell simulering").click()
+    wait_idle(page)
+    other = page.get_by_test_id("stSelectbox").filter(has_text="Jämförs med")
+    other.click()
+    page.get_by_role("option", name=re.compile("^Utgångsläge")).click()
+    chart = page.locator("[data-testid='stPlotlyChart']:visible")
+    expect(chart.locator(".gtitle")).to_contain_text("förlorar")
+    ticks = chart.locator(".xtick text")
+    expect(ticks.first).to_be_attached()
+    labels = ticks.evaluate_all("els => els.map(e => e.textContent)")
+    negative = [t for t in labels if t != "0"]
+    assert negative and all(t.startswith("\u2212") for t in negative), labels
+    assert not any("-" in t for t in labels)
+    expect_no_exception(page)
