@@ -112,7 +112,13 @@ def method_rows(
         ("Ej fördelat", f.kr(allocation.unallocated)),
     ]
     if any(w.code == POT_BELOW_STEPS for w in allocation.warnings):
-        rows.append(("Obs", "Potten är mindre än trappstegens summa: trappbeloppen är nedskalade, inget omfördelat."))
+        rows.append(
+            (
+                "Obs",
+                "Potten är mindre än trappstegens summa: trappbeloppen är nedskalade, inget omfördelat. "
+                "Nästa steg: kr är nedskalat på samma sätt (övriga regioner oförändrade).",
+            )
+        )
     rows += [("Varning", w.message_sv) for w in allocation.warnings if w.code != POT_BELOW_STEPS]
     rows += list((extra or {}).items())
     rows.append(("Skapad", datetime.now().strftime("%Y-%m-%d %H:%M")))

@@ -3,11 +3,11 @@ charts, scenarios); for a round of fixed amounts its table."""
 
 import streamlit as st
 
-from allocation.at import allocate
+from allocation.at import POT_BELOW_STEPS, allocate
 from present import formats as f
 from present.explain import concentration_notice, explain
 from store.access import Action
-from store.export import export_allocation, frame_to_csv
+from store.export import export_allocation, export_file_name, frame_to_csv
 from ui import charts
 from ui.blocks import block_simulator
 from ui.fixed_table import fixed_table_view
@@ -149,12 +149,17 @@ with results:
         st.info(notice, icon=":material/pie_chart:")
 
 
+# Export file names: the round, what, the active scenario (if any) and the date; never the round's id.
+active_scenario = st.session_state.get("scenario", NO_SCENARIO)
+scenario_name = "" if active_scenario == NO_SCENARIO else active_scenario
+
+
 def chart_with_download(chart: charts.Chart, key: str) -> None:
     st.plotly_chart(chart.figure, key=f"chart_{key}", config={"displaylogo": False, "locale": "sv"})
     st.download_button(
         "Ladda ned diagrammets data (CSV)",
         frame_to_csv(chart.data),
-        file_name=f"{key}.csv",
+        file_name=export_file_name(ref.short_title, key, scenario_name, ext="csv"),
         mime="text/csv",
         key=f"download_{key}",
         on_click="ignore",
@@ -164,9 +169,16 @@ def chart_with_download(chart: charts.Chart, key: str) -> None:
 def show_results() -> None:
     # Planned, outcome and excluded stand in the table above; the downloads have every column.
     st.html(results_html(allocation))
+    scaled = any(w.code == POT_BELOW_STEPS for w in allocation.warnings)
     st.caption(
         f"Summa utbetalt {f.kr(allocation.paid)} av potten {f.kr(allocation.pot)}. Hela kronor; "
         "största-rest-metoden (lika rester: lägre länskod först)."
+        + (
+            " Potten räcker inte till trappstegen: också Nästa steg: kr är nedskalat — det regionen skulle få "
+            "i trappbelopp vid nästa steg, med övriga regioner oförändrade."
+            if scaled
+            else ""
+        )
     )
     d1, d2, _ = st.columns([1, 1, 3])
     extra = {"Utfall": st.session_state[EDITOR_SOURCE] + " (med eventuella ändringar i tabellen)"}
@@ -174,8 +186,8 @@ def show_results() -> None:
         extra["Utfall"] += "; senast giltiga tabell (tabellen på sidan hade fel när filen togs ut)"
     d1.download_button(
         "Ladda ned (XLSX)",
-        lambda: export_allocation(at_round, allocation, "xlsx", extra),
-        file_name=f"{at_round.id}-fordelning.xlsx",
+        lambda: export_allocation(at_round, allocation, "xlsx", extra, scenario=scenario_name),
+        file_name=export_file_name(ref.short_title, "fördelning", scenario_name, ext="xlsx"),
         on_click="ignore",
         key="download_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -183,7 +195,7 @@ def show_results() -> None:
     d2.download_button(
         "Ladda ned (CSV)",
         lambda: export_allocation(at_round, allocation, "csv"),
-        file_name=f"{at_round.id}-fordelning.csv",
+        file_name=export_file_name(ref.short_title, "fördelning", scenario_name, ext="csv"),
         mime="text/csv",
         on_click="ignore",
         key="download_csv",
