@@ -63,6 +63,8 @@ def test_the_xlsx_download_holds_the_figures_on_screen(page) -> None:  # type: i
     wait_idle(page)  # the download button below the table belongs to the same run
     with page.expect_download() as info:
         page.get_by_role("button", name="Ladda ned (XLSX)").click()
+    # Named by the round's short title, what it is and the day (no scenario is active); never the round's id.
+    assert re.fullmatch(r"AT-tjanster-2023_fordelning_\d{4}-\d{2}-\d{2}\.xlsx", info.value.suggested_filename)
     content = info.value.path().read_bytes()
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook["Fördelning"]
