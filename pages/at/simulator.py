@@ -78,12 +78,12 @@ with st.container(border=True):
     params = params_controls(at_round)
 
 st.subheader("Utfall per region")
-fills = st.columns([1.4, 1, 1, 0.6, 1.2, 2.2], vertical_alignment="bottom")
+fills = st.columns([1.4, 1, 1, 1.3, 1.2, 1.5], vertical_alignment="bottom")
 if fills[0].button(f"Inlästa rapporter ({len(reports)})", disabled=not reports, key="fill_reports"):
     set_editor_base(base_frame(at_round, reports), f"inlästa rapporter ({len(reports)} regioner)")
 if fills[1].button("Alla enligt plan", key="fill_plan"):
     set_editor_base(base_frame(at_round, at_plan_inputs(at_round)), "alla regioner enligt plan")
-more = fills[3].number_input("Antal k", min_value=0, max_value=50, value=3, step=1, key="fill_k")
+more = fills[3].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, step=1, key="fill_k")
 if fills[2].button("Alla plan + k", key="fill_plan_k"):
     set_editor_base(base_frame(at_round, at_plan_inputs(at_round, int(more))), f"alla regioner plan + {more}")
 example_file = example_outcomes(at_round.id)
