@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from store.access import Action
@@ -36,23 +37,29 @@ def show_report_import() -> None:
     st.subheader("Regionernas rapporter om prestationer")
     if ref := pick_round(REPORTING_KINDS, "report_round"):
         import_panel(store, "reports", ref.id)
-        st.dataframe(display_frame(store.at_reports_frame(ref.id)), hide_index=True, width="stretch")
+        show_frame(store.at_reports_frame(ref.id), "Inga rapporter inlästa för omgången ännu.")
 
 
 def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
     if ref := pick_round(("fixed",), "requisition_round"):
         import_panel(store, "requisitions", ref.id)
-        st.dataframe(display_frame(store.requisitions_frame(ref.id)), hide_index=True, width="stretch")
+        show_frame(store.requisitions_frame(ref.id), "Inga rekvisitioner registrerade för omgången ännu.")
+
+
+def show_frame(frame: pd.DataFrame, empty: str) -> None:
+    """A table, or a sentence when it has no rows (an empty table would say "empty", in English)."""
+    if len(frame):
+        st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+    else:
+        st.caption(empty)
 
 
 def show_tables() -> None:
-    table = st.selectbox(
-        "Tabell", store.readable_tables(), format_func=lambda t: f"{EXPORTABLE_TABLES[t]} ({t})", key="table"
-    )
+    table = st.selectbox("Tabell", store.readable_tables(), format_func=EXPORTABLE_TABLES.get, key="table")
     frame = store.table(table)
     st.caption(f"{len(frame)} rader")
-    st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+    show_frame(frame, "Tabellen har inga rader ännu.")
     c1, c2, _ = st.columns([1, 1, 3])
     # The files are made when a button is pressed, not on every rerun; their names say what and when.
     c1.download_button(

@@ -43,7 +43,7 @@ def test_region_preview_simulates_and_downloads(page) -> None:  # type: ignore[n
     page.goto(f"{page.app_url}/region?pv_region=09")
     wait_idle(page)
     page.get_by_text("Osäkert: de andra regionernas utökning dras slumpmässigt").click()
-    # Under "all others on plan" the amount is certain (one chart); uncertain others add the histogram.
+    # The uncertain assumption (the default, chosen again here) shows the histogram beside the expansion chart.
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2)
     expect(metric_value(page, "Troligt belopp (median)")).to_contain_text("kr")
     wait_idle(page)  # the download button belongs to the same run
@@ -51,6 +51,6 @@ def test_region_preview_simulates_and_downloads(page) -> None:  # type: ignore[n
         page.get_by_role("button", name="Ladda ned förhandsbeskedet (XLSX, preliminärt)").click()
     workbook = load_workbook(io.BytesIO(info.value.path().read_bytes()))
     about = {r[0]: r[1] for r in workbook["Om uttaget"].iter_rows(min_row=2, values_only=True)}
-    assert about["PRELIMINÄRT"].startswith("Förhandsbesked") and about["Antal simuleringar"] == "100000"
+    assert about["PRELIMINÄRT"].startswith("Förhandsbesked") and about["Antal simuleringar"] == 100_000
     screenshot(page, "region-preview")
     assert page.console_errors == []
