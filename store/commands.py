@@ -16,7 +16,7 @@ from present import formats as f
 from store import db
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
-from store.export import export_allocation, export_table
+from store.export import export_allocation, export_table, stamp
 from store.model import Actor, RulesRefused, User, WriteRefused
 from store.service import Store
 
@@ -74,7 +74,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         allocation = allocate(at_round, scenario.inputs, scenario.params)
         extra = {
             "Scenario": scenario.name,
-            "Sparat av": f"{scenario.author}, {scenario.created:%Y-%m-%d %H:%M}",
+            "Sparat av": f"{scenario.author}, {stamp(scenario.created)}",
             "Regelversion vid sparande": scenario.rules_version,
         }
         content = export_allocation(at_round, allocation, args.format, extra)
