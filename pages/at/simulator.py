@@ -112,8 +112,13 @@ if stale:
     last = last_valid(at_round)
     count = len(parsed.problems_sv)
     st.error(
-        ("En cell är fel" if count == 1 else f"{count} celler är fel")
-        + " (markerade med rött i kolumnen Mot plan); inget nytt räknas förrän de är rättade:\n\n"
+        (
+            "En cell är fel (markerad med rött i kolumnen Mot plan); inget nytt räknas förrän den är rättad:"
+            if count == 1
+            else f"{count} celler är fel (markerade med rött i kolumnen Mot plan); inget nytt räknas förrän "
+            "de är rättade:"
+        )
+        + "\n\n"
         + bullets(parsed.problems_sv)
         + (
             "\n\nResultaten nedan är de **senast giltiga** och visas i grått."

@@ -181,30 +181,35 @@ def test_on_a_phone_the_bad_cell_is_named_and_nothing_is_cut_off(browser, app_ur
     context.close()
 
 
-def test_chart_ticks_carry_a_real_minus(page) -> None:  # type: ignore[no-untyped-def]
-    """A comparison where every region loses: the axis ticks are negative, written with U+2212."""
-    page.goto(f"{page.app_url}/at?vy=Resultat")
-    wait_idle(page)
-    page.get_by_role("button", name="Exempel (fiktivt)").click()
-    expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("tab", name="Jämför scenarier").click()
-    base = page.get_by_test_id("stSelectbox").filter(has_text="Bas")
-    expect(base).to_be_visible()
-    wait_idle(page)
-    # The current simulation (the example) as base, the baseline (everyone at plan: nothing paid) compared.
-    base.click()
-    page.get_by_role("option", name="Aktuell simulering").click()
-    wait_idle(page)
-    other = page.get_by_test_id("stSelectbox").filter(has_text="Jämförs med")
-    other.click()
-    page.get_by_role("option", name=re.compile("^Utgångsläge")).click()
-    chart = page.locator("[data-testid='stPlotlyChart']:visible")
-    expect(chart.locator(".gtitle")).to_contain_text("förlorar")
-    ticks = chart.locator(".xtick text")
-    expect(ticks.first).to_be_attached()
-    labels = ticks.evaluate_all("els => els.map(e => e.textContent)")
-    negative = [t for t in labels if t != "0"]
-    assert negative and all(t.startswith("\u2212") for t in negative), labels
-    assert not any("-" in t for t in labels)
-    expect_no_exception(page)
+def test_chart_ticks_carry_a_real_minus(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The example against the baseline (a fresh store: everyone at plan, nothing paid): every region loses,
+    so every tick but 0 is negative, written with U+2212 and never a hyphen."""
+    with running_app(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="sv-SE")
+        page = context.new_page()
+        page.goto(f"{url}/at?vy=Resultat")
+        wait_idle(page)
+        page.get_by_role("button", name="Exempel (fiktivt)").click()
+        expect(page.get_by_text("exempelfilen med fiktiva utfall")).to_be_visible()
+        wait_idle(page)
+        page.get_by_role("tab", name="Jämför scenarier").click()
+        base = page.get_by_test_id("stSelectbox").filter(has_text="Bas")
+        expect(base).to_be_visible()
+        wait_idle(page)
+        base.click()
+        page.get_by_role("option", name="Aktuell simulering").click()
+        wait_idle(page)
+        other = page.get_by_test_id("stSelectbox").filter(has_text="Jämförs med")
+        other.click()
+        page.get_by_role("option", name=re.compile("^Utgångsläge")).click()
+        chart = page.locator("[data-testid='stPlotlyChart']:visible")
+        expect(chart.locator(".gtitle")).to_contain_text("förlorar")
+        expect(chart.locator(".gtitle")).not_to_contain_text("vinner")
+        ticks = chart.locator(".xtick text")
+        expect(ticks.first).to_be_attached()
+        labels = ticks.evaluate_all("els => els.map(e => e.textContent)")
+        negative = [t for t in labels if t != "0"]
+        assert negative and all(t.startswith("\u2212") for t in negative), labels
+        assert not any("-" in t for t in labels)
+        expect_no_exception(page)
+        context.close()
