@@ -136,7 +136,9 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
     form.get_by_label("Anledning (skrivs i granskningsloggen)").fill("Ny omgång 2026 (webbläsartest)")
     screenshot(page, "rounds-new")
     form.get_by_role("button", name="Granska och spara").click()
-    expect(main.get_by_test_id("stAlert").filter(has_text="Sparad")).to_contain_text(f"Sparad: {NEW_SHORT} version 1.0.0")
+    expect(main.get_by_test_id("stAlert").filter(has_text="Sparad")).to_contain_text(
+        f"Sparad: {NEW_SHORT} version 1.0.0"
+    )
     expect_no_exception(page)
     screenshot(page, "rounds-saved")
 
