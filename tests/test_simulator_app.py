@@ -7,6 +7,7 @@ so a wrong cell arrives the way an edit leaves it: in the table the page draws t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from ingest.data_folder import load_round
 from store.service import Actor
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown
-from ui.simulator import CHECK, CURRENT, EDITOR_BASE, base_frame, baseline_label
+from ui.simulator import CHECK, CHECK_COLOURS, CURRENT, EDITOR_BASE, base_frame, baseline_label
 from ui.state import get_store
 
 ROUND = load_round("at-2023")
@@ -50,9 +51,11 @@ def _table(at: AppTest) -> pd.DataFrame:
 
 
 def _editor(at: AppTest):  # type: ignore[no-untyped-def]
-    """The data editor (AppTest lists it among the dataframes): its data and its Styler's CSS."""
+    """The data editor (AppTest lists it among the dataframes): its data, and each check label's colour."""
     element = next(d for d in at.dataframe if CHECK in d.value.columns)
-    return element.value, element.proto.arrow_data.styler.styles
+    config = json.loads(element.proto.columns)[CHECK]["type_config"]
+    data = element.value.assign(**{CHECK: [next(iter(v)) for v in element.value[CHECK]]})
+    return data, {o["value"]: o["color"] for o in config["options"]}
 
 
 def _greyed(at: AppTest) -> bool:
@@ -79,10 +82,10 @@ def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_unt
     error = shown(app.error[0].value)
     assert 'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal' in error
     assert "senast giltiga" in error
-    # The row is marked in the editor: its check cell says which column is wrong, in red (region cell too).
-    data, css = _editor(app)
+    # The row is marked in the editor: its label in the check column names the wrong column, in red.
+    data, colours = _editor(app)
     assert data.loc[data["code"] == "03", CHECK].item() == "Fel: Planerat"
-    assert "#fde7e9" in css
+    assert colours["Fel: Planerat"] == CHECK_COLOURS["error"]
     # The results of the last valid table stay, greyed and labelled; so do the downloads; saving waits.
     assert _greyed(app)
     assert any("Senast giltiga resultat" in c.value for c in app.caption)
@@ -101,12 +104,16 @@ def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_unt
 
 def test_the_check_column_follows_the_table(app: AppTest) -> None:
     _with(app, [RegionInput("09", 21, 0), RegionInput("03", 50, 0, 0)])
-    data, css = _editor(app)
+    data, colours = _editor(app)
     checks = dict(zip(data["code"], data[CHECK], strict=True))
     assert checks["09"] == "+5 över plan"
     assert checks["03"] == "3 under plan"
-    assert checks["01"] == "272 under plan"
-    assert "#e3f1e6" in css and "#fff3dc" in css  # green above plan, amber below
+    assert checks["01"] == "inget utfall"  # nothing reported: grey, not a shortfall
+    assert [colours[t] for t in ("+5 över plan", "3 under plan", "inget utfall")] == [
+        CHECK_COLOURS["above"],
+        CHECK_COLOURS["below"],
+        CHECK_COLOURS["none"],
+    ]
 
 
 def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scenario(

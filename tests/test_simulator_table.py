@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,16 +15,16 @@ from present.explain import concentration_notice, positions
 from ui import charts
 from ui.simulator import (
     CHECK,
-    CHECK_STYLES,
+    CHECK_COLOURS,
     CURRENT,
     EDITOR_COLUMNS,
+    RowCheck,
     base_frame,
     check_row,
     comparison_defaults,
     difference_frame,
     editor_view,
     parse_edited,
-    table_frame,
     with_edits,
 )
 
@@ -47,10 +48,15 @@ def _row(code: str, planned: object = None, filled: object = 0, started: object 
 
 def test_pending_edits_are_applied_to_the_rows_the_check_column_is_computed_from() -> None:
     frame = base_frame(ROUND, SOME)
-    rows = with_edits(frame, {"edited_rows": {1: {"planned": "abc"}, "7": {"filled": 25}, 99: {"filled": 1}}})
-    assert rows[1]["planned"] == "abc" and rows[7]["filled"] == 25
-    assert rows[0] == frame.iloc[0].to_dict()
-    assert with_edits(frame, None) == frame.to_dict("records")
+    edited = with_edits(frame, {"edited_rows": {1: {"planned": "abc"}, "7": {"filled": 25}, 99: {"filled": 1}}})
+    assert edited.loc[1, "planned"] == "abc" and edited.loc[7, "filled"] == 25
+    assert edited.drop([1, 7]).equals(frame.drop([1, 7]))
+    assert frame.loc[7, "filled"] == 19  # the table drawn from is left as it was
+    assert with_edits(frame, None).equals(frame)
+    assert edited.dtypes.equals(frame.dtypes)
+    odd = with_edits(frame, {"edited_rows": {0: {"filled": 2.5, "started": None}}})
+    assert odd.loc[0, "filled"] == 2.5 and pd.isna(odd.loc[0, "started"])
+    assert "Stockholm (rad 1), kolumn Tillsatta" in parse_edited(odd, ROUND).problems_sv[0]
 
 
 def test_each_row_against_its_plan() -> None:
@@ -58,24 +64,33 @@ def test_each_row_against_its_plan() -> None:
     assert check_row(_row("09", filled=21), ROUND).kind == "above"
     assert check_row(_row("09", filled=10, started=13), ROUND).text == "3 under plan"
     assert check_row(_row("09", filled=16), ROUND).text == "enligt plan"
+    assert check_row(_row("09"), ROUND) == RowCheck("inget utfall", "none")
+    assert check_row(_row("09", planned="0"), ROUND) == RowCheck("enligt plan, plan ändrad", "changed")
+    assert check_row(_row("09", planned="20", filled=16), ROUND) == RowCheck("4 under plan, plan ändrad", "below")
     assert check_row(_row("09", planned="1-4", filled=5), ROUND).text == "+2,5 över plan, plan ändrad"
     assert check_row(_row("09", planned="16", filled=20), ROUND).text == "+4 över plan"  # the plan as written
     wrong = check_row(_row("09", planned="abc", filled=None), ROUND)
     assert (wrong.text, wrong.kind) == ("Fel: Tillsatta, Planerat", "error")
 
 
-def test_the_editor_view_colours_only_read_only_cells() -> None:
+def test_the_editor_view_holds_the_edits_and_a_coloured_label_per_row() -> None:
     frame = base_frame(ROUND, SOME)
-    styler = editor_view(frame, {"edited_rows": {1: {"planned": "abc"}}}, ROUND)
-    data = styler.data
+    view = editor_view(frame, {"edited_rows": {1: {"planned": "abc"}, 7: {"filled": 21}}}, ROUND)
+    data = view.data
     assert list(data.columns) == [*EDITOR_COLUMNS, CHECK]
-    assert data.loc[1, "planned"] == "abc"  # the edit is in the data itself
-    css = styler._compute().ctx  # (row, column position) -> [(property, value)]
-    editable = {EDITOR_COLUMNS.index(c) for c in ("planned", "filled", "started", "excluded")}
-    assert not any(col in editable for (_, col), props in css.items() if props)
-    region, check = EDITOR_COLUMNS.index("region"), len(EDITOR_COLUMNS)
-    assert ("background-color", "#fde7e9") in css[(1, region)] and ("background-color", "#fde7e9") in css[(1, check)]
-    assert CHECK_STYLES["above"].startswith("background-color: #e3f1e6")
+    assert data.loc[1, "planned"] == "abc" and data.loc[7, "filled"] == 21  # the edits are in the data itself
+    assert (data.loc[1, CHECK], data.loc[7, CHECK], data.loc[0, CHECK]) == (
+        ["Fel: Planerat"],
+        ["+5 över plan"],
+        ["+12 över plan"],
+    )
+    config = view.column_config[CHECK]
+    assert config["disabled"] is True
+    colours = {o["value"]: o["color"] for o in config["type_config"]["options"]}
+    assert colours["Fel: Planerat"] == CHECK_COLOURS["error"]
+    assert colours["+5 över plan"] == CHECK_COLOURS["above"]
+    assert colours["inget utfall"] == CHECK_COLOURS["none"]  # Södermanland: nothing reported
+    assert set(view.column_config) == {*EDITOR_COLUMNS, CHECK}
 
 
 edits = st.dictionaries(
@@ -98,9 +113,9 @@ def test_whole_number_edits_never_change_the_column_types(state: dict) -> None:
     counts_only = {
         r: {c: v for c, v in ch.items() if c != "planned" and not isinstance(v, str)} for r, ch in state.items()
     }
-    after = table_frame(with_edits(frame, {"edited_rows": counts_only}))
+    after = with_edits(frame, {"edited_rows": counts_only})
     assert after.dtypes.to_dict() == frame.dtypes.to_dict()
-    edited = table_frame(with_edits(frame, {"edited_rows": state}))
+    edited = with_edits(frame, {"edited_rows": state})
     parsed = parse_edited(edited, ROUND)
     checks = [check_row(row, ROUND) for row in edited.to_dict("records")]
     assert len(parsed.inputs) == sum(c.kind != "error" for c in checks)

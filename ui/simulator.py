@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from allocation.at import Allocation, RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
@@ -53,18 +52,19 @@ COUNT_COLUMNS = ("filled", "started", "excluded")
 
 
 def table_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The editor's table from rows, with the same column types on every run: planned as text, counts as
-    whole numbers that may be empty (``Int64``). Streamlit keys a fixed-size editor's identity on its
-    columns' types, so a count column that turned from whole numbers into decimals would start it afresh.
+    """The editor's table from rows, with the same column types on every run: text, and counts as whole
+    numbers that may be empty (``Int64``). Streamlit keys a fixed-size editor's identity on its columns'
+    types, so a count column that turned from whole numbers into decimals would start it afresh.
     """
-    frame = pd.DataFrame(
-        {c: pd.Series([row[c] for row in rows], dtype=object) for c in EDITOR_COLUMNS}, columns=list(EDITOR_COLUMNS)
-    )
-    for column in COUNT_COLUMNS:
-        # A value that is not a whole number is kept as typed (the column stays text), and parse_row names it.
-        with contextlib.suppress(TypeError, ValueError):
-            frame[column] = pd.array([None if _missing(v) else v for v in frame[column]], dtype="Int64")
-    return frame
+    data: dict[str, Any] = {}
+    for column in EDITOR_COLUMNS:
+        values = [row[column] for row in rows]
+        data[column] = pd.array(values, dtype=object)
+        if column in COUNT_COLUMNS:
+            # A value that is not a whole number is kept as typed (the column stays text); parse_row names it.
+            with contextlib.suppress(TypeError, ValueError):
+                data[column] = pd.array([None if _missing(v) else v for v in values], dtype="Int64")
+    return pd.DataFrame(data, columns=list(EDITOR_COLUMNS))
 
 
 def base_frame(at_round: AtRound, inputs: Sequence[RegionInput]) -> pd.DataFrame:
@@ -167,83 +167,113 @@ def parse_edited(frame: pd.DataFrame, at_round: AtRound) -> EditedInputs:
 # --- what the editor shows: pending edits, each row against its plan, wrong cells marked -----------
 
 
-def with_edits(frame: pd.DataFrame, state: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The table's rows as the editor shows them: ``frame`` with the editor's pending cell edits.
+def with_edits(frame: pd.DataFrame, state: Mapping[str, Any] | None) -> pd.DataFrame:
+    """The table as the editor shows it: ``frame`` with the editor's pending cell edits.
 
     ``state`` is the data editor's own value in session state (``{"edited_rows": {row: {column: value}}}``),
-    there before the editor is drawn, so the read-only column can follow every edit in the same run.
+    there before the editor is drawn, so the check column can follow every edit in the same run. The column
+    types stay (``table_frame``) unless a count cell holds something other than a whole number.
     """
-    rows = frame[list(EDITOR_COLUMNS)].to_dict("records")
-    for position, changes in ((state or {}).get("edited_rows") or {}).items():
-        index = int(position)
-        if 0 <= index < len(rows):
-            rows[index].update({c: v for c, v in changes.items() if c in EDITOR_COLUMNS})
-    return rows
+    data = frame[list(EDITOR_COLUMNS)]
+    edits = [
+        (int(position), column, value)
+        for position, changes in ((state or {}).get("edited_rows") or {}).items()
+        for column, value in changes.items()
+        if column in EDITOR_COLUMNS and 0 <= int(position) < len(frame)
+    ]
+    if not edits:
+        return data
+    data = data.copy()
+    for index, column, value in edits:
+        position = data.columns.get_loc(column)
+        try:
+            data.iat[index, position] = None if _missing(value) else value
+        except (TypeError, ValueError):  # not of the column's type (2,5 in a count): kept as typed
+            data[column] = data[column].astype(object)
+            data.iat[index, position] = value
+    return data
 
 
 @dataclass(frozen=True)
 class RowCheck:
     text: str
-    kind: str  # "error", "above", "below" or "" (as planned)
+    kind: str  # "error", "above", "below", "changed" (the plan, only), "none" (no outcome) or "" (as planned)
 
 
 def check_row(row: Mapping[str, Any], at_round: AtRound) -> RowCheck:
-    """``+5 över plan``, ``3 under plan``, ``enligt plan`` (with ``, plan ändrad``), or the wrong columns."""
+    """``+5 över plan``, ``3 under plan``, ``enligt plan``, ``inget utfall`` (with ``, plan ändrad`` when the
+    plan differs from the planning document), or the row's wrong columns."""
     item, problems = parse_row(row, at_round)
     if item is None:
         columns = list(dict.fromkeys(p.column for p in problems))
         return RowCheck("Fel: " + ", ".join(columns), "error")
     planned = item.planned if item.planned is not None else at_round.planned_value(item.code)
-    difference = Fraction(max(item.filled, item.started)) - planned
-    if difference > 0:
+    outcome = max(item.filled, item.started)
+    difference = Fraction(outcome) - planned
+    if outcome == 0 and planned > 0:
+        check = RowCheck("inget utfall", "none")  # nothing reported (yet): not a shortfall to point at
+    elif difference > 0:
         check = RowCheck(f"+{f.count(difference)} över plan", "above")
     elif difference < 0:
         check = RowCheck(f"{f.count(-difference)} under plan", "below")
     else:
         check = RowCheck("enligt plan", "")
     if item.planned is not None:
-        return RowCheck(check.text + ", plan ändrad", check.kind or "above")
+        return RowCheck(check.text + ", plan ändrad", check.kind if check.kind in ("above", "below") else "changed")
     return check
 
 
-CHECK_STYLES = {
-    "error": "background-color: #fde7e9; color: #9b1c1c; font-weight: 600",
-    "above": "background-color: #e3f1e6; color: #1b5e20",
-    "below": "background-color: #fff3dc; color: #7a4d00",
-    "": "",
+CHECK_COLOURS = {
+    "error": "#c62828",
+    "above": "#2e7d32",
+    "below": "#a15c00",
+    "changed": "#1f4e79",
+    "none": "#8a8a8a",
+    "": "#6b6b6b",
 }
 
 
-def editor_view(frame: pd.DataFrame, state: Mapping[str, Any] | None, at_round: AtRound) -> Styler:
-    """The editor's data: the table as edited so far, with the read-only check column, coloured by a Styler.
+@dataclass(frozen=True)
+class EditorView:
+    data: pd.DataFrame  # the table as edited so far, and the check column (one label per row)
+    column_config: dict[str, object]
 
-    Streamlit applies a Styler to a data editor's read-only columns only (its editable cells are drawn on a
-    canvas it does not let us style), so the marks go there: the check column says how each row stands
-    against its plan and which of its cells are wrong; a wrong row's region is marked too.
+
+def editor_view(frame: pd.DataFrame, state: Mapping[str, Any] | None, at_round: AtRound) -> EditorView:
+    """What the editor draws: the table as edited so far, and a read-only check column of coloured labels.
+
+    Streamlit lets no one colour a data editor's editable cells (a canvas; a pandas Styler reaches only the
+    read-only columns, and costs ~15 ms a run to send). So each row gets a label in its own column, coloured
+    by a multiselect column's options: green above plan, amber below, red naming the row's wrong cells.
     """
-    rows = with_edits(frame, state)
-    checks = [check_row(row, at_round) for row in rows]
-    data = table_frame(rows)  # the edits already in the data: the grid shows them even if it drops its own
-    data[CHECK] = [c.text for c in checks]
-
-    def colours(table: pd.DataFrame) -> pd.DataFrame:
-        css = pd.DataFrame("", index=table.index, columns=table.columns)
-        css[CHECK] = [CHECK_STYLES[c.kind] for c in checks]
-        css["region"] = [CHECK_STYLES["error"] if c.kind == "error" else "" for c in checks]
-        return css
-
-    return data.style.apply(colours, axis=None)
+    data = with_edits(frame, state)  # the edits in the data: the grid shows them even if it drops its own
+    checks = [check_row(row, at_round) for row in data.to_dict("records")]
+    data = data.assign(**{CHECK: [[c.text] for c in checks]})
+    kinds = {c.text: c.kind for c in checks}
+    check = st.column_config.MultiselectColumn(
+        CHECK_LABEL,
+        disabled=True,
+        width=EDITOR_WIDTHS[CHECK],
+        help=(
+            "Utfallet (högsta av tillsatta och påbörjade) mot planerat: grönt över plan, brandgult under plan, "
+            "grått utan utfall, blått när bara planen är ändrad, rött när en cell i raden är fel (kolumnen "
+            "nämns). Följer varje ändring."
+        ),
+        options=list(kinds),
+        color=[CHECK_COLOURS[kind] for kind in kinds.values()],
+    )
+    return EditorView(data, editor_column_config() | {CHECK: check})
 
 
 def keep_edits(edited: pd.DataFrame) -> None:
     """Make the edited table the one the editor is drawn from on the next run.
 
     The editor's data changes with every edit (the check column and its colours follow the cells), and the
-    browser's grid, given new styled data under the same widget, starts its list of edits afresh (seen in
-    Chromium with Streamlit 1.67): an edit it no longer holds must then already be in the data. Re-applying
+    browser's grid, given a new column configuration under the same widget, starts its list of edits afresh
+    (seen in Chromium with Streamlit 1.67): an edit it no longer holds must then already be in the data. Re-applying
     one it still holds changes nothing (an edit is a cell's new value), so both behaviours give one table.
     """
-    st.session_state[EDITOR_BASE] = table_frame(edited[list(EDITOR_COLUMNS)].to_dict("records"))
+    st.session_state[EDITOR_BASE] = edited[list(EDITOR_COLUMNS)]  # the editor keeps the data's types
 
 
 def undo_to_last_valid() -> None:
@@ -263,7 +293,7 @@ class LastValid:
 
 def remember_valid(at_round: AtRound, frame: pd.DataFrame, inputs: Sequence[RegionInput]) -> None:
     st.session_state[LAST_VALID] = LastValid(
-        at_round.id, frame[list(EDITOR_COLUMNS)].copy(), tuple(inputs), st.session_state[EDITOR_SOURCE]
+        at_round.id, frame[list(EDITOR_COLUMNS)], tuple(inputs), st.session_state[EDITOR_SOURCE]
     )
 
 
@@ -306,15 +336,6 @@ def editor_column_config() -> dict[str, object]:
             width=w["excluded"],
             help="Tjänster som låg till grund för utbetalning i en tidigare omgång och inte får räknas igen",
             **count,
-        ),
-        CHECK: st.column_config.TextColumn(
-            CHECK_LABEL,
-            disabled=True,
-            width=w[CHECK],
-            help=(
-                "Utfallet (högsta av tillsatta och påbörjade) mot planerat: grönt över plan, gult under plan, "
-                "rött när en cell i raden är fel. Följer varje ändring."
-            ),
         ),
     }
 

@@ -26,7 +26,6 @@ from ui.simulator import (
     baseline_label,
     comparison_defaults,
     difference_frame,
-    editor_column_config,
     editor_key,
     editor_view,
     follow_round,
@@ -93,10 +92,11 @@ if fills[4].button("Exempel (fiktivt)", key="fill_example", disabled=example_fil
 st.caption(
     f"Tabellen utgår från **{plain(st.session_state[EDITOR_SOURCE])}**. Ändra cellerna fritt: resultatet följer direkt."
 )
+view = editor_view(st.session_state[EDITOR_BASE], st.session_state.get(editor_key()), at_round)
 edited = st.data_editor(
-    editor_view(st.session_state[EDITOR_BASE], st.session_state.get(editor_key()), at_round),
+    view.data,
     key=editor_key(),
-    column_config=editor_column_config(),
+    column_config=view.column_config,
     hide_index=True,
     num_rows="fixed",
     width="content",
@@ -113,10 +113,9 @@ if stale:
     count = len(parsed.problems_sv)
     st.error(
         (
-            "En cell är fel (markerad med rött i kolumnen Mot plan); inget nytt räknas förrän den är rättad:"
+            "En cell är fel (röd i kolumnen Mot plan); inget nytt räknas förrän den är rättad:"
             if count == 1
-            else f"{count} celler är fel (markerade med rött i kolumnen Mot plan); inget nytt räknas förrän "
-            "de är rättade:"
+            else f"{count} celler är fel (röda i kolumnen Mot plan); inget nytt räknas förrän de är rättade:"
         )
         + "\n\n"
         + bullets(parsed.problems_sv)
