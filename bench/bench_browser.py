@@ -270,7 +270,7 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
                     "server RSS, 20 sessions on the simulator",
                     loaded,
                     "MB",
-                    f"+{(loaded - idle) / 20:.1f} MB per session",
+                    f"{(loaded - idle) / 20:+.1f} MB per session",
                 )
             )
             for context, _ in contexts:
