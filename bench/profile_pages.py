@@ -2,8 +2,9 @@
 function in the script runs, without a profiler's overhead (thin timing wrappers that add up).
 
 Every public function of ui/, present/, allocation/ and store/ that is loaded, every ``Store`` method and
-Streamlit's element calls are wrapped; times are inclusive (a caller includes its callees), per run, in the
-server's steady state (``bench_pages``'s patches: bytecode cached, no legacy-page detour).
+Streamlit's element calls are wrapped. Times are inclusive (a caller includes its callees; a nested call of
+the same function counts once), the median over the repeats, in the server's steady state (``bench_pages``'s
+patches: bytecode cached, no legacy-page detour).
 
     .venv/bin/python bench/profile_pages.py [rerun] [first] [tabs] [save]
 """
@@ -136,7 +137,8 @@ def _install() -> None:
 
 
 def measure(label: str, setup: Callable[[int], Any], action: Callable[[Any, int], None], repeats: int) -> None:
-    times, totals, counts = [], collections.defaultdict(float), collections.Counter()
+    """Per function: the median over the repeats of its time in one action (robust to a pause in one run)."""
+    times, per_repeat, counts = [], [], collections.Counter()
     for i in range(repeats):
         context = setup(i)
         TOTALS.clear()
@@ -144,13 +146,15 @@ def measure(label: str, setup: Callable[[int], Any], action: Callable[[Any, int]
         RUNS.clear()
         action(context, i)
         times.append(sum(RUNS))
-        for key, value in TOTALS.items():
-            totals[key] += value
+        per_repeat.append(dict(TOTALS))
         counts.update(COUNTS)
-    print(f"== {label}: script time median {statistics.median(times) * 1e3:.1f} ms (n={repeats}); ms per action:")
-    for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1])[:25]:
-        if seconds * 1e3 / repeats >= 0.5:
-            print(f"   {seconds * 1e3 / repeats:8.1f} ms  {counts[name] / repeats:5.1f}×  {name}")
+    medians = {name: statistics.median(r.get(name, 0.0) for r in per_repeat) for name in counts}
+    print(
+        f"== {label}: script time median {statistics.median(times) * 1e3:.1f} ms (n={repeats}); median ms per action:"
+    )
+    for name, seconds in sorted(medians.items(), key=lambda kv: -kv[1])[:25]:
+        if seconds * 1e3 >= 0.5:
+            print(f"   {seconds * 1e3:8.1f} ms  {counts[name] / repeats:5.1f}×  {name}")
 
 
 def app(page: str | None = None) -> AppTest:
