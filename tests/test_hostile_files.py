@@ -353,7 +353,11 @@ def test_every_planned_value_that_passes_is_stored_exactly(low, high) -> None:  
 
 _CELL = st.one_of(
     st.none(),
-    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    # A text starting with "=" is written by openpyxl as a formula without a cached value: a different case
+    # (an uncached formula reads as empty, openpyxl's ordinary load gives its text); here the ordinary cells.
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12).filter(
+        lambda s: not s.startswith("=")
+    ),
     st.integers(-(10**9), 10**9),
     st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
     st.dates(date(1950, 1, 1), date(2050, 12, 31)),
