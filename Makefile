@@ -24,11 +24,17 @@ $(STAMPS)/dev: requirements-dev.txt $(STAMPS)/runtime
 setup: $(STAMPS)/runtime
 setup-dev: $(STAMPS)/dev
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser),
+# and poppler-utils to render documents' pages in the tests.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+	@# Debian's poppler-utils: pdftoppm renders a document's pages as PNG (tests/test_documents.py).
+	@if [ ! -x /usr/bin/pdftoppm ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils; \
 	fi
 
 # The store is created, migrated and seeded before the server starts (a second start writes nothing).

@@ -20,8 +20,10 @@ PURE_OUTSIDE = {
     "enum",
     "fractions",
     "functools",
+    "hashlib",
     "heapq",
     "itertools",
+    "json",
     "math",
     "numbers",
     "numpy",
@@ -77,3 +79,17 @@ def test_no_page_imports_the_store_service() -> None:
     pages = [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"]
     offenders = [str(p.relative_to(ROOT)) for p in pages if "store.service" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+# documents/ turns a frozen decision into files: rules and Swedish formats only, never the store, the UI,
+# Streamlit or DuckDB (the store and the pages call it, not the other way round).
+DOCUMENTS_MAY_IMPORT = {"allocation", "present", "documents"}
+DOCUMENTS_MAY_NOT = OURS | {"documents", "streamlit", "duckdb"}
+
+
+def test_documents_import_only_rules_and_formats() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted((_imports(path) & DOCUMENTS_MAY_NOT) - DOCUMENTS_MAY_IMPORT)
+        for path in (ROOT / "documents").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
