@@ -17,6 +17,7 @@ from documents.model import (
     Table,
     bullets,
     heading,
+    lead,
     notice,
     paragraph,
     quote,
@@ -257,8 +258,9 @@ def letter(snapshot: Snapshot, code: str, signing: Signing) -> Document:
         *_amendment(snapshot),
         paragraph(
             f"{signing.grantor or 'Myndigheten'} har fattat beslut {snapshot.reference} den {_decided(snapshot)} "
-            f"om fördelningen av statsbidraget. {who} får {kr(line.total)}."
+            "om fördelningen av statsbidraget."
         ),
+        lead(f"{who} får {kr(line.total)}."),
         heading("Belopp per del"),
         table(amounts),
         heading("Så har beloppet räknats fram"),

@@ -86,6 +86,11 @@ def bullets(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {"type": "list", "items": list(items)}
 
 
+def lead(text: str) -> dict[str, Any]:
+    """The one sentence that matters most (a letter's amount), set apart."""
+    return {"type": "lead", "text": text}
+
+
 def notice(text: str) -> dict[str, Any]:
     return {"type": "notice", "text": text}
 

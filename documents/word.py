@@ -73,6 +73,9 @@ def _block(out: Any, b: dict[str, Any]) -> None:
     elif kind == "list":
         for item in b["items"]:
             out.add_paragraph(clean(item), style="List Bullet")
+    elif kind == "lead":
+        run = out.add_paragraph().add_run(clean(b["text"]))
+        run.bold, run.font.size, run.font.color.rgb = True, Pt(13), ACCENT
     elif kind == "notice":
         run = out.add_paragraph().add_run(clean(b["text"]))
         run.bold = True
