@@ -11,7 +11,7 @@ transaction type ``Tx``:
   round (``save_round``; checked by ``store.round_check``, written by ``store.round_rows``);
 - ``store.reports``: the AT reports;
 - ``store.followup``: requisitions, payouts, ombud, usage reports, fixed amounts and the official table;
-- ``store.scenarios``, ``store.users``, ``store.decisions``.
+- ``store.scenarios``, ``store.users``, ``store.decisions`` (publication), ``store.decided`` (frozen decisions).
 
 The shared types (``Actor``, ``User``, ``WriteRefused``, ...) live in ``store.model`` and are re-exported
 here, so ``from store.service import Store, Actor`` keeps working.
@@ -26,6 +26,7 @@ import duckdb
 
 from store import db
 from store.core import TIMEZONE, StoreCore, Tx, now_local
+from store.decided import DecidedMixin
 from store.decisions import DecisionsMixin
 from store.followup import FollowupMixin
 from store.model import (
@@ -71,7 +72,7 @@ __all__ = [
 ]
 
 
-class Store(RoundVersionsMixin, ReportsMixin, FollowupMixin, ScenariosMixin, UsersMixin, DecisionsMixin):
+class Store(DecidedMixin, ReportsMixin, RoundVersionsMixin, FollowupMixin, ScenariosMixin, UsersMixin, DecisionsMixin):
     """The whole store: one per process (see ``store.core`` for the connection, cursors and locks)."""
 
     @classmethod
@@ -96,6 +97,7 @@ class Store(RoundVersionsMixin, ReportsMixin, FollowupMixin, ScenariosMixin, Use
             store = cls(con, path)
             if seed:
                 seed_from_data(store, data_dir)
+                store.snapshot_published_decisions()
         except BaseException as exc:
             with suppress(duckdb.Error):
                 con.close()

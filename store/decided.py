@@ -1,0 +1,398 @@
+"""Frozen decisions: a round's allocation computed once from the store's inputs and kept as a snapshot.
+
+Deciding stores an immutable snapshot (``allocation.decision``): the rules version and the hash of its
+text, every input, the pot chosen and why, the result per recipient and block, who decided and when,
+the reference, and a content hash. Every later view reads the snapshot; ``decision_drift`` tells what
+has changed in the store since. A correction is an amendment that names the decision it changes.
+The round's row in ``decisions`` (which makes its data public to every region) is written in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from allocation import decision as d
+from allocation.block_convert import at_values
+from allocation.block_data import derive_values
+from allocation.block_engine import PotChoice, allocate_round
+from allocation.blocks import Round, RoundResult
+from allocation.method_params import FixedTableParams, ReportedShareParams
+from present import formats as f
+from present.decision_text import explanation
+from store.model import SYSTEM, Actor, WriteRefused
+from store.reports import ReportsMixin
+from store.round_versions import RoundVersionsMixin
+
+BLOCKING, WARNING, INFO = "hinder", "varning", "info"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    level: str  # BLOCKING: cannot decide; WARNING: the decider confirms; INFO
+    text: str  # Swedish
+
+
+@dataclass(frozen=True)
+class DecisionCheck:
+    round_id: str
+    items: tuple[CheckItem, ...]
+    pots: dict[str, tuple[int, str]]  # block id -> (kronor, the option's id or "custom")
+    paid: int
+    unallocated: int
+
+    @property
+    def blocking(self) -> tuple[CheckItem, ...]:
+        return tuple(i for i in self.items if i.level == BLOCKING)
+
+    @property
+    def warnings(self) -> tuple[CheckItem, ...]:
+        return tuple(i for i in self.items if i.level == WARNING)
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    id: int
+    round_id: str
+    kind: str
+    supersedes: int | None
+    reference: str
+    published_on: date
+    decided_by: str
+    decided_at: datetime
+    migrated: bool
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Drift:
+    """What differs between a decision and a recomputation on today's inputs with the same pots."""
+
+    inputs: list[d.InputChange]
+    amounts: list[d.Change]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.inputs or self.amounts)
+
+
+def _sources(round_: Round) -> tuple[d.Source, ...]:
+    """Every cited rule of the round, once each, in the rules' order."""
+    found: list[d.Source] = []
+    seen = set()
+
+    def add(what: str, cite: Any) -> None:
+        if cite is None or not (cite.section or cite.quote) or cite.section == "what-if":
+            return
+        if (cite.section, cite.quote) not in seen:
+            seen.add((cite.section, cite.quote))
+            found.append(d.Source(what, cite.section, cite.quote))
+
+    for name, cite in round_.sources.items():
+        add(name, cite)
+    for block in round_.blocks:
+        for option in block.pot.options:
+            add(f"{block.title}: pott", option.source)
+        for name, cite in block.sources.items():
+            add(f"{block.title}: {name}", cite)
+        add(f"{block.title}: behörighet", block.eligible.source)
+        for i, cite in enumerate(getattr(block.params, "step_sources", ()), start=1):
+            add(f"{block.title}: trappsteg {i}", cite)
+        for key in block.keys:
+            add(f"{block.title}: {key.name}", key.source)
+    for milestone in round_.milestones:
+        add(milestone.label, milestone.source)
+    return tuple(found)
+
+
+class DecidedMixin(ReportsMixin, RoundVersionsMixin):
+    """Deciding a round, amending a decision, and reading decisions back."""
+
+    # --- computing --------------------------------------------------------------------------------
+
+    def _inputs(self, round_: Round) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, date]]]:
+        values: dict[str, dict[str, Any]] = dict(at_values(self.at_reports(round_.id)))
+        if any(isinstance(b.params, FixedTableParams) and b.params.cap_key for b in round_.blocks):
+            for req in self.requisitions(round_.id):
+                cap = values.setdefault("requisitioned", {})
+                cap[req.code] = cap.get(req.code, 0) + req.amount
+        dates = self.report_dates(round_.id)
+        events = {b.params.event: dict(dates) for b in round_.blocks if isinstance(b.params, ReportedShareParams)}
+        return values, events
+
+    def _compute(
+        self, round_id: str, pots: Mapping[str, PotChoice] | None
+    ) -> tuple[Round, RoundResult, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        round_ = self.block_round(round_id)
+        recipients = self.recipients(round_id)
+        values, events = self._inputs(round_)
+        result = allocate_round(round_, recipients, values, events, pots)
+        derived = derive_values(recipients, values, round_.planned)
+        return round_, result, values, events, derived
+
+    def decision_check(self, round_id: str, pots: Mapping[str, PotChoice] | None = None) -> DecisionCheck:
+        """What the decider must know before deciding: missing reports, the pots, the engine's warnings."""
+        self._check_round(round_id)
+        items: list[CheckItem] = []
+        round_ = self.block_round(round_id)
+        recipients = self.recipients(round_id)
+        try:
+            _, result, values, _, _ = self._compute(round_id, pots)
+        except (KeyError, ValueError) as exc:
+            text = f"Omgången kan inte beräknas på databasens uppgifter: {exc}"
+            return DecisionCheck(round_id, (CheckItem(BLOCKING, text),), {}, 0, 0)
+        kind = self.round_kind(round_id)
+        if kind == "performance" or any(isinstance(b.params, ReportedShareParams) for b in round_.blocks):
+            reported = {i.code for i in self.at_reports(round_id)}
+            missing = [r.name for r in recipients if r.code not in reported]
+            if missing:
+                items.append(
+                    CheckItem(
+                        WARNING,
+                        f"Rapport saknas från {len(missing)} av {len(recipients)} regioner "
+                        f"({', '.join(missing)}); de räknas med utfall 0.",
+                    )
+                )
+            else:
+                items.append(CheckItem(INFO, f"Rapporter från alla {len(recipients)} regioner."))
+        for block in round_.blocks:
+            params = block.params
+            if isinstance(params, FixedTableParams) and params.basis != "official":
+                items.append(
+                    CheckItem(
+                        BLOCKING,
+                        f"{block.title}: beloppen per region är uppskattningar; läs in den officiella tabellen "
+                        "innan omgången beslutas.",
+                    )
+                )
+        if round_.illustrative:
+            items.append(CheckItem(WARNING, "Illustrativ omgång: beslutet och breven märks som exempel."))
+        if self._has_example_data():
+            items.append(CheckItem(BLOCKING, "Databasen innehåller exempeldata; ta bort den innan en omgång beslutas."))
+        pot_items = {}
+        for outcome in result.blocks:
+            block = round_.block(outcome.block_id)
+            pot_items[block.id] = (outcome.pot, outcome.pot_source)
+            options = ", ".join(
+                f.kr(o.amount) + (f" ({o.source.section})" if o.source.section else "")
+                for o in block.pot.options
+                if o.id != "custom"
+            )
+            chosen = "vald pott" if outcome.pot_source != "custom" else "egen pott (inte ur reglerna)"
+            level = INFO if outcome.pot_source != "custom" else WARNING
+            items.append(CheckItem(level, f"{block.title}: {chosen} {f.kr(outcome.pot)}. Möjliga: {options}."))
+            items.extend(CheckItem(WARNING, f"{block.title}: {n.message_sv}") for n in outcome.notices)
+        del values
+        return DecisionCheck(round_id, tuple(items), pot_items, result.paid, result.unallocated)
+
+    def _has_example_data(self) -> bool:
+        try:
+            self._check_no_example_data()
+        except WriteRefused:
+            return True
+        return False
+
+    def _snapshot(
+        self, round_id: str, pots: Mapping[str, PotChoice] | None, meta: dict[str, Any], warnings: tuple[str, ...]
+    ) -> d.Snapshot:
+        round_, result, values, events, derived = self._compute(round_id, pots)
+        recipients = self.recipients(round_id)
+        inputs = d.exact_inputs(values)
+        inputs["population"] = {r.code: str(r.population) for r in recipients}
+        if round_.planned:  # the planning document, with any region's own planned figure over it
+            planned = dict(round_.planned) | dict(values.get("planned", {}))
+            inputs["planned"] = d.exact_inputs({"planned": planned})["planned"]
+        lines = tuple(
+            d.RecipientLine(
+                r.code, r.name, r.population, result.totals.get(r.code, 0), explanation(round_, result, derived, r.code)
+            )
+            for r in recipients
+        )
+        text = self.round_toml(round_id)
+        return d.Snapshot(
+            round_id=round_id,
+            round_title=round_.title,
+            short_title=round_.short_title or round_.title,
+            round_dnr=round_.dnr,
+            year=round_.year,
+            rules_version=round_.version,
+            rules_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            inputs=inputs,
+            events=d.exact_inputs(events),
+            recipients=lines,
+            blocks=d.outcomes(result),
+            pot=result.pot,
+            paid=result.paid,
+            unallocated=result.unallocated,
+            sources=_sources(round_),
+            warnings=warnings,
+            illustrative=round_.illustrative,
+            population_date=round_.population_date.isoformat(),
+            **meta,
+        )
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def decide_round(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        reference: str,
+        published_on: date,
+        pots: Mapping[str, PotChoice] | None = None,
+        pot_reason: str = "",
+        supersedes: int | None = None,
+        confirmed: bool = False,
+        migrated: bool = False,
+    ) -> d.Snapshot:
+        """Decide the round (or, with ``supersedes``, amend that decision): the snapshot, sealed and stored.
+
+        Refused: blocking items of ``decision_check``; warnings not ``confirmed``; a round already decided
+        (amend instead); an amendment of a decision that is not the round's current one.
+        """
+        self._check_round(round_id)
+        reference = reference.strip()
+        if not reference:
+            raise WriteRefused("Ange beslutets diarienummer.", "a reference (diarienummer) is required")
+        check = self.decision_check(round_id, pots)
+        if check.blocking and not migrated:
+            raise WriteRefused(
+                "Omgången kan inte beslutas: " + " ".join(i.text for i in check.blocking),
+                "the round cannot be decided: " + "; ".join(i.text for i in check.blocking),
+            )
+        if check.warnings and not confirmed and not migrated:
+            raise WriteRefused(
+                "Bekräfta varningarna innan beslutet fattas: " + " ".join(i.text for i in check.warnings),
+                "confirm the warnings before deciding",
+            )
+        current = self.current_decision(round_id)
+        if supersedes is None and current is not None:
+            raise WriteRefused(
+                f"Omgången är redan beslutad ({current.reference}); en rättelse är ett ändringsbeslut.",
+                f"round {round_id!r} is already decided ({current.reference}); amend that decision instead",
+            )
+        if supersedes is not None and (current is None or current.number != supersedes):
+            raise WriteRefused(
+                "Ett ändringsbeslut ändrar omgångens senaste beslut.",
+                f"decision {supersedes} is not the round's current decision",
+            )
+        with self.transaction(actor, reason) as tx:
+            (number,) = tx.execute("SELECT nextval('decision_snapshot_seq')").fetchone()  # type: ignore[misc]
+            meta = {
+                "number": int(number),
+                "kind": d.DECISION if supersedes is None else d.AMENDMENT,
+                "supersedes": supersedes,
+                "reference": reference,
+                "decided_by": actor.name,
+                "decided_at": tx.at.isoformat(),
+                "published_on": published_on.isoformat(),
+                "pot_reason": pot_reason.strip() or "Reglernas pott.",
+                "migrated": migrated,
+            }
+            snapshot = d.sealed(self._snapshot(round_id, pots, meta, tuple(i.text for i in check.warnings)))
+            tx.execute(
+                "INSERT INTO decision_snapshots (id, round_id, kind, supersedes, reference, published_on, decided_by, "
+                "decided_at, migrated, content_hash, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    snapshot.number,
+                    round_id,
+                    snapshot.kind,
+                    supersedes,
+                    reference,
+                    published_on,
+                    actor.name,
+                    tx.at,
+                    migrated,
+                    snapshot.content_hash,
+                    d.canonical_json(snapshot),
+                ],
+            )
+            before = self.decisions().get(round_id)
+            first_published = min(published_on, before[0]) if before else published_on
+            tx.execute(
+                "INSERT OR REPLACE INTO decisions (round_id, published_on, reference, recorded_at) VALUES (?, ?, ?, ?)",
+                [round_id, first_published, reference, tx.at],
+            )
+            summary = {
+                "kind": snapshot.kind,
+                "reference": reference,
+                "supersedes": supersedes,
+                "paid": snapshot.paid,
+                "content_hash": snapshot.content_hash,
+                "migrated": migrated,
+            }
+            tx.audit("insert", "decision_snapshots", str(snapshot.number), None, summary)
+        return snapshot
+
+    def snapshot_published_decisions(self) -> int:
+        """Migration: a snapshot, marked as taken at migration, of each published decision that has none."""
+        known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decision_snapshots'"
+        if not self.query(known)[0][0]:  # a file kept at an older schema
+            return 0
+        rows = self.query(
+            "SELECT round_id, published_on, reference FROM decisions d WHERE NOT EXISTS "
+            "(SELECT 1 FROM decision_snapshots s WHERE s.round_id = d.round_id) ORDER BY round_id"
+        )
+        done = 0
+        for round_id, published_on, reference in rows:
+            if round_id not in self.round_ids():
+                continue
+            try:
+                self.decide_round(
+                    SYSTEM,
+                    "Ögonblicksbild av ett tidigare publicerat beslut, tagen vid migrering",
+                    round_id,
+                    reference,
+                    published_on,
+                    pot_reason="Reglernas pott (ögonblicksbild tagen vid migrering).",
+                    migrated=True,
+                )
+            except (KeyError, ValueError):  # rules the store cannot compute: the decision page says so
+                continue
+            done += 1
+        return done
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def decision_list(self, round_id: str | None = None) -> list[DecisionSummary]:
+        def compute() -> list[DecisionSummary]:
+            where, params = ("WHERE round_id = ?", [round_id]) if round_id else ("", [])
+            rows = self.query(
+                "SELECT id, round_id, kind, supersedes, reference, published_on, decided_by, decided_at, migrated, "
+                f"content_hash FROM decision_snapshots {where} ORDER BY id",
+                params,
+            )
+            return [DecisionSummary(*row) for row in rows]
+
+        return list(self._cached(("decision_list", round_id), compute))
+
+    def decision_snapshot(self, decision_id: int) -> d.Snapshot:
+        def compute() -> d.Snapshot:
+            rows = self.query("SELECT snapshot FROM decision_snapshots WHERE id = ?", [decision_id])
+            if not rows:
+                raise KeyError(f"unknown decision {decision_id}")
+            return d.from_json(rows[0][0])
+
+        return self._cached(("decision_snapshot", decision_id), compute)
+
+    def current_decision(self, round_id: str) -> d.Snapshot | None:
+        """The round's decision in force: the last of its chain of amendments."""
+        decisions = self.decision_list(round_id)
+        return self.decision_snapshot(decisions[-1].id) if decisions else None
+
+    def decision_drift(self, snapshot: d.Snapshot) -> Drift:
+        """Today's inputs against the snapshot's, and the amounts they would give with the same pots."""
+        pots = {b.block_id: (b.pot if b.pot_source == "custom" else b.pot_source) for b in snapshot.blocks}
+        meta = {k: getattr(snapshot, k) for k in ("number", "kind", "supersedes", "reference", "decided_by")}
+        meta |= {"decided_at": snapshot.decided_at, "published_on": snapshot.published_on, "pot_reason": ""}
+        try:
+            now = self._snapshot(snapshot.round_id, pots, meta, ())
+        except (KeyError, ValueError):
+            return Drift([], [])
+        now = replace(now, recipients=tuple(replace(r, explanation=()) for r in now.recipients))
+        return Drift(d.input_changes(snapshot, now.inputs, now.events), d.changes(snapshot, now))
