@@ -87,6 +87,8 @@ class Snapshot:
     warnings: tuple[str, ...] = ()  # what the decider confirmed (Swedish)
     illustrative: bool = False
     migrated: bool = False  # taken when an earlier published decision was migrated
+    grantor: str = ""  # the agency that decides (the round's rules)
+    supersedes_reference: str = ""  # the diarienummer of the decision this one changes
     schema: int = SCHEMA
     content_hash: str = ""
 

@@ -23,17 +23,10 @@ from documents.model import (
     quote,
     table,
 )
+from present.decision_text import METHOD_SV, PART_SV
 from present.formats import kr
 
 # The same words as the simulator's (ui/block_charts.py); documents/ may not import ui/.
-METHOD_SV = {
-    "staircase_leftover": "trappa och omfördelning av det som blir kvar",
-    "proportional": "i proportion till en nyckel",
-    "equal": "lika delar mellan de behöriga",
-    "fixed_table": "fast belopp per mottagare",
-    "reported_share": "andel för dem som rapporterat i tid",
-}
-PART_SV = {"step": "Trappsteg", "leftover": "Omfördelning"}
 MONTHS = (
     "januari",
     "februari",
@@ -97,7 +90,13 @@ def _signing_fields(signing: Signing) -> tuple[tuple[str, str], ...]:
 def _amendment(snapshot: Snapshot) -> list[dict]:
     if snapshot.kind != AMENDMENT:
         return []
-    which = f"beslut nummer {snapshot.supersedes}" if snapshot.supersedes is not None else "ett tidigare beslut"
+    which = (
+        f"beslut {snapshot.supersedes_reference}"
+        if snapshot.supersedes_reference
+        else f"beslut nummer {snapshot.supersedes}"
+        if snapshot.supersedes is not None
+        else "ett tidigare beslut"
+    )
     return [
         notice(
             f"Ändringsbeslut: detta beslut ändrar {which} i samma omgång. "
@@ -192,7 +191,7 @@ def _method_blocks(snapshot: Snapshot) -> list[dict]:
 
 def decision(snapshot: Snapshot, signing: Signing) -> Document:
     """The round's decision: the amounts of every recipient and block, the method, the sources."""
-    grantor = signing.grantor
+    grantor = signing.grantor or snapshot.grantor
     blocks: list[dict] = [*_amendment(snapshot)]
     if snapshot.migrated:
         blocks.append(
@@ -257,7 +256,8 @@ def letter(snapshot: Snapshot, code: str, signing: Signing) -> Document:
     blocks: list[dict] = [
         *_amendment(snapshot),
         paragraph(
-            f"{signing.grantor or 'Myndigheten'} har fattat beslut {snapshot.reference} den {_decided(snapshot)} "
+            f"{signing.grantor or snapshot.grantor or 'Myndigheten'} har fattat beslut {snapshot.reference} "
+            f"den {_decided(snapshot)} "
             "om fördelningen av statsbidraget."
         ),
         lead(f"{who} får {kr(line.total)}."),
@@ -275,7 +275,7 @@ def letter(snapshot: Snapshot, code: str, signing: Signing) -> Document:
     ]
     return Document(
         kind="letter",
-        grantor=signing.grantor,
+        grantor=signing.grantor or snapshot.grantor,
         doc_label=f"Besked om statsbidrag ({_doc_label(snapshot).lower()})",
         meta=(*_meta(snapshot), ("Mottagare", f"{who} ({code})")),
         addressee=(who,),

@@ -232,6 +232,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             warnings=warnings,
             illustrative=round_.illustrative,
             population_date=round_.population_date.isoformat(),
+            grantor=round_.grantor,
             **meta,
         )
 
@@ -293,6 +294,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
                 "published_on": published_on.isoformat(),
                 "pot_reason": pot_reason.strip() or "Reglernas pott.",
                 "migrated": migrated,
+                "supersedes_reference": current.reference if supersedes is not None and current else "",
             }
             snapshot = d.sealed(self._snapshot(round_id, pots, meta, tuple(i.text for i in check.warnings)))
             tx.execute(
