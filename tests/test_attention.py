@@ -3,8 +3,10 @@ the table and the two figures of the overview's "Behöver uppmärksamhet"."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
+import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,17 +27,9 @@ from allocation.attention import (
 from allocation.deadlines import Status, StatusResult
 from allocation.milestones import StatusCell, round_milestones, status_cells
 from ingest.data_folder import load_regions
-from ui.attention import (
-    attention_frame,
-    days_chart,
-    events_of,
-    frame_styles,
-    headline_sv,
-    long_date,
-    money_chart,
-    reason_sv,
-    why_sv,
-)
+from ui.attention_chart import days_chart, money_chart
+from ui.attention_table import attention_frame, frame_styles
+from ui.attention_text import events_of, headline_sv, long_date, reason_sv, why_sv
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = load_regions()
@@ -262,24 +256,40 @@ def test_the_days_chart_states_its_result_in_swedish_formats() -> None:
     )
     chart = days_chart(ranked)
     assert chart is not None
-    assert chart.title == f"{N} regioner försenade, som mest 15 dagar"
-    layout = chart.figure.layout
-    assert layout.separators == ", "
-    assert all(t.startswith("\u2212") or t == "0" for t in layout.xaxis.ticktext)  # a real minus sign
-    bar = chart.figure.data[0]
-    assert next(iter(bar.y)) != "Uppsala" and list(bar.y)[-1] == "Uppsala"  # only its report is late: 14 days
-    assert "15 dagar sen" in bar.text and "14 dagar sen" in bar.text
+    assert chart.title == f"{N} regioner försenade, som mest 15 dagar" and chart.subtitle == ""
+    names = re.findall(r'<span class="name">([^<]*)</span>', chart.html)
+    values = re.findall(r'<span class="value">([^<]*)</span>', chart.html)
+    assert len(names) == N and names[0] != "Uppsala" and names[-1] == "Uppsala"  # only its report is late: 14 days
+    assert values[0] == "15 dagar sen" and values[-1] == "14 dagar sen"
+    assert list(chart.data["region"]) == names
+    ticks = re.findall(r'<span class="tick"[^>]*>([^<]*)</span>', chart.html)
+    assert ticks[-1] == "0" and all(t.startswith("\u2212") for t in ticks[:-1])  # a real minus sign
+    assert "plotly" not in chart.html.lower()
     soon = days_chart(ranked_as_of(date(2023, 10, 25), {}))
     assert soon is not None and soon.title == f"{N} regioner med sista dag inom 14 dagar"
+    assert 'class="value">6 dagar kvar<' in soon.html
     assert days_chart(ranked_as_of(date(2023, 6, 1), {})) is None  # nothing near: no chart
+
+
+def test_the_chart_bars_stay_inside_their_track_and_escape_names() -> None:
+    ranked = ranked_as_of(
+        date(2023, 11, 15), {"at_report": {"01": date(2023, 10, 1)}, "requisition": {"03": date(2023, 5, 1)}}
+    )
+    chart = days_chart([dataclasses.replace(ranked[0], region="<b>Ö&Ä</b>"), *ranked[1:]])
+    assert chart is not None
+    assert "<b>Ö" not in chart.html and "&lt;b&gt;Ö&amp;Ä&lt;/b&gt;" in chart.html
+    for left, width in re.findall(r'class="bar" style="left:([\d.]+)%;width:([\d.]+)%', chart.html):
+        assert float(left) >= 0 and float(left) + float(width) <= 100.01
 
 
 def test_the_money_chart_says_what_can_no_longer_be_paid() -> None:
     ranked = ranked_as_of(date(2023, 11, 15), {}, {"01": 3_000_000, "03": 1_500_000, "09": 0})
     chart = money_chart(ranked)
     assert chart is not None
-    assert chart.title == "4,5\u00a0mnkr kan inte längre betalas ut<br><sup>2 regioner</sup>"
+    assert chart.title == "4,5\u00a0mnkr kan inte längre betalas ut" and chart.subtitle == "2 regioner"
     assert list(chart.data["länskod"]) == ["01", "03"]
+    assert re.findall(r'<span class="value">([^<]*)</span>', chart.html) == ["3,0\u00a0mnkr", "1,5\u00a0mnkr"]
+    assert "Kan inte betalas ut: 1\u00a0500\u00a0000\u00a0kr" in chart.html  # exact kronor on hover
     before = money_chart(ranked_as_of(date(2023, 6, 1), {}, {"01": 3_000_000}))
     assert before is not None and before.title.startswith("3,0\u00a0mnkr är inte rekvirerat än")
     assert money_chart(ranked_as_of(date(2023, 6, 1), {}, {"01": 0})) is None

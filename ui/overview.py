@@ -16,7 +16,7 @@ from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
 from present import formats as f
 from store.session import Session
-from ui.attention import long_date
+from ui.attention_text import long_date
 from ui.blocks import missing_keys, report_events
 from ui.rounds import RoundRef
 from ui.text import plain
