@@ -36,6 +36,7 @@ preview = st.Page(
     url_path="region",
 )
 elderly = st.Page("pages/elderly/followup.py", title="Uppföljning", icon=":material/elderly:", url_path="aldreomsorg")
+decision = st.Page("pages/decision/decision.py", title="Beslut", icon=":material/gavel:", url_path="beslut")
 deadlines = st.Page("pages/deadlines/status.py", title="Tidsfrister", icon=":material/event:", url_path="tidsfrister")
 data = st.Page(
     "pages/data/import_export.py", title="Data, import och export", icon=":material/database:", url_path="data"
@@ -45,11 +46,11 @@ users = st.Page("pages/admin/users.py", title="Användare och roller", icon=":ma
 
 # The rounds are data: the pages below work on the round chosen in the sidebar (or on all of them).
 if is_region:
-    sections = {"Vald bidragsomgång": [preview, elderly], "Alla omgångar": [deadlines]}
+    sections = {"Vald bidragsomgång": [preview, elderly, decision], "Alla omgångar": [deadlines]}
 else:
     sections = {
         "Översikt": [overview],
-        "Vald bidragsomgång": [simulator, preview, elderly],
+        "Vald bidragsomgång": [simulator, preview, elderly, decision],
         "Alla omgångar": [deadlines, data],
     }
     admin = [

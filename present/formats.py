@@ -5,6 +5,7 @@ Babel's sv_SE uses a non-breaking space as the thousands separator and a comma f
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -59,3 +60,10 @@ def tkr(value: int) -> str:
 
 def percent(value: Fraction | float, decimals: int = 1) -> str:
     return f"{number(Fraction(value) * 100, decimals)}\u00a0%"
+
+
+def long_date(day: date) -> str:
+    """``1 december 2023`` (Babel's Swedish month names)."""
+    from babel.dates import format_date
+
+    return format_date(day, "d MMMM y", locale=LOCALE)

@@ -42,6 +42,8 @@ class Action(StrEnum):
     READ_FOLLOWUP = "read_followup"  # requisitions, payouts, ombud, usage reports
     READ_STATUS = "read_status"  # deadline status (derived from the follow-up data)
     PREVIEW = "preview"  # the region preview with its own inputs (never stored)
+    # A round's frozen decisions and letters: staff and managers; a region once the decision is published.
+    READ_DECISIONS = "read_decisions"
     # Staff and managers only.
     SIMULATE = "simulate"  # the AT simulator: starts from every region's reported outcomes
     READ_SCENARIOS = "read_scenarios"
@@ -66,6 +68,7 @@ ACTION_SV = {
     Action.READ_FOLLOWUP: "läsa rekvisitioner, utbetalningar och återrapporter",
     Action.READ_STATUS: "läsa status för tidsfrister",
     Action.PREVIEW: "göra ett förhandsbesked",
+    Action.READ_DECISIONS: "läsa beslut och beslutsbrev",
     Action.SIMULATE: "simulera fördelningen för alla regioner",
     Action.READ_SCENARIOS: "läsa sparade scenarier",
     Action.READ_AUDIT: "läsa granskningsloggen",
@@ -149,6 +152,10 @@ def decide(principal: Principal, action: Action, region: str | None = None, publ
             return ALLOWED
         return _refused(principal, action, "Rollen chef har läsbehörighet och kan inte ändra något.")
     # Region users.
+    if action is Action.READ_DECISIONS:
+        if published:
+            return ALLOWED
+        return _refused(principal, action, "Beslutet och breven visas för regionerna när beslutet är publicerat.")
     if action in REGION_SCOPED:
         if region is None or region == principal.region:
             return ALLOWED  # a list read is narrowed to the own region by the service layer

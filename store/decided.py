@@ -232,7 +232,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             warnings=warnings,
             illustrative=round_.illustrative,
             population_date=round_.population_date.isoformat(),
-            grantor=round_.grantor,
+            grantor=round_.grantor or str(self.round_document(round_id).get("grantor", "")),
             **meta,
         )
 

@@ -27,6 +27,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 import pandas as pd
 
 from allocation.at import RegionInput
+from allocation.decision import Snapshot
 from store.access import Action, Principal, Role, decide
 from store.model import EXPORTABLE_TABLES, AccessDenied, Actor
 from store.service import Store
@@ -246,6 +247,33 @@ class Session:
         self.require(Action.READ_REPORTS, code, round_id)
         return next((i for i in self.store.at_reports(round_id) if i.code == code), None)
 
+    # --- frozen decisions: staff and managers; a region user once the round's decision is published --
+
+    def _decisions_visible(self, round_id: str) -> list[Any]:
+        self.require(Action.READ_DECISIONS, round_id=round_id)
+        listed = self.store.decision_list(round_id)
+        if self.principal.role is Role.REGION:  # an amendment not yet published is not shown early
+            today = self.store.clock().date()
+            listed = [s for s in listed if s.published_on <= today]
+        return listed
+
+    def decision_list(self, round_id: str) -> list[Any]:
+        """The round's decisions, oldest first (the last is in force)."""
+        return self._decisions_visible(round_id)
+
+    def decision_snapshot(self, round_id: str, decision_id: int) -> Snapshot:
+        """One decision of the round; refused (and logged) where the principal may not read it."""
+        if decision_id not in {s.id for s in self._decisions_visible(round_id)}:
+            raise KeyError(f"round {round_id!r} has no decision {decision_id} visible to this user")
+        return self.store.decision_snapshot(decision_id)
+
+    def current_decision(self, round_id: str) -> Snapshot | None:
+        listed = self._decisions_visible(round_id)
+        return self.store.decision_snapshot(listed[-1].id) if listed else None
+
+    decision_check = _Guarded(Store.decision_check, Action.SIMULATE)
+    decision_drift = _Guarded(Store.decision_drift, Action.SIMULATE)
+
     # --- staff and managers ----------------------------------------------------------------------
 
     scenario_names = _Guarded(Store.scenario_names, Action.READ_SCENARIOS)
@@ -288,6 +316,7 @@ class Session:
     save_scenario = _Write(Store.save_scenario, Action.SAVE_SCENARIO)
     delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
     record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)
+    decide_round = _Write(Store.decide_round, Action.PUBLISH_DECISION)
     save_user = _Write(Store.save_user, Action.MANAGE_USERS)
     save_round = _Write(Store.save_round, Action.EDIT_ROUNDS)
     backup = _Guarded(Store.backup, Action.BACKUP)

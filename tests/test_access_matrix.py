@@ -26,6 +26,7 @@ class Rule(Enum):
     NEVER = "refused for every region argument, published or not"
     OWN_OR_PUBLISHED = "list read (None) or own region; another region only after publication"
     OWN_ONLY = "list read (None) or own region; another region never"
+    PUBLISHED_ONLY = "any region argument, but only once the round's decision is published"
 
 
 A, R, W, P = Rule.ALWAYS, Rule.NEVER, Rule.OWN_OR_PUBLISHED, Rule.OWN_ONLY
@@ -38,6 +39,7 @@ EXPECTED: dict[Role, dict[Action, Rule]] = {
         Action.READ_FOLLOWUP: A,
         Action.READ_STATUS: A,
         Action.PREVIEW: A,
+        Action.READ_DECISIONS: A,
         Action.SIMULATE: A,
         Action.READ_SCENARIOS: A,
         Action.READ_AUDIT: A,
@@ -59,6 +61,7 @@ EXPECTED: dict[Role, dict[Action, Rule]] = {
         Action.READ_FOLLOWUP: W,
         Action.READ_STATUS: W,
         Action.PREVIEW: P,
+        Action.READ_DECISIONS: Rule.PUBLISHED_ONLY,
         Action.SIMULATE: R,
         Action.READ_SCENARIOS: R,
         Action.READ_AUDIT: R,
@@ -97,6 +100,8 @@ def expected(role: Role, action: Action, region: str | None, published: bool, ow
     rule = EXPECTED[role][action]
     if rule in (Rule.ALWAYS, Rule.NEVER):
         return rule is Rule.ALWAYS
+    if rule is Rule.PUBLISHED_ONLY:
+        return published
     if region is None or region == own:
         return True
     return rule is Rule.OWN_OR_PUBLISHED and published
@@ -132,6 +137,7 @@ def test_region_never_gets_another_regions_data_unpublished(pair: list[str], act
     own, other = pair
     decision = decide(principal(Role.REGION, own), action, other, published=False)
     assert decision.allowed is (action is Action.READ_RULES)
+    assert not decide(principal(Role.REGION, own), Action.READ_DECISIONS, own, published=False).allowed
 
 
 @given(pair=two_codes, published=st.booleans())

@@ -116,7 +116,7 @@ def test_a_deactivated_user_is_refused(store: Store) -> None:
 def test_a_region_user_sees_only_its_pages_and_its_region(store: Store) -> None:
     at = login("region").run()
     assert not at.exception
-    assert page_urls(at) == {"", "region", "aldreomsorg", "tidsfrister"}  # "": the hidden start page
+    assert page_urls(at) == {"", "region", "aldreomsorg", "beslut", "tidsfrister"}  # "": the hidden start page
     assert at.title[0].value == "Förhandsbesked för Uppsala"
     region = at.selectbox(key="pv_region")
     assert region.options == ["Uppsala"] and region.disabled
@@ -170,7 +170,7 @@ def test_a_region_user_cannot_open_staff_pages_by_address(store: Store) -> None:
 def test_a_manager_reads_everything_and_cannot_save(store: Store) -> None:
     at = login("manager").run()
     assert not at.exception
-    assert page_urls(at) == {"", "oversikt", "at", "region", "aldreomsorg", "tidsfrister", "data"}
+    assert page_urls(at) == {"", "oversikt", "at", "region", "aldreomsorg", "beslut", "tidsfrister", "data"}
     at.switch_page("pages/at/simulator.py").run()
     assert not at.exception
     assert not any(b.label == "Spara scenario" for b in at.get("form_submit_button"))

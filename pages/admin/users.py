@@ -1,7 +1,5 @@
 """Administration (staff): who may log in with which role, and the published decisions."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -81,10 +79,10 @@ if submitted:
 st.subheader("Publicerade beslut")
 st.write(
     "När beslutet för en omgång är publicerat får alla regioner se varandras rapporterade utfall, belopp och "
-    "rekvisitioner för den omgången. Innan dess ser en region bara sina egna."
+    "rekvisitioner för den omgången. Innan dess ser en region bara sina egna. Beslut fattas och publiceras på "
+    "sidan **Beslut**: där låses beräkningen, och breven och utbetalningslistan skapas ur beslutet."
 )
 decisions = store.decisions()
-rounds = store.round_ids()
 round_titles = {r.id: r.short_title for r in round_refs(store)}  # users see titles, never ids
 st.dataframe(
     display_frame(
@@ -95,7 +93,7 @@ st.dataframe(
                     "published_on": decisions[rid][0],
                     "reference": decisions[rid][1],
                 }
-                for rid in rounds
+                for rid in store.round_ids()
                 if rid in decisions
             ],
             columns=["round_id", "published_on", "reference"],
@@ -103,20 +101,3 @@ st.dataframe(
     ),
     hide_index=True,
 )
-with st.form("decision_form", border=True):
-    d1, d2, d3 = st.columns(3)
-    round_id = d1.selectbox("Omgång", rounds, format_func=lambda rid: round_titles.get(rid, rid), key="decision_round")
-    published_on = d2.date_input("Publiceras", value=date.today(), format="YYYY-MM-DD", key="decision_date")
-    reference = d3.text_input("Beslutets diarienummer", key="decision_ref")
-    decision_reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="decision_reason")
-    publish = st.form_submit_button("Registrera publicering")
-if publish:
-    try:
-        store.record_decision(decision_reason, round_id, published_on, reference)
-    except WriteRefused as exc:
-        st.error(plain(exc.message_sv))
-    else:
-        st.success(
-            f"Beslutet för {plain(round_titles.get(round_id, round_id))} registrerat som publicerat "
-            f"{published_on.isoformat()}."
-        )

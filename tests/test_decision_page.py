@@ -1,0 +1,116 @@
+"""AppTest of the decision page: staff decide and amend; managers read; a region sees its decision once
+published and never before."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput
+from allocation.planned import parse_planned
+from present.formats import kr
+from store.service import Actor, Store, User
+from tests.markdown_text import shown
+from tests.test_roles_app import login
+from ui.state import get_store
+
+CLI = Actor("test", "handläggare (kommandorad)")
+ROUND = "at-2023"
+PAGE = "pages/decision/decision.py"
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    store = get_store(str(isolated_database))
+    for code, more in (("01", 5), ("03", 2), ("25", 3)):
+        planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+        store.record_at_report(CLI, "test", ROUND, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+    store.save_user(CLI, "test", User("mats@myndighet.se", "Mats Chef", "chef"))
+    store.save_user(CLI, "test", User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"))
+    return store
+
+
+def texts(at: AppTest) -> str:
+    kinds = ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success")
+    parts = [e.value for kind in kinds for e in at.get(kind)]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return "\n".join(shown(p) for p in parts)
+
+
+def open_page(at: AppTest) -> AppTest:
+    at.session_state["omgang"] = ROUND
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def staff() -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["actor_name"] = "Sara Handläggare"
+    return at
+
+
+def submit(at: AppTest, label: str, reference: str) -> None:
+    at.text_input(key="decide_reference").set_value(reference)
+    at.text_input(key="decide_reason").set_value("Beslut efter kontroll")
+    at.checkbox(key="decide_confirm").check()
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
+    at = open_page(staff())
+    page = texts(at)
+    assert "Kontroll före beslut" in page and "Rapport saknas från 18 av 21 regioner" in page
+    submit(at, "Fatta beslut", "S2023/100")
+    first = store.current_decision(ROUND)
+    assert first is not None and first.reference == "S2023/100" and first.decided_by == "Sara Handläggare"
+    assert f"Beslutet S2023/100 är fattat och låst: {kr(first.paid)}" in texts(at)
+
+    # a corrected report does not change the decision: the page says what changed, an amendment corrects it
+    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    at.session_state["beslut_flik"] = "Beslut"
+    at.run()
+    page = texts(at)
+    assert "Uppgifterna i databasen har ändrats sedan beslutet" in page
+    assert store.current_decision(ROUND) == first
+
+    at.session_state["beslut_flik"] = "Ändringsbeslut"
+    at.run()
+    submit(at, "Fatta ändringsbeslut", "S2023/101")
+    second = store.current_decision(ROUND)
+    assert second is not None and second.supersedes == first.number and second.totals["03"] == 0
+    at.session_state["beslut_flik"] = "Beslut"
+    at.run()
+    page = texts(at)
+    assert "Ändrar beslut S2023/100" in page and "Vad S2023/101 ändrade i S2023/100" in [e.label for e in at.expander]
+
+
+def test_a_manager_reads_the_decision_and_cannot_decide(store: Store) -> None:
+    store.decide_round(CLI, "beslut", ROUND, "S2023/7", date(2023, 12, 1), confirmed=True)
+    at = open_page(login("manager"))
+    page = texts(at)
+    assert "S2023/7" in page and not any(b.label.startswith("Fatta") for b in at.button)
+    assert [t.label for t in at.tabs] == ["Beslut", "Dokument"]
+
+
+def test_a_region_sees_its_decision_only_once_published(store: Store) -> None:
+    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2099, 1, 1), confirmed=True)
+    at = open_page(login("region"))
+    page = texts(at)
+    assert "inte publicerat" in page and "S2023/8" not in page and kr(snapshot.totals["03"]) not in page
+    assert not store.query("SELECT 1 FROM audit_log WHERE action = 'refused'")  # nothing was even asked
+
+
+def test_a_region_sees_its_amount_explanation_and_letter_once_published(store: Store) -> None:
+    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2023, 12, 1), confirmed=True)
+    at = open_page(login("region"))
+    page = texts(at)
+    assert kr(snapshot.totals["03"]) in page and "Så beräknades beloppet" in page
+    assert [b.label for b in at.get("download_button")][:2] == ["Brev till Uppsala (PDF)", "Brev till Uppsala (DOCX)"]

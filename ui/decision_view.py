@@ -1,0 +1,253 @@
+"""A frozen decision as the pages show it: its figures, its table per region and block, what has changed in
+the store since, the chain of amendments, and its documents (decision and letters as PDF and DOCX).
+
+Everything here reads the snapshot (``allocation.decision``), never a recomputation; only the drift
+warning recomputes, to say what today's inputs would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from itertools import pairwise
+
+import pandas as pd
+import streamlit as st
+
+from allocation import decision as d
+from present import formats as f
+from store.export import export_file_name, stamp
+from store.session import Session
+from ui.downloads import download_pair
+from ui.text import bullets, plain
+
+PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SIGNING_KEYS = ("sign_name", "sign_title", "sign_place", "sign_date", "sign_appeal")
+
+
+def long_day(iso: str) -> str:
+    return f.long_date(date.fromisoformat(iso[:10]))
+
+
+def decision_frame(snapshot: d.Snapshot) -> pd.DataFrame:
+    """One row per recipient: each block's amount (one block: "belopp") and the total."""
+    rows = []
+    single = len(snapshot.blocks) == 1
+    for line in snapshot.recipients:
+        row: dict[str, object] = {"länskod": line.code, "region": line.name}
+        if not single:
+            for block in snapshot.blocks:
+                row[f"{block.title} (kr)"] = block.amounts.get(line.code, 0)
+        row["belopp (kr)" if single else "totalt (kr)"] = line.total
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def about_rows(snapshot: d.Snapshot) -> list[tuple[str, str]]:
+    kind = "Ändringsbeslut" if snapshot.kind == d.AMENDMENT else "Beslut"
+    rows = [
+        ("Bidragsomgång", snapshot.round_title),
+        (kind, snapshot.reference),
+        ("Beslutat", f"{snapshot.decided_at.replace('T', ' ')[:16]} svensk tid av {snapshot.decided_by}"),
+        ("Publiceras", snapshot.published_on),
+        ("Regelversion", snapshot.rules_version),
+        ("Kontrollsumma (SHA-256)", snapshot.content_hash),
+    ]
+    if snapshot.supersedes_reference:
+        rows.append(("Ändrar beslut", snapshot.supersedes_reference))
+    if snapshot.illustrative:
+        rows.append(("Illustrativ", "ja: beloppen är exempel, inte officiella siffror"))
+    return rows
+
+
+def decision_summary(snapshot: d.Snapshot) -> None:
+    """The decision's head: reference, who and when, the sums, and what kind of snapshot it is."""
+    kind = "Ändringsbeslut" if snapshot.kind == d.AMENDMENT else "Beslut"
+    if snapshot.illustrative:
+        st.warning(
+            "Illustrativ omgång: beslutet och breven är exempel, inte officiella belopp.", icon=":material/science:"
+        )
+    m = st.columns(4)
+    m[0].metric(kind, snapshot.reference)
+    m[1].metric("Beslutat belopp", f.mnkr(snapshot.paid))
+    m[2].metric("Ej fördelat", f.mnkr(snapshot.unallocated))
+    m[3].metric("Publiceras", long_day(snapshot.published_on))
+    changes = f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else ""
+    st.caption(
+        f"Beslutat {plain(snapshot.decided_at.replace('T', ' ')[:16])} svensk tid av {plain(snapshot.decided_by)}; "
+        f"pott {f.kr(snapshot.pot)} ({plain(snapshot.pot_reason)}); regelversion {plain(snapshot.rules_version)}; "
+        f"kontrollsumma {snapshot.content_hash[:12]}….{changes}"
+    )
+    if snapshot.migrated:
+        st.info(
+            "Ögonblicksbilden togs när ett tidigare publicerat beslut migrerades: beloppen är beräknade på "
+            "databasens uppgifter vid migreringen.",
+            icon=":material/history:",
+        )
+    if snapshot.warnings:
+        with st.expander("Bekräftat vid beslutet"):
+            st.markdown(bullets(list(snapshot.warnings)))
+
+
+def decision_table(snapshot: d.Snapshot, short_title: str, key: str) -> None:
+    frame = decision_frame(snapshot)
+    money = [c for c in frame.columns if c.endswith("(kr)")]
+    st.dataframe(frame.style.format({c: (lambda v: f.kr(int(v))) for c in money}), hide_index=True, width="stretch")
+    st.caption(f"Summa {f.kr(snapshot.paid)} av potten {f.kr(snapshot.pot)}; ej fördelat {f.kr(snapshot.unallocated)}.")
+    download_pair(
+        frame, about_rows(snapshot), sheet="Beslut", name=(short_title, "beslut", snapshot.reference), key=key
+    )
+
+
+def drift_notice(store: Session, snapshot: d.Snapshot) -> None:
+    """When the store's inputs have changed since the decision: which, and what they would change."""
+    drift = store.decision_drift(snapshot)
+    if not drift.any:
+        st.caption("Databasens uppgifter är desamma som när beslutet fattades.")
+        return
+    names = {r.code: r.name for r in snapshot.recipients}
+    st.warning(
+        "**Uppgifterna i databasen har ändrats sedan beslutet.** Beslutet gäller som det fattades; en rättelse "
+        "görs med ett ändringsbeslut.",
+        icon=":material/difference:",
+    )
+    if drift.inputs:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"region": names.get(c.code, c.code), "uppgift": c.key, "i beslutet": c.before, "nu": c.after}
+                    for c in drift.inputs
+                ]
+            ),
+            hide_index=True,
+        )
+    if drift.amounts:
+        st.caption("Med samma pott skulle dagens uppgifter ge:")
+        changes_table(drift.amounts, "i beslutet", "med dagens uppgifter")
+
+
+def changes_table(changes: Sequence[d.Change], before: str, after: str) -> None:
+    frame = pd.DataFrame(
+        [{"region": c.name, before: c.before, after: c.after, "skillnad": c.delta} for c in changes],
+        columns=["region", before, after, "skillnad"],
+    )
+    st.dataframe(frame.style.format({before: f.kr, after: f.kr, "skillnad": f.kr}), hide_index=True, width="content")
+
+
+def decision_chain(store: Session, round_id: str, listed: list) -> None:
+    """Every decision of the round, and per amendment what it changed per region."""
+    if len(listed) < 2:
+        return
+    st.subheader("Beslut och ändringsbeslut")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "beslut": s.reference,
+                    "typ": s.kind,
+                    "beslutat": stamp(s.decided_at),
+                    "av": s.decided_by,
+                    "publiceras": s.published_on,
+                    "gäller": "ja" if s is listed[-1] else "nej, ändrat",
+                }
+                for s in listed
+            ]
+        ),
+        hide_index=True,
+    )
+    for before, after in pairwise(listed):
+        old = store.decision_snapshot(round_id, before.id)
+        new = store.decision_snapshot(round_id, after.id)
+        with st.expander(f"Vad {after.reference} ändrade i {before.reference}"):
+            changes = d.changes(old, new)
+            if changes:
+                changes_table(changes, before.reference, after.reference)
+            else:
+                st.caption("Inga belopp ändrades.")
+
+
+def signing_fields() -> object:
+    """The fields the agency fills itself; kept in the session, printed as lines when left empty."""
+    from documents import Signing  # Typst and python-docx load only when documents are made
+
+    with st.expander("Underskrift och överklagandehänvisning (fylls i av myndigheten)"):
+        c = st.columns(3)
+        c[0].text_input("Undertecknare", key="sign_name")
+        c[1].text_input("Titel", key="sign_title")
+        c[2].text_input("Ort", key="sign_place")
+        st.date_input("Datum för underskrift", value=None, format="YYYY-MM-DD", key="sign_date")
+        st.text_area(
+            "Överklagandehänvisning (valfri)",
+            key="sign_appeal",
+            help="Skrivs i beslutet och breven bara om den fylls i; verktyget hittar inte på någon juridisk text.",
+        )
+    s = st.session_state
+    day = s.get("sign_date")
+    return Signing(
+        signatory=s.get("sign_name") or "",
+        title=s.get("sign_title") or "",
+        date=day.isoformat() if day else "",
+        place=s.get("sign_place") or "",
+        appeal=s.get("sign_appeal") or "",
+    )
+
+
+def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str] | None = None) -> None:
+    """Downloads: the decision, one region's letter (PDF and DOCX), and all of them as one ZIP.
+
+    ``codes``: the recipients whose letters may be offered (a region user: its own); None: all.
+    """
+    import documents
+
+    signing = signing_fields()
+    lines = [r for r in snapshot.recipients if codes is None or r.code in codes]
+    ref = snapshot.reference
+    if codes is None:
+        c = st.columns(3)
+        c[0].download_button(
+            "Beslutet (PDF)",
+            lambda: documents.decision_pdf(snapshot, signing),
+            file_name=export_file_name(short_title, "beslut", ref, ext="pdf"),
+            mime=PDF,
+            on_click="ignore",
+            key="doc_decision_pdf",
+        )
+        c[1].download_button(
+            "Beslutet (DOCX)",
+            lambda: documents.decision_docx(snapshot, signing),
+            file_name=export_file_name(short_title, "beslut", ref, ext="docx"),
+            mime=DOCX,
+            on_click="ignore",
+            key="doc_decision_docx",
+        )
+        c[2].download_button(
+            "Alla brev (ZIP)",
+            lambda: documents.letters_zip(snapshot, signing),
+            file_name=export_file_name(short_title, "beslut-och-brev", ref, ext="zip"),
+            mime="application/zip",
+            on_click="ignore",
+            key="doc_zip",
+        )
+    if not lines:
+        return
+    names = {r.code: r.name for r in lines}
+    code = lines[0].code
+    if len(lines) > 1:
+        code = st.selectbox("Brev till", list(names), format_func=names.get, key="doc_letter_code")
+    c = st.columns(2)
+    c[0].download_button(
+        f"Brev till {names[code]} (PDF)",
+        lambda: documents.letter_pdf(snapshot, code, signing),
+        file_name=export_file_name(short_title, "brev", names[code], ref, ext="pdf"),
+        mime=PDF,
+        on_click="ignore",
+        key="doc_letter_pdf",
+    )
+    c[1].download_button(
+        f"Brev till {names[code]} (DOCX)",
+        lambda: documents.letter_docx(snapshot, code, signing),
+        file_name=export_file_name(short_title, "brev", names[code], ref, ext="docx"),
+        mime=DOCX,
+        on_click="ignore",
+        key="doc_letter_docx",
+    )
