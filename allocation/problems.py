@@ -101,6 +101,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
     "negative_number": ("'{value}' is negative", '"{value}" är negativt'),
     "not_whole": ("'{value}' is not a whole number", '"{value}" är inte ett heltal'),
+    "invalid_number": ("'{value}': {detail}", '"{value}": {detail}'),
     "reversed_range": (
         "'{value}' is a reversed range (write the lower bound first)",
         '"{value}" är ett omvänt intervall (skriv det lägre talet först)',

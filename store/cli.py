@@ -98,10 +98,65 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reason", required=True, help="why (written to the audit log)")
 
     commands.add_parser("scenarios", help="list saved scenarios")
+    add_decision_commands(commands)
 
     backup = commands.add_parser("backup", help="copy the whole database to a new file")
     backup.add_argument("destination", type=Path)
     return parser
+
+
+def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """decide, letters, payouts, pay, payment-details (run by ``store.decision_commands``)."""
+    decide = commands.add_parser(
+        "decide", help="decide a round (or amend its decision): prints the check; refused if blocked or unconfirmed"
+    )
+    decide.add_argument("--round", required=True)
+    decide.add_argument("--dnr", required=True, help="the decision's diarienummer")
+    decide.add_argument("--published", type=_date, required=True, help="the decision's date, YYYY-MM-DD")
+    decide.add_argument(
+        "--pot",
+        nargs="+",
+        default=[],
+        metavar="OPTION_OR_KRONOR",
+        help="the pot: an option id of the rules (e.g. bakgrund) or kronor; BLOCK=VALUE for a round of several blocks",
+    )
+    decide.add_argument("--pot-reason", default="", help="why this pot (written into the decision)")
+    decide.add_argument("--amends", type=int, help="the number of the decision this one amends (ändringsbeslut)")
+    decide.add_argument("--confirm", action="store_true", help="confirm the check's warnings")
+    decide.add_argument("--actor", required=True, help="who decides (written to the audit log and the decision)")
+    decide.add_argument("--reason", required=True, help="why (written to the audit log)")
+
+    letters = commands.add_parser("letters", help="write a decision's PDF and DOCX, one letter per region, and a ZIP")
+    letters.add_argument("--round", required=True)
+    letters.add_argument("--out", type=Path, required=True, help="folder to write into")
+    letters.add_argument("--decision", type=int, help="the decision's number (default: the round's current one)")
+    letters.add_argument("--signatory", default="", help="who signs (empty: a line to fill in)")
+    letters.add_argument("--title", default="", help="the signatory's title")
+    letters.add_argument("--place", default="", help="where it is signed")
+
+    payouts = commands.add_parser("payouts", help="write the payout list (what is left to pay) as XLSX or CSV")
+    payouts.add_argument("--round", required=True)
+    payouts.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    payouts.add_argument("--out", type=Path, required=True)
+    payouts.add_argument("--decision", type=int, help="the decision's number (default: the round's current one)")
+    payouts.add_argument("--up-to", type=_date, help="requisitions received up to this day (fixed-amount rounds)")
+
+    pay = commands.add_parser("pay", help="record the payout list as paid: one payment run, every line once")
+    pay.add_argument("--round", required=True)
+    pay.add_argument("--paid-on", type=_date, required=True, help="the payment day, YYYY-MM-DD")
+    pay.add_argument("--reference", required=True, help="the payment's reference (e.g. the bank file's)")
+    pay.add_argument("--decision", type=int, help="the decision's number (default: the round's current one)")
+    pay.add_argument("--up-to", type=_date, help="requisitions received up to this day (default: the payment day)")
+    pay.add_argument("--actor", required=True, help="who records (written to the audit log)")
+    pay.add_argument("--reason", required=True, help="why (written to the audit log)")
+
+    details = commands.add_parser(
+        "payment-details", help="import organisation numbers and bankgiro numbers (CSV or XLSX; checked first)"
+    )
+    details.add_argument("file", type=Path, help="columns region (or län code), organisationsnummer, bankgiro")
+    details.add_argument("--actor", required=True, help="who imports (written to the audit log)")
+    details.add_argument("--reason", required=True, help="why (written to the audit log)")
+    details.add_argument("--dry-run", action="store_true", help="validate and count changes; write nothing")
 
 
 def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None = None) -> int:
@@ -117,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _read_round_files(args) or _run(args)
         except InputError as exc:
             return print_problems(args, exc, getattr(args, "problem_file", args.file))
-    if args.command.startswith("import-"):
+    if args.command.startswith("import-") or args.command == "payment-details":
         # The file first, within its limits, before the store loads (about 1.5 s and 180 MB of modules):
         # a giant or a zip bomb is refused in a fraction of a second. The import reads it again.
         try:

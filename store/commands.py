@@ -13,7 +13,7 @@ from allocation.at import allocate
 from allocation.problems import InputError
 from ingest.inputs import parse_planned_table, read_file
 from present import formats as f
-from store import db
+from store import db, decision_commands
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
 from store.export import export_allocation, export_table, stamp
@@ -168,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
             return _demo(store, args)
         if args.command == "scenarios":
             return _scenarios(store)
+        if args.command in decision_commands.COMMANDS:
+            return decision_commands.run(store, args)
         if args.command == "backup":
             store.backup(args.destination)
             print(f"backed up {path} to {args.destination}")

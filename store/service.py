@@ -41,6 +41,7 @@ from store.model import (
     WriteRefused,
     fraction_text,
 )
+from store.payments import PaymentsMixin
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
 from store.rounds import ROUND_KINDS
@@ -72,7 +73,16 @@ __all__ = [
 ]
 
 
-class Store(DecidedMixin, ReportsMixin, RoundVersionsMixin, FollowupMixin, ScenariosMixin, UsersMixin, DecisionsMixin):
+class Store(
+    DecidedMixin,
+    PaymentsMixin,
+    ReportsMixin,
+    RoundVersionsMixin,
+    FollowupMixin,
+    ScenariosMixin,
+    UsersMixin,
+    DecisionsMixin,
+):
     """The whole store: one per process (see ``store.core`` for the connection, cursors and locks)."""
 
     @classmethod

@@ -280,6 +280,9 @@ class Session:
     scenarios = _Guarded(Store.scenarios, Action.READ_SCENARIOS)
     scenario = _Guarded(Store.scenario, Action.READ_SCENARIOS)
     users = _Guarded(Store.users, Action.READ_USERS)
+    payment_details = _Guarded(Store.payment_details, Action.READ_TABLES)
+    payout_list = _Guarded(Store.payout_list, Action.READ_TABLES)
+    payment_runs = _Guarded(Store.payment_runs, Action.READ_TABLES)
 
     def readable_tables(self) -> list[str]:
         """The exportable tables this principal may read, in the export list's order."""
@@ -313,6 +316,9 @@ class Session:
     record_payout = _Write(Store.record_payout, Action.WRITE_FOLLOWUP, region="code")
     record_ombud = _Write(Store.record_ombud, Action.WRITE_FOLLOWUP, region="code")
     record_usage_report = _Write(Store.record_usage_report, Action.WRITE_FOLLOWUP, region="code")
+    save_payment_details = _Write(Store.save_payment_details, Action.WRITE_FOLLOWUP, region="code")
+    import_payment_details = _Write(Store.import_payment_details, Action.IMPORT)
+    record_payment_run = _Write(Store.record_payment_run, Action.WRITE_FOLLOWUP)
     save_scenario = _Write(Store.save_scenario, Action.SAVE_SCENARIO)
     delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
     record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)
