@@ -97,7 +97,7 @@ def test_a_manager_reads_the_decision_and_cannot_decide(store: Store) -> None:
     at = open_page(login("manager"))
     page = texts(at)
     assert "S2023/7" in page and not any(b.label.startswith("Fatta") for b in at.button)
-    assert [t.label for t in at.tabs] == ["Beslut", "Dokument"]
+    assert [t.label for t in at.tabs] == ["Beslut", "Dokument", "Utbetalning", "Betalningsuppgifter"]
 
 
 def test_a_region_sees_its_decision_only_once_published(store: Store) -> None:
@@ -114,3 +114,33 @@ def test_a_region_sees_its_amount_explanation_and_letter_once_published(store: S
     page = texts(at)
     assert kr(snapshot.totals["03"]) in page and "Så beräknades beloppet" in page
     assert [b.label for b in at.get("download_button")][:2] == ["Brev till Uppsala (PDF)", "Brev till Uppsala (DOCX)"]
+
+
+def with_check_digit(body: str) -> str:
+    """``body`` and the Luhn check digit that makes it valid (made-up numbers for tests, never real ones)."""
+    from ingest.payment_details import luhn_ok
+
+    return next(body + d for d in "0123456789" if luhn_ok(body + d))
+
+
+def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: Store) -> None:
+    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    receiving = [c for c, t in snapshot.totals.items() if t]
+    at = open_page(staff())
+    at.session_state["beslut_flik"] = "Utbetalning"
+    at.run()
+    assert "Betalningsuppgifter (organisationsnummer, bankgiro) saknas för" in texts(at)
+    for i, code in enumerate(receiving):
+        org = with_check_digit(f"23210{i}000")
+        giro = with_check_digit(f"555{i}000")
+        store.save_payment_details(CLI, "test", code, org, giro)
+    at.run()
+    at.text_input(key="pay_reference").set_value("BET-2023-12")
+    at.text_input(key="pay_reason").set_value("Utbetalning enligt beslut")
+    next(b for b in at.button if b.label == "Registrera som utbetald").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert f"Utbetalningen BET-2023-12 är registrerad: {kr(snapshot.paid)}" in texts(at)
+    paid = store.query("SELECT sum(amount) FROM payouts WHERE round_id = ?", [ROUND])[0][0]
+    assert paid == snapshot.paid
+    assert "Det finns inget kvar att betala ut" in texts(at)  # a second run has nothing to pay

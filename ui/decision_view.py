@@ -16,6 +16,7 @@ import streamlit as st
 
 from allocation import decision as d
 from present import formats as f
+from present.eligibility import key_sv
 from store.export import export_file_name, stamp
 from store.session import Session
 from ui.downloads import download_pair
@@ -23,6 +24,21 @@ from ui.text import bullets, plain
 
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SIGNING_KEYS = ("sign_name", "sign_title", "sign_place", "sign_date", "sign_appeal")
+
+
+INPUT_SV = {
+    "filled": "tillsatta tjänster",
+    "started": "påbörjade tjänster",
+    "excluded": "tidigare finansierade",
+    "planned": "planerade tjänster",
+    "population": "folkmängd",
+    "requisitioned": "rekvirerat (kr)",
+}
+
+
+def input_sv(key: str) -> str:
+    """An input's Swedish name (a report event: the day the region reported)."""
+    return INPUT_SV.get(key) or ("rapportdag" if key.endswith("report") else key_sv(key))
 
 
 def long_day(iso: str) -> str:
@@ -67,13 +83,13 @@ def decision_summary(snapshot: d.Snapshot) -> None:
         st.warning(
             "Illustrativ omgång: beslutet och breven är exempel, inte officiella belopp.", icon=":material/science:"
         )
-    m = st.columns(4)
+    m = st.columns(3)
     m[0].metric(kind, snapshot.reference)
     m[1].metric("Beslutat belopp", f.mnkr(snapshot.paid))
     m[2].metric("Ej fördelat", f.mnkr(snapshot.unallocated))
-    m[3].metric("Publiceras", long_day(snapshot.published_on))
     changes = f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else ""
     st.caption(
+        f"Publiceras {long_day(snapshot.published_on)}. "
         f"Beslutat {plain(snapshot.decided_at.replace('T', ' ')[:16])} svensk tid av {plain(snapshot.decided_by)}; "
         f"pott {f.kr(snapshot.pot)} ({plain(snapshot.pot_reason)}); regelversion {plain(snapshot.rules_version)}; "
         f"kontrollsumma {snapshot.content_hash[:12]}….{changes}"
@@ -115,7 +131,8 @@ def drift_notice(store: Session, snapshot: d.Snapshot) -> None:
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"region": names.get(c.code, c.code), "uppgift": c.key, "i beslutet": c.before, "nu": c.after}
+                    {"region": names.get(c.code, c.code), "uppgift": input_sv(c.key), "i beslutet": c.before}
+                    | {"nu": c.after}
                     for c in drift.inputs
                 ]
             ),

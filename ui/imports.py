@@ -23,6 +23,7 @@ LIMITS_SV = (
 KINDS = {
     "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
     "requisitions": ("rekvisitioner", "region, received (ÅÅÅÅ-MM-DD), amount (hela kronor), reference (valfri)"),
+    "payment_details": ("betalningsuppgifter", "region, organisationsnummer, bankgiro"),
 }
 
 
@@ -32,6 +33,8 @@ def _run(
     # A dry run writes nothing, so it needs no name; a real import is refused without one.
     if kind == "reports":
         return store.import_at_reports(reason, round_id, data, name, received, dry_run=dry)
+    if kind == "payment_details":
+        return store.import_payment_details(reason, data, name, dry_run=dry)
     return store.import_requisitions(reason, round_id, data, name, dry_run=dry)
 
 

@@ -1,4 +1,4 @@
-"""The chosen round's decision: frozen once taken, its documents, its payouts; staff decide and amend."""
+"""The chosen round's decision: frozen once taken, its documents, its payouts; staff decide, amend and pay."""
 
 import streamlit as st
 
@@ -6,6 +6,7 @@ from store.access import Action, Role
 from ui.decision_form import decide_panel, done_message
 from ui.decision_region import region_decision
 from ui.decision_view import decision_chain, decision_summary, decision_table, documents_panel, drift_notice
+from ui.payments import details_panel, payout_panel
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
@@ -21,7 +22,8 @@ if store.principal.role is Role.REGION:
 listed = store.decision_list(ref.id)
 current = store.current_decision(ref.id)
 staff = store.may(Action.PUBLISH_DECISION)
-names = ["Beslut", "Dokument"] + (["Ändringsbeslut" if current else "Fatta beslut"] if staff else [])
+names = ["Beslut", "Dokument", "Utbetalning", "Betalningsuppgifter"]
+names += ["Ändringsbeslut" if current else "Fatta beslut"] if staff else []
 # Lazy tabs: only the open one runs (the drift check recomputes the round).
 tabs = st.tabs(names, key="beslut_flik", on_change="rerun", default=names[0] if current or not staff else names[-1])
 
@@ -47,7 +49,8 @@ def documents_tab() -> None:
     documents_panel(current, ref.short_title)
 
 
-panels = [decision_tab, documents_tab] + ([lambda: decide_panel(store, ref, current)] if staff else [])
+panels = [decision_tab, documents_tab, lambda: payout_panel(store, ref), lambda: details_panel(store)]
+panels += [lambda: decide_panel(store, ref, current)] if staff else []
 for tab, panel in zip(tabs, panels, strict=True):
     if tab.open:
         with tab:

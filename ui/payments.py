@@ -1,0 +1,161 @@
+"""Payouts of a round: the recipients' payment details, the payout list (a decision's rests, or the
+requisitions received and not yet paid), recording a payment run (staff), and the runs so far."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from allocation.payouts import PayoutList
+from present import formats as f
+from store.access import Action
+from store.model import WriteRefused
+from store.payout_export import payout_export, payout_file_name, payout_frame
+from store.session import Session
+from ui.downloads import XLSX
+from ui.imports import import_panel
+from ui.rounds import RoundRef
+from ui.text import bullets, plain
+
+PAID = "payment_done"
+
+
+def _list(store: Session, ref: RoundRef) -> PayoutList:
+    if ref.kind == "fixed":  # paid by requisition: what came in up to a day
+        up_to = st.date_input(
+            "Rekvisitioner inkomna till och med",
+            value=date.today(),
+            format="YYYY-MM-DD",
+            key=f"pay_up_to_{ref.id}",
+            help="Listan tar med rekvisitioner som kommit in till och med dagen och inte är utbetalda.",
+        )
+        return store.payout_list(ref.id, up_to=up_to)
+    return store.payout_list(ref.id)
+
+
+def payout_panel(store: Session, ref: RoundRef) -> None:
+    if message := st.session_state.pop(PAID, None):
+        st.success(plain(message), icon=":material/payments:")
+        st.toast(plain(message), icon=":material/payments:")
+    try:
+        listed = _list(store, ref)
+    except WriteRefused as exc:
+        st.info(plain(exc.message_sv), icon=":material/info:")
+        return
+    st.subheader("Utbetalningslista")
+    basis = "beslutet" if listed.kind != "requisitions" else "rekvisitionerna"
+    st.caption(
+        f"Underlag: {plain(listed.reference)}. Enligt {basis} {f.kr(listed.basis)}; redan utbetalt "
+        f"{f.kr(listed.already_paid)}; att betala ut nu {f.kr(listed.total)}."
+    )
+    frame = payout_frame(listed)
+    st.dataframe(frame.style.format({"Belopp (kr)": f.kr}), hide_index=True, width="stretch")
+    for refused in listed.refused:
+        st.warning(f"{plain(refused.name)}: {f.kr(refused.amount)} betalas inte ut. {plain(refused.reason_sv)}")
+    for notice in listed.notices_sv:
+        st.caption(plain(notice))
+    c = st.columns([1, 1, 3])
+    for column, fmt, mime in ((c[0], "xlsx", XLSX), (c[1], "csv", "text/csv")):
+        column.download_button(
+            f"Ladda ned ({fmt.upper()})",
+            lambda fmt=fmt: payout_export(store, listed, fmt),
+            file_name=payout_file_name(store, listed, fmt),
+            mime=mime,
+            on_click="ignore",
+            key=f"pay_{fmt}",
+        )
+    if store.may(Action.WRITE_FOLLOWUP):
+        _record_form(store, ref, listed)
+    _runs(store, ref)
+
+
+def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
+    _, problems = listed.problems()
+    if problems:
+        st.info(bullets(problems), icon=":material/info:")
+        return
+    with st.form(f"pay_form_{ref.id}", border=True):
+        st.markdown(f"**Registrera utbetalningen** ({len(listed.lines)} rader, {f.kr(listed.total)})")
+        c = st.columns(2)
+        paid_on = c[0].date_input("Utbetalningsdag", value=date.today(), format="YYYY-MM-DD", key="pay_paid_on")
+        reference = c[1].text_input("Betalningsreferens", key="pay_reference", help="T.ex. betalfilens id.")
+        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="pay_reason")
+        submitted = st.form_submit_button("Registrera som utbetald", type="primary")
+    if not submitted:
+        return
+    try:
+        store.record_payment_run(reason, ref.id, paid_on, reference, decision_id=listed.decision_id, up_to=listed.up_to)
+    except WriteRefused as exc:
+        st.error(plain(exc.message_sv), icon=":material/error:")
+        return
+    st.session_state[PAID] = f"Utbetalningen {reference.strip()} är registrerad: {f.kr(listed.total)}."
+    st.rerun()
+
+
+def _runs(store: Session, ref: RoundRef) -> None:
+    runs = store.payment_runs(ref.id)
+    if not runs:
+        st.caption("Inga utbetalningar registrerade ännu.")
+        return
+    st.subheader("Registrerade utbetalningar")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "utbetald": r.paid_on,
+                    "referens": r.reference,
+                    "belopp": f.kr(r.total),
+                    "rader": r.lines,
+                    "registrerad av": r.recorded_by,
+                }
+                for r in runs
+            ]
+        ),
+        hide_index=True,
+    )
+
+
+def details_panel(store: Session) -> None:
+    """Organisation number and bankgiro per recipient: shown, entered one at a time, or read from a file."""
+    if message := st.session_state.pop(PAID, None):
+        st.success(plain(message), icon=":material/check:")
+    details = store.payment_details()
+    regions = store.regions(store.latest_population_date())
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "region": r.name,
+                    "länskod": r.code,
+                    "organisationsnummer": details.get(r.code, ("saknas", ""))[0],
+                    "bankgiro": details.get(r.code, ("", "saknas"))[1],
+                }
+                for r in regions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not store.may(Action.WRITE_FOLLOWUP):
+        return
+    names = {r.code: r.name for r in regions}
+    with st.form("details_form", border=True):
+        st.markdown("**Ange eller ändra en regions uppgifter**")
+        c = st.columns(3)
+        code = c[0].selectbox("Region", list(names), format_func=names.get, key="details_code")
+        org = c[1].text_input("Organisationsnummer", key="details_org", placeholder="NNNNNN-NNNN")
+        giro = c[2].text_input("Bankgiro", key="details_bg", placeholder="NNNN-NNNN")
+        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="details_reason")
+        saved = st.form_submit_button("Spara uppgifterna")
+    if saved:
+        try:
+            changed = store.save_payment_details(reason, code, org, giro)
+        except WriteRefused as exc:
+            st.error(plain(exc.message_sv), icon=":material/error:")
+        else:
+            st.session_state[PAID] = f"Uppgifterna för {names[code]} är {'sparade' if changed else 'oförändrade'}."
+            st.rerun()
+    with st.expander("Läs in betalningsuppgifter från en fil"):
+        import_panel(store, "payment_details", "")
