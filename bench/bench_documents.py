@@ -112,11 +112,48 @@ def _letters_docx(snapshot: Snapshot) -> object:
     return [letter_docx(snapshot, r.code, SIGNING) for r in snapshot.recipients]
 
 
+def _decide_and_letters() -> float:
+    """Deciding AT 2023 in a store of its own (reports for every region) and its 21 letters as PDF, median."""
+    import math
+    import tempfile
+    from datetime import date
+
+    from allocation.at import RegionInput
+    from allocation.planned import parse_planned
+    from store.service import Actor, Store
+
+    actor = Actor("bench", "handläggare")
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "bench.duckdb")
+        round_id = next(r for r in store.round_ids() if store.round_kind(r) == "performance")
+        for i, (code, planned) in enumerate(sorted(store.planned_table(round_id).items())):
+            filled = math.ceil(parse_planned(planned)) + i % 4
+            store.record_at_report(actor, "bench", round_id, RegionInput(code, filled, 0), date(2023, 10, 20))
+        times = []
+        for n in range(3):
+            start = time.perf_counter()
+            current = store.current_decision(round_id)
+            snapshot = store.decide_round(
+                actor,
+                "bench",
+                round_id,
+                f"BENCH/{n}",
+                date(2023, 12, 1),
+                supersedes=current.number if current else None,
+                confirmed=True,
+            )
+            _letters_pdf(snapshot)
+            times.append(time.perf_counter() - start)
+        store.close()
+    return statistics.median(times)
+
+
 def measure() -> list[tuple[str, float, float]]:
     """(name, seconds, target seconds) per figure."""
     warm = snapshot_21()
     letter_pdf(warm, warm.recipients[0].code, SIGNING)  # the first call loads the fonts
     return [
+        ("decide AT 2023 in the store + its 21 letters as PDF", _decide_and_letters(), TARGET_LETTERS),
         ("documents: 21 letters as PDF", _median(_letters_pdf), TARGET_LETTERS),
         ("documents: decision as PDF (21 recipients)", _median(lambda s: decision_pdf(s, SIGNING)), 1.0),
         ("documents: 21 letters as DOCX", _median(_letters_docx), TARGET_LETTERS),
