@@ -322,3 +322,30 @@ def test_managers_read_payout_lists_and_only_staff_record_them(store: Store) -> 
     staff = Session(store, Principal("Anna", Role.STAFF))
     with pytest.raises(WriteRefused, match="payment details"):
         staff.record_payment_run("r", AT, date(2023, 12, 15), "UB-1")
+
+
+def test_a_run_that_meets_a_paid_line_writes_nothing_at_all(store: Store) -> None:
+    number = decided(store)
+    enter_details(store)
+    listed = store.payout_list(AT)
+    code = listed.lines[-1].code
+    store.con.execute(  # a line of this decision already in the table (as another writer might have left it)
+        "INSERT INTO payouts (round_id, code, paid_on, amount, recorded_at, decision_id) VALUES (?, ?, ?, 0, now(), ?)",
+        [AT, code, date(2023, 12, 14), number],
+    )
+    before = store.audit_count()
+    with pytest.raises(WriteRefused) as exc:
+        store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    assert "redan utbetald" in exc.value.message_sv
+    assert store.payment_runs(AT) == [] and store.audit_count() == before
+    assert store.query("SELECT count(*) FROM payouts WHERE run_id IS NOT NULL")[0][0] == 0
+
+
+def test_payment_before_the_decision_or_without_reference_is_refused(store: Store) -> None:
+    decided(store)
+    enter_details(store)
+    with pytest.raises(WriteRefused, match="before the decision"):
+        store.record_payment_run(ANNA, "r", AT, date(2023, 11, 30), "UB-1")
+    with pytest.raises(WriteRefused, match="reference"):
+        store.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "  ")
+    assert store.payment_runs(AT) == []
