@@ -132,7 +132,7 @@ def test_a_region_user_sees_only_its_own_region(context, auth_app: str) -> None:
     page = log_in(context, auth_app, "region")
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("Förhandsbesked för Uppsala")
-    expect(nav_labels(page)).to_have_text(["Förhandsbesked", "Uppföljning", "Tidsfrister"])
+    expect(nav_labels(page)).to_have_text(["Förhandsbesked", "Uppföljning", "Beslut", "Tidsfrister"])
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Ulla Uppsala (region Uppsala)")
     screenshot(page, "login-1-region-forhandsbesked")
 
@@ -174,6 +174,7 @@ def test_a_manager_reads_but_cannot_save(context, auth_app: str) -> None:  # typ
             "Simulering",
             "Förhandsbesked för en region",
             "Uppföljning",
+            "Beslut",
             "Tidsfrister",
             "Data, import och export",
         ]
