@@ -144,3 +144,21 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
     paid = store.query("SELECT sum(amount) FROM payouts WHERE round_id = ?", [ROUND])[0][0]
     assert paid == snapshot.paid
     assert "Det finns inget kvar att betala ut" in texts(at)  # a second run has nothing to pay
+
+
+def test_staff_download_the_confirmation_of_a_requisition(store: Store) -> None:
+    from allocation.fixed import Requisition
+
+    store.record_ombud(CLI, "test", "03", date(2023, 6, 1))
+    store.record_requisition(CLI, "test", "elderly-2023", Requisition("03", date(2023, 9, 1), 1_234_567, "R-03"))
+    at = staff()
+    at.session_state["omgang"] = "elderly-2023"
+    at.run()
+    at.switch_page("pages/elderly/followup.py").run()
+    at.session_state["aldre_flik"] = "Bekräftelser"
+    at.run()
+    assert not at.exception, at.exception
+    [choice] = at.selectbox(key="confirm_req_elderly-2023").options
+    assert choice == f"Uppsala · 2023-09-01 · {kr(1_234_567)} · R-03"
+    assert [b.label for b in at.get("download_button")] == ["Bekräftelse (PDF)"]
+    assert "uppskattning" in texts(at)  # the maximum is an estimate until the official table is read

@@ -8,6 +8,7 @@ import streamlit as st
 from allocation.fixed import followup
 from present import formats as f
 from store.access import Action
+from ui.confirmations import confirmation_panel
 from ui.deadlines import cells_as_of
 from ui.followup import basis_notice, followup_html, record_forms, reports_followup
 from ui.imports import official_table_panel
@@ -61,7 +62,10 @@ if not store.may(Action.WRITE_FOLLOWUP):
     st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
     st.stop()
 tabs = st.tabs(
-    ["Per region", "Registrera händelser", "Officiell tabell"], key="aldre_flik", on_change="rerun", bind="query-params"
+    ["Per region", "Registrera händelser", "Officiell tabell", "Bekräftelser"],
+    key="aldre_flik",
+    on_change="rerun",
+    bind="query-params",
 )
 if tabs[0].open:
     with tabs[0]:
@@ -72,3 +76,6 @@ if tabs[1].open:
 if tabs[2].open:
     with tabs[2]:
         official_table_panel(store, round_id, fixed.official_table, fixed.total)
+if tabs[3].open:
+    with tabs[3]:
+        confirmation_panel(store, round_id, ref.short_title, fixed, {r.code: r.name for r in regions})
