@@ -27,6 +27,7 @@ from present.decision_text import explanation
 from store.model import SYSTEM, Actor, WriteRefused
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
+from store.sql import upsert
 
 BLOCKING, WARNING, INFO = "hinder", "varning", "info"
 
@@ -317,7 +318,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             before = self.decisions().get(round_id)
             first_published = min(published_on, before[0]) if before else published_on
             tx.execute(
-                "INSERT OR REPLACE INTO decisions (round_id, published_on, reference, recorded_at) VALUES (?, ?, ?, ?)",
+                upsert("decisions", ("round_id", "published_on", "reference", "recorded_at"), ("round_id",)),
                 [round_id, first_published, reference, tx.at],
             )
             summary = {

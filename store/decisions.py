@@ -6,6 +6,7 @@ from datetime import date
 
 from store.model import Actor, WriteRefused
 from store.rounds import RoundsMixin
+from store.sql import upsert
 
 
 class DecisionsMixin(RoundsMixin):
@@ -36,7 +37,7 @@ class DecisionsMixin(RoundsMixin):
             if before == after:
                 return False
             tx.execute(
-                "INSERT OR REPLACE INTO decisions (round_id, published_on, reference, recorded_at) VALUES (?, ?, ?, ?)",
+                upsert("decisions", ("round_id", "published_on", "reference", "recorded_at"), ("round_id",)),
                 [round_id, published_on, reference.strip(), tx.at],
             )
             tx.audit("update" if before else "insert", "decisions", round_id, before, after)

@@ -15,6 +15,9 @@ from present.formats import kr as fkr
 from store.core import Tx
 from store.model import Actor, ImportResult, WriteRefused
 from store.rounds import IMPORTED, RECORDED, RoundsMixin
+from store.sql import upsert
+
+KEY = ("round_id", "code")
 
 _REQUISITIONS = ("requisitions", "rekvisitioner")
 _AMOUNTS = ("official amounts", "beslutade belopp")
@@ -132,7 +135,7 @@ class FollowupMixin(RoundsMixin):
             if before and before["approved_on"] == approved_on:
                 return False
             tx.execute(
-                "INSERT OR REPLACE INTO ombud (code, approved_on, recorded_at) VALUES (?, ?, ?)",
+                upsert("ombud", ("code", "approved_on", "recorded_at"), ("code",)),
                 [code, approved_on, tx.at],
             )
             tx.audit("update" if before else "insert", "ombud", code, before, {"approved_on": approved_on})
@@ -153,8 +156,7 @@ class FollowupMixin(RoundsMixin):
             if before == after:
                 return False
             tx.execute(
-                "INSERT OR REPLACE INTO usage_reports (round_id, code, received, reference, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                upsert("usage_reports", ("round_id", "code", "received", "reference", "recorded_at"), KEY),
                 [round_id, code, received, reference, tx.at],
             )
             tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
@@ -207,7 +209,7 @@ class FollowupMixin(RoundsMixin):
                 if code not in changed:
                     continue
                 tx.execute(
-                    "INSERT OR REPLACE INTO fixed_amounts VALUES (?, ?, ?, ?, ?)",
+                    upsert("fixed_amounts", ("round_id", "code", "amount", "basis", "source"), KEY),
                     [round_id, code, amount, OFFICIAL, source],
                 )
                 tx.audit(

@@ -35,6 +35,7 @@ from ingest import payment_details as numbers
 from store.core import Tx
 from store.followup import FollowupMixin
 from store.model import Actor, ImportResult, WriteRefused
+from store.sql import upsert
 
 __all__ = ["PaymentRun", "PaymentsMixin"]
 
@@ -78,7 +79,7 @@ class PaymentsMixin(FollowupMixin):
         if before == (org, bg):
             return False
         tx.execute(
-            "INSERT OR REPLACE INTO payment_details (code, org_number, bankgiro, updated_at) VALUES (?, ?, ?, ?)",
+            upsert("payment_details", ("code", "org_number", "bankgiro", "updated_at"), ("code",)),
             [code, org, bg, tx.at],
         )
         old = None if before is None else {"org_number": before[0], "bankgiro": before[1]}

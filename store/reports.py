@@ -14,6 +14,19 @@ from ingest.inputs import read_reports
 from store.core import Tx
 from store.model import Actor, ImportResult, fraction_text
 from store.rounds import IMPORTED, RECORDED, RoundsMixin
+from store.sql import upsert
+
+REPORT_COLUMNS = (
+    "round_id",
+    "code",
+    "filled",
+    "started",
+    "excluded",
+    "planned_override",
+    "received",
+    "source",
+    "updated_at",
+)
 
 _REPORTS = ("AT reports", "AT-rapporter")
 
@@ -68,8 +81,7 @@ class ReportsMixin(RoundsMixin):
             return False
         after = figures | {"received": received, "source": source}
         tx.execute(
-            "INSERT OR REPLACE INTO at_reports (round_id, code, filled, started, excluded, planned_override, "
-            "received, source, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            upsert("at_reports", REPORT_COLUMNS, ("round_id", "code")),
             [round_id, item.code, item.filled, item.started, item.excluded, planned, received, source, tx.at],
         )
         tx.audit("insert" if before is None else "update", "at_reports", f"{round_id}/{item.code}", before, after)

@@ -14,6 +14,7 @@ from allocation.regions import Region
 from present.formats import kr
 from store.core import Tx
 from store.round_check import RulesHead
+from store.sql import upsert
 
 
 def has_column(tx: Tx, table: str, column: str) -> bool:
@@ -56,8 +57,7 @@ def write_round(tx: Tx, head: RulesHead, source_file: str, saved_by: str) -> boo
         (seq,) = tx.execute("SELECT coalesce(max(saved_seq), 0) + 1 FROM rounds").fetchone()
         columns += ["saved_by", "saved_seq"]
         values += [saved_by, seq]
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT OR REPLACE INTO rounds ({', '.join(columns)}) VALUES ({marks})", values)  # fixed names
+    tx.execute(upsert("rounds", columns, ("id", "version")), values)  # fixed names
     tx.execute("DELETE FROM milestones WHERE round_id = ? AND round_version = ?", [head.id, head.version])
     for m in head.doc.get("milestones", []):
         tx.execute(
@@ -101,7 +101,10 @@ def write_planned(tx: Tx, round_id: str, planned: Mapping[str, str], source: str
             continue
         if not from_file and before is not None and before[0] == value:
             continue
-        tx.execute("INSERT OR REPLACE INTO planned_positions VALUES (?, ?, ?, ?)", [round_id, code, value, source])
+        tx.execute(
+            upsert("planned_positions", ("round_id", "code", "planned", "source"), ("round_id", "code")),
+            [round_id, code, value, source],
+        )
         tx.audit(
             "insert" if before is None else "update",
             "planned_positions",

@@ -18,6 +18,7 @@ from store.core import StoreCore, Tx
 from store.model import SYSTEM, RoundProblem, RulesRefused
 from store.round_check import RulesHead, check_rules, read_head
 from store.round_rows import region_codes, regions_at, write_estimates, write_planned, write_round
+from store.sql import upsert
 
 SEED_REASON = "Inläsning av grunddata från data/"
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def _seed_regions(store: StoreCore, tx: Tx, data_dir: Path) -> None:
         before = current.get(row["code"])
         if before == values:
             continue
-        tx.execute("INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?)", [row["code"], *values])
+        tx.execute(upsert("regions", ("code", "name", "seed_name", "aliases"), ("code",)), [row["code"], *values])
         keys = ("name", "seed_name", "aliases")
         tx.audit(
             "insert" if before is None else "update",
@@ -57,7 +58,7 @@ def _seed_population(store: StoreCore, tx: Tx, data_dir: Path) -> None:
         before = current.get(key)
         if before == values:
             continue
-        tx.execute("INSERT OR REPLACE INTO population VALUES (?, ?, ?, ?)", [*key, *values])
+        tx.execute(upsert("population", ("code", "date", "population", "source"), ("code", "date")), [*key, *values])
         tx.audit(
             "insert" if before is None else "update",
             "population",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from store.access import Role
 from store.model import Actor, User, WriteRefused
 from store.rounds import RoundsMixin
+from store.sql import upsert
 
 
 class UsersMixin(RoundsMixin):
@@ -64,8 +65,7 @@ class UsersMixin(RoundsMixin):
                         "the last active staff user cannot be removed",
                     )
             tx.execute(
-                "INSERT OR REPLACE INTO users (login, name, role, region, active, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                upsert("users", ("login", "name", "role", "region", "active", "updated_at"), ("login",)),
                 [login, name, role.value, region, user.active, tx.at],
             )
             tx.audit("update" if before else "insert", "users", login, before, after)
