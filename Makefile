@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMPS := .make-stamps
 PORT   ?= 8501
 
-.PHONY: setup setup-dev browser run test lint bench screenshots demo
+.PHONY: setup setup-dev browser postgres run test lint bench screenshots demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils; \
 	fi
 
+# Debian's PostgreSQL server for the store's tests on PostgreSQL: tests/postgres.py starts a throwaway cluster
+# of its own (initdb + pg_ctl in a temporary folder, on a Unix socket only) and never uses the package's.
+# postgresql-common goes first so that the server package creates no default cluster "main" (Debian's
+# create_main_cluster, as the official Docker image does); an existing machine's clusters are left alone.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-common && \
+		$$SUDO sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' \
+			/etc/postgresql-common/createcluster.conf && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; \
+	fi
+
 # The store is created, migrated and seeded before the server starts (a second start writes nothing).
 run: setup
 	$(BIN)/python -m store init
@@ -51,7 +64,7 @@ lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint browser
+test: lint browser postgres
 	$(BIN)/python -m pytest
 
 bench: setup-dev browser

@@ -1,13 +1,20 @@
-"""Every test runs against its own database file, never the developer's var/statsbidrag.duckdb."""
+"""Every test runs against its own database file, never the developer's var/statsbidrag.duckdb.
+
+PostgreSQL: one throwaway cluster per test session (``pg_cluster``, see tests/postgres.py) and a fresh empty
+database in it for each test that asks (``pg_url``). In CI (``CI=true``) a missing server is a failure, never a skip.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store.db import PATH_ENV
+from tests.postgres import SUPERUSER, PostgresNotInstalled, find_bindir, throwaway_cluster, with_database
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +22,35 @@ def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     path = tmp_path / "test.duckdb"
     monkeypatch.setenv(PATH_ENV, str(path))
     yield path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[str]:
+    """The session's PostgreSQL cluster: the URL of its database ``statsbidrag`` (role ``statsbidrag``)."""
+    try:
+        find_bindir()
+    except PostgresNotInstalled as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL tests cannot run in CI: {error}")
+        pytest.skip(str(error))
+    with throwaway_cluster() as url:
+        yield url
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: str) -> Iterator[str]:
+    """A fresh empty database (``test_N``, owned by the role ``statsbidrag``) for this test; dropped after it."""
+    import psycopg
+
+    name = f"test_{next(_databases)}"
+    admin_url = with_database(pg_cluster, "postgres", user=SUPERUSER)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "statsbidrag" TEMPLATE template0')
+    try:
+        yield with_database(pg_cluster, name)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:  # FORCE: a test's leftover connections too
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
