@@ -11,6 +11,7 @@ follow-up, scenarios, users, decisions) are mixins over ``StoreCore``, composed 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -44,18 +45,65 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# A statement that writes one table, and the table: ``INSERT [OR REPLACE|IGNORE] INTO t``, ``UPDATE t``,
+# ``DELETE FROM t`` (optionally ``schema.t``, quoted or not).
+_WRITES = re.compile(
+    r'\s*(?:INSERT(?:\s+OR\s+(?:REPLACE|IGNORE))?\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?',
+    re.IGNORECASE,
+)
+_READS = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+# What each cached read (by the first part of its cache key) is computed from. A write keeps an entry only
+# when it is named here and the write touched none of its tables; every other entry is dropped by any write.
+CACHE_TABLES: dict[str, frozenset[str]] = {
+    "regions": frozenset({"regions", "population"}),
+    "latest_population_date": frozenset({"population"}),
+    "round_ids": frozenset({"rounds"}),
+    "round_toml": frozenset({"rounds"}),
+    "round_document": frozenset({"rounds"}),
+    "planned_table": frozenset({"planned_positions"}),
+    "at_round": frozenset({"rounds", "regions", "population", "planned_positions"}),
+    "fixed_round": frozenset({"rounds"}),
+    "fixed_amounts": frozenset({"fixed_amounts"}),
+    "at_reports": frozenset({"at_reports"}),
+    "scenario_names": frozenset({"scenarios"}),
+    "users": frozenset({"users"}),
+}
+
+
 @dataclass
 class Tx:
-    """One write transaction: statements and the audit entries that go with them."""
+    """One write transaction: statements and the audit entries that go with them.
 
-    cursor: duckdb.DuckDBPyConnection
+    ``written`` names the tables the transaction's statements wrote, for the read cache; ``None`` when that
+    is not known (a statement it could not read, or the raw cursor handed out): then every entry goes.
+    """
+
+    _cursor: duckdb.DuckDBPyConnection
     actor: Actor
     reason: str
     at: datetime
     entries: int = 0
+    written: set[str] | None = field(default_factory=set)
+
+    @property
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """The raw cursor: what is run on it is not seen here, so the whole read cache is dropped."""
+        self.written = None
+        return self._cursor
+
+    def _note(self, sql: str) -> None:
+        if self.written is None or _READS.match(sql):
+            return
+        match = _WRITES.match(sql)
+        if match is None:
+            self.written = None
+        else:
+            self.written.add(match.group(1).lower())
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> duckdb.DuckDBPyConnection:
-        return self.cursor.execute(sql, params)
+        self._note(sql)
+        return self._cursor.execute(sql, params)
 
     def audit(self, action: str, entity: str, key: str, before: Any = None, after: Any = None) -> None:
         def dump(value: Any) -> str | None:
@@ -63,7 +111,7 @@ class Tx:
                 return None
             return json.dumps(value, default=_jsonable, ensure_ascii=False, sort_keys=True)
 
-        self.cursor.execute(
+        self.execute(
             "INSERT INTO audit_log (logged_at, actor, role, action, entity, entity_key, reason, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [self.at, self.actor.name, self.actor.role, action, entity, key, self.reason, dump(before), dump(after)],
@@ -82,11 +130,45 @@ class StoreCore:
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
     _generation: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    _seen_generation: int | None = None  # PostgreSQL: the shared write counter as this process last saw it
+    _counter: bool | None = None  # the schema has the shared counter (a store kept at an older schema has not)
     round_problems_found: tuple[RoundProblem, ...] = ()  # rules files the seed skipped (``store.seed``)
 
     def close(self) -> None:
         with self._write_lock:
             self.con.close()
+
+    @property
+    def shared(self) -> bool:
+        """The store is a PostgreSQL database that other processes may write at the same time."""
+        return isinstance(self.con, db.PgConnection)
+
+    def _has_counter(self) -> bool:
+        if self._counter is None:
+            known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'store_generation'"
+            self._counter = self.shared and bool(self.query(known)[0][0])
+        return self._counter
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.shared else "duckdb"
+
+    @property
+    def label(self) -> str:
+        """Where the data is, for a footer or a message: the file's name, or the server's database."""
+        return f"PostgreSQL {db.database_file(self.con)}" if self.shared else self.path.name
+
+    def sync(self) -> None:
+        """PostgreSQL: drop the read cache when another process has written since this one last looked
+        (one cheap read per script run; every write transaction bumps the shared counter)."""
+        if not self._has_counter():
+            return
+        generation = int(self.query("SELECT generation FROM store_generation WHERE id = 1")[0][0])
+        with self._cache_lock:
+            if generation != self._seen_generation:
+                self._seen_generation = generation
+                self._generation += 1
+                self._cache.clear()
 
     # --- low level ---------------------------------------------------------------------------
 
@@ -116,42 +198,65 @@ class StoreCore:
             try:
                 try:
                     cursor.execute("BEGIN TRANSACTION")
-                except duckdb.Error as exc:  # e.g. the database was invalidated by an earlier fatal error
+                    if self.shared:  # every process's writers, one at a time (decided by the server)
+                        cursor.execute("SELECT pg_advisory_xact_lock(?)", [db.WRITE_LOCK])
+                except db.DB_ERRORS as exc:  # e.g. the database was invalidated by an earlier fatal error
                     raise db.write_failure(self.path, exc) from exc
                 tx = Tx(cursor, actor, reason.strip(), self.clock())
                 try:
                     yield tx
-                except (duckdb.IOException, duckdb.FatalException) as exc:  # the file, not the statement
+                except db.STORAGE_ERRORS as exc:  # the file or the server, not the statement
                     db.rollback_quietly(cursor)
                     raise db.write_failure(self.path, exc) from exc
                 except BaseException:
                     db.rollback_quietly(cursor)  # a failing ROLLBACK must not hide why the write failed
                     raise
+                wrote = bool(tx.entries or tx.written != set())
                 try:
+                    counter = None
+                    if wrote and self._has_counter():  # tells the other processes to drop their caches
+                        row = cursor.execute(
+                            "UPDATE store_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation"
+                        ).fetchone()
+                        counter = int(row[0]) if row else None
                     cursor.execute("COMMIT")
-                except duckdb.Error as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
+                except db.DB_ERRORS as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
                     db.rollback_quietly(cursor)
                     raise db.write_failure(self.path, exc) from exc
-                if tx.entries:
-                    with self._cache_lock:
-                        self._generation += 1
-                        self._cache.clear()
+                if wrote:
+                    self._invalidate(tx.written)
+                    with self._cache_lock:  # our own write is known here; another's still needs a sync
+                        if counter is not None and self._seen_generation == counter - 1:
+                            self._seen_generation = counter
             finally:
                 cursor.close()
+
+    def _invalidate(self, written: set[str] | None) -> None:
+        """After a committed write: drop the cached reads computed from a table it wrote (all when unknown)."""
+        with self._cache_lock:
+            self._generation += 1
+            if written is None:
+                self._cache.clear()
+                return
+            for key in list(self._cache):
+                tables = CACHE_TABLES.get(key[0])
+                if tables is None or not tables.isdisjoint(written):
+                    del self._cache[key]
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Results that change only with a write of this process (the only writer of the file).
 
-        The key carries the generation read before computing: a value computed while a write commits
-        is stored under the old generation, which no later read asks for.
+        A value is kept only if no write committed while it was computed (the generation read before
+        computing is unchanged): a read that overlapped a write may hold either state, and is not kept.
         """
-        full_key = (self._generation, *key)
         with self._cache_lock:
-            if full_key in self._cache:
-                return self._cache[full_key]
+            if key in self._cache:
+                return self._cache[key]
+            generation = self._generation
         value = compute()
         with self._cache_lock:
-            self._cache[full_key] = value
+            if self._generation == generation:
+                self._cache[key] = value
         return value
 
     @property
@@ -206,6 +311,11 @@ class StoreCore:
         failure (disk full, unwritable folder) leaves no file behind and raises ``db.StoreError``.
         No file or database name is ever part of the SQL text.
         """
+        if self.shared:
+            raise WriteRefused(
+                "En PostgreSQL-databas säkerhetskopieras med pg_dump på servern (se README), inte härifrån.",
+                "back up a PostgreSQL store with pg_dump on the server (see the README)",
+            )
         destination = Path(destination)
         if destination.exists():
             raise WriteRefused(f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already")

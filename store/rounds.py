@@ -42,15 +42,18 @@ class RoundsMixin(StoreCore):
         return self._cached(("regions", population_date), compute)
 
     def latest_population_date(self) -> date:
-        return self.query("SELECT max(date) FROM population")[0][0]
+        return self._cached(("latest_population_date",), lambda: self.query("SELECT max(date) FROM population")[0][0])
 
     def region_index(self, population_date: date | None = None) -> RegionIndex:
         """Finds regions by name or code (the population date does not matter for that)."""
         return RegionIndex(self.regions(population_date or self.latest_population_date()))
 
     def round_ids(self, kind: str | None = None) -> list[str]:
-        sql = "SELECT DISTINCT id FROM rounds" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
-        return [row[0] for row in self.query(sql, [kind] if kind else [])]
+        def compute() -> tuple[str, ...]:
+            sql = "SELECT DISTINCT id FROM rounds" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+            return tuple(row[0] for row in self.query(sql, [kind] if kind else []))
+
+        return list(self._cached(("round_ids", kind), compute))
 
     def _newest_first(self) -> str:
         """ORDER BY for a round's versions, newest saved first (a file at an older schema: by load time)."""

@@ -40,8 +40,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(isolated_database: Path, data_dir: Path) -> Store:
-    s = Store.open(isolated_database, data_dir=data_dir)
+def store(store_target: Path | str, data_dir: Path) -> Store:
+    s = Store.open(store_target, data_dir=data_dir)
     yield s
     s.close()
 
@@ -67,9 +67,9 @@ def sample_values(round_: Round) -> tuple[dict[str, dict[str, int]], dict[str, d
 
 
 def test_blocks_rounds_are_seeded_with_their_planned_table_milestones_and_audit(
-    isolated_database: Path, data_dir: Path
+    store_target: Path | str, data_dir: Path
 ) -> None:
-    store = Store.open(isolated_database, data_dir=data_dir)
+    store = Store.open(store_target, data_dir=data_dir)
     assert store.round_ids() == ["at-2022-illustrative", "at-2023", "at-2024-illustrative", "elderly-2023"]
     assert store.round_ids(kind="blocks") == list(TEST_ROUNDS)
     assert store.round_problems() == ()
@@ -87,18 +87,18 @@ def test_blocks_rounds_are_seeded_with_their_planned_table_milestones_and_audit(
     assert audited == [("insert", "rounds", "system")] + [("insert", "planned_positions", "system")] * 21
     assert store.audit_count() == 21 + 21 + 4 + 21 * 2 + 21  # regions, population, rounds, planned, estimates
     store.close()
-    again = Store.open(isolated_database, data_dir=data_dir)  # a second start writes nothing
+    again = Store.open(store_target, data_dir=data_dir)  # a second start writes nothing
     assert again.audit_count() == 21 + 21 + 4 + 21 * 2 + 21
     again.close()
 
 
-def test_an_inline_planned_table_goes_into_planned_positions(isolated_database: Path, data_dir: Path) -> None:
+def test_an_inline_planned_table_goes_into_planned_positions(store_target: Path | str, data_dir: Path) -> None:
     text = (ROUNDS_DIR / "at-2024-illustrative.toml").read_text(encoding="utf-8")
     rows = (DATA / "rounds" / "at-2023-planned.csv").read_text(encoding="utf-8").splitlines()[1:]
     table = ", ".join(f'"{code}" = "{value}"' for code, value in (row.split(",") for row in rows))
     text = with_id(text, "at-2030-inline").replace('file = "at-2023-planned.csv"', f"table = {{ {table} }}")
     (data_dir / "rounds" / "at-2030-inline.toml").write_text(text, encoding="utf-8")
-    store = Store.open(isolated_database, data_dir=data_dir)
+    store = Store.open(store_target, data_dir=data_dir)
     assert store.round_problems() == ()
     sources = {row[0] for row in store.query("SELECT source FROM planned_positions WHERE round_id = 'at-2030-inline'")}
     assert sources == {"data/rounds/at-2030-inline.toml"}
@@ -128,12 +128,16 @@ def test_todays_rounds_are_read_as_one_block(store: Store) -> None:
     assert [r.code for r in store.recipients("elderly-2023")] == [r.code for r in recipients()]
 
 
-def test_block_round_is_cached_until_a_write(store: Store) -> None:
+def test_block_round_is_cached_until_a_write_of_its_tables(store: Store) -> None:
     first = store.block_round("at-2024-illustrative")
     assert store.block_round("at-2024-illustrative") is first
     store.con.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09'")  # behind the store's back
     assert store.block_round("at-2024-illustrative") is first
-    store.record_decision(ANNA, "test", "at-2023", date(2030, 1, 1), "Dnr")  # any write
+    store.record_decision(ANNA, "test", "at-2023", date(2030, 1, 1), "Dnr")  # a write of another table
+    assert store.block_round("at-2024-illustrative").planned["09"] == 16  # the planned table is still cached
+    with store.transaction(ANNA, "test") as tx:  # a write of a table it is computed from
+        tx.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09'")
+        tx.audit("update", "planned_positions", "09")
     assert store.block_round("at-2024-illustrative").planned["09"] == 7
 
 
@@ -159,13 +163,13 @@ def broken_text(name: str) -> str:
 
 
 def test_a_broken_rules_file_is_skipped_logged_and_listed(
-    isolated_database: Path, data_dir: Path, caplog: pytest.LogCaptureFixture
+    store_target: Path | str, data_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     for name in BROKEN:
         (data_dir / "rounds" / name).write_text(broken_text(name), encoding="utf-8")
     (data_dir / "rounds" / "latin1.toml").write_bytes('title = "Läkare"'.encode("latin-1"))
     with caplog.at_level(logging.WARNING, logger="store.seed"):
-        store = Store.open(isolated_database, data_dir=data_dir)  # opens all the same
+        store = Store.open(store_target, data_dir=data_dir)  # opens all the same
     problems = {p.file: p for p in store.round_problems()}
     assert set(problems) == {f"data/rounds/{name}" for name in [*BROKEN, "latin1.toml"]}
     for name, (_, english, swedish) in BROKEN.items():
@@ -179,33 +183,33 @@ def test_a_broken_rules_file_is_skipped_logged_and_listed(
     store.close()
 
 
-def test_a_published_rounds_file_changed_in_place_is_skipped(isolated_database: Path, data_dir: Path) -> None:
-    store = Store.open(isolated_database, data_dir=data_dir)
+def test_a_published_rounds_file_changed_in_place_is_skipped(store_target: Path | str, data_dir: Path) -> None:
+    store = Store.open(store_target, data_dir=data_dir)
     store.record_decision(ANNA, "beslut", "at-2024-illustrative", date(2024, 12, 1), "S2024/00586")
     old = store.round_toml("at-2024-illustrative")
     store.close()
     path = data_dir / "rounds" / "at-2024-illustrative.toml"
     path.write_text(old.replace("amount = 63_000_000", "amount = 64_000_000"), encoding="utf-8")
-    store = Store.open(isolated_database, data_dir=data_dir)
+    store = Store.open(store_target, data_dir=data_dir)
     (problem,) = store.round_problems()
     assert "frozen" in problem.message and "låst" in problem.message_sv and "ny version" in problem.message_sv
     assert store.round_toml("at-2024-illustrative") == old
     path.write_text(old.replace('version = "0.1.0"', 'version = "0.2.0"'), encoding="utf-8")
     store.close()
-    store = Store.open(isolated_database, data_dir=data_dir)  # a new version of the file is taken in
+    store = Store.open(store_target, data_dir=data_dir)  # a new version of the file is taken in
     assert store.round_problems() == ()
     assert list(store.round_versions("at-2024-illustrative")["version"]) == ["0.2.0", "0.1.0"]
     store.close()
 
 
-def test_a_database_at_schema_4_is_migrated_and_keeps_every_row(isolated_database: Path, data_dir: Path) -> None:
-    old = Store.open(isolated_database, data_dir=data_dir, migrate_to=4)
+def test_a_database_at_schema_4_is_migrated_and_keeps_every_row(store_target: Path | str, data_dir: Path) -> None:
+    old = Store.open(store_target, data_dir=data_dir, migrate_to=4)
     assert db.schema_version(old.con) == 4
     tables = ("regions", "population", "rounds", "milestones", "planned_positions", "fixed_amounts", "audit_log")
     counts = {t: old.query(f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     rounds = old.query("SELECT id, version, kind, title, dnr, rules_toml, source_file, loaded_at FROM rounds")
     old.close()
-    new = Store.open(isolated_database, data_dir=data_dir)
+    new = Store.open(store_target, data_dir=data_dir)
     assert db.schema_version(new.con) == len(db.migrations())
     assert {t: new.query(f"SELECT count(*) FROM {t}")[0][0] for t in tables} == counts
     kept = new.query("SELECT id, version, kind, title, dnr, rules_toml, source_file, loaded_at FROM rounds")
