@@ -1,4 +1,5 @@
-"""Opening the DuckDB file: path, memory limit, the lock held by another process, and migrations.
+"""Opening the store: the DuckDB file (path, memory limit, the lock held by another process) or a
+PostgreSQL database (a URL), and migrations.
 
 Every problem with the file itself (held by another process, damaged, not a DuckDB file, its folder
 missing or read-only, the disk full) becomes a ``StoreError`` naming the file and the cause, in English
@@ -16,7 +17,18 @@ from pathlib import Path
 import duckdb
 
 from store.model import StoreError, StoreLocked  # defined with the other shared types; named here too
-from store.paths import DEFAULT_PATH, PATH_ENV, ROOT, db_path  # noqa: F401 - part of this module's API
+from store.paths import DEFAULT_PATH, PATH_ENV, ROOT, URL_ENV, database_url, db_path, is_url  # noqa: F401 - API
+from store.pg import PgConnection, PgConstraintError, PgError, PgLockedError
+
+# The errors of either engine, caught as one family by the store.
+DB_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, PgError)
+CONSTRAINT_ERRORS: tuple[type[BaseException], ...] = (duckdb.ConstraintException, PgConstraintError)
+# The storage itself failed (the file, the disk, the server connection), not the statement.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (duckdb.IOException, duckdb.FatalException, PgLockedError)
+# Every write transaction on PostgreSQL takes this advisory lock first: writers from all processes are
+# serialised by the database, as DuckDB's single writer serialises them in one process.
+WRITE_LOCK = 4_207_001
+MIGRATION_LOCK = 4_207_002
 
 MEMORY_ENV = "STATSBIDRAG_DB_MEMORY"
 DEFAULT_MEMORY = "1GB"
@@ -122,6 +134,25 @@ def write_failure(path: Path, exc: BaseException) -> StoreError:
     )
 
 
+def connect_url(url: str) -> PgConnection:
+    """A pool of connections to a PostgreSQL database; a failure becomes a ``StoreError`` naming the server."""
+    try:
+        return PgConnection(url)
+    except PgError as exc:
+        where = redacted(url)
+        raise StoreError(
+            f"Cannot connect to the PostgreSQL database {where}: {exc}. Check {URL_ENV} (or "
+            "[connections.statsbidrag] in secrets.toml) and that the server is running.",
+            f"Det går inte att ansluta till PostgreSQL-databasen {where}: {exc}. Kontrollera {URL_ENV} (eller "
+            "[connections.statsbidrag] i secrets.toml) och att servern är igång.",
+        ) from None
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection with a memory limit; any failure becomes a ``StoreError`` (``StoreLocked`` for a lock)."""
     if not read_only:
@@ -157,12 +188,14 @@ def remove_new_file(path: Path) -> None:
 def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back the open transaction, if any: after a failed COMMIT DuckDB has already ended it, and the
     ROLLBACK's own error ("no transaction is active") must not hide the error that matters."""
-    with contextlib.suppress(duckdb.Error):
+    with contextlib.suppress(*DB_ERRORS):
         con.execute("ROLLBACK")
 
 
 def database_file(con: duckdb.DuckDBPyConnection) -> str:
-    """The file behind a connection, for messages."""
+    """The file behind a connection (a PostgreSQL database: its URL without password), for messages."""
+    if isinstance(con, PgConnection):
+        return redacted(con.url)
     try:
         row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     except duckdb.Error:
@@ -193,8 +226,23 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     """Apply the missing migrations up to ``target`` (default: all), each in its own transaction.
 
     A file written by an older version is upgraded in place; nothing is ever dropped. A migration that
-    fails (also in its COMMIT, e.g. on a full disk) is rolled back and its original error raised.
+    fails (also in its COMMIT, e.g. on a full disk) is rolled back and its original error raised. On
+    PostgreSQL a session lock keeps two processes starting at once from migrating the same database twice.
     """
+    cursor = con.cursor()  # one connection for every statement (on PostgreSQL, a pooled one)
+    shared = isinstance(con, PgConnection)
+    try:
+        if shared:
+            cursor.execute("SELECT pg_advisory_lock(?)", [MIGRATION_LOCK])
+        return _migrate(cursor, target)
+    finally:
+        if shared:
+            with contextlib.suppress(*DB_ERRORS):
+                cursor.execute("SELECT pg_advisory_unlock(?)", [MIGRATION_LOCK])
+        cursor.close()
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, target: int | None) -> list[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
     )

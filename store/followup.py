@@ -4,6 +4,7 @@ per region (the labelled estimate, or the imported official table)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -45,18 +46,29 @@ class FollowupMixin(RoundsMixin):
         tx.audit("insert", "requisitions", f"{round_id}/{item.code}/{new_id}", None, after | {"source": source})
         return True
 
-    def _check_requisitions(self, round_id: str, items: list[Requisition]) -> None:
-        """Refuse (all of) a set of requisitions above a region's maximum or before its ombud is approved."""
+    def _check_requisitions(self, round_id: str, items: list[Requisition], tx: Tx | None = None) -> None:
+        """Refuse (all of) a set of requisitions above a region's maximum or before its ombud is approved.
+
+        With ``tx`` the check reads inside that write transaction, after its lock: on PostgreSQL another
+        process may have recorded a requisition a moment ago, and the database, not a cache, decides.
+        """
         if self.round_kind(round_id) != "fixed":
             return
-        existing = {(r.code, r.received, r.amount, r.reference) for r in self.requisitions(round_id)}
+
+        def read(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+            return tx.execute(sql, params).fetchall() if tx is not None else self.query(sql, params)
+
+        recorded = read("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
+        existing = {(c, r, int(a), ref) for c, r, a, ref in recorded}
         new = [i for i in items if (i.code, i.received, i.amount, i.reference) not in existing]
         already: dict[str, int] = {}
-        for r in self.requisitions(round_id):
-            already[r.code] = already.get(r.code, 0) + r.amount
-        maximum = {code: amount for code, (amount, _, _) in self.fixed_amounts(round_id).items()}
+        for code, _, amount, _ in recorded:
+            already[code] = already.get(code, 0) + int(amount)
+        amounts = read("SELECT code, amount FROM fixed_amounts WHERE round_id = ?", [round_id])
+        maximum = {code: int(amount) for code, amount in amounts}
+        ombud = dict(read("SELECT code, approved_on FROM ombud", []))
         names = {r.code: r.name for r in self.regions(self.latest_population_date())}
-        problems = requisition_problems(new, maximum, already, self.ombud_dates(), names)
+        problems = requisition_problems(new, maximum, already, ombud, names)
         if problems:
             raise InputError(problems)
 
@@ -65,15 +77,14 @@ class FollowupMixin(RoundsMixin):
     ) -> bool:
         self._check_no_example_data()
         self._check_round_kind(round_id, "fixed", _REQUISITIONS, RECORDED)
-        with self._write_lock:  # the check and the write see the same requisitions (no two sessions in between)
-            try:
-                self._check_requisitions(round_id, [item])
-            except InputError as exc:
-                raise WriteRefused(
-                    "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
-                ) from None
-            with self.transaction(actor, reason) as tx:
+        try:
+            with self.transaction(actor, reason) as tx:  # the check and the write in one transaction, locked
+                self._check_requisitions(round_id, [item], tx)
                 return self._write_requisition(tx, round_id, item, source)
+        except InputError as exc:
+            raise WriteRefused(
+                "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
+            ) from None
 
     def import_requisitions(
         self,
@@ -87,18 +98,16 @@ class FollowupMixin(RoundsMixin):
         self._check_no_example_data()
         self._check_round_kind(round_id, "fixed", _REQUISITIONS, IMPORTED)
         items = read_requisitions(data, self.region_index())
-        with self._write_lock:  # the check and the write see the same requisitions
+        if dry_run:
             self._check_requisitions(round_id, items)
-            if dry_run:
-                existing = set(
-                    self.query(
-                        "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id]
-                    )
-                )
-                changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
-                return ImportResult(len(items), changed, len(items) - changed)
-            with self.transaction(actor, reason) as tx:
-                changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
+            existing = set(
+                self.query("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
+            )
+            changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
+            return ImportResult(len(items), changed, len(items) - changed)
+        with self.transaction(actor, reason) as tx:  # the check and the writes in one locked transaction
+            self._check_requisitions(round_id, items, tx)
+            changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
 
     def requisitions_frame(self, round_id: str) -> pd.DataFrame:

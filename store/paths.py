@@ -15,6 +15,38 @@ def db_path() -> Path:
     return Path(os.environ.get(PATH_ENV) or DEFAULT_PATH)
 
 
+URL_ENV = "STATSBIDRAG_DATABASE_URL"
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
+CONNECTION = "statsbidrag"  # [connections.statsbidrag] in secrets.toml
+
+
+def is_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def database_url() -> str | None:
+    """A PostgreSQL URL when one is configured: ``$STATSBIDRAG_DATABASE_URL``, else ``url`` in the
+    ``[connections.statsbidrag]`` section of ``.streamlit/secrets.toml`` (Streamlit's convention for
+    connections); None: the embedded DuckDB file."""
+    if url := os.environ.get(URL_ENV, "").strip():
+        return url
+    if SECRETS.is_file():
+        import tomllib
+
+        try:
+            section = tomllib.loads(SECRETS.read_text(encoding="utf-8")).get("connections", {}).get(CONNECTION, {})
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            return None
+        url = str(section.get("url", "")).strip() if isinstance(section, dict) else ""
+        return url or None
+    return None
+
+
+def database_target() -> str | Path:
+    """Where the store is: a PostgreSQL URL when configured, else the DuckDB file."""
+    return database_url() or db_path()
+
+
 DATA_ENV = "STATSBIDRAG_DATA"
 
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from allocation import decision as d
 from allocation.block_data import Recipient
 from allocation.fixed import OFFICIAL
@@ -32,6 +30,7 @@ from allocation.payouts import (
     requisition_payouts,
 )
 from ingest import payment_details as numbers
+from store import db
 from store.core import Tx
 from store.followup import FollowupMixin
 from store.model import Actor, ImportResult, WriteRefused
@@ -267,7 +266,7 @@ class PaymentsMixin(FollowupMixin):
             self._check_within(listed)
             try:
                 return self._write_run(actor, reason, listed, paid_on, reference)
-            except duckdb.ConstraintException:
+            except db.CONSTRAINT_ERRORS:
                 raise WriteRefused(
                     "En rad på listan är redan utbetald; ingenting registrerades.",
                     "a line of the list has been paid already; nothing was recorded",

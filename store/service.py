@@ -88,7 +88,7 @@ class Store(
     @classmethod
     def open(
         cls,
-        path: Path | None = None,
+        path: Path | str | None = None,
         *,
         seed: bool = True,
         data_dir: Path | None = None,
@@ -96,10 +96,15 @@ class Store(
     ) -> Store:
         """Open (creating it if needed), upgrade to the current schema and seed from ``data/``.
 
-        Any problem with the file (held elsewhere, damaged, not a database, folder, disk full) is a
-        ``db.StoreError`` naming it; a new file that could not be completed is removed again.
+        ``path``: a DuckDB file, or a PostgreSQL URL (``postgresql://…``); by default the configured one
+        (``store.paths.database_target``). Any problem with the file or the server (held elsewhere,
+        damaged, not a database, folder, disk full, unreachable) is a ``db.StoreError`` naming it; a new
+        file that could not be completed is removed again.
         """
-        path = Path(path or db.db_path())
+        target = path if path is not None else db.database_target()
+        if db.is_url(target):
+            return cls._open_url(str(target), seed=seed, data_dir=data_dir, migrate_to=migrate_to)
+        path = Path(target)
         created = not path.exists()
         con = db.connect(path)
         try:
@@ -115,5 +120,27 @@ class Store(
                 db.remove_new_file(path)
             if isinstance(exc, duckdb.Error):  # e.g. a truncated file: it opens, and fails on the first read
                 raise db.open_failure(path, exc) from exc
+            raise
+        return store
+
+    @classmethod
+    def _open_url(cls, url: str, *, seed: bool, data_dir: Path | None, migrate_to: int | None) -> Store:
+        """A PostgreSQL database shared by several processes: migrated and seeded under a server lock."""
+        con = db.connect_url(url)
+        try:
+            db.migrate(con, migrate_to)
+            store = cls(con, Path(db.redacted(url)))
+            if seed:
+                seed_from_data(store, data_dir)  # writes only what differs: a second process writes nothing
+                store.snapshot_published_decisions()
+            store.sync()
+        except db.PgError as exc:
+            con.close()
+            raise db.StoreError(
+                f"The PostgreSQL database {db.redacted(url)} could not be prepared: {exc}",
+                f"PostgreSQL-databasen {db.redacted(url)} kunde inte förberedas: {exc}",
+            ) from exc
+        except BaseException:
+            con.close()
             raise
         return store

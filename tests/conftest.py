@@ -24,6 +24,15 @@ def isolated_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield path
 
 
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_target(request: pytest.FixtureRequest, isolated_database: Path) -> Path | str:
+    """Where a store test's store is: its own DuckDB file, or a fresh PostgreSQL database (the same test runs
+    on both engines)."""
+    if request.param == "duckdb":
+        return isolated_database
+    return str(request.getfixturevalue("pg_url"))
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[str]:
     """The session's PostgreSQL cluster: the URL of its database ``statsbidrag`` (role ``statsbidrag``)."""

@@ -28,8 +28,8 @@ def report(store: Store, code: str, above_plan: int, received: date = date(2023,
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    store = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    store = Store.open(store_target)
     for code, more in (("01", 5), ("03", 2), ("09", 2), ("25", 3)):
         report(store, code, more)
     return store
@@ -122,17 +122,17 @@ def test_the_pot_chosen_and_why_are_in_the_snapshot(store: Store) -> None:
     assert not store.decision_drift(snapshot).any  # recomputed with the same pot
 
 
-def test_published_decisions_without_a_snapshot_are_migrated_once(isolated_database: Path) -> None:
-    store = Store.open(isolated_database)
+def test_published_decisions_without_a_snapshot_are_migrated_once(store_target: Path | str) -> None:
+    store = Store.open(store_target)
     report(store, "01", 4)
     store.record_decision(STAFF, "publicering", ROUND, date(2023, 12, 1), "S2023/9")
     store.close()
-    again = Store.open(isolated_database)
+    again = Store.open(store_target)
     [summary] = again.decision_list(ROUND)
     snapshot = again.decision_snapshot(summary.id)
     assert snapshot.migrated and snapshot.reference == "S2023/9" and snapshot.totals["01"] > 0
     again.close()
-    assert len(Store.open(isolated_database).decision_list(ROUND)) == 1
+    assert len(Store.open(store_target).decision_list(ROUND)) == 1
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

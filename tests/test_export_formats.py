@@ -35,8 +35,8 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*(_[A-Za-z0-9][A-Za-z0-9-]*)*\.[
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    return Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    return Store.open(store_target)
 
 
 def about_of(data: bytes) -> dict[str, object]:

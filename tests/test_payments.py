@@ -10,7 +10,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from allocation.payouts import PendingRequisition, decision_payouts, requisition_payouts
 from allocation.problems import InputError
 from ingest.payment_details import InvalidNumber, bankgiro, luhn_ok, org_number, parse_payment_details
+from store import db
 from store.access import Principal, Role
 from store.model import AccessDenied, Requisition
 from store.service import Actor, Store, WriteRefused
@@ -153,8 +153,8 @@ def test_requisitions_never_take_a_region_above_its_maximum(
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    s = Store.open(store_target)
     yield s  # type: ignore[misc]
     s.close()
 
@@ -206,7 +206,7 @@ def test_a_decision_is_paid_once_in_one_audited_transaction(store: Store) -> Non
     assert store.payout_list(AT).lines == ()
     with pytest.raises(WriteRefused, match="nothing is left"):
         store.record_payment_run(ANNA, "igen", AT, date(2023, 12, 16), "UB-2")
-    with pytest.raises(duckdb.ConstraintException):  # the index backs it, whatever the code does
+    with pytest.raises(db.CONSTRAINT_ERRORS):  # the index backs it, whatever the code does
         store.con.execute(
             "INSERT INTO payouts (round_id, code, paid_on, amount, recorded_at, decision_id) "
             "VALUES (?, ?, ?, 1, now(), ?)",

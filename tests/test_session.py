@@ -24,8 +24,8 @@ ELDERLY = "elderly-2023"
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    store = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    store = Store.open(store_target)
     store.clock = lambda: datetime(2023, 11, 15, 10, 0)
     staff = Session(store, STAFF)
     for code, filled in (("01", 300), ("03", 60), ("12", 150)):

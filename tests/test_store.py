@@ -31,18 +31,18 @@ REPORTS = (
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    s = Store.open(store_target)
     yield s
     s.close()
 
 
-def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(isolated_database: Path) -> None:
-    first = Store.open(isolated_database)
+def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(store_target: Path | str) -> None:
+    first = Store.open(store_target)
     entries = first.audit_count()
     assert entries == 21 + 21 + 2 + 21 + 21  # regions, population, two rounds, planned positions, estimates
     first.close()
-    second = Store.open(isolated_database)
+    second = Store.open(store_target)
     assert second.audit_count() == entries
     assert seed_from_data(second) == 0
     second.close()
@@ -62,21 +62,28 @@ def test_default_path_is_in_var_and_set_by_the_environment(monkeypatch: pytest.M
     assert db.db_path() == Path("/tmp/elsewhere.duckdb")
 
 
-def test_memory_limit_is_set(store: Store) -> None:
+@pytest.fixture
+def duckdb_store(isolated_database: Path) -> Store:
+    """A store on the embedded engine, for what only a DuckDB file has (memory limit, file backups)."""
+    return Store.open(isolated_database)
+
+
+def test_memory_limit_is_set(duckdb_store: Store) -> None:
+    store = duckdb_store
     (limit,) = store.query("SELECT current_setting('memory_limit')")[0]
     assert limit.endswith(("MiB", "GiB")) and not limit.startswith("0")
     assert limit == "953.6 MiB"  # 1GB, the default of STATSBIDRAG_DB_MEMORY
 
 
-def test_an_older_file_is_upgraded_never_wiped(isolated_database: Path) -> None:
-    old = Store.open(isolated_database, migrate_to=1)  # as written by the first version
+def test_an_older_file_is_upgraded_never_wiped(store_target: Path | str) -> None:
+    old = Store.open(store_target, migrate_to=1)  # as written by the first version
     assert db.schema_version(old.con) == 1
     # A value changed by staff (not from the planning file) must survive the upgrade and the re-seed.
     old.con.execute("UPDATE planned_positions SET planned = '14-18', source = 'staff' WHERE code = '09'")
     entries = old.audit_count()
     old.close()
-    new = Store.open(isolated_database)
-    assert db.schema_version(new.con) == len(db.migrations()) == 7
+    new = Store.open(store_target)
+    assert db.schema_version(new.con) == len(db.migrations()) == 8
     # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
     assert new.audit_count() == entries + 21
     assert new.at_round("at-2023").planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
@@ -93,15 +100,15 @@ def test_a_file_from_a_newer_program_is_refused(isolated_database: Path) -> None
         Store.open(isolated_database)
 
 
-def test_data_survives_a_restart(isolated_database: Path) -> None:
-    store = Store.open(isolated_database)
+def test_data_survives_a_restart(store_target: Path | str) -> None:
+    store = Store.open(store_target)
     at_round = store.at_round("at-2023")
     params = at_round.params(pot=252_000_000)
     inputs = [RegionInput("09", 19, 18), RegionInput("14", 262, 258, 2, Fraction(5, 2))]
     store.save_scenario(ANNA, "test", "Bakgrundspotten", "at-2023", params, inputs, note="252 MSEK")
     store.record_at_report(ANNA, "test", "at-2023", RegionInput("25", 58, 56, 1), date(2023, 10, 30))
     store.close()
-    reopened = Store.open(isolated_database)
+    reopened = Store.open(store_target)
     scenario = reopened.scenario("Bakgrundspotten")
     assert scenario is not None
     assert (scenario.params, scenario.inputs, scenario.note, scenario.author) == (
@@ -256,7 +263,15 @@ def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) ->
     assert "största-rest" in about["Avrundning"]
 
 
-def test_backup_is_a_complete_copy(store: Store, tmp_path: Path) -> None:
+def test_a_postgresql_store_is_backed_up_with_pg_dump_not_from_the_dashboard(pg_url: str, tmp_path: Path) -> None:
+    store = Store.open(pg_url)
+    with pytest.raises(WriteRefused) as refused:
+        store.backup(tmp_path / "copy.duckdb")
+    assert "pg_dump" in refused.value.message_sv and not any(tmp_path.iterdir())
+
+
+def test_backup_is_a_complete_copy(duckdb_store: Store, tmp_path: Path) -> None:
+    store = duckdb_store
     store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv")
     target = store.backup(tmp_path / "backup" / "copy.duckdb")
     copy = Store.open(target)

@@ -19,8 +19,8 @@ THREADS = 20
 SECONDS = float(os.environ.get("STORE_STRESS_SECONDS", "3"))
 
 
-def test_twenty_threads_mixed_reads_and_writes_lose_nothing(isolated_database: Path) -> None:
-    store = Store.open(isolated_database)
+def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path | str) -> None:
+    store = Store.open(store_target)
     codes = [r.code for r in store.at_round("at-2023").regions]
     params = store.at_round("at-2023").default_params()
     audit_before = store.audit_count()

@@ -24,8 +24,8 @@ AT_2024 = (ROUNDS_DIR / "at-2024-illustrative.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    s = Store.open(store_target)
     s.clock = lambda: datetime(2031, 3, 1, 9, 0)
     yield s
     s.close()
