@@ -218,7 +218,7 @@ def main() -> None:
             next(b for b in sim.button if b.label == "Spara scenario").click()
             sim.run()
 
-        measure("simulator: save a scenario (the submit run and st.rerun's run)", lambda i: None, save, 5)
+        measure("simulator: save a scenario (one run: the button's callback saves)", lambda i: None, save, 5)
         measure("simulator: rerun, nothing changed", lambda i: None, lambda c, i: sim.run(), 5)
 
 

@@ -139,6 +139,10 @@ def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_da
     assert scenario.inputs == tuple(sorted(_full(EXAMPLE), key=lambda i: i.code))
     assert store.audit(limit=1).iloc[0]["entity_key"] == "Prov 1"
     assert app.session_state["scenario"] == "Prov 1"  # the saved scenario becomes the active one
+    assert [t.value for t in app.toast if "sparades" in t.value]  # the confirmation is shown (one run, no st.rerun)
+    app.text_input(key="scenario_name").set_value("Prov 1")
+    app.get("form_submit_button")[0].click().run()  # the same name again, without "Skriv över"
+    assert any("finns redan" in e.value for e in app.error) and len(store.scenarios()) == 1
 
 
 def _full(inputs: list[RegionInput]) -> list[RegionInput]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
 from store.model import WriteRefused
 from store.session import Session
+from ui.state import session_or_stop
 from ui.text import plain
 
 NO_SCENARIO = "(inget)"
@@ -33,38 +35,68 @@ def scenario_selector(store: Session, round_id: str) -> None:
 
 
 COMPARISON_KEYS = ("compare_base", "compare_other")
+SAVE_ERROR = "scenario_save_error"  # why the last click on "Spara scenario" saved nothing (shown once)
 
 
-def save_scenario_form(
-    store: Session,
-    at_round: AtRound,
-    params: AtParams,
-    inputs: Sequence[RegionInput],
-    blocked_sv: str | None = None,
-) -> None:
-    """The form stays on the page; with ``blocked_sv`` (why it cannot save now) its button is disabled."""
+@dataclass(frozen=True)
+class Simulation:
+    """What a scenario saves: the rules and the outcomes as on screen, or why they cannot be saved."""
+
+    params: AtParams
+    inputs: Sequence[RegionInput]
+    blocked_sv: str | None = None
+
+
+def save_scenario_form(at_round: AtRound, current: Callable[[], Simulation], blocked_sv: str | None = None) -> None:
+    """The form stays on the page. Saving is the button's callback: the scenario is written before the page
+    runs again, so that one run shows it (active in the sidebar, in the address) and keeps the confirmation.
+
+    ``current`` gives the simulation as the widgets hold it when the button is pressed (the callback runs
+    before the page is drawn again), with why it cannot be saved if so. ``blocked_sv`` (why it cannot be
+    saved now) disables the button.
+    """
     with st.form("save_scenario", clear_on_submit=False, border=True):
-        name = st.text_input("Namn på scenariot", key="scenario_name")
-        note = st.text_area("Anteckning (valfri)", key="scenario_note", height=68)
-        overwrite = st.checkbox("Skriv över ett scenario med samma namn", key="scenario_overwrite")
+        st.text_input("Namn på scenariot", key="scenario_name")
+        st.text_area("Anteckning (valfri)", key="scenario_note", height=68)
+        st.checkbox("Skriv över ett scenario med samma namn", key="scenario_overwrite")
         if blocked_sv:
             st.caption(plain(blocked_sv))
-        submitted = st.form_submit_button("Spara scenario", type="primary", disabled=blocked_sv is not None)
-    if not submitted or blocked_sv:
-        return
+        st.form_submit_button(
+            "Spara scenario",
+            type="primary",
+            disabled=blocked_sv is not None,
+            on_click=_save,
+            args=(at_round, current),
+        )
+    if error := st.session_state.pop(SAVE_ERROR, None):
+        st.error(error)
+
+
+def _save(at_round: AtRound, current: Callable[[], Simulation]) -> None:
+    state = st.session_state
+    store = session_or_stop()  # as the principal is now (a local user's name may have just been typed)
     if not store.principal.name:
-        st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
+        state[SAVE_ERROR] = "Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen."
+        return
+    simulation = current()
+    if simulation.blocked_sv:
+        state[SAVE_ERROR] = plain(simulation.blocked_sv)
         return
     try:
         scenario = store.save_scenario(
-            "Sparat från fördelningssidan", name, at_round.id, params, list(inputs), note, overwrite
+            "Sparat från fördelningssidan",
+            str(state.get("scenario_name", "")),
+            at_round.id,
+            simulation.params,
+            list(simulation.inputs),
+            str(state.get("scenario_note", "")),
+            bool(state.get("scenario_overwrite", False)),
         )
     except WriteRefused as exc:
-        st.error(plain(exc.message_sv))
+        state[SAVE_ERROR] = plain(exc.message_sv)
         return
-    st.session_state[PENDING] = scenario.name
-    st.session_state["sim_applied_scenario"] = scenario.name  # its values are already on screen
+    state[PENDING] = scenario.name  # the sidebar makes it the active scenario as the page runs
+    state["sim_applied_scenario"] = scenario.name  # its values are already on screen
     for key in COMPARISON_KEYS:  # the comparison opens anew: the baseline against the scenario just saved
-        st.session_state.pop(key, None)
+        state.pop(key, None)
     st.toast(f"Scenariot ”{plain(scenario.name)}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")
-    st.rerun()

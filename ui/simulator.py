@@ -407,10 +407,9 @@ def params_controls(at_round: AtRound) -> AtParams:
     with right:
         if notice := pot_notice(at_round):
             st.info(notice, icon=":material/info:")
-    steps = []
     columns = st.columns(len(at_round.steps))
     for column, step in zip(columns, at_round.steps, strict=True):
-        amount = column.number_input(
+        column.number_input(
             f"Trappsteg ≥ {step.min_expansion} tjänster (kr)",
             min_value=0,
             step=500_000,
@@ -418,9 +417,8 @@ def params_controls(at_round: AtRound) -> AtParams:
             bind="query-params",
             help=f"Anvisningen: {f.kr(step.amount)}",
         )
-        steps.append(Step(step.min_expansion, int(amount)))
     key_column, reset_column = st.columns([3, 2], vertical_alignment="bottom")
-    key = key_column.selectbox(
+    key_column.selectbox(
         "Fördelningsnyckel för kvarstående medel",
         list(KEYS),
         format_func=KEY_LABELS.get,
@@ -435,7 +433,22 @@ def params_controls(at_round: AtRound) -> AtParams:
         disabled=not changed,
         key="reset_params",
     )
-    return at_round.params(pot=pot, steps=tuple(steps), key=key)
+    return params_from_state(at_round)
+
+
+def params_from_state(at_round: AtRound) -> AtParams:
+    """The rules as the controls hold them now (their session state): the same in a button's callback,
+    which runs before the controls are drawn, as after them."""
+    state = st.session_state
+    choice = state["pot"]
+    pot = int(state["pot_kr"]) if choice == CUSTOM_POT else at_round.pot_option(choice).amount
+    steps = tuple(Step(s.min_expansion, int(state[step_key(s)])) for s in at_round.steps)
+    return at_round.params(pot=pot, steps=steps, key=state["nyckel"])
+
+
+def inputs_from_state(at_round: AtRound) -> EditedInputs:
+    """The outcomes as the table holds them now, with its pending edits (or its wrong cells)."""
+    return parse_edited(with_edits(st.session_state[EDITOR_BASE], st.session_state.get(editor_key())), at_round)
 
 
 # --- comparing two allocations ------------------------------------------------------------------

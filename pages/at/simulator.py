@@ -15,7 +15,7 @@ from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
 from ui.results import results_html
 from ui.rounds import chosen_round
-from ui.scenarios import NO_SCENARIO, save_scenario_form
+from ui.scenarios import NO_SCENARIO, Simulation, save_scenario_form
 from ui.simulator import (
     CURRENT,
     EDITOR_BASE,
@@ -29,10 +29,12 @@ from ui.simulator import (
     editor_key,
     editor_view,
     follow_round,
+    inputs_from_state,
     keep_edits,
     last_valid,
     param_state_for,
     params_controls,
+    params_from_state,
     parse_edited,
     remember_valid,
     set_editor_base,
@@ -301,15 +303,16 @@ for tab, view in zip(tabs, views, strict=True):
             view()
 
 st.subheader("Spara som scenario")
+BLOCKED_SV = "Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
+
+
+def current_simulation() -> Simulation:
+    """The rules and the table as the widgets hold them when "Spara scenario" is pressed."""
+    parsed = inputs_from_state(at_round)
+    return Simulation(params_from_state(at_round), parsed.inputs, BLOCKED_SV if parsed.problems_sv else None)
+
+
 if store.may(Action.SAVE_SCENARIO):
-    save_scenario_form(
-        store,
-        at_round,
-        params,
-        inputs,
-        blocked_sv="Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
-        if stale
-        else None,
-    )
+    save_scenario_form(at_round, current_simulation, blocked_sv=BLOCKED_SV if stale else None)
 else:
     st.info(READ_ONLY_SV, icon=":material/visibility:")
