@@ -114,6 +114,6 @@ except AccessDenied as exc:  # the service layer refused (and logged) what this 
 except StoreError as exc:  # the database file could not be read or written (disk full, damaged file)
     st.error(plain(exc.message_sv), icon=":material/error:")
 
-database = f" · databas {session.path.name}" if session.may(Action.BACKUP) else ""
+database = f" · databas {session.label}" if session.may(Action.BACKUP) else ""
 rules = f" · regler för {chosen.short_title} version {chosen.version}" if chosen else ""
 st.caption(f"Data: befolkning {session.latest_population_date():%Y-%m-%d} (SCB){plain(rules)}{database}")

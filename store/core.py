@@ -156,7 +156,7 @@ class StoreCore:
     @property
     def label(self) -> str:
         """Where the data is, for a footer or a message: the file's name, or the server's database."""
-        return f"PostgreSQL {db.database_file(self.con)}" if self.shared else self.path.name
+        return f"PostgreSQL {db.database_name(self.con.url)}" if self.shared else self.path.name
 
     def sync(self) -> None:
         """PostgreSQL: drop the read cache when another process has written since this one last looked

@@ -148,6 +148,13 @@ def connect_url(url: str) -> PgConnection:
         ) from None
 
 
+def database_name(url: str) -> str:
+    """The database's name in a URL (``postgresql://user@host/name?…`` → ``name``)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/") or "(standard)"
+
+
 def redacted(url: str) -> str:
     """A database URL without its password, for messages."""
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)

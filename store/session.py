@@ -208,6 +208,14 @@ class Session:
         return self.store.path
 
     @property
+    def label(self) -> str:
+        return self.store.label
+
+    @property
+    def shared(self) -> bool:
+        return self.store.shared
+
+    @property
     def generation(self) -> int:
         return self.store.generation
 

@@ -5,12 +5,13 @@ Pages use ``session_or_stop()``: the store as the logged-in principal may see an
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
-from store.db import StoreError, db_path
-from store.paths import data_dir
+from store.db import DB_ERRORS, StoreError, db_path
+from store.paths import CONNECTION, URL_ENV, data_dir, is_url
 from store.service import Store
 from store.session import Session
 from ui.auth import principal_or_stop
@@ -21,14 +22,29 @@ READ_ONLY_SV = "Du har läsbehörighet: registrering, import och att spara scena
 
 @st.cache_resource(show_spinner="Öppnar databasen …")
 def get_store(path: str) -> Store:
-    """One read-write connection per server process and file; each store call takes its own cursor."""
-    return Store.open(Path(path), data_dir=data_dir())
+    """One store per server process: a read-write DuckDB file (each store call takes its own cursor), or a
+    pool of connections to a PostgreSQL database shared with other processes."""
+    return Store.open(path if is_url(path) else Path(path), data_dir=data_dir())
+
+
+def database_target() -> str:
+    """``$STATSBIDRAG_DATABASE_URL``, else ``url`` in ``[connections.statsbidrag]`` of the secrets (Streamlit's
+    convention for a connection's settings), else the DuckDB file."""
+    if url := os.environ.get(URL_ENV, "").strip():
+        return url
+    try:
+        url = str(st.secrets["connections"][CONNECTION]["url"]).strip()
+    except (KeyError, FileNotFoundError, AttributeError, TypeError):  # no secrets, or no such section
+        url = ""
+    return url or str(db_path())
 
 
 def store_or_stop() -> Store:
     """The store, or a clear Swedish message and a stopped page when the file cannot be opened."""
     try:
-        return get_store(str(db_path()))
+        store = get_store(database_target())
+        store.sync()  # PostgreSQL: another process's writes are seen on this run (a no-op on DuckDB)
+        return store
     except StoreError as exc:  # which file and why, in Swedish (locked, damaged, not a database, folder, disk)
         st.error(
             f"**Databasen kunde inte öppnas.** {plain(exc.message_sv)}\n\nTeknisk detalj: {plain(exc)}",
@@ -36,6 +52,13 @@ def store_or_stop() -> Store:
         )
         st.stop()
         raise  # unreachable: st.stop() raises
+    except DB_ERRORS as exc:  # the database server went away after the start
+        st.error(
+            f"**Databasservern svarar inte.** Försök igen om en stund. Teknisk detalj: {plain(exc)}",
+            icon=":material/error:",
+        )
+        st.stop()
+        raise
 
 
 def session_or_stop() -> Session:

@@ -88,6 +88,13 @@ def show_audit() -> None:
 
 
 def show_backup() -> None:
+    if store.shared:
+        st.info(
+            f"Databasen är {plain(store.label)} på en PostgreSQL-server, som flera instanser delar. Den "
+            "säkerhetskopieras på servern med pg_dump (se README), inte härifrån.",
+            icon=":material/info:",
+        )
+        return
     st.write(
         "En säkerhetskopia är en fullständig kopia av databasen i en ny fil, tagen inifrån instrumentpanelen "
         "(kommandoraden kan inte öppna filen medan instrumentpanelen kör)."
