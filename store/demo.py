@@ -472,7 +472,7 @@ def remove(store: Store, actor: Actor, reason: str) -> Removed:
             for table in TABLES:
                 columns, key = _ROWS[table]
                 names = [c.strip() for c in columns.split(",")]
-                rows = tx.execute(f"SELECT {columns} FROM {table} WHERE example ORDER BY ALL").fetchall()
+                rows = tx.execute(f"SELECT {columns} FROM {table} WHERE example ORDER BY {columns}").fetchall()
                 for row in rows:
                     tx.audit("delete", table, key.format(*row), dict(zip(names, row, strict=True)), None)
                 tx.execute(f"DELETE FROM {table} WHERE example")

@@ -27,8 +27,8 @@ TABLES = demo.TABLES
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    s = Store.open(store_target)
     yield s
     s.close()
 
@@ -38,7 +38,11 @@ def rows(store: Store, table: str, where: str = "TRUE", ids: bool = True) -> lis
     left_out = ["updated_at" if table == "at_reports" else "recorded_at"]
     if not ids and table in ("requisitions", "payouts"):
         left_out.append("id")
-    return sorted(store.query(f"SELECT * EXCLUDE ({', '.join(left_out)}) FROM {table} WHERE {where}"), key=repr)
+    listed = store.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+    )
+    columns = ", ".join(c for (c,) in listed if c not in left_out)
+    return sorted(store.query(f"SELECT {columns} FROM {table} WHERE {where}"), key=repr)
 
 
 # --- made from the rules --------------------------------------------------------------------------------

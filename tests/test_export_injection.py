@@ -94,8 +94,8 @@ def fill_with_hostile_texts(store: Store) -> None:
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Iterator[Store]:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Iterator[Store]:
+    s = Store.open(store_target)
     fill_with_hostile_texts(s)
     yield s
     s.close()

@@ -53,8 +53,8 @@ def counts(store: Store) -> dict[str, int]:
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    s = Store.open(isolated_database)
+def store(store_target: Path | str) -> Store:
+    s = Store.open(store_target)
     yield s
     s.close()
 
