@@ -293,7 +293,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
                 "decided_by": actor.name,
                 "decided_at": tx.at.isoformat(),
                 "published_on": published_on.isoformat(),
-                "pot_reason": pot_reason.strip() or "Reglernas pott.",
+                "pot_reason": pot_reason.strip() or "reglernas pott",
                 "migrated": migrated,
                 "supersedes_reference": current.reference if supersedes is not None and current else "",
             }
@@ -352,7 +352,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
                     round_id,
                     reference,
                     published_on,
-                    pot_reason="Reglernas pott (ögonblicksbild tagen vid migrering).",
+                    pot_reason="reglernas pott (ögonblicksbild tagen vid migrering)",
                     migrated=True,
                 )
             except (KeyError, ValueError):  # rules the store cannot compute: the decision page says so
