@@ -11,16 +11,10 @@ import plotly.graph_objects as go
 from allocation.block_data import Recipient
 from allocation.blocks import BlockResult, Round, RoundResult
 from present import formats as f
+from present.decision_text import METHOD_SV, PART_SV
 from ui.charts import COLORS, Chart, _layout
 
-METHOD_SV = {
-    "staircase_leftover": "trappa och omfördelning av det som blir kvar",
-    "proportional": "i proportion till en nyckel",
-    "equal": "lika delar mellan de behöriga",
-    "fixed_table": "fast belopp per mottagare",
-    "reported_share": "andel för dem som rapporterat i tid",
-}
-PART_SV = {"step": "Trappsteg", "leftover": "Omfördelning"}
+__all__ = ["METHOD_SV", "PART_SV"]  # the methods' and parts' Swedish names, as the pages import them from here
 
 
 def block_titles(round_: Round) -> dict[str, str]:

@@ -252,19 +252,14 @@ def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str]
     if len(lines) > 1:
         code = st.selectbox("Brev till", list(names), format_func=names.get, key="doc_letter_code")
     c = st.columns(2)
-    c[0].download_button(
-        f"Brev till {names[code]} (PDF)",
-        lambda: documents.letter_pdf(snapshot, code, signing),
-        file_name=export_file_name(short_title, "brev", names[code], ref, ext="pdf"),
-        mime=PDF,
-        on_click="ignore",
-        key="doc_letter_pdf",
-    )
-    c[1].download_button(
-        f"Brev till {names[code]} (DOCX)",
-        lambda: documents.letter_docx(snapshot, code, signing),
-        file_name=export_file_name(short_title, "brev", names[code], ref, ext="docx"),
-        mime=DOCX,
-        on_click="ignore",
-        key="doc_letter_docx",
-    )
+    for column, (ext, mime, make) in zip(
+        c, (("pdf", PDF, documents.letter_pdf), ("docx", DOCX, documents.letter_docx)), strict=True
+    ):
+        column.download_button(
+            f"Brev till {names[code]} ({ext.upper()})",
+            lambda make=make: make(snapshot, code, signing),
+            file_name=export_file_name(short_title, "brev", names[code], ref, ext=ext),
+            mime=mime,
+            on_click="ignore",
+            key=f"doc_letter_{ext}",
+        )
