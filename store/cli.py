@@ -11,8 +11,14 @@ Exit status (every error is one ``error: ...`` line per problem on stderr; never
   the store holds real records.
 - 3: a file cannot be opened or written, nothing written: the database is held by another process (the
   running dashboard), damaged or truncated, not a DuckDB file, in a folder that is missing or cannot be
-  written, or the disk is full (also while writing a backup or an export). The message names the file and
-  the cause.
+  written, or the disk is full (also while writing a backup or an export); a PostgreSQL server that cannot
+  be reached or refuses the statement; a copy whose tables do not verify (rolled back). The message names
+  the file or the database (a URL never with its password) and the cause.
+
+The store is ``--db`` (a DuckDB file or a ``postgresql://`` URL), else the configured one
+(``store.paths.database_target``: ``$STATSBIDRAG_DATABASE_URL``, ``[connections.statsbidrag]`` in
+``.streamlit/secrets.toml``, else the DuckDB file). ``copy --to URL`` moves a DuckDB file (``--db``, else
+``$STATSBIDRAG_DB``) into an empty PostgreSQL database (``store.copy``); a non-empty target is refused (2).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from allocation.problems import InputError, Problem
 from ingest.inputs import read_file
 from ingest.spreadsheet import read_table
 from store.access import Role
-from store.paths import DEFAULT_PATH, PATH_ENV
+from store.paths import DEFAULT_PATH, PATH_ENV, URL_ENV, is_url
 from store.tables import EXPORTABLE_TABLES
 
 EXIT_BAD_INPUT = 2
@@ -41,9 +47,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _target(text: str) -> str | Path:
+    """A ``postgresql://`` URL as given, anything else a DuckDB file's path."""
+    return text if is_url(text) else Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m store", description="The dashboard's DuckDB store.")
-    parser.add_argument("--db", type=Path, help=f"database file (default: ${PATH_ENV} or {DEFAULT_PATH})")
+    parser = argparse.ArgumentParser(
+        prog="python -m store", description="The dashboard's store: a DuckDB file or a PostgreSQL database."
+    )
+    parser.add_argument(
+        "--db",
+        type=_target,
+        help=f"a DuckDB file or a postgresql:// URL (default: ${URL_ENV}, [connections.statsbidrag] in "
+        f".streamlit/secrets.toml, else ${PATH_ENV} or {DEFAULT_PATH})",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
@@ -100,8 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("scenarios", help="list saved scenarios")
     add_decision_commands(commands)
 
-    backup = commands.add_parser("backup", help="copy the whole database to a new file")
+    backup = commands.add_parser("backup", help="copy the whole database to a new file (DuckDB; PostgreSQL: pg_dump)")
     backup.add_argument("destination", type=Path)
+
+    copy = commands.add_parser(
+        "copy",
+        help="copy a DuckDB file (--db, default $STATSBIDRAG_DB) into an empty PostgreSQL database, verified per "
+        "table (row count and checksum); all or nothing",
+    )
+    copy.add_argument("--to", required=True, type=_target, help="the target: postgresql://user@host/database")
     return parser
 
 
@@ -183,6 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "copy":
+        if not is_url(args.to):
+            print(f"error: --to must be a postgresql:// URL, not {args.to}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if is_url(args.db):
+            print("error: copy reads a DuckDB file: give --db a file's path (or leave it out)", file=sys.stderr)
+            return EXIT_BAD_INPUT
     from store import commands
 
     return commands.run(args)

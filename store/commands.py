@@ -18,7 +18,10 @@ from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
 from store.export import export_allocation, export_table, stamp
 from store.model import Actor, RulesRefused, User, WriteRefused
+from store.paths import database_target
 from store.service import Store
+
+CONNECT_TIMEOUT = 10  # seconds for the first connection to a PostgreSQL server
 
 
 def _error(message: str, status: int) -> int:
@@ -91,7 +94,12 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(store: Store, args: argparse.Namespace) -> int:
+def where(target: object) -> str:
+    """The store for a message: a file's path, or a URL without its password."""
+    return db.redacted(str(target)) if db.is_url(target) else str(target)
+
+
+def _demo(store: Store, args: argparse.Namespace, place: str) -> int:
     """Load the example data (or remove it with ``--remove``): one audited transaction each."""
     from store import demo
 
@@ -100,12 +108,12 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     if args.remove:
         removed = demo.remove(store, actor, args.reason)
         if not removed.rounds and not any(removed.counts.values()):
-            print(f"{store.path}: holds no example data; nothing removed")
+            print(f"{place}: holds no example data; nothing removed")
             return 0
         kept = {t: n for t, n in removed.kept.items() if n}
         note = f"; kept as real, recorded by staff since: {demo.describe(kept)}" if kept else ""
         print(
-            f"{store.path}: example data removed ({', '.join(removed.rounds)}): {demo.describe(removed.counts)}"
+            f"{place}: example data removed ({', '.join(removed.rounds)}): {demo.describe(removed.counts)}"
             f"{note}; {removed.seconds:.2f} s"
         )
         return 0
@@ -113,10 +121,10 @@ def _demo(store: Store, args: argparse.Namespace) -> int:
     if not loaded.written:
         held = demo.example_rounds(store)
         when = ", ".join(f"{r} (loaded {at:%Y-%m-%d %H:%M} by {who})" for r, (at, who) in held.items())
-        print(f"{store.path}: holds example data already: {when}; nothing written. To make it again: {again}; demo")
+        print(f"{place}: holds example data already: {when}; nothing written. To make it again: {again}; demo")
         return 0
     print(
-        f"{store.path}: example data loaded ({demo.MARK}: fictitious) for {', '.join(loaded.rounds) or 'no round'}: "
+        f"{place}: example data loaded ({demo.MARK}: fictitious) for {', '.join(loaded.rounds) or 'no round'}: "
         f"{demo.describe(loaded.counts)}; seed {demo.SEED}; {loaded.seconds:.2f} s. Remove it with: {again}"
     )
     return 0
@@ -131,11 +139,55 @@ def _scenarios(store: Store) -> int:
     return 0
 
 
+def unreachable(url: str) -> str | None:
+    """Why the PostgreSQL server cannot be reached (one connection attempt, a few seconds at most), or None.
+
+    Tried before the store's pool opens, which keeps retrying for its whole timeout: the command line says
+    at once that the server is not there."""
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg.Error as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (
+            f"Cannot connect to the PostgreSQL database {db.redacted(url)}: {db.redacted(text)}. Check "
+            f"{db.URL_ENV} (or [connections.statsbidrag] in .streamlit/secrets.toml, or --db) and that the server "
+            "is running."
+        )
+    return None
+
+
+def _copy(args: argparse.Namespace) -> int:
+    """``copy --to URL``: the DuckDB file into an empty PostgreSQL database, and the verification table."""
+    from store import copy
+
+    source = args.db or db.db_path()
+    if problem := unreachable(args.to):
+        return _error(problem, EXIT_UNAVAILABLE)
+    try:
+        result = copy.copy_store(source, args.to)
+    except copy.CopyRefused as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    except db.StoreError as exc:
+        return _error(str(exc), EXIT_UNAVAILABLE)
+    print(copy.report(result))
+    if not result.ok:
+        bad = ", ".join(t.name for t in result.tables if not t.ok)
+        return _error(f"{bad}: not the same in the target; rolled back, nothing was written", EXIT_UNAVAILABLE)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the store and run the command (its file, if any, has passed the limits already)."""
-    path = args.db or db.db_path()
+    if args.command == "copy":
+        return _copy(args)
+    target = args.db or database_target()
+    path = where(target)
+    if db.is_url(target) and (problem := unreachable(str(target))):
+        return _error(problem, EXIT_UNAVAILABLE)
     try:
-        store = Store.open(path)
+        store = Store.open(target)
     except db.StoreError as exc:
         return _error(str(exc), EXIT_UNAVAILABLE)
     try:
@@ -165,12 +217,18 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "add-round":
             return _add_round(store, args)
         if args.command == "demo":
-            return _demo(store, args)
+            return _demo(store, args, path)
         if args.command == "scenarios":
             return _scenarios(store)
         if args.command in decision_commands.COMMANDS:
             return decision_commands.run(store, args)
         if args.command == "backup":
+            if store.shared:
+                return _error(
+                    f"{path} is a PostgreSQL database: back it up with pg_dump on the server, e.g. "
+                    f"pg_dump -Fc -f {args.destination} DATABASE (see the README)",
+                    EXIT_BAD_INPUT,
+                )
             store.backup(args.destination)
             print(f"backed up {path} to {args.destination}")
             return 0

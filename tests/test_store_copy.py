@@ -1,0 +1,216 @@
+"""``python -m store copy --to postgresql://…``: a DuckDB store's whole content into an empty PostgreSQL database.
+
+Real servers on both sides (a DuckDB file, a fresh database in the throwaway cluster); what is compared is what
+the service layer returns from each. The organisation and bankgiro numbers are made up (Luhn-completed digits).
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from allocation.at import RegionInput
+from ingest.payment_details import luhn_ok
+from store import copy, demo
+from store.cli import main
+from store.model import Requisition
+from store.service import Actor, Store, User
+
+ANNA = Actor("Anna")
+AT = "at-2023"
+ELDERLY = "elderly-2023"
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def complete(body: str) -> str:
+    return next(body + d for d in "0123456789" if luhn_ok(body + d))
+
+
+def real_store(path: Path) -> Store:
+    """Users, a scenario, AT reports, a decision, payment details, payment runs of both kinds, the elderly
+    round's official table, ombud, a requisition and a usage report: every table but example_data."""
+    s = Store.open(path)
+    s.save_user(ANNA, "ny handläggare", User("anna@myndighet.se", "Anna Å", "handläggare"))
+    s.save_user(ANNA, "ny regionanvändare", User("ulla@region.se", "Ulla Ö", "region", "03"))
+    params = s.at_round(AT).params(pot=252_000_000)
+    s.save_scenario(ANNA, "test", "Bakgrund 252", AT, params, [RegionInput("09", 19, 18)], note="50 % – «citat»")
+    recipients = s.recipients(AT)
+    rows = ["region;filled;started"] + [f"{r.code};{20 + 3 * n};{20 + 3 * n}" for n, r in enumerate(recipients)]
+    s.import_at_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    s.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True)
+    for i, r in enumerate(recipients):
+        s.save_payment_details(ANNA, "från regionen", r.code, complete(f"23{i % 8 + 2}{i:06d}"), complete(f"9{i:06d}"))
+    s.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    estimate = {code: amount for code, (amount, _, _) in s.fixed_amounts(ELDERLY).items()}
+    table = "region;amount\n" + "\n".join(f"{c};{a}" for c, a in estimate.items())
+    s.import_official_amounts(ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell")
+    for code in ("09", "08"):
+        s.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
+    s.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 3, 1), 1_000_000, "R-1"))
+    s.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 5, 1), 2_000_000, "R-2"))
+    s.record_usage_report(ANNA, "redovisning", ELDERLY, "09", date(2023, 11, 1), "D-1")
+    s.record_payment_run(ANNA, "utbetalning", ELDERLY, date(2023, 4, 1), "UB-2")
+    return s
+
+
+def seen(s: Store) -> dict[str, Any]:
+    """What the service layer returns, for comparing two stores."""
+    decisions = s.decision_list()
+    return {
+        "at_reports": s.at_reports(AT),
+        "requisitions": s.requisitions(ELDERLY),
+        "payouts": (s.payouts(AT), s.payouts(ELDERLY)),
+        "decisions": [(d.id, d.kind, d.reference, d.content_hash) for d in decisions],
+        "snapshot_hashes": [s.decision_snapshot(d.id).content_hash for d in decisions],
+        "audit_count": s.audit_count(),
+        "audit_newest": s.audit(limit=20).to_dict("records"),
+        "payment_runs": (s.payment_runs(AT), s.payment_runs(ELDERLY)),
+        "payment_details": s.payment_details(),
+        "users": s.users(),
+        "scenarios": [(x.name, x.author, x.created, x.params, x.inputs, x.note) for x in s.scenarios()],
+        "fixed_amounts": s.fixed_amounts(ELDERLY),
+        "ombud": s.ombud_dates(),
+        "usage": s.usage_report_dates(ELDERLY),
+        "example_rounds": demo.example_rounds(s),
+        "rounds": s.query("SELECT id, version, saved_seq, rules_toml FROM rounds ORDER BY id, version"),
+    }
+
+
+def store_tables(url: str) -> list[str]:
+    with psycopg.connect(url) as con:
+        rows = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def test_a_store_is_copied_whole_verified_and_its_sequences_go_on(
+    isolated_database: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = real_store(isolated_database)
+    counts = {t: source.query(f"SELECT count(*) FROM {t}")[0][0] for t in copy.source_tables(source.con)}
+    expected = seen(source)
+    source.close()
+    assert [t for t, n in counts.items() if not n] == ["example_data"]  # (the demo test fills that one)
+
+    status, out, err = cli("--db", str(isolated_database), "copy", "--to", pg_url)
+    assert status == 0, err
+    with capsys.disabled():
+        print("\n" + out)
+    lines = out.splitlines()
+    assert lines[0].split() == ["table", "rows", "checksum"]
+    table = {line.split()[0]: line.split()[1:] for line in lines[1:-1]}
+    assert set(table) == set(counts) and all(cells[1] == "ok" for cells in table.values())
+    assert {t: int(cells[0]) for t, cells in table.items()} == counts
+    assert "verified, committed" in lines[-1] and "audit_seq" in lines[-1]
+
+    target = Store.open(pg_url)
+    try:
+        assert target.shared
+        assert seen(target) == expected
+        # The sequences are past the copied ids: new rows get fresh ones.
+        top_audit = target.query("SELECT max(id) FROM audit_log")[0][0]
+        top_requisition = target.query("SELECT max(id) FROM requisitions")[0][0]
+        target.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 6, 1), 1_000, "R-3"))
+        new = target.query("SELECT id FROM requisitions WHERE reference = 'R-3'")[0][0]
+        assert new > top_requisition
+        assert target.query("SELECT min(id) FROM audit_log WHERE id > ?", [top_audit])[0][0] == top_audit + 1
+    finally:
+        target.close()
+
+    # A second copy into the (now non-empty) target is refused, naming why; nothing changes.
+    status, out, err = cli("--db", str(isolated_database), "copy", "--to", pg_url)
+    assert status == 2 and out == ""
+    assert "not empty" in err and "schema_version (8 rows)" in err and "Traceback" not in err
+    with pytest.raises(copy.CopyRefused):
+        copy.copy_store(isolated_database, pg_url)
+    again = Store.open(pg_url)
+    assert again.query("SELECT count(*) FROM requisitions")[0][0] == counts["requisitions"] + 1
+    again.close()
+
+
+def test_a_mismatch_rolls_everything_back_then_example_data_copies(
+    isolated_database: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Store.open(isolated_database)
+    demo.load(source, ANNA, "exempel")
+    expected = seen(source)
+    examples = demo.example_counts(source)
+    source.close()
+    assert expected["example_rounds"] and all(examples.values())
+
+    read_back = copy.fetch_target
+
+    def altered(cur: Any, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
+        rows = read_back(cur, table, columns)
+        if table == "requisitions":  # one kronor more in one row, as if the copy had changed it
+            at = columns.index("amount")
+            rows[0] = (*rows[0][:at], rows[0][at] + 1, *rows[0][at + 1 :])
+        return rows
+
+    monkeypatch.setattr(copy, "fetch_target", altered)
+    status, out, err = cli("--db", str(isolated_database), "copy", "--to", pg_url)
+    assert status == 3, err
+    (bad,) = [line for line in out.splitlines() if "MISMATCH" in line]
+    assert bad.startswith("requisitions ")
+    assert "NOT verified, rolled back" in out and "requisitions: not the same" in err
+    assert store_tables(pg_url) == []  # as it was: empty (the migrations were rolled back too)
+
+    monkeypatch.setattr(copy, "fetch_target", read_back)
+    result = copy.copy_store(isolated_database, pg_url)
+    assert result.ok and result.version == 8 and "example_data" in {t.name for t in result.tables}
+    target = Store.open(pg_url)
+    try:
+        assert seen(target) == expected
+        assert demo.example_counts(target) == examples
+    finally:
+        target.close()
+
+
+def test_refusals_name_the_reason(isolated_database: Path, tmp_path: Path, pg_url: str) -> None:
+    missing = tmp_path / "none.duckdb"
+    status, _, err = cli("--db", str(missing), "copy", "--to", pg_url)
+    assert status == 3 and "no DuckDB file" in err
+    status, _, err = cli("--db", str(isolated_database), "copy", "--to", str(tmp_path / "x.duckdb"))
+    assert status == 2 and "postgresql:// URL" in err
+    status, _, err = cli("--db", pg_url, "copy", "--to", pg_url)
+    assert status == 2 and "DuckDB file" in err
+    Store.open(isolated_database).close()
+    unreachable = "postgresql://statsbidrag:hemligt@/nope?host=/nonexistent-socket-dir"
+    status, _, err = cli("--db", str(isolated_database), "copy", "--to", unreachable)
+    assert status == 3 and "hemligt" not in err and "statsbidrag:***@" in err and "Traceback" not in err
+    assert store_tables(pg_url) == []
+
+
+def test_the_checksum_is_the_rows_not_their_order() -> None:
+    rows = [(2, "03", None, True, date(2023, 1, 2)), (1, "3", '{"a": 1}', False, date(2023, 1, 1))]
+    assert copy.checksum(rows, [0]) == copy.checksum(list(reversed(rows)), [0])
+    assert copy.checksum(rows, [1]) == copy.checksum(list(reversed(rows)), [1])
+    assert copy.checksum(rows, [0])[1] != copy.checksum([rows[0], (*rows[1][:3], True, rows[1][4])], [0])[1]
+    assert [copy.cell(v) for v in rows[0]] == ["2", "03", None, "true", "2023-01-02"]
+
+
+def test_a_file_at_an_older_schema_is_copied_at_its_version_and_upgraded_on_opening(
+    isolated_database: Path, pg_url: str
+) -> None:
+    Store.open(isolated_database, migrate_to=7).close()
+    result = copy.copy_store(isolated_database, pg_url)
+    assert result.ok and result.version == 7 and "store_generation" not in {t.name for t in result.tables}
+    target = Store.open(pg_url)
+    try:
+        assert target.query("SELECT max(version) FROM schema_version")[0][0] == 8
+        assert target.query("SELECT generation FROM store_generation")[0][0] >= 0
+    finally:
+        target.close()
