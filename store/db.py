@@ -17,7 +17,16 @@ from pathlib import Path
 import duckdb
 
 from store.model import StoreError, StoreLocked  # defined with the other shared types; named here too
-from store.paths import DEFAULT_PATH, PATH_ENV, ROOT, URL_ENV, database_url, db_path, is_url  # noqa: F401 - API
+from store.paths import (  # noqa: F401 - part of this module's API
+    DEFAULT_PATH,
+    PATH_ENV,
+    ROOT,
+    URL_ENV,
+    database_target,
+    database_url,
+    db_path,
+    is_url,
+)
 from store.pg import PgConnection, PgConstraintError, PgError, PgLockedError
 
 # The errors of either engine, caught as one family by the store.

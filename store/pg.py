@@ -164,7 +164,7 @@ class PgConnection:
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"autocommit": True},
+            kwargs={"autocommit": True, "connect_timeout": 10},
             configure=_configure,
             open=False,
             timeout=30,
