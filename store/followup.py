@@ -197,22 +197,29 @@ class FollowupMixin(RoundsMixin):
         if not source_note.strip():
             raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
         source = f"{source_note.strip()} (fil: {filename})"
-        already: dict[str, int] = {}
-        for r in self.requisitions(round_id):
-            already[r.code] = already.get(r.code, 0) + r.amount
         names = {r.code: r.name for r in self.regions(self.latest_population_date())}
-        below = [
-            Problem("below_requisitioned", 0, "amount", fkr(amount), f"{names[code]}: {fkr(already[code])}")
-            for code, amount in amounts.items()
-            if already.get(code, 0) > amount
-        ]
-        if below:
-            raise InputError(below)
+        requisitioned = "SELECT code, amount FROM requisitions WHERE round_id = ?"
+
+        def refuse_below_requisitioned(rows: list[tuple[Any, ...]]) -> None:
+            already: dict[str, int] = {}
+            for code, amount in rows:
+                already[code] = already.get(code, 0) + int(amount)
+            below = [
+                Problem("below_requisitioned", 0, "amount", fkr(amount), f"{names[code]}: {fkr(already[code])}")
+                for code, amount in amounts.items()
+                if already.get(code, 0) > amount
+            ]
+            if below:
+                raise InputError(below)
+
+        refuse_below_requisitioned(self.query(requisitioned, [round_id]))
         current = self.fixed_amounts(round_id)
         changed = [c for c, a in amounts.items() if current.get(c) != (a, OFFICIAL, source)]
         if dry_run:
             return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
         with self.transaction(actor, reason) as tx:
+            # Again inside the locked transaction: another process may have recorded a requisition since.
+            refuse_below_requisitioned(tx.execute(requisitioned, [round_id]).fetchall())
             for code, amount in amounts.items():
                 before = current.get(code)
                 if code not in changed:

@@ -504,6 +504,43 @@ def test_two_processes_and_the_command_line_lose_nothing_and_survive_a_kill(pg_u
     )
 
 
+def test_the_official_table_check_sees_a_requisition_recorded_meanwhile_by_another_instance(pg_url: str) -> None:
+    """Importing the official table refuses amounts below what a region has requisitioned. Instance B records
+    Gotland's requisition after A's import has read the requisitions and before it writes: the check must be
+    decided inside A's locked transaction, as the requisition check is, or Gotland ends above its maximum."""
+    import pytest
+
+    from allocation.fixed import Requisition
+    from allocation.problems import InputError
+    from store.model import Actor, WriteRefused
+    from store.service import Store
+
+    prepare(pg_url)
+    a, b = Store.open(pg_url), Store.open(pg_url)
+    official = {code: amount for code, (amount, _, _) in a.fixed_amounts(FIXED_ROUND).items()}
+    official["09"] -= 100_000  # Gotland lower than the estimate, Kalmar higher: the total stays the same
+    official["08"] += 100_000
+    names = {r.code: r.name for r in a.regions(a.latest_population_date())}
+    table = "region;amount\n" + "".join(f"{names[code]};{amount}\n" for code, amount in official.items())
+    late = Requisition("09", RECEIVED, official["09"] + 1, "RK-late")  # fits the estimate, not the official table
+    opened = a.transaction
+
+    def transaction_after_b_wrote(actor, reason):  # type: ignore[no-untyped-def]
+        b.record_requisition(Actor("instans B"), "rekvisition", FIXED_ROUND, late)
+        return opened(actor, reason)
+
+    a.transaction = transaction_after_b_wrote  # type: ignore[method-assign]
+    with pytest.raises((InputError, WriteRefused)):
+        a.import_official_amounts(
+            Actor("instans A"), "officiell tabell", FIXED_ROUND, table.encode(), "bilaga1.csv", "S"
+        )
+    maximum = a.fixed_amounts(FIXED_ROUND)["09"][0]
+    requisitioned = sum(r.amount for r in a.requisitions(FIXED_ROUND) if r.code == "09")
+    a.close()
+    b.close()
+    assert requisitioned <= maximum
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "writer":
         sys.exit(writer_main(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]))
