@@ -12,7 +12,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import bench_blocks, bench_browser, bench_engine, bench_hostile, bench_pages
+from bench import (
+    bench_blocks,
+    bench_browser,
+    bench_documents,
+    bench_engine,
+    bench_hostile,
+    bench_pages,
+    bench_postgres,
+)
 
 
 def main() -> None:
@@ -57,6 +65,14 @@ def main() -> None:
     print()
     header = ("hostile file refused", "time, peak memory", "outcome", bench_hostile.HEADER_RATIO)
     bench_hostile.print_table(header, bench_hostile.measure())
+    print()
+    # Issue 15: deciding a round and its 21 letters as PDF ≤ 5 s; the documents alone.
+    documents = [(n, f"{s:.3f} s", f"≤ {t:g} s", f"{s / t:.2f}") for n, s, t in bench_documents.measure()]
+    bench_hostile.print_table(("decision and documents", "value", "target", "ratio"), documents)
+    print()
+    # Issue 16: the store on PostgreSQL beside DuckDB, same run (a throwaway cluster on the disk, fsync on).
+    postgres = [(n, f"{v:.2f}" if v < 100 else f"{v:.0f}", unit, "") for n, v, unit in bench_postgres.measure()]
+    bench_hostile.print_table(("PostgreSQL and DuckDB", "value", "unit", ""), postgres)
 
 
 if __name__ == "__main__":
