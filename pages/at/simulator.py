@@ -40,6 +40,7 @@ from ui.simulator import (
     set_editor_base,
     undo_to_last_valid,
 )
+from ui.simulator_warmup import warm_plotly
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.text import bullets, plain
 
@@ -164,7 +165,7 @@ def chart_with_download(chart: charts.Chart, key: str) -> None:
     st.plotly_chart(chart.figure, key=f"chart_{key}", config={"displaylogo": False, "locale": "sv"})
     st.download_button(
         "Ladda ned diagrammets data (CSV)",
-        frame_to_csv(chart.data),
+        lambda: frame_to_csv(chart.data),  # made when the button is clicked, not on every run
         file_name=export_file_name(ref.short_title, key, scenario_name, ext="csv"),
         mime="text/csv",
         key=f"download_{key}",
@@ -282,7 +283,9 @@ def show_comparison() -> None:
 
 
 # Lazy tabs: only the open tab's content runs, so an edit redraws one view, not six. The open tab is
-# part of the URL (?vy=...), like the rules.
+# part of the URL (?vy=...), like the rules. Not a fragment: with the tabs in a fragment, a click on a tab
+# while the page reran (just after a quick fill) was seen in Chromium to lose the tab from the address, or
+# to leave two sets of tabs on the page; the whole page's rerun costs a few tens of milliseconds.
 tabs = results.tabs(
     ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"],
     key="vy",
@@ -316,3 +319,5 @@ if store.may(Action.SAVE_SCENARIO):
     save_scenario_form(at_round, current_simulation, blocked_sv=BLOCKED_SV if stale else None)
 else:
     st.info(READ_ONLY_SV, icon=":material/visibility:")
+
+warm_plotly()  # the chart tabs' Plotly code, loaded while the user reads the page (see the module)
