@@ -22,10 +22,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from allocation.at import Allocation
 from allocation.rules import AtRound
@@ -35,7 +31,9 @@ from store.core import now_local
 from store.model import EXPORTABLE_TABLES
 from store.service import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: no page needs it to open
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from store.session import Session
 
 KRONOR_FORMAT = '#,##0 "kr"'
@@ -143,6 +141,10 @@ def frame_to_xlsx(
     with when the file was made (Swedish time, stated) unless ``about`` says it, and states the time zone
     of the table's times when it has any.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
