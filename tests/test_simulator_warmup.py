@@ -23,4 +23,4 @@ def test_the_script_loads_that_file_once_the_app_is_idle() -> None:
     html = warmup_html("PlotlyChart.abc.js")
     assert f"new URL({json.dumps('PlotlyChart.abc.js')}, main.src)" in html
     assert "notRunning" in html and "import(url)" in html
-    assert "CHUNK" not in html
+    assert "CHUNK" not in html and "QUIET" not in html

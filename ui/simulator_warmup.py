@@ -2,12 +2,12 @@
 chart tab draws its chart without first loading and running about 4.5 MB of JavaScript.
 
 Streamlit loads each element's code when the element is first shown; Plotly's is by far the largest. This
-asks the browser for the same module, by the same address, once the page is idle (the script has finished
-and the main thread is free): when a chart tab is opened, Streamlit's own loader finds the module ready (or
-joins the load under way). It relies on two facts of Streamlit's build, both checked here or in the browser:
-Plotly's code is the file ``static/js/PlotlyChart.<hash>.js`` beside Streamlit's main script, and the app
-element carries ``data-test-script-state``. If either changes, nothing is loaded early and nothing breaks:
-the chart loads on the click, as without this.
+asks the browser for the same module, by the same address, once the page is idle (the script has finished,
+the page has stopped changing, the main thread is free): when a chart tab is opened, Streamlit's own loader
+finds the module ready (or joins the load under way). It relies on two facts of Streamlit's build, both
+checked here or in the browser: Plotly's code is the file ``static/js/PlotlyChart.<hash>.js`` beside
+Streamlit's main script, and the app element carries ``data-test-script-state``. If either changes, nothing
+is loaded early and nothing breaks: the chart loads on the click, as without this.
 """
 
 from __future__ import annotations
@@ -25,15 +25,21 @@ _SCRIPT = """<script>
   const main = document.querySelector('script[type="module"][src*="static/js/index."]');
   if (!main) return;
   const url = new URL(CHUNK, main.src).href;
+  // Idle: the script has finished and the page has not changed for QUIET ms (the page's own elements,
+  // whose code arrives after the script's last message, are drawn first).
+  let changed = performance.now();
+  const watch = new MutationObserver(() => { changed = performance.now(); });
+  watch.observe(document.body, {childList: true, subtree: true});
   const idle = () => {
     const app = document.querySelector("[data-testid='stApp']");
-    return app !== null && app.getAttribute("data-test-script-state") === "notRunning";
+    const done = app !== null && app.getAttribute("data-test-script-state") === "notRunning";
+    return done && performance.now() - changed > QUIET;
   };
-  const later = window.requestIdleCallback || ((run) => setTimeout(run, 100));
-  const load = () => import(url).catch(() => {});
+  const later = window.requestIdleCallback || ((run) => setTimeout(run, 50));
+  const load = () => { watch.disconnect(); import(url).catch(() => {}); };
   let tries = 0;
-  const wait = () => (idle() || ++tries > 100 ? later(load, {timeout: 2000}) : setTimeout(wait, 100));
-  setTimeout(wait, 100);
+  const wait = () => (idle() || ++tries > 200 ? later(load, {timeout: 1000}) : setTimeout(wait, 50));
+  setTimeout(wait, 50);
 })();
 </script>"""
 
@@ -46,8 +52,11 @@ def plotly_chunk() -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+QUIET_MS = 250  # the page unchanged this long after the script's end: drawn
+
+
 def warmup_html(chunk: str) -> str:
-    return _SCRIPT.replace("CHUNK", json.dumps(chunk))
+    return _SCRIPT.replace("CHUNK", json.dumps(chunk)).replace("QUIET", str(QUIET_MS))
 
 
 def warm_plotly() -> None:
