@@ -3,7 +3,7 @@
 import streamlit as st
 
 from store.access import ROLE_SV, Action, Role
-from store.db import StoreError
+from store.db import DB_ERRORS, StoreError
 from store.model import AccessDenied
 from ui import browser_sv
 from ui.auth import LOCAL_BANNER, describe
@@ -113,6 +113,8 @@ except AccessDenied as exc:  # the service layer refused (and logged) what this 
     st.error(plain(exc.message_sv), icon=":material/block:")
 except StoreError as exc:  # the database file could not be read or written (disk full, damaged file)
     st.error(plain(exc.message_sv), icon=":material/error:")
+except DB_ERRORS as exc:  # PostgreSQL: the server went away in the middle of a run
+    st.error(f"**Databasservern svarar inte.** Försök igen om en stund. ({plain(exc)})", icon=":material/error:")
 
 database = f" · databas {session.label}" if session.may(Action.BACKUP) else ""
 rules = f" · regler för {chosen.short_title} version {chosen.version}" if chosen else ""

@@ -15,6 +15,7 @@ a list with a line whose details are missing says so, and cannot be recorded unt
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -87,6 +88,14 @@ class PayoutList:
     @property
     def total(self) -> int:
         return sum(line.amount for line in self.lines)
+
+    @property
+    def fingerprint(self) -> str:
+        """What the list pays — recipient, amount and requisition per line, and the decision — as a short hash:
+        the list that was shown (and sent to the bank) is the list that is recorded, or nothing is."""
+        lines = sorted(f"{x.code}:{x.amount}:{x.requisition_id or ''}" for x in self.lines)
+        text = f"{self.kind}|{self.decision_id or ''}|" + ";".join(lines)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
     def missing_details(self) -> tuple[PayoutLine, ...]:

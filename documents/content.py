@@ -74,7 +74,8 @@ def recipient_label(name: str) -> str:
 
 
 def _decided(snapshot: Snapshot) -> str:
-    return long_date(snapshot.decided_at)
+    """The decision's date: when it was taken — for a snapshot taken at migration (later), its publication."""
+    return long_date(snapshot.published_on if snapshot.migrated else snapshot.decided_at)
 
 
 def _signing_fields(signing: Signing) -> tuple[tuple[str, str], ...]:
@@ -295,7 +296,10 @@ def confirmation(c: RequisitionConfirmation, signing: Signing) -> Document:
     if c.maximum is not None:
         label = "Regionens högsta belopp" + (f" ({c.maximum_source})" if c.maximum_source else "")
         rows.append((label, kr(c.maximum)))
-        rows.append(("Kvar upp till högsta belopp", kr(max(c.maximum - c.amount, 0))))
+        left = c.maximum - c.requisitioned_before - c.amount
+        if c.requisitioned_before:
+            rows.append(("Tidigare rekvirerat", kr(c.requisitioned_before)))
+        rows.append(("Kvar upp till högsta belopp", kr(max(left, 0))))
     blocks: list[dict] = [
         paragraph(
             f"{signing.grantor or 'Myndigheten'} har den {long_date(c.received)} tagit emot rekvisition "
@@ -305,9 +309,12 @@ def confirmation(c: RequisitionConfirmation, signing: Signing) -> Document:
     ]
     if c.maximum is None:
         blocks.append(paragraph("Regionens högsta belopp är inte känt i underlaget."))
-    elif c.amount > c.maximum:
+    elif c.requisitioned_before + c.amount > c.maximum:
         blocks.append(
-            notice(f"Det rekvirerade beloppet är {kr(c.amount - c.maximum)} högre än regionens högsta belopp.")
+            notice(
+                "Det rekvirerade beloppet, med tidigare rekvisitioner, är "
+                f"{kr(c.requisitioned_before + c.amount - c.maximum)} högre än regionens högsta belopp."
+            )
         )
     blocks.append(paragraph(f"Sista dag att rekvirera: {long_date(c.deadline)}."))
     return Document(

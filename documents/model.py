@@ -43,6 +43,7 @@ class RequisitionConfirmation:
     deadline: str  # ISO date: the last day to requisition
     maximum_source: str = ""  # where the maximum comes from (e.g. "bilaga 1" or "uppskattning")
     illustrative: bool = False
+    requisitioned_before: int = 0  # the region's earlier requisitions in the round, kronor
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,9 @@ def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type
     pay.add_argument("--reference", required=True, help="the payment's reference (e.g. the bank file's)")
     pay.add_argument("--decision", type=int, help="the decision's number (default: the round's current one)")
     pay.add_argument("--up-to", type=_date, help="requisitions received up to this day (default: the payment day)")
+    pay.add_argument(
+        "--expect", help="the list's fingerprint as `payouts` printed it: refused if the list has changed since"
+    )
     pay.add_argument("--actor", required=True, help="who records (written to the audit log)")
     pay.add_argument("--reason", required=True, help="why (written to the audit log)")
 

@@ -143,6 +143,19 @@ class StoreCore:
         """The store is a PostgreSQL database that other processes may write at the same time."""
         return isinstance(self.con, db.PgConnection)
 
+    def _refresh(self, cursor: Any) -> None:
+        """Under the write lock: drop the cache if another process wrote since this one last looked, so the
+        checks a write makes on cached reads see every committed write (none can commit while we hold it)."""
+        if not self._has_counter():
+            return
+        row = cursor.execute("SELECT generation FROM store_generation WHERE id = 1").fetchone()
+        generation = int(row[0]) if row else None
+        with self._cache_lock:
+            if generation != self._seen_generation:
+                self._seen_generation = generation
+                self._generation += 1
+                self._cache.clear()
+
     def _has_counter(self) -> bool:
         if self._counter is None:
             known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'store_generation'"
@@ -200,6 +213,7 @@ class StoreCore:
                     cursor.execute("BEGIN TRANSACTION")
                     if self.shared:  # every process's writers, one at a time (decided by the server)
                         cursor.execute("SELECT pg_advisory_xact_lock(?)", [db.WRITE_LOCK])
+                        self._refresh(cursor)
                 except db.DB_ERRORS as exc:  # e.g. the database was invalidated by an earlier fatal error
                     raise db.write_failure(self.path, exc) from exc
                 tx = Tx(cursor, actor, reason.strip(), self.clock())

@@ -166,7 +166,8 @@ def database_name(url: str) -> str:
 
 def redacted(url: str) -> str:
     """A database URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    url = re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -24,7 +24,9 @@ from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, ReportedShareParams
 from present import formats as f
 from present.decision_text import explanation
-from store.model import SYSTEM, Actor, WriteRefused
+from store import db
+from store.core import Tx
+from store.model import SYSTEM, Actor, StoreError, WriteRefused
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
 from store.sql import upsert
@@ -261,6 +263,30 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
         reference = reference.strip()
         if not reference:
             raise WriteRefused("Ange beslutets diarienummer.", "a reference (diarienummer) is required")
+        try:
+            with self.transaction(actor, reason) as tx:  # locked: the checks see every committed decision
+                return self._decide_in(
+                    tx, actor, round_id, reference, published_on, pots, pot_reason, supersedes, confirmed, migrated
+                )
+        except db.CONSTRAINT_ERRORS:  # a decision of the same round was recorded at the same moment
+            raise WriteRefused(
+                "Omgångens beslut ändrades nyss av någon annan; ladda om sidan och försök igen.",
+                f"a decision of round {round_id!r} was recorded at the same moment; reload and try again",
+            ) from None
+
+    def _decide_in(
+        self,
+        tx: Tx,
+        actor: Actor,
+        round_id: str,
+        reference: str,
+        published_on: date,
+        pots: Mapping[str, PotChoice] | None,
+        pot_reason: str,
+        supersedes: int | None,
+        confirmed: bool,
+        migrated: bool,
+    ) -> d.Snapshot:
         check = self.decision_check(round_id, pots)
         if check.blocking and not migrated:
             raise WriteRefused(
@@ -283,53 +309,52 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
                 "Ett ändringsbeslut ändrar omgångens senaste beslut.",
                 f"decision {supersedes} is not the round's current decision",
             )
-        with self.transaction(actor, reason) as tx:
-            (number,) = tx.execute("SELECT nextval('decision_snapshot_seq')").fetchone()  # type: ignore[misc]
-            meta = {
-                "number": int(number),
-                "kind": d.DECISION if supersedes is None else d.AMENDMENT,
-                "supersedes": supersedes,
-                "reference": reference,
-                "decided_by": actor.name,
-                "decided_at": tx.at.isoformat(),
-                "published_on": published_on.isoformat(),
-                "pot_reason": pot_reason.strip() or "reglernas pott",
-                "migrated": migrated,
-                "supersedes_reference": current.reference if supersedes is not None and current else "",
-            }
-            snapshot = d.sealed(self._snapshot(round_id, pots, meta, tuple(i.text for i in check.warnings)))
-            tx.execute(
-                "INSERT INTO decision_snapshots (id, round_id, kind, supersedes, reference, published_on, decided_by, "
-                "decided_at, migrated, content_hash, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    snapshot.number,
-                    round_id,
-                    snapshot.kind,
-                    supersedes,
-                    reference,
-                    published_on,
-                    actor.name,
-                    tx.at,
-                    migrated,
-                    snapshot.content_hash,
-                    d.canonical_json(snapshot),
-                ],
-            )
-            before = self.decisions().get(round_id)
-            first_published = min(published_on, before[0]) if before else published_on
-            tx.execute(
-                upsert("decisions", ("round_id", "published_on", "reference", "recorded_at"), ("round_id",)),
-                [round_id, first_published, reference, tx.at],
-            )
-            summary = {
-                "kind": snapshot.kind,
-                "reference": reference,
-                "supersedes": supersedes,
-                "paid": snapshot.paid,
-                "content_hash": snapshot.content_hash,
-                "migrated": migrated,
-            }
-            tx.audit("insert", "decision_snapshots", str(snapshot.number), None, summary)
+        (number,) = tx.execute("SELECT nextval('decision_snapshot_seq')").fetchone()  # type: ignore[misc]
+        meta = {
+            "number": int(number),
+            "kind": d.DECISION if supersedes is None else d.AMENDMENT,
+            "supersedes": supersedes,
+            "reference": reference,
+            "decided_by": actor.name,
+            "decided_at": tx.at.isoformat(),
+            "published_on": published_on.isoformat(),
+            "pot_reason": pot_reason.strip() or "reglernas pott",
+            "migrated": migrated,
+            "supersedes_reference": current.reference if supersedes is not None and current else "",
+        }
+        snapshot = d.sealed(self._snapshot(round_id, pots, meta, tuple(i.text for i in check.warnings)))
+        tx.execute(
+            "INSERT INTO decision_snapshots (id, round_id, kind, supersedes, reference, published_on, decided_by, "
+            "decided_at, migrated, content_hash, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                snapshot.number,
+                round_id,
+                snapshot.kind,
+                supersedes,
+                reference,
+                published_on,
+                actor.name,
+                tx.at,
+                migrated,
+                snapshot.content_hash,
+                d.canonical_json(snapshot),
+            ],
+        )
+        before = self.decisions().get(round_id)
+        first_published = min(published_on, before[0]) if before else published_on
+        tx.execute(
+            upsert("decisions", ("round_id", "published_on", "reference", "recorded_at"), ("round_id",)),
+            [round_id, first_published, reference, tx.at],
+        )
+        summary = {
+            "kind": snapshot.kind,
+            "reference": reference,
+            "supersedes": supersedes,
+            "paid": snapshot.paid,
+            "content_hash": snapshot.content_hash,
+            "migrated": migrated,
+        }
+        tx.audit("insert", "decision_snapshots", str(snapshot.number), None, summary)
         return snapshot
 
     def snapshot_published_decisions(self) -> int:
@@ -355,7 +380,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
                     pot_reason="reglernas pott (ögonblicksbild tagen vid migrering)",
                     migrated=True,
                 )
-            except (KeyError, ValueError):  # rules the store cannot compute: the decision page says so
+            except (KeyError, ValueError, WriteRefused):  # rules it cannot compute, or another process was first
                 continue
             done += 1
         return done
@@ -376,10 +401,23 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
 
     def decision_snapshot(self, decision_id: int) -> d.Snapshot:
         def compute() -> d.Snapshot:
-            rows = self.query("SELECT snapshot FROM decision_snapshots WHERE id = ?", [decision_id])
+            rows = self.query(
+                "SELECT snapshot, round_id, content_hash FROM decision_snapshots WHERE id = ?", [decision_id]
+            )
             if not rows:
                 raise KeyError(f"unknown decision {decision_id}")
-            return d.from_json(rows[0][0])
+            text, round_id, stored_hash = rows[0]
+            try:
+                snapshot = d.from_json(text)
+                if (snapshot.number, snapshot.round_id, snapshot.content_hash) != (decision_id, round_id, stored_hash):
+                    raise ValueError("the snapshot does not belong to its row")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StoreError(
+                    f"Decision {decision_id} cannot be trusted: {exc}. Nothing is shown from it.",
+                    f"Beslut nummer {decision_id} kan inte läsas: kontrollsumman eller innehållet stämmer inte "
+                    "(beslutet kan ha ändrats utanför programmet). Inget visas från det.",
+                ) from exc
+            return snapshot
 
         return self._cached(("decision_snapshot", decision_id), compute)
 

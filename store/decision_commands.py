@@ -161,6 +161,7 @@ def _payouts(store: Store, args: argparse.Namespace) -> int:
     if problem := write_file(args.out, content):
         return _error(problem, EXIT_UNAVAILABLE)
     print(f"wrote {args.out}: {len(listed.lines)} lines, {kr(listed.total)} ({listed.reference})")
+    print(f"list fingerprint: {listed.fingerprint} (pay exactly this list: pay … --expect {listed.fingerprint})")
     _notes(listed)
     for text in listed.problems()[0]:
         print(f"cannot be recorded yet: {text}")
@@ -169,7 +170,7 @@ def _payouts(store: Store, args: argparse.Namespace) -> int:
 
 def _pay(store: Store, args: argparse.Namespace) -> int:
     run_id = store.record_payment_run(
-        _actor(args), args.reason, args.round, args.paid_on, args.reference, args.decision, args.up_to
+        _actor(args), args.reason, args.round, args.paid_on, args.reference, args.decision, args.up_to, args.expect
     )
     run = next(r for r in store.payment_runs(args.round) if r.id == run_id)
     print(f"payment run {run.id} ({run.reference}, {run.paid_on}): {run.lines} lines, {kr(run.total)}")

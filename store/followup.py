@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from allocation.decision import from_json
 from allocation.fixed import OFFICIAL, Requisition, requisition_problems
 from allocation.problems import InputError, Problem
 from ingest.inputs import read_requisitions
@@ -125,7 +126,8 @@ class FollowupMixin(RoundsMixin):
         self._check_code(code)
         if amount < 0:
             raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
-        with self.transaction(actor, reason) as tx:
+        with self.transaction(actor, reason) as tx:  # the cap is checked after the lock, on committed payouts
+            self._check_payout_cap(tx, round_id, code, amount)
             (new_id,) = tx.execute(
                 "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -134,6 +136,34 @@ class FollowupMixin(RoundsMixin):
             after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
             tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
         return int(new_id)
+
+    def _check_payout_cap(self, tx: Tx, round_id: str, code: str, amount: int) -> None:
+        """A payout recorded by hand never takes a region above its maximum (fixed amounts) or above the
+        round's decision in force; a round that pays on decision and has none cannot be paid by hand."""
+        (paid,) = tx.execute(
+            "SELECT coalesce(sum(amount), 0) FROM payouts WHERE round_id = ? AND code = ?", [round_id, code]
+        ).fetchone()
+        if self.round_kind(round_id) == "fixed":
+            row = tx.execute(
+                "SELECT amount FROM fixed_amounts WHERE round_id = ? AND code = ?", [round_id, code]
+            ).fetchone()
+            limit, what = (int(row[0]) if row else 0), "regionens högsta belopp"
+        else:
+            row = tx.execute(
+                "SELECT snapshot FROM decision_snapshots WHERE round_id = ? ORDER BY id DESC LIMIT 1", [round_id]
+            ).fetchone()
+            if row is None:
+                raise WriteRefused(
+                    "Omgången är inte beslutad: en utbetalning görs enligt ett beslut (sidan Beslut).",
+                    f"round {round_id!r} has no decision to pay",
+                )
+            limit, what = from_json(row[0]).totals.get(code, 0), "det beslutade beloppet"
+        if int(paid) + amount > limit:
+            raise WriteRefused(
+                f"Utbetalningen skulle ge regionen {fkr(int(paid) + amount)}, mer än {what} {fkr(limit)}; "
+                "ingenting registrerades.",
+                f"the payout would take region {code} to {int(paid) + amount} kr, above {limit} kr",
+            )
 
     def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
         self._check_no_example_data()

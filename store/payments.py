@@ -230,8 +230,12 @@ class PaymentsMixin(FollowupMixin):
         reference: str,
         decision_id: int | None = None,
         up_to: date | None = None,
+        expected: str | None = None,
     ) -> int:
         """Pay the list: the run and every line, in one transaction with their audit entries; the run's id.
+
+        ``expected``: the ``fingerprint`` of the list as it was shown or exported; a list that has changed
+        since (a requisition recorded, an amendment) is refused rather than recorded unseen.
 
         Refused: example data loaded; no reference; a line without payment details; nothing left to pay;
         a superseded or illustrative decision; a day before the decision was published; a line that would
@@ -250,27 +254,33 @@ class PaymentsMixin(FollowupMixin):
                 "Rekvisitioner som kommer in efter utbetalningsdagen kan inte betalas ut den dagen.",
                 "requisitions received after the payment day cannot be paid on it",
             )
-        with self._write_lock:  # the list and its recording see the same payouts
-            listed = self.payout_list(round_id, decision_id, up_to if fixed else None)
-            en, sv = listed.problems()
-            if not listed.lines and listed.refused:
-                sv += [f"{r.name}: {r.reason_sv}" for r in listed.refused]
-                en += [f"{r.name}: {r.reason_en}" for r in listed.refused]
-            if not fixed:
-                snapshot = self.decision_snapshot(listed.decision_id or 0)
-                if paid_on < date.fromisoformat(snapshot.published_on):
-                    sv.append(f"Utbetalningsdagen ligger före beslutets datum ({snapshot.published_on}).")
-                    en.append(f"the payment day is before the decision's date ({snapshot.published_on})")
-            if sv:
-                raise WriteRefused(" ".join(sv), "; ".join(en))
-            self._check_within(listed)
-            try:
-                return self._write_run(actor, reason, listed, paid_on, reference)
-            except db.CONSTRAINT_ERRORS:
-                raise WriteRefused(
-                    "En rad på listan är redan utbetald; ingenting registrerades.",
-                    "a line of the list has been paid already; nothing was recorded",
-                ) from None
+        try:
+            with self.transaction(actor, reason) as tx:  # locked: the list, its checks and the payment as one
+                listed = self.payout_list(round_id, decision_id, up_to if fixed else None)
+                en, sv = listed.problems()
+                if not listed.lines and listed.refused:
+                    sv += [f"{r.name}: {r.reason_sv}" for r in listed.refused]
+                    en += [f"{r.name}: {r.reason_en}" for r in listed.refused]
+                if not fixed:
+                    snapshot = self.decision_snapshot(listed.decision_id or 0)
+                    if paid_on < date.fromisoformat(snapshot.published_on):
+                        sv.append(f"Utbetalningsdagen ligger före beslutets datum ({snapshot.published_on}).")
+                        en.append(f"the payment day is before the decision's date ({snapshot.published_on})")
+                if not sv and expected is not None and listed.fingerprint != expected:
+                    sv.append(
+                        "Utbetalningslistan har ändrats sedan den visades (en rekvisition, ett beslut eller en "
+                        "utbetalning har registrerats). Ladda ned den nya listan och registrera den."
+                    )
+                    en.append("the payout list has changed since it was shown or exported; export it again")
+                if sv:
+                    raise WriteRefused(" ".join(sv), "; ".join(en))
+                self._check_within(listed)
+                return self._write_run(tx, actor, listed, paid_on, reference)
+        except db.CONSTRAINT_ERRORS:
+            raise WriteRefused(
+                "En rad på listan är redan utbetald; ingenting registrerades.",
+                "a line of the list has been paid already; nothing was recorded",
+            ) from None
 
     def _check_within(self, listed: PayoutList) -> None:
         """No line pays more than decided (the decision's total) or requisitioned (and within the maximum)."""
@@ -298,62 +308,61 @@ class PaymentsMixin(FollowupMixin):
                 + ", ".join(line.code for line, _ in over),
             )
 
-    def _write_run(self, actor: Actor, reason: str, listed: PayoutList, paid_on: date, reference: str) -> int:
-        with self.transaction(actor, reason) as tx:
-            (run_id,) = tx.execute(
-                "INSERT INTO payment_runs (round_id, decision_id, up_to, paid_on, reference, total, recorded_at, "
-                "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    def _write_run(self, tx: Tx, actor: Actor, listed: PayoutList, paid_on: date, reference: str) -> int:
+        (run_id,) = tx.execute(
+            "INSERT INTO payment_runs (round_id, decision_id, up_to, paid_on, reference, total, recorded_at, "
+            "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [
+                listed.round_id,
+                listed.decision_id,
+                listed.up_to,
+                paid_on,
+                reference,
+                listed.total,
+                tx.at,
+                actor.name,
+            ],
+        ).fetchone()  # type: ignore[misc]
+        summary = {
+            "round_id": listed.round_id,
+            "decision_id": listed.decision_id,
+            "decision": listed.reference,
+            "up_to": listed.up_to,
+            "paid_on": paid_on,
+            "reference": reference,
+            "total": listed.total,
+            "lines": len(listed.lines),
+        }
+        tx.audit("insert", "payment_runs", str(run_id), None, summary)
+        for line in listed.lines:
+            decision_id = listed.decision_id if listed.kind == DECISION else None
+            (payout_id,) = tx.execute(
+                "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at, run_id, "
+                "decision_id, requisition_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     listed.round_id,
-                    listed.decision_id,
-                    listed.up_to,
+                    line.code,
                     paid_on,
+                    line.amount,
                     reference,
-                    listed.total,
                     tx.at,
-                    actor.name,
+                    run_id,
+                    decision_id,
+                    line.requisition_id,
                 ],
             ).fetchone()  # type: ignore[misc]
-            summary = {
-                "round_id": listed.round_id,
-                "decision_id": listed.decision_id,
-                "decision": listed.reference,
-                "up_to": listed.up_to,
+            after = {
+                "code": line.code,
                 "paid_on": paid_on,
+                "amount": line.amount,
                 "reference": reference,
-                "total": listed.total,
-                "lines": len(listed.lines),
+                "run_id": run_id,
+                "decision_id": decision_id,
+                "requisition_id": line.requisition_id,
+                "org_number": line.org_number,
+                "bankgiro": line.bankgiro,
             }
-            tx.audit("insert", "payment_runs", str(run_id), None, summary)
-            for line in listed.lines:
-                decision_id = listed.decision_id if listed.kind == DECISION else None
-                (payout_id,) = tx.execute(
-                    "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at, run_id, "
-                    "decision_id, requisition_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    [
-                        listed.round_id,
-                        line.code,
-                        paid_on,
-                        line.amount,
-                        reference,
-                        tx.at,
-                        run_id,
-                        decision_id,
-                        line.requisition_id,
-                    ],
-                ).fetchone()  # type: ignore[misc]
-                after = {
-                    "code": line.code,
-                    "paid_on": paid_on,
-                    "amount": line.amount,
-                    "reference": reference,
-                    "run_id": run_id,
-                    "decision_id": decision_id,
-                    "requisition_id": line.requisition_id,
-                    "org_number": line.org_number,
-                    "bankgiro": line.bankgiro,
-                }
-                tx.audit("insert", "payouts", f"{listed.round_id}/{line.code}/{payout_id}", None, after)
+            tx.audit("insert", "payouts", f"{listed.round_id}/{line.code}/{payout_id}", None, after)
         return int(run_id)
 
     def payment_runs(self, round_id: str) -> list[PaymentRun]:

@@ -49,9 +49,7 @@ def translate(sql: str) -> str:
         token = match.group(0)
         if token == "?":
             return "%s"
-        if token == "%":
-            return "%%"
-        return token
+        return token.replace("%", "%%")  # psycopg reads % everywhere when there are parameters, quotes too
 
     return _TOKENS.sub(swap, sql)
 

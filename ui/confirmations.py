@@ -30,6 +30,9 @@ def confirmation_panel(
     chosen = st.selectbox("Rekvisition", list(labels), format_func=labels.get, key=f"confirm_req_{round_id}")
     item = requisitions[chosen]
     maximum, basis, source = amounts.get(item.code, (None, "", ""))
+    before = sum(
+        r.amount for r in requisitions if r.code == item.code and r is not item and r.received <= item.received
+    )
 
     def make() -> bytes:
         from documents import RequisitionConfirmation, requisition_confirmation_pdf
@@ -47,6 +50,7 @@ def confirmation_panel(
                 deadline=fixed.requisition_due.isoformat(),
                 maximum_source=source if basis == "official" else "uppskattning (befolkningsandel), inte officiell",
                 illustrative=basis != "official",
+                requisitioned_before=before,
             )
         )
 

@@ -18,8 +18,9 @@ from ui.text import plain
 DONE = "decision_done"  # the message shown on the run after a decision was stored
 
 
-def _pot_choices(store: Session, ref: RoundRef) -> dict[str, str]:
-    """One select box per block: the pot options the round's rules give, with their source."""
+def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None) -> dict[str, str]:
+    """One select box per block: the pot options the round's rules give, with their source; an amendment
+    starts from the pot of the decision it changes."""
     pots = {}
     round_ = store.block_round(ref.id)
     for block in round_.blocks:
@@ -34,12 +35,21 @@ def _pot_choices(store: Session, ref: RoundRef) -> dict[str, str]:
         pots[block.id] = st.selectbox(
             title,
             ids,
-            index=ids.index(block.pot.default) if block.pot.default in ids else 0,
+            index=ids.index(start) if (start := _pot_of(current, block.id, block.pot.default)) in ids else 0,
             format_func=labels.get,
             key=f"decide_pot_{ref.id}_{block.id}",
             help="Regelfilens pottalternativ med källa; valet och skälet sparas i beslutet.",
         )
     return pots
+
+
+def _pot_of(current: d.Snapshot | None, block_id: str, default: str) -> str:
+    if current is None:
+        return default
+    try:
+        return current.block(block_id).pot_source
+    except KeyError:
+        return default
 
 
 def show_check(check: DecisionCheck) -> None:
@@ -64,7 +74,7 @@ def decide_panel(store: Session, ref: RoundRef, current: d.Snapshot | None) -> N
             "nya beslutet beräknas på databasens uppgifter nu, namnger beslutet det ändrar, och det första "
             "beslutet finns kvar att läsa."
         )
-    pots = _pot_choices(store, ref)
+    pots = _pot_choices(store, ref, current)
     check = store.decision_check(ref.id, pots or None)
     show_check(check)
     if check.blocking:

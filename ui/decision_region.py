@@ -25,6 +25,9 @@ def region_decision(store: Session, ref: RoundRef, code: str) -> None:
     if snapshot is None:
         st.info("Omgången har inget beslut att visa ännu.", icon=":material/info:")
         return
+    if code not in snapshot.totals:
+        st.info("Regionen är inte mottagare i omgångens beslut.", icon=":material/info:")
+        return
     line = snapshot.recipient(code)
     if snapshot.illustrative:
         st.warning("Illustrativ omgång: beloppen är exempel, inte officiella.", icon=":material/science:")

@@ -84,7 +84,7 @@ def decision_summary(snapshot: d.Snapshot) -> None:
             "Illustrativ omgång: beslutet och breven är exempel, inte officiella belopp.", icon=":material/science:"
         )
     m = st.columns(3)
-    m[0].metric(kind, snapshot.reference)
+    m[0].metric(kind, plain(snapshot.reference))
     m[1].metric("Beslutat belopp", f.mnkr(snapshot.paid))
     m[2].metric("Ej fördelat", f.mnkr(snapshot.unallocated))
     changes = f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else ""
@@ -175,7 +175,7 @@ def decision_chain(store: Session, round_id: str, listed: list) -> None:
     for before, after in pairwise(listed):
         old = store.decision_snapshot(round_id, before.id)
         new = store.decision_snapshot(round_id, after.id)
-        with st.expander(f"Vad {after.reference} ändrade i {before.reference}"):
+        with st.expander(f"Vad {plain(after.reference)} ändrade i {plain(before.reference)}"):
             changes = d.changes(old, new)
             if changes:
                 changes_table(changes, before.reference, after.reference)
@@ -216,7 +216,8 @@ def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str]
     """
     import documents
 
-    signing = signing_fields()
+    # Only the agency fills the signature fields; a region's copy of its letter has them blank.
+    signing = signing_fields() if codes is None else documents.Signing()
     lines = [r for r in snapshot.recipients if codes is None or r.code in codes]
     ref = snapshot.reference
     if codes is None:

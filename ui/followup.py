@@ -88,20 +88,21 @@ def _record(action: Callable[[], object], done: str) -> None:
 
 
 def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: date) -> None:
-    """Forms for the events that change the follow-up: ombud, requisition, payout, report received."""
+    """Forms for the events that change the follow-up: ombud, requisition, report received. Payouts are
+    recorded as payment runs on the decision page (each requisition paid once, never above the maximum)."""
     codes = list(regions)
     label = regions.get
     kinds = {
         "ombud": "Ombud godkänt",
         "requisition": "Rekvisition mottagen",
-        "payout": "Utbetalning gjord",
         "usage": "Återrapport mottagen",
     }
     kind = st.segmented_control("Händelse", list(kinds), format_func=kinds.get, default="requisition", key="fu_kind")
+    st.caption("Utbetalningar registreras som utbetalningskörningar på sidan Beslut, fliken Utbetalning.")
     with st.form(f"record_{kind}", border=True):
         code = st.selectbox("Region", codes, format_func=label, key=f"fu_region_{kind}")
         when = st.date_input("Datum", value=as_of, format="YYYY-MM-DD", key=f"fu_date_{kind}")
-        money = kind in ("requisition", "payout")
+        money = kind == "requisition"
         amount_text = money_in_form("Belopp (kr)", 0, f"fu_amount_{kind}") if money else "0"
         reference = st.text_input("Referens (t.ex. ärendenummer)", key=f"fu_ref_{kind}") if kind != "ombud" else ""
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"fu_reason_{kind}")
@@ -120,11 +121,6 @@ def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: 
     elif kind == "requisition":
         item = Requisition(code, when, int(amount), reference)
         _record(lambda: store.record_requisition(reason, round_id, item), f"Rekvisition från {name} registrerad.")
-    elif kind == "payout":
-        _record(
-            lambda: store.record_payout(reason, round_id, code, when, int(amount), reference),
-            f"Utbetalning till {name} registrerad.",
-        )
     else:
         _record(
             lambda: store.record_usage_report(reason, round_id, code, when, reference),

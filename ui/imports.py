@@ -55,6 +55,9 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         received = st.date_input("Mottaget", value=date.today(), format="YYYY-MM-DD", key=f"received_{kind}")
     try:
         preview = _run(store, kind, round_id, data, uploaded.name, received, True, "förhandsgranskning")
+    except WriteRefused as exc:  # e.g. example data loaded: nothing real may be written
+        st.error(plain(exc.message_sv))
+        return
     except InputError as exc:
         st.error(
             f"Filen ”{plain(uploaded.name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "

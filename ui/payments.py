@@ -76,6 +76,11 @@ def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
     if problems:
         st.info(bullets(problems), icon=":material/info:")
         return
+    # The list the user saw when pressing the button is the one drawn on the previous run: its fingerprint is
+    # kept across the rerun the button causes, and a list that has changed in between is refused.
+    shown_key = f"pay_shown_{ref.id}"
+    shown = st.session_state.get(shown_key, listed.fingerprint)
+    st.session_state[shown_key] = listed.fingerprint
     with st.form(f"pay_form_{ref.id}", border=True):
         st.markdown(f"**Registrera utbetalningen** ({len(listed.lines)} rader, {f.kr(listed.total)})")
         c = st.columns(2)
@@ -86,7 +91,15 @@ def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
     if not submitted:
         return
     try:
-        store.record_payment_run(reason, ref.id, paid_on, reference, decision_id=listed.decision_id, up_to=listed.up_to)
+        store.record_payment_run(  # exactly the list shown (and downloaded), or nothing
+            reason,
+            ref.id,
+            paid_on,
+            reference,
+            decision_id=listed.decision_id,
+            up_to=listed.up_to,
+            expected=shown,
+        )
     except WriteRefused as exc:
         st.error(plain(exc.message_sv), icon=":material/error:")
         return
