@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 from allocation.blocks import Block, BlockResult, Round, RoundResult
+from allocation.decision import Source
 from allocation.method_params import StaircaseParams
 from present import formats as f
 from present.eligibility import key_sv
@@ -91,3 +93,32 @@ def explanation(round_: Round, result: RoundResult, values: Derived, code: str) 
             lines.append(f"{block.title} ({method}): {f.kr(amount)}.")
     lines.append(f"Totalt: {f.kr(result.totals.get(code, 0))}.")
     return tuple(lines)
+
+
+def rule_sources(round_: Round) -> tuple[Source, ...]:
+    """Every cited rule of the round, once each, in the rules' order."""
+    found: list[Source] = []
+    seen = set()
+
+    def add(what: str, cite: Any) -> None:
+        if cite is None or not (cite.section or cite.quote) or cite.section == "what-if":
+            return
+        if (cite.section, cite.quote) not in seen:
+            seen.add((cite.section, cite.quote))
+            found.append(Source(what, cite.section, cite.quote))
+
+    for name, cite in round_.sources.items():
+        add(name, cite)
+    for block in round_.blocks:
+        for option in block.pot.options:
+            add(f"{block.title}: pott", option.source)
+        for name, cite in block.sources.items():
+            add(f"{block.title}: {name}", cite)
+        add(f"{block.title}: behörighet", block.eligible.source)
+        for i, cite in enumerate(getattr(block.params, "step_sources", ()), start=1):
+            add(f"{block.title}: trappsteg {i}", cite)
+        for key in block.keys:
+            add(f"{block.title}: {key.name}", key.source)
+    for milestone in round_.milestones:
+        add(milestone.label, milestone.source)
+    return tuple(found)

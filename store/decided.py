@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from allocation import decision as d
@@ -23,93 +23,14 @@ from allocation.block_engine import PotChoice, allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, ReportedShareParams
 from present import formats as f
-from present.decision_text import explanation
+from present.decision_text import explanation, rule_sources
 from store import db
 from store.core import Tx
+from store.decision_types import BLOCKING, INFO, WARNING, CheckItem, DecisionCheck, DecisionSummary, Drift
 from store.model import SYSTEM, Actor, StoreError, WriteRefused
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
 from store.sql import upsert
-
-BLOCKING, WARNING, INFO = "hinder", "varning", "info"
-
-
-@dataclass(frozen=True)
-class CheckItem:
-    level: str  # BLOCKING: cannot decide; WARNING: the decider confirms; INFO
-    text: str  # Swedish
-
-
-@dataclass(frozen=True)
-class DecisionCheck:
-    round_id: str
-    items: tuple[CheckItem, ...]
-    pots: dict[str, tuple[int, str]]  # block id -> (kronor, the option's id or "custom")
-    paid: int
-    unallocated: int
-
-    @property
-    def blocking(self) -> tuple[CheckItem, ...]:
-        return tuple(i for i in self.items if i.level == BLOCKING)
-
-    @property
-    def warnings(self) -> tuple[CheckItem, ...]:
-        return tuple(i for i in self.items if i.level == WARNING)
-
-
-@dataclass(frozen=True)
-class DecisionSummary:
-    id: int
-    round_id: str
-    kind: str
-    supersedes: int | None
-    reference: str
-    published_on: date
-    decided_by: str
-    decided_at: datetime
-    migrated: bool
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class Drift:
-    """What differs between a decision and a recomputation on today's inputs with the same pots."""
-
-    inputs: list[d.InputChange]
-    amounts: list[d.Change]
-
-    @property
-    def any(self) -> bool:
-        return bool(self.inputs or self.amounts)
-
-
-def _sources(round_: Round) -> tuple[d.Source, ...]:
-    """Every cited rule of the round, once each, in the rules' order."""
-    found: list[d.Source] = []
-    seen = set()
-
-    def add(what: str, cite: Any) -> None:
-        if cite is None or not (cite.section or cite.quote) or cite.section == "what-if":
-            return
-        if (cite.section, cite.quote) not in seen:
-            seen.add((cite.section, cite.quote))
-            found.append(d.Source(what, cite.section, cite.quote))
-
-    for name, cite in round_.sources.items():
-        add(name, cite)
-    for block in round_.blocks:
-        for option in block.pot.options:
-            add(f"{block.title}: pott", option.source)
-        for name, cite in block.sources.items():
-            add(f"{block.title}: {name}", cite)
-        add(f"{block.title}: behörighet", block.eligible.source)
-        for i, cite in enumerate(getattr(block.params, "step_sources", ()), start=1):
-            add(f"{block.title}: trappsteg {i}", cite)
-        for key in block.keys:
-            add(f"{block.title}: {key.name}", key.source)
-    for milestone in round_.milestones:
-        add(milestone.label, milestone.source)
-    return tuple(found)
 
 
 class DecidedMixin(ReportsMixin, RoundVersionsMixin):
@@ -231,7 +152,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             pot=result.pot,
             paid=result.paid,
             unallocated=result.unallocated,
-            sources=_sources(round_),
+            sources=rule_sources(round_),
             warnings=warnings,
             illustrative=round_.illustrative,
             population_date=round_.population_date.isoformat(),

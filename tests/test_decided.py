@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from allocation import decision as d
 from allocation.at import RegionInput
 from allocation.planned import parse_planned
-from store.decided import BLOCKING
+from store.decision_types import BLOCKING
 from store.service import Actor, Store, WriteRefused
 
 STAFF = Actor("Sara Handläggare", "handläggare")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from allocation import decision as d
 from present import formats as f
-from store.decided import BLOCKING, INFO, WARNING, DecisionCheck
+from store.decision_types import BLOCKING, INFO, WARNING, DecisionCheck
 from store.model import WriteRefused
 from store.session import Session
 from ui.rounds import RoundRef
