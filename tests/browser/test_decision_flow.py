@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import expect, expect_no_exception, running_app, screenshot, wait_idle
+from tests.browser.conftest import ARTIFACTS, expect, expect_no_exception, running_app, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 ROUND = "at-2023"
@@ -48,6 +50,17 @@ def decide(page, reference: str, button: str) -> None:  # type: ignore[no-untype
     page.get_by_text("Jag har läst varningarna ovan och beslutar ändå").click()
     page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").fill("Beslut efter kontroll")
     page.get_by_role("button", name=button).click()
+
+
+def render_first_page(pdf: bytes, name: str) -> None:
+    """The PDF's first page as a PNG beside the screenshots (the README shows it), when pdftoppm is here."""
+    if not shutil.which("pdftoppm"):
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    source = ARTIFACTS / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", str(source), str(ARTIFACTS / name)], check=True)
+    source.unlink()
 
 
 def go(page, address: str) -> None:  # type: ignore[no-untyped-def]
@@ -110,8 +123,10 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
             page.get_by_role("button", name="Brev till Stockholm (PDF)").click()
         from pypdf import PdfReader
 
-        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(info.value.path()).read_bytes())).pages)
+        letter = Path(info.value.path()).read_bytes()
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter)).pages)
         assert "S2023/2" in text and "Region Stockholm" in text
+        render_first_page(letter, "decision-letter")
 
         # Pay the decision in force, once.
         open_tab(page, "Utbetalning")
