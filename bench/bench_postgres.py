@@ -33,6 +33,7 @@ os.environ.setdefault("STATSBIDRAG_DB", str(Path(tempfile.mkdtemp()) / "bench.du
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.bench_pages import timed_reruns  # noqa: E402  (also puts back the server's steady state in AppTest)
+from tests import postgres  # noqa: E402
 from tests.postgres import SUPERUSER, throwaway_cluster, with_database  # noqa: E402
 
 URL_ENV = "STATSBIDRAG_DATABASE_URL"
@@ -44,17 +45,8 @@ _names = itertools.count(1)
 @contextmanager
 def fresh_database(cluster_url: str) -> Iterator[str]:
     """An empty database of its own on the cluster (as the tests' ``pg_url``), dropped afterwards."""
-    import psycopg
-
-    name = f"bench_{next(_names)}"
-    admin_url = with_database(cluster_url, "postgres", user=SUPERUSER)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "statsbidrag" TEMPLATE template0')
-    try:
-        yield with_database(cluster_url, name)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres.fresh_database(cluster_url, f"bench_{next(_names)}") as url:
+        yield url
 
 
 def durable(cluster_url: str) -> None:

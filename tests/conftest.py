@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from store.db import PATH_ENV
-from tests.postgres import SUPERUSER, PostgresNotInstalled, find_bindir, throwaway_cluster, with_database
+from tests.postgres import PostgresNotInstalled, find_bindir, fresh_database, throwaway_cluster
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +52,5 @@ _databases = itertools.count(1)
 @pytest.fixture
 def pg_url(pg_cluster: str) -> Iterator[str]:
     """A fresh empty database (``test_N``, owned by the role ``statsbidrag``) for this test; dropped after it."""
-    import psycopg
-
-    name = f"test_{next(_databases)}"
-    admin_url = with_database(pg_cluster, "postgres", user=SUPERUSER)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" OWNER "statsbidrag" TEMPLATE template0')
-    try:
-        yield with_database(pg_cluster, name)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:  # FORCE: a test's leftover connections too
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(pg_cluster, f"test_{next(_databases)}") as url:
+        yield url

@@ -287,3 +287,19 @@ def _bootstrap(superuser_url: str) -> None:
     with admin:
         admin.execute(f'CREATE ROLE "{ROLE}" LOGIN CREATEDB')
         admin.execute(f'CREATE DATABASE "{DATABASE}" OWNER "{ROLE}" TEMPLATE template0')
+
+
+@contextmanager
+def fresh_database(cluster_url: str, name: str) -> Iterator[str]:
+    """An empty database ``name`` on the cluster, owned by the role ``statsbidrag``; dropped afterwards (with
+    FORCE: connections left open are closed too)."""
+    import psycopg
+
+    admin_url = with_database(cluster_url, "postgres", user=SUPERUSER)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "statsbidrag" TEMPLATE template0')
+    try:
+        yield with_database(cluster_url, name)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -23,6 +23,7 @@ from ui.downloads import download_pair
 from ui.text import bullets, plain
 
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "application/zip"
 SIGNING_KEYS = ("sign_name", "sign_title", "sign_place", "sign_date", "sign_appeal")
 
 
@@ -221,31 +222,20 @@ def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str]
     lines = [r for r in snapshot.recipients if codes is None or r.code in codes]
     ref = snapshot.reference
     if codes is None:
-        c = st.columns(3)
-        c[0].download_button(
-            "Beslutet (PDF)",
-            lambda: documents.decision_pdf(snapshot, signing),
-            file_name=export_file_name(short_title, "beslut", ref, ext="pdf"),
-            mime=PDF,
-            on_click="ignore",
-            key="doc_decision_pdf",
+        offers = (
+            ("Beslutet (PDF)", "beslut", "pdf", PDF, lambda: documents.decision_pdf(snapshot, signing)),
+            ("Beslutet (DOCX)", "beslut", "docx", DOCX, lambda: documents.decision_docx(snapshot, signing)),
+            ("Alla brev (ZIP)", "beslut-och-brev", "zip", ZIP, lambda: documents.letters_zip(snapshot, signing)),
         )
-        c[1].download_button(
-            "Beslutet (DOCX)",
-            lambda: documents.decision_docx(snapshot, signing),
-            file_name=export_file_name(short_title, "beslut", ref, ext="docx"),
-            mime=DOCX,
-            on_click="ignore",
-            key="doc_decision_docx",
-        )
-        c[2].download_button(
-            "Alla brev (ZIP)",
-            lambda: documents.letters_zip(snapshot, signing),
-            file_name=export_file_name(short_title, "beslut-och-brev", ref, ext="zip"),
-            mime="application/zip",
-            on_click="ignore",
-            key="doc_zip",
-        )
+        for column, (label, what, ext, mime, make) in zip(st.columns(3), offers, strict=True):
+            column.download_button(
+                label,
+                make,
+                file_name=export_file_name(short_title, what, ref, ext=ext),
+                mime=mime,
+                on_click="ignore",
+                key=f"doc_{what}_{ext}",
+            )
     if not lines:
         return
     names = {r.code: r.name for r in lines}
