@@ -149,7 +149,10 @@ class StoreCore:
         if not self._has_counter():
             return
         row = cursor.execute("SELECT generation FROM store_generation WHERE id = 1").fetchone()
-        generation = int(row[0]) if row else None
+        self._adopt(int(row[0]) if row else None)
+
+    def _adopt(self, generation: int | None) -> None:
+        """The shared counter as read now: a value this process has not seen means another one wrote."""
         with self._cache_lock:
             if generation != self._seen_generation:
                 self._seen_generation = generation
@@ -176,12 +179,7 @@ class StoreCore:
         (one cheap read per script run; every write transaction bumps the shared counter)."""
         if not self._has_counter():
             return
-        generation = int(self.query("SELECT generation FROM store_generation WHERE id = 1")[0][0])
-        with self._cache_lock:
-            if generation != self._seen_generation:
-                self._seen_generation = generation
-                self._generation += 1
-                self._cache.clear()
+        self._adopt(int(self.query("SELECT generation FROM store_generation WHERE id = 1")[0][0]))
 
     # --- low level ---------------------------------------------------------------------------
 
