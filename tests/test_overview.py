@@ -3,11 +3,13 @@ figures that are not due yet, money that can no longer be paid, and the estimate
 
 from __future__ import annotations
 
-import json
 import re
+from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
@@ -38,14 +40,36 @@ def metric(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(m for m in at.metric if m.label == label)
 
 
-def attention_table(at: AppTest):  # type: ignore[no-untyped-def]
-    return next(d for d in at.dataframe if "varför" in d.value.columns)
+@dataclass
+class Table:
+    value: pd.DataFrame  # by column key; money as whole kronor
+    labels: dict[str, str]  # the headers as shown, by column key
 
 
-def labels(table) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The table's column labels as shown (column_config), by column."""
-    config = json.loads(table.proto.columns)
-    return {name: config.get(name, {}).get("label", name) for name in table.value.columns}
+def attention_table(at: AppTest) -> Table:
+    """The attention table (HTML) read back: each column by its key (``data-key``), money by ``data-value``."""
+    (body,) = [h.proto.body for h in at.html if 'class="ovtable"' in h.proto.body]
+    keys = re.findall(r'<th data-key="([^"]*)"', body)
+    heads = [unescape(t) for t in re.findall(r"<th [^>]*>([^<]*)</th>", body)]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1]):
+        cells = re.findall(r"<td([^>]*)>([^<]*)</td>", row)
+        rows.append(
+            [
+                int(m.group(1)) if (m := re.search(r'data-value="(-?\d+)"', attrs)) else unescape(text)
+                for attrs, text in cells
+            ]
+        )
+    return Table(pd.DataFrame(rows, columns=keys), dict(zip(keys, heads, strict=True)))
+
+
+def has_attention_table(at: AppTest) -> bool:
+    return any('class="ovtable"' in h.proto.body for h in at.html)
+
+
+def labels(table: Table) -> dict[str, str]:
+    """The table's column labels as shown, by column."""
+    return table.labels
 
 
 def chart_title(at: AppTest) -> str:
@@ -89,7 +113,7 @@ def test_before_the_deadlines_nothing_looks_like_a_problem(isolated_database: Pa
     assert len(frame) == N and set(frame["läge"]) == {"Inget att åtgärda nu"} and set(frame["varför"]) == {"–"}
     assert set(frame["omgång 1"]) == {"Öppen, 152 dagar kvar"}
     at.toggle(key="ov_alla_regioner").set_value(False).run()
-    assert not any("varför" in d.value.columns for d in at.dataframe)
+    assert not has_attention_table(at)
 
 
 def test_after_the_deadlines_one_row_per_region_ranked_with_the_reason(isolated_database: Path) -> None:

@@ -4,6 +4,7 @@ traffic-light colours, a compact status per round, and the money not requisition
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -13,10 +14,8 @@ from allocation.deadlines import AMBER, GREY, RED, Status
 from present import formats as f
 from ui.attention_text import why_sv
 from ui.rounds import RoundRef
-from ui.text import plain
 
 LEVEL_COLORS = {Level.OVERDUE: RED, Level.DUE_SOON: AMBER, Level.LAPSED: RED, Level.NONE: GREY}
-ROW_HEIGHT = 66
 
 
 def attention_frame(
@@ -74,11 +73,6 @@ def frame_styles(
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def header_width(title: str, least: int = 110) -> int:
-    """A column wide enough for its header (headers do not wrap): about 6.5 px a character at 14 px, and padding."""
-    return max(least, round(6.5 * len(title)) + 24)
-
-
 def attention_table(
     rows: Sequence[RegionAttention],
     refs: Sequence[RoundRef],
@@ -88,37 +82,64 @@ def attention_table(
     titles = {r.id: r.short_title for r in refs}
     rounds_here = [(r.id, titles[r.id]) for r in refs if any(s.round_id == r.id for e in rows for s in e.rounds)]
     frame = attention_frame(rows, events, rounds_here)
-    config = {
-        "region": st.column_config.TextColumn("Region", pinned=True, width=125),
-        "varför": st.column_config.TextColumn("Varför", width=228),  # region and reason fit a phone (390 px)
-        "läge": st.column_config.TextColumn("Läge", help="Det mest brådskande för regionen just nu.", width=120),
-        **{
-            f"omgång {i}": st.column_config.TextColumn(
-                title, help=f"Regionens status i {plain(title)}.", width=header_width(title)
-            )
-            for i, (_, title) in enumerate(rounds_here)
-        },
-        "ej rekvirerat": st.column_config.NumberColumn(
-            "Ej rekvirerat", help="Kan fortfarande rekvireras.", width=header_width("Ej rekvirerat", 120)
-        ),
-        "förlorat": st.column_config.NumberColumn(
-            "Kan inte betalas ut",
-            help="Inte rekvirerat före sista dag: kan inte längre betalas ut.",
-            width=header_width("Kan inte betalas ut", 120),
-        ),
+    labels = {
+        "region": "Region",
+        "varför": "Varför",
+        "läge": "Läge",
+        **{f"omgång {i}": title for i, (_, title) in enumerate(rounds_here)},
+        "ej rekvirerat": "Ej rekvirerat",
+        "förlorat": "Kan inte betalas ut",
+    }
+    helps = {
+        "läge": "Det mest brådskande för regionen just nu.",
+        **{f"omgång {i}": f"Regionens status i {title}." for i, (_, title) in enumerate(rounds_here)},
+        "ej rekvirerat": "Kan fortfarande rekvireras.",
+        "förlorat": "Inte rekvirerat före sista dag: kan inte längre betalas ut.",
     }
     # A money column only where there is money in it: before the deadline nothing is lost, after it nothing
     # can still be requisitioned.
-    columns = [c for c in frame.columns if c not in ("ej rekvirerat", "förlorat") or (money and frame[c].any())]
-    styles = frame_styles(rows, rounds_here, columns).set_axis(frame.index)
-    styled = frame[columns].style.apply(lambda _: styles, axis=None)
-    styled = styled.format({c: lambda v: f.kr(int(v)) for c in ("ej rekvirerat", "förlorat") if c in columns})
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        row_height=ROW_HEIGHT,  # above 4rem Streamlit wraps a cell's text: the reason is read whole, also on a phone
-        height=ROW_HEIGHT * len(frame) + 38,  # every row: no scrolling inside the table
-        column_config=config,
-        key="ov_uppmarksamhet",
+    columns = [c for c in frame.columns if c not in MONEY or (money and frame[c].any())]
+    styles = frame_styles(rows, rounds_here, columns)
+    # An HTML table, not st.dataframe: the landing page then needs none of the data grid's code (about
+    # 1.3 MB of JavaScript a new visitor's browser would fetch and compile before the page is drawn).
+    st.html(table_html(frame[columns], styles, labels, helps))
+
+
+MONEY = ("ej rekvirerat", "förlorat")
+_CSS = """<style>
+.ovtable-wrap { overflow-x: auto; }
+table.ovtable { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
+table.ovtable th { text-align: left; font-weight: 600; color: #555; border-bottom: 1px solid #ddd;
+  padding: 0.4rem 0.5rem; white-space: nowrap; }
+table.ovtable td { padding: 0.4rem 0.5rem; border-bottom: 1px solid #eee; vertical-align: top; }
+table.ovtable td.money, table.ovtable th.money { text-align: right; white-space: nowrap; }
+table.ovtable td:first-child, table.ovtable th:first-child { position: sticky; left: 0; background: white;
+  font-weight: 600; white-space: nowrap; }
+table.ovtable td.why { min-width: 12rem; }
+</style>"""
+
+
+def table_html(frame: pd.DataFrame, styles: pd.DataFrame, labels: dict[str, str], helps: dict[str, str]) -> str:
+    """The table as HTML: every text escaped, the cells' colours from ``styles``, money as ``1 234 kr`` with
+    its whole-krona value in ``data-value``, each column's key in ``data-key`` (for tests and scripts)."""
+    columns = list(frame.columns)
+    head = "".join(
+        f'<th data-key="{escape(c)}" title="{escape(helps.get(c, ""))}"'
+        f"{' class=' + chr(34) + 'money' + chr(34) if c in MONEY else ''}>{escape(labels.get(c, c))}</th>"
+        for c in columns
     )
+    body = []
+    for i in range(len(frame)):
+        cells = []
+        for j, column in enumerate(columns):
+            value = frame.iat[i, j]
+            style = escape(str(styles.iat[i, j] or ""))
+            if column in MONEY:
+                amount = int(value)
+                cells.append(f'<td class="money" data-value="{amount}" style="{style}">{escape(f.kr(amount))}</td>')
+            else:
+                kind = ' class="why"' if column == "varför" else ""
+                cells.append(f'<td{kind} style="{style}">{escape(str(value))}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    table = f'<table class="ovtable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return f'{_CSS}<div class="ovtable-wrap">{table}</div>'
