@@ -260,7 +260,7 @@ def test_the_days_chart_states_its_result_in_swedish_formats() -> None:
     names = re.findall(r'<span class="name">([^<]*)</span>', chart.html)
     values = re.findall(r'<span class="value">([^<]*)</span>', chart.html)
     assert len(names) == N and names[0] != "Uppsala" and names[-1] == "Uppsala"  # only its report is late: 14 days
-    assert values[0] == "15 dagar sen" and values[-1] == "14 dagar sen"
+    assert values[0] == "15 dagar sent" and values[-1] == "14 dagar sent"
     assert list(chart.data["region"]) == names
     ticks = re.findall(r'<span class="tick"[^>]*>([^<]*)</span>', chart.html)
     assert ticks[-1] == "0" and all(t.startswith("\u2212") for t in ticks[:-1])  # a real minus sign

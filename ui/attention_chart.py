@@ -32,7 +32,7 @@ figure.ovbars { margin: 0.25rem 0 1rem 0; font-variant-numeric: tabular-nums; ma
 figure.ovbars figcaption { margin-bottom: 0.6rem; }
 figure.ovbars .title { font-size: 1.06rem; font-weight: 600; }
 figure.ovbars .sub { font-size: 0.9rem; color: #555; }
-figure.ovbars .row { display: grid; grid-template-columns: minmax(5.5rem, 9.5rem) minmax(4rem, 1fr) 7.5rem;
+figure.ovbars .row { display: grid; grid-template-columns: minmax(5.5rem, 9.5rem) minmax(4rem, 1fr) 8.5rem;
                      align-items: center; column-gap: 0.5rem; min-height: 1.6rem; font-size: 0.9rem; }
 figure.ovbars .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 figure.ovbars .track { position: relative; height: 1.1rem; }
@@ -78,9 +78,9 @@ def _nice_step(span: int) -> int:
 
 
 def days_label(days: int) -> str:
-    """``15 dagar sen``, ``sista dagen``, ``3 dagar kvar``."""
+    """``15 dagar sent``, ``sista dagen``, ``3 dagar kvar``."""
     if days < 0:
-        return f"{days_sv(-days)} sen"
+        return f"{days_sv(-days)} sent"
     return "sista dagen" if days == 0 else f"{days_sv(days)} kvar"
 
 
