@@ -47,7 +47,8 @@ frame = pd.DataFrame(
     columns=["login", "name", "role", "region", "active"],
 )
 st.caption(f"{len(users)} användare. Varje ändring skrivs i granskningsloggen.")
-st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+if users:  # an empty table would say "empty" in English (drawn on a canvas, out of reach of ui/browser_sv)
+    st.dataframe(display_frame(frame), hide_index=True, width="stretch")
 
 st.subheader("Lägg till eller ändra en användare")
 existing = {u.login: u for u in users}
@@ -84,20 +85,23 @@ st.write(
 )
 decisions = store.decisions()
 round_titles = {r.id: r.short_title for r in round_refs(store)}  # users see titles, never ids
-st.dataframe(
-    display_frame(
-        pd.DataFrame(
-            [
-                {
-                    "round_id": round_titles.get(rid, rid),
-                    "published_on": decisions[rid][0],
-                    "reference": decisions[rid][1],
-                }
-                for rid in store.round_ids()
-                if rid in decisions
-            ],
-            columns=["round_id", "published_on", "reference"],
-        )
-    ),
-    hide_index=True,
-)
+if not decisions:
+    st.caption("Ingen omgång är beslutad ännu.")
+else:
+    st.dataframe(
+        display_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "round_id": round_titles.get(rid, rid),
+                        "published_on": decisions[rid][0],
+                        "reference": decisions[rid][1],
+                    }
+                    for rid in store.round_ids()
+                    if rid in decisions
+                ],
+                columns=["round_id", "published_on", "reference"],
+            )
+        ),
+        hide_index=True,
+    )
