@@ -220,6 +220,20 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     return float("nan")
 
 
+# Every page, at its own address, with what shows that it is drawn (on the benchmark's empty store; the
+# overview and the simulator are drawn for AT 2023, the round the sidebar opens with).
+PAGES = (
+    ("overview", "", "[data-testid='stMetric']"),
+    ("simulator", "at", "[data-testid='stMetric']"),
+    ("data page", "data", "[data-testid='stFileUploader']"),
+    ("region preview", "region", ".js-plotly-plot"),
+    ("follow-up", "aldreomsorg", "[data-testid='stHeading']"),
+    ("decision", "beslut", "[data-testid='stTabs']"),
+    ("deadlines", "tidsfrister", ".js-plotly-plot"),
+    ("rounds", "omgangar", "[data-testid='stDataFrame']"),
+    ("users", "anvandare", "[data-testid='stForm']"),
+)
+
 CHART_TABS = ("Trappan", "Pottens fördelning", "Per invånare", "Karta")
 
 
@@ -254,11 +268,7 @@ def measure(repeats: int = 5) -> list[tuple[str, float, str, str]]:
             hello, hello_url = start(tmp / "hello.py", env, tmp)
             wait_healthy(hello_url)
             render(browser, hello_url, "h1")  # warm both servers once
-            pages = (
-                ("overview: first full render", "", "[data-testid='stMetric']"),
-                ("simulator: first full render", "at", "[data-testid='stMetric']"),
-                ("data page: first full render", "data", "[data-testid='stFileUploader']"),
-            )
+            pages = tuple((f"{name}: first full render", path, ready) for name, path, ready in PAGES)
             # Each round measures the hello-world page and then every page, so that a ratio compares
             # renders taken moments apart (the machine's load drifts over a run).
             hello_times: list[float] = []
