@@ -229,7 +229,7 @@ PAGES = (
     ("region preview", "region", ".js-plotly-plot"),
     ("follow-up", "aldreomsorg", "[data-testid='stHeading']"),
     ("decision", "beslut", "[data-testid='stTabs']"),
-    ("deadlines", "tidsfrister", ".js-plotly-plot"),
+    ("deadlines", "tidsfrister", "figure.tlgantt"),
     ("rounds", "omgangar", "[data-testid='stDataFrame']"),
     ("users", "anvandare", "[data-testid='stForm']"),
 )

@@ -1,20 +1,17 @@
-"""Deadline views: status cells from the store, the traffic-light matrix, the Gantt timeline."""
+"""Deadline views: status cells from the store, the traffic-light matrix (the timeline: ui/timeline_html.py)."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from allocation.deadlines import LABELS_SV
 from allocation.milestones import RoundMilestones, StatusCell, round_milestones, status_cells
 from store.access import Action
 from store.session import Session
-from ui.charts import Chart, _layout
 
 
 def rounds(store: Session, round_ids: Sequence[str] | None = None) -> list[RoundMilestones]:
@@ -134,76 +131,3 @@ def matrix_html(cells: Sequence[StatusCell]) -> str:
         body.append(f"<tr>{''.join(tds)}</tr>")
     table = f'<table class="matris"><thead><tr>{top}</tr><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     return f'{_MATRIX_STYLE}<div class="matris">{table}</div>'
-
-
-def timeline_chart(round_list: Sequence[RoundMilestones], as_of: date) -> Chart:
-    """A Gantt chart of the grant year: one bar per milestone, the chosen date as a line."""
-    rows = []
-    for round_ in round_list:
-        for window, _ in round_.windows:
-            start = window.start or (window.after + timedelta(days=1) if window.after else None)
-            end = window.due
-            if start is None and end is None:
-                continue
-            if start is None:
-                start = end - timedelta(days=14)  # a deadline without an opening: show its last fortnight
-            if end is None:
-                end = start + timedelta(days=30)  # an opening without an end: a month
-            rows.append(
-                {
-                    "omgång": round_.title,
-                    "milstolpe": window.label,
-                    "från": start,
-                    "till": end,
-                    "regionens": window.region_action,
-                }
-            )
-    data = pd.DataFrame(rows).sort_values("från")
-    open_now = data[(data["från"] <= as_of) & (data["till"] >= as_of)]
-    title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
-        f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
-    )
-    day_ms = 24 * 60 * 60 * 1000  # a date axis measures bar lengths in milliseconds
-    fig = go.Figure()
-    for round_title, group in data.groupby("omgång", sort=False):
-        fig.add_trace(
-            go.Bar(
-                y=[_row_label(m, r) for m, r in zip(group["milstolpe"], group["omgång"], strict=True)],
-                x=[((t - f).days + 1) * day_ms for f, t in zip(group["från"], group["till"], strict=True)],
-                base=[f.isoformat() for f in group["från"]],
-                orientation="h",
-                name=round_title,
-                hovertext=[
-                    f"{m}: {f.isoformat()} – {t.isoformat()}"
-                    for m, f, t in zip(group["milstolpe"], group["från"], group["till"], strict=True)
-                ],
-                hoverinfo="text",
-            )
-        )
-    first, last = data["från"].min() - timedelta(days=15), data["till"].max() + timedelta(days=15)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", range=[first.isoformat(), last.isoformat()])
-    fig.update_yaxes(autorange="reversed")
-    if first <= as_of <= last:
-        fig.add_vline(x=as_of.isoformat(), line_width=2, line_dash="dash", line_color="#c62828")
-        fig.add_annotation(
-            x=as_of.isoformat(),
-            y=1.02,
-            yref="paper",
-            text=f"Per {as_of.isoformat()}",
-            showarrow=False,
-            font={"color": "#c62828"},
-        )
-    else:
-        title += " (datumet ligger utanför bidragsåret)"
-    fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
-    lines = sum(len(_row_label(m, r).split("<br>")) for m, r in zip(data["milstolpe"], data["omgång"], strict=True))
-    fig = _layout(fig, title, height=110 + 17 * lines + 14 * len(data))
-    # The title is shown by the page above the chart (it wraps on a phone; a Plotly title is cut off).
-    fig.update_layout(title=None, margin={"t": 30})
-    return Chart(fig, data, title)
-
-
-def _row_label(milestone: str, round_title: str) -> str:
-    """A row per round and milestone: the milestone (wrapped for a phone), the round below it in grey."""
-    lines = textwrap.wrap(milestone, 30) or [milestone]
-    return "<br>".join(escape(line) for line in lines) + f"<br><span style='color:#767676'>{escape(round_title)}</span>"

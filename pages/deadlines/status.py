@@ -7,10 +7,10 @@ import streamlit as st
 from allocation.deadlines import LABELS_SV, Status
 from present.calendar import deadlines_ics
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
-from ui.charts import Chart
-from ui.deadlines import cells_as_of, cells_frame, closed_notice, matrix_html, rounds, timeline_chart
+from ui.deadlines import cells_as_of, cells_frame, closed_notice, matrix_html, rounds
 from ui.state import session_or_stop
 from ui.text import plain
+from ui.timeline_html import timeline_html
 
 store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
@@ -20,9 +20,10 @@ st.caption(f"Status per {as_of.isoformat()} (välj datum i sidofältet). Sista d
 round_list = rounds(store)
 if notice := closed_notice(round_list, as_of):
     st.info(plain(notice), icon=":material/task_alt:")
-timeline: Chart = timeline_chart(round_list, as_of)
+timeline = timeline_html(round_list, as_of)
 st.markdown(f"**{plain(timeline.title)}**")
-st.plotly_chart(timeline.figure, key="timeline", config={"displaylogo": False})
+if timeline.html:
+    st.html(timeline.html)
 
 cells = cells_as_of(store, as_of)
 shown_codes = {c.code for c in cells}  # the regions whose status this user may see

@@ -160,7 +160,7 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
     go(page, "Tidsfrister", "Tidsfrister")
     rounds_filter = main.get_by_test_id("stMultiSelect").filter(has_text="Omgång")
     expect(rounds_filter).to_contain_text(NEW_SHORT)
-    timeline = main.get_by_test_id("stPlotlyChart").first
+    timeline = main.locator("figure.tlgantt")
     expect(timeline).to_contain_text(NEW_SHORT)
     expect_no_exception(page)
     screenshot(page, "rounds-deadlines")

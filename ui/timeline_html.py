@@ -1,0 +1,154 @@
+"""The deadlines page's timeline of the grant year as plain HTML and CSS (pure: milestones in, chart out).
+
+Drawn without Plotly for the reason the overview's charts are (``ui/attention_chart.py``): a Plotly chart
+makes a new visitor's browser load and parse about 4.5 MB of JavaScript before the page is complete, and
+with it the deadlines page took 2.7 × the hello-world page to render (``bench/bench_browser.py``). One row
+per round and milestone: its name, the round and the dates below it in grey, and a bar from its first to
+its last day on a shared month axis; the chosen date is a red line through every row. On a phone the name
+stands above its bar. Every text is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+import pandas as pd
+
+from allocation.milestones import RoundMilestones
+
+# One colour per round, in the order the rounds come (a sixth round starts the list again).
+ROUND_COLORS = ("#1f4e79", "#c77700", "#2e7d32", "#6a1b9a", "#00838f")
+AS_OF_COLOR = "#c62828"
+MARGIN_DAYS = 15  # room before the first window and after the last
+
+STYLE = f"""<style>
+figure.tlgantt {{ margin: 0.25rem 0 1rem 0; font-variant-numeric: tabular-nums; }}
+figure.tlgantt .legend {{ font-size: 0.85rem; margin-bottom: 0.5rem; }}
+figure.tlgantt .key {{ display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.3rem -0.1rem 0.9rem;
+                       border-radius: 2px; }}
+figure.tlgantt .key:first-child {{ margin-left: 0; }}
+figure.tlgantt .row {{ display: grid; grid-template-columns: minmax(9rem, 18rem) minmax(8rem, 1fr);
+                       column-gap: 0.75rem; align-items: center; padding: 0.2rem 0;
+                       border-bottom: 1px solid #eee; }}
+figure.tlgantt .name {{ font-size: 0.88rem; line-height: 1.25; }}
+figure.tlgantt .name small {{ display: block; color: #666; font-size: 0.78rem; }}
+figure.tlgantt .track {{ position: relative; height: 1.1rem; }}
+figure.tlgantt .bar {{ position: absolute; top: 0; bottom: 0; border-radius: 2px; min-width: 3px; }}
+figure.tlgantt .asof {{ position: absolute; top: -0.3rem; bottom: -0.3rem;
+                        border-left: 2px dashed {AS_OF_COLOR}; }}
+figure.tlgantt .axis {{ font-size: 0.75rem; color: #666; border-bottom: none; }}
+figure.tlgantt .axis .track {{ height: 1.2rem; }}
+figure.tlgantt .tick {{ position: absolute; transform: translateX(-50%); white-space: nowrap; }}
+figure.tlgantt .asof-label {{ position: absolute; transform: translateX(-50%); white-space: nowrap;
+                              color: {AS_OF_COLOR}; font-weight: 600; }}
+@media (max-width: 640px) {{
+  figure.tlgantt .row {{ grid-template-columns: 1fr; row-gap: 0.2rem; }}
+  figure.tlgantt .axis .name {{ display: none; }}
+}}
+</style>"""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str  # states what is open on the date (plain text)
+    html: str  # the chart, for st.html ("" when no round has a dated milestone)
+    data: pd.DataFrame  # one row per round and milestone: omgång, milstolpe, från, till, regionens
+
+
+def timeline_rows(round_list: Sequence[RoundMilestones]) -> pd.DataFrame:
+    """Each milestone with a date, as a window from its first to its last day (earliest first).
+
+    A deadline without an opening shows its last fortnight; an opening without an end, a month."""
+    rows = []
+    for round_ in round_list:
+        for window, _ in round_.windows:
+            start = window.start or (window.after + timedelta(days=1) if window.after else None)
+            end = window.due
+            if start is None and end is None:
+                continue
+            if start is None:
+                start = end - timedelta(days=14)
+            if end is None:
+                end = start + timedelta(days=30)
+            rows.append(
+                {
+                    "omgång": round_.title,
+                    "milstolpe": window.label,
+                    "från": start,
+                    "till": end,
+                    "regionens": window.region_action,
+                }
+            )
+    columns = ["omgång", "milstolpe", "från", "till", "regionens"]
+    return pd.DataFrame(rows, columns=columns).sort_values("från", kind="stable").reset_index(drop=True)
+
+
+def _months(first: date, last: date) -> list[date]:
+    months = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def _pct(day: date, first: date, span: int) -> str:
+    return f"{(day - first).days / span * 100:.2f}%"
+
+
+def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> Timeline:
+    """The grant year's windows as bars on a month axis, the chosen date as a line."""
+    data = timeline_rows(round_list)
+    if data.empty:
+        return Timeline("Inga daterade tidsfönster i omgångarna.", "", data)
+    open_now = data[(data["från"] <= as_of) & (data["till"] >= as_of)]
+    title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
+        f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
+    )
+    first = data["från"].min() - timedelta(days=MARGIN_DAYS)
+    last = data["till"].max() + timedelta(days=MARGIN_DAYS)
+    span = (last - first).days + 1
+    inside = first <= as_of <= last
+    if not inside:
+        title += " (datumet ligger utanför bidragsåret)"
+    colors = {t: ROUND_COLORS[i % len(ROUND_COLORS)] for i, t in enumerate(dict.fromkeys(data["omgång"]))}
+    line = f'<span class="asof" style="left:{_pct(as_of, first, span)}"></span>' if inside else ""
+
+    months = _months(first, last)
+    every = 1 if len(months) <= 7 else 2 if len(months) <= 13 else 3
+    ticks = "".join(f'<span class="tick" style="left:{_pct(m, first, span)}">{m:%Y-%m}</span>' for m in months[::every])
+    as_of_label = (
+        f'<span class="asof-label" style="left:{_pct(as_of, first, span)}">Per {as_of.isoformat()}</span>'
+        if inside
+        else ""
+    )
+    rows = [
+        f'<div class="row axis" aria-hidden="true"><span class="name"></span><span class="track">{ticks}</span></div>',
+        f'<div class="row axis" aria-hidden="true"><span class="name"></span>'
+        f'<span class="track">{as_of_label}</span></div>',
+    ]
+    for item in data.itertuples(index=False):
+        start, end = item.från, item.till
+        dates = f"{start.isoformat()} – {end.isoformat()}"
+        width = ((end - start).days + 1) / span * 100
+        bar = (
+            f'<span class="bar" style="left:{_pct(start, first, span)};width:{width:.2f}%;'
+            f'background:{colors[item.omgång]}"></span>'
+        )
+        rows.append(
+            f'<div class="row" title="{escape(f"{item.milstolpe}: {dates}")}">'
+            f'<span class="name">{escape(item.milstolpe)}<small>{escape(item.omgång)} · {dates}</small></span>'
+            f'<span class="track">{bar}{line}</span></div>'
+        )
+    legend = "".join(
+        f'<span class="key" style="background:{color}"></span>{escape(name)}' for name, color in colors.items()
+    )
+    html = (
+        f'{STYLE}<figure class="tlgantt" aria-label="{escape(title)}">'
+        f'<div class="legend">{legend}</div>{"".join(rows)}</figure>'
+    )
+    return Timeline(title, html, data)
