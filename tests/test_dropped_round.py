@@ -22,7 +22,7 @@ from present.tables import COLUMNS_SV
 from store.paths import DATA_ENV
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown
-from ui.simulator import at_plan_inputs
+from ui.simulator_editor import at_plan_inputs
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NEW_ID = "at-2031-test"

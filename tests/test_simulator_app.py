@@ -19,7 +19,8 @@ from ingest.data_folder import load_round
 from store.service import Actor
 from tests.html_table import parse_results_html
 from tests.markdown_text import shown
-from ui.simulator import CHECK, CHECK_COLOURS, CURRENT, EDITOR_BASE, base_frame, baseline_label
+from ui.simulator import CURRENT, baseline_label
+from ui.simulator_editor import CHECK, CHECK_COLOURS, EDITOR_BASE, base_frame
 from ui.state import get_store
 
 ROUND = load_round("at-2023")

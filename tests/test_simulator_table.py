@@ -13,16 +13,14 @@ from allocation.at import RegionInput, allocate
 from ingest.data_folder import load_round
 from present.explain import concentration_notice, positions
 from ui import charts
-from ui.simulator import (
+from ui.simulator import CURRENT, comparison_defaults, difference_frame
+from ui.simulator_editor import (
     CHECK,
     CHECK_COLOURS,
-    CURRENT,
     EDITOR_COLUMNS,
     RowCheck,
     base_frame,
     check_row,
-    comparison_defaults,
-    difference_frame,
     editor_view,
     parse_edited,
     with_edits,

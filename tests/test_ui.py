@@ -12,7 +12,8 @@ from tests.html_table import parse_results_html
 from ui import charts
 from ui.geo import lan_outlines
 from ui.results import results_html
-from ui.simulator import at_plan_inputs, base_frame, difference_frame, parse_edited
+from ui.simulator import difference_frame
+from ui.simulator_editor import at_plan_inputs, base_frame, parse_edited
 
 ROUND = load_round("at-2023")
 SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("23", 30, 28), RegionInput("25", 58, 56, 1)]

@@ -31,7 +31,7 @@ from ui.block_charts import METHOD_SV, block_chart, block_titles, results_frame,
 from ui.downloads import download_pair
 from ui.money_input import money_input
 from ui.rounds import RoundRef
-from ui.simulator import EDITOR_COLUMNS, editor_column_config, parse_edited
+from ui.simulator_editor import EDITOR_COLUMNS, editor_column_config, parse_edited
 from ui.text import bullets, plain
 
 EDITOR = "blk_editor"
