@@ -61,8 +61,9 @@ def test_view_renders(page, name: str, path: str, tab: str | None, shows: str | 
     expect(view).to_contain_text(shows)
     expect_no_exception(page)
     if chart:
-        figure = page.locator("[data-testid='stPlotlyChart']:visible").first
-        expect(figure.locator("g.trace, g.scatterlayer .trace, g.barlayer .trace").first).to_be_attached()
+        # A Plotly chart has drawn a trace; an HTML chart (ui/timeline_html.py, ui/attention_chart.py) has a bar.
+        figure = page.locator("[data-testid='stPlotlyChart']:visible, figure:visible").first
+        expect(figure.locator("g.trace, g.scatterlayer .trace, g.barlayer .trace, .bar").first).to_be_attached()
         screenshot(page, f"{name}-chart", figure)
     screenshot(page, name)
     assert page.console_errors == []
