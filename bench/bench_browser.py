@@ -226,7 +226,7 @@ PAGES = (
     ("overview", "", "[data-testid='stMetric']"),
     ("simulator", "at", "[data-testid='stMetric']"),
     ("data page", "data", "[data-testid='stFileUploader']"),
-    ("region preview", "region", ".js-plotly-plot"),
+    ("region preview", "region", "figure.colchart"),
     ("follow-up", "aldreomsorg", "[data-testid='stHeading']"),
     ("decision", "beslut", "[data-testid='stTabs']"),
     ("deadlines", "tidsfrister", "figure.tlgantt"),

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Sequence
+from html import escape, unescape
 
 import numpy as np
-import plotly.graph_objects as go
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +17,19 @@ from allocation.at import RegionInput
 from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, simulate
 from ingest.data_folder import load_round
 from present import formats as f
-from ui.preview import MARK_ROWS, PLAN, SCENARIO, UNCERTAIN, _marks, curve_chart, headline, histogram_chart
+from ui.column_chart import (
+    MARK_ROWS,
+    Axis,
+    Column,
+    ColumnChart,
+    Mark,
+    PlacedMark,
+    column_chart,
+    label_extent,
+    nice_ticks,
+    place_marks,
+)
+from ui.preview import HISTOGRAM_BINS, PLAN, SCENARIO, UNCERTAIN, curve_chart, headline, histogram_chart
 
 ROUND = load_round("at-2023")
 PARAMS = ROUND.default_params()
@@ -25,34 +41,83 @@ def result_for(code: str = "01", more: int = 3, n: int = 5_000) -> PreviewResult
     return simulate(ROUND, own, DEFAULT_UNCERTAIN, PARAMS, n=n, curve_n=200)
 
 
-def label_positions(fig) -> list[tuple[float, float, str]]:  # type: ignore[no-untyped-def]
-    return [(a.x, a.y, a.text) for a in fig.layout.annotations]
+LABEL = re.compile(r'<span class="label" style="left:([\d.]+)%;top:([\d.]+)rem;[^"]*">([^<]*)</span>')
+SLOT = re.compile(
+    r'<span class="slot" style="left:([\d.]+)%;width:([\d.]+)%" title="([^"]*)">'
+    r'<span class="bar( hi)?" style="height:([\d.]+)%"'
+)
+X_TICKS = re.compile(r'<div class="xticks"[^>]*>(.*?)</div>')
+Y_TICKS = re.compile(r'<div class="yticks"[^>]*>(.*?)</div>')
 
 
-def assert_no_overlap(fig, span: float) -> None:  # type: ignore[no-untyped-def]
-    """Two labels in the same row stand more than a fifth of the axis apart."""
-    for (x1, y1, t1), (x2, y2, t2) in itertools.combinations(label_positions(fig), 2):
-        assert y1 != y2 or abs(x1 - x2) > span / 5, (t1, t2)
+def labels(chart: ColumnChart) -> list[tuple[float, float, str]]:
+    """(left in percent, row top in rem, text) of each mark's label, unescaped."""
+    return [(float(x), float(top), unescape(text)) for x, top, text in LABEL.findall(chart.html)]
+
+
+def columns(chart: ColumnChart) -> list[tuple[float, float, str, bool, float]]:
+    """(left, width, hover, highlighted, height) of each column, percent of the plot, the hover unescaped."""
+    return [(float(a), float(w), unescape(t), bool(hi), float(h)) for a, w, t, hi, h in SLOT.findall(chart.html)]
+
+
+def tick_texts(pattern: re.Pattern[str], chart: ColumnChart) -> list[str]:
+    inner = pattern.search(chart.html)
+    assert inner
+    return [unescape(t) for t in re.findall(r'<span (?:class="t" )?style="[^"]*">([^<]*)</span>', inner.group(1))]
+
+
+def assert_no_overlap(placed: Sequence[PlacedMark], low: float, high: float) -> None:
+    """Two labels in the same row stand more than a fifth of the axis apart, and their boxes (at their
+    narrowest, on a phone) do not touch."""
+    for a, b in itertools.combinations(sorted(placed, key=lambda m: m.x), 2):
+        if a.row == b.row:
+            assert b.x - a.x > (high - low) / 5, (a.label, b.label)
+            assert label_extent(a.x, a.label, low, high)[1] < label_extent(b.x, b.label, low, high)[0]
+
+
+def assert_html_labels_apart(chart: ColumnChart) -> None:
+    """In the drawn chart: labels in one row more than a fifth of the axis apart."""
+    for (x1, top1, t1), (x2, top2, t2) in itertools.combinations(labels(chart), 2):
+        assert top1 != top2 or abs(x1 - x2) > 20 - 0.02, (t1, t2)
 
 
 def test_the_histogram_is_in_kronor_with_a_short_title_and_an_honest_axis() -> None:
     result = result_for("01")  # Stockholm: a rare round where nobody else qualifies gives it the whole pot
     chart = histogram_chart(result)
-    layout = chart.figure.layout
-    assert layout.separators == ", "
-    assert layout.title.text == f"Troligen {f.kr(result.median)}" and len(layout.title.text) <= PHONE_TITLE
-    assert "mnkr" not in chart.title and "mnkr" not in layout.title.subtitle.text
-    assert max(layout.yaxis.tickvals) <= 1  # no tick above 100 % (or above the tallest bar)
+    assert chart.title == f"Troligen {f.kr(result.median)}" and len(chart.title) <= PHONE_TITLE
+    assert chart.subtitle == f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
+    assert "mnkr" not in chart.html
+    assert f'aria-label="{escape(chart.title)}. {escape(chart.subtitle)}"' in chart.html
+    assert "Andel av simuleringarna" in chart.html and "Belopp (kr)" in chart.html
+    shares = tick_texts(Y_TICKS, chart)
+    assert shares[0] == "0\u00a0%" and all(t.endswith("\u00a0%") for t in shares)
+    assert all(float(t.split("\u00a0")[0].replace(",", ".")) <= 100 for t in shares)  # no tick above 100 %
     assert chart.data["antal"].sum() == result.n
     assert chart.data["till_kr"].iloc[-1] == result.maximum and chart.data["från_kr"].iloc[0] == result.minimum
     # The bulk of the outcomes is spread over many bars, not squeezed into one by the rare outlier.
     assert (chart.data["antal"] > 0).sum() >= 10
-    assert_no_overlap(chart.figure, float(chart.data["till_kr"].iloc[-2] - chart.data["från_kr"].iloc[0]))
+    drawn = columns(chart)
+    assert len(drawn) == HISTOGRAM_BINS == len(chart.data)
+    assert sum(w for _, w, *_ in drawn) == pytest.approx(100, abs=0.1)  # the bins fill the axis
+    # Heights proportional to the shares, the tallest just below the top.
+    tallest = chart.data["antal"].max()
+    for (*_, height), count in zip(drawn, chart.data["antal"], strict=True):
+        assert height == pytest.approx(100 * count / tallest / 1.05, abs=0.01)
+    # The last bar holds the rare large amounts, and says so.
+    assert result.maximum > chart.data["från_kr"].iloc[-1] + 1
+    assert drawn[-1][2].startswith(f"{f.kr(int(chart.data['från_kr'].iloc[-1]))} eller mer (högst ")
+    assert f"högst {f.kr(result.maximum)})" in drawn[-1][2]
+    assert drawn[0][2].startswith(f"{f.kr(result.minimum)} – ")
+    texts = [t for *_, t in labels(chart)]
+    assert {"P10", "Median", "P90"} <= {part for t in texts for part in t.split(" = ")}
+    assert_html_labels_apart(chart)
+    x_ticks = tick_texts(X_TICKS, chart)
+    assert 2 <= len(x_ticks) <= 4 and all(re.fullmatch(r"[\d\u00a0]+", t) for t in x_ticks)
 
 
 def test_equal_percentiles_share_one_label() -> None:
     result = simulate(ROUND, RegionInput("09", 19, 0), [], PARAMS, n=100, own_band=1, curve_n=20)
-    texts = [a.text for a in histogram_chart(result).figure.layout.annotations]
+    texts = [t for *_, t in labels(histogram_chart(result))]
     assert all(texts.count(t) == 1 for t in texts)
     assert sum(t.count("Median") for t in texts) == 1
 
@@ -60,12 +125,45 @@ def test_equal_percentiles_share_one_label() -> None:
 def test_the_curve_marks_the_steps_and_the_regions_own_expansion_without_overlap() -> None:
     result = result_for("09")
     chart = curve_chart(result, PARAMS, 3.0)
-    layout = chart.figure.layout
-    assert len(layout.title.text) <= PHONE_TITLE and layout.separators == ", "
-    assert list(layout.xaxis.tickvals) == sorted({0, *(s.min_expansion for s in PARAMS.steps), 15})
-    texts = [a.text for a in layout.annotations]
-    assert any("Er utökning" in t for t in texts) and sum("≥" in t for t in texts) == len(PARAMS.steps)
-    assert_no_overlap(chart.figure, 15.0)
+    assert len(chart.title) <= PHONE_TITLE and chart.subtitle == "Belopp (median) efter egen utökning"
+    assert list(chart.data.columns) == ["utökning", "median_kr"]
+    ticks = sorted({0, *(s.min_expansion for s in PARAMS.steps), 15})
+    assert tick_texts(X_TICKS, chart) == [str(t) for t in ticks]
+    texts = [t for *_, t in labels(chart)]
+    assert "Er utökning" in texts and sum("≥" in t for t in texts) == len(PARAMS.steps)
+    assert_html_labels_apart(chart)
+    # One column per whole expansion, 0 … 15, the region's own highlighted; heights follow the medians.
+    drawn = columns(chart)
+    assert [hover for _, _, hover, _, _ in drawn] == [f"Utökning {x}: {f.kr(y)}" for x, y in result.curve]
+    assert [i for i, c in enumerate(drawn) if c[3]] == [3]
+    top = float(tick_texts(Y_TICKS, chart)[-1].replace("\u00a0", ""))
+    assert max(y for _, y in result.curve) <= top  # the tallest column under the top tick
+    for (*_, height), (_, y) in zip(drawn, result.curve, strict=True):
+        assert height == pytest.approx(100 * y / top, abs=0.01)
+
+
+def test_a_fractional_expansion_highlights_the_whole_positions_it_reaches() -> None:
+    chart = curve_chart(result_for("09", n=300), PARAMS, 4.5)
+    assert [i for i, c in enumerate(columns(chart)) if c[3]] == [4]
+
+
+def test_every_text_is_escaped() -> None:
+    x = Axis(0, 10, [(0, "<0>"), (-1.5, f.number(-1.5, 1))], "x <i>")
+    y = Axis(0, 1, [(0.5, "<y>")], 'y "q"')
+    marks = place_marks([Mark(5, "<m>", "#000")], 0, 10)
+    chart = column_chart("<b>T</b>", "S & s", [Column(0, 1, 0.5, '<hover> "x"')], x, y, marks, pd.DataFrame())
+    for raw in ("<b>", "<hover>", "<m>", "<0>", "<y>", "<i>", 'y "q"'):
+        assert raw not in chart.html
+    assert "&lt;hover&gt; &quot;x&quot;" in chart.html and "S &amp; s" in chart.html
+    assert "\u22121,5" in chart.html  # a real minus, from Babel
+    assert chart.title == "<b>T</b>"  # plain text
+
+
+def test_nice_ticks_are_round_and_few() -> None:
+    assert nice_ticks(0, 157_000_000, 5) == [0, 50_000_000, 100_000_000, 150_000_000]
+    assert nice_ticks(3_400_000, 7_000_000, 4) == [4_000_000, 5_000_000, 6_000_000, 7_000_000]
+    assert nice_ticks(0, 1, 5) == [0, 0.25, 0.5, 0.75, 1]
+    assert nice_ticks(5, 5) == [5]
 
 
 @settings(max_examples=20, deadline=None)
@@ -83,9 +181,14 @@ def test_no_headline_calls_a_figure_certain_and_only_the_uncertain_one_is_likely
 
 
 @settings(deadline=None)
-@given(xs=st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=MARK_ROWS))
-def test_up_to_three_line_labels_never_overlap(xs: list[float]) -> None:
-    fig = go.Figure()
-    _marks(fig, [(x, f"L{i}", "#000") for i, x in enumerate(xs)], 100.0)
-    assert_no_overlap(fig, 100.0)
-    assert sum(a.text.count("L") for a in fig.layout.annotations) == len(xs)  # every label shown, once
+@given(
+    xs=st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=8),
+    words=st.lists(st.sampled_from(["P10", "Median", "Er utökning", "≥ 10"]), min_size=8, max_size=8),
+)
+def test_line_labels_never_overlap(xs: list[float], words: list[str]) -> None:
+    placed = place_marks([Mark(x, f"{words[i]}{i}", "#000") for i, x in enumerate(xs)], 0.0, 100.0)
+    assert_no_overlap(placed, 0.0, 100.0)
+    shown = [part for m in placed for part in m.label.split(" = ")]
+    assert sorted(shown) == sorted(f"{words[i]}{i}" for i in range(len(xs)))  # every label shown, once
+    if len(xs) <= MARK_ROWS:
+        assert max(m.row for m in placed) < MARK_ROWS

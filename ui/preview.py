@@ -1,12 +1,15 @@
 """Region preview: its headline, figures and the preliminary XLSX.
 
 One unit on the page: kronor, written in full (``12 345 678 kr``), in the headline, the charts and the
-workbook. The charts' titles are short enough for a phone (a second line is a subtitle), and the labels
-of lines that fall close together are stacked, never drawn over each other.
+workbook. The charts are plain HTML columns (``ui/column_chart.py``: no Plotly, whose JavaScript made the
+page's first render 2.7 times the hello-world page's); their titles are short enough for a phone (a second
+line is a subtitle), and the labels of lines that fall close together are stacked, never drawn over each
+other.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -14,14 +17,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from allocation.preview import PreviewResult
 from allocation.regions import Region, RegionIndex, UnknownRegion
 from allocation.rules import AtParams
 from present import formats as f
 from store.export import KRONOR_FORMAT, PERCENT_FORMAT, AboutValue, frame_to_xlsx
-from ui.charts import COLORS, Chart, _layout
+from ui.column_chart import (
+    HIGHLIGHT_COLOR,
+    Axis,
+    Column,
+    ColumnChart,
+    Mark,
+    column_chart,
+    nice_ticks,
+    place_marks,
+)
 
 # The assumptions about the other regions, first the default: the uncertain one, which never claims more
 # than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
@@ -31,8 +42,6 @@ ASSUMPTIONS_SV = {
     PLAN: "Alla andra regioner enligt plan (ingen annan kvalificerar sig)",
     SCENARIO: "Ett sparat scenario för de andra regionerna",
 }
-MARK_ROWS = 3  # label rows for vertical lines: close lines get different rows
-_MARK_STEP = 0.085  # paper height per label row
 
 
 def _folded(text: str) -> str:
@@ -107,48 +116,23 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
     )
 
 
-def _marks(fig: go.Figure, marks: Sequence[tuple[float, str, str]], span: float, joiner: str = " = ") -> None:
-    """Dashed vertical lines with their labels in stacked rows: lines at the same place share one label
-    ("P10 = Median"), lines closer than a fifth of the axis take the next row, so no two labels overlap."""
-    merged: list[tuple[float, str, str]] = []
-    for x, label, color in sorted(marks, key=lambda m: m[0]):
-        if merged and abs(x - merged[-1][0]) <= span * 1e-9:
-            merged[-1] = (merged[-1][0], f"{merged[-1][1]}{joiner}{label}", color)
-        else:
-            merged.append((x, label, color))
-    last_x: list[float | None] = [None] * MARK_ROWS
-    for index, (x, label, color) in enumerate(merged):
-        row = next(
-            (r for r in range(MARK_ROWS) if last_x[r] is None or x - last_x[r] > span / 5),  # type: ignore[operator]
-            index % MARK_ROWS,
-        )
-        last_x[row] = x
-        fig.add_vline(x=x, line_dash="dash", line_color=color)
-        fig.add_annotation(
-            x=x,
-            y=1 - row * _MARK_STEP,
-            yref="paper",
-            yanchor="top",
-            xanchor="left",
-            text=label,
-            showarrow=False,
-            font={"color": color, "size": 12},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-
-
 def _share_ticks(peak: float) -> list[float]:
-    """Round tick values from 0 to ``peak`` (a share), at most six: the headroom above the bars, where the
-    line labels stand, gets no tick (a share above the tallest bar, or above 100 %, means nothing)."""
+    """Round tick values from 0 to ``peak`` (a share), at most six: a share above the tallest bar, or above
+    100 %, means nothing."""
     step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if peak / s <= 5), 1.0)
     return [round(k * step, 4) for k in range(int(peak / step + 1e-9) + 1)]
+
+
+def _share(value: float) -> str:
+    """A share tick: ``5 %``, or ``2,5 %`` when whole percents would not tell the ticks apart."""
+    return f.percent(value, 0 if round(value * 100, 6).is_integer() else 1)
 
 
 HISTOGRAM_BINS = 40
 HISTOGRAM_TOP = 99  # the bars span the lowest amount to the 99th percentile; the rare amounts above share the last
 
 
-def histogram_chart(result: PreviewResult) -> Chart:
+def histogram_chart(result: PreviewResult) -> ColumnChart:
     # Short lines (a phone's chart is about 340 px wide): the region is in the page's heading.
     title = f"Troligen {f.kr(result.median)}"
     subtitle = f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
@@ -170,58 +154,52 @@ def histogram_chart(result: PreviewResult) -> Chart:
             f"{f.kr(int(edges[-2]))} eller mer (högst {f.kr(result.maximum)}): {f.percent(counts[-1] / result.n)}"
         )
     shares = counts / result.n
-    fig = go.Figure(
-        go.Bar(
-            x=(edges[:-1] + edges[1:]) / 2,
-            y=shares,
-            marker={"color": COLORS["step"]},
-            hovertext=hover,
-            hoverinfo="text",
-        )
+    columns = [
+        Column(float(a), float(b), float(s), text)
+        for a, b, s, text in zip(edges[:-1], edges[1:], shares, hover, strict=True)
+    ]
+    low, high = float(edges[0]), float(edges[-1])
+    marks = place_marks(
+        [
+            Mark(result.p10, "P10", "#666"),
+            Mark(result.median, "Median", HIGHLIGHT_COLOR),
+            Mark(result.p90, "P90", "#666"),
+        ],
+        low,
+        high,
     )
-    span = float(edges[-1] - edges[0]) or 1.0
-    _marks(
-        fig,
-        [(result.p10, "P10", "#666"), (result.median, "Median", COLORS["loss"]), (result.p90, "P90", "#666")],
-        span,
-    )
-    # Kronor without a suffix on every tick (the axis title says kr): short enough to stand upright on a phone.
-    fig.update_xaxes(title="Belopp (kr)", tickformat=",.0f", nticks=4, tickangle=0)
+    # Kronor without a suffix on every tick (the axis title says kr): short enough for a phone.
+    x = Axis(low, high, [(t, f.number(round(t))) for t in nice_ticks(low, high, 4)], "Belopp (kr)")
     peak = float(shares.max()) or 1.0
-    fig.update_yaxes(
-        title="Andel av simuleringarna", tickformat=".0%", tickvals=_share_ticks(peak), range=[0, peak * 1.35]
-    )
-    _layout(fig, title, height=400)
-    fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 13}}}, margin={"t": 70})
-    return Chart(fig, data, f"{title}. {subtitle}")
+    y = Axis(0.0, peak * 1.05, [(t, _share(t)) for t in _share_ticks(peak)], "Andel av simuleringarna")
+    return column_chart(title, subtitle, columns, x, y, marks, data)
 
 
-def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> Chart:
+def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> ColumnChart:
+    """The region's median amount for each whole number of positions beyond plan (a column each), its own
+    expansion highlighted; each step of the staircase a line where it is reached ("≥ 5": between 4 and 5)."""
     title = f"Två tjänster till: +{f.kr(result.gain_two)}"
     subtitle = "Belopp (median) efter egen utökning"
     data = pd.DataFrame(result.curve, columns=["utökning", "median_kr"])
-    fig = go.Figure(
-        go.Scatter(
-            x=data["utökning"],
-            y=data["median_kr"],
-            mode="lines+markers",
-            line={"shape": "hv", "width": 3},
-            marker={"color": COLORS["step"]},
-            hovertext=[f"Utökning {x}: {f.kr(int(y))}" for x, y in result.curve],
-            hoverinfo="text",
-        )
-    )
     top = max(x for x, _ in result.curve)
-    marks = [(float(s.min_expansion), f"≥ {s.min_expansion}", "#999") for s in params.steps]
-    _marks(fig, [*marks, (own_expansion, "Er utökning", COLORS["loss"])], float(top) or 1.0, joiner=" · ")
-    peak = max((y for _, y in result.curve), default=0) or 1
-    # Ticks where something happens (0, each step, the end): few enough to stand upright on a phone.
+    own_column = math.floor(own_expansion + 1e-9)
+    columns = [
+        Column(x - 0.4, x + 0.4, float(y), f"Utökning {x}: {f.kr(int(y))}", highlight=x == own_column)
+        for x, y in result.curve
+    ]
+    low, high = -0.5, top + 0.5
+    marks = [Mark(s.min_expansion - 0.5, f"≥ {s.min_expansion}", "#777") for s in params.steps]
+    own = min(max(own_expansion, low), high)
+    placed = place_marks([*marks, Mark(own, "Er utökning", HIGHLIGHT_COLOR)], low, high, joiner=" · ")
+    # Ticks where something happens (0, each step, the end).
     ticks = sorted({0, *(s.min_expansion for s in params.steps), top})
-    fig.update_xaxes(title="Egen utökning (tjänster utöver plan)", tickvals=ticks, tickangle=0, range=[-0.3, top + 0.3])
-    fig.update_yaxes(title="Belopp, median (kr)", tickformat=",.0f", rangemode="tozero", range=[0, peak * 1.35])
-    _layout(fig, title, height=400)
-    fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 13}}}, margin={"t": 70})
-    return Chart(fig, data, f"{title}. {subtitle}")
+    x = Axis(low, high, [(float(t), f.number(t)) for t in ticks], "Egen utökning (tjänster utöver plan)")
+    peak = max((y for _, y in result.curve), default=0) or 1
+    y_ticks = nice_ticks(0, peak, 5)
+    if y_ticks[-1] < peak:  # the tallest column stands under a labelled line
+        y_ticks.append(y_ticks[-1] + (y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else peak))
+    y = Axis(0.0, y_ticks[-1], [(t, f.number(round(t))) for t in y_ticks], "Belopp, median (kr)")
+    return column_chart(title, subtitle, columns, x, y, placed, data)
 
 
 def preview_rows(result: PreviewResult) -> list[tuple[str, int | float, str]]:

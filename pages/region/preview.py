@@ -222,11 +222,13 @@ spread = (
 st.markdown(f"{spread}**Sannolikhet per trappsteg:** {steps}")
 curve = curve_chart(result, params, expansion)
 if result.minimum == result.maximum:
-    st.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
+    st.html(curve.html)
 else:
-    g1, g2 = st.columns(2)
-    g1.plotly_chart(histogram_chart(result).figure, key="pv_hist", config={"displaylogo": False})
-    g2.plotly_chart(curve.figure, key="pv_curve", config={"displaylogo": False})
+    g1, g2 = st.columns(2, gap="large")
+    with g1:
+        st.html(histogram_chart(result).html)
+    with g2:
+        st.html(curve.html)
 
 planned_text = str(at_round.planned[code])  # a count, or a range as written ("1-5")
 rows: list[tuple[str, AboutValue]] = [

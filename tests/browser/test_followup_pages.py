@@ -44,7 +44,7 @@ def test_region_preview_simulates_and_downloads(page) -> None:  # type: ignore[n
     wait_idle(page)
     page.get_by_text("Osäkert: de andra regionernas utökning dras slumpmässigt").click()
     # The uncertain assumption (the default, chosen again here) shows the histogram beside the expansion chart.
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2)
+    expect(page.locator("figure.colchart")).to_have_count(2)
     expect(metric_value(page, "Troligt belopp (median)")).to_contain_text("kr")
     wait_idle(page)  # the download button belongs to the same run
     with page.expect_download() as info:

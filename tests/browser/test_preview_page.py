@@ -29,7 +29,7 @@ def test_the_default_is_uncertain_and_a_link_by_name_or_code_opens_the_region(pa
     expect(page.get_by_role("radio", name=DEFAULT_LABEL)).to_be_checked()
     expect(metric_value(page, "Troligt belopp (median)")).to_have_text(KRONOR)
     expect(metric_value(page, "Lågt utfall (P10)")).to_have_text(KRONOR)
-    expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(2)
+    expect(main.locator("figure.colchart")).to_have_count(2)  # plain HTML: no Plotly to load
     expect(main).not_to_contain_text(re.compile(r"(^|[\s(])säker"))  # "Osäkert" names an assumption
     wait_idle(page)
     assert re.search(r"[?&]pv_region=09(&|$)", page.url)  # the address names the region by its code
@@ -61,7 +61,7 @@ def test_on_a_phone_no_amount_or_chart_title_is_cut_off(browser, app_url: str) -
         expect(page.get_by_role("combobox", name="Region")).to_have_value("Västra Götaland")
         expect(metric_value(page, "Troligt belopp (median)")).to_have_text(KRONOR)
         main = page.get_by_test_id("stMain")
-        expect(main.locator("[data-testid='stPlotlyChart'] .gtitle")).to_have_count(2)
+        expect(main.locator("figure.colchart .title")).to_have_count(2)
         wait_idle(page)
         # A metric's value is cut with an ellipsis when it does not fit: its text then overflows its box.
         overflowing = page.evaluate(
@@ -69,15 +69,27 @@ def test_on_a_phone_no_amount_or_chart_title_is_cut_off(browser, app_url: str) -
                  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
         )
         assert overflowing == []
-        # Every chart title and subtitle ends inside its chart.
+        # Every chart title, subtitle, tick and line label ends inside its chart, and no two labels overlap.
         outside = page.evaluate(
-            """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].flatMap(chart => {
+            """() => [...document.querySelectorAll('figure.colchart')].flatMap(chart => {
                  const box = chart.getBoundingClientRect();
-                 return [...chart.querySelectorAll('.gtitle, .gtitle-subtitle')]
-                   .filter(t => t.getBoundingClientRect().right > box.right + 1).map(t => t.textContent);
+                 return [...chart.querySelectorAll('.title, .sub, .label, .xticks span')]
+                   .filter(t => { const r = t.getBoundingClientRect();
+                                  return r.right > box.right + 1 || r.left < box.left - 1; })
+                   .map(t => t.textContent);
                })"""
         )
         assert outside == []
+        overlapping = page.evaluate(
+            """() => [...document.querySelectorAll('figure.colchart')].flatMap(chart => {
+                 const boxes = [...chart.querySelectorAll('.label')]
+                   .map(l => [l.textContent, l.getBoundingClientRect()]);
+                 return boxes.flatMap(([a, r], i) => boxes.slice(i + 1)
+                   .filter(([, q]) => r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
+                   .map(([b]) => a + ' / ' + b));
+               })"""
+        )
+        assert overlapping == []
         screenshot(page, "region-preview-phone")
     finally:
         context.close()
