@@ -1,6 +1,7 @@
 """Förhandsbesked för en region: what it can expect, and how sure that is given the other regions."""
 
 import math
+from collections.abc import Sequence
 from datetime import date
 
 import streamlit as st
@@ -8,7 +9,8 @@ import streamlit as st
 from allocation.at import RegionInput
 from allocation.fixed import BASIS_SV
 from allocation.milestones import needs_attention
-from allocation.preview import DEFAULT_UNCERTAIN, Uncertain, simulate
+from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, Uncertain, simulate
+from allocation.rules import AtRound
 from present import formats as f
 from store.access import Action
 from store.export import AboutValue, export_file_name, store_facts
@@ -196,10 +198,20 @@ with right:
             "Slumpfrö (samma frö ger samma resultat)", min_value=0, value=2023, step=1, key="pv_seed"
         )
 
+
+# The simulation is deterministic (the seed is one of its inputs), so a result is kept for the next visitor
+# with the same inputs (a region's people opening its default preview): hashed by content, round included.
+@st.cache_data(max_entries=16, show_spinner=False)
+def simulated(
+    at_round: AtRound, own: RegionInput, others: Sequence[RegionInput] | Uncertain, n: int, seed: int, band: int
+) -> PreviewResult:
+    return simulate(at_round, own, others, at_round.default_params(), n=n, seed=seed, own_band=band)
+
+
 own = RegionInput(code, int(filled), int(started), int(excluded))
 params = at_round.default_params()
 with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
-    result = simulate(at_round, own, others, params, n=int(n), seed=int(seed), own_band=int(band))
+    result = simulated(at_round, own, others, int(n), int(seed), int(band))
 
 top = headline(result, assumption, scenario_name)
 columns = st.columns(1 + len(top.spread))
