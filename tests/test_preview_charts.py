@@ -21,7 +21,6 @@ from ui.column_chart import (
     MARK_ROWS,
     Axis,
     Column,
-    ColumnChart,
     Mark,
     PlacedMark,
     column_chart,
@@ -29,6 +28,7 @@ from ui.column_chart import (
     nice_ticks,
     place_marks,
 )
+from ui.html_chart import HtmlChart
 from ui.preview import HISTOGRAM_BINS, PLAN, SCENARIO, UNCERTAIN, curve_chart, headline, histogram_chart
 
 ROUND = load_round("at-2023")
@@ -50,17 +50,17 @@ X_TICKS = re.compile(r'<div class="xticks"[^>]*>(.*?)</div>')
 Y_TICKS = re.compile(r'<div class="yticks"[^>]*>(.*?)</div>')
 
 
-def labels(chart: ColumnChart) -> list[tuple[float, float, str]]:
+def labels(chart: HtmlChart) -> list[tuple[float, float, str]]:
     """(left in percent, row top in rem, text) of each mark's label, unescaped."""
     return [(float(x), float(top), unescape(text)) for x, top, text in LABEL.findall(chart.html)]
 
 
-def columns(chart: ColumnChart) -> list[tuple[float, float, str, bool, float]]:
+def columns(chart: HtmlChart) -> list[tuple[float, float, str, bool, float]]:
     """(left, width, hover, highlighted, height) of each column, percent of the plot, the hover unescaped."""
     return [(float(a), float(w), unescape(t), bool(hi), float(h)) for a, w, t, hi, h in SLOT.findall(chart.html)]
 
 
-def tick_texts(pattern: re.Pattern[str], chart: ColumnChart) -> list[str]:
+def tick_texts(pattern: re.Pattern[str], chart: HtmlChart) -> list[str]:
     inner = pattern.search(chart.html)
     assert inner
     return [unescape(t) for t in re.findall(r'<span (?:class="t" )?style="[^"]*">([^<]*)</span>', inner.group(1))]
@@ -75,7 +75,7 @@ def assert_no_overlap(placed: Sequence[PlacedMark], low: float, high: float) -> 
             assert label_extent(a.x, a.label, low, high)[1] < label_extent(b.x, b.label, low, high)[0]
 
 
-def assert_html_labels_apart(chart: ColumnChart) -> None:
+def assert_html_labels_apart(chart: HtmlChart) -> None:
     """In the drawn chart: labels in one row more than a fifth of the axis apart."""
     for (x1, top1, t1), (x2, top2, t2) in itertools.combinations(labels(chart), 2):
         assert top1 != top2 or abs(x1 - x2) > 20 - 0.02, (t1, t2)

@@ -9,7 +9,6 @@ the same on a phone. The figures' words are Swedish; region names are escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
@@ -17,15 +16,7 @@ import pandas as pd
 from allocation.attention import Level, RegionAttention
 from allocation.deadlines import AMBER, BLUE, RED, URGENT_WITHIN_DAYS, days_sv
 from present import formats as f
-
-
-@dataclass(frozen=True)
-class BarChart:
-    title: str  # states the result (plain text)
-    subtitle: str  # the second line ("" when there is none)
-    html: str  # the chart, for st.html
-    data: pd.DataFrame  # what the chart shows
-
+from ui.html_chart import HtmlChart
 
 STYLE = """<style>
 figure.ovbars { margin: 0.25rem 0 1rem 0; font-variant-numeric: tabular-nums; max-width: 60rem; }
@@ -84,7 +75,7 @@ def days_label(days: int) -> str:
     return "sista dagen" if days == 0 else f"{days_sv(days)} kvar"
 
 
-def days_chart(ranked: Sequence[RegionAttention], within_days: int = URGENT_WITHIN_DAYS) -> BarChart | None:
+def days_chart(ranked: Sequence[RegionAttention], within_days: int = URGENT_WITHIN_DAYS) -> HtmlChart | None:
     """Regions with a last day passed or near: days to it (below 0: overdue, red to the left of the zero
     line; near: amber to the right), most urgent on top."""
     shown = [r for r in ranked if r.level in (Level.OVERDUE, Level.DUE_SOON) and r.nearest is not None]
@@ -132,14 +123,14 @@ def days_chart(ranked: Sequence[RegionAttention], within_days: int = URGENT_WITH
         f'<div class="row axis"><span></span><span class="track">{ticks}</span><span></span></div>'
         '<div class="note">Dagar till sista dag; under 0: försenad.</div>'
     )
-    return BarChart(title, subtitle, _figure(title, subtitle, rows, footer, title), data)
+    return HtmlChart(title, subtitle, _figure(title, subtitle, rows, footer, title), data)
 
 
 LAPSED_SV = "Kan inte betalas ut"
 PAYABLE_SV = "Kan rekvireras"
 
 
-def money_chart(ranked: Sequence[RegionAttention]) -> BarChart | None:
+def money_chart(ranked: Sequence[RegionAttention]) -> HtmlChart | None:
     """Money not requisitioned per region, most first: what can no longer be paid (red) and what still can
     (blue), stacked, with the total in mnkr beside each bar (exact kronor on hover)."""
     shown = sorted(
@@ -183,4 +174,4 @@ def money_chart(ranked: Sequence[RegionAttention]) -> BarChart | None:
         if amount
     )
     footer = f'<div class="note">{keys}</div>'
-    return BarChart(title, subtitle, _figure(title, subtitle, rows, footer, title), data)
+    return HtmlChart(title, subtitle, _figure(title, subtitle, rows, footer, title), data)

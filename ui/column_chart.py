@@ -17,6 +17,8 @@ from html import escape
 
 import pandas as pd
 
+from ui.html_chart import HtmlChart
+
 MARK_ROWS = 3  # label rows the marks normally take: a label closer than a fifth of the axis takes the next
 LABEL_ROW_REM = 1.25  # height of a row of mark labels
 # A label's width is estimated at its narrowest: a phone's plot (390 px screen, less the page's padding and
@@ -97,14 +99,6 @@ class Axis:
     title: str
 
 
-@dataclass(frozen=True)
-class ColumnChart:
-    title: str  # states the result (plain text)
-    subtitle: str  # the second line ("" when there is none)
-    html: str  # the chart, for st.html
-    data: pd.DataFrame  # what the chart shows
-
-
 def label_extent(x: float, label: str, low: float, high: float) -> tuple[float, float]:
     """Where a mark's label stands at its narrowest (a phone), in x units: it is shifted left by as much of
     its own width as its line is of the axis, so the first label starts at its line, the last one ends at
@@ -178,7 +172,7 @@ def column_chart(
     y: Axis,
     marks: Sequence[PlacedMark],
     data: pd.DataFrame,
-) -> ColumnChart:
+) -> HtmlChart:
     """The chart: columns from ``y.low`` up, ticks on both axes, the marks' lines and labels."""
     grid = "".join(
         f'<span class="grid" style="bottom:{_at(v, y.low, y.high):.2f}%"></span>' for v, _ in y.ticks if v > y.low
@@ -227,4 +221,4 @@ def column_chart(
         f'<div class="xtitle">{escape(x.title)}</div>'
         "</div></figure>"
     )
-    return ColumnChart(title, subtitle, html, data)
+    return HtmlChart(title, subtitle, html, data)

@@ -27,12 +27,12 @@ from ui.column_chart import (
     HIGHLIGHT_COLOR,
     Axis,
     Column,
-    ColumnChart,
     Mark,
     column_chart,
     nice_ticks,
     place_marks,
 )
+from ui.html_chart import HtmlChart
 
 # The assumptions about the other regions, first the default: the uncertain one, which never claims more
 # than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
@@ -132,7 +132,7 @@ HISTOGRAM_BINS = 40
 HISTOGRAM_TOP = 99  # the bars span the lowest amount to the 99th percentile; the rare amounts above share the last
 
 
-def histogram_chart(result: PreviewResult) -> ColumnChart:
+def histogram_chart(result: PreviewResult) -> HtmlChart:
     # Short lines (a phone's chart is about 340 px wide): the region is in the page's heading.
     title = f"Troligen {f.kr(result.median)}"
     subtitle = f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
@@ -175,7 +175,7 @@ def histogram_chart(result: PreviewResult) -> ColumnChart:
     return column_chart(title, subtitle, columns, x, y, marks, data)
 
 
-def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> ColumnChart:
+def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> HtmlChart:
     """The region's median amount for each whole number of positions beyond plan (a column each), its own
     expansion highlighted; each step of the staircase a line where it is reached ("≥ 5": between 4 and 5)."""
     title = f"Två tjänster till: +{f.kr(result.gain_two)}"

@@ -11,13 +11,13 @@ stands above its bar. Every text is escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
 import pandas as pd
 
 from allocation.milestones import RoundMilestones
+from ui.html_chart import HtmlChart
 
 # One colour per round, in the order the rounds come (a sixth round starts the list again).
 ROUND_COLORS = ("#1f4e79", "#c77700", "#2e7d32", "#6a1b9a", "#00838f")
@@ -49,13 +49,6 @@ figure.tlgantt .asof-label {{ position: absolute; transform: translateX(-50%); w
   figure.tlgantt .axis .name {{ display: none; }}
 }}
 </style>"""
-
-
-@dataclass(frozen=True)
-class Timeline:
-    title: str  # states what is open on the date (plain text)
-    html: str  # the chart, for st.html ("" when no round has a dated milestone)
-    data: pd.DataFrame  # one row per round and milestone: omgång, milstolpe, från, till, regionens
 
 
 def timeline_rows(round_list: Sequence[RoundMilestones]) -> pd.DataFrame:
@@ -100,11 +93,11 @@ def _pct(day: date, first: date, span: int) -> str:
     return f"{(day - first).days / span * 100:.2f}%"
 
 
-def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> Timeline:
+def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlChart:
     """The grant year's windows as bars on a month axis, the chosen date as a line."""
     data = timeline_rows(round_list)
     if data.empty:
-        return Timeline("Inga daterade tidsfönster i omgångarna.", "", data)
+        return HtmlChart("Inga daterade tidsfönster i omgångarna.", "", "", data)
     open_now = data[(data["från"] <= as_of) & (data["till"] >= as_of)]
     title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
         f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
@@ -151,4 +144,4 @@ def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> Timelin
         f'{STYLE}<figure class="tlgantt" aria-label="{escape(title)}">'
         f'<div class="legend">{legend}</div>{"".join(rows)}</figure>'
     )
-    return Timeline(title, html, data)
+    return HtmlChart(title, "", html, data)
