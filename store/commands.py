@@ -182,7 +182,10 @@ def run(args: argparse.Namespace) -> int:
     """Open the store and run the command (its file, if any, has passed the limits already)."""
     if args.command == "copy":
         return _copy(args)
-    target = args.db or database_target()
+    try:
+        target = args.db or database_target()
+    except db.StoreError as exc:  # a secrets file that cannot be read: it may name the database
+        return _error(str(exc), EXIT_UNAVAILABLE)
     path = where(target)
     if db.is_url(target) and (problem := unreachable(str(target))):
         return _error(problem, EXIT_UNAVAILABLE)

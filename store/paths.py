@@ -24,22 +24,41 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+def secrets_files() -> list[Path]:
+    """The secrets files Streamlit reads, in its order (a later file's top-level tables win): the user's
+    (``~/.streamlit/secrets.toml``), the working directory's, and the one beside ``app.py``. The command
+    line reads the same ones, so it never works on another database than the dashboard."""
+    files = [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml", SECRETS]
+    return list(dict.fromkeys(f.resolve() for f in files))
+
+
 def database_url() -> str | None:
     """A PostgreSQL URL when one is configured: ``$STATSBIDRAG_DATABASE_URL``, else ``url`` in the
-    ``[connections.statsbidrag]`` section of ``.streamlit/secrets.toml`` (Streamlit's convention for
-    connections); None: the embedded DuckDB file."""
+    ``[connections.statsbidrag]`` section of the secrets (Streamlit's convention for connections); None: the
+    embedded DuckDB file. A secrets file that cannot be read is an error, never a silent switch to the
+    DuckDB file (the configured database might then miss what is written)."""
     if url := os.environ.get(URL_ENV, "").strip():
         return url
-    if SECRETS.is_file():
-        import tomllib
+    import tomllib
 
+    merged: dict[str, object] = {}
+    for file in secrets_files():
+        if not file.is_file():
+            continue
         try:
-            section = tomllib.loads(SECRETS.read_text(encoding="utf-8")).get("connections", {}).get(CONNECTION, {})
-        except (OSError, tomllib.TOMLDecodeError, AttributeError):
-            return None
-        url = str(section.get("url", "")).strip() if isinstance(section, dict) else ""
-        return url or None
-    return None
+            merged.update(tomllib.loads(file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            from store.model import StoreError
+
+            raise StoreError(
+                f"the secrets file {file} cannot be read ({exc}); it may name the database: fix it or move it",
+                f"Filen {file} med inställningar och lösenord kan inte läsas ({exc}). Den kan ange vilken "
+                "databas som ska användas, så instrumentpanelen startar inte utan den: rätta filen.",
+            ) from exc
+    connections = merged.get("connections")
+    section = connections.get(CONNECTION) if isinstance(connections, dict) else None
+    url = str(section.get("url", "")).strip() if isinstance(section, dict) else ""
+    return url or None
 
 
 def database_target() -> str | Path:

@@ -5,13 +5,13 @@ Pages use ``session_or_stop()``: the store as the logged-in principal may see an
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from store.db import DB_ERRORS, StoreError, db_path
-from store.paths import CONNECTION, URL_ENV, data_dir, is_url
+from store.db import DB_ERRORS, StoreError
+from store.paths import data_dir, is_url
+from store.paths import database_target as paths_database_target
 from store.service import Store
 from store.session import Session
 from ui.auth import principal_or_stop
@@ -28,15 +28,10 @@ def get_store(path: str) -> Store:
 
 
 def database_target() -> str:
-    """``$STATSBIDRAG_DATABASE_URL``, else ``url`` in ``[connections.statsbidrag]`` of the secrets (Streamlit's
-    convention for a connection's settings), else the DuckDB file."""
-    if url := os.environ.get(URL_ENV, "").strip():
-        return url
-    try:
-        url = str(st.secrets["connections"][CONNECTION]["url"]).strip()
-    except (KeyError, FileNotFoundError, AttributeError, TypeError):  # no secrets, or no such section
-        url = ""
-    return url or str(db_path())
+    """Where the store is, decided as the command line decides it (``store.paths.database_target``):
+    ``$STATSBIDRAG_DATABASE_URL``, else ``url`` in ``[connections.statsbidrag]`` of the secrets files
+    Streamlit reads, else the DuckDB file."""
+    return str(paths_database_target())
 
 
 def store_or_stop() -> Store:
