@@ -29,7 +29,14 @@ def secrets_files() -> list[Path]:
     (``~/.streamlit/secrets.toml``), the working directory's, and the one beside ``app.py``. The command
     line reads the same ones, so it never works on another database than the dashboard."""
     files = [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml", SECRETS]
-    return list(dict.fromkeys(f.resolve() for f in files))
+    return list(dict.fromkeys(_resolved(f) for f in files))
+
+
+def _resolved(file: Path) -> Path:
+    try:
+        return file.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError in Python 3.11): reading it then fails
+        return file
 
 
 def database_url() -> str | None:
@@ -43,11 +50,11 @@ def database_url() -> str | None:
 
     merged: dict[str, object] = {}
     for file in secrets_files():
-        if not file.is_file():
-            continue
         try:
             merged.update(tomllib.loads(file.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (FileNotFoundError, NotADirectoryError):  # no such file (a dangling link too), as Streamlit skips it
+            continue
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:  # a folder, a loop, no permission
             from store.model import StoreError
 
             raise StoreError(

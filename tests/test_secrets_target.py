@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,60 @@ def test_the_dashboard_says_in_swedish_which_secrets_file_cannot_be_read(places:
     (error,) = at.error
     text = shown(error.value)
     assert "Databasen kunde inte öppnas" in text and str(file.resolve()) in text and "kan inte läsas" in text
+
+
+def _loop(file: Path) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.symlink_to(file.name)  # secrets.toml -> secrets.toml
+
+
+def _folder(file: Path) -> None:
+    file.mkdir(parents=True)
+
+
+@pytest.mark.parametrize("make", [_loop, _folder], ids=["symlink loop", "a folder"])
+def test_a_secrets_path_that_is_not_a_readable_file_is_an_error_naming_it(
+    places: dict[str, Path], make: Callable[[Path], None]
+) -> None:
+    # Streamlit cannot read it either (it only skips a missing file): never a silent switch to DuckDB.
+    file = places["home"] / ".streamlit" / "secrets.toml"
+    make(file)
+    with pytest.raises(StoreError) as caught:
+        paths.database_target()
+    assert str(file) in str(caught.value) and "kan inte läsas" in caught.value.message_sv
+
+
+def test_a_dangling_symlink_is_no_secrets_file(places: dict[str, Path]) -> None:
+    file = places["cwd"] / ".streamlit" / "secrets.toml"
+    file.parent.mkdir()
+    file.symlink_to(places["cwd"] / "gone.toml")
+    _secrets(places["app"], f'[connections.statsbidrag]\nurl = "{URL_B}"\n')
+    assert paths.database_url() == URL_B
+
+
+WITHOUT_ROOTS_READING = ["/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+    reason="needs root and setpriv to take away root's right to read anything",
+)
+def test_the_command_line_exits_3_when_the_secrets_folder_cannot_be_searched(places: dict[str, Path]) -> None:
+    _secrets(places["home"], f'[connections.statsbidrag]\nurl = "{URL_A}"\n')
+    folder = places["home"] / ".streamlit"
+    folder.chmod(0)
+    env = os.environ | {"HOME": str(places["home"]), "PYTHONPATH": str(ROOT)}
+    env.pop(paths.URL_ENV, None)
+    try:
+        result = subprocess.run(
+            [*WITHOUT_ROOTS_READING, sys.executable, "-m", "store", "init"],
+            cwd=places["cwd"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 3, result.stderr
+    assert str(folder / "secrets.toml") in result.stderr and "Traceback" not in result.stderr
