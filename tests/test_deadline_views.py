@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from allocation.deadlines import MilestoneWindow, Status, StatusResult
 from allocation.milestones import RoundMilestones, StatusCell
 from ui.deadlines import matrix_html
@@ -77,3 +79,18 @@ def test_rounds_without_dated_milestones_give_a_sentence_not_a_chart() -> None:
     chart = timeline_html([_round("A", _window("Någon gång", None, None))], date(2026, 1, 1))
     assert chart.html == "" and chart.data.empty
     assert chart.title == "Inga daterade tidsfönster i omgångarna."
+
+
+ASOF_LABEL = re.compile(r'class="asof-label" style="left:([\d.]+)%;transform:translateX\(-([\d.]+)%\)">Per ')
+
+
+@pytest.mark.parametrize(
+    ("as_of", "shift"),
+    [(date(2026, 1, 1), 0.0), (date(2026, 7, 1), 50.0), (date(2027, 1, 15), 100.0)],  # the axis: 2026-01-01 …
+)
+def test_the_dates_label_never_leaves_the_axis(as_of: date, shift: float) -> None:
+    # Centred on its line, a label at either end of the axis stood half outside it: off a phone's screen.
+    year = _round("A", _window("Först", date(2026, 1, 16), date(2026, 12, 31)))
+    chart = timeline_html([year], as_of)
+    ((_, moved),) = ASOF_LABEL.findall(chart.html)
+    assert float(moved) == pytest.approx(shift, abs=1)  # starts at its line at the left end, ends there at the right

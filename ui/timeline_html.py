@@ -23,6 +23,9 @@ from ui.html_chart import HtmlChart
 ROUND_COLORS = ("#1f4e79", "#c77700", "#2e7d32", "#6a1b9a", "#00838f")
 AS_OF_COLOR = "#c62828"
 MARGIN_DAYS = 15  # room before the first window and after the last
+# A label's width is estimated at its narrowest: a phone's axis (390 px screen, less the page's padding).
+PHONE_TRACK_PX = 350
+LABEL_CHAR_PX = 7  # an average character of a 12 px label, bold, generously
 
 STYLE = f"""<style>
 figure.tlgantt {{ margin: 0.25rem 0 1rem 0; font-variant-numeric: tabular-nums; }}
@@ -42,7 +45,7 @@ figure.tlgantt .asof {{ position: absolute; top: -0.3rem; bottom: -0.3rem;
 figure.tlgantt .axis {{ font-size: 0.75rem; color: #666; border-bottom: none; }}
 figure.tlgantt .axis .track {{ height: 1.2rem; }}
 figure.tlgantt .tick {{ position: absolute; transform: translateX(-50%); white-space: nowrap; }}
-figure.tlgantt .asof-label {{ position: absolute; transform: translateX(-50%); white-space: nowrap;
+figure.tlgantt .asof-label {{ position: absolute; white-space: nowrap;
                               color: {AS_OF_COLOR}; font-weight: 600; }}
 @media (max-width: 640px) {{
   figure.tlgantt .row {{ grid-template-columns: 1fr; row-gap: 0.2rem; }}
@@ -93,6 +96,15 @@ def _pct(day: date, first: date, span: int) -> str:
     return f"{(day - first).days / span * 100:.2f}%"
 
 
+def _label_at(day: date, first: date, span: int, label: str) -> str:
+    """The date's label on the axis: centred on its line, but moved right at the left end and left at the right
+    end by as much as keeps it inside the axis on a phone (centred, it stood half off the screen there)."""
+    at = (day - first).days / span
+    width = max(len(label), 1) * LABEL_CHAR_PX / PHONE_TRACK_PX
+    shift = 100 * min(max(0.5, 1 - (1 - at) / width), at / width, 1.0)
+    return f"left:{at * 100:.2f}%;transform:translateX(-{shift:.1f}%)"
+
+
 def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlChart:
     """The grant year's windows as bars on a month axis, the chosen date as a line."""
     data = timeline_rows(round_list)
@@ -114,8 +126,9 @@ def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlCha
     months = _months(first, last)
     every = 1 if len(months) <= 7 else 2 if len(months) <= 13 else 3
     ticks = "".join(f'<span class="tick" style="left:{_pct(m, first, span)}">{m:%Y-%m}</span>' for m in months[::every])
+    as_of_text = f"Per {as_of.isoformat()}"
     as_of_label = (
-        f'<span class="asof-label" style="left:{_pct(as_of, first, span)}">Per {as_of.isoformat()}</span>'
+        f'<span class="asof-label" style="{_label_at(as_of, first, span, as_of_text)}">{as_of_text}</span>'
         if inside
         else ""
     )
