@@ -171,7 +171,8 @@ def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(da
     at.button(key=f"FormSubmitter:{k}_form-Granska och spara").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    from ui.state import db_path, get_store
+    from store.paths import db_path
+    from ui.state import get_store
 
     store = get_store(str(db_path()))
     round_ = store.block_round("at-2024-tre")
