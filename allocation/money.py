@@ -14,6 +14,17 @@ from collections.abc import Sequence
 from fractions import Fraction
 from math import lcm
 
+# The one upper bound of every amount the product accepts (a pot, a step, a maximum, a requisition, a
+# payment): 1 000 000 000 000 kr, a thousand times the largest grant round the seeds describe. Amounts
+# are checked against it where they enter (rules files, the round editor, --pot, imports, forms), so no
+# amount the store holds can overflow a 64-bit column or a numpy array, even summed over 10 000 recipients.
+MAX_AMOUNT = 10**12
+
+
+def within_bound(value: int) -> bool:
+    """True when ``value`` is a whole amount in 0 … ``MAX_AMOUNT`` kronor."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_AMOUNT
+
 
 def _as_integer_weights(weights: Sequence[Fraction | int]) -> list[int]:
     fractions = [Fraction(w) for w in weights]

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from allocation.at import RegionInput
 from allocation.fixed import Requisition
+from allocation.money import MAX_AMOUNT
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
 from ingest.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
 
 MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
-MAX_KRONOR = 10**12
+MAX_KRONOR = MAX_AMOUNT  # the product's one bound on amounts (allocation.money)
 
 REQUIRED = ("region", "filled", "started")
 OPTIONAL = ("excluded", "planned")
