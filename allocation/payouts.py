@@ -2,9 +2,12 @@
 
 Pure: amounts in, lines out, whole kronor. Two kinds of list:
 
-- ``decision_payouts`` (a decided round, e.g. AT): per recipient the decision's total less what the round
-  has already paid it. Only positive rests become lines; a recipient already paid more than the decision
-  gives (an amendment that lowered its amount) is a notice, never a negative payment.
+- ``decision_payouts`` (a decided round, e.g. AT): per recipient the decision in force's total less what the
+  round has already paid it (net of amounts recovered). Positive rests become lines; a recipient already paid
+  more than the decision in force gives (an amendment that lowered its amount) is an amount to recover
+  (*återkrav*), listed apart and never netted against another recipient. The list reconciles:
+  decided − already paid = to pay now − to recover. While an amount to recover is outstanding, paying the
+  others' rests would take the round above its decision, so such a list cannot be recorded (``problems``).
 - ``requisition_payouts`` (elderly care): the requisitions received up to a day and not yet paid, in the
   order received; a requisition that would take the region's payouts above its maximum is refused with
   the reason, and the next ones are checked against what is left.
@@ -62,6 +65,17 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
+class Recovery:
+    """An amount to recover (återkrav): the recipient was paid more than the decision in force gives it."""
+
+    code: str
+    name: str
+    amount: int  # kronor, > 0
+    decided: int  # what the decision in force gives the recipient
+    paid: int  # what the round has paid it, net of amounts already recovered
+
+
+@dataclass(frozen=True, slots=True)
 class PendingRequisition:
     id: int
     code: str
@@ -84,17 +98,35 @@ class PayoutList:
     up_to: date | None = None
     blocking_sv: tuple[str, ...] = ()  # why the list cannot be recorded, beyond the lines themselves
     blocking_en: tuple[str, ...] = ()
+    recoveries: tuple[Recovery, ...] = ()  # amounts to recover (återkrav), apart from the lines
 
     @property
     def total(self) -> int:
         return sum(line.amount for line in self.lines)
 
     @property
+    def to_recover(self) -> int:
+        return sum(r.amount for r in self.recoveries)
+
+    @property
     def fingerprint(self) -> str:
-        """What the list pays — recipient, amount and requisition per line, and the decision — as a short hash:
-        the list that was shown (and sent to the bank) is the list that is recorded, or nothing is."""
-        lines = sorted(f"{x.code}:{x.amount}:{x.requisition_id or ''}" for x in self.lines)
-        text = f"{self.kind}|{self.decision_id or ''}|" + ";".join(lines)
+        """Everything the list sends to the bank — per line the recipient, its name, amount, requisition,
+        organisation number, bankgiro and payment reference — and the decision and the amounts to recover, as
+        a short hash: the list that was shown (and sent to the bank) is the list that is recorded, or nothing is."""
+        fields = [
+            (
+                x.code,
+                x.name,
+                x.amount,
+                x.requisition_id or "",
+                x.org_number or "",
+                x.bankgiro or "",
+                x.payment_reference,
+            )
+            for x in self.lines
+        ]
+        owed = [(r.code, r.amount) for r in self.recoveries]
+        text = repr((self.kind, self.decision_id or "", self.reference, sorted(fields), sorted(owed)))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
@@ -109,6 +141,16 @@ class PayoutList:
             names = ", ".join(line.name for line in missing)
             en.append(f"payment details (organisation number, bankgiro) missing for {names}")
             sv.append(f"Betalningsuppgifter (organisationsnummer, bankgiro) saknas för {names}.")
+        if self.lines and self.recoveries:
+            names = ", ".join(r.name for r in self.recoveries)
+            en.append(
+                f"{kr(self.to_recover)} is to be recovered ({names}): paying {kr(self.total)} now would take the "
+                f"round above its decision ({kr(self.basis)}); record the repayments first"
+            )
+            sv.append(
+                f"{kr(self.to_recover)} ska återkrävas ({names}). Att betala ut {kr(self.total)} nu skulle ta "
+                f"omgången över beslutet i kraft ({kr(self.basis)}); registrera återbetalningarna först."
+            )
         if not self.lines:
             en.append("nothing is left to pay on this list")
             sv.append("Det finns inget kvar att betala ut på den här listan.")
@@ -130,21 +172,21 @@ def decision_payouts(
     paid: Mapping[str, int],
     reference: str,
     details: Mapping[str, tuple[str, str]],
-) -> tuple[tuple[PayoutLine, ...], tuple[str, ...]]:
-    """Per recipient (in code order) ``totals - paid`` when positive; a notice (Swedish) for every negative rest."""
-    lines, notices = [], []
-    for code in sorted(totals):
-        rest = totals[code] - paid.get(code, 0)
+) -> tuple[tuple[PayoutLine, ...], tuple[Recovery, ...]]:
+    """Per recipient (in code order) ``totals - paid``: a line when positive, an amount to recover when negative.
+
+    A recipient paid but absent from ``totals`` is decided 0. Σ lines − Σ recoveries = Σ totals − Σ paid."""
+    lines, recoveries = [], []
+    for code in sorted(set(totals) | {c for c, amount in paid.items() if amount}):
+        decided, before = totals.get(code, 0), paid.get(code, 0)
+        rest = decided - before
         name = names.get(code, code)
         if rest > 0:
             org, bg = _details(details, code)
             lines.append(PayoutLine(code, name, rest, reference, org_number=org, bankgiro=bg))
         elif rest < 0:
-            notices.append(
-                f"{name} har redan fått {kr(paid.get(code, 0))}, {kr(-rest)} mer än beslutets {kr(totals[code])}; "
-                "ingen utbetalning (ett återkrav beslutas för sig)."
-            )
-    return tuple(lines), tuple(notices)
+            recoveries.append(Recovery(code, name, -rest, decided, before))
+    return tuple(lines), tuple(recoveries)
 
 
 def requisition_payouts(

@@ -201,3 +201,19 @@ def parse_payment_details(rows: Sequence[Sequence[str]], index: RegionIndex) -> 
 def read_payment_details(data: bytes, index: RegionIndex) -> list[PaymentDetail]:
     """A CSV or XLSX file of payment details, read within the limits of ``ingest.spreadsheet``."""
     return parse_payment_details(read_table(data), index)
+
+
+def shared_numbers(details: dict[str, tuple[str, str]], codes: set[str]) -> list[tuple[str, str, list[str]]]:
+    """Numbers that ``codes`` share with another recipient: (``ORG`` or ``BANKGIRO``, number, all its codes).
+
+    Two regions with one bankgiro or one organisation number is almost always a typing error that would
+    send one region's money to another; staff confirm it before it is saved."""
+    shared = []
+    for kind, index in ((ORG, 0), (BANKGIRO, 1)):
+        holders: dict[str, list[str]] = {}
+        for code, numbers in sorted(details.items()):
+            holders.setdefault(numbers[index], []).append(code)
+        for number, holding in sorted(holders.items()):
+            if len(holding) > 1 and codes & set(holding):
+                shared.append((kind, number, holding))
+    return shared

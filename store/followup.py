@@ -10,10 +10,12 @@ import pandas as pd
 
 from allocation.decision import from_json
 from allocation.fixed import OFFICIAL, Requisition, requisition_problems
+from allocation.money import MAX_AMOUNT
 from allocation.problems import InputError, Problem
 from ingest.inputs import read_requisitions
 from ingest.official import read_official_amounts
 from present.formats import kr as fkr
+from store import paid_guard
 from store.core import Tx
 from store.model import Actor, ImportResult, WriteRefused
 from store.rounds import IMPORTED, RECORDED, RoundsMixin
@@ -126,7 +128,10 @@ class FollowupMixin(RoundsMixin):
         self._check_code(code)
         if amount < 0:
             raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
+        if amount > MAX_AMOUNT:
+            raise WriteRefused(f"Beloppet får vara högst {fkr(MAX_AMOUNT)}.", f"amount above {MAX_AMOUNT} kr")
         with self.transaction(actor, reason) as tx:  # the cap is checked after the lock, on committed payouts
+            before = paid_guard.paid_per_code(tx, round_id)
             self._check_payout_cap(tx, round_id, code, amount)
             (new_id,) = tx.execute(
                 "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at) "
@@ -135,14 +140,13 @@ class FollowupMixin(RoundsMixin):
             ).fetchone()
             after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
             tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
+            paid_guard.check_within(tx, round_id, self.round_kind(round_id) == "fixed", before)
         return int(new_id)
 
     def _check_payout_cap(self, tx: Tx, round_id: str, code: str, amount: int) -> None:
         """A payout recorded by hand never takes a region above its maximum (fixed amounts) or above the
         round's decision in force; a round that pays on decision and has none cannot be paid by hand."""
-        (paid,) = tx.execute(
-            "SELECT coalesce(sum(amount), 0) FROM payouts WHERE round_id = ? AND code = ?", [round_id, code]
-        ).fetchone()
+        paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
         if self.round_kind(round_id) == "fixed":
             row = tx.execute(
                 "SELECT amount FROM fixed_amounts WHERE round_id = ? AND code = ?", [round_id, code]

@@ -29,14 +29,12 @@ from allocation.payouts import (
     decision_payouts,
     requisition_payouts,
 )
-from ingest import payment_details as numbers
-from store import db
+from store import db, paid_guard
+from store.bank_details import BankDetailsMixin
 from store.core import Tx
-from store.followup import FollowupMixin
-from store.model import Actor, ImportResult, WriteRefused
-from store.sql import upsert
+from store.model import Actor, WriteRefused
 
-__all__ = ["PaymentRun", "PaymentsMixin"]
+__all__ = ["PaymentRun", "PaymentsMixin", "RecoveryRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +51,22 @@ class PaymentRun:
     recorded_by: str
 
 
-class PaymentsMixin(FollowupMixin):
+@dataclass(frozen=True, slots=True)
+class RecoveryRecord:
+    """A repayment received on an amount to recover (återkrav)."""
+
+    id: int
+    round_id: str
+    code: str
+    decision_id: int
+    received_on: date
+    amount: int
+    reference: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+class PaymentsMixin(BankDetailsMixin):
     """Payment details, payout lists and payment runs (composed into ``Store`` after ``DecidedMixin``)."""
 
     if TYPE_CHECKING:  # provided by DecidedMixin and RoundVersionsMixin in ``Store``
@@ -62,61 +75,16 @@ class PaymentsMixin(FollowupMixin):
         def decision_snapshot(self, decision_id: int) -> d.Snapshot: ...
         def recipients(self, round_id: str) -> tuple[Recipient, ...]: ...
 
-    # --- payment details ----------------------------------------------------------------------------
-
-    def payment_details(self) -> dict[str, tuple[str, str]]:
-        """Per län code: (organisation number, bankgiro), as entered (``NNNNNN-NNNN``, ``NNN-NNNN``)."""
-
-        def compute() -> dict[str, tuple[str, str]]:
-            rows = self.query("SELECT code, org_number, bankgiro FROM payment_details ORDER BY code")
-            return {code: (org, bg) for code, org, bg in rows}
-
-        return dict(self._cached(("payment_details",), compute))
-
-    def _write_details(self, tx: Tx, code: str, org: str, bg: str) -> bool:
-        before = self.payment_details().get(code)
-        if before == (org, bg):
-            return False
-        tx.execute(
-            upsert("payment_details", ("code", "org_number", "bankgiro", "updated_at"), ("code",)),
-            [code, org, bg, tx.at],
-        )
-        old = None if before is None else {"org_number": before[0], "bankgiro": before[1]}
-        tx.audit(
-            "insert" if before is None else "update", "payment_details", code, old, {"org_number": org, "bankgiro": bg}
-        )
-        return True
-
-    def save_payment_details(self, actor: Actor, reason: str, code: str, org_number: str, bankgiro: str) -> bool:
-        """Enter or change one recipient's details (checked); False when they were already these."""
-        self._check_no_example_data()
-        self._check_code(code)
-        try:
-            org, bg = numbers.org_number(org_number), numbers.bankgiro(bankgiro)
-        except numbers.InvalidNumber as exc:
-            raise WriteRefused(exc.message_sv[:1].upper() + exc.message_sv[1:] + ".", exc.message_en) from None
-        with self.transaction(actor, reason) as tx:
-            return self._write_details(tx, code, org, bg)
-
-    def import_payment_details(
-        self, actor: Actor, reason: str, data: bytes, filename: str, dry_run: bool = False
-    ) -> ImportResult:
-        """A file of details (region, organisationsnummer, bankgiro), every row checked first; all or nothing."""
-        self._check_no_example_data()
-        items = numbers.read_payment_details(data, self.region_index())
-        current = self.payment_details()
-        changed = sum(1 for i in items if current.get(i.code) != (i.org_number, i.bankgiro))
-        if dry_run or not changed:
-            return ImportResult(len(items), changed, len(items) - changed)
-        with self.transaction(actor, f"{reason.strip()} (fil: {filename})" if reason.strip() else reason) as tx:
-            written = sum(self._write_details(tx, i.code, i.org_number, i.bankgiro) for i in items)
-        return ImportResult(len(items), written, len(items) - written)
-
     # --- payout lists -------------------------------------------------------------------------------
 
     def _paid_per_code(self, round_id: str) -> dict[str, int]:
-        rows = self.query("SELECT code, sum(amount) FROM payouts WHERE round_id = ? GROUP BY code", [round_id])
-        return {code: int(total) for code, total in rows}
+        """Per recipient what the round has paid it: payouts less the repayments recovered."""
+        rows = self.query(
+            "SELECT code, sum(amount) FROM (SELECT code, amount FROM payouts WHERE round_id = ? "
+            "UNION ALL SELECT code, -amount FROM recoveries WHERE round_id = ?) t GROUP BY code",
+            [round_id, round_id],
+        )
+        return {code: int(total) for code, total in rows if int(total)}
 
     def payout_list(self, round_id: str, decision_id: int | None = None, up_to: date | None = None) -> PayoutList:
         """What to pay now: a decision's rests (``decision_id`` None: the round's current decision), or for a
@@ -151,8 +119,9 @@ class PaymentsMixin(FollowupMixin):
                     f"round {round_id!r} has no decision {decision_id}",
                 )
         paid = self._paid_per_code(round_id)
-        names = {r.code: r.name for r in snapshot.recipients}
-        lines, notices = decision_payouts(snapshot.totals, names, paid, snapshot.reference, self.payment_details())
+        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        names |= {r.code: r.name for r in snapshot.recipients}
+        lines, recoveries = decision_payouts(snapshot.totals, names, paid, snapshot.reference, self.payment_details())
         blocking_sv, blocking_en = [], []
         if current is not None and current.number != snapshot.number:
             blocking_sv.append(
@@ -169,8 +138,8 @@ class PaymentsMixin(FollowupMixin):
             reference=snapshot.reference,
             lines=lines,
             basis=snapshot.paid,
-            already_paid=sum(paid.get(code, 0) for code in snapshot.totals),
-            notices_sv=notices,
+            already_paid=sum(paid.values()),
+            recoveries=recoveries,
             decision_id=snapshot.number,
             blocking_sv=tuple(blocking_sv),
             blocking_en=tuple(blocking_en),
@@ -274,8 +243,11 @@ class PaymentsMixin(FollowupMixin):
                     en.append("the payout list has changed since it was shown or exported; export it again")
                 if sv:
                     raise WriteRefused(" ".join(sv), "; ".join(en))
+                before = paid_guard.paid_per_code(tx, round_id)
                 self._check_within(listed)
-                return self._write_run(tx, actor, listed, paid_on, reference)
+                run_id = self._write_run(tx, actor, listed, paid_on, reference)
+                paid_guard.check_within(tx, round_id, fixed, before)  # the store's invariant, after the write
+                return run_id
         except db.CONSTRAINT_ERRORS:
             raise WriteRefused(
                 "En rad på listan är redan utbetald; ingenting registrerades.",
@@ -283,29 +255,17 @@ class PaymentsMixin(FollowupMixin):
             ) from None
 
     def _check_within(self, listed: PayoutList) -> None:
-        """No line pays more than decided (the decision's total) or requisitioned (and within the maximum)."""
-        paid = self._paid_per_code(listed.round_id)
-        over = []
+        """Each requisition's line pays exactly what was requisitioned (the limits: ``paid_guard``)."""
         if listed.kind == DECISION:
-            totals = self.decision_snapshot(listed.decision_id or 0).totals
-            for line in listed.lines:
-                if paid.get(line.code, 0) + line.amount > totals.get(line.code, 0):
-                    over.append((line, totals.get(line.code, 0)))
-        else:
-            requisitioned = dict(
-                self.query("SELECT id, amount FROM requisitions WHERE round_id = ?", [listed.round_id])
-            )
-            maximum = {c: a for c, (a, _, _) in self.fixed_amounts(listed.round_id).items()}
-            for line in listed.lines:
-                paid[line.code] = paid.get(line.code, 0) + line.amount
-                if line.amount != requisitioned.get(line.requisition_id) or paid[line.code] > maximum.get(line.code, 0):
-                    over.append((line, maximum.get(line.code, 0)))
-        if over:
-            sv = "; ".join(f"{line.name}: {kr(line.amount)} över beslutat belopp {kr(limit)}" for line, limit in over)
+            return
+        requisitioned = dict(self.query("SELECT id, amount FROM requisitions WHERE round_id = ?", [listed.round_id]))
+        wrong = [line for line in listed.lines if line.amount != requisitioned.get(line.requisition_id)]
+        if wrong:
             raise WriteRefused(
-                f"Utbetalningen skulle överstiga det beslutade eller rekvirerade beloppet ({sv}).",
-                "a payment would exceed the decided or requisitioned amount: "
-                + ", ".join(line.code for line, _ in over),
+                "En rad på listan betalar inte det rekvirerade beloppet ("
+                + ", ".join(f"{line.name}: {kr(line.amount)}" for line in wrong)
+                + "); ingenting registrerades.",
+                "a line does not pay what was requisitioned: " + ", ".join(line.code for line in wrong),
             )
 
     def _write_run(self, tx: Tx, actor: Actor, listed: PayoutList, paid_on: date, reference: str) -> int:
@@ -384,3 +344,65 @@ class PaymentsMixin(FollowupMixin):
             "SELECT code, amount, decision_id, requisition_id FROM payouts WHERE run_id = ? ORDER BY code, id", [run_id]
         )
         return [(c, int(a), dec, req) for c, a, dec, req in rows]
+
+    # --- amounts recovered ----------------------------------------------------------------------------
+
+    def record_recovery(
+        self, actor: Actor, reason: str, round_id: str, code: str, received_on: date, amount: int, reference: str
+    ) -> int:
+        """A repayment received from a recipient that was paid more than the decision in force gives it.
+
+        Refused: example data; no reference; an amount that is not positive or is more than is left to recover
+        (then nothing is recorded). The same reference for the same recipient is recorded once: a retried
+        write returns the id it recorded before."""
+        self._check_no_example_data()
+        self._check_round(round_id)
+        self._check_code(code)
+        reference = reference.strip()
+        if not reference:
+            raise WriteRefused("Ange återbetalningens referens.", "a reference for the repayment is required")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise WriteRefused("Beloppet ska vara ett helt antal kronor över noll.", "the amount must be > 0 kr")
+        with self.transaction(actor, reason) as tx:
+            done = tx.execute(
+                "SELECT id, amount FROM recoveries WHERE round_id = ? AND code = ? AND reference = ?",
+                [round_id, code, reference],
+            ).fetchone()
+            if done is not None:
+                if int(done[1]) != amount:
+                    raise WriteRefused(
+                        f"Referensen {reference} är redan registrerad för regionen med ett annat belopp "
+                        f"({kr(int(done[1]))}).",
+                        f"reference {reference!r} is already recorded for {code} with another amount",
+                    )
+                return int(done[0])
+            decided = paid_guard.limits(tx, round_id, self.round_kind(round_id) == "fixed")
+            current = self.current_decision(round_id)
+            paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
+            owed = paid - (decided or {}).get(code, 0)
+            if current is None or owed < amount:
+                raise WriteRefused(
+                    f"Det finns {kr(max(owed, 0))} att återkräva från regionen; {kr(amount)} kan inte registreras.",
+                    f"{max(owed, 0)} kr is to be recovered from {code}; {amount} kr cannot be recorded",
+                )
+            (new_id,) = tx.execute(
+                "INSERT INTO recoveries (round_id, code, decision_id, received_on, amount, reference, recorded_at, "
+                "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [round_id, code, current.number, received_on, amount, reference, tx.at, actor.name],
+            ).fetchone()  # type: ignore[misc]
+            after = {"code": code, "received_on": received_on, "amount": amount, "reference": reference}
+            tx.audit(
+                "insert", "recoveries", f"{round_id}/{code}/{new_id}", None, after | {"decision": current.reference}
+            )
+        return int(new_id)
+
+    def recoveries(self, round_id: str) -> list[RecoveryRecord]:
+        """The repayments recorded for the round, oldest first."""
+        rows = self.query(
+            "SELECT id, round_id, code, decision_id, received_on, amount, reference, recorded_at, recorded_by "
+            "FROM recoveries WHERE round_id = ? ORDER BY id",
+            [round_id],
+        )
+        return [
+            RecoveryRecord(int(i), r, c, int(d), on, int(a), ref, at, by) for i, r, c, d, on, a, ref, at, by in rows
+        ]

@@ -81,6 +81,21 @@ def write_round(tx: Tx, head: RulesHead, source_file: str, saved_by: str) -> boo
     return True
 
 
+def has_decision(tx: Tx, round_id: str) -> bool:
+    """Whether a decision exists for the round, published or not: from that moment the round is frozen (a change
+    is a new version). A file at an older schema has no decisions."""
+    tables = {
+        name
+        for (name,) in tx.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name IN ('decisions', 'decision_snapshots')"
+        ).fetchall()
+    }
+    return any(
+        tx.execute(f"SELECT count(*) FROM {table} WHERE round_id = ?", [round_id]).fetchone()[0]
+        for table in sorted(tables)
+    )
+
+
 def planned_rows(tx: Tx, round_id: str) -> dict[str, tuple[str, str]]:
     """Code -> (planned as entered, source)."""
     rows = tx.execute("SELECT code, planned, source FROM planned_positions WHERE round_id = ?", [round_id])

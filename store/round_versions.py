@@ -4,7 +4,7 @@
   as recipients and its planned table from ``planned_positions``; a ``performance`` or ``fixed`` round as
   its one-block conversion (``allocation.block_convert``), with the store's planned table or amounts.
 - ``save_round``: a rules text of any kind, checked by the reader of its kind (``store.round_check``).
-  Versions: a round whose decision is published is frozen — a changed text under the same version is
+  Versions: a round with a decision (published or not) is frozen — a changed text under the same version is
   refused, a new version is saved beside it. An unpublished round's version is replaced (audited with
   before and after). The newest saved version is the one every page reads.
 """
@@ -25,7 +25,7 @@ from store.decisions import DecisionsMixin
 from store.followup import FollowupMixin
 from store.model import Actor, RulesRefused, WriteRefused
 from store.round_check import RulesHead, check_planned, check_rules, read_head
-from store.round_rows import planned_rows, write_estimates, write_planned, write_round
+from store.round_rows import has_decision, planned_rows, write_estimates, write_planned, write_round
 from store.rounds import ROUND_KINDS
 
 
@@ -119,23 +119,23 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
                     "spara den under ett nytt id.",
                     f"kind: round {head.id!r} is a {kind} round, not {head.kind}; save it under a new id",
                 )
-            published = self.is_published(head.id)
             with self.transaction(actor, reason) as tx:
+                decided = has_decision(tx, head.id)  # frozen from the decision, not from its publication
                 rows = tx.execute(
                     "SELECT rules_toml FROM rounds WHERE id = ? AND version = ?", [head.id, head.version]
                 ).fetchall()
-                if published and rows and rows[0][0] != rules_toml:
+                if decided and rows and rows[0][0] != rules_toml:
                     raise WriteRefused(
-                        f"version: beslutet för {head.id} är publicerat, så version {head.version} är låst. "
+                        f"version: omgången {head.id} är beslutad, så version {head.version} är låst. "
                         "Ge de ändrade reglerna ett nytt versionsnummer.",
-                        f"version: the decision of {head.id!r} is published, so version {head.version} is frozen: "
+                        f"version: round {head.id!r} is decided, so version {head.version} is frozen: "
                         "give the changed rules a new version",
                     )
                 current = {code: value for code, (value, _) in planned_rows(tx, head.id).items()}
-                if published and table is not None and current and any(current.get(c) != v for c, v in table.items()):
+                if decided and table is not None and current and any(current.get(c) != v for c, v in table.items()):
                     raise WriteRefused(
-                        f"planned: beslutet för {head.id} är publicerat, så dess planeringsunderlag är låst.",
-                        f"planned: the decision of {head.id!r} is published, so its planned table is frozen",
+                        f"planned: omgången {head.id} är beslutad, så dess planeringsunderlag är låst.",
+                        f"planned: round {head.id!r} is decided, so its planned table is frozen",
                     )
                 write_round(tx, head, f"sparad av {actor.name.strip()}", actor.name.strip())
                 if table is not None:

@@ -17,7 +17,15 @@ from ingest.data_folder import DATA_DIR, read_planned_file
 from store.core import StoreCore, Tx
 from store.model import SYSTEM, RoundProblem, RulesRefused
 from store.round_check import RulesHead, check_rules, read_head
-from store.round_rows import region_codes, regions_at, write_estimates, write_planned, write_round
+from store.round_rows import (
+    has_decision,
+    planned_rows,
+    region_codes,
+    regions_at,
+    write_estimates,
+    write_planned,
+    write_round,
+)
 from store.sql import upsert
 
 SEED_REASON = "Inläsning av grunddata från data/"
@@ -68,14 +76,6 @@ def _seed_population(store: StoreCore, tx: Tx, data_dir: Path) -> None:
         )
 
 
-def _published(store: StoreCore, tx: Tx, round_id: str) -> bool:
-    """Whether the round's decision is published today (a file at an older schema has no decisions)."""
-    if not tx.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'").fetchone()[0]:
-        return False
-    rows = tx.execute("SELECT published_on FROM decisions WHERE round_id = ?", [round_id]).fetchall()
-    return bool(rows) and rows[0][0] <= store.clock().date()
-
-
 def _refuse(en: str, sv: str) -> RulesRefused:
     return RulesRefused([(en, sv)])
 
@@ -124,15 +124,23 @@ def _seed_round(store: StoreCore, tx: Tx, path: Path, seen: dict[tuple[str, str]
         "SELECT rules_toml, source_file FROM rounds WHERE id = ? AND version = ?", [head.id, head.version]
     ).fetchall()
     saved_by_staff = bool(rows) and rows[0][1] != name  # their version, not the file's: left as they saved it
-    if rows and not saved_by_staff and rows[0][0] != head.text and _published(store, tx, head.id):
+    decided = has_decision(tx, head.id)  # frozen from the decision, not from its publication
+    if rows and not saved_by_staff and rows[0][0] != head.text and decided:
         raise _refuse(
-            f"version: the decision of {head.id!r} is published, so version {head.version} is frozen: "
+            f"version: round {head.id!r} is decided, so version {head.version} is frozen: "
             "give the changed rules a new version",
-            f"version: beslutet för {head.id!r} är publicerat, så version {head.version} är låst: "
+            f"version: omgången {head.id!r} är beslutad, så version {head.version} är låst: "
             "ge de ändrade reglerna en ny version",
         )
     if not saved_by_staff:
         write_round(tx, head, name, SYSTEM.name)
+    current = planned_rows(tx, head.id)  # what the seed would change: values that came from the file
+    follows = [c for c, v in (planned or {}).items() if c in current and current[c][1] == planned_source]
+    if decided and any(current[c][0] != (planned or {})[c] for c in follows):
+        raise _refuse(
+            f"planned: round {head.id!r} is decided, so its planned table is frozen: give the rules a new version",
+            f"planned: omgången {head.id!r} är beslutad, så dess planeringsunderlag är låst: ge reglerna en ny version",
+        )
     if planned is not None:
         write_planned(tx, head.id, planned, planned_source, from_file=True)
     return head

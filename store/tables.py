@@ -14,6 +14,7 @@ EXPORTABLE_TABLES = {
     "ombud": "Godkända ombud",
     "requisitions": "Rekvisitioner",
     "payouts": "Utbetalningar",
+    "recoveries": "Återbetalda återkrav",
     "usage_reports": "Återrapporteringar",
     "decisions": "Publicerade beslut",
     "users": "Användare och roller",

@@ -107,21 +107,21 @@ money = st.integers(0, 10**9)
 @settings(max_examples=200)
 @given(totals=st.dictionaries(codes, money, min_size=1), paid=st.dictionaries(codes, money))
 def test_a_decisions_lines_and_what_was_paid_make_its_totals(totals: dict[str, int], paid: dict[str, int]) -> None:
-    lines, notices = decision_payouts(totals, {}, paid, "S1", {})
+    lines, recoveries = decision_payouts(totals, {}, paid, "S1", {})
     by_code = {line.code: line.amount for line in lines}
-    assert all(amount > 0 for amount in by_code.values())
-    for code, total in totals.items():
-        if total >= paid.get(code, 0):
-            assert by_code.get(code, 0) + paid.get(code, 0) == total
-        else:
-            assert code not in by_code
-    assert len(notices) == sum(1 for c, t in totals.items() if paid.get(c, 0) > t)
-    if all(paid.get(c, 0) <= t for c, t in totals.items()):
-        assert sum(by_code.values()) + sum(paid.get(c, 0) for c in totals) == sum(totals.values())
+    owed = {r.code: r.amount for r in recoveries}
+    assert all(amount > 0 for amount in by_code.values()) and all(amount > 0 for amount in owed.values())
+    assert not set(by_code) & set(owed)  # a recipient is paid or owes, never both: nothing is netted across
+    for code in set(totals) | set(paid):
+        assert by_code.get(code, 0) - owed.get(code, 0) == totals.get(code, 0) - paid.get(code, 0)
+    # decided − already paid = to pay now − to recover
+    assert sum(totals.values()) - sum(paid.values()) == sum(by_code.values()) - sum(owed.values())
     after = dict(paid)
     for line in lines:
         after[line.code] = after.get(line.code, 0) + line.amount
-    assert decision_payouts(totals, {}, after, "S1", {})[0] == ()
+    for code, amount in owed.items():
+        after[code] -= amount
+    assert decision_payouts(totals, {}, after, "S1", {}) == ((), ())
 
 
 @settings(max_examples=200)
@@ -214,31 +214,44 @@ def test_a_decision_is_paid_once_in_one_audited_transaction(store: Store) -> Non
         )
 
 
-def test_an_amendment_pays_the_difference_and_reports_what_was_paid_too_much(store: Store) -> None:
+def test_an_amendment_lists_what_to_recover_and_never_pays_the_round_above_its_decision(store: Store) -> None:
     first = decided(store)
     enter_details(store)
     store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
     old = store.decision_snapshot(first).totals
     top = max(old, key=lambda c: old[c])
-    report(store, {top: 0})  # the largest recipient had reported wrongly: it drops out
+    report(store, {top: 0})  # the largest recipient had reported wrongly: it drops out, the others gain
     amended = store.decide_round(
         ANNA, "rättelse", AT, "S2023/00002", date(2023, 12, 20), supersedes=first, confirmed=True
     )
     listed = store.payout_list(AT)
     assert listed.decision_id == amended.number
-    (notice,) = listed.notices_sv
-    assert notice.startswith(amended.recipient(top).name) and "mer än beslutets" in notice
+    (owed,) = listed.recoveries
+    assert (owed.code, owed.amount) == (top, old[top] - amended.totals[top])
     for line in listed.lines:
         assert line.amount == amended.totals[line.code] - old[line.code] > 0
-    assert top not in {line.code for line in listed.lines}
+    assert listed.basis - listed.already_paid == listed.total - listed.to_recover  # the list reconciles
     with pytest.raises(WriteRefused, match="amended"):
         store.record_payment_run(ANNA, "gammalt", AT, date(2023, 12, 21), "UB-X", decision_id=first)
-    store.record_payment_run(ANNA, "ändringsbeslut", AT, date(2023, 12, 21), "UB-2")
-    paid = {}
+    with pytest.raises(WriteRefused, match="recovered") as refused:
+        store.record_payment_run(ANNA, "ändringsbeslut", AT, date(2023, 12, 21), "UB-2")
+    assert "återkrävas" in refused.value.message_sv
+    assert store.query("SELECT count(*) FROM payouts WHERE reference = 'UB-2'")[0][0] == 0
+    with pytest.raises(WriteRefused, match="to be recovered"):
+        store.record_recovery(ANNA, "för mycket", AT, top, date(2024, 1, 10), owed.amount + 1, "ÅK-1")
+    store.record_recovery(ANNA, "återbetalt", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1")
+    assert store.record_recovery(ANNA, "igen", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1") == (
+        store.recoveries(AT)[0].id  # a retried write records nothing new
+    )
+    relisted = store.payout_list(AT)
+    assert relisted.recoveries == () and relisted.recordable
+    store.record_payment_run(ANNA, "ändringsbeslut", AT, date(2024, 1, 11), "UB-2")
+    paid: dict[str, int] = {}
     for code, _, amount in store.payouts(AT):
         paid[code] = paid.get(code, 0) + amount
-    for code, total in amended.totals.items():
-        assert paid.get(code, 0) == max(total, old[code])
+    for r in store.recoveries(AT):
+        paid[r.code] -= r.amount
+    assert {c: a for c, a in paid.items() if a} == {c: t for c, t in amended.totals.items() if t}
 
 
 def test_payment_details_are_checked_imported_and_audited(store: Store) -> None:

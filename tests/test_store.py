@@ -83,7 +83,7 @@ def test_an_older_file_is_upgraded_never_wiped(store_target: Path | str) -> None
     entries = old.audit_count()
     old.close()
     new = Store.open(store_target)
-    assert db.schema_version(new.con) == len(db.migrations()) == 8
+    assert db.schema_version(new.con) == len(db.migrations()) == 9
     # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
     assert new.audit_count() == entries + 21
     assert new.at_round("at-2023").planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file

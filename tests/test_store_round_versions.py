@@ -5,6 +5,7 @@ The rounds saved here are copies of data/rounds and tests/rounds with new ids: t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
@@ -90,6 +91,20 @@ def test_an_unpublished_version_is_replaced_with_before_and_after(store: Store) 
     assert store.round_versions(NEW)["saved_by"].tolist() == ["Bo"]
 
 
+def test_a_round_is_frozen_from_its_decision_not_from_its_publication(store: Store) -> None:
+    first = with_id(AT_2024, NEW)
+    store.save_round(ANNA, "ny", first, dict(store.planned_table("at-2023")))
+    store.decide_round(ANNA, "beslut", NEW, "S2031/9", date(2031, 12, 1), confirmed=True)  # published later
+    assert not store.is_published(NEW)
+    with pytest.raises(WriteRefused, match="is decided, so version 0.1.0 is frozen"):
+        store.save_round(ANNA, "ändrad", pot(first, 70_000_000))
+    with pytest.raises(WriteRefused, match="planned: round .* is decided"):
+        store.save_round(ANNA, "ändrad plan", first, {**store.planned_table(NEW), "09": "40"})
+    assert store.round_toml(NEW) == first
+    (snapshot,) = store.decision_list(NEW)
+    assert store.decision_snapshot(snapshot.id).rules_sha256 == hashlib.sha256(first.encode()).hexdigest()
+
+
 def test_a_published_round_is_frozen_and_a_change_makes_a_new_version(store: Store) -> None:
     first = with_id(AT_2024, NEW)
     store.save_round(ANNA, "ny", first)
@@ -140,7 +155,7 @@ def test_a_saved_planned_table_is_validated_and_recorded_as_saved(store: Store) 
     assert sources == {"sparad av Anna Andersson"}
     assert store.block_round(NEW).planned["09"] == 13
     store.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
-    with pytest.raises(WriteRefused, match=r"planned: the decision .* is published"):
+    with pytest.raises(WriteRefused, match=r"planned: round .* is decided"):
         store.save_round(ANNA, "ny version", version(text, "0.2.0"), {**planned, "09": "20"})
 
 
