@@ -96,9 +96,9 @@ def test_a_round_is_frozen_from_its_decision_not_from_its_publication(store: Sto
     store.save_round(ANNA, "ny", first, dict(store.planned_table("at-2023")))
     store.decide_round(ANNA, "beslut", NEW, "S2031/9", date(2031, 12, 1), confirmed=True)  # published later
     assert not store.is_published(NEW)
-    with pytest.raises(WriteRefused, match="is decided, so version 0.1.0 is frozen"):
+    with pytest.raises(WriteRefused, match=r"is decided, so version 0.1.0 is frozen"):
         store.save_round(ANNA, "ändrad", pot(first, 70_000_000))
-    with pytest.raises(WriteRefused, match="planned: round .* is decided"):
+    with pytest.raises(WriteRefused, match=r"planned: round .* is decided"):
         store.save_round(ANNA, "ändrad plan", first, {**store.planned_table(NEW), "09": "40"})
     assert store.round_toml(NEW) == first
     (snapshot,) = store.decision_list(NEW)
