@@ -64,7 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
+    init = commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
+    init.add_argument(
+        "--address",
+        help="the address the dashboard will listen on (make run passes it): without login, an address other "
+        "than loopback is refused unless STATSBIDRAG_ALLOW_OPEN=1",
+    )
 
     commands.add_parser("users", help="list the users who may log in, with their roles")
     user = commands.add_parser("user", help="add or change a user (role handläggare, chef or region)")
@@ -185,6 +190,22 @@ def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type
     details.add_argument("--actor", required=True, help="who imports (written to the audit log)")
     details.add_argument("--reason", required=True, help="why (written to the audit log)")
     details.add_argument("--dry-run", action="store_true", help="validate and count changes; write nothing")
+    details.add_argument(
+        "--confirm-shared",
+        action="store_true",
+        help="confirm that recipients sharing an organisation number or bankgiro really share it",
+    )
+
+    recover = commands.add_parser(
+        "recover", help="record a repayment received on an amount to recover (återkrav) after an amendment"
+    )
+    recover.add_argument("--round", required=True)
+    recover.add_argument("--region", required=True, help="the recipient's län code")
+    recover.add_argument("--amount", required=True, help="kronor repaid (whole kronor)")
+    recover.add_argument("--received-on", type=_date, required=True, help="the day the repayment came in")
+    recover.add_argument("--reference", required=True, help="the repayment's reference (recorded once)")
+    recover.add_argument("--actor", required=True, help="who records (written to the audit log)")
+    recover.add_argument("--reason", required=True, help="why (written to the audit log)")
 
 
 def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None = None) -> int:

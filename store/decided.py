@@ -22,6 +22,7 @@ from allocation.block_data import derive_values
 from allocation.block_engine import PotChoice, allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, ReportedShareParams
+from allocation.money import MAX_AMOUNT, within_bound
 from present import formats as f
 from present.decision_text import explanation, rule_sources
 from store import db
@@ -61,6 +62,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
     def decision_check(self, round_id: str, pots: Mapping[str, PotChoice] | None = None) -> DecisionCheck:
         """What the decider must know before deciding: missing reports, the pots, the engine's warnings."""
         self._check_round(round_id)
+        _check_pots(pots)
         items: list[CheckItem] = []
         round_ = self.block_round(round_id)
         recipients = self.recipients(round_id)
@@ -181,6 +183,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
         (amend instead); an amendment of a decision that is not the round's current one.
         """
         self._check_round(round_id)
+        _check_pots(pots)
         reference = reference.strip()
         if not reference:
             raise WriteRefused("Ange beslutets diarienummer.", "a reference (diarienummer) is required")
@@ -358,3 +361,13 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             return Drift([], [])
         now = replace(now, recipients=tuple(replace(r, explanation=()) for r in now.recipients))
         return Drift(d.input_changes(snapshot, now.inputs, now.events), d.changes(snapshot, now))
+
+
+def _check_pots(pots: Mapping[str, PotChoice] | None) -> None:
+    """A pot given in kronor is a whole amount within the product's one bound (``allocation.money.MAX_AMOUNT``)."""
+    for block, pot in (pots or {}).items():
+        if isinstance(pot, int) and not within_bound(pot):
+            raise WriteRefused(
+                f"Potten för {block} ska vara mellan 0 och {f.kr(MAX_AMOUNT)}.",
+                f"the pot of block {block!r} must be between 0 and {MAX_AMOUNT} kr",
+            )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from allocation.block_engine import PotChoice
 from allocation.decision import Snapshot
-from allocation.money import kr
+from allocation.money import MAX_AMOUNT, kr
 from allocation.payouts import PayoutList
 from ingest.inputs import read_file
 from store import db
@@ -22,7 +22,7 @@ from store.model import Actor
 from store.payout_export import payout_export
 from store.service import Store
 
-COMMANDS = ("decide", "letters", "payouts", "pay", "payment-details")
+COMMANDS = ("decide", "letters", "payouts", "pay", "payment-details", "recover")
 
 
 def _error(message: str, status: int = EXIT_BAD_INPUT) -> int:
@@ -60,9 +60,27 @@ def pot_choices(store: Store, round_id: str, values: list[str]) -> dict[str, Pot
             block, choice = blocks[0], value
         if block not in blocks:
             return f"no block {block!r} in round {round_id!r} (blocks: {', '.join(blocks)})"
-        digits = choice.replace(" ", "").replace("_", "").replace("\u00a0", "")
-        pots[block] = int(digits) if digits.isdigit() else choice.strip()
+        amount = parse_amount(choice)
+        if isinstance(amount, int):
+            pots[block] = amount
+        elif amount == NOT_A_NUMBER:
+            pots[block] = choice.strip()  # an option id of the block's pot
+        else:
+            return f"--pot {value}: {amount}"
     return pots
+
+
+NOT_A_NUMBER = "not a whole number of kronor"
+
+
+def parse_amount(text: str) -> int | str:
+    """Kronor as typed (``254 000 000``, ``254_000_000``), within ``MAX_AMOUNT``; else why not."""
+    digits = text.replace(" ", "").replace("_", "").replace("\u00a0", "")
+    if not (digits.isascii() and digits.isdigit()):
+        return NOT_A_NUMBER
+    if len(digits) > 15 or int(digits) > MAX_AMOUNT:
+        return f"at most {kr(MAX_AMOUNT)} (the product's bound on every amount)"
+    return int(digits)
 
 
 def _decide(store: Store, args: argparse.Namespace) -> int:
@@ -149,6 +167,16 @@ def _letters(store: Store, args: argparse.Namespace) -> int:
 
 
 def _notes(listed: PayoutList) -> None:
+    for owed in listed.recoveries:
+        print(
+            f"to recover: {owed.name} {kr(owed.amount)} (paid {kr(owed.paid)}, decided {kr(owed.decided)}); "
+            "not on the list: record the repayment with `recover`"
+        )
+    if listed.recoveries:
+        print(
+            f"reconciliation: decided {kr(listed.basis)} - already paid {kr(listed.already_paid)} = "
+            f"to pay now {kr(listed.total)} - to recover {kr(listed.to_recover)}"
+        )
     for refused in listed.refused:
         print(f"not paid: {refused.name} {kr(refused.amount)}: {refused.reason_en}")
     for text in listed.notices_sv:
@@ -181,14 +209,33 @@ def _pay(store: Store, args: argparse.Namespace) -> int:
 
 def _payment_details(store: Store, args: argparse.Namespace) -> int:
     result = store.import_payment_details(
-        _actor(args), args.reason, read_file(args.file), args.file.name, dry_run=args.dry_run
+        _actor(args),
+        args.reason,
+        read_file(args.file),
+        args.file.name,
+        dry_run=args.dry_run,
+        confirm_shared=args.confirm_shared,
     )
     verb = "would change" if args.dry_run else "changed"
     print(f"{args.file}: {result.rows} rows; {verb} {result.changed}; unchanged {result.unchanged}")
     return 0
 
 
+def _recover(store: Store, args: argparse.Namespace) -> int:
+    amount = parse_amount(args.amount)
+    if isinstance(amount, str):
+        return _error(f"--amount: {amount}")
+    new_id = store.record_recovery(
+        _actor(args), args.reason, args.round, args.region, args.received_on, amount, args.reference
+    )
+    print(f"repayment {new_id} recorded: {args.region} {kr(amount)} ({args.reference.strip()}, {args.received_on})")
+    _notes(store.payout_list(args.round))
+    return 0
+
+
 def run(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "recover":
+        return _recover(store, args)
     if args.command == "decide":
         return _decide(store, args)
     if args.command == "letters":

@@ -3,7 +3,8 @@
 One row per line — Mottagare, Län, Organisationsnummer, Bankgiro, Belopp (kr), Beslut, Betalningsreferens —
 and a sum row ("Summa") equal to what the list pays: the decision's totals (less what was paid before),
 or the requisitions payable. A missing payment detail reads "saknas". The XLSX's "Om uttaget" sheet
-states the decision, what it decided, what was paid before, the lines not paid and why, and any notice.
+states the decision, what it decided, what was paid before, the amounts to recover (never in the lines: they are
+not payments), the reconciliation decided − already paid = to pay now − to recover, the lines not paid and why.
 """
 
 from __future__ import annotations
@@ -63,6 +64,22 @@ def _about(store: Store | Session, listed: PayoutList) -> list[tuple[str, AboutV
             ("Redan utbetalt enligt omgången", kr(listed.already_paid)),
         ]
     rows.append(("Att betala ut enligt listan", kr(listed.total)))
+    if listed.kind == DECISION:
+        rows += [
+            (
+                "Att återkräva (återkrav, betalas inte ut)",
+                f"{r.name}: {kr(r.amount)} (fått {kr(r.paid)}, beslutat {kr(r.decided)})",
+            )
+            for r in listed.recoveries
+        ]
+        rows.append(
+            (
+                "Avstämning",
+                f"beslutat {kr(listed.basis)} − redan utbetalt {kr(listed.already_paid)} = "
+                f"att betala ut nu {kr(listed.total)} − att återkräva {kr(listed.to_recover)} "
+                f"= {kr(listed.basis - listed.already_paid)}",
+            )
+        )
     rows += [("Betalas inte ut", f"{r.name}: {kr(r.amount)}. {r.reason_sv}") for r in listed.refused]
     rows += [("Observera", text) for text in listed.notices_sv]
     _, problems = listed.problems()

@@ -291,6 +291,7 @@ class Session:
     payment_details = _Guarded(Store.payment_details, Action.READ_TABLES)
     payout_list = _Guarded(Store.payout_list, Action.READ_TABLES)
     payment_runs = _Guarded(Store.payment_runs, Action.READ_TABLES)
+    recoveries = _Guarded(Store.recoveries, Action.READ_TABLES)
 
     def readable_tables(self) -> list[str]:
         """The exportable tables this principal may read, in the export list's order."""
@@ -327,6 +328,7 @@ class Session:
     save_payment_details = _Write(Store.save_payment_details, Action.WRITE_FOLLOWUP, region="code")
     import_payment_details = _Write(Store.import_payment_details, Action.IMPORT)
     record_payment_run = _Write(Store.record_payment_run, Action.WRITE_FOLLOWUP)
+    record_recovery = _Write(Store.record_recovery, Action.WRITE_FOLLOWUP, region="code")
     save_scenario = _Write(Store.save_scenario, Action.SAVE_SCENARIO)
     delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
     record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)

@@ -46,12 +46,15 @@ def payout_panel(store: Session, ref: RoundRef) -> None:
         return
     st.subheader("Utbetalningslista")
     basis = "beslutet" if listed.kind != "requisitions" else "rekvisitionerna"
+    recover = f"; att återkräva {f.kr(listed.to_recover)}" if listed.recoveries else ""
     st.caption(
         f"Underlag: {plain(listed.reference)}. Enligt {basis} {f.kr(listed.basis)}; redan utbetalt "
-        f"{f.kr(listed.already_paid)}; att betala ut nu {f.kr(listed.total)}."
+        f"{f.kr(listed.already_paid)}; att betala ut nu {f.kr(listed.total)}{recover}."
     )
     frame = payout_frame(listed)
     st.dataframe(frame.style.format({"Belopp (kr)": f.kr}), hide_index=True, width="stretch")
+    if listed.recoveries:
+        recovery_panel(store, ref, listed)
     for refused in listed.refused:
         st.warning(f"{plain(refused.name)}: {f.kr(refused.amount)} betalas inte ut. {plain(refused.reason_sv)}")
     for notice in listed.notices_sv:
@@ -105,6 +108,51 @@ def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
         return
     st.session_state[PAID] = f"Utbetalningen {reference.strip()} är registrerad: {f.kr(listed.total)}."
     st.rerun()
+
+
+def recovery_panel(store: Session, ref: RoundRef, listed: PayoutList) -> None:
+    """Amounts to recover (återkrav) after an amendment, apart from the payments, and recording a repayment."""
+    st.subheader("Att återkräva")
+    st.caption(
+        "Ändringsbeslutet ger dessa mottagare mindre än de redan har fått. Skillnaden återkrävs; den dras aldrig "
+        "av från någon annans utbetalning. Så länge den inte är återbetald kan listan ovan inte registreras, "
+        "eftersom omgången då skulle betala ut mer än beslutet."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Mottagare": r.name,
+                    "Beslutat (kr)": f.kr(r.decided),
+                    "Utbetalt (kr)": f.kr(r.paid),
+                    "Att återkräva (kr)": f.kr(r.amount),
+                }
+                for r in listed.recoveries
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not store.may(Action.WRITE_FOLLOWUP):
+        return
+    names = {r.code: r.name for r in listed.recoveries}
+    with st.form(f"recovery_form_{ref.id}", border=True):
+        st.markdown("**Registrera en återbetalning**")
+        c = st.columns(3)
+        code = c[0].selectbox("Mottagare", list(names), format_func=names.get, key="recovery_code")
+        amount = c[1].number_input("Belopp (kr)", min_value=1, step=1, key="recovery_amount")
+        received = c[2].date_input("Inbetald", value=date.today(), format="YYYY-MM-DD", key="recovery_on")
+        reference = st.text_input("Referens", key="recovery_reference", help="T.ex. inbetalningens verifikation.")
+        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="recovery_reason")
+        submitted = st.form_submit_button("Registrera återbetalningen")
+    if submitted:
+        try:
+            store.record_recovery(reason, ref.id, code, received, int(amount), reference)
+        except WriteRefused as exc:
+            st.error(plain(exc.message_sv), icon=":material/error:")
+            return
+        st.session_state[PAID] = f"Återbetalningen från {names[code]} är registrerad: {f.kr(int(amount))}."
+        st.rerun()
 
 
 def _runs(store: Session, ref: RoundRef) -> None:
@@ -161,10 +209,16 @@ def details_panel(store: Session) -> None:
         org = c[1].text_input("Organisationsnummer", key="details_org", placeholder="NNNNNN-NNNN")
         giro = c[2].text_input("Bankgiro", key="details_bg", placeholder="NNNN-NNNN")
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="details_reason")
+        shared = st.checkbox(
+            "Mottagarna delar numret (bekräftat)",
+            key="details_shared",
+            help="Kryssa bara i om det är kontrollerat att flera mottagare ska ha samma organisationsnummer "
+            "eller bankgiro.",
+        )
         saved = st.form_submit_button("Spara uppgifterna")
     if saved:
         try:
-            changed = store.save_payment_details(reason, code, org, giro)
+            changed = store.save_payment_details(reason, code, org, giro, confirm_shared=shared)
         except WriteRefused as exc:
             st.error(plain(exc.message_sv), icon=":material/error:")
         else:
