@@ -4,6 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .make-stamps
 PORT   ?= 8501
+# Where `make run` listens: this machine only. Without login ([auth]) whoever reaches the dashboard works as
+# staff, so another address (ADDRESS=0.0.0.0) also needs login or the explicit opt-in ALLOW_OPEN=1
+# (STATSBIDRAG_ALLOW_OPEN=1), and then every page says in a banner that it is open on the network.
+ADDRESS ?= 127.0.0.1
+ALLOW_OPEN ?=
 
 .PHONY: setup setup-dev browser postgres run test lint bench screenshots demo
 
@@ -50,10 +55,11 @@ postgres:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; \
 	fi
 
-# The store is created, migrated and seeded before the server starts (a second start writes nothing).
+# The store is created, migrated and seeded before the server starts (a second start writes nothing); init also
+# refuses (exit 2) a network ADDRESS without login unless ALLOW_OPEN=1, before anything listens.
 run: setup
-	$(BIN)/python -m store init
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(if $(ALLOW_OPEN),STATSBIDRAG_ALLOW_OPEN=$(ALLOW_OPEN)) $(BIN)/python -m store init --address $(ADDRESS)
+	$(if $(ALLOW_OPEN),STATSBIDRAG_ALLOW_OPEN=$(ALLOW_OPEN)) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Example data (fictitious, labelled "Exempeldata – fiktiva uppgifter" on every page) in the default database;
 # a second run writes nothing. Remove it: $(BIN)/python -m store demo --remove --actor "Namn" --reason "Varför"

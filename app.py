@@ -6,7 +6,7 @@ from store.access import ROLE_SV, Action, Role
 from store.db import DB_ERRORS, StoreError
 from store.model import AccessDenied
 from ui import browser_sv
-from ui.auth import LOCAL_BANNER, describe
+from ui.auth import OPEN_BANNER, describe, local_banner
 from ui.example_data import example_data_banner, first_start_offer
 from ui.rounds import round_picker
 from ui.scenarios import scenario_selector
@@ -89,8 +89,11 @@ with st.sidebar:
             placeholder="För- och efternamn",
         )
 
-if principal.login == "local":
-    st.warning(LOCAL_BANNER, icon=":material/warning:")
+if principal.login == "local":  # on the network only by explicit opt-in (ui.auth.principal_or_stop refuses otherwise)
+    if (banner := local_banner()) == OPEN_BANNER:
+        st.error(banner, icon=":material/public:")
+    else:
+        st.warning(banner, icon=":material/warning:")
 elif principal.role is Role.MANAGER:
     st.info(
         f"Du är inloggad som {ROLE_SV[Role.MANAGER]}: du ser allt men kan inte ändra något.",

@@ -5,6 +5,9 @@
   claims of the ID token (``[statsbidrag] role_claim`` and ``region_claim``).
 - No ``[auth]``: one local user working as staff, with a banner saying so. With
   ``STATSBIDRAG_REQUIRE_AUTH=1`` (or ``[statsbidrag] require_auth = true``) the app refuses to run.
+  Staff rights without login are for this machine only: when the server listens on another address than
+  loopback, or a request came through a proxy, nobody gets them unless ``STATSBIDRAG_ALLOW_OPEN=1`` (and
+  then every page says that the dashboard is open on the network).
 
 The principal is worked out anew on every run from the login cookie (``st.user``) and the store,
 never from session state or the URL, which a user can change.
@@ -21,6 +24,7 @@ import streamlit as st
 from streamlit import config
 
 from store.access import Principal, Role
+from store.auth_config import ALLOW_OPEN_ENV, Exposure, exposure, proxied
 from store.auth_config import auth_required as config_auth_required
 from store.model import User
 from store.service import Store
@@ -29,6 +33,19 @@ from ui.text import plain
 LOCAL_BANNER = (
     "**Lokalt läge utan inloggning.** Alla som når den här adressen arbetar som handläggare och kan ändra data. "
     "För flera användare med roller: konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README)."
+)
+
+OPEN_BANNER = (
+    "**Öppet läge utan inloggning, nåbart från nätverket.** Alla som når den här adressen arbetar som "
+    "handläggare och kan ändra data: importera, fatta beslut och registrera utbetalningar. Läget är valt "
+    f"uttryckligen ({ALLOW_OPEN_ENV}=1). Konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README) "
+    "eller låt instrumentpanelen lyssna på 127.0.0.1."
+)
+REFUSED_OPEN = (
+    "**Instrumentpanelen är nåbar från nätverket men har ingen inloggning.** Utan inloggning arbetar alla som "
+    "handläggare, så ingen får arbeta här. Starta den på den här datorn (`make run`, adress 127.0.0.1), "
+    "konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README) eller välj öppet läge uttryckligen "
+    f"(`make run ADDRESS=0.0.0.0 ALLOW_OPEN=1`, eller {ALLOW_OPEN_ENV}=1)."
 )
 
 
@@ -109,6 +126,16 @@ def _lookup(store: Store, claims: Mapping[str, Any]) -> User | None:
     return None
 
 
+def local_exposure() -> Exposure:
+    """Who can reach this server without login: its listening address, and this session's request headers."""
+    address = st.get_option("server.address")
+    return exposure(address, os.environ, proxied(st.context.headers))
+
+
+def local_banner() -> str:
+    return OPEN_BANNER if local_exposure() is Exposure.OPEN else LOCAL_BANNER
+
+
 def principal_or_stop(store: Store) -> Principal:
     """The principal of this run; shows the login page (and stops) when nobody is logged in."""
     try:
@@ -126,6 +153,9 @@ def principal_or_stop(store: Store) -> Principal:
                 "konfigurerad: lägg till avsnittet [auth] i .streamlit/secrets.toml (se README). "
                 "Instrumentpanelen startar inte utan inloggning."
             )
+            st.stop()
+        if local_exposure() is Exposure.REFUSED:
+            st.error(REFUSED_OPEN, icon=":material/block:")
             st.stop()
         name = str(st.session_state.get("actor_name", "")).strip()
         return Principal(name, Role.STAFF, login="local")
