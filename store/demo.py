@@ -81,6 +81,7 @@ class Payout:
     paid_on: date
     amount: int
     reference: str
+    requisition: Requisition | None = None  # the requisition it pays (linked as a payment run links it)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _requisitions(
             item.received + timedelta(days=rng.randint(5, 20)),
             item.amount,
             f"Fiktiv utbetalning {n}",
+            item,
         )
         for n, (_, item) in enumerate(found, start=1)
         if item.received <= due  # a requisition after the deadline is not paid
@@ -416,13 +418,22 @@ def _write(store: Store, tx: Tx, plan: Plan, seed: int) -> None:
     for round_id, item in plan.requisitions:  # as record_requisition (checked above against maximum and ombud)
         store._write_requisition(tx, round_id, item, MARK)
     tx.execute("UPDATE requisitions SET example = TRUE WHERE source = ?", [MARK])
-    for p in plan.payouts:  # as record_payout
+    for p in plan.payouts:  # as a payment run pays a requisition: linked to it, so it is never listed again
+        requisition_id = None
+        if p.requisition is not None:
+            q = p.requisition
+            (requisition_id,) = tx.execute(
+                "SELECT id FROM requisitions WHERE round_id = ? AND code = ? AND received = ? AND amount = ? "
+                "AND reference = ?",
+                [p.round_id, q.code, q.received, q.amount, q.reference],
+            ).fetchone()
         (new_id,) = tx.execute(
-            "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at, example) "
-            "VALUES (?, ?, ?, ?, ?, ?, TRUE) RETURNING id",
-            [p.round_id, p.code, p.paid_on, p.amount, p.reference, tx.at],
+            "INSERT INTO payouts (round_id, code, paid_on, amount, reference, recorded_at, example, requisition_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, TRUE, ?) RETURNING id",
+            [p.round_id, p.code, p.paid_on, p.amount, p.reference, tx.at, requisition_id],
         ).fetchone()
         after = {"code": p.code, "paid_on": p.paid_on, "amount": p.amount, "reference": p.reference}
+        after |= {"requisition_id": requisition_id}
         tx.audit("insert", "payouts", f"{p.round_id}/{p.code}/{new_id}", None, after)
     for round_id, code, received in plan.usage_reports:  # as record_usage_report
         tx.execute(
