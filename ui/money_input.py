@@ -14,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from allocation.money import MAX_AMOUNT
 from allocation.planned import ParseError, parse_count
 from allocation.problems import Problem
 from present import formats as f
@@ -34,12 +35,15 @@ def _normalise(key: str) -> None:
 
 
 def _read(label: str, text: str, maximum: int | None) -> tuple[int | None, str]:
-    """The amount, or None and the Swedish reason."""
+    """The amount, or None and the Swedish reason; never above the product's bound (``MAX_AMOUNT``)."""
+    maximum = MAX_AMOUNT if maximum is None else min(maximum, MAX_AMOUNT)
+    if len(str(text)) > 64:  # an amount is at most 13 digits and its spaces
+        return None, f"högst {f.kr(maximum)}"
     try:
         amount = parse_kronor(text)
     except ParseError as exc:
         return None, Problem(exc.code, value=str(text)).message_sv
-    if maximum is not None and amount > maximum:
+    if amount > maximum:
         return None, f"högst {f.kr(maximum)}"
     return amount, ""
 

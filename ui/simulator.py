@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from allocation.at import Allocation
+from allocation.money import MAX_AMOUNT
 from allocation.rules import CUSTOM_POT, KEYS, AtParams, AtRound, Step
 from present import formats as f
 from ui.simulator_editor import EDITOR_BASE, LAST_VALID
@@ -102,6 +103,7 @@ def params_controls(at_round: AtRound) -> AtParams:
         custom = st.number_input(
             "Eget belopp (kr)",
             min_value=0,
+            max_value=MAX_AMOUNT,
             step=1_000_000,
             key="pot_kr",
             bind="query-params",
@@ -117,6 +119,7 @@ def params_controls(at_round: AtRound) -> AtParams:
         column.number_input(
             f"Trappsteg ≥ {step.min_expansion} tjänster (kr)",
             min_value=0,
+            max_value=MAX_AMOUNT,
             step=500_000,
             key=step_key(step),
             bind="query-params",
