@@ -148,6 +148,35 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
     assert "Det finns inget kvar att betala ut" in texts(at)  # a second run has nothing to pay
 
 
+def test_an_amendment_below_what_was_paid_shows_what_to_recover_and_staff_record_the_repayment(
+    store: Store,
+) -> None:
+    first = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    for i, code in enumerate(sorted(store.payment_details().keys() | set(first.totals))):
+        store.save_payment_details(
+            CLI, "test", code, with_check_digit(f"2321{i:02d}000"), with_check_digit(f"55{i:02d}000")
+        )
+    store.record_payment_run(CLI, "betalt", ROUND, date(2023, 12, 15), "UB-1")
+    planned = math.ceil(parse_planned(store.planned_table(ROUND)["01"]))
+    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("01", planned + 2, 0), date(2023, 10, 20))
+    amended = store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
+    owed = first.totals["01"] - amended.totals["01"]
+    at = open_page(staff())
+    at.session_state["beslut_flik"] = "Utbetalning"
+    at.run()
+    page = texts(at)
+    assert "Att återkräva" in page and f"att återkräva {kr(owed)}" in page
+    assert "registrera återbetalningarna först" in page  # the list cannot be paid before the repayment
+    at.number_input(key="recovery_amount").set_value(owed)
+    at.text_input(key="recovery_reference").set_value("ÅK-2024-1")
+    at.text_input(key="recovery_reason").set_value("Återbetalt enligt ändringsbeslutet")
+    next(b for b in at.button if b.label == "Registrera återbetalningen").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert f"Återbetalningen från Stockholm är registrerad: {kr(owed)}" in texts(at)
+    assert "Att återkräva" not in texts(at) and store.payout_list(ROUND).recordable
+
+
 def test_staff_download_the_confirmation_of_a_requisition(store: Store) -> None:
     from allocation.fixed import Requisition
 
