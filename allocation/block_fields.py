@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from allocation.money import MAX_AMOUNT, kr
+
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
@@ -96,6 +98,18 @@ class Fields:
                 self.problem(
                     name, f"must be at least {minimum}, got {value}", f"måste vara minst {minimum}, fick {value}"
                 )
+            return None
+        return value
+
+    def amount(self, name: str, required: bool = True) -> int | None:
+        """An amount in kronor: a whole number from 0 to ``allocation.money.MAX_AMOUNT``."""
+        value = self.integer(name, required)
+        if value is not None and value > MAX_AMOUNT:
+            self.problem(
+                name,
+                f"{value} is more than {kr(MAX_AMOUNT)}, the largest amount accepted",
+                f"{value} är mer än {kr(MAX_AMOUNT)}, det största belopp som tas emot",
+            )
             return None
         return value
 

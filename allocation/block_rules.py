@@ -19,7 +19,6 @@ The format (``kind = "blocks"``; tests/rounds/*.toml are full examples). Every f
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
@@ -40,6 +39,7 @@ from allocation.blocks import (
     flow_problems,
 )
 from allocation.methods import METHODS
+from allocation.toml_bounds import load_rules
 
 KIND = "blocks"
 
@@ -48,24 +48,26 @@ def _pot(f: Fields) -> Pot | None:
     options: list[PotOption] = []
     if f.has("options"):
         for o in f.tables("options"):
-            option_id, amount, label, source = o.text("id"), o.integer("amount"), o.text("label"), o.citation()
+            option_id, amount, label, source = o.text("id"), o.amount("amount"), o.text("label"), o.citation()
             o.done()
             if option_id and amount is not None and label and source:
                 options.append(PotOption(option_id, amount, label, source))
         default = f.text("default")
         ids = [o.id for o in options]
-        for i, option_id in enumerate(ids):
-            if ids.index(option_id) != i:
+        seen: set[str] = set()
+        for option_id in ids:
+            if option_id in seen:
                 f.problem(
                     "options",
                     f"pot option {option_id!r} appears twice",
                     f"pottalternativet {option_id!r} förekommer två gånger",
                 )
+            seen.add(option_id)
         if default is not None and options and default not in ids:
             f.problem("default", f"no pot option {default!r}", f"inget pottalternativ {default!r}")
             return None
     else:
-        amount, label, source = f.integer("amount"), f.text("label", required=False), f.citation()
+        amount, label, source = f.amount("amount"), f.text("label", required=False), f.citation()
         default = "default"
         if amount is not None and source is not None:
             options.append(PotOption(default, amount, label or f"{amount} kr", source))
@@ -253,9 +255,5 @@ def _check_codes(
 
 
 def parse_block_round_text(text: str, recipient_codes: Collection[str] | None = None) -> Round:
-    """The round of a rules document given as TOML text."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError([RuleProblem("", f"not valid TOML: {exc}", f"inte giltig TOML: {exc}")]) from None
-    return parse_block_round(doc, recipient_codes)
+    """The round of a rules document given as TOML text (read within ``allocation.toml_bounds``)."""
+    return parse_block_round(load_rules(text), recipient_codes)

@@ -113,11 +113,11 @@ def _choice(f: Fields, name: str, choices: tuple[str, ...], default: str) -> str
 def read_staircase(f: Fields, section: str | None) -> StaircaseParams | None:
     steps: list[Step] = []
     sources: list[Citation] = []
-    previous = 0
+    previous, paid = 0, 0
     ok = True
     for step in f.tables("steps", required=True):
         threshold = step.integer("min_expansion", minimum=1)
-        amount = step.integer("amount")
+        amount = step.amount("amount")
         citation = step.citation(section)
         step.done()
         if threshold is None or amount is None or citation is None:
@@ -130,7 +130,14 @@ def read_staircase(f: Fields, section: str | None) -> StaircaseParams | None:
                 f"steps must be strictly increasing: {threshold} comes after {previous}",
                 f"trappstegen måste öka strikt: {threshold} kommer efter {previous}",
             )
-        previous = threshold
+        if amount < paid:
+            ok = False
+            step.problem(
+                "amount",
+                f"a higher step may not pay less: {amount} after {paid}",
+                f"ett högre trappsteg får inte ge mindre: {amount} efter {paid}",
+            )
+        previous, paid = threshold, max(paid, amount)
         steps.append(Step(threshold, amount))
         sources.append(citation)
     if not steps and f.has("steps") and ok:
@@ -163,7 +170,7 @@ def read_fixed_table(f: Fields, section: str | None) -> FixedTableParams | None:
     rows = f.table("table")
     if rows is not None:
         for code in rows.raw:
-            amount = rows.integer(code)
+            amount = rows.amount(code)
             if amount is None:
                 ok = False
             else:

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import csv
-import tomllib
 from datetime import date
 from pathlib import Path
 
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.regions import Region
 from allocation.rules import AtRound, parse_round
+from allocation.toml_bounds import load_rules
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -53,13 +53,11 @@ def read_planned_file(path: Path) -> dict[str, str]:
 
 def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
     """The round as the files in ``data/`` define it (the store loads the same files once)."""
-    with open(round_path(round_id, data_dir), "rb") as fh:
-        doc = tomllib.load(fh)
+    doc = load_rules(round_path(round_id, data_dir).read_text(encoding="utf-8"))
     regions = load_regions(data_dir, doc["redistribution"]["population_date"])
     planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
     return parse_round(doc, regions, planned)
 
 
 def load_fixed_round(round_id: str, data_dir: Path = DATA_DIR) -> FixedRound:
-    with open(data_dir / "rounds" / f"{round_id}.toml", "rb") as fh:
-        return parse_fixed_round(tomllib.load(fh))
+    return parse_fixed_round(load_rules((data_dir / "rounds" / f"{round_id}.toml").read_text(encoding="utf-8")))

@@ -16,7 +16,6 @@ raised together as one ``RulesRefused``.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,10 +24,13 @@ from typing import Any
 from allocation.block_fields import RulesError
 from allocation.block_rules import parse_block_round
 from allocation.fixed import parse_fixed_round
+from allocation.money import MAX_AMOUNT, kr, within_bound
 from allocation.planned import ParseError, parse_planned
 from allocation.problems import Problem
 from allocation.regions import Region
 from allocation.rules import KEYS, parse_round
+from allocation.rules_text import visible
+from allocation.toml_bounds import load_rules
 from store.model import RulesRefused
 
 KINDS = ("performance", "fixed", "blocks")
@@ -115,11 +117,12 @@ def _file_name(value: Any, field: str, problems: Problems) -> str | None:
 
 
 def read_head(text: str) -> RulesHead:
-    """The TOML and the fields every kind has; raises ``RulesRefused`` naming each bad field."""
+    """The TOML (read within ``allocation.toml_bounds``) and the fields every kind has; raises ``RulesRefused``
+    naming each bad field."""
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesRefused([(f"not valid TOML: {exc}", f"inte giltig TOML: {exc}")]) from None
+        doc = load_rules(text)
+    except RulesError as exc:
+        raise RulesRefused([(p.message, p.message_sv) for p in exc.problems]) from None
     problems: Problems = []
     kind = doc.get("kind")
     if kind not in KINDS:
@@ -205,20 +208,31 @@ def spec_problems(raw: Any, spec: Mapping[str, Any], path: str, problems: Proble
             _add(problems, field, f"must be {en}, got {value!r}", f"måste vara {sv}, fick {value!r}")
 
 
-def _not_negative(value: int, field: str, problems: Problems) -> None:
+def _amount(value: int, field: str, problems: Problems) -> None:
+    """An amount in kronor: 0 … ``MAX_AMOUNT``."""
     if value < 0:
         _add(problems, field, f"must not be negative, got {value}", f"får inte vara negativt, fick {value}")
+    elif not within_bound(value):
+        _add(
+            problems,
+            field,
+            f"{value} is more than {kr(MAX_AMOUNT)}, the largest amount accepted",
+            f"{value} är mer än {kr(MAX_AMOUNT)}, det största belopp som tas emot",
+        )
 
 
-def _unique(ids: list[str], field: str, what: tuple[str, str], problems: Problems) -> None:
+def _unique(ids: list[Any], field: str, what: tuple[str, str], problems: Problems) -> None:
+    seen: set[Any] = set()
     for i, item in enumerate(ids):
-        if ids.index(item) != i:
+        if item in seen:
             _add(
                 problems,
                 f"{field}[{i}].id",
                 f"{what[0]} {item!r} appears twice",
                 f"{what[1]} {item!r} förekommer två gånger",
             )
+        elif isinstance(item, str):
+            seen.add(item)
 
 
 def _milestone_problems(doc: dict[str, Any], problems: Problems) -> None:
@@ -243,7 +257,7 @@ def _performance_problems(doc: dict[str, Any], problems: Problems) -> None:
     ids = [o["id"] for o in pot["options"]]
     _unique(ids, "pot.options", ("pot option", "pottalternativet"), problems)
     for i, option in enumerate(pot["options"]):
-        _not_negative(option["amount"], f"pot.options[{i}].amount", problems)
+        _amount(option["amount"], f"pot.options[{i}].amount", problems)
     if pot["default"] not in ids:
         _add(
             problems,
@@ -251,8 +265,8 @@ def _performance_problems(doc: dict[str, Any], problems: Problems) -> None:
             f"no pot option {pot['default']!r} (options: {', '.join(ids)})",
             f"inget pottalternativ {pot['default']!r} (finns: {', '.join(ids)})",
         )
-    _not_negative(pot["agency_costs"]["amount"], "pot.agency_costs.amount", problems)
-    previous = 0
+    _amount(pot["agency_costs"]["amount"], "pot.agency_costs.amount", problems)
+    previous, paid = 0, 0
     for i, step in enumerate(staircase["steps"]):
         field = f"staircase.steps[{i}]"
         if step["min_expansion"] <= previous:
@@ -263,7 +277,15 @@ def _performance_problems(doc: dict[str, Any], problems: Problems) -> None:
                 f"trappstegen måste vara positiva och strikt stigande ({step['min_expansion']} efter {previous})",
             )
         previous = step["min_expansion"]
-        _not_negative(step["amount"], f"{field}.amount", problems)
+        _amount(step["amount"], f"{field}.amount", problems)
+        if 0 <= step["amount"] < paid:
+            _add(
+                problems,
+                f"{field}.amount",
+                f"a higher step may not pay less ({step['amount']} after {paid})",
+                f"ett högre trappsteg får inte ge mindre ({step['amount']} efter {paid})",
+            )
+        paid = max(paid, step["amount"])
     if redistribution["key"] not in KEYS:
         _add(
             problems, "redistribution.key", f"must be one of {', '.join(KEYS)}", f"måste vara ett av {', '.join(KEYS)}"
@@ -274,9 +296,9 @@ def _performance_problems(doc: dict[str, Any], problems: Problems) -> None:
 
 def _fixed_problems(doc: dict[str, Any], problems: Problems) -> None:
     pot = doc["pot"]
-    _not_negative(pot["amount"], "pot.amount", problems)
-    _not_negative(pot["gross"]["amount"], "pot.gross.amount", problems)
-    _not_negative(pot["agency_costs"]["max_amount"], "pot.agency_costs.max_amount", problems)
+    _amount(pot["amount"], "pot.amount", problems)
+    _amount(pot["gross"]["amount"], "pot.gross.amount", problems)
+    _amount(pot["agency_costs"]["max_amount"], "pot.agency_costs.max_amount", problems)
     dues = {m["id"]: m.get("due") for m in doc["milestones"]}
     for wanted in FIXED_MILESTONES:
         if not isinstance(dues.get(wanted), date):
@@ -323,6 +345,14 @@ def _missing_planned(head: RulesHead, problems: Problems) -> None:
     )
 
 
+_UNFORESEEN = (KeyError, ValueError, TypeError, AttributeError, OverflowError, RecursionError)
+
+
+def _unreadable(exc: Exception) -> tuple[str, str]:
+    cause = visible(str(exc)[:300]) or type(exc).__name__
+    return f"the rules cannot be read: {cause}", f"reglerna kan inte läsas: {cause}"
+
+
 def check_rules(
     head: RulesHead, codes: Collection[str], regions_at: RegionsAt, planned: Mapping[str, str] | None
 ) -> None:
@@ -334,6 +364,8 @@ def check_rules(
             round_ = parse_block_round(doc, codes)
         except RulesError as exc:
             raise RulesRefused([(p.message, p.message_sv) for p in exc.problems]) from None
+        except _UNFORESEEN as exc:  # what the reader did not foresee: still a refusal naming the cause
+            raise RulesRefused([_unreadable(exc)]) from None
         _population(regions_at, round_.population_date, "population_date", problems)
         if planned is not None and head.planned_file is None and head.planned_table is None:
             _add(
@@ -370,7 +402,7 @@ def check_rules(
             _population(
                 regions_at, doc["amounts"]["estimate_population_date"], "amounts.estimate_population_date", problems
             )
-    except (KeyError, ValueError, TypeError) as exc:  # what the field checks above did not foresee
-        problems.append((f"the rules cannot be read: {exc}", f"reglerna kan inte läsas: {exc}"))
+    except _UNFORESEEN as exc:  # what the field checks above did not foresee
+        problems.append(_unreadable(exc))
     if problems:
         raise RulesRefused(problems)

@@ -59,22 +59,14 @@ def write_round(tx: Tx, head: RulesHead, source_file: str, saved_by: str) -> boo
         values += [saved_by, seq]
     tx.execute(upsert("rounds", columns, ("id", "version")), values)  # fixed names
     tx.execute("DELETE FROM milestones WHERE round_id = ? AND round_version = ?", [head.id, head.version])
-    for m in head.doc.get("milestones", []):
-        tx.execute(
-            "INSERT INTO milestones VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                head.id,
-                head.version,
-                m["id"],
-                m["label"],
-                m.get("start"),
-                m.get("due"),
-                m.get("after"),
-                bool(m.get("expected", False)),
-                m.get("section", ""),
-                m["quote"],
-            ],
-        )
+    rows_ = [
+        [head.id, head.version, m["id"], m["label"], m.get("start"), m.get("due"), m.get("after"),
+         bool(m.get("expected", False)), m.get("section", ""), m["quote"]]
+        for m in head.doc.get("milestones", [])
+    ]  # fmt: skip
+    if rows_:  # one statement (at most allocation.toml_bounds.MAX_MILESTONES rows), not one per milestone
+        values_sql = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows_))
+        tx.execute(f"INSERT INTO milestones VALUES {values_sql}", [v for row in rows_ for v in row])  # placeholders
     before = {"version": head.version, "rules_toml": rows[0][0]} if rows else None
     after = {"version": head.version, "rules_toml": head.text}
     tx.audit("insert" if before is None else "update", "rounds", f"{head.id}@{head.version}", before, after)

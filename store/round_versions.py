@@ -102,9 +102,7 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
         kind, when the round exists with another kind, and when a published round's version would change:
         then give the changed rules a new version. Saving what the store holds already writes nothing.
         """
-        if len(rules_toml) > 1_000_000:
-            raise RulesRefused([("the rules file is larger than 1 MB", "regelfilen är större än 1 MB")])
-        head = read_head(rules_toml)
+        head = read_head(rules_toml)  # within the bounds of allocation.toml_bounds, before anything else
         if planned is not None:
             given = check_planned(planned, self._region_codes())
             if given:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ import pandas as pd
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtRound, parse_round
+from allocation.toml_bounds import load_rules
 from store.core import StoreCore
 from store.model import RoundProblem, WriteRefused
 
@@ -85,8 +85,8 @@ class RoundsMixin(StoreCore):
         return self._cached(("round_toml", round_id, version), compute)
 
     def round_document(self, round_id: str) -> dict[str, Any]:
-        """The newest saved version of a round's rules file, parsed."""
-        return self._cached(("round_document", round_id), lambda: tomllib.loads(self.round_toml(round_id)))
+        """The newest saved version of a round's rules file, parsed (within ``allocation.toml_bounds``)."""
+        return self._cached(("round_document", round_id), lambda: load_rules(self.round_toml(round_id)))
 
     def round_versions(self, round_id: str) -> pd.DataFrame:
         """Every saved version of the round, newest (the one the pages show) first: when, by whom, from where."""

@@ -10,7 +10,6 @@ same reader as ``data/rounds/*.toml`` and saves it as a version, audited. What t
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +17,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from allocation.block_fields import RulesError
+from allocation.money import MAX_AMOUNT, within_bound
 from allocation.problems import InputError
+from allocation.rules_text import FORBIDDEN_IN_LINE, describe
+from allocation.toml_bounds import load_rules
 from ingest.inputs import parse_date, read_planned_table
 from ingest.spreadsheet import MAX_BYTES
 from present import formats as f
@@ -54,7 +57,8 @@ def source_planned(store: Session, ref: RoundRef) -> dict[str, str] | None:
     return None
 
 
-def _whole(value: Any, where: str, problems: list[str]) -> int | None:
+def _whole(value: Any, where: str, problems: list[str], amount: bool = False) -> int | None:
+    """A whole, non-negative number from the form; with ``amount`` at most ``MAX_AMOUNT`` kronor."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         problems.append(f"{where}: värde saknas.")
         return None
@@ -65,7 +69,18 @@ def _whole(value: Any, where: str, problems: list[str]) -> int | None:
     if number < 0:
         problems.append(f"{where}: får inte vara negativt ({f.number(number)}).")
         return None
+    if amount and not within_bound(number):
+        problems.append(f"{where}: högst {f.kr(MAX_AMOUNT)} ({f.kr(number)} angavs).")
+        return None
     return number
+
+
+def _text_problem(value: object, label: str) -> str | None:
+    """A form text with a control, invisible or direction-changing character or a line break (Swedish)."""
+    found = FORBIDDEN_IN_LINE.search(str(value or ""))
+    if found is None:
+        return None
+    return f"{label}: innehåller ett otillåtet tecken ({describe(found.group())}); skriv utan det."
 
 
 def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
@@ -82,9 +97,11 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
     ):
         if not str(h.get(key) or "").strip():
             problems.append(f"{label}: får inte vara tom.")
+        elif problem := _text_problem(h.get(key), label):
+            problems.append(problem)
     rules_doc.set_header(doc, {k: (v.strip() if isinstance(v, str) else v) for k, v in h.items()})
     for i, ref in enumerate(refs["pots"]):
-        amount = _whole(edits.pots.iloc[i]["Belopp (kr)"], f"Pott ”{ref.label}”", problems)
+        amount = _whole(edits.pots.iloc[i]["Belopp (kr)"], f"Pott ”{ref.label}”", problems, amount=True)
         if amount is not None:
             rules_doc.set_amount(doc, ref.path, amount)
     for ref, frame in zip(refs["staircases"], edits.staircases, strict=True):
@@ -92,10 +109,14 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
         for row, values in enumerate(frame.itertuples(index=False), start=1):
             where = f"{ref.label}, rad {row}"
             threshold = _whole(values[0], f"{where}, {STEP_COLUMNS['min_expansion']}", problems)
-            amount = _whole(values[1], f"{where}, {STEP_COLUMNS['amount']}", problems)
+            amount = _whole(values[1], f"{where}, {STEP_COLUMNS['amount']}", problems, amount=True)
             if threshold is not None and amount is not None:
                 if steps and threshold <= steps[-1][0]:
                     problems.append(f"{where}: trappstegen måste öka strikt ({threshold} efter {steps[-1][0]}).")
+                if steps and amount < steps[-1][1]:
+                    problems.append(
+                        f"{where}: ett högre trappsteg får inte ge mindre ({f.kr(amount)} efter {f.kr(steps[-1][1])})."
+                    )
                 steps.append((threshold, amount))
         if not steps:
             problems.append(f"{ref.label}: trappan behöver minst ett steg.")
@@ -127,7 +148,11 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
 
 def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None, str] | None:
     """The form over a copy of ``ref``'s rules; on submit the new rules text, planned table and reason."""
-    doc = rules_doc.load(store.round_toml(ref.id))
+    try:
+        doc = rules_doc.load(store.round_toml(ref.id))
+    except RulesError as exc:  # a text saved before today's bounds: it cannot be copied in the form
+        st.error("Källomgångens regelfil kan inte redigeras här:\n\n" + bullets([p.message_sv for p in exc.problems]))
+        return None
     h = rules_doc.header(doc)
     refs = {
         "pots": rules_doc.pots(doc),
@@ -239,7 +264,7 @@ def save(store: Session, text: str, planned: dict[str, str] | None, reason: str)
         st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
         return False
     st.session_state[PENDING_ROUND] = round_id  # the sidebar shows the new round on the next run
-    title = tomllib.loads(text).get("short_title") or round_id
+    title = load_rules(text).get("short_title") or round_id
     st.session_state[SAVED] = f"Sparad: {plain(title)} version {plain(version)}. Den är vald i sidofältet."
     st.rerun()  # the sidebar (drawn before the save) and the footer follow the new round
     return True

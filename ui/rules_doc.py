@@ -16,6 +16,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
+from allocation.toml_bounds import load_rules
 from present.eligibility import rule_sv
 from present.formats import kr
 
@@ -53,6 +54,8 @@ MILESTONE_FIELDS = ("start", "due", "after")
 
 
 def load(text: str) -> TOMLDocument:
+    """The text as tomlkit's document, once it has passed the rules reader's bounds (``RulesError`` if not)."""
+    load_rules(text)
     return tomlkit.parse(text)
 
 

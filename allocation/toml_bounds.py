@@ -1,0 +1,282 @@
+"""A rules file (TOML) read within bounds: the text is measured before it is parsed, the document after.
+
+Python's ``tomllib`` is quadratic in a dotted key's length (20 000 parts, 46 kB: 13 s and 2.4 GB), slow
+in a long table header (100 000 parts: 9–26 s), recursive in nested arrays and inline tables
+(``RecursionError``) and refuses integers of more than 4 300 digits with a ``ValueError``. So the text is
+first read by a cheap linear scanner (``text_problems``: bytes, lines, line length, the longest dotted key
+or header in parts and characters, the nesting of arrays and inline tables, the longest number or bare
+word, the number of tables), then parsed, then its counts are bounded (``document_problems``: blocks,
+milestones, pot options, steps, recipients, entries of any array or table, and the characters of every
+text, ``allocation.rules_text``). Every rules TOML of the product goes through ``load_rules``: the store's
+saving and seeding, the round editor, the data folder's loader. A refusal is a ``RulesError`` naming the
+line or the field and the bound, in English and Swedish; never a traceback.
+
+The bounds are far above any real round (a real rules file is 4–7 kB; the largest imaginable, 290
+kommuner in 20 blocks with a table each, is about 150 kB) and far below what makes parsing slow: a file
+at every bound is parsed in well under a second (README, "Files that are refused").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from typing import Any
+
+from allocation.block_fields import RuleProblem, RulesError, join
+from allocation.rules_text import text_problems as character_problems
+
+MAX_BYTES = 256 * 1024  # the whole file, UTF-8
+MAX_LINES = 10_000
+MAX_LINE_CHARS = 10_000
+MAX_KEY_PARTS = 10  # a dotted key or a table header: the formats use at most 4 ("blocks.pot.options")
+MAX_KEY_CHARS = 200
+MAX_DEPTH = 10  # arrays and inline tables inside each other (a header's own brackets count too)
+MAX_BARE_CHARS = 100  # a number, a date or a bare word (a 5 000-digit integer is refused here)
+MAX_TABLES = 2_000  # table headers and inline tables
+
+MAX_BLOCKS = 20  # the rounds on record have 1–3; each is a tab and a chart on the simulator
+MAX_MILESTONES = 100  # the rounds on record have 4–5
+MAX_POT_OPTIONS = 10  # the seeds give two figures for one pot
+MAX_STEPS = 50  # AT 2023 has 5
+MAX_KEYS = 20  # keys (data a block is computed from) per block
+MAX_ENTRIES = 1_000  # any array or table: recipients (290 kommuner fit three times), codes, rows
+YEARS = (2000, 2100)  # a round's year
+DATE_SPAN = 5  # every date of a round lies within this many years of the round's year
+
+
+def _problem(field: str, en: str, sv: str) -> RuleProblem:
+    return RuleProblem(field, f"{field}: {en}" if field else en, f"{field}: {sv}" if field else sv)
+
+
+def _line(n: int) -> tuple[str, str]:
+    return f"line {n}", f"rad {n}"
+
+
+def _refuse(n: int, en: str, sv: str) -> RulesError:
+    where_en, where_sv = _line(n)
+    return RulesError([RuleProblem(where_en, f"{where_en}: {en}", f"{where_sv}: {sv}")])
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+# One token at a time, each alternative linear: strings as TOML reads them (an escape in a basic string,
+# none in a literal one; a multi-line string ends at the first closing triple quote and takes up to two
+# more quotes), comments, bare words (keys, numbers, dates, booleans), dots, brackets, anything else.
+_TOKEN = re.compile(
+    r"""(?P<nl>\n)|(?P<ws>[ \t\r]+)|(?P<comment>\#[^\n]*)"""
+    r'''|(?P<mlbasic>"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?)'''
+    r"""|(?P<mlliteral>'''(?:[^']|'(?!''))*'''(?:'{1,2}(?!'))?)"""
+    r"""|(?P<basic>"(?:[^"\\\n]|\\[^\n])*")|(?P<literal>'[^'\n]*')"""
+    r"""|(?P<bare>[A-Za-z0-9_+\-:]+)|(?P<dot>\.)|(?P<open>[\[{])|(?P<close>[\]}])|(?P<other>.)""",
+    re.DOTALL,
+)
+_KEY_PART = {"bare", "basic", "literal"}
+
+
+def check_text(text: str) -> None:
+    """Raise ``RulesError`` if the text exceeds a bound; linear in its length, nothing parsed."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise RulesError(
+            [
+                _problem(
+                    "",
+                    f"the rules file is {_n(size)} bytes; at most {_n(MAX_BYTES)} are accepted",
+                    f"regelfilen är {_n(size)} byte; högst {_n(MAX_BYTES)} tas emot",
+                )
+            ]
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise RulesError(
+            [
+                _problem(
+                    "",
+                    f"the rules file has {_n(lines)} lines; at most {_n(MAX_LINES)} are accepted",
+                    f"regelfilen har {_n(lines)} rader; högst {_n(MAX_LINES)} tas emot",
+                )
+            ]
+        )
+    for n, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise _refuse(
+                n,
+                f"{_n(len(line))} characters; at most {_n(MAX_LINE_CHARS)} on a line",
+                f"{_n(len(line))} tecken; högst {_n(MAX_LINE_CHARS)} på en rad",
+            )
+    _scan(text)
+
+
+def _scan(text: str) -> None:
+    line, depth, tables = 1, 0, 0
+    parts, chars, after_dot = 0, 0, False
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind in _KEY_PART:
+            if kind == "bare" and len(token) > MAX_BARE_CHARS:
+                raise _refuse(
+                    line,
+                    f"a number or word of {_n(len(token))} characters; at most {MAX_BARE_CHARS}",
+                    f"ett tal eller ord med {_n(len(token))} tecken; högst {MAX_BARE_CHARS}",
+                )
+            parts, chars = (parts + 1, chars + len(token)) if after_dot else (1, len(token))
+            after_dot = False
+            if parts > MAX_KEY_PARTS or (parts > 1 and chars > MAX_KEY_CHARS):
+                raise _refuse(
+                    line,
+                    f"a dotted key or table header longer than {MAX_KEY_PARTS} parts or {MAX_KEY_CHARS} characters",
+                    f"en punktad nyckel eller tabellrubrik längre än {MAX_KEY_PARTS} delar eller "
+                    f"{MAX_KEY_CHARS} tecken",
+                )
+            continue
+        if kind == "dot":
+            after_dot = parts > 0
+            continue
+        if kind == "ws":
+            continue
+        parts, after_dot = 0, False
+        if kind == "open":
+            depth += 1
+            tables += 1 if token == "{" or depth == 1 else 0
+            if depth > MAX_DEPTH:
+                raise _refuse(
+                    line,
+                    f"arrays or inline tables nested more than {MAX_DEPTH} deep",
+                    f"listor eller tabeller i varandra i mer än {MAX_DEPTH} nivåer",
+                )
+            if tables > MAX_TABLES:
+                raise _refuse(
+                    line,
+                    f"more than {_n(MAX_TABLES)} tables and arrays in the file",
+                    f"fler än {_n(MAX_TABLES)} tabeller och listor i filen",
+                )
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "other" and token in "\"'":
+            raise _refuse(line, "a text is not closed", "en text avslutas inte")
+        line += token.count("\n")
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(items: Any, limit: int, field: str, what: tuple[str, str], problems: list[RuleProblem]) -> None:
+    if isinstance(items, list | dict) and len(items) > limit:
+        problems.append(
+            _problem(
+                field,
+                f"{_n(len(items))} {what[0]}; at most {_n(limit)} are accepted",
+                f"{_n(len(items))} {what[1]}; högst {_n(limit)} tas emot",
+            )
+        )
+
+
+def _tables(doc: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    items = doc.get(name)
+    if not isinstance(items, list) or len(items) > MAX_ENTRIES:
+        return []
+    return [(f"{name}[{i}]", item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _count_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
+    _count(doc.get("blocks"), MAX_BLOCKS, "blocks", ("blocks", "block"), problems)
+    _count(doc.get("milestones"), MAX_MILESTONES, "milestones", ("milestones", "milstolpar"), problems)
+    pots: list[tuple[str, Any]] = [("pot", doc.get("pot"))]
+    stairs: list[tuple[str, Any]] = [("staircase", doc.get("staircase"))]
+    for path, block in _tables(doc, "blocks")[:MAX_BLOCKS]:
+        pots.append((f"{path}.pot", block.get("pot")))
+        stairs.append((f"{path}.params", block.get("params")))
+        _count(block.get("keys"), MAX_KEYS, f"{path}.keys", ("keys", "nycklar"), problems)
+    for path, pot in pots:
+        if isinstance(pot, dict):
+            _count(pot.get("options"), MAX_POT_OPTIONS, f"{path}.options", ("pot options", "pottalternativ"), problems)
+    for path, table in stairs:
+        if isinstance(table, dict):
+            _count(table.get("steps"), MAX_STEPS, f"{path}.steps", ("steps", "trappsteg"), problems)
+
+
+def _entries(value: Any, path: str, problems: list[RuleProblem], depth: int = 0) -> None:
+    """Any array or table of more than ``MAX_ENTRIES`` (recipients, codes, rows); depth is bounded by the scan."""
+    if isinstance(value, dict):
+        _count(value, MAX_ENTRIES, path, ("entries", "poster"), problems)
+        for key, item in list(value.items())[:MAX_ENTRIES]:
+            _entries(item, join(path, key), problems, depth + 1)
+    elif isinstance(value, list):
+        _count(value, MAX_ENTRIES, path, ("entries", "poster"), problems)
+        for i, item in enumerate(value[:MAX_ENTRIES]):
+            _entries(item, join(path, i), problems, depth + 1)
+
+
+def _dates(value: Any, path: str, found: list[tuple[str, date]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _dates(item, join(path, key), found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _dates(item, join(path, i), found)
+    elif isinstance(value, date):
+        found.append((path, value))
+
+
+def _year_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
+    """A round's year in 2000–2100, and every date within ``DATE_SPAN`` years of it (of 2000–2100 without)."""
+    year = doc.get("year")
+    low, high = YEARS
+    if _whole(year) and not low <= year <= high:
+        problems.append(
+            _problem(
+                "year",
+                f"must be a year from {low} to {high}, got {year}",
+                f"måste vara ett år {low}–{high}, fick {year}",
+            )
+        )
+        year = None
+    found: list[tuple[str, date]] = []
+    _dates(doc, "", found)
+    first, last = (year - DATE_SPAN, year + DATE_SPAN) if _whole(year) else YEARS
+    for path, when in found:
+        if not first <= when.year <= last:
+            span_en = (
+                f"more than {DATE_SPAN} years from the round's year {year}" if _whole(year) else "outside 2000–2100"
+            )
+            span_sv = f"mer än {DATE_SPAN} år från omgångens år {year}" if _whole(year) else "utanför 2000–2100"
+            problems.append(_problem(path, f"{when.isoformat()} is {span_en}", f"{when.isoformat()} ligger {span_sv}"))
+
+
+def document_problems(doc: dict[str, Any]) -> list[RuleProblem]:
+    """The parsed document's counts, characters, year and dates; every problem, each naming its field."""
+    problems: list[RuleProblem] = []
+    _count_problems(doc, problems)
+    _entries(doc, "", problems)
+    if problems:  # counts first: the other checks walk the document
+        return problems
+    problems += character_problems(doc)
+    _year_problems(doc, problems)
+    return problems
+
+
+def parse(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` of a text that passed ``check_text``; any failure a ``RulesError`` naming the cause."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError([_problem("", f"not valid TOML: {exc}", f"inte giltig TOML: {exc}")]) from None
+    except (RecursionError, ValueError, OverflowError, MemoryError) as exc:  # bounded above; a last guard
+        cause = type(exc).__name__
+        raise RulesError(
+            [_problem("", f"the rules file cannot be read ({cause})", f"regelfilen kan inte läsas ({cause})")]
+        ) from None
+
+
+def load_rules(text: str) -> dict[str, Any]:
+    """The rules document of ``text``, within every bound; raises ``RulesError`` listing what is wrong."""
+    check_text(text)
+    doc = parse(text)
+    problems = document_problems(doc)
+    if problems:
+        raise RulesError(problems)
+    return doc
