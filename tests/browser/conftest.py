@@ -72,13 +72,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(folder: Path, auth: dict[str, str] | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_app(
+    folder: Path,
+    auth: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    address: str | None = "127.0.0.1",
+) -> Iterator[str]:
     """The app on a free loopback port with its own database in ``folder``; stopped afterwards.
 
     ``auth``: an ``[auth]`` section (without ``redirect_uri``, which needs the port) for a secrets file
     of this server only; without it the app runs in the local single-user mode.
     ``env``: more environment variables for this server only (e.g. ``STATSBIDRAG_DATA``, the data folder
     it seeds from); they win over the test process's own.
+    ``address``: ``--server.address``; None passes no address, leaving it to .streamlit/config.toml (loopback).
     """
     port = _free_port()
     log = folder / "streamlit.log"
@@ -99,8 +105,7 @@ def running_app(folder: Path, auth: dict[str, str] | None = None, env: dict[str,
                 "streamlit",
                 "run",
                 "app.py",
-                "--server.address",
-                "127.0.0.1",
+                *(["--server.address", address] if address is not None else []),
                 "--server.port",
                 str(port),
                 "--server.headless",
