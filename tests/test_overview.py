@@ -180,3 +180,32 @@ def test_years_later_nothing_asks_for_attention(isolated_database: Path) -> None
     assert any("Inga tidsfrister är försenade eller nära" in s.value for s in at.success)
     assert metric(at, "Återrapporter inkomna").delta == f"{N} kom aldrig in"
     assert not any(re.search(r"\d+ försenade", t) for t in texts(at))
+
+
+def test_a_card_states_the_decision_and_the_money_paid_and_left(isolated_database: Path) -> None:
+    from ingest.payment_details import luhn_ok
+
+    def valid(body: str) -> str:
+        return next(body + d for d in "0123456789" if luhn_ok(body + d))
+
+    store = get_store(str(isolated_database))
+    at = overview(date(2023, 12, 20))
+    page = "\n".join(texts(at))
+    assert "Inte beslutad." in page and metric(at, "Beräknat att betala ut")
+    for code, more in (("01", 5), ("03", 2)):
+        planned = int(float(store.planned_table("at-2023")[code]))
+        store.record_at_report(ANNA, "test", "at-2023", RegionInput(code, planned + more, 0), date(2023, 10, 20))
+    snapshot = store.decide_round(ANNA, "beslut", "at-2023", "S2023/77", date(2023, 12, 1), confirmed=True)
+    store.save_payment_details(ANNA, "test", "01", valid("232100000"), valid("5550000"))
+    store.record_payout(ANNA, "del", "at-2023", "01", date(2023, 12, 15), 1_000_000)
+    at = overview(date(2023, 12, 20))
+    page = "\n".join(texts(at))
+    assert "Beslut S2023/77, 1 december 2023 (publicerat)" in page
+    from present.formats import mnkr
+
+    assert metric(at, "Beslutat").value == mnkr(snapshot.paid)
+    assert metric(at, "Utbetalt").value == mnkr(1_000_000)
+    assert metric(at, "Kvar att betala ut").value == mnkr(snapshot.paid - 1_000_000)
+    assert not any(m.label == "Beräknat att betala ut" for m in at.metric)  # a decided round shows no estimate
+    before = overview(date(2023, 11, 20))  # the decision is dated later: not yet published on that day
+    assert "Beslut S2023/77, 1 december 2023 (ännu inte publicerat)" in "\n".join(texts(before))

@@ -100,6 +100,7 @@ def performance_card(
     milestones: RoundMilestones | None = None,
     cells: Sequence[StatusCell] = (),
     as_of: date | None = None,
+    decided: bool = False,
 ) -> None:
     at_round = store.at_round(ref.id)
     reports, _ = received_by(store, ref.id, as_of)
@@ -114,6 +115,8 @@ def performance_card(
     )
     a3, a4 = st.columns(2)
     a3.metric("Kvalificerade", f"{sum(r.qualifies for r in allocation.regions)} av {len(allocation.regions)}")
+    if decided:  # the decision's figures stand above; a computed one would compete with them
+        return
     a4.metric("Beräknat att betala ut", f.mnkr(allocation.paid))
     st.caption(
         f"Beräknat med anvisningens regler på inkomna rapporter (ej fördelat: {f.mnkr(allocation.unallocated)}); "
@@ -128,6 +131,7 @@ def blocks_card(
     milestones: RoundMilestones | None = None,
     cells: Sequence[StatusCell] = (),
     as_of: date | None = None,
+    decided: bool = False,
 ) -> None:
     """A round of blocks: its pot, what its rules would pay on the reports received so far, per block."""
     round_ = store.block_round(ref.id)
@@ -147,6 +151,8 @@ def blocks_card(
     _metric(a2, "Rapporter inkomna", received, delta)
     a3, a4 = st.columns(2)
     a3.metric("Block", f.count(len(result.blocks)))
+    if decided:
+        return
     a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
     per_block = "; ".join(f"{plain(b.title)}: {f.mnkr(b.paid)}" for b in result.blocks)
     illustrative = " Illustrativ omgång: beloppen är exempel." if round_.illustrative else ""

@@ -8,6 +8,7 @@ from allocation.deadlines import LABELS_SV, Status
 from ui.attention import attention_section
 from ui.deadlines import cells_as_of, closed_notice, rounds
 from ui.overview import PHASE_ICONS, blocks_card, fixed_card, performance_card, phase_of, phase_text
+from ui.overview_decision import decision_section
 from ui.rounds import ROUND_KEY, round_refs
 from ui.state import session_or_stop
 from ui.text import plain
@@ -36,11 +37,12 @@ for pair in range(0, len(refs), 2):
             st.subheader(plain(ref.short_title))
             st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.kind_sv}")
             mine = [c for c in cells if c.round_id == ref.id]
+            decided = decision_section(store, ref.id, as_of, by_decision=ref.kind != "fixed")
             if ref.kind == "performance":
-                performance_card(store, ref, n_regions, milestones[ref.id], mine, as_of)
+                performance_card(store, ref, n_regions, milestones[ref.id], mine, as_of, decided)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             elif ref.kind == "blocks":
-                blocks_card(store, ref, n_regions, milestones[ref.id], mine, as_of)
+                blocks_card(store, ref, n_regions, milestones[ref.id], mine, as_of, decided)
                 target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             else:
                 fixed_card(store, ref, as_of, mine, milestones[ref.id])
