@@ -21,8 +21,6 @@ from store.model import Actor, RulesRefused, User, WriteRefused
 from store.paths import database_target
 from store.service import Store
 
-CONNECT_TIMEOUT = 10  # seconds for the first connection to a PostgreSQL server
-
 
 def _error(message: str, status: int) -> int:
     print(f"error: {message}", file=sys.stderr)
@@ -139,32 +137,11 @@ def _scenarios(store: Store) -> int:
     return 0
 
 
-def unreachable(url: str) -> str | None:
-    """Why the PostgreSQL server cannot be reached (one connection attempt, a few seconds at most), or None.
-
-    Tried before the store's pool opens, which keeps retrying for its whole timeout: the command line says
-    at once that the server is not there."""
-    import psycopg
-
-    try:
-        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
-    except psycopg.Error as exc:
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return (
-            f"Cannot connect to the PostgreSQL database {db.redacted(url)}: {db.redacted(text)}. Check "
-            f"{db.URL_ENV} (or [connections.statsbidrag] in .streamlit/secrets.toml, or --db) and that the server "
-            "is running."
-        )
-    return None
-
-
 def _copy(args: argparse.Namespace) -> int:
     """``copy --to URL``: the DuckDB file into an empty PostgreSQL database, and the verification table."""
     from store import copy
 
     source = args.db or db.db_path()
-    if problem := unreachable(args.to):
-        return _error(problem, EXIT_UNAVAILABLE)
     try:
         result = copy.copy_store(source, args.to)
     except copy.CopyRefused as exc:
@@ -187,8 +164,6 @@ def run(args: argparse.Namespace) -> int:
     except db.StoreError as exc:  # a secrets file that cannot be read: it may name the database
         return _error(str(exc), EXIT_UNAVAILABLE)
     path = where(target)
-    if db.is_url(target) and (problem := unreachable(str(target))):
-        return _error(problem, EXIT_UNAVAILABLE)
     try:
         store = Store.open(target)
     except db.StoreError as exc:

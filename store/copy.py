@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from store import db
+from store import conninfo, db
 from store.model import StoreError
 
 BATCH = 1000
@@ -328,6 +328,7 @@ def copy_store(source: Path | str, url: str) -> CopyResult:
             raise CopyRefused(f"{path} has schema version {version}, newer than this program knows ({newest})")
         result = CopyResult(path, db.redacted(url), version)
         target = db.connect_url(url)
+        conn: Any = None
         try:
             with target.pool.connection() as conn:
                 try:
@@ -337,9 +338,18 @@ def copy_store(source: Path | str, url: str) -> CopyResult:
                     pass  # rolled back by the transaction's block; the result names the tables
         except (psycopg.Error, *db.DB_ERRORS) as exc:  # the server, or reading the file
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if isinstance(exc, psycopg.OperationalError) and conn is not None and conn.broken:  # lost, e.g. at COMMIT
+                raise StoreError(
+                    f"The connection to {result.target} was lost during the copy ({conninfo.redact(text)}): the "
+                    "outcome is unknown — check by running the same copy again: a copy that was committed is "
+                    "refused as a database that is not empty, one that was not runs again.",
+                    f"Anslutningen till {result.target} bröts under kopieringen: utfallet är okänt — kontrollera "
+                    "genom att köra samma kopiering igen: en genomförd kopia vägras eftersom databasen inte är tom, "
+                    "en som inte genomfördes körs om.",
+                ) from None
             raise StoreError(
-                f"Could not copy {path} to {result.target}: {db.redacted(text)}. Rolled back, nothing was written.",
-                f"{path} kunde inte kopieras till {result.target}: {db.redacted(text)}. Inget skrevs.",
+                f"Could not copy {path} to {result.target}: {conninfo.redact(text)}. Rolled back, nothing was written.",
+                f"{path} kunde inte kopieras till {result.target}: {conninfo.redact(text)}. Inget skrevs.",
             ) from None
         finally:
             target.close()

@@ -172,7 +172,12 @@ class StoreCore:
     @property
     def label(self) -> str:
         """Where the data is, for a footer or a message: the file's name, or the server's database."""
-        return f"PostgreSQL {db.database_name(self.con.url)}" if self.shared else self.path.name
+        return f"PostgreSQL {self.con.dbname}" if self.shared else self.path.name
+
+    @property
+    def where(self) -> str:
+        """The store in a message: the file's path, or ``postgresql://user:***@host:port/db``."""
+        return self.con.display if self.shared else str(self.path)
 
     def sync(self) -> None:
         """PostgreSQL: drop the read cache when another process has written since this one last looked
@@ -213,13 +218,13 @@ class StoreCore:
                         cursor.execute("SELECT pg_advisory_xact_lock(?)", [db.WRITE_LOCK])
                         self._refresh(cursor)
                 except db.DB_ERRORS as exc:  # e.g. the database was invalidated by an earlier fatal error
-                    raise db.write_failure(self.path, exc) from exc
+                    raise db.write_failure(self.where, exc) from exc
                 tx = Tx(cursor, actor, reason.strip(), self.clock())
                 try:
                     yield tx
                 except db.STORAGE_ERRORS as exc:  # the file or the server, not the statement
                     db.rollback_quietly(cursor)
-                    raise db.write_failure(self.path, exc) from exc
+                    raise db.write_failure(self.where, exc) from exc
                 except BaseException:
                     db.rollback_quietly(cursor)  # a failing ROLLBACK must not hide why the write failed
                     raise
@@ -234,7 +239,7 @@ class StoreCore:
                     cursor.execute("COMMIT")
                 except db.DB_ERRORS as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
                     db.rollback_quietly(cursor)
-                    raise db.write_failure(self.path, exc) from exc
+                    raise db.write_failure(self.where, exc) from exc
                 if wrote:
                     self._invalidate(tx.written)
                     with self._cache_lock:  # our own write is known here; another's still needs a sync

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from store import conninfo
 from store.model import StoreError, StoreLocked  # defined with the other shared types; named here too
 from store.paths import (  # noqa: F401 - part of this module's API
     DEFAULT_PATH,
@@ -27,13 +28,16 @@ from store.paths import (  # noqa: F401 - part of this module's API
     db_path,
     is_url,
 )
-from store.pg import PgConnection, PgConstraintError, PgError, PgLockedError
+from store.pg import PgBusy, PgConnection, PgConnectionLost, PgConstraintError, PgError, PgLockedError
 
 # The errors of either engine, caught as one family by the store.
 DB_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, PgError)
 CONSTRAINT_ERRORS: tuple[type[BaseException], ...] = (duckdb.ConstraintException, PgConstraintError)
 # The storage itself failed (the file, the disk, the server connection), not the statement.
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (duckdb.IOException, duckdb.FatalException, PgLockedError)
+# The connection broke: a statement's outcome (a COMMIT's too) is unknown.
+LOST_ERRORS: tuple[type[BaseException], ...] = (PgConnectionLost,)
+BUSY_ERRORS: tuple[type[BaseException], ...] = (PgBusy,)
 # Every write transaction on PostgreSQL takes this advisory lock first: writers from all processes are
 # serialised by the database, as DuckDB's single writer serialises them in one process.
 WRITE_LOCK = 4_207_001
@@ -123,7 +127,7 @@ def _damage(low: str) -> bool:
     return any(word in low for word in ("could not read", "corrupt", "checksum", "deserializ"))
 
 
-def _damaged(path: Path, text: str) -> StoreError:
+def _damaged(path: Path | str, text: str) -> StoreError:
     return StoreError(
         f"The database {path} is damaged or truncated and cannot be read ({text}). Nothing was written. "
         "Restore it from a backup, or move it away: the next start creates a new one from data/.",
@@ -132,7 +136,7 @@ def _damaged(path: Path, text: str) -> StoreError:
     )
 
 
-def write_failure(path: Path, exc: BaseException) -> StoreError:
+def write_failure(path: Path | str, exc: BaseException) -> StoreError:
     """A write (or its commit) that failed: nothing of it was saved."""
     text = cause(exc)
     if _damage(text.lower()):  # the write had to read a part of the file that is not there
@@ -144,7 +148,8 @@ def write_failure(path: Path, exc: BaseException) -> StoreError:
 
 
 def connect_url(url: str) -> PgConnection:
-    """A pool of connections to a PostgreSQL database; a failure becomes a ``StoreError`` naming the server."""
+    """A pool of connections to a PostgreSQL database; a failure becomes a ``StoreError`` naming the server
+    (never with its password: ``store.conninfo``)."""
     try:
         return PgConnection(url)
     except PgError as exc:
@@ -158,16 +163,13 @@ def connect_url(url: str) -> PgConnection:
 
 
 def database_name(url: str) -> str:
-    """The database's name in a URL (``postgresql://user@host/name?…`` → ``name``)."""
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).path.lstrip("/") or "(standard)"
+    """The database's name in a connection string (``postgresql://user@host/name?…`` → ``name``)."""
+    return conninfo.dbname(url)
 
 
 def redacted(url: str) -> str:
-    """A database URL without its password, for messages."""
-    url = re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
-    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
+    """A connection string as shown: ``postgresql://user:***@host:port/db``, whatever its syntax."""
+    return conninfo.display(url)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -212,7 +214,7 @@ def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
 def database_file(con: duckdb.DuckDBPyConnection) -> str:
     """The file behind a connection (a PostgreSQL database: its URL without password), for messages."""
     if isinstance(con, PgConnection):
-        return redacted(con.url)
+        return con.display
     try:
         row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     except duckdb.Error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +21,19 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 CONNECTION = "statsbidrag"  # [connections.statsbidrag] in secrets.toml
 
 
+# The first key of a key=value connection string (``host=/run/postgresql dbname=statsbidrag ...``): libpq's.
+_CONNINFO_KEYS = re.compile(
+    r"\s*(?:host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslpassword|connect_timeout|options|"
+    r"application_name|target_session_attrs|channel_binding|gssencmode|sslcert|sslkey|sslrootcert)\s*=",
+    re.IGNORECASE,
+)
+
+
 def is_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    """A PostgreSQL connection string: a ``postgresql://`` URL, or libpq's key=value form."""
+    if not isinstance(target, str):
+        return False
+    return target.strip().lower().startswith(("postgresql://", "postgres://")) or bool(_CONNINFO_KEYS.match(target))
 
 
 def secrets_files() -> list[Path]:

@@ -9,18 +9,34 @@ What differs is made the same here, not in the store:
 - ``?`` placeholders become ``%s`` (outside quoted text), and a literal ``%`` is doubled;
 - ``json`` comes back as text (the store parses it itself), and a whole ``numeric`` (``sum(bigint)``) as
   ``int``: money stays integer kronor;
-- psycopg's errors are raised as ``PgError`` (a ``PgConstraintError`` for a violated constraint), so the
-  store catches one family per engine (``store.db.DB_ERRORS``).
+- psycopg's errors are raised as ``PgError`` (a ``PgConstraintError`` for a violated constraint, a
+  ``PgBusy`` for a lock not granted within ``lock_timeout``, a ``PgConnectionLost`` for a connection that
+  broke), so the store catches one family per engine (``store.db.DB_ERRORS``); their text is redacted
+  (``store.conninfo``): libpq may echo parts of the connection string.
+
+Opening fails fast: the connection string is checked first (``store.conninfo.parse``), then one connection is
+tried with ``connect_timeout`` (3 s unless the string sets one) before the pool starts, so an unreachable
+server is said at once rather than after the pool's own retries.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+
+from store import conninfo
+
+conninfo.install_log_filter()
+
+CONNECT_TIMEOUT = 3  # seconds for a connection to the server, unless the connection string sets connect_timeout
+LOCK_TIMEOUT_ENV = "STATSBIDRAG_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 10.0  # seconds a write waits for the write lock (another instance's write) before it is refused
+POOL_TIMEOUT = 10.0  # seconds to wait for a pooled connection
 
 # Quoted text (single or double quotes), a placeholder, or a percent sign.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
@@ -42,6 +58,18 @@ class PgLockedError(PgError):
     """The server cannot be reached, or refused the connection."""
 
 
+class PgConnectionLost(PgLockedError):
+    """The connection broke during a statement (the server restarted, or the session was ended)."""
+
+
+class PgBusy(PgError):
+    """A lock was not granted within ``lock_timeout`` (SQLSTATE 55P03): another session holds it."""
+
+
+# SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now.
+_ENDED = {"57P01", "57P02", "57P03"}
+
+
 def translate(sql: str) -> str:
     """DuckDB's ``?`` placeholders as psycopg's ``%s``; a literal ``%`` doubled; quoted text untouched."""
 
@@ -54,13 +82,19 @@ def translate(sql: str) -> str:
     return _TOKENS.sub(swap, sql)
 
 
-def _wrap(exc: Exception) -> PgError:
+def _wrap(exc: Exception, broken: bool = False) -> PgError:
+    """psycopg's error as the store's, its text redacted; ``broken``: the connection is gone."""
     import psycopg
 
     state = getattr(exc, "sqlstate", None)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = conninfo.redact(text)
     if isinstance(exc, psycopg.errors.IntegrityError) or (state or "").startswith("23"):
         return PgConstraintError(f"Constraint Error: {text}", state)
+    if state == "55P03":
+        return PgBusy(text, state)
+    if broken or state in _ENDED or (state or "").startswith("08"):
+        return PgConnectionLost(text, state)
     if isinstance(exc, psycopg.OperationalError) and state is None:
         return PgLockedError(text, state)
     return PgError(text, state)
@@ -124,7 +158,7 @@ class PgCursor:
             else:  # no parameters: the simple protocol, which also runs several statements (migrations)
                 self._cursor.execute(sql.encode())
         except psycopg.Error as exc:
-            raise _wrap(exc) from exc
+            raise _wrap(exc, self._conn.broken) from exc
         return self
 
     def fetchall(self) -> list[tuple[Any, ...]]:
@@ -135,6 +169,15 @@ class PgCursor:
 
     def df(self) -> pd.DataFrame:
         return frame(self.fetchall(), self._cursor.description)
+
+    @property
+    def broken(self) -> bool:
+        """The connection is gone (e.g. lost during a COMMIT: whether the server committed is unknown)."""
+        return self._conn is None or bool(self._conn.broken)
+
+    def pid(self) -> int:
+        """The server process of this cursor's connection (its backend)."""
+        return int(self._conn.info.backend_pid)
 
     def close(self) -> None:
         if self._conn is None:
@@ -157,19 +200,28 @@ class PgConnection:
     def __init__(self, url: str, max_size: int = 10) -> None:
         from psycopg_pool import ConnectionPool
 
+        fields = conninfo.parse(url)  # a string that cannot be used is refused without being quoted
         self.url = url
+        self.display = conninfo.display(url)
+        self.dbname = conninfo.dbname(url)
+        self.lock_timeout = lock_timeout()
+        kwargs: dict[str, Any] = {"autocommit": True}
+        if "connect_timeout" not in fields:
+            kwargs["connect_timeout"] = CONNECT_TIMEOUT
+        probe(url, kwargs)
         self.pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"autocommit": True, "connect_timeout": 10},
+            kwargs=kwargs,
             configure=_configure,
+            check=ConnectionPool.check_connection,  # a connection broken since its last use is replaced
             open=False,
-            timeout=30,
+            timeout=POOL_TIMEOUT,
             name="statsbidrag",
         )
         try:
-            self.pool.open(wait=True, timeout=15)
+            self.pool.open(wait=True, timeout=POOL_TIMEOUT)
         except Exception as exc:
             self.pool.close()
             raise _wrap(exc) from exc
@@ -190,6 +242,24 @@ class PgConnection:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def lock_timeout() -> float:
+    """Seconds a write waits for a lock: ``$STATSBIDRAG_LOCK_TIMEOUT``, else 10."""
+    try:
+        return max(float(os.environ.get(LOCK_TIMEOUT_ENV) or LOCK_TIMEOUT), 0.001)
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
+def probe(url: str, kwargs: dict[str, Any]) -> None:
+    """One connection, opened and closed: ``PgLockedError`` (redacted) at once when the server is not there."""
+    import psycopg
+
+    try:
+        psycopg.connect(url, **kwargs).close()
+    except psycopg.Error as exc:
+        raise _wrap(exc) from None
 
 
 class _Done:
