@@ -18,22 +18,22 @@ from typing import Any
 
 from allocation.block_fields import RuleProblem, join
 
-_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_INVISIBLE = "\u200b-\u200d\u2060-\u2064\ufeff"
-_BREAKS = "\t\n\r\u2028\u2029"
-FORBIDDEN = re.compile(f"[{_CONTROL}{_BIDI}{_INVISIBLE}]")
-FORBIDDEN_IN_LINE = re.compile(f"[{_CONTROL}{_BIDI}{_INVISIBLE}{_BREAKS}]")
+CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+INVISIBLE = "\u200b-\u200d\u2060-\u2064\ufeff"
+BREAKS = "\t\n\r\u2028\u2029"
+FORBIDDEN = re.compile(f"[{CONTROL}{BIDI}{INVISIBLE}]")
+FORBIDDEN_IN_LINE = re.compile(f"[{CONTROL}{BIDI}{INVISIBLE}{BREAKS}]")
 MAX_TEXT = 20_000  # characters of one text (a quote); a label or title is far shorter
 MAX_LINE_TEXT = 500  # characters of a one-line text: an id, a title, a label, a version
 
 
 def _what(char: str) -> tuple[str, str]:
-    if char in _BREAKS:
+    if char in BREAKS:
         return "a tab or line break", "en tabb eller radbrytning"
-    if re.match(f"[{_BIDI}]", char):
+    if re.match(f"[{BIDI}]", char):
         return "a character that changes the text direction", "ett tecken som ändrar textriktningen"
-    if re.match(f"[{_INVISIBLE}]", char):
+    if re.match(f"[{INVISIBLE}]", char):
         return "an invisible character", "ett osynligt tecken"
     return "a control character", "ett styrtecken"
 

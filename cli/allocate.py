@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from allocation.at import allocate
+from allocation.block_fields import RulesError
 from allocation.planned import ParseError, parse_count
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
@@ -78,6 +79,8 @@ def run_allocate(args: argparse.Namespace) -> int:
         at_round = load_round(args.round)
     except FileNotFoundError as exc:
         return _fail([str(exc)])
+    except RulesError as exc:  # a rules file in data/rounds outside the bounds of allocation.toml_bounds
+        return _fail([p.message for p in exc.problems])
     try:
         params = at_round.params(pot=args.pot, key=args.key, steps=args.steps)
     except ValueError as exc:

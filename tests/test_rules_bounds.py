@@ -1,4 +1,4 @@
-"""A rules file is read within bounds (allocation.toml_bounds): hostile texts are refused fast, naming why (issue 23)."""
+"""A rules file is read within bounds (allocation.toml_bounds): hostile texts are refused fast, naming why."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def test_each_bound_of_the_text_refuses_naming_the_line(name: str) -> None:
 
 
 def test_a_string_holding_brackets_dots_and_quotes_is_text_not_structure() -> None:
-    text = 'a = "[[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j.k.l \\" {{{{{{{{{{{{"\nquote = \'\'\'x.y.z.' + "w." * 30 + "\n]]]'''\n"
+    text = (
+        "a = \"[[[[[[[[[[[[ a.b.c.d.e.f.g.h.i.j.k.l \\\" {{{{{{{{{{{{\"\nquote = '''x.y.z." + "w." * 30 + "\n]]]'''\n"
+    )
     assert tb.load_rules(text) == tomllib.loads(text)
 
 
@@ -91,7 +93,10 @@ COUNTS = {
         "".join(f'[[milestones]]\nid="m{i}"\nlabel="x"\nsection="s"\nquote="q"\n' for i in range(100)),
         "milestones: 101 milestones; at most 100 are accepted",
     ),
-    "entries": ("codes = [" + ", ".join(f'"{i}"' for i in range(1_001)) + "]\n", "codes: 1 001 entries; at most 1 000 are accepted"),
+    "entries": (
+        "codes = [" + ", ".join(f'"{i}"' for i in range(1_001)) + "]\n",
+        "codes: 1 001 entries; at most 1 000 are accepted",
+    ),
 }
 
 
