@@ -109,10 +109,18 @@ def round_end(windows: Iterable[MilestoneWindow]) -> date | None:
     return max(dates, default=None)
 
 
-def status(window: MilestoneWindow, as_of: date, done_on: date | None, closed: bool = False) -> StatusResult:
+def status(
+    window: MilestoneWindow,
+    as_of: date,
+    done_on: date | None,
+    closed: bool = False,
+    round_opens: date | None = None,
+) -> StatusResult:
     """The milestone's status for one region as of ``as_of``, given the day it was done (or None).
 
     ``closed``: the round has ended as of ``as_of`` (see ``round_end``); what was not done is MISSED.
+    ``round_opens``: the first day of the round; before it nothing of the round is open, so nothing is overdue
+    (whatever a milestone's own dates say — a copied round can carry a deadline of an earlier year).
     """
     if not window.region_action:
         return StatusResult(Status.NOT_APPLICABLE, None, None, LABELS_SV[Status.NOT_APPLICABLE])
@@ -126,6 +134,10 @@ def status(window: MilestoneWindow, as_of: date, done_on: date | None, closed: b
         late = (done_on - due).days
         text = f"{LABELS_SV[Status.DONE_LATE]} ({done_on.isoformat()}, {days_sv(late)} sent)"
         return StatusResult(Status.DONE_LATE, None, late, text)
+
+    if round_opens is not None and as_of < round_opens:
+        text = f"{LABELS_SV[Status.NOT_YET_OPEN]} (omgången öppnar {round_opens.isoformat()})"
+        return StatusResult(Status.NOT_YET_OPEN, None, None, text)
 
     if closed:
         last = f" (sista dag {due.isoformat()})" if due is not None else ""

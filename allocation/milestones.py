@@ -77,12 +77,12 @@ class RoundMilestones:
     def phase(self, as_of: date, decided_on: date | None = None) -> Phase:
         """Kommande before the regions can act; öppen until their last deadline; then granskning until the
         decision is published (beslutad); avslutad after the round's last milestone, whatever else holds."""
+        if self.opens is not None and as_of < self.opens:  # before it opens, a round is neither late nor over
+            return Phase.UPCOMING
         if self.closed(as_of):
             return Phase.CLOSED
         if decided_on is not None and decided_on <= as_of:
             return Phase.DECIDED
-        if self.opens is not None and as_of < self.opens:
-            return Phase.UPCOMING
         due = self.last_region_due
         if due is not None and as_of > due:
             return Phase.REVIEW
@@ -122,7 +122,7 @@ def status_cells(
     """One cell per region × region milestone; ``events[kind][code]`` is the date the region did it."""
     cells = []
     for round_ in rounds:
-        closed = round_.closed(as_of)
+        closed, opens = round_.closed(as_of), round_.opens
         for window, kind in round_.windows:
             if not window.region_action:
                 continue
@@ -137,7 +137,7 @@ def status_cells(
                         window.due,
                         region.code,
                         region.name,
-                        status(window, as_of, done.get(region.code), closed),
+                        status(window, as_of, done.get(region.code), closed, opens),
                     )
                 )
     return cells

@@ -54,13 +54,14 @@ def test_a_timeline_row_names_its_round_and_dates_and_escapes_text() -> None:
 
 def test_the_timeline_places_bars_and_the_date_on_one_axis() -> None:
     a = _window("Först", date(2026, 1, 16), date(2026, 1, 30))  # with the margin: day 15 of 60 to day 29
-    b = _window("Sedan", None, date(2026, 2, 28))  # no opening: its last fortnight
+    b = _window("Sedan", None, date(2026, 2, 28))  # no opening: a mark on its last day, no invented window
     chart = timeline_html([_round("A", a), _round("B", b)], date(2026, 2, 20))
     assert list(chart.data["milstolpe"]) == ["Först", "Sedan"]
-    assert chart.data.loc[1, "från"] == date(2026, 2, 14)
+    assert chart.data.loc[1, "från"] is None and "B · sista dag 2026-02-28" in chart.html
+    assert "2026-02-14" not in chart.html  # the fortnight before it is not a date of the rules
     span = (date(2026, 3, 15) - date(2026, 1, 1)).days + 1
-    lefts = [float(x) for x in re.findall(r'class="bar" style="left:([\d.]+)%', chart.html)]
-    assert lefts == [round(15 / span * 100, 2), round(44 / span * 100, 2)]
+    lefts = [float(x) for x in re.findall(r'class="bar(?: mark)?" style="left:([\d.]+)%', chart.html)]
+    assert lefts == [round(15 / span * 100, 2), round(58 / span * 100, 2)]
     assert chart.html.count('class="asof"') == 2  # through both bars' rows (the axis row has the label)
     assert "Per 2026-02-20" in chart.html
     assert re.findall(r'class="tick"[^>]*>([^<]+)<', chart.html) == ["2026-01", "2026-02", "2026-03"]

@@ -428,3 +428,20 @@ def test_closing_a_round_changes_only_what_was_not_done(w: MilestoneWindow, as_o
         assert closed_result == open_result
     else:
         assert closed_result.status is Status.MISSED and not is_urgent(closed_result)
+
+
+def test_a_round_that_has_not_opened_never_counts_anything_as_overdue() -> None:
+    """A copy of AT 2023 as a 2027 round whose report deadline was left at 2023-11-01 (issue 25)."""
+    from allocation.milestones import Phase, RoundMilestones, needs_attention, status_cells
+    from allocation.regions import Region
+
+    report = MilestoneWindow("report", "Rapport", None, date(2023, 11, 1), None, True)
+    payout = MilestoneWindow("payout", "Utbetalning", date(2027, 12, 1), date(2027, 12, 31), None, False)
+    round_ = RoundMilestones("at-2027", "AT 2027", ((report, "at_report"), (payout, None)), 2027)
+    regions = [Region(c, n, n, 1, date(2022, 11, 1)) for c, n in (("01", "Stockholm"), ("03", "Uppsala"))]
+    as_of = date(2026, 12, 5)
+    assert round_.phase(as_of) is Phase.UPCOMING
+    cells = status_cells([round_], regions, {}, as_of)
+    assert {c.result.status for c in cells} == {Status.NOT_YET_OPEN}
+    assert "omgången öppnar 2027-01-01" in cells[0].result.text_sv
+    assert needs_attention(cells) == []

@@ -40,6 +40,8 @@ figure.tlgantt .name {{ font-size: 0.88rem; line-height: 1.25; }}
 figure.tlgantt .name small {{ display: block; color: #666; font-size: 0.78rem; }}
 figure.tlgantt .track {{ position: relative; height: 1.1rem; }}
 figure.tlgantt .bar {{ position: absolute; top: 0; bottom: 0; border-radius: 2px; min-width: 3px; }}
+figure.tlgantt .bar.mark {{ width: 0.8rem; top: 0.15rem; bottom: auto; height: 0.8rem;
+                            transform: translateX(-50%) rotate(45deg); border-radius: 1px; }}
 figure.tlgantt .asof {{ position: absolute; top: -0.3rem; bottom: -0.3rem;
                         border-left: 2px dashed {AS_OF_COLOR}; }}
 figure.tlgantt .axis {{ font-size: 0.75rem; color: #666; border-bottom: none; }}
@@ -55,9 +57,10 @@ figure.tlgantt .asof-label {{ position: absolute; white-space: nowrap;
 
 
 def timeline_rows(round_list: Sequence[RoundMilestones]) -> pd.DataFrame:
-    """Each milestone with a date, as a window from its first to its last day (earliest first).
+    """Each milestone with a date, from its first to its last day, earliest first: only the dates the rules give.
 
-    A deadline without an opening shows its last fortnight; an opening without an end, a month."""
+    A deadline without an opening day has no "från" (drawn as a mark on its last day, never as an invented
+    window); an opening without a last day has no "till" (a mark on its first day)."""
     rows = []
     for round_ in round_list:
         for window, _ in round_.windows:
@@ -65,10 +68,6 @@ def timeline_rows(round_list: Sequence[RoundMilestones]) -> pd.DataFrame:
             end = window.due
             if start is None and end is None:
                 continue
-            if start is None:
-                start = end - timedelta(days=14)
-            if end is None:
-                end = start + timedelta(days=30)
             rows.append(
                 {
                     "omgång": round_.title,
@@ -76,10 +75,20 @@ def timeline_rows(round_list: Sequence[RoundMilestones]) -> pd.DataFrame:
                     "från": start,
                     "till": end,
                     "regionens": window.region_action,
+                    "_day": start or end,
                 }
             )
-    columns = ["omgång", "milstolpe", "från", "till", "regionens"]
-    return pd.DataFrame(rows, columns=columns).sort_values("från", kind="stable").reset_index(drop=True)
+    columns = ["omgång", "milstolpe", "från", "till", "regionens", "_day"]
+    frame = pd.DataFrame(rows, columns=columns).sort_values("_day", kind="stable").reset_index(drop=True)
+    return frame.drop(columns="_day").astype({"från": object, "till": object})
+
+
+def _dates_text(start: date | None, end: date | None) -> str:
+    if start is None:
+        return f"sista dag {end.isoformat()}" if end else ""
+    if end is None:
+        return f"från {start.isoformat()}"
+    return f"{start.isoformat()} – {end.isoformat()}"
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -110,12 +119,16 @@ def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlCha
     data = timeline_rows(round_list)
     if data.empty:
         return HtmlChart("Inga daterade tidsfönster i omgångarna.", "", "", data)
-    open_now = data[(data["från"] <= as_of) & (data["till"] >= as_of)]
+    starts = [d if isinstance(d, date) else None for d in data["från"]]
+    ends = [d if isinstance(d, date) else None for d in data["till"]]
+    known = [d for d in starts + ends if d is not None]
+    is_open = [(a is None or a <= as_of) and (b is None or as_of <= b) for a, b in zip(starts, ends, strict=True)]
+    open_now = data[is_open]
     title = f"{as_of.isoformat()}: {len(open_now)} tidsfönster öppna" + (
         f" ({', '.join(open_now['milstolpe'])})" if len(open_now) else ""
     )
-    first = data["från"].min() - timedelta(days=MARGIN_DAYS)
-    last = data["till"].max() + timedelta(days=MARGIN_DAYS)
+    first = min(known) - timedelta(days=MARGIN_DAYS)
+    last = max(known) + timedelta(days=MARGIN_DAYS)
     span = (last - first).days + 1
     inside = first <= as_of <= last
     if not inside:
@@ -137,14 +150,21 @@ def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlCha
         f'<div class="row axis" aria-hidden="true"><span class="name"></span>'
         f'<span class="track">{as_of_label}</span></div>',
     ]
-    for item in data.itertuples(index=False):
-        start, end = item.från, item.till
-        dates = f"{start.isoformat()} – {end.isoformat()}"
-        width = ((end - start).days + 1) / span * 100
-        bar = (
-            f'<span class="bar" style="left:{_pct(start, first, span)};width:{width:.2f}%;'
-            f'background:{colors[item.omgång]}"></span>'
-        )
+    for item, start, end in zip(data.itertuples(index=False), starts, ends, strict=True):
+        dates = _dates_text(start, end)
+        if start is not None and end is not None:
+            width = ((end - start).days + 1) / span * 100
+            bar = (
+                f'<span class="bar" style="left:{_pct(start, first, span)};width:{width:.2f}%;'
+                f'background:{colors[item.omgång]}"></span>'
+            )
+        else:  # one date only: a mark on it, no window the rules do not give
+            day = start or end
+            assert day is not None  # a row has at least one date (timeline_rows)
+            bar = (
+                f'<span class="bar mark" style="left:{_pct(day, first, span)};'
+                f'background:{colors[item.omgång]}"></span>'
+            )
         rows.append(
             f'<div class="row" title="{escape(f"{item.milstolpe}: {dates}")}">'
             f'<span class="name">{escape(item.milstolpe)}<small>{escape(item.omgång)} · {dates}</small></span>'
