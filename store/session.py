@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from types import SimpleNamespace
@@ -235,8 +236,30 @@ class Session:
     planned_table = _Guarded(Store.planned_table, Action.READ_RULES)
     block_round = _Guarded(Store.block_round, Action.READ_RULES)
     recipients = _Guarded(Store.recipients, Action.READ_RULES)
-    decisions = _Guarded(Store.decisions, Action.READ_RULES)
     facts = _Guarded(Store.facts, Action.READ_RULES)
+
+    def today(self) -> date:
+        """The store's day (its clock), by which a decision is published or not."""
+        return self.store.clock().date()
+
+    def decisions(self) -> dict[str, tuple[date, str]]:
+        """Per round: when its decision is published and its reference.
+
+        Staff and managers: the store's record (the first publication, which opens the round's data to every
+        region, and the reference in force; a date after today is a decision not yet published). A region sees
+        nothing of a decision before its publication: only rounds with a decision published by today, each with
+        the date and reference of the latest published one (never of an amendment still to be published).
+        """
+        self.require(Action.READ_RULES)
+        recorded = self.store.decisions()
+        if self.principal.role is not Role.REGION:
+            return recorded
+        today = self.today()
+        listed = self.store.decision_list()
+        published = {s.round_id: (s.published_on, s.reference) for s in listed if s.published_on <= today}
+        frozen = {s.round_id for s in listed}  # a round published before snapshots existed has only its record
+        published |= {r: d for r, d in recorded.items() if r not in frozen and d[0] <= today}
+        return published
 
     # --- per-region data, narrowed for region users ----------------------------------------------
 
@@ -261,7 +284,7 @@ class Session:
         self.require(Action.READ_DECISIONS, round_id=round_id)
         listed = self.store.decision_list(round_id)
         if self.principal.role is Role.REGION:  # an amendment not yet published is not shown early
-            today = self.store.clock().date()
+            today = self.today()
             listed = [s for s in listed if s.published_on <= today]
         return listed
 

@@ -6,6 +6,7 @@ import streamlit as st
 from store.access import ROLE_SV, Action, Role
 from store.model import User, WriteRefused
 from ui.auth import auth_configured, settings
+from ui.decision_register import decision_rows
 from ui.rounds import round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
@@ -83,25 +84,8 @@ st.write(
     "rekvisitioner för den omgången. Innan dess ser en region bara sina egna. Beslut fattas och publiceras på "
     "sidan **Beslut**: där låses beräkningen, och breven och utbetalningslistan skapas ur beslutet."
 )
-decisions = store.decisions()
-round_titles = {r.id: r.short_title for r in round_refs(store)}  # users see titles, never ids
-if not decisions:
+register = decision_rows(store, {r.id: r.short_title for r in round_refs(store)})
+if register.empty:
     st.caption("Ingen omgång är beslutad ännu.")
 else:
-    st.dataframe(
-        display_frame(
-            pd.DataFrame(
-                [
-                    {
-                        "round_id": round_titles.get(rid, rid),
-                        "published_on": decisions[rid][0],
-                        "reference": decisions[rid][1],
-                    }
-                    for rid in store.round_ids()
-                    if rid in decisions
-                ],
-                columns=["round_id", "published_on", "reference"],
-            )
-        ),
-        hide_index=True,
-    )
+    st.dataframe(display_frame(register), hide_index=True)
