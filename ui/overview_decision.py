@@ -56,7 +56,8 @@ def decision_section(store: Session, round_id: str, as_of: date, by_decision: bo
     """The card's decision line and, for a round paid on decision, its money; True when the round is decided."""
     money = decision_money(store, round_id)
     if money is None:
-        st.markdown(":material/pending: **Inte beslutad.** Beloppen är beräknade på inkomna uppgifter.")
+        if by_decision:  # a round paid on requisition has its amounts from its table, not from a computation
+            st.markdown(":material/pending: **Inte beslutad.** Beloppen är beräknade på inkomna uppgifter.")
         return False
     st.markdown(f":material/gavel: **{decision_text(money.snapshot, as_of)}**")
     if not by_decision:
