@@ -142,3 +142,133 @@ def test_the_comparison_chart_escapes_names_for_plotly_and_keeps_its_plain_title
     figure_text = chart.figure.layout.title.text + "".join(chart.figure.data[0].hovertext)
     assert "<a href" not in figure_text and "&lt;a href=x&gt;" in figure_text
     assert HOSTILE_NAME in chart.title
+
+
+# Widgets whose label, help, captions, tab names or (radio, pills, segmented control) options Streamlit renders
+# as markdown: a block title or a pot label from a rules file would show its links and images there too.
+WIDGETS = {
+    "radio", "tabs", "metric", "number_input", "text_input", "text_area", "selectbox", "multiselect", "checkbox",
+    "toggle", "slider", "select_slider", "date_input", "time_input", "expander", "button", "download_button",
+    "popover", "segmented_control", "pills", "file_uploader", "color_picker", "form_submit_button", "link_button",
+    "TextColumn", "NumberColumn", "SelectboxColumn", "CheckboxColumn", "DateColumn", "Column",
+}  # fmt: skip
+# Reviewed: text the code itself writes (constants picked in a loop, a table of the code's own labels).
+REVIEWED = {
+    "pages/overview/overview.py: label",  # "Till simuleringen" / "Till uppföljningen"
+    "pages/data/import_export.py: label",  # the page's own tab names
+    "pages/decision/decision.py: names",  # the page's own tab names
+    "pages/region/preview.py: top.label",  # ui.preview.headline: the code's own words
+    "pages/region/preview.py: label",  # ui.preview.headline's spread: "Lågt utfall (P10)", "Högt utfall (P90)"
+    "pages/region/preview.py: format_func=assumptions.get",  # ASSUMPTIONS_SV
+    "ui/block_preview.py: format_func=assumptions.get",  # the code's own sentences
+    "ui/block_preview.py: label",  # "Enligt inlästa rapporter" / "Om ingen annan region växer"
+    "ui/followup.py: format_func=kinds.get",  # the three kinds of event
+    "ui/simulator.py: label",  # "Pott", "Trappsteg", "Omfördelat", "Ej fördelat"
+    "ui/decision_view.py: label",  # "Beslutet (PDF)", ...
+    "ui/round_editor.py: label",  # DATE_COLUMNS
+    "ui/imports.py: label",  # KINDS
+    "ui/overview.py: label",  # _metric's callers pass the card's own labels
+    "ui/money_input.py: label",  # escaped where it is shown: plain(label)
+}
+MARKDOWN_OPTIONS = {"radio", "segmented_control", "pills", "tabs"}  # their options render markdown too
+# Names that hold text from a rules file, an import or a user (titles, labels, names, references, messages).
+TEXT_NAMES = re.compile(r"(^|_)(titles?|short_title|labels?|names?|reference|message_sv|notice|note|text)$")
+
+
+def _texts_outside_plain(node: ast.AST) -> list[str]:
+    """Names and attributes that carry text (``TEXT_NAMES``) in ``node``, outside ``plain(...)``/``bullets(...)``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}:
+        return []
+    func = node.func if isinstance(node, ast.Call) else None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "f":
+        return []  # present.formats: numbers, amounts and dates
+    found = []
+    if isinstance(node, ast.Attribute) and TEXT_NAMES.search(node.attr):
+        found.append(ast.unparse(node))
+    elif isinstance(node, ast.Name) and TEXT_NAMES.search(node.id) and node.id.lower() == node.id:
+        found.append(node.id)  # a local variable (an UPPER_CASE module constant is the code's own text)
+    else:
+        for child in ast.iter_child_nodes(node):
+            found += _texts_outside_plain(child)
+    return found
+
+
+def _format_func_is_plain(node: ast.expr) -> bool:
+    """A markdown widget's ``format_func``: a lambda returning ``plain(...)``, or a constant table's ``.get``."""
+    if isinstance(node, ast.Lambda):
+        return not _texts_outside_plain(node.body) and not (
+            isinstance(node.body, ast.Subscript | ast.Call) and not _is_plain_call(node.body)
+        )
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Dict):  # {"total": "Totalt belopp"}.get
+        return all(isinstance(v, ast.Constant) for v in node.value.values)
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id.isupper()
+
+
+def _is_plain_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}
+
+
+def test_no_widget_label_help_or_option_carries_unescaped_text() -> None:
+    offenders = []
+    files = [ROOT / "app.py", *(ROOT / "pages").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            widget = node.func.attr
+            if widget not in WIDGETS:
+                continue
+            where = f"{path.relative_to(ROOT)}"
+            shown_args = [*node.args[:1], *(k.value for k in node.keywords if k.arg in {"label", "help", "captions"})]
+            if widget in MARKDOWN_OPTIONS:
+                func = next((k.value for k in node.keywords if k.arg == "format_func"), None)
+                if func is None:  # with a format_func, what it returns is shown instead of the options
+                    shown_args += node.args[1:2] if widget != "tabs" else []
+                    shown_args += [k.value for k in node.keywords if k.arg in {"options", "tabs"}]
+                if func is not None and not _format_func_is_plain(func):
+                    offenders.append(f"{where}: format_func={ast.unparse(func)}")
+            for arg in shown_args:
+                offenders += [f"{where}: {t}" for t in _texts_outside_plain(arg)]
+    assert sorted(set(offenders) - REVIEWED) == [], "\n".join(sorted(set(offenders) - REVIEWED))
+
+
+HOSTILE_TITLE = "![x](http://evil.example/x.png) **bold** [Logga in](http://evil.example)"
+
+
+def test_a_rules_files_block_title_and_pot_label_reach_the_widgets_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from store.paths import DATA_ENV
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    blocks = (ROOT / "tests" / "rounds" / "at-2024-illustrative.toml").read_text(encoding="utf-8")
+    title = re.search(r'(?m)^title = "(Block 1[^"]*)"', blocks)
+    assert title is not None
+    (data / "rounds" / "at-2024-illustrative.toml").write_text(blocks.replace(title.group(1), HOSTILE_TITLE))
+    at_2023 = (data / "rounds" / "at-2023.toml").read_text(encoding="utf-8")
+    (data / "rounds" / "at-2023.toml").write_text(at_2023.replace("252 000 000 kr (Bakgrund)", HOSTILE_TITLE))
+    monkeypatch.setenv(DATA_ENV, str(data))
+
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["omgang"] = "at-2024-illustrative"
+    at.run()
+    at.switch_page("pages/at/simulator.py").run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric] + [t.label for t in at.tabs]
+    hostile = [label for label in labels if HOSTILE_TITLE in shown(label)]
+    assert len(hostile) == 2  # the block's metric and its tab
+    for label in hostile:
+        text, tags = rendered_text(label)
+        assert HOSTILE_TITLE in text and not tags & {"a", "img", "strong"}
+
+    at.session_state["omgang"] = "at-2023"
+    at.run()
+    options = at.radio(key="pot").options
+    (label,) = [o for o in options if HOSTILE_TITLE in shown(o)]
+    text, tags = rendered_text(label)
+    assert HOSTILE_TITLE in text and not tags & {"a", "img", "strong"}

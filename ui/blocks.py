@@ -235,7 +235,7 @@ def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResul
         for column, block in zip(st.columns(3), row, strict=False):
             inflow = f" (varav {f.mnkr(block.inflow)} från andra block)" if block.inflow else ""
             column.metric(
-                titles[block.block_id], f.mnkr(block.paid), help=f"Utbetalt av {f.kr(block.available)}{inflow}"
+                plain(titles[block.block_id]), f.mnkr(block.paid), help=f"Utbetalt av {f.kr(block.available)}{inflow}"
             )
     for block_id, notice in result.notices:
         if notice.code in FLOW_NOTICES:  # each block's tab says where its unpaid money goes
@@ -243,8 +243,12 @@ def show_result(store: Session, ref: RoundRef, s: BlockSetup, result: RoundResul
         st.info(f"**{plain(titles[block_id])}:** {plain(notice.message_sv)}")
     frame = results_frame(result, s.recipients, titles)
     # Lazy tabs, bound to the URL like the AT simulator's: only the open tab builds its table or chart.
-    names = ["Resultat", "Pottens fördelning", *(titles[b.block_id] for b in result.blocks)]
-    tabs = st.tabs(names, key="blk_vy", on_change="rerun", bind="query-params")
+    tabs = st.tabs(
+        ["Resultat", "Pottens fördelning", *(plain(titles[b.block_id]) for b in result.blocks)],  # titles: markdown
+        key="blk_vy",
+        on_change="rerun",
+        bind="query-params",
+    )
     if tabs[0].open:
         with tabs[0]:
             _results_tab(store, ref, s, result, titles, frame)

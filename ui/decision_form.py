@@ -31,9 +31,8 @@ def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None) -> d
             o.id: f"{f.kr(o.amount)} ({o.source.section})" if o.source.section else f.kr(o.amount) for o in options
         }
         ids = list(labels)
-        title = "Pott" if len(round_.blocks) == 1 else f"Pott: {block.title}"
         pots[block.id] = st.selectbox(
-            title,
+            "Pott" if len(round_.blocks) == 1 else f"Pott: {plain(block.title)}",
             ids,
             index=ids.index(start) if (start := _pot_of(current, block.id, block.pot.default)) in ids else 0,
             format_func=labels.get,

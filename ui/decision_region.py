@@ -33,7 +33,7 @@ def region_decision(store: Session, ref: RoundRef, code: str) -> None:
         st.warning("Illustrativ omgång: beloppen är exempel, inte officiella.", icon=":material/science:")
     paid = sum(amount for c, _, amount in store.payouts(ref.id) if c == code)
     m = st.columns(3)
-    m[0].metric(f"Beslutat belopp för {line.name}", f.kr(line.total))
+    m[0].metric(f"Beslutat belopp för {plain(line.name)}", f.kr(line.total))
     m[1].metric("Utbetalt", f.kr(paid))
     m[2].metric("Kvar att betala ut", f.kr(max(line.total - paid, 0)))
     kind = "Ändringsbeslut" if snapshot.kind == d.AMENDMENT else "Beslut"

@@ -247,7 +247,7 @@ def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str]
         c, (("pdf", PDF, documents.letter_pdf), ("docx", DOCX, documents.letter_docx)), strict=True
     ):
         column.download_button(
-            f"Brev till {names[code]} ({ext.upper()})",
+            f"Brev till {plain(names[code])} ({ext.upper()})",
             lambda make=make: make(snapshot, code, signing),
             file_name=export_file_name(short_title, "brev", names[code], ref, ext=ext),
             mime=mime,

@@ -99,7 +99,13 @@ def params_controls(at_round: AtRound) -> AtParams:
     pot_labels = {o.id: o.label for o in at_round.pot_options} | {CUSTOM_POT: "Eget belopp (what-if)"}
     left, right = st.columns([2, 3], gap="large")
     with left:
-        choice = st.radio("Pott", list(pot_labels), format_func=pot_labels.get, key="pot", bind="query-params")
+        choice = st.radio(
+            "Pott",
+            list(pot_labels),
+            format_func=lambda option: plain(pot_labels[option]),
+            key="pot",
+            bind="query-params",
+        )
         custom = st.number_input(
             "Eget belopp (kr)",
             min_value=0,
