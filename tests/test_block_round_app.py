@@ -179,3 +179,16 @@ def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(da
     assert round_.blocks[0].eligible.codes == ("01", "03", "25")
     at.switch_page("pages/at/simulator.py").run()
     assert not at.exception, at.exception
+
+
+def test_an_illustrative_round_is_never_the_default_and_joins_the_overview_only_when_chosen(data_dir: Path) -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["as_of"] = date(2024, 6, 1)
+    at.run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="omgang")
+    assert picker.value == "at-2023"  # the newest real round, not the newer illustrative one
+    assert picker.options[-1] == SHORT  # listed after the real rounds
+    assert SHORT not in [shown(s.value) for s in at.subheader]  # the manager's overview: real rounds only
+    chosen = app_on(None)
+    assert SHORT in [shown(s.value) for s in chosen.subheader]

@@ -29,6 +29,7 @@ class RoundRef:
     year: int | None
     dnr: str
     version: str
+    illustrative: bool = False  # a test round whose figures are made up (rules file ``illustrative = true``)
 
     @property
     def kind_sv(self) -> str:
@@ -36,7 +37,8 @@ class RoundRef:
 
 
 def round_refs(store: Session) -> list[RoundRef]:
-    """Every round, newest year first, then by short title."""
+    """Every round: the real ones first, newest year first, then by short title; illustrative rounds after them
+    (so none is ever a session's default round, the first of the list)."""
     refs = []
     for round_id in store.round_ids():
         doc = store.round_document(round_id)
@@ -50,9 +52,10 @@ def round_refs(store: Session) -> list[RoundRef]:
                 year=int(year) if year else None,
                 dnr=str(doc.get("dnr", "")),
                 version=str(doc["version"]),
+                illustrative=doc.get("illustrative") is True,
             )
         )
-    return sorted(refs, key=lambda r: (-(r.year or 0), r.short_title, r.id))
+    return sorted(refs, key=lambda r: (r.illustrative, -(r.year or 0), r.short_title, r.id))
 
 
 def picker_labels(refs: list[RoundRef]) -> dict[str, str]:

@@ -16,7 +16,8 @@ from ui.text import plain
 store = session_or_stop()
 as_of: date = st.session_state.get("as_of") or date.today()
 st.title("Översikt")
-refs = round_refs(store)
+# Illustrative test rounds (made-up figures) join the manager's view only when chosen in the sidebar.
+refs = [r for r in round_refs(store) if not r.illustrative or r.id == st.session_state.get(ROUND_KEY)]
 st.caption(f"{len(refs)} bidragsomgångar per {as_of.isoformat()} (välj datum i sidofältet).")
 milestones = {m.round_id: m for m in rounds(store, [r.id for r in refs])}
 if notice := closed_notice(list(milestones.values()), as_of):
