@@ -1,6 +1,10 @@
 """Benchmark (not a test): how fast, and in how much memory, hostile files are refused (issue 12).
 
-The files are built here (nothing large is kept in git): a 50 MB CSV, two zip bombs of 1 GB inflated
+Rules files too (``tests/hostile_rules.py``, issue 23): a dotted key of 20 000 parts, a header of 100 000,
+21 000 milestones, 9 000 blocks, arrays and inline tables nested deep, a 5 000-digit integer, a 1 MB file;
+each through the rules reader (time, tracemalloc peak) and ``python -m store add-round`` (time, peak RSS).
+
+The spreadsheets are built here (nothing large is kept in git): a 50 MB CSV, two zip bombs of 1 GB inflated
 (in a media part, and in the sheet's own XML), a 200 000-row XLSX, a 6 000-row XLSX under the byte
 limit, and a row claiming number 10^12. Each goes through both command lines (wall time and the peak
 RSS of that process) and through the dashboard's upload in headless Chromium (time to the refusal on
@@ -27,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests import hostile_files as h  # noqa: E402
+from tests import hostile_rules  # noqa: E402
 
 TARGET_SECONDS = 2.0
 TARGET_MB = 300.0
@@ -138,10 +143,55 @@ def measure_app(files: list[tuple[str, Path]], folder: Path) -> list[tuple[str, 
     return rows
 
 
+def _ratio(seconds: float, mb: float) -> str:
+    return f"{seconds / TARGET_SECONDS:.2f} / {mb / TARGET_MB:.2f}"
+
+
+def measure_rules(root: Path, folder: Path) -> list[tuple[str, str, str, str]]:
+    """Each rules-file attack (issue 23) read by the rules reader in this process (time, tracemalloc peak) and
+    saved with ``python -m store add-round`` (wall time, the process's peak RSS)."""
+    import tracemalloc
+
+    from allocation.block_fields import RulesError
+    from allocation.toml_bounds import load_rules
+
+    db = folder / "rules.duckdb"
+    subprocess.run([sys.executable, "-m", "store", "--db", str(db), "init"], cwd=root, capture_output=True, check=True)
+    rows = []
+    for label, make in hostile_rules.ATTACKS.items():
+        text = make()
+        path = folder / "rules.toml"
+        path.write_text(text, encoding="utf-8")
+        size = f"{label} [{len(text.encode()) / 1e3:.0f} kB]"
+        if root == ROOT:
+            tracemalloc.start()
+            start = time.perf_counter()
+            try:
+                load_rules(text)
+                outcome = "accepted"
+            except RulesError as exc:
+                outcome = exc.problems[0].message[:60]
+            seconds = time.perf_counter() - start
+            mb = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+            rows.append((f"rules reader: {size}", f"{seconds:.3f} s, {mb:.1f} MB", outcome, _ratio(seconds, mb)))
+        args = ["-m", "store", "--db", str(db), "add-round", str(path), "--actor", "bench", "--reason", "bench"]
+        result = run_cli(root, db, args)
+        seconds, mb = float(result["seconds"]), float(result["mb"])  # type: ignore[arg-type]
+        status = result["status"]
+        said = str(result["stderr"]).strip().splitlines()
+        verdict = (
+            "stopped after 300 s" if status == "timeout" else f"exit {status}" + (f": {said[-1][-60:]}" if said else "")
+        )
+        rows.append((f"CLI add-round: {size}", f"{seconds:.2f} s, {mb:.0f} MB", verdict, _ratio(seconds, mb)))
+    return rows
+
+
 def measure(root: Path = ROOT, browser: bool = True) -> list[tuple[str, str, str, str]]:
     folder = Path(tempfile.mkdtemp())
     files = build(folder)
     rows = measure_cli(root, files, folder)
+    rows += measure_rules(root, folder)
     if browser:
         rows += measure_app([f for f in files if "baseline" not in f[0]], folder)
     return rows
@@ -151,8 +201,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--rules-only", action="store_true", help="only the rules-file attacks")
     args = parser.parse_args()
-    rows = measure(args.root.resolve(), not args.no_browser)
+    if args.rules_only:
+        rows = measure_rules(args.root.resolve(), Path(tempfile.mkdtemp()))
+    else:
+        rows = measure(args.root.resolve(), not args.no_browser)
     print_table(("figure", "time, peak memory", "outcome", HEADER_RATIO), rows)
 
 

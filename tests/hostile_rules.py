@@ -56,6 +56,16 @@ def one_megabyte() -> str:
     return text + line * ((999_000 - len(text)) // len(line))
 
 
+def at_the_bounds_milestones() -> str:
+    """As many milestones as the scanner lets through (tables), refused after parsing by their count."""
+    return many_milestones(1_950)
+
+
+def at_the_bounds_keys() -> str:
+    """Much tomllib work the scanner lets through: 8 000 lines of distinct 10-part dotted keys."""
+    return "".join(f"k{i}.a.b.c.d.e.f.g.h.i = 1\n" for i in range(8_000))
+
+
 ATTACKS: dict[str, Callable[[], str]] = {
     "dotted key, 20 000 parts": dotted_key,
     "table header, 100 000 parts": long_header,
@@ -65,4 +75,6 @@ ATTACKS: dict[str, Callable[[], str]] = {
     "inline tables nested 5 000 deep": deep_inline_tables,
     "integer of 5 000 digits": long_integer,
     "1 MB rules file": one_megabyte,
+    "1 950 milestones (under the scanner's bounds)": at_the_bounds_milestones,
+    "8 000 lines of 10-part keys (under the scanner's bounds)": at_the_bounds_keys,
 }
