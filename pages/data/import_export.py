@@ -8,8 +8,9 @@ import streamlit as st
 from store.access import Action
 from store.export import export_file_name, export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
+from ui.audit_text import TABLES_SV, audit_in_words
 from ui.imports import import_panel
-from ui.rounds import REPORTING_KINDS, RoundRef, chosen_round, rounds_of_kind
+from ui.rounds import REPORTING_KINDS, RoundRef, chosen_round, round_refs, rounds_of_kind
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -81,10 +82,17 @@ def show_tables() -> None:
 
 
 def show_audit() -> None:
-    entity = st.selectbox("Tabell", ["(alla)", *store.readable_tables()], key="audit_entity")
+    entity = st.selectbox(
+        "Tabell",
+        ["(alla)", *store.readable_tables()],
+        format_func=lambda t: "Alla tabeller" if t == "(alla)" else TABLES_SV.get(t, t),
+        key="audit_entity",
+    )
     log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
     st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
-    st.dataframe(display_frame(log), hide_index=True, width="stretch")
+    rounds = {r.id: r.short_title for r in round_refs(store)}
+    regions = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    st.dataframe(audit_in_words(log, rounds, regions), hide_index=True, width="stretch")
 
 
 def show_backup() -> None:
