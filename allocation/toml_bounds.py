@@ -42,7 +42,7 @@ MAX_STEPS = 50  # AT 2023 has 5
 MAX_KEYS = 20  # keys (data a block is computed from) per block
 MAX_ENTRIES = 1_000  # any array or table: recipients (290 kommuner fit three times), codes, rows
 YEARS = (2000, 2100)  # a round's year
-DATE_SPAN = 5  # every date of a round lies within this many years of the round's year
+DATE_SPAN = 5  # a milestone lies within this many years of the round's year
 
 
 def _problem(field: str, en: str, sv: str) -> RuleProblem:
@@ -223,7 +223,8 @@ def _dates(value: Any, path: str, found: list[tuple[str, date]]) -> None:
 
 
 def _year_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
-    """A round's year in 2000–2100, and every date within ``DATE_SPAN`` years of it (of 2000–2100 without)."""
+    """A round's year in 2000–2100; every date in 2000–2100, and a milestone's within ``DATE_SPAN`` years of
+    the round's year (a population date may be older: the store may hold no newer population)."""
     year = doc.get("year")
     low, high = YEARS
     if _whole(year) and not low <= year <= high:
@@ -237,13 +238,12 @@ def _year_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
         year = None
     found: list[tuple[str, date]] = []
     _dates(doc, "", found)
-    first, last = (year - DATE_SPAN, year + DATE_SPAN) if _whole(year) else YEARS
     for path, when in found:
+        near = _whole(year) and path.startswith("milestones[")
+        first, last = (year - DATE_SPAN, year + DATE_SPAN) if near else YEARS
         if not first <= when.year <= last:
-            span_en = (
-                f"more than {DATE_SPAN} years from the round's year {year}" if _whole(year) else "outside 2000–2100"
-            )
-            span_sv = f"mer än {DATE_SPAN} år från omgångens år {year}" if _whole(year) else "utanför 2000–2100"
+            span_en = f"more than {DATE_SPAN} years from the round's year {year}" if near else "outside 2000–2100"
+            span_sv = f"mer än {DATE_SPAN} år från omgångens år {year}" if near else "utanför 2000–2100"
             problems.append(_problem(path, f"{when.isoformat()} is {span_en}", f"{when.isoformat()} ligger {span_sv}"))
 
 
