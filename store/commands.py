@@ -17,7 +17,7 @@ from store import db, decision_commands
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
 from store.export import export_allocation, export_table, stamp
-from store.model import Actor, RulesRefused, User, WriteRefused
+from store.model import Actor, RulesRefused, StoreBusy, User, WriteRefused
 from store.paths import database_target
 from store.service import Store
 
@@ -213,10 +213,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command
     except InputError as exc:
         return print_problems(args, exc)
+    except StoreBusy as exc:  # another write held the lock past the timeout: nothing written, try again
+        return _error(str(exc), EXIT_UNAVAILABLE)
     except WriteRefused as exc:
         return _error(str(exc), EXIT_BAD_INPUT)
     except db.StoreError as exc:  # the file could not be written (disk full, ...); nothing of it was saved
         return _error(str(exc), EXIT_UNAVAILABLE)
+    except db.DB_ERRORS as exc:  # e.g. the server's connection broke while reading
+        return _error(f"the database {path} failed: {db.cause(exc)}. Nothing was written.", EXIT_UNAVAILABLE)
     except KeyError as exc:  # something the command needs is missing from the store (e.g. in a round's rules)
         key = exc.args[0] if exc.args else ""
         detail = key if isinstance(key, str) and " " in key else f"no entry {key!r} in the store for this command"

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from store import db
+from store import db, revive
 from store.model import EXPORTABLE_TABLES, Actor, RoundProblem, WriteRefused, fraction_text
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -133,6 +133,7 @@ class StoreCore:
     _seen_generation: int | None = None  # PostgreSQL: the shared write counter as this process last saw it
     _counter: bool | None = None  # the schema has the shared counter (a store kept at an older schema has not)
     round_problems_found: tuple[RoundProblem, ...] = ()  # rules files the seed skipped (``store.seed``)
+    _fatal: BaseException | None = None  # DuckDB's fatal error: the connection is reopened on the next call
 
     def close(self) -> None:
         with self._write_lock:
@@ -181,7 +182,9 @@ class StoreCore:
 
     def sync(self) -> None:
         """PostgreSQL: drop the read cache when another process has written since this one last looked
-        (one cheap read per script run; every write transaction bumps the shared counter)."""
+        (one cheap read per script run; every write transaction bumps the shared counter). DuckDB: reopen a
+        database invalidated by a fatal error, or say that the dashboard must be restarted."""
+        revive.revive(self)
         if not self._has_counter():
             return
         self._adopt(int(self.query("SELECT generation FROM store_generation WHERE id = 1")[0][0]))
@@ -189,18 +192,11 @@ class StoreCore:
     # --- low level ---------------------------------------------------------------------------
 
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        cursor = self.con.cursor()
-        try:
-            return cursor.execute(sql, params).fetchall()
-        finally:
-            cursor.close()
+        """Rows of one statement (tried once more on a new connection if it broke: ``store.revive``)."""
+        return revive.read(self, lambda cursor: cursor.execute(sql, params).fetchall())
 
     def frame(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> pd.DataFrame:
-        cursor = self.con.cursor()
-        try:
-            return cursor.execute(sql, params).df()
-        finally:
-            cursor.close()
+        return revive.read(self, lambda cursor: cursor.execute(sql, params).df())
 
     @contextmanager
     def transaction(self, actor: Actor, reason: str) -> Iterator[Tx]:
@@ -209,35 +205,56 @@ class StoreCore:
             raise WriteRefused("Ange ditt namn innan du sparar något.", "an actor is required for every write")
         if not reason.strip():
             raise WriteRefused("Ange en anledning till ändringen.", "a reason is required for every write")
+        revive.revive(self)
         with self._write_lock:
             cursor = self.con.cursor()
             try:
                 try:
                     cursor.execute("BEGIN TRANSACTION")
                     if self.shared:  # every process's writers, one at a time (decided by the server)
+                        # lock_timeout bounds this wait (and any row lock's): a stopped holder stalls no one
+                        timeout = f"{max(int(self.con.lock_timeout * 1000), 1)}ms"
+                        cursor.execute("SELECT set_config('lock_timeout', ?, true)", [timeout])
                         cursor.execute("SELECT pg_advisory_xact_lock(?)", [db.WRITE_LOCK])
                         self._refresh(cursor)
+                except db.BUSY_ERRORS as exc:
+                    db.rollback_quietly(cursor)
+                    raise db.busy(self.where, self.con.lock_timeout) from exc
                 except db.DB_ERRORS as exc:  # e.g. the database was invalidated by an earlier fatal error
+                    revive.note_fatal(self, exc)
                     raise db.write_failure(self.where, exc) from exc
                 tx = Tx(cursor, actor, reason.strip(), self.clock())
                 try:
                     yield tx
+                except db.BUSY_ERRORS as exc:  # a row another write holds, past the lock timeout
+                    db.rollback_quietly(cursor)
+                    raise db.busy(self.where, self.con.lock_timeout) from exc
                 except db.STORAGE_ERRORS as exc:  # the file or the server, not the statement
+                    revive.note_fatal(self, exc)
                     db.rollback_quietly(cursor)
                     raise db.write_failure(self.where, exc) from exc
                 except BaseException:
                     db.rollback_quietly(cursor)  # a failing ROLLBACK must not hide why the write failed
                     raise
                 wrote = bool(tx.entries or tx.written != set())
+                counter = None
                 try:
-                    counter = None
                     if wrote and self._has_counter():  # tells the other processes to drop their caches
                         row = cursor.execute(
                             "UPDATE store_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation"
                         ).fetchone()
                         counter = int(row[0]) if row else None
+                except db.DB_ERRORS as exc:  # before the COMMIT: nothing of it was saved
+                    db.rollback_quietly(cursor)
+                    raise db.write_failure(self.where, exc) from exc
+                try:
                     cursor.execute("COMMIT")
                 except db.DB_ERRORS as exc:  # e.g. "No space left on device": DuckDB has ended the transaction
+                    revive.note_fatal(self, exc)  # DuckDB: a checkpoint after the log was written failed
+                    if isinstance(exc, db.UNKNOWN_AT_COMMIT) or getattr(cursor, "broken", False):
+                        # The server may have committed before the connection broke: say so, never "nothing saved".
+                        self._invalidate(None)
+                        raise db.outcome_unknown(self.where, exc) from exc
                     db.rollback_quietly(cursor)
                     raise db.write_failure(self.where, exc) from exc
                 if wrote:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from store import conninfo
-from store.model import StoreError, StoreLocked  # defined with the other shared types; named here too
+from store.model import OutcomeUnknown, StoreBusy, StoreError, StoreLocked
 from store.paths import (  # noqa: F401 - part of this module's API
     DEFAULT_PATH,
     PATH_ENV,
@@ -37,6 +37,9 @@ CONSTRAINT_ERRORS: tuple[type[BaseException], ...] = (duckdb.ConstraintException
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (duckdb.IOException, duckdb.FatalException, PgLockedError)
 # The connection broke: a statement's outcome (a COMMIT's too) is unknown.
 LOST_ERRORS: tuple[type[BaseException], ...] = (PgConnectionLost,)
+# Raised by a COMMIT whose outcome cannot be known: the connection broke, or DuckDB's fatal error (its
+# checkpoint after the log was written).
+UNKNOWN_AT_COMMIT: tuple[type[BaseException], ...] = (PgConnectionLost, duckdb.FatalException)
 BUSY_ERRORS: tuple[type[BaseException], ...] = (PgBusy,)
 # Every write transaction on PostgreSQL takes this advisory lock first: writers from all processes are
 # serialised by the database, as DuckDB's single writer serialises them in one process.
@@ -144,6 +147,44 @@ def write_failure(path: Path | str, exc: BaseException) -> StoreError:
     return StoreError(
         f"Could not write to the database {path}: {text}. Nothing of this change was saved.",
         f"Det gick inte att skriva till databasen {path}: {cause_sv(text)}. Inget av ändringen sparades.",
+    )
+
+
+def busy(where: str, seconds: float) -> StoreBusy:
+    """A write that waited ``seconds`` for the write lock (or a row another write holds): refused."""
+    return StoreBusy(
+        f"Databasen är upptagen: en annan ändring (i en annan instans av instrumentpanelen eller från kommandoraden) "
+        f"har hållit skrivlåset i mer än {seconds:g} s. Inget sparades; försök igen om en stund. Består det kan en "
+        "process som håller låset ha stannat: kontakta den som driftar databasen.",
+        f"the store is busy: another write (another dashboard instance or the command line) has held the write "
+        f"lock of {where} for more than {seconds:g} s. Nothing was written; try again in a moment. If it stays "
+        "busy, a process holding the lock may have stopped (see pg_stat_activity and pg_locks on the server).",
+    )
+
+
+CHECK_COMMAND = "python -m store export --table audit_log --format csv --out granskningslogg.csv"
+
+
+def outcome_unknown(where: str, exc: BaseException) -> OutcomeUnknown:
+    """The connection broke during the COMMIT: whether the server committed cannot be known here."""
+    return OutcomeUnknown(
+        f"The connection to {where} was lost while the change was being committed ({cause(exc)}): the outcome is "
+        f"unknown — check with `{CHECK_COMMAND}` (or the dashboard's audit log) whether it was saved, or run the "
+        "same change again: an import, a user, a round, a decision, a payment run or a repayment that was saved is "
+        "recognised and not made twice.",
+        "Anslutningen till databasen bröts medan ändringen sparades: utfallet är okänt — kontrollera i "
+        "granskningsloggen (Data → Granskningslogg) om den sparades, eller gör samma ändring igen: en import, ett "
+        "beslut eller en utbetalning som redan sparats känns igen och görs inte två gånger.",
+    )
+
+
+def connection_lost(where: str, exc: BaseException) -> StoreError:
+    """A read whose connection broke twice (the server restarted or is gone): nothing was written."""
+    return StoreError(
+        f"The connection to {where} was lost ({cause(exc)}) and could not be made again: the server may be "
+        "restarting. Nothing was written; try again in a moment.",
+        "Anslutningen till databasservern bröts och kunde inte återupprättas (servern kanske startar om). "
+        "Inget ändrades; försök igen om en stund.",
     )
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "FixedRound",
     "ImportResult",
     "InputError",
+    "OutcomeUnknown",
     "Problem",
     "Recipient",
     "Region",
@@ -44,6 +45,7 @@ __all__ = [
     "RulesRefused",
     "Scenario",
     "Step",
+    "StoreBusy",
     "StoreError",
     "StoreLocked",
     "User",
@@ -117,6 +119,15 @@ class StoreError(RuntimeError):
 
 class StoreLocked(StoreError):
     """Another process (usually the running dashboard) holds the database file."""
+
+
+class StoreBusy(WriteRefused):
+    """A write that waited longer than the lock timeout for another write (PostgreSQL): nothing was written,
+    try again (the command line exits 3, as for a database it cannot use)."""
+
+
+class OutcomeUnknown(StoreError):
+    """The connection broke during a COMMIT: the server may or may not have committed; check, or retry."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ingest.data_folder import DATA_DIR, read_planned_file
 from store.core import StoreCore, Tx
+from store.db import rollback_quietly
 from store.model import SYSTEM, RoundProblem, RulesRefused
 from store.round_check import RulesHead, check_rules, read_head
 from store.round_rows import (
@@ -147,23 +152,67 @@ def _seed_round(store: StoreCore, tx: Tx, path: Path, seen: dict[tuple[str, str]
 
 
 def seed_from_data(store: StoreCore, data_dir: Path | None = None) -> int:
-    """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none)."""
+    """Bring the store up to date with ``data/``; returns the number of audit entries written (0 if none).
+
+    Looked at first in a transaction that only reads (no write lock, nothing written): a store that is up to
+    date is opened without a write, so opening it never waits for another writer nor fails on a full disk."""
     data_dir = data_dir or DATA_DIR
-    problems: list[RoundProblem] = []
-    seen: dict[tuple[str, str], str] = {}
+    try:
+        with _looking(store) as tx:
+            problems = _seed(store, tx, data_dir)
+        store.round_problems_found = tuple(problems)
+        return 0
+    except _WouldWrite:
+        pass
     with store.transaction(SYSTEM, SEED_REASON) as tx:
-        _seed_regions(store, tx, data_dir)
-        _seed_population(store, tx, data_dir)
-        for path in sorted((data_dir / "rounds").glob("*.toml")):
-            try:
-                head = _seed_round(store, tx, path, seen)
-            except RulesRefused as exc:
-                problems.append(_skipped(path, exc))
-                continue
-            write_estimates(tx, head)
+        problems = _seed(store, tx, data_dir)
         entries = tx.entries
     store.round_problems_found = tuple(problems)
     return entries
+
+
+def _seed(store: StoreCore, tx: Tx, data_dir: Path) -> list[RoundProblem]:
+    problems: list[RoundProblem] = []
+    seen: dict[tuple[str, str], str] = {}
+    _seed_regions(store, tx, data_dir)
+    _seed_population(store, tx, data_dir)
+    for path in sorted((data_dir / "rounds").glob("*.toml")):
+        try:
+            head = _seed_round(store, tx, path, seen)
+        except RulesRefused as exc:
+            problems.append(_skipped(path, exc))
+            continue
+        write_estimates(tx, head)
+    return problems
+
+
+class _WouldWrite(Exception):
+    """The seed has something to write: it is run again in a write transaction."""
+
+
+class _LookingTx(Tx):
+    """A transaction that only reads: the first statement that is not a SELECT raises ``_WouldWrite``."""
+
+    @property
+    def cursor(self) -> Any:
+        raise _WouldWrite
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
+        if not re.match(r"\s*SELECT\b", sql, re.IGNORECASE):
+            raise _WouldWrite
+        return self._cursor.execute(sql, params)
+
+
+@contextmanager
+def _looking(store: StoreCore) -> Iterator[Tx]:
+    """Reads in one transaction, always rolled back, without the write lock."""
+    cursor = store.con.cursor()
+    try:
+        cursor.execute("BEGIN TRANSACTION")
+        yield _LookingTx(cursor, SYSTEM, SEED_REASON, store.clock())
+    finally:
+        rollback_quietly(cursor)
+        cursor.close()
 
 
 def _skipped(path: Path, exc: RulesRefused) -> RoundProblem:
