@@ -269,9 +269,18 @@ class Session:
     fixed_amounts = _Narrowed(Store.fixed_amounts, Action.READ_AMOUNTS, _keys)
     requisitions = _Narrowed(Store.requisitions, Action.READ_FOLLOWUP, _rows(attrgetter("code")))
     requisitions_frame = _Narrowed(Store.requisitions_frame, Action.READ_FOLLOWUP, _frame)
-    payouts = _Narrowed(Store.payouts, Action.READ_FOLLOWUP, _rows(lambda p: p[0]))
     ombud_dates = _Narrowed(Store.ombud_dates, Action.READ_FOLLOWUP, _keys)
     usage_report_dates = _Narrowed(Store.usage_report_dates, Action.READ_FOLLOWUP, _keys)
+
+    def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
+        """Payouts (code, day, kronor) of the regions the principal may see. A region sees a payout from its day
+        on: a run recorded ahead (by an amendment still to be published, say) shows nothing of it early."""
+        codes = self.visible(Action.READ_FOLLOWUP, round_id)
+        rows = _rows(lambda p: p[0])(self.store.payouts(round_id), codes)
+        if self.principal.role is Role.REGION:
+            today = self.today()
+            rows = [p for p in rows if p[1] <= today]
+        return rows
 
     def at_report(self, code: str, round_id: str) -> RegionInput | None:
         """One region's report: refused (and logged) for a region user asking for another region."""

@@ -111,3 +111,24 @@ def test_a_publication_recorded_without_a_snapshot_is_shown_only_from_its_date(s
     ]
     on(store, date(2023, 12, 2))
     assert region.decisions() == {ELDERLY: (date(2023, 12, 1), "S2022/04810")}
+
+
+def test_a_payout_recorded_ahead_shows_nothing_to_a_region_before_its_day(store: Store) -> None:
+    """Payouts by an amendment still to be published, recorded for its publication day, are not seen early
+    (the round's first decision is published, so a region reads every region's payouts)."""
+    first = decide(store, "S2023/1", date(2023, 12, 1))
+    on(store, date(2023, 12, 5))
+    staff = Session(store, STAFF)
+    staff.record_payout("utbetalning", ROUND, "01", date(2023, 12, 5), first.totals["01"] // 2)
+    second = decide(store, "S2023/2", date(2023, 12, 20), supersedes=first.number)
+    for code in ("01", "03"):
+        staff.record_payout("utbetalning", ROUND, code, date(2023, 12, 20), second.totals[code] // 4)
+    region = Session(store, UPPSALA)
+    assert region.payouts(ROUND) == [("01", date(2023, 12, 5), first.totals["01"] // 2)]
+    assert len(staff.payouts(ROUND)) == len(Session(store, MANAGER).payouts(ROUND)) == 3
+    on(store, date(2023, 12, 20))
+    assert [(code, day) for code, day, _ in region.payouts(ROUND)] == [
+        ("01", date(2023, 12, 5)),
+        ("01", date(2023, 12, 20)),
+        ("03", date(2023, 12, 20)),
+    ]
