@@ -37,9 +37,12 @@ def region_decision(store: Session, ref: RoundRef, code: str) -> None:
     m[1].metric("Utbetalt", f.kr(paid))
     m[2].metric("Kvar att betala ut", f.kr(max(line.total - paid, 0)))
     kind = "Ändringsbeslut" if snapshot.kind == d.AMENDMENT else "Beslut"
+    # the decision it changes is named only if it was published itself (the region sees nothing of it before)
+    published = {s.id for s in store.decision_list(ref.id)}
+    amends = snapshot.supersedes_reference if snapshot.supersedes in published else ""
     st.caption(
         f"{kind} {plain(snapshot.reference)}, publicerat {long_day(snapshot.published_on)}."
-        + (f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else "")
+        + (f" Ändrar beslut {plain(amends)}." if amends else "")
     )
     st.subheader("Så beräknades beloppet")
     st.markdown(bullets(list(line.explanation)))
