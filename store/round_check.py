@@ -222,15 +222,11 @@ def _amount(value: int, field: str, problems: Problems) -> None:
 
 
 def _unique(ids: list[Any], field: str, what: tuple[str, str], problems: Problems) -> None:
-    seen: set[Any] = set()
+    seen: set[str] = set()  # linear: 21 000 milestones took seconds with list.index
     for i, item in enumerate(ids):
         if item in seen:
-            _add(
-                problems,
-                f"{field}[{i}].id",
-                f"{what[0]} {item!r} appears twice",
-                f"{what[1]} {item!r} förekommer två gånger",
-            )
+            en, sv = f"{what[0]} {item!r} appears twice", f"{what[1]} {item!r} förekommer två gånger"
+            _add(problems, f"{field}[{i}].id", en, sv)
         elif isinstance(item, str):
             seen.add(item)
 
