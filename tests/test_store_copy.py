@@ -53,6 +53,12 @@ def real_store(path: Path) -> Store:
     for i, r in enumerate(recipients):
         s.save_payment_details(ANNA, "från regionen", r.code, complete(f"23{i % 8 + 2}{i:06d}"), complete(f"9{i:06d}"))
     s.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    s.import_at_reports(
+        ANNA, "rättelse", AT, f"region;filled;started\n{recipients[-1].code};0;0".encode(), "r2.csv", date(2023, 10, 30)
+    )
+    s.decide_round(ANNA, "ändring", AT, "S2023/00002", date(2023, 12, 20), supersedes=1, confirmed=True)
+    owed = s.payout_list(AT).recoveries[0]
+    s.record_recovery(ANNA, "återbetalt", AT, owed.code, date(2024, 1, 10), owed.amount, "ÅK-1")
     estimate = {code: amount for code, (amount, _, _) in s.fixed_amounts(ELDERLY).items()}
     table = "region;amount\n" + "\n".join(f"{c};{a}" for c, a in estimate.items())
     s.import_official_amounts(ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell")
@@ -77,6 +83,7 @@ def seen(s: Store) -> dict[str, Any]:
         "audit_count": s.audit_count(),
         "audit_newest": s.audit(limit=20).to_dict("records"),
         "payment_runs": (s.payment_runs(AT), s.payment_runs(ELDERLY)),
+        "recoveries": s.recoveries(AT),
         "payment_details": s.payment_details(),
         "users": s.users(),
         "scenarios": [(x.name, x.author, x.created, x.params, x.inputs, x.note) for x in s.scenarios()],

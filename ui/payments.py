@@ -14,6 +14,7 @@ from store.access import Action
 from store.model import WriteRefused
 from store.payout_export import payout_export, payout_file_name, payout_frame
 from store.session import Session
+from ui.attention_text import long_date
 from ui.downloads import XLSX
 from ui.imports import import_panel
 from ui.rounds import RoundRef
@@ -165,11 +166,11 @@ def _runs(store: Session, ref: RoundRef) -> None:
         pd.DataFrame(
             [
                 {
-                    "utbetald": r.paid_on,
-                    "referens": r.reference,
-                    "belopp": f.kr(r.total),
-                    "rader": r.lines,
-                    "registrerad av": r.recorded_by,
+                    "Utbetald": long_date(r.paid_on),
+                    "Referens": r.reference,
+                    "Belopp": f.kr(r.total),
+                    "Rader": r.lines,
+                    "Registrerad av": r.recorded_by,
                 }
                 for r in runs
             ]
@@ -188,10 +189,10 @@ def details_panel(store: Session) -> None:
         pd.DataFrame(
             [
                 {
-                    "region": r.name,
-                    "länskod": r.code,
-                    "organisationsnummer": details.get(r.code, ("saknas", ""))[0],
-                    "bankgiro": details.get(r.code, ("", "saknas"))[1],
+                    "Region": r.name,
+                    "Länskod": r.code,
+                    "Organisationsnummer": details.get(r.code, ("saknas", ""))[0],
+                    "Bankgiro": details.get(r.code, ("", "saknas"))[1],
                 }
                 for r in regions
             ]
