@@ -7,8 +7,10 @@ UI, Streamlit or DuckDB (tests/test_layers.py). Text is Swedish; amounts are the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from allocation.decision import Snapshot
-from documents import archive, content, pdf, word
+from documents import archive, content, letter, pdf, word
 from documents.model import RequisitionConfirmation, Signing
 
 __all__ = [
@@ -33,14 +35,14 @@ def decision_docx(snapshot: Snapshot, signing: Signing) -> bytes:
     return word.render(content.decision(snapshot, signing))
 
 
-def letter_pdf(snapshot: Snapshot, code: str, signing: Signing) -> bytes:
-    """One recipient's letter as PDF (KeyError for a code not in the snapshot)."""
-    return pdf.render(content.letter(snapshot, code, signing), snapshot.decided_at)
+def letter_pdf(snapshot: Snapshot, code: str, signing: Signing, bankgiro: str = "") -> bytes:
+    """One recipient's letter as PDF (KeyError for a code not in the snapshot); ``bankgiro`` as registered."""
+    return pdf.render(letter.letter(snapshot, code, signing, bankgiro), snapshot.decided_at)
 
 
-def letter_docx(snapshot: Snapshot, code: str, signing: Signing) -> bytes:
+def letter_docx(snapshot: Snapshot, code: str, signing: Signing, bankgiro: str = "") -> bytes:
     """One recipient's letter as editable DOCX."""
-    return word.render(content.letter(snapshot, code, signing))
+    return word.render(letter.letter(snapshot, code, signing, bankgiro))
 
 
 def requisition_confirmation_pdf(confirmation: RequisitionConfirmation, signing: Signing | None = None) -> bytes:
@@ -49,13 +51,16 @@ def requisition_confirmation_pdf(confirmation: RequisitionConfirmation, signing:
     return pdf.render(doc, confirmation.received)
 
 
-def letters_zip(snapshot: Snapshot, signing: Signing) -> bytes:
-    """The decision (PDF and DOCX) and one PDF and one DOCX per recipient, in one ZIP."""
+def letters_zip(snapshot: Snapshot, signing: Signing, bankgiros: Mapping[str, str] | None = None) -> bytes:
+    """The decision (PDF and DOCX) and one PDF and one DOCX per recipient, in one ZIP (``bankgiros``: per
+    code, as registered)."""
+    giro = bankgiros or {}
     files = [
         (archive.decision_name(snapshot, "pdf"), decision_pdf(snapshot, signing)),
         (archive.decision_name(snapshot, "docx"), decision_docx(snapshot, signing)),
     ]
     for line in snapshot.recipients:
-        files.append((archive.letter_name(line.code, line.name, "pdf"), letter_pdf(snapshot, line.code, signing)))
-        files.append((archive.letter_name(line.code, line.name, "docx"), letter_docx(snapshot, line.code, signing)))
+        bankgiro = giro.get(line.code, "")
+        for ext, make in (("pdf", letter_pdf), ("docx", letter_docx)):
+            files.append((archive.letter_name(line.code, line.name, ext), make(snapshot, line.code, signing, bankgiro)))
     return archive.zip_files(files)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from allocation.decision import AMENDMENT, BlockOutcome, Snapshot
+from allocation.payouts import PayoutLine
 from documents.model import (
     Document,
     RequisitionConfirmation,
@@ -17,13 +18,12 @@ from documents.model import (
     Table,
     bullets,
     heading,
-    lead,
     notice,
     paragraph,
     quote,
     table,
 )
-from present.decision_text import METHOD_SV, PART_SV
+from present.decision_text import METHOD_SV, PART_SV, ordered_parts, plain_quote, source_heading
 from present.formats import kr
 
 # The same words as the simulator's (ui/block_charts.py); documents/ may not import ui/.
@@ -73,12 +73,21 @@ def recipient_label(name: str) -> str:
     return name if name.lower().startswith("region") else f"Region {name}"
 
 
-def _decided(snapshot: Snapshot) -> str:
-    """The decision's date: when it was taken — for a snapshot taken at migration (later), its publication."""
-    return long_date(snapshot.published_on if snapshot.migrated else snapshot.decided_at)
+def decision_date(snapshot: Snapshot) -> str:
+    """The decision's date as documents print it: the day it is published (not the moment it was recorded)."""
+    return long_date(snapshot.published_on)
 
 
-def _signing_fields(signing: Signing) -> tuple[tuple[str, str], ...]:
+def draft_marking(signing: Signing) -> str:
+    """``UTKAST – …`` on every page while the fields the agency fills are missing; "" when complete."""
+    missing = signing.missing()
+    if not missing:
+        return ""
+    names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} och {missing[-1]}"
+    return f"UTKAST – inte klart att underteckna: {names} saknas"
+
+
+def signing_fields(signing: Signing) -> tuple[tuple[str, str], ...]:
     where = ", ".join(x for x in (signing.place, long_date(signing.date) if signing.date else "") if x)
     return (
         ("Ort och datum", where),
@@ -88,7 +97,7 @@ def _signing_fields(signing: Signing) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _amendment(snapshot: Snapshot) -> list[dict]:
+def amendment_notice(snapshot: Snapshot) -> list[dict]:
     if snapshot.kind != AMENDMENT:
         return []
     which = (
@@ -106,21 +115,26 @@ def _amendment(snapshot: Snapshot) -> list[dict]:
     ]
 
 
-def _appeal(signing: Signing) -> list[dict]:
+def appeal_blocks(signing: Signing) -> list[dict]:
     if not signing.appeal.strip():
         return []
     return [heading("Hur man överklagar"), paragraph(signing.appeal)]
 
 
-def _doc_label(snapshot: Snapshot) -> str:
+def doc_label(snapshot: Snapshot) -> str:
     return "Ändringsbeslut" if snapshot.kind == AMENDMENT else "Beslut"
 
 
-def _meta(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
-    meta = [("Beslutsdatum", _decided(snapshot)), ("Diarienummer", snapshot.reference)]
+def meta(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
+    rows = [("Beslutsdatum", decision_date(snapshot)), ("Diarienummer", snapshot.reference)]
     if snapshot.round_dnr:
-        meta.append(("Statsbidragets dnr", snapshot.round_dnr))
-    return tuple(meta)
+        rows.append(("Statsbidragets dnr", snapshot.round_dnr))
+    return tuple(rows)
+
+
+def payment_reference(snapshot: Snapshot, code: str) -> str:
+    """The reference a recipient's payment carries, as the payout list writes it."""
+    return PayoutLine(code, "", 1, snapshot.reference).payment_reference
 
 
 def amounts_table(snapshot: Snapshot) -> Table:
@@ -140,40 +154,64 @@ def amounts_table(snapshot: Snapshot) -> Table:
     )
 
 
-def parts_table(snapshot: Snapshot, block: BlockOutcome) -> Table:
-    parts = list(block.parts)
+def parts_table(snapshot: Snapshot, block: BlockOutcome, with_code: bool = False) -> Table:
+    """A block's parts per recipient, in the order they are paid, and the block's amount."""
+    parts = ordered_parts(block.parts)
+    code = (lambda c: (c,)) if with_code else (lambda c: ())
     rows = [
-        (line.name, *(kr(block.parts[p].get(line.code, 0)) for p in parts), kr(block.amounts.get(line.code, 0)))
+        (
+            line.name,
+            *code(line.code),
+            *(kr(block.parts[p].get(line.code, 0)) for p in parts),
+            kr(block.amounts.get(line.code, 0)),
+        )
         for line in snapshot.recipients
     ]
-    rows.append(("Summa", *(kr(sum(block.parts[p].values())) for p in parts), kr(block.paid)))
+    rows.append(("Summa", *code(""), *(kr(sum(block.parts[p].values())) for p in parts), kr(block.paid)))
     return Table(
-        header=("Mottagare", *(part_sv(p) for p in parts), "Summa"),
+        header=("Mottagare", *code("Kod"), *(part_sv(p) for p in parts), "Summa"),
         rows=tuple(rows),
-        numeric=(False, *(True for _ in parts), True),
+        numeric=(False, *code(False), *(True for _ in parts), True),
         total=True,
-        widths=(3, *(2.2 for _ in parts), 2.4),
+        widths=(3, *code(1), *(2.2 for _ in parts), 2.4),
     )
 
 
 def pots_table(snapshot: Snapshot) -> Table:
-    titles = {b.block_id: b.title for b in snapshot.blocks}
+    """Per block: its funds, what flowed in from another block (when any did), what it paid and did not."""
+    inflow = any(b.inflow for b in snapshot.blocks)
     rows = [
-        (
-            b.title,
-            kr(b.pot),
-            kr(b.inflow),
-            kr(b.paid),
-            kr(b.unpaid),
-            titles.get(b.unpaid_to, b.unpaid_to) if b.unpaid_to else "fördelas inte",
-        )
-        for b in snapshot.blocks
+        (b.title, kr(b.pot), *((kr(b.inflow),) if inflow else ()), kr(b.paid), kr(b.unpaid)) for b in snapshot.blocks
     ]
     return Table(
-        header=("Del", "Medel", "Tillfört", "Fördelat", "Ej fördelat", "Det som inte fördelas"),
+        header=("Del", "Medel", *(("Tillfört från annan del",) if inflow else ()), "Fördelat", "Ej fördelat"),
         rows=tuple(rows),
-        numeric=(False, True, True, True, True, False),
-        widths=(2.6, 2, 1.7, 2, 1.9, 2),
+        numeric=(False, True, *((True,) if inflow else ()), True, True),
+        widths=(3.2, 2, *((2,) if inflow else ()), 2, 2),
+    )
+
+
+def _unpaid_sentences(snapshot: Snapshot) -> list[str]:
+    """Where each block's undistributed funds go, in words."""
+    titles = {b.block_id: b.title for b in snapshot.blocks}
+    out = []
+    for b in snapshot.blocks:
+        if b.unpaid_to:
+            target = titles.get(b.unpaid_to, "en annan del")
+            out.append(f"Det som inte fördelas inom {b.title} förs över till {target}.")
+        elif b.unpaid:
+            out.append(f"{kr(b.unpaid)} inom {b.title} fördelades inte och betalas inte ut.")
+    return out
+
+
+def _payment_sentence(snapshot: Snapshot, grantor: str) -> str:
+    if not snapshot.recipients:
+        return "Beslutet har inga mottagare; ingen utbetalning görs."
+    example = payment_reference(snapshot, snapshot.recipients[0].code)
+    return (
+        f"Beloppen betalas ut i den utbetalning som {grantor} gör enligt detta beslut, till det bankgiro som "
+        f"respektive mottagare har anmält till {grantor}. Varje betalning märks med beslutets diarienummer och "
+        f"mottagarens kod, till exempel {example}."
     )
 
 
@@ -184,16 +222,39 @@ def _method_blocks(snapshot: Snapshot) -> list[dict]:
         if b.notices:
             out.append(bullets(b.notices))
     if snapshot.pot_reason:
-        out.append(paragraph(f"Val av medel: {snapshot.pot_reason}"))
+        out.append(paragraph(f"Skäl för valet av medel: {snapshot.pot_reason.rstrip('. ')}."))
     if snapshot.population_date:
         out.append(paragraph(f"Befolkningsuppgifter per {long_date(snapshot.population_date)}."))
+    return out
+
+
+def _amount_tables(snapshot: Snapshot) -> list[dict]:
+    """One table when the round has one block (its parts and the sum), else the blocks and each one's parts."""
+    if len(snapshot.blocks) == 1:
+        only = snapshot.blocks[0]
+        if only.parts:
+            return [heading("Belopp per mottagare"), table(parts_table(snapshot, only, with_code=True))]
+    out = [heading("Belopp per mottagare och del"), table(amounts_table(snapshot))]
+    for b in snapshot.blocks:
+        if b.parts:
+            out += [heading(f"{b.title}: beloppets delar"), table(parts_table(snapshot, b))]
+    return out
+
+
+def _sources(snapshot: Snapshot) -> list[dict]:
+    if not snapshot.sources:
+        return []
+    out = [heading("Källor till reglerna")]
+    for s in snapshot.sources:
+        label = source_heading(s.what)
+        out.append(quote(f"{label}, ur avsnittet ”{s.section}”" if s.section else label, plain_quote(s.quote)))
     return out
 
 
 def decision(snapshot: Snapshot, signing: Signing) -> Document:
     """The round's decision: the amounts of every recipient and block, the method, the sources."""
     grantor = signing.grantor or snapshot.grantor
-    blocks: list[dict] = [*_amendment(snapshot)]
+    blocks: list[dict] = [*amendment_notice(snapshot)]
     if snapshot.migrated:
         blocks.append(
             notice(
@@ -202,90 +263,47 @@ def decision(snapshot: Snapshot, signing: Signing) -> Document:
             )
         )
     blocks += [
-        heading(_doc_label(snapshot)),
-        paragraph(f"{grantor or 'Myndigheten'} fördelar {kr(snapshot.paid)} enligt tabellen nedan."),
+        heading(doc_label(snapshot)),
+        paragraph(
+            f"{grantor or 'Myndigheten'} beslutar den {decision_date(snapshot)} att fördela "
+            f"{kr(snapshot.paid)} enligt tabellen nedan."
+        ),
         paragraph(
             f"Medel att fördela: {kr(snapshot.pot)}. Fördelat: {kr(snapshot.paid)}. "
             f"Inte fördelat: {kr(snapshot.unallocated)}."
         ),
-        heading("Belopp per mottagare och del"),
-        table(amounts_table(snapshot)),
+        *_amount_tables(snapshot),
+        heading("Medel och det som inte fördelades"),
+        table(pots_table(snapshot)),
+        *(paragraph(s) for s in _unpaid_sentences(snapshot)),
+        *_method_blocks(snapshot),
+        heading("Utbetalning"),
+        paragraph(_payment_sentence(snapshot, grantor or "myndigheten")),
     ]
-    for b in snapshot.blocks:
-        if b.parts:
-            blocks += [heading(f"{b.title}: beloppets delar"), table(parts_table(snapshot, b))]
-    blocks += [heading("Medel och det som inte fördelades"), table(pots_table(snapshot))]
-    blocks += _method_blocks(snapshot)
     if snapshot.warnings:
         blocks += [heading("Påpekanden som bekräftades vid beslutet"), bullets(snapshot.warnings)]
-    if snapshot.sources:
-        blocks.append(heading("Källor till reglerna"))
-        blocks += [quote(f"{s.what} ({s.section})" if s.section else s.what, s.quote) for s in snapshot.sources]
+    blocks += _sources(snapshot)
     underlag = f"Regelverk version {snapshot.rules_version}"
     if snapshot.rules_sha256:
-        underlag += f" (SHA-256 {snapshot.rules_sha256[:12]})"
-    underlag += f". Beslutet registrerades av {snapshot.decided_by} den {_decided(snapshot)}."
+        underlag += f" (kontrollsumma för regeltexten {snapshot.rules_sha256[:12]})"
+    underlag += f". Beslutet registrerades av {snapshot.decided_by}."
     if snapshot.content_hash:
         underlag += f" Underlagets kontrollsumma: {snapshot.content_hash[:16]}."
     blocks += [heading("Underlag"), paragraph(underlag)]
-    blocks += _appeal(signing)
+    blocks += appeal_blocks(signing)
     return Document(
         kind="decision",
         grantor=grantor,
-        doc_label=_doc_label(snapshot),
-        meta=_meta(snapshot),
+        doc_label=doc_label(snapshot),
+        meta=meta(snapshot),
         addressee=(),
         title=snapshot.round_title,
         banner=ILLUSTRATIVE if snapshot.illustrative else "",
         watermark=WATERMARK if snapshot.illustrative else "",
         blocks=tuple(blocks),
-        signing=_signing_fields(signing),
-        footer=f"{_doc_label(snapshot)} {snapshot.reference}",
-    )
-
-
-def letter(snapshot: Snapshot, code: str, signing: Signing) -> Document:
-    """One recipient's letter: its amount in total and per block, and how it was computed."""
-    line = snapshot.recipient(code)
-    who = recipient_label(line.name)
-    rows: list[tuple[str, str]] = []
-    for b in snapshot.blocks:
-        rows.append((b.title, kr(b.amounts.get(code, 0))))
-        rows += [(f"varav {part_sv(p).lower()}", kr(per.get(code, 0))) for p, per in b.parts.items()]
-    rows.append(("Summa", kr(line.total)))
-    amounts = Table(("Del", "Belopp"), tuple(rows), (False, True), total=True, widths=(3, 1.4))
-    blocks: list[dict] = [
-        *_amendment(snapshot),
-        paragraph(
-            f"{signing.grantor or snapshot.grantor or 'Myndigheten'} har fattat beslut {snapshot.reference} "
-            f"den {_decided(snapshot)} "
-            "om fördelningen av statsbidraget."
-        ),
-        lead(f"{who} får {kr(line.total)}."),
-        heading("Belopp per del"),
-        table(amounts),
-        heading("Så har beloppet räknats fram"),
-        bullets(line.explanation) if line.explanation else paragraph("Beslutet har ingen sparad förklaring."),
-        heading("Fördelningsgrunder"),
-        bullets([f"{b.title}: {method_sv(b.method)}." for b in snapshot.blocks]),
-        paragraph(
-            f"Hela beslutet, med beloppen för alla mottagare och källorna till reglerna, "
-            f"har diarienummer {snapshot.reference}."
-        ),
-        *_appeal(signing),
-    ]
-    return Document(
-        kind="letter",
-        grantor=signing.grantor or snapshot.grantor,
-        doc_label=f"Besked om statsbidrag ({_doc_label(snapshot).lower()})",
-        meta=(*_meta(snapshot), ("Mottagare", f"{who} ({code})")),
-        addressee=(who,),
-        title=snapshot.round_title,
-        banner=ILLUSTRATIVE if snapshot.illustrative else "",
-        watermark=WATERMARK if snapshot.illustrative else "",
-        blocks=tuple(blocks),
-        signing=_signing_fields(signing),
-        footer=f"{who} · {_doc_label(snapshot)} {snapshot.reference}",
+        signing=signing_fields(signing),
+        footer=f"{doc_label(snapshot)} {snapshot.reference}",
+        draft=draft_marking(signing),
     )
 
 
@@ -327,6 +345,6 @@ def confirmation(c: RequisitionConfirmation, signing: Signing) -> Document:
         banner=ILLUSTRATIVE_CONFIRMATION if c.illustrative else "",
         watermark=WATERMARK if c.illustrative else "",
         blocks=tuple(blocks),
-        signing=_signing_fields(signing) if signing.signatory or signing.title else (),
+        signing=signing_fields(signing) if signing.signatory or signing.title else (),
         footer=f"{who} · rekvisition {c.requisition_reference}",
     )

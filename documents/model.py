@@ -17,7 +17,11 @@ class Signing:
 
     ``grantor`` is the round's grantor (``Round.grantor``, e.g. "Socialstyrelsen"), printed as the
     letterhead: the snapshot does not carry it. ``appeal`` is printed only when staff entered it:
-    the documents add no legal text of their own.
+    the documents add no legal text of their own. ``contact`` is whom a recipient asks about the
+    decision and its payment (a letter prints a line to fill when it is empty).
+
+    A decision or a letter is a draft (UTKAST on every page) until signatory, title, place and date
+    are filled (``missing``).
     """
 
     signatory: str = ""
@@ -26,6 +30,12 @@ class Signing:
     place: str = ""
     appeal: str = ""
     grantor: str = ""
+    contact: str = ""
+
+    def missing(self) -> tuple[str, ...]:
+        """What the agency has still to fill before the document can be signed, in Swedish."""
+        fields = (("undertecknare", self.signatory), ("titel", self.title), ("ort", self.place), ("datum", self.date))
+        return tuple(name for name, value in fields if not value.strip())
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class Document:
     signing: tuple[tuple[str, str], ...]  # label -> value ("" prints a line)
     footer: str
     extra: dict[str, Any] = field(default_factory=dict)
+    draft: str = ""  # "UTKAST – …" at the top of every page while the agency's fields are missing, or ""
 
 
 def heading(text: str) -> dict[str, Any]:
@@ -100,6 +111,11 @@ def quote(label: str, text: str) -> dict[str, Any]:
     return {"type": "quote", "label": label, "text": text}
 
 
+def fields(rows: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Label and value per row, as the fields to sign are printed ("" prints a line to fill in)."""
+    return {"type": "fields", "rows": [list(r) for r in rows]}
+
+
 def table(t: Table) -> dict[str, Any]:
     return {
         "type": "table",
@@ -125,4 +141,5 @@ def to_data(doc: Document) -> dict[str, Any]:
         "blocks": list(doc.blocks),
         "signing": [list(s) for s in doc.signing],
         "footer": doc.footer,
+        "draft": doc.draft,
     }

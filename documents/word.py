@@ -87,6 +87,24 @@ def _block(out: Any, b: dict[str, Any]) -> None:
     elif kind == "table":
         _table(out, b)
         out.add_paragraph()
+    elif kind == "fields":
+        _fields(out, b["rows"])
+
+
+def _fields(out: Any, rows: Any) -> None:
+    """Label and value per row; an empty value is a line to fill in by hand."""
+    for label, value in rows:
+        para = out.add_paragraph()
+        para.add_run(f"{clean(label)}: ").font.size = Pt(9)
+        para.add_run(clean(value) if value else "_" * 40)
+
+
+def _draft_header(section: Any, text: str) -> None:
+    """``UTKAST – …`` at the top of every page (the section's header repeats on each)."""
+    para = section.header.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = para.add_run(clean(text))
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(9), WARNING
 
 
 def render(doc: Document) -> bytes:
@@ -122,10 +140,9 @@ def render(doc: Document) -> bytes:
         _block(out, b)
     if doc.signing:
         out.add_paragraph()
-        for label, value in doc.signing:
-            para = out.add_paragraph()
-            para.add_run(f"{clean(label)}: ").font.size = Pt(9)
-            para.add_run(clean(value) if value else "_" * 40)
+        _fields(out, doc.signing)
+    if doc.draft:
+        _draft_header(section, doc.draft)
     footer = section.footer.paragraphs[0]
     prefix = f"{doc.watermark}: {doc.banner} · " if doc.watermark else ""
     footer.add_run(clean(prefix + doc.footer)).font.size = Pt(8)

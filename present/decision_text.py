@@ -6,7 +6,8 @@ and no method is known here by heart beyond the methods' Swedish names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -25,8 +26,91 @@ METHOD_SV = {
     "reported_share": "andel för dem som rapporterat i tid",
 }
 PART_SV = {"step": "Trappsteg", "leftover": "Omfördelning"}
+# The parts of a block in the order they are paid: the staircase first, then what is left over.
+PART_ORDER = ("step", "leftover")
+
+# The names a rules file gives its cited rules (allocation/rules.py, allocation/block_rules.py), in Swedish;
+# a stored decision keeps the name it was taken with, so documents translate it when they print it.
+SOURCE_SV = {
+    "round": "Statsbidragets grund",
+    "outcome": "Utfall",
+    "planned": "Planerade tjänster",
+    "excluded": "Tidigare finansierade tjänster",
+    "staircase": "Prestationstrappan",
+    "redistribution": "Omfördelning av kvarstående medel",
+    "redistribution_key": "Grund för omfördelningen",
+    "agency_costs": "Myndighetens egna kostnader",
+    "eligible": "Vilka som kan få medel",
+    "params": "Fördelningsgrund",
+    "unpaid": "Medel som inte fördelas",
+    "pott": "Medel att fördela",
+    "behörighet": "Vilka som kan få medel",
+}
+SOURCE_PREFIX_SV = {
+    "pot": "Medel att fördela",
+    "step": "Trappsteg",
+    "key": "Fördelningsnyckel",
+    "milestone": "Tidpunkt",
+}
+_KEY_LIKE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
+# Markdown emphasis in a rules file's quote (**fet**, *kursiv*, __fet__, _kursiv_): the words stay, the marks go.
+_EMPHASIS = (
+    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL),
+    re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.DOTALL),
+)
 
 Derived = Mapping[str, Mapping[str, Fraction]]
+
+
+def ordered_parts(parts: Iterable[str]) -> list[str]:
+    """A block's parts in the order they are paid (the staircase before the leftover), others after."""
+    known = [p for p in PART_ORDER if p in parts]
+    return known + sorted(p for p in parts if p not in PART_ORDER)
+
+
+def plain_quote(text: str) -> str:
+    """A rules file's quote as plain text: markdown emphasis marks removed, the words kept."""
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\2", text)
+    return text
+
+
+def _rule_name(name: str) -> str:
+    """One rule's name in Swedish: ``step.0`` is "Trappsteg 1", ``pot.bakgrund`` "Medel att fördela"."""
+    if name in SOURCE_SV:
+        return SOURCE_SV[name]
+    if not _KEY_LIKE.fullmatch(name):
+        return name  # already words (a milestone's label, a name written in Swedish)
+    head, _, tail = name.partition(".")
+    if head == "step" and tail.isdigit():
+        return f"Trappsteg {int(tail) + 1}"
+    if head == "key" and tail:
+        return f"Fördelningsnyckel: {key_sv(tail).replace(' (tjänster)', '')}"
+    if head in SOURCE_PREFIX_SV:
+        return SOURCE_PREFIX_SV[head]
+    return "Regel" if "_" in name or "." in name else name.capitalize()
+
+
+def source_heading(what: str) -> str:
+    """The heading of a cited rule as a document prints it: Swedish, never a rules file's key.
+
+    ``what`` is the name a decision stored (``staircase``, ``pot.bidragets_storlek``, ``Block: step.0``)."""
+    block, sep, name = what.rpartition(": ")
+    if sep and _KEY_LIKE.fullmatch(name):
+        return f"{block}: {_rule_name(name)}"
+    return _rule_name(what)
+
+
+def _count_of(key: str, value: Fraction) -> str:
+    """``3 tjänster`` for a count of positions, ``befolkning 12 345`` for any other value."""
+    if key in ("expansion", "outcome", "planned", "positions"):
+        return positions(value)
+    return f"{key_sv(key)} {f.count(value)}"
+
+
+def positions(value: int | Fraction) -> str:
+    """``1 tjänst``, ``2 tjänster``, ``2,5 tjänster``."""
+    return f"{f.count(value)} {'tjänst' if value == 1 else 'tjänster'}"
 
 
 def _at_line(values: Derived, code: str) -> str | None:
@@ -34,11 +118,33 @@ def _at_line(values: Derived, code: str) -> str | None:
     if not all(k in values for k in ("outcome", "filled", "started", "planned", "excluded", "expansion")):
         return None
     return (
-        f"Utfall {f.count(values['outcome'][code])} (högsta av tillsatta {f.count(values['filled'][code])} "
-        f"och påbörjade {f.count(values['started'][code])}); planerat {f.count(values['planned'][code])}; "
-        f"tidigare finansierade {f.count(values['excluded'][code])}; "
-        f"utökning {f.count(values['expansion'][code])} tjänster."
+        f"Utfall {positions(values['outcome'][code])} (det högsta av tillsatta {f.count(values['filled'][code])} "
+        f"och påbörjade {f.count(values['started'][code])}); planerat {positions(values['planned'][code])}; "
+        f"tidigare finansierade {positions(values['excluded'][code])}; "
+        f"utökning {positions(values['expansion'][code])}."
     )
+
+
+def _key_value(params: StaircaseParams, values: Derived, code: str) -> str:
+    """What the leftover is shared by, and the region's value of it in words (and its computation)."""
+    name = key_sv(params.key).replace(" (tjänster)", "")
+    text = f"Det som blev kvar efter trappstegen fördelas efter {name}"
+    per = values.get(params.key, {}).get(code)
+    if per is None:
+        return text
+    text += f": regionens {name} är {f.number(per, 2)}"
+    base = params.key.removesuffix("_per_100k")
+    if base != params.key and code in values.get(base, {}) and code in values.get("population", {}):
+        text += (
+            f" ({_count_of(base, values[base][code])} × {f.number(params.per_inhabitants)} / "
+            f"{f.number(values['population'][code])} invånare)"
+        )
+    return text
+
+
+def _measured(key: str, value: Fraction) -> str:
+    """``en utökning med 3 tjänster`` for the AT measure; ``befolkning 12 345`` for any other."""
+    return f"en utökning med {positions(value)}" if key == "expansion" else f"{key_sv(key)} {f.count(value)}"
 
 
 def _staircase(block: Block, result: BlockResult, values: Derived, code: str) -> str:
@@ -48,26 +154,20 @@ def _staircase(block: Block, result: BlockResult, values: Derived, code: str) ->
     reached = [s for s in params.steps if measure >= s.min_expansion]
     step = result.parts.get("step", {}).get(code, 0)
     leftover = result.parts.get("leftover", {}).get(code, 0)
+    what = _measured(params.measure, measure)
     if not reached:
         first = params.steps[0].min_expansion if params.steps else 0
-        return (
-            f"{block.title}: {key_sv(params.measure)} {f.count(measure)} når inget trappsteg "
-            f"(det första kräver {first}); 0 kr."
-        )
+        needed = _count_of(params.measure, first)
+        return f"{block.title}: {what} når inget trappsteg (det första kräver {needed}); 0 kr."
     top = reached[-1]
     line = (
-        f"{block.title}: {key_sv(params.measure)} {f.count(measure)} når trappsteget för minst {top.min_expansion}, "
+        f"{block.title}: {what} når trappsteget för minst {_count_of(params.measure, top.min_expansion)}, "
         f"som ger {f.kr(top.amount)}"
     )
     if step != top.amount:
         line += f"; potten räcker inte till alla trappsteg, så steget blir {f.kr(step)}"
     if leftover:
-        per = values.get(params.key, {}).get(code)
-        weight = f", regionens värde {f.number(per, 2)}" if per is not None else ""
-        line += (
-            f"; andel av det som blev kvar efter trappstegen, fördelat efter {key_sv(params.key)}{weight}: "
-            f"{f.kr(leftover)}"
-        )
+        line += f". {_key_value(params, values, code)}, vilket ger regionen {f.kr(leftover)}"
     return line + f". Summa {f.kr(result.amounts.get(code, 0))}."
 
 
@@ -96,9 +196,11 @@ def explanation(round_: Round, result: RoundResult, values: Derived, code: str) 
 
 
 def rule_sources(round_: Round) -> tuple[Source, ...]:
-    """Every cited rule of the round, once each, in the rules' order."""
+    """Every cited rule of the round, once each, in the rules' order, each named in Swedish (a block's
+    rules after the block's title when the round has more than one block)."""
     found: list[Source] = []
     seen = set()
+    labels = {f"milestone.{m.id}": m.label for m in round_.milestones}
 
     def add(what: str, cite: Any) -> None:
         if cite is None or not (cite.section or cite.quote) or cite.section == "what-if":
@@ -108,17 +210,22 @@ def rule_sources(round_: Round) -> tuple[Source, ...]:
             found.append(Source(what, cite.section, cite.quote))
 
     for name, cite in round_.sources.items():
-        add(name, cite)
+        add(labels.get(name) or _rule_name(name), cite)
+    several = len(round_.blocks) > 1
     for block in round_.blocks:
+
+        def named(name: str, block: Block = block) -> str:
+            return f"{block.title}: {name}" if several else name
+
         for option in block.pot.options:
-            add(f"{block.title}: pott", option.source)
+            add(named(SOURCE_SV["pott"]), option.source)
         for name, cite in block.sources.items():
-            add(f"{block.title}: {name}", cite)
-        add(f"{block.title}: behörighet", block.eligible.source)
+            add(named(_rule_name(name)), cite)
+        add(named(SOURCE_SV["eligible"]), block.eligible.source)
         for i, cite in enumerate(getattr(block.params, "step_sources", ()), start=1):
-            add(f"{block.title}: trappsteg {i}", cite)
+            add(named(f"Trappsteg {i}"), cite)
         for key in block.keys:
-            add(f"{block.title}: {key.name}", key.source)
+            add(named(_rule_name(f"key.{key.name}")), key.source)
     for milestone in round_.milestones:
         add(milestone.label, milestone.source)
     return tuple(found)
