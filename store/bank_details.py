@@ -31,8 +31,7 @@ class BankDetailsMixin(FollowupMixin):
 
     def _check_shared(self, tx: Tx, changed: dict[str, tuple[str, str]], confirm_shared: bool) -> None:
         """Refuse numbers that another recipient has too, unless staff confirmed it; read under the lock."""
-        rows = tx.execute("SELECT code, org_number, bankgiro FROM payment_details").fetchall()
-        after = {code: (org, bg) for code, org, bg in rows} | changed
+        after = self._current_details(tx) | changed
         shared = numbers.shared_numbers(after, set(changed))
         if shared and not confirm_shared:
             names = self._names()
