@@ -66,6 +66,50 @@ def _plan_outcomes(at_round: AtRound) -> NDArray[np.float64]:
     return np.array([math.ceil(at_round.planned_value(r.code)) for r in at_round.regions], dtype=np.float64)
 
 
+def _outcomes(
+    at_round: AtRound,
+    own: RegionInput,
+    others: Sequence[RegionInput] | Uncertain,
+    known: Sequence[RegionInput],
+    n: int,
+    rng: np.random.Generator,
+    own_band: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Outcome (n x regions), planned and excluded per region: the others drawn or fixed, those ``known``
+    (their reports) fixed in every round, the region's own outcome as given (within its band)."""
+    codes = [r.code for r in at_round.regions]
+    index = codes.index(own.code)
+    planned = np.array([float(at_round.planned_value(c)) for c in codes])
+    excluded = np.zeros(len(codes))
+    if isinstance(others, Uncertain):
+        base = _plan_outcomes(at_round)
+        grows = rng.random((n, len(codes))) < others.share
+        extra = rng.integers(others.low, others.high + 1, size=(n, len(codes)))
+        outcome = base + np.where(grows, extra, 0)
+        fixed: Sequence[RegionInput] = known
+    else:
+        outcome = np.zeros((n, len(codes)))  # a region the inputs leave out has no outcome
+        by_code = {i.code: i for i in others}
+        fixed = [by_code.get(c, RegionInput(c)) for c in codes]
+    for item in fixed:
+        if item.code not in codes or item.code == own.code:
+            continue
+        k = codes.index(item.code)
+        outcome[:, k] = max(item.filled, item.started)
+        excluded[k] = item.excluded
+        if item.planned is not None:
+            planned[k] = float(item.planned)
+    own_outcome = max(own.filled, own.started)
+    if own.planned is not None:
+        planned[index] = float(own.planned)
+    excluded[index] = own.excluded
+    if own_band:
+        outcome[:, index] = np.maximum(0, own_outcome + rng.integers(-own_band, own_band + 1, size=n))
+    else:
+        outcome[:, index] = own_outcome
+    return outcome, planned, excluded
+
+
 def simulate(
     at_round: AtRound,
     own: RegionInput,
@@ -75,36 +119,15 @@ def simulate(
     seed: int = 2023,
     own_band: int = 0,
     curve_n: int = 5_000,
+    known: Sequence[RegionInput] = (),
 ) -> PreviewResult:
-    """Simulate ``n`` rounds. ``others`` is a fixed set of inputs (plan, a scenario) or an Uncertain draw."""
+    """Simulate ``n`` rounds. ``others`` is a fixed set of inputs (plan, a scenario) or an Uncertain draw;
+    with an Uncertain draw, the regions in ``known`` (those that have reported) keep their reported figures."""
     codes = [r.code for r in at_round.regions]
     index = codes.index(own.code)
     rng = np.random.default_rng(seed)
-    planned = np.array([float(at_round.planned_value(c)) for c in codes])
-    excluded = np.zeros(len(codes))
-    if isinstance(others, Uncertain):
-        base = _plan_outcomes(at_round)
-        grows = rng.random((n, len(codes))) < others.share
-        extra = rng.integers(others.low, others.high + 1, size=(n, len(codes)))
-        outcome = base + np.where(grows, extra, 0)
-    else:
-        by_code = {i.code: i for i in others}
-        row = np.zeros(len(codes))
-        for k, code in enumerate(codes):
-            item = by_code.get(code, RegionInput(code))
-            row[k] = max(item.filled, item.started)
-            excluded[k] = item.excluded
-            if item.planned is not None:
-                planned[k] = float(item.planned)
-        outcome = np.broadcast_to(row, (n, len(codes))).copy()
+    outcome, planned, excluded = _outcomes(at_round, own, others, known, n, rng, own_band)
     own_outcome = max(own.filled, own.started)
-    if own.planned is not None:
-        planned[index] = float(own.planned)
-    excluded[index] = own.excluded
-    if own_band:
-        outcome[:, index] = np.maximum(0, own_outcome + rng.integers(-own_band, own_band + 1, size=n))
-    else:
-        outcome[:, index] = own_outcome
     result = allocate_batch(at_round, outcome, planned=planned, excluded=excluded, params=params)
     totals = result.total[:, index]
     steps = result.step_amount[:, index]
@@ -158,6 +181,48 @@ def exact_at_plan(at_round: AtRound, own: RegionInput, params: AtParams) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Expected:
+    """The region's amount from fixed own figures (a report, or the plan): exact when nothing else is
+    unknown, otherwise the spread that comes only from the others still drawn."""
+
+    amount: int  # the exact amount, or the median of the simulated rounds
+    low: int  # 8 rounds in 10 lie between low and high (equal to amount when exact)
+    high: int
+    exact: bool
+    drawn: int  # other recipients whose outcome was drawn (0: every other one is known)
+
+
+def expected(
+    at_round: AtRound,
+    own: RegionInput,
+    known: Sequence[RegionInput],
+    others: Uncertain,
+    params: AtParams,
+    n: int = 20_000,
+    seed: int = 2023,
+) -> Expected:
+    """The region's amount with its own figures fixed: the others in ``known`` as reported, the rest drawn.
+
+    Exact (the engine's own amount) when every other region is known, or when the region reaches no step in
+    any draw (what the others do cannot give it anything)."""
+    codes = [r.code for r in at_round.regions]
+    known = [k for k in known if k.code != own.code and k.code in codes]
+    drawn = len(codes) - 1 - len({k.code for k in known})
+    if drawn == 0:
+        total = allocate(at_round, [own, *known], params).by_code()[own.code].total
+        return Expected(total, total, total, True, 0)
+    rng = np.random.default_rng(seed)
+    outcome, planned, excluded = _outcomes(at_round, own, others, known, n, rng, 0)
+    totals = allocate_batch(at_round, outcome, planned=planned, excluded=excluded, params=params).total[
+        :, codes.index(own.code)
+    ]
+    p10, median, p90 = (int(v) for v in np.percentile(totals, [10, 50, 90], method="lower"))
+    if int(totals.max()) == 0:
+        return Expected(0, 0, 0, True, drawn)
+    return Expected(median, p10, p90, False, drawn)
+
+
+@dataclass(frozen=True, slots=True)
 class BlockPreviewResult:
     """A region's amount in a round of blocks over simulated rounds: in all, and the median per block."""
 
@@ -181,9 +246,11 @@ def simulate_blocks(
     events: Mapping[str, Mapping[str, date]] | None = None,
     n: int = 10_000,
     seed: int = 2023,
+    known: Sequence[RegionInput] = (),
 ) -> BlockPreviewResult:
-    """Simulate ``n`` rounds of blocks: each other recipient at its plan, grown as ``others`` draws; the
-    region's own figures as given. Needs the round's planning table (``round_.planned``)."""
+    """Simulate ``n`` rounds of blocks: each other recipient at its plan, grown as ``others`` draws (those in
+    ``known`` as they reported); the region's own figures as given. Needs the round's planning table
+    (``round_.planned``)."""
     people = sorted_recipients(recipients)
     codes = [r.code for r in people]
     index = codes.index(own.code)
@@ -192,11 +259,12 @@ def simulate_blocks(
     grows = rng.random((n, len(codes))) < others.share
     extra = rng.integers(others.low, others.high + 1, size=(n, len(codes)))
     filled = base + np.where(grows, extra, 0)
-    filled[:, index] = own.filled
-    started = np.zeros(len(codes))
-    started[index] = own.started
-    excluded = np.zeros(len(codes))
-    excluded[index] = own.excluded
+    started = np.zeros((n, len(codes)))
+    excluded = np.zeros((n, len(codes)))
+    for item in (*known, own):
+        if item.code in codes:
+            k = codes.index(item.code)
+            filled[:, k], started[:, k], excluded[:, k] = item.filled, item.started, item.excluded
     batch = allocate_round_batch(round_, people, {"filled": filled, "started": started, "excluded": excluded}, events)
     totals = batch.totals[:, index]
     p10, median, p90 = (int(v) for v in np.percentile(totals, [10, 50, 90], method="lower"))

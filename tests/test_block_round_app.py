@@ -129,7 +129,9 @@ def test_every_other_page_shows_it(data_dir: Path, page: str | None) -> None:
 def test_the_preview_gives_the_region_its_amount_per_block(data_dir: Path) -> None:
     at = app_on("pages/region/preview.py")
     labels = [m.label for m in at.metric]
-    assert labels[0] == "Troligt belopp (median)" and len(labels) == 3
+    # The first figure (the plan's, per block), then the what-if's (per block): each a total and two blocks.
+    assert labels[0].startswith("Troligt belopp enligt er plan") and len(labels) == 6
+    assert labels[3].startswith("Troligt belopp") and "omkring" in labels[3]
     assert any("Beloppet gäller bara under antagandet" in i.value for i in at.info)
 
 

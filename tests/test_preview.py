@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from allocation.at import RegionInput, allocate
 from allocation.preview import DEFAULT_UNCERTAIN, Uncertain, exact_at_plan, simulate
 from ingest.data_folder import load_round
+from tests.markdown_text import shown
 
 ROUND = load_round("at-2023")
 PARAMS = ROUND.default_params()
@@ -58,14 +59,15 @@ def test_preview_page_renders_and_answers(isolated_database) -> None:  # type: i
     at.selectbox(key="pv_region").set_value("09").run()
     at.number_input(key="pv_filled_09").set_value(19).run()
     assert at.radio(key="pv_assumption").value == "uncertain"  # the default: never the best case
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Troligt belopp (median)"] != "254\u00a0000\u00a0000\u00a0kr"
-    assert {"Lågt utfall (P10)", "Högt utfall (P90)"} <= set(metrics)
+    metrics = {shown(m.label): m.value for m in at.metric}
+    assert metrics["Troligt belopp, omkring"].endswith("miljoner\u00a0kr")  # rounded: a simulated figure
+    assert not any("P10" in label for label in metrics)  # statistics only for those who want to know more
     at.radio(key="pv_assumption").set_value("plan").run()
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {shown(m.label): m.value for m in at.metric}
     assert metrics["Om ingen annan region kvalificerar sig"] == "254\u00a0000\u00a0000\u00a0kr"
-    assert any("slumpfrö 2023" in c.value for c in at.caption)
+    expander = next(e for e in at.expander if e.label == "För den som vill veta mer")
+    assert any("slumpfrö 2023" in c.value for c in expander.caption)
 
 
 def test_no_simulated_amount_exceeds_the_one_with_nobody_else_qualifying() -> None:

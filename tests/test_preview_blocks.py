@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,12 @@ from allocation.at import RegionInput
 from allocation.block_convert import at_values
 from allocation.block_engine import allocate_round
 from allocation.preview import Uncertain, simulate_blocks
+from present import formats as f
 from store.paths import DATA_ENV
+from store.service import Actor
 from tests.block_helpers import load_test_round, recipients
 from tests.markdown_text import shown
+from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND_ID = "at-2024-illustrative"
@@ -71,7 +75,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target
 
 
-def test_the_block_preview_defaults_to_the_uncertain_assumption(data_dir: Path) -> None:
+def block_preview_page() -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["omgang"] = ROUND_ID
     at.run()
@@ -79,18 +83,50 @@ def test_the_block_preview_defaults_to_the_uncertain_assumption(data_dir: Path) 
     at.query_params["pv_region"] = "Gotland"
     at.run()
     assert not at.exception
+    return at
+
+
+def first_metrics(at: AppTest) -> list[tuple[str, str]]:
+    return [(shown(m.label), m.value) for m in at.main.get_by_key("pv_first").get("metric")]
+
+
+def test_the_block_preview_leads_with_the_plans_amount_and_simulates_apart(data_dir: Path) -> None:
+    at = block_preview_page()
+    # The first figure: no report yet, so the plan's amount (reporting on time), per block, rounded.
+    first = first_metrics(at)
+    assert first[0][0] == "Troligt belopp enligt er plan, omkring" and len(first) == 1 + len(ROUND.blocks)
+    assert all(re.fullmatch(r"\d+(,\d)? miljon(er)?\u00a0kr|[\d\u00a0]+\u00a0kr", v) for _, v in first)
+    box = "\n".join(shown(m.value) for m in at.main.get_by_key("pv_first").get("markdown"))
+    assert "inte lämnat någon rapport" in box and "Illustrativ omgång" in box
+    # The what-if, prefilled with the plan (never plan + 3), defaults to the uncertain assumption.
+    assert at.subheader[0].value == "Om ni utökar fler tjänster"
+    assert at.number_input(key="bp_filled_09").value == math.ceil(ROUND.planned["09"])
+    at.number_input(key="bp_filled_09").set_value(math.ceil(ROUND.planned["09"]) + 3).run()
     assert at.radio(key="bp_as").value == "uncertain"
-    labels = [m.label for m in at.metric]
-    assert labels[0] == "Troligt belopp (median)" and len(labels) == 1 + len(ROUND.blocks)
-    likely = int(re.sub(r"\D", "", at.metric[0].value))
+    labels = [shown(m.label) for m in at.metric][len(first) :]
+    assert labels[0] == "Troligt belopp, omkring" and len(labels) == 1 + len(ROUND.blocks)
+    value = at.metric[len(first)].value
+    assert value.endswith("miljoner\u00a0kr")
+    likely = round(float(value.split(" ")[0].replace(",", ".")) * 1_000_000)
     assert likely < best_case("09", 3)
     info = shown(at.info[0].value)
     assert "Beloppet gäller bara under antagandet" in info and "Illustrativ omgång" in info
     for assumption, label in (("plan", "Om ingen annan region växer"), ("reports", "Enligt inlästa rapporter")):
         at.radio(key="bp_as").set_value(assumption).run()
-        assert not at.exception and at.metric[0].label == label
+        assert not at.exception and at.metric[len(first)].label == label
         assert not re.search(r"\bsäker", " ".join(shown(i.value) for i in at.info).casefold())
     at.radio(key="bp_as").set_value("plan").run()
-    assert int(re.sub(r"\D", "", at.metric[0].value)) == best_case("09", 3)
+    assert int(re.sub(r"\D", "", at.metric[len(first)].value)) == best_case("09", 3)
     at.radio(key="bp_as").set_value("reports").run()
     assert f"0 av {len(PEOPLE) - 1} andra regioner har rapporterat" in shown(at.info[0].value)
+
+
+def test_a_published_block_decision_is_the_first_figure_per_block(data_dir: Path, isolated_database: Path) -> None:
+    store = get_store(str(isolated_database))
+    snapshot = store.decide_round(
+        Actor("test", "handläggare (kommandorad)"), "beslut", ROUND_ID, "S2024/1", date(2024, 12, 1), confirmed=True
+    )
+    at = block_preview_page()
+    first = first_metrics(at)
+    assert first[0] == ("Beslutat belopp", f.kr(snapshot.recipient("09").total))
+    assert first[1:] == [(b.title, f.kr(b.amounts["09"])) for b in snapshot.blocks]

@@ -30,6 +30,7 @@ from ui.column_chart import (
 )
 from ui.html_chart import HtmlChart
 from ui.preview import HISTOGRAM_BINS, PLAN, SCENARIO, UNCERTAIN, curve_chart, headline, histogram_chart
+from ui.preview_words import about_kr, about_range
 
 ROUND = load_round("at-2023")
 PARAMS = ROUND.default_params()
@@ -84,8 +85,9 @@ def assert_html_labels_apart(chart: HtmlChart) -> None:
 def test_the_histogram_is_in_kronor_with_a_short_title_and_an_honest_axis() -> None:
     result = result_for("01")  # Stockholm: a rare round where nobody else qualifies gives it the whole pot
     chart = histogram_chart(result)
-    assert chart.title == f"Troligen {f.kr(result.median)}" and len(chart.title) <= PHONE_TITLE
-    assert chart.subtitle == f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
+    # Rounded to what a simulation can know: no exact kronor in a simulated title.
+    assert chart.title == f"Troligen {about_kr(result.median)}" and len(chart.title) <= PHONE_TITLE
+    assert chart.subtitle == f"8 av 10 {about_range(result.p10, result.p90)}"
     assert "mnkr" not in chart.html
     assert f'aria-label="{escape(chart.title)}. {escape(chart.subtitle)}"' in chart.html
     assert "Andel av simuleringarna" in chart.html and "Belopp (kr)" in chart.html
@@ -109,7 +111,9 @@ def test_the_histogram_is_in_kronor_with_a_short_title_and_an_honest_axis() -> N
     assert f"högst {f.kr(result.maximum)})" in drawn[-1][2]
     assert drawn[0][2].startswith(f"{f.kr(result.minimum)} – ")
     texts = [t for *_, t in labels(chart)]
-    assert {"P10", "Median", "P90"} <= {part for t in texts for part in t.split(" = ")}
+    assert {"Lågt", "Troligt", "Högt"} <= {part for t in texts for part in t.split(" = ")}
+    assert f"≥ {about_kr(int(chart.data['från_kr'].iloc[-1]))}" in texts  # the last bar is labelled
+    assert not any("P10" in t or "P90" in t or "Median" in t for t in texts)
     assert_html_labels_apart(chart)
     x_ticks = tick_texts(X_TICKS, chart)
     assert 2 <= len(x_ticks) <= 4 and all(re.fullmatch(r"[\d\u00a0]+", t) for t in x_ticks)
@@ -119,13 +123,13 @@ def test_equal_percentiles_share_one_label() -> None:
     result = simulate(ROUND, RegionInput("09", 19, 0), [], PARAMS, n=100, own_band=1, curve_n=20)
     texts = [t for *_, t in labels(histogram_chart(result))]
     assert all(texts.count(t) == 1 for t in texts)
-    assert sum(t.count("Median") for t in texts) == 1
+    assert sum(t.count("Troligt") for t in texts) == 1
 
 
 def test_the_curve_marks_the_steps_and_the_regions_own_expansion_without_overlap() -> None:
     result = result_for("09")
     chart = curve_chart(result, PARAMS, 3.0)
-    assert len(chart.title) <= PHONE_TITLE and chart.subtitle == "Belopp (median) efter egen utökning"
+    assert len(chart.title) <= PHONE_TITLE and chart.subtitle == "Troligt belopp efter egen utökning"
     assert list(chart.data.columns) == ["utökning", "median_kr"]
     ticks = sorted({0, *(s.min_expansion for s in PARAMS.steps), 15})
     assert tick_texts(X_TICKS, chart) == [str(t) for t in ticks]
@@ -175,8 +179,14 @@ def test_no_headline_calls_a_figure_certain_and_only_the_uncertain_one_is_likely
         words = f"{top.label} {top.value} {top.condition}".casefold()
         assert "säker" not in words.replace("osäker", "")
         assert top.value.endswith("\u00a0kr") and "mnkr" not in top.value
+        # Exact kronor only for a figure that is the same in every simulated round; else rounded, with words.
+        if result.minimum == result.maximum:
+            assert top.value == f.kr(result.median) and not top.spread
+        else:
+            assert top.value == about_kr(result.median) and top.spread.startswith("Omkring ")
         if result.maximum > 0:
             assert ("Troligt" in top.label) == (assumption == UNCERTAIN)
+            assert "P10" not in top.label + top.spread + top.condition
             assert assumption == UNCERTAIN or "bara om" in top.condition
 
 

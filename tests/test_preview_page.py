@@ -29,6 +29,7 @@ from store.export import COUNT_FORMAT, KRONOR_FORMAT, PERCENT_FORMAT
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
 from ui.preview import region_in_address
+from ui.preview_words import about_kr
 from ui.state import get_store
 
 PAGE = "pages/region/preview.py"
@@ -82,7 +83,23 @@ def everything_shown(at: AppTest) -> str:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The what-if's metrics (below the first figure's box)."""
+    return {shown(m.label): m.value for m in what_if_metrics(at)}
+
+
+def what_if_metrics(at: AppTest) -> list[Any]:
+    first = len(at.main.get_by_key("pv_first").get("metric"))
+    return list(at.metric)[first:]
+
+
+def kronor(value: str) -> int:
+    """An amount as shown: exact kronor (``12 345 kr``) or rounded millions (``71 miljoner kr``, ``9,4 …``)."""
+    if match := re.fullmatch(r"(\d+)(?:,(\d))? miljon(?:er)?\u00a0kr", value):
+        return int(match.group(1)) * 1_000_000 + int(match.group(2) or 0) * 100_000
+    return int(re.sub(r"\D", "", value))
+
+
+AMOUNT = re.compile(r"[\d\u00a0]+\u00a0kr|\d+(,\d)? miljon(er)?\u00a0kr")
 
 
 def workbook_of(downloads: dict[str, tuple[str | None, Callable[[], Any]]]):  # type: ignore[no-untyped-def]
@@ -94,10 +111,12 @@ def test_the_default_is_the_uncertain_assumption_and_no_headline_says_certain(st
     at = preview("09")
     assert at.radio(key="pv_assumption").value == "uncertain"
     assert at.radio(key="pv_assumption").options[0].startswith("Osäkert")
-    first = at.metric[0]
-    assert first.label == "Troligt belopp (median)"
-    # One unit: every amount in the headline in whole kronor, none in mnkr, none cut to fit.
-    assert all(re.fullmatch(r"[\d\u00a0]+\u00a0kr", m.value) for m in at.metric)
+    assert at.number_input(key="pv_filled_09").value == 16  # the plan: never plan + 3, silently
+    at.number_input(key="pv_filled_09").set_value(19).run()
+    first = what_if_metrics(at)[0]
+    assert shown(first.label) == "Troligt belopp, omkring"
+    # Exact kronor where a figure is exact, whole (or tenths of) millions where it is simulated; never mnkr.
+    assert all(AMOUNT.fullmatch(m.value) for m in at.metric)
     assert "mnkr" not in everything_shown(at)
     for assumption in ("uncertain", "plan", "scenario"):
         if assumption == "scenario":
@@ -109,15 +128,16 @@ def test_the_default_is_the_uncertain_assumption_and_no_headline_says_certain(st
         # "säkert" (certain) never, for a figure that depends on the others ("osäkert" names an assumption).
         assert not re.search(r"\bsäker", text.casefold()), assumption
     at.radio(key="pv_assumption").set_value("plan").run()
-    assert at.metric[0].label == "Om ingen annan region kvalificerar sig"
+    assert what_if_metrics(at)[0].label == "Om ingen annan region kvalificerar sig"
     assert "bara om ingen annan region" in everything_shown(at)
 
 
 def test_the_plan_figure_is_the_best_case_and_the_default_shows_less() -> None:
     at = preview("Gotland")
-    likely = int(re.sub(r"\D", "", at.metric[0].value))
+    at.number_input(key="pv_filled_09").set_value(19).run()  # three beyond its plan of 16
+    likely = kronor(what_if_metrics(at)[0].value)
     at.radio(key="pv_assumption").set_value("plan").run()
-    best = int(re.sub(r"\D", "", at.metric[0].value))
+    best = kronor(what_if_metrics(at)[0].value)
     assert best == 254_000_000 and likely < best
 
 
@@ -204,6 +224,7 @@ def test_a_region_user_asking_for_another_region_by_name_is_refused_and_logged(s
 
 def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downloads) -> None:  # type: ignore[no-untyped-def]
     at = preview("Gotland")
+    at.number_input(key="pv_filled_09").set_value(19).run()
     at.slider(key="pv_band").set_value(2).run()  # the own figures vary too: more than one step is possible
     name, workbook = workbook_of(downloads)
     assert re.fullmatch(rf"AT-tjanster-2023_forhandsbesked_Gotland_{date.today().year}-\d\d-\d\d\.xlsx", name)
@@ -215,8 +236,7 @@ def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downlo
     assert abs(sum(c.value for c in probabilities.values()) - 1) < 1e-9
     for key in ("Troligt belopp (median)", "Lågt utfall (P10)", "Högt utfall (P90)", "Lägsta", "Högsta"):
         assert rows[key].number_format == KRONOR_FORMAT and isinstance(rows[key].value, int)
-    shown_median = int(re.sub(r"\D", "", at.metric[0].value))
-    assert rows["Troligt belopp (median)"].value == shown_median
+    assert about_kr(rows["Troligt belopp (median)"].value) == what_if_metrics(at)[0].value
     about = {r[0].value: r[1] for r in workbook["Om uttaget"].iter_rows(min_row=2)}
     assert about["Antal simuleringar"].value == 100_000 and about["Antal simuleringar"].number_format == COUNT_FORMAT
     assert about["Planerat enligt planeringsunderlaget"].value == 16
@@ -232,8 +252,9 @@ def test_the_workbook_names_the_scenario_in_its_name_and_on_its_method_sheet(sto
     others = [RegionInput("01", 290, 283), RegionInput("23", 30, 28)]
     store.save_scenario(CLI, "test", "Storstäder växer", "at-2023", at_round.params(), others)
     at = preview("09")
+    at.number_input(key="pv_filled_09").set_value(19).run()
     at.radio(key="pv_assumption").set_value("scenario").run()
-    assert at.metric[0].label == "Belopp om scenariot inträffar"
+    assert what_if_metrics(at)[0].label == "Belopp om scenariot inträffar"
     assert "”Storstäder växer”" in everything_shown(at)
     name, workbook = workbook_of(downloads)
     assert "_Storstader-vaxer_" in name and name.startswith("AT-tjanster-2023_forhandsbesked_Gotland_")

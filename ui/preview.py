@@ -33,6 +33,7 @@ from ui.column_chart import (
     place_marks,
 )
 from ui.html_chart import HtmlChart
+from ui.preview_words import about_kr, about_range, about_sentence
 
 # The assumptions about the other regions, first the default: the uncertain one, which never claims more
 # than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
@@ -70,11 +71,11 @@ def region_in_address(text: str, regions: Iterable[Region]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Headline:
-    """The preview's first figure and what it rests on, in words that never overstate the money."""
+    """The what-if's figure and what it rests on, in words that never overstate the money."""
 
     label: str  # the metric's label: says under which assumption the figure holds
-    value: str
-    spread: tuple[tuple[str, str], ...]  # further metrics (P10, P90) when the figure varies
+    value: str  # exact kronor where the figure is exact under its assumption, rounded where it is simulated
+    spread: str  # "omkring …; i 8 fall av 10 mellan … och …" when the figure varies, else ""
     condition: str  # one sentence: when the figure holds
 
 
@@ -82,37 +83,53 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
     """The headline for an assumption about the others. Only the uncertain one gives a "likely" amount.
 
     A figure that depends on the other regions is never called certain: "all others at plan" is the best
-    case (nobody else shares the leftover), a scenario is one case among many.
+    case (nobody else shares the leftover), a scenario is one case among many. A simulated figure is rounded
+    to what the simulation can know; a figure that is the same in every simulated round is exact kronor.
     """
     if result.maximum == 0:  # the region reaches no step in any simulation: the others change nothing
         return Headline(
             "Beräknat belopp",
             f.kr(0),
-            (),
+            "",
             "Med de här siffrorna når regionen inte första trappsteget: inget belopp, vad de andra än gör.",
         )
-    varies = result.p10 != result.p90
-    spread = (("Lågt utfall (P10)", f.kr(result.p10)), ("Högt utfall (P90)", f.kr(result.p90))) if varies else ()
+    varies = result.minimum != result.maximum
+    words = about_sentence(result.median, result.p10, result.p90)
+    spread = f"{words[0].upper()}{words[1:]}." if varies else ""
+    value = about_kr(result.median) if varies else f.kr(result.median)
+    about = ", omkring" if varies else ""
     if assumption == UNCERTAIN:
         return Headline(
-            "Troligt belopp (median)",
-            f.kr(result.median),
+            "Troligt belopp" + about,
+            value,
             spread,
-            "Hälften av simuleringarna ger mer, hälften mindre; 80 % ligger mellan P10 och P90.",
+            "Hälften av de simulerade utfallen ger mer, hälften mindre.",
         )
     if assumption == SCENARIO:
         return Headline(
-            "Belopp om scenariot inträffar" + (" (median)" if varies else ""),
-            f.kr(result.median),
+            "Belopp om scenariot inträffar" + about,
+            value,
             spread,
-            f"Beloppet gäller bara om de andra regionerna får exakt de utfall som scenariot ”{scenario}” anger.",
+            f"Beloppet gäller bara om de andra regionerna får exakt de utfall som scenariot ”{scenario}” anger, "
+            "med scenariots regler.",
         )
     return Headline(
-        "Om ingen annan region kvalificerar sig" + (" (median)" if varies else ""),
-        f.kr(result.median),
+        "Om ingen annan region kvalificerar sig" + about,
+        value,
         spread,
         "Beloppet gäller bara om ingen annan region når ett trappsteg, och det är det högsta ni kan få med "
         "era siffror: varje region som når trappan tar en del av potten. Välj Osäkert för ett troligt belopp.",
+    )
+
+
+def step_words(result: PreviewResult) -> str:
+    """The chance of each step, only when more than one is possible; one step reached in every round: which."""
+    steps = sorted(result.step_probability.items())
+    if len(steps) == 1:
+        amount = steps[0][0]
+        return f"Med de här siffrorna når ni trappsteget {f.kr(amount)}." if amount else ""
+    return "Chans per trappsteg: " + " · ".join(
+        f"{'inget trappsteg' if amount == 0 else f.kr(amount)}: {f.percent(p, 0)}" for amount, p in steps
     )
 
 
@@ -134,8 +151,8 @@ HISTOGRAM_TOP = 99  # the bars span the lowest amount to the 99th percentile; th
 
 def histogram_chart(result: PreviewResult) -> HtmlChart:
     # Short lines (a phone's chart is about 340 px wide): the region is in the page's heading.
-    title = f"Troligen {f.kr(result.median)}"
-    subtitle = f"80 % mellan {f.kr(result.p10)} och {f.kr(result.p90)}"
+    title = f"Troligen {about_kr(result.median)}"
+    subtitle = f"8 av 10 {about_range(result.p10, result.p90)}"
     # A rare round where almost nobody else qualifies gives a far larger amount: drawn to scale, it would
     # squeeze every other outcome into one bar. Those amounts go into the last bar, which says so.
     top = int(np.percentile(result.totals, HISTOGRAM_TOP, method="higher"))
@@ -159,15 +176,14 @@ def histogram_chart(result: PreviewResult) -> HtmlChart:
         for a, b, s, text in zip(edges[:-1], edges[1:], shares, hover, strict=True)
     ]
     low, high = float(edges[0]), float(edges[-1])
-    marks = place_marks(
-        [
-            Mark(result.p10, "P10", "#666"),
-            Mark(result.median, "Median", HIGHLIGHT_COLOR),
-            Mark(result.p90, "P90", "#666"),
-        ],
-        low,
-        high,
-    )
+    lines = [
+        Mark(result.p10, "Lågt", "#666"),
+        Mark(result.median, "Troligt", HIGHLIGHT_COLOR),
+        Mark(result.p90, "Högt", "#666"),
+    ]
+    if result.maximum > top:  # the last bar holds every rarer, larger amount: its label says so
+        lines.append(Mark(float(edges[-2]), f"≥ {about_kr(int(edges[-2]))}", "#333"))
+    marks = place_marks(lines, low, high)
     # Kronor without a suffix on every tick (the axis title says kr): short enough for a phone.
     x = Axis(low, high, [(t, f.number(round(t))) for t in nice_ticks(low, high, 4)], "Belopp (kr)")
     peak = float(shares.max()) or 1.0
@@ -178,8 +194,8 @@ def histogram_chart(result: PreviewResult) -> HtmlChart:
 def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> HtmlChart:
     """The region's median amount for each whole number of positions beyond plan (a column each), its own
     expansion highlighted; each step of the staircase a line where it is reached ("≥ 5": between 4 and 5)."""
-    title = f"Två tjänster till: +{f.kr(result.gain_two)}"
-    subtitle = "Belopp (median) efter egen utökning"
+    title = f"Två tjänster till: ca +{about_kr(result.gain_two)}"
+    subtitle = "Troligt belopp efter egen utökning"
     data = pd.DataFrame(result.curve, columns=["utökning", "median_kr"])
     top = max(x for x, _ in result.curve)
     own_column = math.floor(own_expansion + 1e-9)
@@ -198,7 +214,7 @@ def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -
     y_ticks = nice_ticks(0, peak, 5)
     if y_ticks[-1] < peak:  # the tallest column stands under a labelled line
         y_ticks.append(y_ticks[-1] + (y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else peak))
-    y = Axis(0.0, y_ticks[-1], [(t, f.number(round(t))) for t in y_ticks], "Belopp, median (kr)")
+    y = Axis(0.0, y_ticks[-1], [(t, f.number(round(t))) for t in y_ticks], "Troligt belopp (kr)")
     return column_chart(title, subtitle, columns, x, y, placed, data)
 
 

@@ -1,0 +1,188 @@
+"""The region preview's first figure, as region Uppsala sees it: its plan before a report, its report's amount
+(the uncertainty from the others only) after one, the published decision once there is one — never an
+unpublished decision — and the what-if apart below it. A saved scenario's own rules are the ones applied."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from allocation.at import RegionInput, allocate
+from allocation.planned import parse_planned
+from allocation.rules import Step
+from present import formats as f
+from store.service import Actor, Store, User
+from tests.markdown_text import shown
+from ui.preview_words import about_kr, about_range, about_sentence
+from ui.state import get_store
+
+PAGE = "pages/region/preview.py"
+ROUND = "at-2023"
+CLI = Actor("test", "handläggare (kommandorad)")
+UPPSALA = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "statsbidrag",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|median", re.IGNORECASE)
+
+
+@pytest.fixture
+def store(isolated_database: Path) -> Store:
+    store = get_store(str(isolated_database))  # the same Store object the app's pages use
+    store.save_user(CLI, "test", UPPSALA)
+    return store
+
+
+def planned(store: Store, code: str) -> int:
+    return math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+
+
+def as_uppsala() -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.user = {
+        "is_logged_in": True,
+        "email": UPPSALA.login,
+        "email_verified": True,
+        "name": UPPSALA.name,
+        "sub": "id-ulla",
+    }
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Förhandsbesked för Uppsala"  # the region user's start page
+    return at
+
+
+def as_staff(region: str) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params["pv_region"] = region
+    at.run()
+    assert not at.exception
+    return at
+
+
+def first_box(at: AppTest) -> tuple[list[tuple[str, str]], str]:
+    """The first figure's metrics and its text (the bordered box keyed pv_first)."""
+    container = at.main.get_by_key("pv_first")
+    metrics = [(shown(m.label), m.value) for m in container.get("metric")]
+    text = "\n".join(shown(m.value) for m in container.get("markdown"))
+    return metrics, text
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    return "\n".join(shown(p) for p in parts)
+
+
+def test_words_round_what_a_simulation_can_know() -> None:
+    assert about_kr(71_412_345) == "71 miljoner\u00a0kr"
+    assert about_kr(9_355_470) == "9,4 miljoner\u00a0kr"
+    assert about_kr(1_020_000) == "1,0 miljon\u00a0kr"
+    assert about_kr(851_234) == "850\u00a0000\u00a0kr"
+    assert about_kr(0) == "0\u00a0kr"
+    assert about_range(53_200_000, 101_900_000) == "mellan 53 och 102 miljoner\u00a0kr"
+    assert about_range(850_000, 12_000_000) == "mellan 850\u00a0000\u00a0kr och 12 miljoner\u00a0kr"
+    assert (
+        about_sentence(71_000_000, 53_000_000, 102_000_000)
+        == "omkring 71 miljoner\u00a0kr; i 8 fall av 10 mellan 53 och 102 miljoner\u00a0kr"
+    )
+    assert about_sentence(71_000_000, 71_100_000, 71_200_000) == "omkring 71 miljoner\u00a0kr"
+
+
+def test_before_a_report_the_first_figure_is_the_plan_and_the_what_if_starts_at_plan(store: Store) -> None:
+    at = as_uppsala()
+    metrics, text = first_box(at)
+    assert metrics == [("Belopp enligt er plan", f.kr(0))]
+    assert "inte lämnat någon rapport" in text and "som planerat" in text
+    assert not STATISTICS.search(text)
+    # The what-if is a step of its own, prefilled with the plan: never plan + 3.
+    assert [s.value for s in at.subheader] == ["Om ni utökar fler tjänster"]
+    assert at.number_input(key="pv_filled_03").value == planned(store, "03")
+    assert at.number_input(key="pv_started_03").value == 0
+
+
+def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_uncertainty(store: Store) -> None:
+    own = RegionInput("03", planned(store, "03") + 5, planned(store, "03") + 4)
+    store.record_at_report(CLI, "test", ROUND, own, date(2023, 10, 20))
+    store.record_at_report(CLI, "test", ROUND, RegionInput("01", planned(store, "01") + 7, 0), date(2023, 10, 21))
+    at = as_uppsala()
+    metrics, text = first_box(at)
+    (label, value), *_ = metrics
+    assert label == "Troligt belopp enligt er rapport, omkring"
+    assert re.fullmatch(r"\d+(,\d)? miljoner\u00a0kr", value)  # rounded: the others are not known
+    assert "inlämnade rapport (inkom 20 oktober 2023)" in text and f"{own.filled} tillsatta" in text
+    assert "i 8 fall av 10 mellan" in text
+    assert "utfall visas inte förrän beslutet är publicerat" in text  # Stockholm's report is not Uppsala's
+    assert not STATISTICS.search(text)
+    assert at.number_input(key="pv_filled_03").value == own.filled  # the what-if starts from the report
+    assert at.number_input(key="pv_started_03").value == own.started
+    # Statistics only in the expander for those who want to know more.
+    expander = next(e for e in at.expander if e.label == "För den som vill veta mer")
+    assert "P10" in "\n".join(shown(m.value) for m in expander.markdown)
+
+
+def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Store) -> None:
+    at_round = store.at_round(ROUND)
+    inputs = [RegionInput(r.code, planned(store, r.code) + (5 if r.code == "03" else 2), 0) for r in at_round.regions]
+    for item in inputs:
+        store.record_at_report(CLI, "test", ROUND, item, date(2023, 10, 20))
+    exact = allocate(at_round, inputs, at_round.default_params()).by_code()["03"].total
+    metrics, text = first_box(as_staff("03"))
+    assert metrics == [("Belopp enligt er rapport", f.kr(exact))]
+    assert "Alla andra regioners rapporter är kända" in text
+
+
+def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_one_is_never_shown(
+    store: Store,
+) -> None:
+    own = RegionInput("03", planned(store, "03") + 5, 0)
+    store.record_at_report(CLI, "test", ROUND, own, date(2023, 10, 20))
+    store.record_at_report(CLI, "test", ROUND, RegionInput("01", planned(store, "01") + 7, 0), date(2023, 10, 21))
+    later = date.today() + timedelta(days=30)
+    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/77", later, confirmed=True)
+    decided = snapshot.recipient("03").total
+    # Not yet published: Uppsala sees its report's figure, nothing of the decision.
+    at = as_uppsala()
+    metrics, text = first_box(at)
+    assert metrics[0][0] == "Troligt belopp enligt er rapport, omkring"
+    everything = page_text(at) + " ".join(f"{m.label} {m.value}" for m in at.metric)
+    assert f.kr(decided) not in everything and "S2023/77" not in everything and "Beslutat" not in everything
+    # Published (an amendment that moves the date to yesterday stands for "the day has come").
+    store.decide_round(
+        CLI, "beslut", ROUND, "S2023/78", date.today() - timedelta(days=1), supersedes=snapshot.number, confirmed=True
+    )
+    at = as_uppsala()
+    metrics, text = first_box(at)
+    assert metrics == [("Beslutat belopp", f.kr(decided))]
+    assert "Beslutet är publicerat" in text and "S2023/78" in text
+    assert at.subheader[0].value == "Om ni utökar fler tjänster"  # the what-if stays, below and apart
+
+
+def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:
+    at_round = store.at_round(ROUND)
+    default = at_round.default_params()
+    steps = tuple(Step(s.min_expansion, 3_000_000 if s.min_expansion == 2 else s.amount) for s in default.steps)
+    rules = type(default)(default.pot, default.pot_source, steps, default.key, default.per_inhabitants)
+    others = [RegionInput("01", planned(store, "01") + 2, 0), RegionInput("14", planned(store, "14") + 2, 0)]
+    store.save_scenario(CLI, "test", "Trappsteg 3 miljoner", ROUND, rules, others)
+    at = as_staff("09")
+    own = RegionInput("09", planned(store, "09") + 2, 0)
+    at.number_input(key="pv_filled_09").set_value(own.filled).run()
+    at.radio(key="pv_assumption").set_value("scenario").run()
+    assert not at.exception
+    with_scenario = allocate(at_round, [*others, own], rules).by_code()
+    with_instruction = allocate(at_round, [*others, own], default).by_code()
+    assert with_scenario["09"].total != with_instruction["09"].total
+    figure = next(m for m in at.metric if m.label.startswith("Belopp om scenariot"))
+    assert figure.value == f.kr(with_scenario["09"].total)
