@@ -12,6 +12,7 @@ import streamlit as st
 from allocation.attention import LEVEL_SV, Level, RegionAttention
 from allocation.deadlines import AMBER, GREY, RED, Status
 from present import formats as f
+from ui.a11y import scroll_region
 from ui.attention_text import why_sv
 from ui.rounds import RoundRef
 
@@ -142,4 +143,4 @@ def table_html(frame: pd.DataFrame, styles: pd.DataFrame, labels: dict[str, str]
                 cells.append(f'<td{kind} style="{style}">{escape(str(value))}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f'<table class="ovtable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    return f'{_CSS}<div class="ovtable-wrap">{table}</div>'
+    return f'{_CSS}<div class="ovtable-wrap" {scroll_region("Regioner som behöver uppmärksamhet")}>{table}</div>'

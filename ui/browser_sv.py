@@ -14,7 +14,8 @@ needs no patched Streamlit: one small script, installed once per browser tab wit
 
 It relies on the English strings of the pinned Streamlit version (requirements.txt); a version that
 changes one of them leaves that one in English, which tests/browser/test_swedish.py catches.
-No user text goes into the script: it is a constant.
+No user text goes into the script: it is a constant. It also carries ui/a11y.py's fixes of Streamlit's
+markup for WCAG 2.1 AA (the navigation's list roles, decorative icons, a visible focus outline).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+
+from ui import a11y
 
 TEXTS = {
     "Upload": "Ladda upp",
@@ -66,10 +69,102 @@ TEXTS = {
     "Expand sidebar": "Visa sidofältet",
     "View more": "Visa fler",
     "View less": "Visa färre",
+    # Screen-reader labels and hints (aria-label, title, the input's instructions)
+    "Press Enter to apply": "Tryck Enter för att verkställa",
+    "Press Enter to submit form": "Tryck Enter för att skicka formuläret",
+    "Open": "Öppna",
+    "Help": "Hjälp",
+    "file upload": "Välj fil att ladda upp",
+    "Selected values": "Valda värden",
+    "Link to heading": "Länk till rubriken",
+    "Increment": "Öka",
+    "Decrement": "Minska",
+    "Choose date": "Välj datum",
+    "Choose date range": "Välj datumintervall",
+    "Choose date and time": "Välj datum och tid",
+    "Clear date": "Rensa datum",
+    "Clear dates": "Rensa datum",
+    "Clear time": "Rensa tid",
+    "Clear entry": "Rensa",
+    "Previous month": "Föregående månad",
+    "Next month": "Nästa månad",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": (
+        "Flytta mellan dagarna med piltangenterna, välj med Enter, stäng med Escape."
+    ),
+    "Scroll tabs left": "Visa flikarna till vänster",
+    "Scroll tabs right": "Visa flikarna till höger",
+    "Previous page": "Föregående sida",
+    "Next page": "Nästa sida",
+    "Notifications": "Meddelanden",
+    "Stop script": "Stoppa",
+    "Dataframe column menu": "Kolumnens meny",
+    "Copy column name": "Kopiera kolumnnamnet",
+    "Loading": "Laddar",
+    # Plotly's chart toolbar (its buttons' data-title and aria-label)
+    "Download plot as a PNG": "Ladda ned diagrammet som PNG",
+    "Download plot as a png": "Ladda ned diagrammet som PNG",
+    "Download plot": "Ladda ned diagrammet",
+    "Zoom": "Zooma",
+    "Zoom in": "Zooma in",
+    "Zoom out": "Zooma ut",
+    "Pan": "Panorera",
+    "Box Select": "Markera med rektangel",
+    "Lasso Select": "Markera med lasso",
+    "Autoscale": "Anpassa axlarna",
+    "Reset axes": "Återställ axlarna",
+    "Reset view": "Återställ vyn",
+    "Reset": "Återställ",
+    "Toggle Spike Lines": "Visa eller dölj hjälplinjer",
+    "Show closest data on hover": "Visa närmaste värde vid hovring",
+    "Compare data on hover": "Jämför värden vid hovring",
 }
-# (pattern, replacement) for texts with a figure in them; JavaScript regular expressions.
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# (pattern, replacement) for texts with a figure or a label in them; JavaScript regular expressions.
 PATTERNS = [
     (r"^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB) per file$", "högst $1 $2 per fil"),
+    # An uploaded file's size ("3.9KB", "432.0B")
+    (r"^(\d+)\.(\d+)B$", "$1,$2 byte"),
+    (r"^(\d+)\.(\d+)KB$", "$1,$2 kB"),
+    (r"^(\d+)\.(\d+)(MB|GB)$", "$1,$2 $3"),
+    (r"^Press (?:Ctrl|⌘)\+Enter to apply$", "Tryck Ctrl+Enter för att verkställa"),
+    # Screen-reader labels that name a widget: "Help for Pott", "Remove AT-tjänster 2023", "year, Per datum"
+    (r"^Help for (.+)$", "Hjälp om $1"),
+    (r"^Remove (.+)$", "Ta bort $1"),
+    (r"^year, (.+)$", "år, $1"),
+    (r"^month, (.+)$", "månad, $1"),
+    (r"^day, (.+)$", "dag, $1"),
+    (r"^hour, (.+)$", "timme, $1"),
+    (r"^minute, (.+)$", "minut, $1"),
+    (r"^(.+) — start$", "$1 — från"),
+    (r"^(.+) — end$", "$1 — till"),
+    *((rf"^(\d+) – {en}$", f"$1 – {sv}") for en, sv in zip(MONTHS_EN, MONTHS, strict=True)),
     (
         r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
         "Sidan som adressen pekar på finns inte. Startsidan visas i stället.",
@@ -84,6 +179,7 @@ PATTERNS = [
 
 _SCRIPT = """
 <style>div[data-testid="stElementContainer"]:has(#statsbidrag-sv) { display: none; }</style>
+__A11Y_STYLE__
 <span id="statsbidrag-sv"></span>
 <script>
 (() => {
@@ -104,7 +200,7 @@ _SCRIPT = """
     for (const [p, r] of patterns) if (p.test(t)) return text.replace(t, t.replace(p, r));
     return null;
   };
-  const ATTRS = ["placeholder", "aria-label", "title"];
+  const ATTRS = ["placeholder", "aria-label", "title", "data-title", "aria-valuetext", "aria-roledescription"];
   const fixElement = (el) => {
     for (const a of ATTRS) {
       const v = el.getAttribute && el.getAttribute(a);
@@ -138,6 +234,7 @@ _SCRIPT = """
     subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: [...ATTRS, "lang"],
   });
   fix(doc.body);
+__A11Y__
   doc.documentElement.dataset.svInstalled = "1";
 })();
 </script>
@@ -145,9 +242,12 @@ _SCRIPT = """
 
 
 def script() -> str:
-    """The constant script (the dictionaries as JSON literals)."""
-    return _SCRIPT.replace("__TEXTS__", json.dumps(TEXTS, ensure_ascii=False)).replace(
-        "__PATTERNS__", json.dumps(PATTERNS, ensure_ascii=False)
+    """The constant script (the dictionaries as JSON literals), with ui/a11y.py's roles and focus outline."""
+    return (
+        _SCRIPT.replace("__TEXTS__", json.dumps(TEXTS, ensure_ascii=False))
+        .replace("__PATTERNS__", json.dumps(PATTERNS, ensure_ascii=False))
+        .replace("__A11Y_STYLE__", a11y.STYLE.strip())
+        .replace("__A11Y__", a11y.SCRIPT.rstrip())
     )
 
 

@@ -12,6 +12,7 @@ from allocation.deadlines import LABELS_SV
 from allocation.milestones import RoundMilestones, StatusCell, round_milestones, status_cells
 from store.access import Action
 from store.session import Session
+from ui.a11y import scroll_region
 
 
 def rounds(store: Session, round_ids: Sequence[str] | None = None) -> list[RoundMilestones]:
@@ -130,4 +131,4 @@ def matrix_html(cells: Sequence[StatusCell]) -> str:
             )
         body.append(f"<tr>{''.join(tds)}</tr>")
     table = f'<table class="matris"><thead><tr>{top}</tr><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    return f'{_MATRIX_STYLE}<div class="matris">{table}</div>'
+    return f'{_MATRIX_STYLE}<div class="matris" {scroll_region("Tidsfrister per region")}>{table}</div>'

@@ -13,6 +13,7 @@ from allocation.milestones import StatusCell
 from present import formats as f
 from store.model import WriteRefused
 from store.session import Session
+from ui.a11y import scroll_region
 from ui.money_input import form_amount, money_in_form
 from ui.results import _HTML_STYLE
 from ui.text import plain
@@ -66,7 +67,7 @@ def followup_html(rows: Sequence[FollowupRow], cells: Sequence[StatusCell], ombu
     body.append(f'<tr class="summa">{tds}</tr>')
     header = "".join(f'<th class="{"text" if i in (0, 1, 6, 7, 8) else ""}">{h}</th>' for i, h in enumerate(head))
     table = f'<table class="resultat"><thead><tr>{header}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    return f'{_HTML_STYLE}<div class="resultat">{table}</div>'
+    return f'{_HTML_STYLE}<div class="resultat" {scroll_region("Uppföljning per region")}>{table}</div>'
 
 
 def basis_notice(amounts: dict[str, tuple[int, str, str]]) -> tuple[str, str]:
@@ -152,7 +153,8 @@ def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell])
         body.append(f"<tr>{tds}</tr>")
     header = "".join(f'<th class="{"text" if i in (0, 1, 6) else ""}">{h}</th>' for i, h in enumerate(head))
     st.html(
-        f'{_HTML_STYLE}<div class="resultat"><table class="resultat"><thead><tr>{header}</tr></thead>'
+        f'{_HTML_STYLE}<div class="resultat" {scroll_region("Rapporter per region")}>'
+        f'<table class="resultat"><thead><tr>{header}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
     st.caption(

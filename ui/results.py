@@ -8,6 +8,7 @@ from html import escape
 from allocation.at import Allocation
 from present import formats as f
 from present.tables import COLUMNS_SV
+from ui.a11y import scroll_region
 
 _HTML_STYLE = """
 <style>
@@ -90,4 +91,4 @@ def results_html(allocation: Allocation) -> str:
 
     body = "".join(line(row) for row in rows) + line(totals, ' class="summa"')
     table = f'<table class="resultat"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'{_HTML_STYLE}<div class="resultat">{table}</div>'
+    return f'{_HTML_STYLE}<div class="resultat" {scroll_region("Resultat per region")}>{table}</div>'
