@@ -113,7 +113,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             items.append(CheckItem(level, f"{block.title}: {chosen} {f.kr(outcome.pot)}. Möjliga: {options}."))
             items.extend(CheckItem(WARNING, f"{block.title}: {n.message_sv}") for n in outcome.notices)
         del values
-        return DecisionCheck(round_id, tuple(items), pot_items, result.paid, result.unallocated)
+        return DecisionCheck(round_id, tuple(items), pot_items, result.paid, result.unallocated, dict(result.totals))
 
     def _has_example_data(self) -> bool:
         try:

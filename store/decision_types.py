@@ -3,7 +3,7 @@ between a decision and today's inputs (plain data; pages and the store's service
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from allocation import decision as d
@@ -26,6 +26,7 @@ class DecisionCheck:
     pots: dict[str, tuple[int, str]]  # block id -> (kronor, the option's id or "custom")
     paid: int
     unallocated: int
+    totals: dict[str, int] = field(default_factory=dict)  # code -> kronor the decision would give
 
     @property
     def blocking(self) -> tuple[CheckItem, ...]:

@@ -55,20 +55,33 @@ def staff() -> AppTest:
     return at
 
 
-def submit(at: AppTest, label: str, reference: str) -> None:
+def fill(at: AppTest, reference: str, published: date | None = date(2023, 12, 1)) -> None:
     at.text_input(key="decide_reference").set_value(reference)
+    if published is not None:
+        at.date_input(key="decide_published_on").set_value(published)
     at.text_input(key="decide_reason").set_value("Beslut efter kontroll")
     at.checkbox(key="decide_confirm").check()
+
+
+def click(at: AppTest, label: str) -> None:
     next(b for b in at.button if b.label == label).click()
     at.run()
     assert not at.exception, at.exception
+
+
+def submit(at: AppTest, noun: str, reference: str) -> None:
+    """Both steps: "Granska <noun>" shows the summary, "Fatta <noun>" decides."""
+    fill(at, reference)
+    click(at, f"Granska {noun}")
+    assert f"Granska {noun} innan det fattas" in texts(at)
+    click(at, f"Fatta {noun}")
 
 
 def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
     at = open_page(staff())
     page = texts(at)
     assert "Kontroll före beslut" in page and "Rapport saknas från 18 av 21 regioner" in page
-    submit(at, "Fatta beslut", "S2023/100")
+    submit(at, "beslutet", "S2023/100")
     first = store.current_decision(ROUND)
     assert first is not None and first.reference == "S2023/100" and first.decided_by == "Sara Handläggare"
     assert f"Beslutet S2023/100 är fattat och låst: {kr(first.paid)}" in texts(at)
@@ -83,7 +96,7 @@ def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
 
     at.session_state["beslut_flik"] = "Ändringsbeslut"
     at.run()
-    submit(at, "Fatta ändringsbeslut", "S2023/101")
+    submit(at, "ändringsbeslutet", "S2023/101")
     second = store.current_decision(ROUND)
     assert second is not None and second.supersedes == first.number and second.totals["03"] == 0
     at.session_state["beslut_flik"] = "Beslut"
@@ -193,3 +206,80 @@ def test_staff_download_the_confirmation_of_a_requisition(store: Store) -> None:
     assert choice == f"Uppsala · 2023-09-01 · {kr(1_234_567)} · R-03"
     assert [b.label for b in at.get("download_button")] == ["Bekräftelse (PDF)"]
     assert "uppskattning" in texts(at)  # the maximum is an estimate until the official table is read
+
+
+def test_deciding_takes_a_review_and_a_confirmation_and_a_chosen_publication_day(store: Store) -> None:
+    at = open_page(staff())
+    assert at.date_input(key="decide_published_on").value is None  # no day is chosen for the decider
+    fill(at, "S2023/200", published=None)
+    click(at, "Granska beslutet")
+    assert "Välj publiceringsdag" in texts(at) and store.current_decision(ROUND) is None
+
+    at.date_input(key="decide_published_on").set_value(date(2023, 12, 1))
+    click(at, "Granska beslutet")
+    page = texts(at)
+    check = store.decision_check(ROUND)
+    assert "Granska beslutet innan det fattas" in page and store.current_decision(ROUND) is None
+    assert "Fördelas: " + kr(check.paid) in page and "Mottagare med belopp: 3 av 21" in page
+    assert "Publiceringsdag och beslutsdatum: 1 december 2023" in page and "Diarienummer: S2023/200" in page
+    assert "Rapport saknas från 18 av 21 regioner" in page[page.index("Varningar som du har bekräftat") :]
+    pots, receiving = (d.value for d in at.dataframe)
+    assert list(pots["pott"]) == [kr(254_000_000)] and list(pots["källa"]) == ["Bidragets storlek"]
+    assert sorted(receiving["mottagare"]) == ["Norrbotten", "Stockholm", "Uppsala"]
+
+    click(at, "Ändra uppgifterna")  # back to the form, with what was entered
+    assert at.text_input(key="decide_reference").value == "S2023/200"
+    assert at.date_input(key="decide_published_on").value == date(2023, 12, 1)
+    assert store.current_decision(ROUND) is None
+    click(at, "Granska beslutet")
+    click(at, "Fatta beslutet")
+    decided = store.current_decision(ROUND)
+    assert decided is not None and decided.published_on == "2023-12-01" and decided.paid == check.paid
+    assert "Beslutet S2023/200 är fattat och låst" in texts(at)
+
+
+def test_a_review_made_before_the_inputs_changed_is_reviewed_again(store: Store) -> None:
+    at = open_page(staff())
+    fill(at, "S2023/201")
+    click(at, "Granska beslutet")
+    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    at.run()
+    assert "Uppgifterna har ändrats sedan du granskade beslutet" in texts(at)
+    assert not any(b.label == "Fatta beslutet" for b in at.button) and store.current_decision(ROUND) is None
+    assert at.text_input(key="decide_reference").value == "S2023/201"
+
+
+def test_the_signature_fields_are_shown_openly_above_the_documents_and_say_what_is_missing(store: Store) -> None:
+    store.decide_round(CLI, "beslut", ROUND, "S2023/11", date(2023, 12, 1), confirmed=True)
+    at = open_page(staff())
+    at.session_state["beslut_flik"] = "Dokument"
+    at.run()
+    assert not at.exception, at.exception
+    for key in ("sign_name", "sign_title", "sign_place", "sign_contact"):
+        assert any(t.key == key for t in at.text_input), key
+        assert not any(t.key == key for e in at.expander for t in e.text_input), key  # not folded away
+    assert not any(t.key == "sign_date" for e in at.expander for t in e.date_input)
+    order = [getattr(node, "key", None) or node.type for node in at.main]  # the page from top to bottom
+    assert order.index("sign_name") < order.index("sign_date") < order.index("doc_beslut_pdf")
+    page = texts(at)
+    assert "Dokumenten märks UTKAST" in page and "undertecknare, titel, ort och datum saknas" in page
+    at.text_input(key="sign_name").set_value("Åsa Öberg")
+    at.text_input(key="sign_title").set_value("Enhetschef")
+    at.text_input(key="sign_place").set_value("Stockholm")
+    at.run()
+    assert "datum saknas" in texts(at) and "undertecknare" not in texts(at)
+    at.date_input(key="sign_date").set_value(date(2023, 12, 1))
+    at.run()
+    assert "UTKAST" not in texts(at)
+    assert [b.label for b in at.get("download_button")][:3] == ["Beslutet (PDF)", "Beslutet (DOCX)", "Alla brev (ZIP)"]
+
+
+def test_letters_name_the_bankgiro_the_agency_registered(store: Store) -> None:
+    from store.access import Principal, Role
+    from store.session import Session
+    from ui.decision_view import registered_bankgiros
+
+    store.save_payment_details(CLI, "test", "25", with_check_digit("232100000"), with_check_digit("5050105"))
+    registered = store.payment_details()["25"][1]
+    assert registered_bankgiros(Session(store, Principal("Sara", Role.STAFF))) == {"25": registered}
+    assert registered_bankgiros(Session(store, Principal("Ulla", Role.REGION, "25"))) == {}

@@ -1,26 +1,25 @@
-"""Deciding a round (staff): the check before deciding, the pot chosen and why, and the decision itself —
-or, when the round is decided, an amendment (ändringsbeslut) that names the decision it changes."""
+"""Deciding a round (staff): the check before deciding, the pot chosen and why, and the decision itself in
+two steps (ui/decision_review.py) — or, when the round is decided, an amendment (ändringsbeslut) that names
+the decision it changes."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import streamlit as st
 
 from allocation import decision as d
 from present import formats as f
 from store.decision_types import BLOCKING, INFO, WARNING, DecisionCheck
-from store.model import WriteRefused
 from store.session import Session
+from ui.decision_review import DONE, REVIEW, confirm_panel, restore_form, review_form
 from ui.rounds import RoundRef
 from ui.text import plain
 
-DONE = "decision_done"  # the message shown on the run after a decision was stored
+__all__ = ["DONE", "decide_panel", "done_message", "show_check"]
 
 
-def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None) -> dict[str, str]:
+def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None, locked: bool = False) -> dict[str, str]:
     """One select box per block: the pot options the round's rules give, with their source; an amendment
-    starts from the pot of the decision it changes."""
+    starts from the pot of the decision it changes. ``locked`` while a decision is being reviewed."""
     pots = {}
     round_ = store.block_round(ref.id)
     for block in round_.blocks:
@@ -38,6 +37,7 @@ def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None) -> d
             format_func=labels.get,
             key=f"decide_pot_{ref.id}_{block.id}",
             help="Regelfilens pottalternativ med källa; valet och skälet sparas i beslutet.",
+            disabled=locked,
         )
     return pots
 
@@ -65,7 +65,8 @@ def show_check(check: DecisionCheck) -> None:
 
 
 def decide_panel(store: Session, ref: RoundRef, current: d.Snapshot | None) -> None:
-    """The check and the form; an amendment when the round already has a decision."""
+    """The check, then two steps: the form ("Granska beslutet") and a summary to confirm ("Fatta beslutet");
+    nothing is written before the confirmation. An amendment when the round already has a decision."""
     amend = current is not None
     if amend:
         st.caption(
@@ -73,47 +74,27 @@ def decide_panel(store: Session, ref: RoundRef, current: d.Snapshot | None) -> N
             "nya beslutet beräknas på databasens uppgifter nu, namnger beslutet det ändrar, och det första "
             "beslutet finns kvar att läsa."
         )
-    pots = _pot_choices(store, ref, current)
+    review = st.session_state.get(REVIEW)
+    if review is not None and (review.round_id, review.supersedes) != (ref.id, current.number if current else None):
+        review = None  # a review of another round, or of a decision no longer in force
+    pots = _pot_choices(store, ref, current, locked=review is not None)
     check = store.decision_check(ref.id, pots or None)
     show_check(check)
     if check.blocking:
+        st.session_state.pop(REVIEW, None)
         st.info("Åtgärda hindren ovan innan omgången kan beslutas.", icon=":material/info:")
         return
-    verb = "Fatta ändringsbeslut" if amend else "Fatta beslut"
-    with st.form(f"decide_form_{ref.id}", border=True):
-        pot_reason = st.text_input(
-            "Skäl för potten",
-            key="decide_pot_reason",
-            placeholder="t.ex. enligt regleringsbrevet",
-            help="Sparas i beslutet tillsammans med den valda potten.",
+    if review is not None and (review.pots != check.pots or review.totals != check.totals):
+        st.session_state.pop(REVIEW, None)
+        restore_form(review)
+        st.warning(
+            "Uppgifterna har ändrats sedan du granskade beslutet. Granska det igen.", icon=":material/difference:"
         )
-        c = st.columns(2)
-        reference = c[0].text_input("Beslutets diarienummer", key="decide_reference")
-        published_on = c[1].date_input("Publiceras", value=date.today(), format="YYYY-MM-DD", key="decide_published_on")
-        confirmed = True
-        if check.warnings:
-            confirmed = st.checkbox("Jag har läst varningarna ovan och beslutar ändå", key="decide_confirm")
-        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="decide_reason")
-        submitted = st.form_submit_button(verb, type="primary")
-    if not submitted:
-        return
-    try:
-        snapshot = store.decide_round(
-            reason,
-            ref.id,
-            reference,
-            published_on,
-            pots=pots or None,
-            pot_reason=pot_reason,
-            supersedes=current.number if current else None,
-            confirmed=bool(confirmed),
-        )
-    except WriteRefused as exc:
-        st.error(plain(exc.message_sv), icon=":material/error:")
-        return
-    kind = "Ändringsbeslutet" if amend else "Beslutet"
-    st.session_state[DONE] = f"{kind} {snapshot.reference} är fattat och låst: {f.kr(snapshot.paid)}."
-    st.rerun()
+        review = None
+    if review is None:
+        review_form(ref, check, pots, current.number if current else None)
+    else:
+        confirm_panel(store, ref, review)
 
 
 def done_message() -> None:

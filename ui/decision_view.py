@@ -7,7 +7,7 @@ warning recomputes, to say what today's inputs would change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import pairwise
 
@@ -17,6 +17,7 @@ import streamlit as st
 from allocation import decision as d
 from present import formats as f
 from present.eligibility import key_sv
+from store.access import Action
 from store.export import export_file_name, stamp
 from store.session import Session
 from ui.downloads import download_pair
@@ -24,7 +25,7 @@ from ui.text import bullets, plain
 
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZIP = "application/zip"
-SIGNING_KEYS = ("sign_name", "sign_title", "sign_place", "sign_date", "sign_appeal")
+SIGNING_KEYS = ("sign_name", "sign_title", "sign_place", "sign_date", "sign_contact", "sign_appeal")
 
 
 INPUT_SV = {
@@ -184,48 +185,80 @@ def decision_chain(store: Session, round_id: str, listed: list) -> None:
                 st.caption("Inga belopp ändrades.")
 
 
+def registered_bankgiros(store: Session) -> dict[str, str]:
+    """Per län code, the bankgiro the agency registered (Betalningsuppgifter), for the letters; {} when the
+    user may not read payment details."""
+    if not store.may(Action.READ_TABLES):
+        return {}
+    return {code: bankgiro for code, (_, bankgiro) in store.payment_details().items() if bankgiro}
+
+
 def signing_fields() -> object:
-    """The fields the agency fills itself; kept in the session, printed as lines when left empty."""
+    """The fields the agency fills itself, shown openly above the downloads; kept in the session. Until
+    signatory, title, place and date are filled every page of the documents says UTKAST."""
     from documents import Signing  # Typst and python-docx load only when documents are made
 
-    with st.expander("Underskrift och överklagandehänvisning (fylls i av myndigheten)"):
-        c = st.columns(3)
-        c[0].text_input("Undertecknare", key="sign_name")
-        c[1].text_input("Titel", key="sign_title")
-        c[2].text_input("Ort", key="sign_place")
-        st.date_input("Datum för underskrift", value=None, format="YYYY-MM-DD", key="sign_date")
+    st.markdown("**Underskrift och kontakt** (fylls i av myndigheten innan dokumenten skrivs ut)")
+    c = st.columns(4)
+    c[0].text_input("Undertecknare", key="sign_name")
+    c[1].text_input("Titel", key="sign_title")
+    c[2].text_input("Ort", key="sign_place")
+    c[3].date_input("Datum för underskrift", value=None, format="YYYY-MM-DD", key="sign_date")
+    st.text_input(
+        "Kontaktperson i breven",
+        key="sign_contact",
+        placeholder="t.ex. namn, telefon och e-post",
+        help="Skrivs i varje brev under Frågor om beslutet; lämnas den tom blir det en rad att fylla i.",
+    )
+    with st.expander("Överklagandehänvisning (valfri)"):
         st.text_area(
-            "Överklagandehänvisning (valfri)",
+            "Överklagandehänvisning",
             key="sign_appeal",
             help="Skrivs i beslutet och breven bara om den fylls i; verktyget hittar inte på någon juridisk text.",
         )
     s = st.session_state
     day = s.get("sign_date")
-    return Signing(
+    signing = Signing(
         signatory=s.get("sign_name") or "",
         title=s.get("sign_title") or "",
         date=day.isoformat() if day else "",
         place=s.get("sign_place") or "",
         appeal=s.get("sign_appeal") or "",
+        contact=s.get("sign_contact") or "",
     )
+    if missing := signing.missing():
+        names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} och {missing[-1]}"
+        st.warning(
+            f"Dokumenten märks UTKAST på varje sida tills underskriftsuppgifterna är ifyllda: {names} saknas.",
+            icon=":material/edit_document:",
+        )
+    return signing
 
 
-def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str] | None = None) -> None:
-    """Downloads: the decision, one region's letter (PDF and DOCX), and all of them as one ZIP.
+def documents_panel(
+    snapshot: d.Snapshot,
+    short_title: str,
+    codes: Sequence[str] | None = None,
+    bankgiros: Mapping[str, str] | None = None,
+) -> None:
+    """The fields the agency signs (staff), then the downloads: the decision, one region's letter (PDF and
+    DOCX), and all of them as one ZIP.
 
     ``codes``: the recipients whose letters may be offered (a region user: its own); None: all.
+    ``bankgiros``: per län code, the bankgiro the agency registered (a letter names it), or None.
     """
     import documents
 
     # Only the agency fills the signature fields; a region's copy of its letter has them blank.
     signing = signing_fields() if codes is None else documents.Signing()
+    giro = dict(bankgiros or {})
     lines = [r for r in snapshot.recipients if codes is None or r.code in codes]
     ref = snapshot.reference
     if codes is None:
         offers = (
             ("Beslutet (PDF)", "beslut", "pdf", PDF, lambda: documents.decision_pdf(snapshot, signing)),
             ("Beslutet (DOCX)", "beslut", "docx", DOCX, lambda: documents.decision_docx(snapshot, signing)),
-            ("Alla brev (ZIP)", "beslut-och-brev", "zip", ZIP, lambda: documents.letters_zip(snapshot, signing)),
+            ("Alla brev (ZIP)", "beslut-och-brev", "zip", ZIP, lambda: documents.letters_zip(snapshot, signing, giro)),
         )
         for column, (label, what, ext, mime, make) in zip(st.columns(3), offers, strict=True):
             column.download_button(
@@ -248,7 +281,7 @@ def documents_panel(snapshot: d.Snapshot, short_title: str, codes: Sequence[str]
     ):
         column.download_button(
             f"Brev till {plain(names[code])} ({ext.upper()})",
-            lambda make=make: make(snapshot, code, signing),
+            lambda make=make: make(snapshot, code, signing, giro.get(code, "")),
             file_name=export_file_name(short_title, "brev", names[code], ref, ext=ext),
             mime=mime,
             on_click="ignore",

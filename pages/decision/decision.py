@@ -5,7 +5,14 @@ import streamlit as st
 from store.access import Action, Role
 from ui.decision_form import decide_panel, done_message
 from ui.decision_region import region_decision
-from ui.decision_view import decision_chain, decision_summary, decision_table, documents_panel, drift_notice
+from ui.decision_view import (
+    decision_chain,
+    decision_summary,
+    decision_table,
+    documents_panel,
+    drift_notice,
+    registered_bankgiros,
+)
 from ui.payments import details_panel, payout_panel
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
@@ -46,7 +53,7 @@ def documents_tab() -> None:
     if current is None:
         st.caption("Dokumenten skapas ur ett fattat beslut.")
         return
-    documents_panel(current, ref.short_title)
+    documents_panel(current, ref.short_title, bankgiros=registered_bankgiros(store))
 
 
 panels = [decision_tab, documents_tab, lambda: payout_panel(store, ref), lambda: details_panel(store)]

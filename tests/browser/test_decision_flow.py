@@ -45,11 +45,21 @@ def seed(folder: Path) -> dict[str, str]:
     return names
 
 
-def decide(page, reference: str, button: str) -> None:  # type: ignore[no-untyped-def]
+def decide(page, reference: str, noun: str, shot: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Both steps: the form and "Granska <noun>", then the summary and "Fatta <noun>"."""
     page.get_by_role("textbox", name="Beslutets diarienummer").fill(reference)
+    # The date field is segmented (year, month, day): type into the year and it moves on by itself.
+    page.get_by_role("spinbutton", name="år, Publiceringsdag (beslutets datum)").click()
+    page.keyboard.type("20231201")
     page.get_by_text("Jag har läst varningarna ovan och beslutar ändå").click()
     page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").fill("Beslut efter kontroll")
-    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=f"Granska {noun}").click()
+    wait_idle(page)
+    expect(page.get_by_text(f"Granska {noun} innan det fattas")).to_be_visible()
+    expect(page.get_by_text("Publiceringsdag och beslutsdatum: 1 december 2023")).to_be_visible()
+    if shot:
+        screenshot(page, shot)
+    page.get_by_role("button", name=f"Fatta {noun}").click()
 
 
 def render_first_page(pdf: bytes, name: str) -> None:
@@ -85,7 +95,7 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
         expect(page.get_by_text("Kontroll före beslut")).to_be_visible()
         expect(page.get_by_text("Rapport saknas från 17 av 21 regioner")).to_be_visible()
         screenshot(page, "decision-check")
-        decide(page, "S2023/1", "Fatta beslut")
+        decide(page, "S2023/1", "beslutet", "decision-review")
         expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text(
             "Beslutet S2023/1 är fattat och låst"
         )
@@ -108,7 +118,7 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
         expect(page.get_by_text("Uppgifterna i databasen har ändrats sedan beslutet")).to_be_visible()
         screenshot(page, "decision-drift")
         open_tab(page, "Ändringsbeslut")
-        decide(page, "S2023/2", "Fatta ändringsbeslut")
+        decide(page, "S2023/2", "ändringsbeslutet")
         expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text(
             "Ändringsbeslutet S2023/2 är fattat och låst"
         )
@@ -119,6 +129,7 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
 
         # The letter of a region, as PDF, read back: its amount is the amendment's.
         open_tab(page, "Dokument")
+        screenshot(page, "decision-documents")
         with page.expect_download() as info:
             page.get_by_role("button", name="Brev till Stockholm (PDF)").click()
         from pypdf import PdfReader
