@@ -132,6 +132,12 @@ def meta(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def paid_on_requisition(snapshot: Snapshot) -> bool:
+    """A fixed-amount round (one block ``fixed``, as ``allocation.block_convert.from_fixed_round`` makes it) is
+    paid when a recipient requisitions, not by the decision's payout run (``store.payments``)."""
+    return [(b.block_id, b.method) for b in snapshot.blocks] == [("fixed", "fixed_table")]
+
+
 def payment_reference(snapshot: Snapshot, code: str) -> str:
     """The reference a recipient's payment carries, as the payout list writes it."""
     return PayoutLine(code, "", 1, snapshot.reference).payment_reference
@@ -207,6 +213,12 @@ def _unpaid_sentences(snapshot: Snapshot) -> list[str]:
 def _payment_sentence(snapshot: Snapshot, grantor: str) -> str:
     if not snapshot.recipients:
         return "Beslutet har inga mottagare; ingen utbetalning görs."
+    if paid_on_requisition(snapshot):
+        return (
+            "Beloppen är det högsta varje mottagare kan rekvirera. Medlen betalas ut när mottagaren har rekvirerat "
+            f"dem, till det bankgiro som mottagaren har anmält till {grantor}; betalningen märks med "
+            "rekvisitionens referens."
+        )
     example = payment_reference(snapshot, snapshot.recipients[0].code)
     return (
         f"Beloppen betalas ut i den utbetalning som {grantor} gör enligt detta beslut, till det bankgiro som "

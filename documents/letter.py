@@ -17,6 +17,7 @@ from documents.content import (
     draft_marking,
     meta,
     method_sv,
+    paid_on_requisition,
     part_sv,
     payment_reference,
     recipient_label,
@@ -48,25 +49,31 @@ def _payment(snapshot: Snapshot, code: str, grantor: str, bankgiro: str) -> list
     """When, where and with which reference the money is paid."""
     line = snapshot.recipient(code)
     out: list[dict] = [heading("Utbetalning")]
-    if line.total:
-        account = f"det bankgiro som regionen har anmält till {grantor}"
-        if bankgiro:
-            account = f"regionens bankgiro {bankgiro}"
+    account = f"regionens bankgiro {bankgiro}" if bankgiro else f"det bankgiro som regionen har anmält till {grantor}"
+    if line.total and paid_on_requisition(snapshot):
         out.append(
             paragraph(
-                f"{kr(line.total)} betalas ut i den utbetalning som {grantor} gör enligt detta beslut, till "
-                f"{account}. Betalningen märks med referensen {payment_reference(snapshot, code)}."
+                f"{kr(line.total)} är det högsta belopp som regionen kan rekvirera. Medlen betalas ut när regionen "
+                f"har rekvirerat dem, till {account}; betalningen märks med rekvisitionens referens."
+            )
+        )
+    elif line.total:
+        what = f"{kr(line.total)} betalas ut"
+        if snapshot.kind == AMENDMENT:
+            what = (
+                f"Regionen får totalt {kr(line.total)} enligt detta beslut. Det som redan har betalats ut i "
+                "omgången räknas av, och resten betalas ut"
+            )
+        out.append(
+            paragraph(
+                f"{what} i den utbetalning som {grantor} gör enligt detta beslut, till {account}. "
+                f"Betalningen märks med referensen {payment_reference(snapshot, code)}."
             )
         )
     else:
         out.append(paragraph("Regionen får inget belopp enligt detta beslut, och ingen utbetalning görs."))
-    if snapshot.kind == AMENDMENT:
-        out.append(
-            paragraph(
-                "Det som redan har betalats ut i omgången räknas av. Har regionen fått mer än detta beslut ger, "
-                "återkrävs skillnaden."
-            )
-        )
+    if snapshot.kind == AMENDMENT and not paid_on_requisition(snapshot):
+        out.append(paragraph("Har regionen redan fått mer än detta beslut ger, återkrävs skillnaden."))
     return out
 
 

@@ -142,6 +142,16 @@ def test_a_letter_says_when_where_and_with_which_reference_the_money_is_paid(
     assert "ingen utbetalning görs" in nothing and "referensen" not in nothing
 
 
+def test_a_fixed_amount_round_is_paid_on_requisition_not_by_the_decision(snapshot: Snapshot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    fixed = replace(snapshot, blocks=(replace(snapshot.blocks[0], block_id="fixed", method="fixed_table", parts={}),))
+    letter = pdftotext(documents.letter_pdf(fixed, "25", COMPLETE, bankgiro="5050-1055"), tmp_path)
+    assert "högsta belopp som regionen kan rekvirera" in letter and "när regionen har rekvirerat dem" in letter
+    assert "regionens bankgiro 5050-1055" in letter and "S2023/01234 25" not in letter
+    assert "rekvirerat" in pdftotext(documents.decision_pdf(fixed, COMPLETE), tmp_path)
+
+
 def test_a_document_the_agency_has_not_completed_is_a_draft_on_every_page(snapshot: Snapshot, tmp_path: Path) -> None:
     draft = documents.decision_pdf(snapshot, DRAFT)
     pages = page_count(draft, tmp_path)
