@@ -79,4 +79,4 @@ bench: setup-dev browser
 # The README's screenshots: every page and view, taken in headless Chromium.
 screenshots: setup-dev browser
 	rm -f docs/screenshots/*.png
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py tests/browser/test_login.py tests/browser/test_rounds.py tests/browser/test_example_data.py tests/browser/test_swedish.py tests/browser/test_decision_flow.py
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_pages.py tests/browser/test_login.py tests/browser/test_rounds.py tests/browser/test_example_data.py tests/browser/test_swedish.py tests/browser/test_decision_flow.py tests/browser/test_region_first_figure.py

@@ -122,7 +122,9 @@ def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_
     assert label == "Troligt belopp enligt er rapport, omkring"
     assert re.fullmatch(r"\d+(,\d)? miljoner\u00a0kr", value)  # rounded: the others are not known
     assert "inlämnade rapport (inkom 20 oktober 2023)" in text and f"{own.filled} tillsatta" in text
-    assert "i 8 fall av 10 mellan" in text
+    assert "I 8 fall av 10 mellan" in text
+    # The what-if starts where the first figure is: the same inputs give the same rounded figure.
+    assert shown(at.metric[1].label) == "Troligt belopp, omkring" and at.metric[1].value == value
     assert "utfall visas inte förrän beslutet är publicerat" in text  # Stockholm's report is not Uppsala's
     assert not STATISTICS.search(text)
     assert at.number_input(key="pv_filled_03").value == own.filled  # the what-if starts from the report

@@ -36,7 +36,7 @@ from ui.preview_first import (
     published_decision,
     show_first,
 )
-from ui.preview_words import about_kr, about_sentence
+from ui.preview_words import about_kr, about_spread
 from ui.rounds import RoundRef
 from ui.text import plain
 
@@ -185,8 +185,8 @@ def _what_if(
         columns[0].metric("Troligt belopp, omkring", about_kr(result.median))
         for column, block in zip(columns[1:], round_.blocks, strict=True):
             column.metric(f"{plain(block.title)}, omkring", about_kr(result.block_medians[block.id]))
-        sentence = about_sentence(result.median, result.p10, result.p90)
-        st.markdown(plain(f"{sentence[0].upper()}{sentence[1:]}."))
+        if spread := about_spread(result.p10, result.p90):
+            st.markdown(plain(f"{spread}."))
         condition = (
             f"Beloppet gäller bara under antagandet: {assumptions[assumption][len('Osäkert: ') :]}"
             + (" (de som har rapporterat: enligt rapporten)" if known else "")

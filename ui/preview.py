@@ -33,7 +33,7 @@ from ui.column_chart import (
     place_marks,
 )
 from ui.html_chart import HtmlChart
-from ui.preview_words import about_kr, about_range, about_sentence
+from ui.preview_words import about_kr, about_range, about_spread
 
 # The assumptions about the other regions, first the default: the uncertain one, which never claims more
 # than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
@@ -94,8 +94,8 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
             "Med de här siffrorna når regionen inte första trappsteget: inget belopp, vad de andra än gör.",
         )
     varies = result.minimum != result.maximum
-    words = about_sentence(result.median, result.p10, result.p90)
-    spread = f"{words[0].upper()}{words[1:]}." if varies else ""
+    words = about_spread(result.p10, result.p90)
+    spread = f"{words}." if varies and words else ""
     value = about_kr(result.median) if varies else f.kr(result.median)
     about = ", omkring" if varies else ""
     if assumption == UNCERTAIN:

@@ -27,11 +27,11 @@ from allocation.rules import AtRound
 from present import formats as f
 from store.access import Action
 from store.session import Session
-from ui.preview_words import about_kr, about_sentence, positions
+from ui.preview_words import about_kr, about_spread, positions
 from ui.text import plain
 
 DECISION, REPORT, PLAN = "decision", "report", "plan"
-FIRST_SIMULATIONS = 20_000
+FIRST_SIMULATIONS = 100_000  # as many as the what-if's default: unchanged inputs give the same figures
 FIRST_SEED = 2023
 
 
@@ -163,7 +163,10 @@ def expected_figure(
     if exact:
         metrics = [(f"Belopp {where}", f.kr(amount)), *((t, f.kr(a)) for t, a in blocks)]
         if amount == 0 and drawn:
-            lines.append("Med de här siffrorna ger omgången inget belopp, vad de andra regionerna än gör.")
+            lines.append(
+                f"Med {'utfall som planerat' if figures.source == PLAN else 'de här siffrorna'} ger omgången inget "
+                "belopp, vad de andra regionerna än gör. Se nedan vad fler tjänster kan ge."
+            )
         elif drawn == 0:
             lines.append(
                 "Alla andra regioners rapporter är kända: beloppet är exakt med dem, men inte beslutat förrän "
@@ -171,7 +174,8 @@ def expected_figure(
             )
     else:
         metrics = [(f"Troligt belopp {where}, omkring", about_kr(amount)), *((t, about_kr(a)) for t, a in blocks)]
-        lines.append(f"Troligt belopp: {about_sentence(amount, low, high)}.")
+        if spread := about_spread(low, high):
+            lines.append(f"{spread}.")
         lines.append(_others_words(figures, drawn, others, uncertain))
     if figures.source == PLAN:
         lines.append("När regionens rapport har kommit in visar sidan beloppet enligt rapporten.")

@@ -46,6 +46,11 @@ def about_sentence(median: int, low: int, high: int) -> str:
     return text
 
 
+def about_spread(low: int, high: int) -> str:
+    """``I 8 fall av 10 mellan 53 och 102 miljoner kr``; empty when the two round to one figure."""
+    return f"I 8 fall av 10 {about_range(low, high)}" if about_kr(low) != about_kr(high) else ""
+
+
 def positions(value: int | Fraction) -> str:
     """``1 tjänst``, ``3 tjänster``, ``2,5 tjänster``."""
     return f"{f.count(value)} {'tjänst' if value == 1 else 'tjänster'}"

@@ -39,7 +39,7 @@ VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
     ("elderly-preview", f"region?{ELDERLY}", None, "Högsta belopp (uppskattning", False),
     ("at-followup", "aldreomsorg", None, "regioner har rapporterat", False),
     ("deadlines", "tidsfrister", None, "Sista dagen räknas som i tid.", True),
-    ("region-preview", "region", None, "simuleringar, slumpfrö", True),
+    ("region-preview", "region", None, "Om ni utökar fler tjänster", True),
     ("users", "anvandare", None, "Publicerade beslut", False),
     ("rounds-copy", "omgangar", "Ny från en kopia", "Granska och spara", False),
     ("rounds-file", "omgangar", "Från en regelfil", "Regelfil (TOML", False),

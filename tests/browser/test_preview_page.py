@@ -16,6 +16,18 @@ pytestmark = pytest.mark.browser
 
 DEFAULT_LABEL = "Osäkert: de andra regionernas utökning dras slumpmässigt"
 KRONOR = re.compile(r"^[\d\u00a0]+\u00a0kr$")
+ROUNDED = re.compile(r"^\d+(,\d)? miljon(er)?\u00a0kr$")  # a simulated amount: rounded to what it can know
+
+
+def grow(page, value: int) -> None:  # type: ignore[no-untyped-def]
+    """Type ``value`` into the what-if's Tillsatta (it starts at the plan) and wait for the run it starts."""
+    filled = page.get_by_test_id("stMain").get_by_label("Tillsatta")
+    expect(filled).not_to_have_value("")
+    wait_idle(page)
+    filled.fill(str(value))
+    filled.press("Enter")
+    expect(filled).to_have_value(str(value))
+    wait_idle(page)
 
 
 def test_the_default_is_uncertain_and_a_link_by_name_or_code_opens_the_region(page) -> None:  # type: ignore[no-untyped-def]
@@ -27,9 +39,14 @@ def test_the_default_is_uncertain_and_a_link_by_name_or_code_opens_the_region(pa
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("combobox", name="Region")).to_have_value("Gotland")
     expect(page.get_by_role("radio", name=DEFAULT_LABEL)).to_be_checked()
-    expect(metric_value(page, "Troligt belopp (median)")).to_have_text(KRONOR)
-    expect(metric_value(page, "Lågt utfall (P10)")).to_have_text(KRONOR)
+    expect(metric_value(page, "Belopp enligt er plan")).to_have_text(KRONOR)  # the first figure: no report yet
+    grow(page, 19)  # Gotland's plan (16) + 3 in the what-if
+    expect(metric_value(page, "Troligt belopp, omkring")).to_have_text(ROUNDED)
     expect(main.locator("figure.colchart")).to_have_count(2)  # plain HTML: no Plotly to load
+    # The statistics wait, folded, in "För den som vill veta mer".
+    expect(main.get_by_text("Lågt utfall (P10", exact=False)).to_be_hidden()
+    main.get_by_text("För den som vill veta mer").click()
+    expect(main.get_by_text("Lågt utfall (P10", exact=False)).to_be_visible()
     expect(main).not_to_contain_text(re.compile(r"(^|[\s(])säker"))  # "Osäkert" names an assumption
     wait_idle(page)
     assert re.search(r"[?&]pv_region=09(&|$)", page.url)  # the address names the region by its code
@@ -38,6 +55,7 @@ def test_the_default_is_uncertain_and_a_link_by_name_or_code_opens_the_region(pa
     page.goto(f"{page.app_url}/region?pv_region=01")
     expect(main.get_by_role("combobox", name="Region")).to_have_value("Stockholm")
     expect(main).to_contain_text("Planerat enligt planeringsunderlaget: 272 tjänster.")
+    grow(page, 282)
     page.get_by_text("Alla andra regioner enligt plan").click()
     expect(metric_value(page, "Om ingen annan region kvalificerar sig")).to_have_text("254\u00a0000\u00a0000\u00a0kr")
     expect(main).to_contain_text("Beloppet gäller bara om ingen annan region når ett trappsteg")
@@ -59,7 +77,10 @@ def test_on_a_phone_no_amount_or_chart_title_is_cut_off(browser, app_url: str) -
     try:
         page.goto(f"{app_url}/region?pv_region=Vastra Gotaland")  # the longest name, typed without å, ä, ö
         expect(page.get_by_role("combobox", name="Region")).to_have_value("Västra Götaland")
-        expect(metric_value(page, "Troligt belopp (median)")).to_have_text(KRONOR)
+        expect(metric_value(page, "Belopp enligt er plan")).to_have_text(KRONOR)
+        planned = int(page.get_by_test_id("stMain").get_by_label("Tillsatta").input_value())
+        grow(page, planned + 3)
+        expect(metric_value(page, "Troligt belopp, omkring")).to_have_text(ROUNDED)
         main = page.get_by_test_id("stMain")
         expect(main.locator("figure.colchart .title")).to_have_count(2)
         wait_idle(page)
@@ -97,7 +118,7 @@ def test_on_a_phone_no_amount_or_chart_title_is_cut_off(browser, app_url: str) -
 
 def test_the_downloaded_workbook_shows_percent_and_names_round_region_and_date(page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.app_url}/region?pv_region=09")
-    expect(metric_value(page, "Troligt belopp (median)")).to_have_text(KRONOR)
+    expect(metric_value(page, "Belopp enligt er plan")).to_have_text(KRONOR)
     wait_idle(page)  # the download button belongs to the same run
     with page.expect_download() as info:
         page.get_by_role("button", name="Ladda ned förhandsbeskedet (XLSX, preliminärt)").click()

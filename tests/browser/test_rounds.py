@@ -219,6 +219,18 @@ def context(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
+def grow(page, more: int) -> None:  # type: ignore[no-untyped-def]
+    """Type the plan + ``more`` into the preview's what-if (Tillsatta starts at the plan) and wait for its run."""
+    filled = page.get_by_test_id("stMain").get_by_label("Tillsatta")
+    expect(filled).not_to_have_value("")
+    wait_idle(page)
+    value = str(int(filled.input_value()) + more)
+    filled.fill(value)
+    filled.press("Enter")
+    expect(filled).to_have_value(value)
+    wait_idle(page)
+
+
 def test_a_region_user_previews_the_new_round_for_its_own_region_only(context, auth_app: str) -> None:  # type: ignore[no-untyped-def]
     page = log_in(context, auth_app, "region")
     main = page.get_by_test_id("stMain")
@@ -231,8 +243,10 @@ def test_a_region_user_previews_the_new_round_for_its_own_region_only(context, a
     region = main.get_by_role("combobox", name="Region")
     expect(region).to_have_value("Uppsala")
     expect(region).to_be_disabled()
-    # Its own plan + 3, the others at plan: the new round's changed step, for sure.
-    expect(main).to_contain_text(f"Sannolikhet per trappsteg: {f.kr(NEW_AMOUNT)}: 100")
+    # No report yet: the first figure is its plan's. Its own plan + 3 in the what-if: the new round's changed step.
+    expect(main.locator(".st-key-pv_first")).to_contain_text("Regionen har inte lämnat någon rapport ännu")
+    grow(page, 3)
+    expect(main).to_contain_text(f"Med de här siffrorna når ni trappsteget {f.kr(NEW_AMOUNT)}.")
     expect(main).to_contain_text(f"regler för {NEW_SHORT} version 1.0.0")  # the frame's footer: the run's end
     expect_no_exception(page)
     screenshot(page, "rounds-region-preview")
@@ -241,7 +255,8 @@ def test_a_region_user_previews_the_new_round_for_its_own_region_only(context, a
     expect(page.get_by_test_id("stAlert").filter(has_text="inte region 01")).to_be_visible()
     expect(main.get_by_role("heading", level=1)).to_have_text("Förhandsbesked för Uppsala")
     expect(region).to_have_value("Uppsala")
-    expect(main).to_contain_text(f"Sannolikhet per trappsteg: {f.kr(NEW_AMOUNT)}: 100")
+    grow(page, 3)
+    expect(main).to_contain_text(f"Med de här siffrorna når ni trappsteget {f.kr(NEW_AMOUNT)}.")
     expect(main).to_contain_text(f"regler för {NEW_SHORT} version 1.0.0")
     wait_idle(page)
     expect(main).not_to_contain_text("Stockholm")

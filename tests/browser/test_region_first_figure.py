@@ -1,0 +1,130 @@
+"""The region's first figure in Chromium, logged in as region Uppsala through a real OIDC provider: its plan
+before a report, its report's amount after one (an unpublished decision shows nothing), the published decision
+with its letter after publication. Screenshots of each state at 1440 px and at 390 px (a phone).
+
+Each state is its own server: the app holds its DuckDB file, so the store is filled before the server starts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from allocation.at import RegionInput
+from allocation.planned import parse_planned
+from present.formats import kr
+from store.service import Actor, Store
+from tests.browser.conftest import expect, metric_value, running_app, screenshot, wait_idle
+from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a fixture used by name)
+
+pytestmark = pytest.mark.browser
+
+CLI = Actor("test", "handläggare (kommandorad)")
+ROUND = "at-2023"
+STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|[Mm]edian")
+# Others that reported: a few grow, so the decision shares the leftover among several.
+OTHERS = {"01": 7, "12": 10, "14": 3, "18": 2, "24": 5}
+
+
+def _planned(store: Store, code: str) -> int:
+    return math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+
+
+@pytest.fixture
+def context(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="sv-SE")
+    yield context
+    context.close()
+
+
+@contextmanager
+def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, state: str) -> Iterator[tuple[str, int]]:
+    """A server whose store is in ``state`` (plan, report, decision); yields its URL and the decided amount."""
+    folder = tmp_path_factory.mktemp(f"first-{state}")
+    store = Store.open(folder / "app.duckdb")
+    for user in USERS.values():
+        store.save_user(CLI, "e2e", user)
+    decided = 0
+    if state != "plan":
+        store.record_at_report(CLI, "e2e", ROUND, RegionInput("03", _planned(store, "03") + 5, 0), date(2023, 10, 20))
+        for code, more in OTHERS.items():
+            store.record_at_report(
+                CLI, "e2e", ROUND, RegionInput(code, _planned(store, code) + more, 0), date(2023, 10, 25)
+            )
+        # "report": a decision recorded but published only in a month; "decision": published yesterday.
+        day = date.today() + (timedelta(days=30) if state == "report" else -timedelta(days=1))
+        decided = store.decide_round(CLI, "beslut", ROUND, "S2023/00678-9", day, confirmed=True).recipient("03").total
+    store.close()
+    auth = {
+        "cookie_secret": "e2e-only-cookie-secret",
+        "client_id": "statsbidrag",
+        "client_secret": "e2e-only",
+        "server_metadata_url": f"{oidc}/.well-known/openid-configuration",
+    }
+    with running_app(folder, auth) as url:
+        yield url, decided
+
+
+def _both_widths(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots at 1440 px and, after a reload, at 390 px; on the phone no amount is cut off."""
+    screenshot(page, f"region-preview-{name}-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    first = page.locator(".st-key-pv_first")
+    expect(first.get_by_test_id("stMetricValue").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Om ni utökar fler tjänster")).to_be_visible()
+    wait_idle(page)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stMetricValue] div, [data-testid=stMetricValue]')]
+             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    )
+    assert overflowing == []
+    screenshot(page, f"region-preview-{name}-390")
+
+
+@pytest.mark.parametrize("state", ["plan", "report", "decision"])
+def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, state: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    with _app(tmp_path_factory, oidc_server, state) as (url, decided):
+        page = log_in(context, url, "region")
+        main = page.get_by_test_id("stMain")
+        expect(main.get_by_role("heading", name="Förhandsbesked för Uppsala", level=1)).to_be_visible()
+        first = main.locator(".st-key-pv_first")
+        what_if = main.get_by_role("heading", name="Om ni utökar fler tjänster")
+        expect(what_if).to_be_visible()
+        if state == "plan":
+            expect(metric_value(page, "Belopp enligt er plan")).to_have_text(kr(0))
+            expect(first).to_contain_text("Regionen har inte lämnat någon rapport ännu")
+        elif state == "report":
+            expect(metric_value(page, "Troligt belopp enligt er rapport, omkring")).to_have_text(
+                re.compile(r"^\d+(,\d)? miljon(er)?\u00a0kr$")
+            )
+            expect(first).to_contain_text("inlämnade rapport (inkom 20 oktober 2023)")
+            expect(first).to_contain_text("I 8 fall av 10 mellan")
+            wait_idle(page)
+            expect(main).not_to_contain_text("Beslutat belopp")  # the decision is not published yet
+            expect(main).not_to_contain_text(kr(decided))
+        else:
+            expect(metric_value(page, "Beslutat belopp")).to_have_text(kr(decided))
+            expect(first).to_contain_text("Beslutet är publicerat")
+            expect(first.get_by_role("button", name="Brev till Uppsala (PDF)")).to_be_visible()
+        expect(first).not_to_contain_text(STATISTICS)  # no P10, P90 or seed in the first figure
+        # The what-if's inputs start from the report or the plan.
+        wait_idle(page)
+        filled = main.get_by_label("Tillsatta")
+        planned = 53  # Uppsala's planned positions (the seed's table)
+        expect(filled).to_have_value(str(planned if state == "plan" else planned + 5))
+        _both_widths(page, state)
+        assert not page.console_errors
+
+
+def test_the_screenshots_are_where_the_readme_says() -> None:
+    """The README shows docs/screenshots/region-preview-{plan,report,decision}-{1440,390}.png."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for state in ("plan", "report", "decision"):
+        assert f"region-preview-{state}-1440.png" in readme
