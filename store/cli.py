@@ -132,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         "table (row count and checksum); all or nothing",
     )
     copy.add_argument("--to", required=True, type=_target, help="the target: postgresql://user@host/database")
+    for sub in commands.choices.values():  # `copy --to URL --db FILE` as well as `--db FILE copy --to URL`
+        sub.add_argument("--db", type=_target, default=argparse.SUPPRESS, help="as --db before the command")
     return parser
 
 

@@ -21,6 +21,9 @@ from store.model import Actor, RulesRefused, StoreBusy, User, WriteRefused
 from store.paths import database_target
 from store.service import Store
 
+# Commands that only read the store: they never create, migrate or seed it (an uninitialised store: run init).
+READ_ONLY = frozenset({"users", "scenarios", "export", "payouts", "letters"})
+
 
 def _error(message: str, status: int) -> int:
     print(f"error: {message}", file=sys.stderr)
@@ -165,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(exc), EXIT_UNAVAILABLE)
     path = where(target)
     try:
-        store = Store.open(target)
+        store = Store.open(target, read_only=args.command in READ_ONLY)
     except db.StoreError as exc:
         return _error(str(exc), EXIT_UNAVAILABLE)
     try:

@@ -272,64 +272,99 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+_TABLES = (
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+    "AND table_catalog = current_database() ORDER BY table_name"
+)
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    """The store's schema version: 0 when the database holds no store (no ``schema_version`` table)."""
+    if "schema_version" not in {row[0] for row in con.execute(_TABLES).fetchall()}:
         return 0
     row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
-    """Apply the missing migrations up to ``target`` (default: all), each in its own transaction.
+def not_initialised(where: str, version: int) -> StoreError:
+    newest = migrations()[-1][0]
+    if version == 0:
+        return StoreError(
+            f"There is no store in {where} yet: run `python -m store init` first (this command only reads).",
+            f"Databasen {where} är inte skapad än: kör `python -m store init` först.",
+        )
+    return StoreError(
+        f"The store in {where} has schema version {version}, older than this program's {newest}: run "
+        "`python -m store init` to upgrade it (this command only reads).",
+        f"Databasen {where} har schemaversion {version}, äldre än programmets {newest}: kör `python -m store init`.",
+    )
 
-    A file written by an older version is upgraded in place; nothing is ever dropped. A migration that
-    fails (also in its COMMIT, e.g. on a full disk) is rolled back and its original error raised. On
-    PostgreSQL a session lock keeps two processes starting at once from migrating the same database twice.
+
+def check_current(con: duckdb.DuckDBPyConnection) -> None:
+    """For a command that only reads: the store exists at this program's schema version (nothing is written)."""
+    version = schema_version(con)
+    if version < migrations()[-1][0]:
+        raise not_initialised(database_file(con), version)
+    if version > migrations()[-1][0]:
+        migrate(con)  # raises: newer than this program
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Apply the missing migrations up to ``target`` (default: all), all of them in one transaction.
+
+    A file written by an older version is upgraded in place; nothing is ever dropped. Nothing is created
+    unless everything is: a migration that fails (also in the COMMIT, e.g. on a full disk) rolls back every
+    one, and a database that already holds another application's tables (and no store) is refused before
+    anything is created. DDL is transactional on both engines. On PostgreSQL a lock held for the transaction
+    keeps two processes starting at once from migrating the same database twice.
     """
     cursor = con.cursor()  # one connection for every statement (on PostgreSQL, a pooled one)
-    shared = isinstance(con, PgConnection)
     try:
-        if shared:
-            cursor.execute("SELECT pg_advisory_lock(?)", [MIGRATION_LOCK])
-        return _migrate(cursor, target)
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            if isinstance(con, PgConnection):
+                cursor.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+            applied = _migrate(cursor, target, database_file(con))
+            cursor.execute("COMMIT" if applied else "ROLLBACK")  # a current store: nothing to commit
+        except BaseException:
+            rollback_quietly(cursor)
+            raise
+        return applied
     finally:
-        if shared:
-            with contextlib.suppress(*DB_ERRORS):
-                cursor.execute("SELECT pg_advisory_unlock(?)", [MIGRATION_LOCK])
         cursor.close()
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, target: int | None) -> list[int]:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
-    )
+def _migrate(con: duckdb.DuckDBPyConnection, target: int | None, where: str) -> list[int]:
+    tables = [row[0] for row in con.execute(_TABLES).fetchall()]
     current = schema_version(con)
     known = migrations()
     newest = known[-1][0] if known else 0
     if current > newest:
-        path = database_file(con)
         raise StoreError(
-            f"The database {path} has schema version {current}, newer than this program knows ({newest}): "
+            f"The database {where} has schema version {current}, newer than this program knows ({newest}): "
             "update the program rather than open the file with an old one.",
-            f"Databasen {path} har schemaversion {current}, nyare än programmet känner till ({newest}): "
+            f"Databasen {where} har schemaversion {current}, nyare än programmet känner till ({newest}): "
             "uppdatera programmet i stället för att öppna filen med en äldre version.",
         )
+    pending = [(v, n, sql) for v, n, sql in known if v > current and (target is None or v <= target)]
+    if not pending:
+        return []
+    if tables and "schema_version" not in tables:
+        shown = ", ".join(tables[:8]) + (f" and {len(tables) - 8} more" if len(tables) > 8 else "")
+        raise StoreError(
+            f"The database {where} holds tables of another application ({shown}) and no store: nothing was "
+            "created in it. Give the store an empty database (or a file) of its own.",
+            f"Databasen {where} innehåller tabeller från ett annat program ({shown}) och ingen databas för "
+            "statsbidragen: inget skapades i den. Ge instrumentpanelen en egen, tom databas (eller fil).",
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
     applied = []
-    for version, name, sql in known:
-        if version <= current or (target is not None and version > target):
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(UTC).replace(tzinfo=None)]
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            rollback_quietly(con)
-            raise
+    for version, name, sql in pending:
+        con.execute(sql)
+        con.execute(
+            "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(UTC).replace(tzinfo=None)]
+        )
         applied.append(version)
     return applied

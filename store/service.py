@@ -93,24 +93,29 @@ class Store(
         seed: bool = True,
         data_dir: Path | None = None,
         migrate_to: int | None = None,
+        read_only: bool = False,
     ) -> Store:
         """Open (creating it if needed), upgrade to the current schema and seed from ``data/``.
 
         ``path``: a DuckDB file, or a PostgreSQL URL (``postgresql://…``); by default the configured one
         (``store.paths.database_target``). Any problem with the file or the server (held elsewhere,
         damaged, not a database, folder, disk full, unreachable) is a ``db.StoreError`` naming it; a new
-        file that could not be completed is removed again.
+        file that could not be completed is removed again. ``read_only``: for a command that only reads, the
+        store must be initialised and current (else a ``StoreError`` saying to run ``init``); nothing is
+        created, migrated or seeded.
         """
         target = path if path is not None else db.database_target()
         if db.is_url(target):
-            return cls._open_url(str(target), seed=seed, data_dir=data_dir, migrate_to=migrate_to)
+            return cls._open_url(str(target), seed=seed, data_dir=data_dir, migrate_to=migrate_to, read_only=read_only)
         path = Path(target)
+        if read_only and not path.exists():
+            raise db.not_initialised(str(path), 0)
         created = not path.exists()
         con = db.connect(path)
         try:
-            db.migrate(con, migrate_to)
+            db.check_current(con) if read_only else db.migrate(con, migrate_to)
             store = cls(con, path)
-            if seed:
+            if seed and not read_only:
                 seed_from_data(store, data_dir)
                 store.snapshot_published_decisions()
         except BaseException as exc:
@@ -124,13 +129,15 @@ class Store(
         return store
 
     @classmethod
-    def _open_url(cls, url: str, *, seed: bool, data_dir: Path | None, migrate_to: int | None) -> Store:
+    def _open_url(
+        cls, url: str, *, seed: bool, data_dir: Path | None, migrate_to: int | None, read_only: bool
+    ) -> Store:
         """A PostgreSQL database shared by several processes: migrated and seeded under a server lock."""
         con = db.connect_url(url)
         try:
-            db.migrate(con, migrate_to)
+            db.check_current(con) if read_only else db.migrate(con, migrate_to)
             store = cls(con, Path(db.redacted(url)))
-            if seed:
+            if seed and not read_only:
                 seed_from_data(store, data_dir)  # writes only what differs: a second process writes nothing
                 store.snapshot_published_decisions()
             store.sync()
