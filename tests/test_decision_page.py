@@ -104,6 +104,8 @@ def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
     page = texts(at)
     assert "Ändrar beslut S2023/100" in page
     assert "Vad S2023/101 ändrade i S2023/100" in [shown(e.label) for e in at.expander]
+    shown_cells = " ".join(" ".join(map(str, [*d.value.columns, *d.value.to_numpy().ravel()])) for d in at.dataframe)
+    assert "Beslutsdatum 1 december 2023" in page and "Europe/Stockholm" not in shown_cells  # no zone id
 
 
 def test_a_manager_reads_the_decision_and_cannot_decide(store: Store) -> None:

@@ -18,7 +18,7 @@ from allocation import decision as d
 from present import formats as f
 from present.eligibility import key_sv
 from store.access import Action
-from store.export import export_file_name, stamp
+from store.export import export_file_name
 from store.session import Session
 from ui.downloads import download_pair
 from ui.text import bullets, plain
@@ -66,8 +66,8 @@ def about_rows(snapshot: d.Snapshot) -> list[tuple[str, str]]:
     rows = [
         ("Bidragsomgång", snapshot.round_title),
         (kind, snapshot.reference),
-        ("Beslutat", f"{snapshot.decided_at.replace('T', ' ')[:16]} svensk tid av {snapshot.decided_by}"),
-        ("Publiceras", snapshot.published_on),
+        ("Beslutsdatum (publiceras)", snapshot.published_on),
+        ("Registrerat", f"{snapshot.decided_at.replace('T', ' ')[:16]} svensk tid av {snapshot.decided_by}"),
         ("Regelversion", snapshot.rules_version),
         ("Kontrollsumma (SHA-256)", snapshot.content_hash),
     ]
@@ -91,8 +91,8 @@ def decision_summary(snapshot: d.Snapshot) -> None:
     m[2].metric("Ej fördelat", f.mnkr(snapshot.unallocated))
     changes = f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else ""
     st.caption(
-        f"Publiceras {long_day(snapshot.published_on)}. "
-        f"Beslutat {plain(snapshot.decided_at.replace('T', ' ')[:16])} svensk tid av {plain(snapshot.decided_by)}; "
+        f"Beslutsdatum {long_day(snapshot.published_on)} (publiceras då). "
+        f"Registrerat {plain(snapshot.decided_at.replace('T', ' ')[:16])} svensk tid av {plain(snapshot.decided_by)}; "
         f"pott {f.kr(snapshot.pot)} ({plain(snapshot.pot_reason)}); regelversion {plain(snapshot.rules_version)}; "
         f"kontrollsumma {snapshot.content_hash[:12]}….{changes}"
     )
@@ -164,9 +164,9 @@ def decision_chain(store: Session, round_id: str, listed: list) -> None:
                 {
                     "beslut": s.reference,
                     "typ": s.kind,
-                    "beslutat": stamp(s.decided_at),
+                    "beslutsdatum (publiceras)": s.published_on,
+                    "registrerat (svensk tid)": f"{s.decided_at:%Y-%m-%d %H:%M}",
                     "av": s.decided_by,
-                    "publiceras": s.published_on,
                     "gäller": "ja" if s is listed[-1] else "nej, ändrat",
                 }
                 for s in listed
