@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from store.db import DB_ERRORS, StoreError
+from store.model import StoreBusy
 from store.paths import data_dir, is_url
 from store.paths import database_target as paths_database_target
 from store.service import Store
@@ -47,6 +48,10 @@ def store_or_stop() -> Store:
         )
         st.stop()
         raise  # unreachable: st.stop() raises
+    except StoreBusy as exc:  # seeding waited for another instance's write longer than the lock timeout
+        st.error(f"**Databasen kunde inte öppnas.** {plain(exc.message_sv)}", icon=":material/error:")
+        st.stop()
+        raise
     except DB_ERRORS as exc:  # the database server went away after the start
         st.error(
             f"**Databasservern svarar inte.** Försök igen om en stund. Teknisk detalj: {plain(exc)}",
