@@ -165,6 +165,8 @@ def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type
     letters.add_argument("--signatory", default="", help="who signs (empty: a line to fill in)")
     letters.add_argument("--title", default="", help="the signatory's title")
     letters.add_argument("--place", default="", help="where it is signed")
+    letters.add_argument("--date", type=_date, help="the date of signing, YYYY-MM-DD (empty: a line to fill in)")
+    letters.add_argument("--contact", default="", help="whom a recipient asks about the decision and its payment")
 
     payouts = commands.add_parser("payouts", help="write the payout list (what is left to pay) as XLSX or CSV")
     payouts.add_argument("--round", required=True)

@@ -143,17 +143,21 @@ def _letters(store: Store, args: argparse.Namespace) -> int:
     snapshot = _snapshot(store, args)
     if isinstance(snapshot, int):
         return snapshot
-    signing = documents.Signing(args.signatory, args.title, "", args.place, "", snapshot.grantor)
+    day = args.date.isoformat() if args.date else ""
+    signing = documents.Signing(
+        args.signatory, args.title, day, args.place, "", snapshot.grantor, contact=args.contact.strip()
+    )
     files = [
         (archive.decision_name(snapshot, "pdf"), documents.decision_pdf(snapshot, signing)),
         (archive.decision_name(snapshot, "docx"), documents.decision_docx(snapshot, signing)),
     ]
+    giros = {code: bg for code, (_, bg) in store.payment_details().items()}
     for line in snapshot.recipients:
+        bg = giros.get(line.code, "")
+        pdf_bytes = documents.letter_pdf(snapshot, line.code, signing, bg)
+        files.append((archive.letter_name(line.code, line.name, "pdf"), pdf_bytes))
         files.append(
-            (archive.letter_name(line.code, line.name, "pdf"), documents.letter_pdf(snapshot, line.code, signing))
-        )
-        files.append(
-            (archive.letter_name(line.code, line.name, "docx"), documents.letter_docx(snapshot, line.code, signing))
+            (archive.letter_name(line.code, line.name, "docx"), documents.letter_docx(snapshot, line.code, signing, bg))
         )
     files.append((archive.decision_name(snapshot, "zip"), archive.zip_files(files)))
     for name, content in files:
@@ -163,6 +167,8 @@ def _letters(store: Store, args: argparse.Namespace) -> int:
         f"wrote {len(files)} files to {args.out}: the decision {snapshot.reference} (PDF, DOCX), "
         f"{len(snapshot.recipients)} letters (PDF, DOCX) and {files[-1][0]}"
     )
+    if missing := signing.missing():
+        print(f"draft: every page is marked UTKAST until these are given: {', '.join(missing)}")
     return 0
 
 

@@ -99,6 +99,13 @@ def test_decide_letters_payouts_and_pay_once(isolated_database: Path, tmp_path: 
     assert len(pdfs) == len(docxs) == len(recipients) + 1
     (archive,) = out.glob("*.zip")
     assert len(zipfile.ZipFile(archive).namelist()) == 2 * (len(recipients) + 1)
+    assert "draft: every page is marked UTKAST" in letters.stdout  # no place and date given
+    signed = tmp_path / "signerat"
+    signing = ["--signatory", "Sara S", "--title", "Enhetschef", "--place", "Stockholm", "--date", "2023-12-01"]
+    done = run(db, "letters", "--round", AT, "--out", str(signed), *signing, "--contact", "Sara S, 010-000 00 00")
+    assert done.returncode == 0 and "UTKAST" not in done.stdout, done.stderr
+    signed_text = "\n".join(p.extract_text() for p in PdfReader(next(signed.glob("beslut-*.pdf"))).pages)
+    assert "UTKAST" not in signed_text
     decision_text = norm("\n".join(p.extract_text() for p in PdfReader(next(out.glob("beslut-*.pdf"))).pages))
     assert norm(kr(snapshot.paid)) in decision_text and "Sara S" in decision_text
     for line in snapshot.recipients:
