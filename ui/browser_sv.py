@@ -33,6 +33,7 @@ TEXTS = {
     "Drag and drop a file here": "Dra och släpp en fil här",
     "Drag and drop files here": "Dra och släpp filer här",
     "Add files": "Lägg till filer",
+    "add icon": "Lägg till",  # the uploader's "+" button, as a screen reader reads it
     "Choose an option": "Välj",
     "Choose options": "Välj",
     "Choose or add an option": "Välj eller skriv",
@@ -153,6 +154,10 @@ PATTERNS = [
     (r"^(\d+)\.(\d+)B$", "$1,$2 byte"),
     (r"^(\d+)\.(\d+)KB$", "$1,$2 kB"),
     (r"^(\d+)\.(\d+)(MB|GB)$", "$1,$2 $3"),
+    # ... and as a screen reader hears the file ("at-2023-outcomes.csv, 208.0B")
+    (r"^(.+), (\d+)\.(\d+)B$", "$1, $2,$3 byte"),
+    (r"^(.+), (\d+)\.(\d+)KB$", "$1, $2,$3 kB"),
+    (r"^(.+), (\d+)\.(\d+)(MB|GB)$", "$1, $2,$3 $4"),
     (r"^Press (?:Ctrl|⌘)\+Enter to apply$", "Tryck Ctrl+Enter för att verkställa"),
     # Screen-reader labels that name a widget: "Help for Pott", "Remove AT-tjänster 2023", "year, Per datum"
     (r"^Help for (.+)$", "Hjälp om $1"),
@@ -165,6 +170,11 @@ PATTERNS = [
     (r"^(.+) — start$", "$1 — från"),
     (r"^(.+) — end$", "$1 — till"),
     *((rf"^(\d+) – {en}$", f"$1 – {sv}") for en, sv in zip(MONTHS_EN, MONTHS, strict=True)),
+    # The date field's hidden announcement for screen readers ("Selected Date: November 15, 2023")
+    *(
+        (rf"^Selected Date: {en} (\d+), (\d+)$", f"Valt datum: $1 {sv} $2")
+        for en, sv in zip(MONTHS_EN, MONTHS, strict=True)
+    ),
     (
         r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
         "Sidan som adressen pekar på finns inte. Startsidan visas i stället.",
