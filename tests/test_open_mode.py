@@ -127,7 +127,7 @@ def test_on_the_network_without_the_opt_in_nobody_works_as_staff(
         at = run_app(isolated_database, address)
         assert not at.exception
         assert [e.value.split("**")[1] for e in at.error] == [
-            "Instrumentpanelen är nåbar från nätverket men har ingen inloggning."
+            "Tjänsten är nåbar från nätverket men har ingen inloggning."
         ]
         assert "ALLOW_OPEN=1" in at.error[0].value
         # nothing else: no navigation, no sidebar, no page

@@ -39,10 +39,10 @@ OPEN_BANNER = (
     "**Öppet läge utan inloggning, nåbart från nätverket.** Alla som når den här adressen arbetar som "
     "handläggare och kan ändra data: importera, fatta beslut och registrera utbetalningar. Läget är valt "
     f"uttryckligen ({ALLOW_OPEN_ENV}=1). Konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README) "
-    "eller låt instrumentpanelen lyssna på 127.0.0.1."
+    "eller låt tjänsten lyssna på 127.0.0.1."
 )
 REFUSED_OPEN = (
-    "**Instrumentpanelen är nåbar från nätverket men har ingen inloggning.** Utan inloggning arbetar alla som "
+    "**Tjänsten är nåbar från nätverket men har ingen inloggning.** Utan inloggning arbetar alla som "
     "handläggare, så ingen får arbeta här. Starta den på den här datorn (`make run`, adress 127.0.0.1), "
     "konfigurera inloggning (`[auth]` i `.streamlit/secrets.toml`, se README) eller välj öppet läge uttryckligen "
     f"(`make run ADDRESS=0.0.0.0 ALLOW_OPEN=1`, eller {ALLOW_OPEN_ENV}=1)."
@@ -151,7 +151,7 @@ def principal_or_stop(store: Store) -> Principal:
             st.error(
                 "Inloggning krävs (STATSBIDRAG_REQUIRE_AUTH eller require_auth), men ingen inloggning är "
                 "konfigurerad: lägg till avsnittet [auth] i .streamlit/secrets.toml (se README). "
-                "Instrumentpanelen startar inte utan inloggning."
+                "Tjänsten startar inte utan inloggning."
             )
             st.stop()
         if local_exposure() is Exposure.REFUSED:
@@ -176,7 +176,7 @@ def principal_or_stop(store: Store) -> Principal:
             st.session_state["_refusal_logged"] = True
         st.title("Ingen behörighet")
         st.error(
-            f"Du är inloggad som {plain(who)}, men kontot har ingen roll i instrumentpanelen. "
+            f"Du är inloggad som {plain(who)}, men kontot har ingen roll i tjänsten. "
             "Be en handläggare att lägga till dig under Administration → Användare."
         )
         st.button("Logga ut", on_click=st.logout, icon=":material/logout:")

@@ -51,7 +51,7 @@ def example_data_banner(session: Session) -> None:
         if st.button("Ta bort exempeldata nu", key="example_data_remove", type="primary"):
             try:
                 _require_write(session)
-                demo.remove(session.store, session.actor, "Exempeldata togs bort i instrumentpanelen")
+                demo.remove(session.store, session.actor, "Exempeldata togs bort i tjänsten")
             except WriteRefused as exc:
                 st.error(plain(exc.message_sv), icon=":material/error:")
             else:

@@ -23,7 +23,7 @@ from present.formats import kr
 Path_ = tuple[str | int, ...]
 HEADER = ("id", "title", "short_title", "dnr", "year", "version")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-CHANGED_QUOTE = "Ändrat av handläggare i instrumentpanelen (inte anvisningens mening)."
+CHANGED_QUOTE = "Ändrat av handläggare i tjänsten (inte anvisningens mening)."
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def set_recipients(doc: TOMLDocument, ref: RecipientsRef, codes: list[str], ever
         return
     table = tomlkit.table()
     table.add("codes", chosen)
-    table.add("section", "Instrumentpanelen")
+    table.add("section", "Ändrat i tjänsten")
     table.add("quote", CHANGED_QUOTE)
     block["eligible"] = table
 

@@ -28,7 +28,7 @@ if auth_configured():
     )
 else:
     st.warning(
-        "Ingen inloggning är konfigurerad: instrumentpanelen körs i lokalt läge och tabellen nedan används "
+        "Ingen inloggning är konfigurerad: tjänsten körs i lokalt läge och tabellen nedan används "
         "först när [auth] finns i .streamlit/secrets.toml.",
         icon=":material/warning:",
     )

@@ -104,8 +104,8 @@ def show_backup() -> None:
         )
         return
     st.write(
-        "En säkerhetskopia är en fullständig kopia av databasen i en ny fil, tagen inifrån instrumentpanelen "
-        "(kommandoraden kan inte öppna filen medan instrumentpanelen kör)."
+        "En säkerhetskopia är en fullständig kopia av databasen i en ny fil, tagen inifrån tjänsten "
+        "(kommandoraden kan inte öppna filen medan tjänsten kör)."
     )
     if st.button("Skapa säkerhetskopia", key="backup"):
         target = store.path.parent / "backups" / f"statsbidrag-{datetime.now():%Y%m%d-%H%M%S}.duckdb"

@@ -108,7 +108,7 @@ def test_through_a_proxy_without_the_opt_in_nobody_works_as_staff(
         page = forwarded_page
         page.goto(f"{url}/data")
         alert = page.get_by_test_id("stAlert")
-        expect(alert).to_contain_text("Instrumentpanelen är nåbar från nätverket men har ingen inloggning")
+        expect(alert).to_contain_text("Tjänsten är nåbar från nätverket men har ingen inloggning")
         wait_idle(page)
         expect(alert).to_have_count(1)
         screenshot(page, "open-mode-refused")
