@@ -95,7 +95,7 @@ def open_failure(path: Path, exc: BaseException) -> StoreError:
             "DuckDB allows one writing process per file: stop the dashboard, or do this from the "
             "dashboard's Data page.",
             f"Databasen {path} är öppen i ett annat program{holder} (t.ex. kommandoraden eller en annan instans "
-            "av instrumentpanelen). Stäng det och ladda om sidan.",
+            "av tjänsten). Stäng det och ladda om sidan.",
         )
     if "not a valid duckdb database" in low:
         return StoreError(
@@ -153,7 +153,7 @@ def write_failure(path: Path | str, exc: BaseException) -> StoreError:
 def busy(where: str, seconds: float) -> StoreBusy:
     """A write that waited ``seconds`` for the write lock (or a row another write holds): refused."""
     return StoreBusy(
-        f"Databasen är upptagen: en annan ändring (i en annan instans av instrumentpanelen eller från kommandoraden) "
+        f"Databasen är upptagen: en annan ändring (i en annan instans av tjänsten eller från kommandoraden) "
         f"har hållit skrivlåset i mer än {seconds:g} s. Inget sparades; försök igen om en stund. Består det kan en "
         "process som håller låset ha stannat: kontakta den som driftar databasen.",
         f"the store is busy: another write (another dashboard instance or the command line) has held the write "
@@ -355,7 +355,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, target: int | None, where: str) -> 
             f"The database {where} holds tables of another application ({shown}) and no store: nothing was "
             "created in it. Give the store an empty database (or a file) of its own.",
             f"Databasen {where} innehåller tabeller från ett annat program ({shown}) och ingen databas för "
-            "statsbidragen: inget skapades i den. Ge instrumentpanelen en egen, tom databas (eller fil).",
+            "statsbidragen: inget skapades i den. Ge tjänsten en egen, tom databas (eller fil).",
         )
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"

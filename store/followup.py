@@ -131,6 +131,14 @@ class FollowupMixin(RoundsMixin):
         if amount > MAX_AMOUNT:
             raise WriteRefused(f"Beloppet får vara högst {fkr(MAX_AMOUNT)}.", f"amount above {MAX_AMOUNT} kr")
         with self.transaction(actor, reason) as tx:  # the cap is checked after the lock, on committed payouts
+            if reference.strip():  # a retried write (the outcome of the first was unknown) records nothing new
+                done = tx.execute(
+                    "SELECT id FROM payouts WHERE round_id = ? AND code = ? AND paid_on = ? AND amount = ? "
+                    "AND reference = ? AND run_id IS NULL",
+                    [round_id, code, paid_on, amount, reference],
+                ).fetchone()
+                if done is not None:
+                    return int(done[0])
             before = paid_guard.paid_per_code(tx, round_id)
             self._check_payout_cap(tx, round_id, code, amount)
             (new_id,) = tx.execute(

@@ -72,7 +72,7 @@ def database_url() -> str | None:
             raise StoreError(
                 f"the secrets file {file} cannot be read ({exc}); it may name the database: fix it or move it",
                 f"Filen {file} med inställningar och lösenord kan inte läsas ({exc}). Den kan ange vilken "
-                "databas som ska användas, så instrumentpanelen startar inte utan den: rätta filen.",
+                "databas som ska användas, så tjänsten startar inte utan den: rätta filen.",
             ) from exc
     connections = merged.get("connections")
     section = connections.get(CONNECTION) if isinstance(connections, dict) else None

@@ -34,7 +34,7 @@ def restart_needed(where: str, fatal: BaseException, now: BaseException | None =
         f"The database {where} had a fatal error ({text}) and this process cannot use it again.{also} Free the "
         "cause (e.g. disk space) and restart the dashboard (or run the command again).",
         f"Databasen {where} fick ett allvarligt fel ({db.cause_sv(text)}) och kan inte användas igen av den här "
-        "processen. Åtgärda orsaken (t.ex. frigör diskutrymme) och starta sedan om instrumentpanelen.",
+        "processen. Åtgärda orsaken (t.ex. frigör diskutrymme) och starta sedan om tjänsten.",
     )
 
 

@@ -227,7 +227,7 @@ def test_when_the_file_cannot_be_reopened_the_page_says_to_restart_the_dashboard
     assert not at.exception
     (error,) = at.error
     text = shown(error.value)
-    assert "starta sedan om instrumentpanelen" in text and "disken är full" in text, text
+    assert "starta sedan om tjänsten" in text and "disken är full" in text, text
 
 
 def test_a_fatal_error_on_every_attempt_is_a_store_error_not_a_traceback(
@@ -242,6 +242,6 @@ def test_a_fatal_error_on_every_attempt_is_a_store_error_not_a_traceback(
         with pytest.raises(StoreError) as info:
             store.users()
         assert "cannot use it again" in str(info.value) and NO_SPACE in str(info.value)
-        assert "starta sedan om instrumentpanelen" in info.value.message_sv
+        assert "starta sedan om tjänsten" in info.value.message_sv
     finally:
         store.close()

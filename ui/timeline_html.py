@@ -162,8 +162,7 @@ def timeline_html(round_list: Sequence[RoundMilestones], as_of: date) -> HtmlCha
             day = start or end
             assert day is not None  # a row has at least one date (timeline_rows)
             bar = (
-                f'<span class="bar mark" style="left:{_pct(day, first, span)};'
-                f'background:{colors[item.omgång]}"></span>'
+                f'<span class="bar mark" style="left:{_pct(day, first, span)};background:{colors[item.omgång]}"></span>'
             )
         rows.append(
             f'<div class="row" title="{escape(f"{item.milstolpe}: {dates}")}">'
