@@ -127,7 +127,9 @@ def _pots(s: BlockSetup) -> dict[str, int]:
     for column, block in zip(columns, s.round_.blocks, strict=True):
         with column:
             option = block.pot.option(block.pot.default) if block.pot.options else None
-            pots[block.id] = money_input(f"{block.title} (kr)", block.pot.amount, f"blk_pot_{s.round_.id}_{block.id}")
+            pots[block.id] = money_input(
+                f"{plain(block.title)} (kr)", block.pot.amount, f"blk_pot_{s.round_.id}_{block.id}"
+            )
             method = METHOD_SV.get(block.method, block.method)
             source = f" Källa: {plain(option.source.section)}." if option else ""
             illustrative = " *Illustrativt.*" if block.illustrative else ""

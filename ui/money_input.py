@@ -61,7 +61,9 @@ def money_input(
     where = container if container is not None else st
     if key not in st.session_state:
         st.session_state[key] = f.number(value)
-    text = where.text_input(plain(label), key=key, help=help, on_change=_normalise, args=(key,))  # a block's title
+    # ``label`` is the widget's markdown: a caller escapes any rules-file text in it (ui.text.plain); the code's
+    # own labels stay as written, so a screen reader's name for the field has no backslashes.
+    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,))
     amount, reason = _read(label, text, maximum)
     if amount is None:
         last = int(st.session_state.get(_LAST + key, value))
@@ -78,7 +80,7 @@ def money_in_form(label: str, value: int, key: str, *, help: str | None = None) 
     """The field inside a form (a form's widgets take no callbacks): the text, read with ``form_amount``."""
     if key not in st.session_state:
         st.session_state[key] = f.number(value)
-    return st.text_input(plain(label), key=key, help=help)
+    return st.text_input(label, key=key, help=help)
 
 
 def form_amount(label: str, text: str, maximum: int | None = None) -> int | None:

@@ -293,7 +293,9 @@ def expect_chart(panel):  # type: ignore[no-untyped-def]
 def test_a_round_of_two_blocks_in_the_data_folder_is_simulated(page, blocks_app: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{blocks_app}/at")
     main = page.get_by_test_id("stMain")
-    # The newest year is the default round.
+    # An illustrative round is never the default (the newest real round is): it is chosen in the sidebar.
+    expect(main.get_by_role("heading", level=1)).to_have_text(f"{SOURCE_SHORT} – simulering och fördelning")
+    page.goto(f"{blocks_app}/at?omgang={quote(BLOCKS_SHORT)}")
     expect(main.get_by_role("heading", level=1)).to_have_text(f"{BLOCKS_SHORT} – simulering och fördelning")
     expect(sidebar_round(page)).to_have_value(BLOCKS_SHORT)
     wait_idle(page)
@@ -322,7 +324,7 @@ def test_a_round_of_two_blocks_in_the_data_folder_is_simulated(page, blocks_app:
 
 
 def test_the_overview_of_2026_lists_every_round_with_its_phase(page, blocks_app: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{blocks_app}/?as_of=2026-11-23")
+    page.goto(f"{blocks_app}/?as_of=2026-11-23&omgang={quote(BLOCKS_SHORT)}")  # an illustrative round, chosen
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("3 bidragsomgångar per 2026-11-23")
     phases = {
