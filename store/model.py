@@ -20,6 +20,7 @@ from allocation.fixed import FixedRound, Requisition
 from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtParams, AtRound, Step
+from allocation.whatif import WhatIf
 from store.tables import EXPORTABLE_TABLES
 
 __all__ = [
@@ -145,9 +146,10 @@ class Scenario:
     created: datetime
     round_id: str
     rules_version: str
-    params: AtParams
+    params: AtParams | None  # a scenario of the 2023 AT format; None for a round of blocks
     inputs: tuple[RegionInput, ...]
     note: str = ""
+    what_if: WhatIf | None = None  # a scenario of a round of blocks
 
 
 def fraction_text(value: Fraction) -> str:

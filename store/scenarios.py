@@ -1,4 +1,8 @@
-"""Saved scenarios of an AT round: parameters and inputs as JSON, with the rules version they were saved under."""
+"""Saved scenarios: parameters and inputs as JSON, with the rules version they were saved under.
+
+A scenario of the 2023 AT format keeps its parameters and region inputs; one of a round of blocks its
+what-if (``allocation.whatif.WhatIf``: pots and step amounts per block, values and report dates).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from allocation.rules import AtParams, Step
+from allocation.whatif import WhatIf, apply
 from store.model import Actor, Scenario, WriteRefused, fraction_text
 from store.rounds import RoundsMixin
+from store.scenario_json import is_what_if_json, what_if_from_json, what_if_json
 
 
 def params_json(params: AtParams) -> dict[str, Any]:
@@ -67,14 +73,48 @@ class ScenariosMixin(RoundsMixin):
         note: str = "",
         overwrite: bool = False,
     ) -> Scenario:
+        version = self.at_round(round_id).version
+        inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
+        return self._write_scenario(
+            actor, reason, name, round_id, version, params_json(params), inputs_data, note, overwrite
+        )
+
+    def save_what_if(
+        self,
+        actor: Actor,
+        reason: str,
+        name: str,
+        round_id: str,
+        what_if: WhatIf,
+        note: str = "",
+        overwrite: bool = False,
+    ) -> Scenario:
+        """A scenario of a round of blocks: its pots, step amounts, values and report dates."""
+        round_ = self.block_round(round_id)
+        apply(round_, what_if)  # a what-if the round cannot take is refused before anything is written
+        params_data, inputs_data = what_if_json(what_if)
+        return self._write_scenario(
+            actor, reason, name, round_id, round_.version, params_data, inputs_data, note, overwrite
+        )
+
+    def _write_scenario(
+        self,
+        actor: Actor,
+        reason: str,
+        name: str,
+        round_id: str,
+        version: str,
+        params_data: dict[str, Any],
+        inputs_data: Any,
+        note: str,
+        overwrite: bool,
+    ) -> Scenario:
         name = name.strip()
         if not name:
             raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
-        at_round = self.at_round(round_id)
-        inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
         with self.transaction(actor, reason) as tx:
             existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
-            after = {"round_id": round_id, "params": params_json(params), "inputs": inputs_data, "note": note}
+            after = {"round_id": round_id, "params": params_data, "inputs": inputs_data, "note": note}
             if existing and not overwrite:
                 raise WriteRefused(
                     f"Det finns redan ett scenario som heter ”{name}”. Välj ett annat namn eller skriv över.",
@@ -90,8 +130,8 @@ class ScenariosMixin(RoundsMixin):
                         actor.name,
                         tx.at,
                         round_id,
-                        at_round.version,
-                        json.dumps(after["params"]),
+                        version,
+                        json.dumps(params_data),
                         json.dumps(inputs_data),
                         note,
                         old_id,
@@ -107,8 +147,8 @@ class ScenariosMixin(RoundsMixin):
                         actor.name,
                         tx.at,
                         round_id,
-                        at_round.version,
-                        json.dumps(after["params"]),
+                        version,
+                        json.dumps(params_data),
                         json.dumps(inputs_data),
                         note,
                     ],
@@ -120,6 +160,10 @@ class ScenariosMixin(RoundsMixin):
 
     def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
         sid, name, author, created, round_id, version, params, inputs, note = row
+        params_data, inputs_data = json.loads(params), json.loads(inputs)
+        if is_what_if_json(params_data):  # a scenario of a round of blocks
+            what_if = what_if_from_json(params_data, inputs_data)
+            return Scenario(sid, name, author, created, round_id, version, None, (), note, what_if)
         return Scenario(
             sid,
             name,
@@ -127,8 +171,8 @@ class ScenariosMixin(RoundsMixin):
             created,
             round_id,
             version,
-            params_from_json(json.loads(params)),
-            tuple(input_from_json(i) for i in json.loads(inputs)),
+            params_from_json(params_data),
+            tuple(input_from_json(i) for i in inputs_data),
             note,
         )
 

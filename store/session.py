@@ -362,6 +362,7 @@ class Session:
     record_payment_run = _Write(Store.record_payment_run, Action.WRITE_FOLLOWUP)
     record_recovery = _Write(Store.record_recovery, Action.WRITE_FOLLOWUP, region="code")
     save_scenario = _Write(Store.save_scenario, Action.SAVE_SCENARIO)
+    save_what_if = _Write(Store.save_what_if, Action.SAVE_SCENARIO)
     delete_scenario = _Write(Store.delete_scenario, Action.SAVE_SCENARIO)
     record_decision = _Write(Store.record_decision, Action.PUBLISH_DECISION)
     decide_round = _Write(Store.decide_round, Action.PUBLISH_DECISION)

@@ -12,7 +12,7 @@ from allocation.block_data import Recipient
 from allocation.blocks import BlockResult, Round, RoundResult
 from present import formats as f
 from present.decision_text import METHOD_SV, PART_SV
-from ui.charts import COLORS, Chart, _layout
+from ui.charts import COLORS, Chart, _layout, map_figure, per_capita_figure
 
 __all__ = ["METHOD_SV", "PART_SV"]  # the methods' and parts' Swedish names, as the pages import them from here
 
@@ -102,3 +102,42 @@ def block_chart(block: BlockResult, recipients: Sequence[Recipient], title: str)
     fig.update_yaxes(tickformat=",.0f", title="kr")
     fig.update_xaxes(tickangle=-45)
     return Chart(fig, data, chart_title)
+
+
+def _per_recipient(result: RoundResult, recipients: Sequence[Recipient], titles: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    frame = pd.DataFrame(
+        {
+            "code": [r.code for r in recipients],
+            "region": [r.name for r in recipients],
+            "total": [result.totals[r.code] for r in recipients],
+            "population": [r.population for r in recipients],
+        }
+    )
+    frame["kr_per_inhabitant"] = frame["total"] / frame["population"]
+    hover = {}
+    for r in recipients:
+        lines = [f"<b>{html.escape(r.name)}</b>", f"Totalt {f.kr(result.totals[r.code])}"]
+        lines += [f"{html.escape(titles[b.block_id])}: {f.kr(b.amounts[r.code])}" for b in result.blocks]
+        lines.append(f"{f.number(result.totals[r.code] / r.population, 2)} kr per invånare")
+        hover[r.code] = "<br>".join(lines)
+    return frame, hover
+
+
+def per_capita_chart(result: RoundResult, recipients: Sequence[Recipient], titles: Mapping[str, str]) -> Chart:
+    """Kronor per inhabitant by recipient, all blocks together."""
+    frame, hover = _per_recipient(result, recipients, titles)
+    frame = frame.sort_values(["kr_per_inhabitant", "code"], ascending=[True, False])
+    data = frame[["code", "region", "kr_per_inhabitant", "total", "population"]]
+    return per_capita_figure(frame, [hover[c] for c in frame["code"]], data)
+
+
+def map_chart(
+    result: RoundResult,
+    recipients: Sequence[Recipient],
+    titles: Mapping[str, str],
+    outlines: dict[str, tuple[list, list]],
+    metric: str = "total",
+) -> Chart:
+    """The län coloured by the round's total or kronor per inhabitant; each block's amount on hover."""
+    frame, hover = _per_recipient(result, recipients, titles)
+    return map_figure(frame, hover, outlines, metric)

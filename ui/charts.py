@@ -198,18 +198,26 @@ def waterfall_chart(allocation: Allocation) -> Chart:
 def per_capita_chart(allocation: Allocation) -> Chart:
     """Kronor per inhabitant by region, with the expansion per 100 000 inhabitants that drives it."""
     frame = results_frame(allocation).sort_values("kr_per_inhabitant", ascending=True)
-    paid = frame[frame["total"] > 0]
-    if paid.empty:
-        title = "Ingen region får medel"
-    else:
-        best = paid.iloc[-1]
-        title = f"{best['region']} får mest per invånare ({f.number(best['kr_per_inhabitant'], 2)} kr)"
-    data = frame[["code", "region", "expansion_per_100k", "kr_per_inhabitant", "total", "population"]]
     hover = [
         f"<b>{row.region}</b><br>{f.number(row.kr_per_inhabitant, 2)} kr per invånare<br>"
         f"Utökning per 100 000 inv.: {f.number(row.expansion_per_100k, 2)}<br>Totalt {f.kr(int(row.total))}"
         for row in frame.itertuples()
     ]
+    data = frame[["code", "region", "expansion_per_100k", "kr_per_inhabitant", "total", "population"]]
+    return per_capita_figure(frame, hover, data, marker=("expansion_per_100k", "Utökning per 100 000 inv."))
+
+
+def per_capita_figure(
+    frame: pd.DataFrame, hover: list[str], data: pd.DataFrame, marker: tuple[str, str] | None = None
+) -> Chart:
+    """Bars of kronor per inhabitant (``frame``: region, kr_per_inhabitant, total; sorted as drawn), and
+    optionally a second measure (column, label) as markers on an upper axis."""
+    paid = frame[frame["total"] > 0]
+    if paid.empty:
+        title = "Ingen region får medel"
+    else:
+        best = paid.sort_values("kr_per_inhabitant").iloc[-1]
+        title = f"{best['region']} får mest per invånare ({f.number(best['kr_per_inhabitant'], 2)} kr)"
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -223,37 +231,41 @@ def per_capita_chart(allocation: Allocation) -> Chart:
             xaxis="x",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            y=frame["region"],
-            x=frame["expansion_per_100k"],
-            mode="markers",
-            name="Utökning per 100 000 inv.",
-            marker={"color": COLORS["gain"], "size": 10, "symbol": "diamond"},
-            hovertext=hover,
-            hoverinfo="text",
-            xaxis="x2",
+    fig.update_layout(xaxis={"title": "Kr per invånare", "tickformat": TICKS, "domain": [0, 1]})
+    if marker is not None:
+        column, label = marker
+        fig.add_trace(
+            go.Scatter(
+                y=frame["region"],
+                x=frame[column],
+                mode="markers",
+                name=label,
+                marker={"color": COLORS["gain"], "size": 10, "symbol": "diamond"},
+                hovertext=hover,
+                hoverinfo="text",
+                xaxis="x2",
+            )
         )
-    )
-    fig.update_layout(
-        xaxis={"title": "Kr per invånare", "tickformat": TICKS, "domain": [0, 1]},
-        xaxis2={
-            "title": "Utökning per 100 000 inv.",
-            "overlaying": "x",
-            "side": "top",
-            "tickformat": TICKS,
-            "tickmode": "auto",  # its own round ticks, not the lower axis's positions (Plotly's "sync")
-            "showgrid": False,
-            "rangemode": "tozero",
-        },
-    )
-    _layout(fig, title, height=660)
-    top = title_height(fig) + 50  # the upper axis (expansion per 100 000) and its title below the title
+        fig.update_layout(
+            xaxis2={
+                "title": label,
+                "overlaying": "x",
+                "side": "top",
+                "tickformat": TICKS,
+                "tickmode": "auto",  # its own round ticks, not the lower axis's positions (Plotly's "sync")
+                "showgrid": False,
+                "rangemode": "tozero",
+            },
+        )
+    height = max(300, 30 * len(frame) + 30)
+    _layout(fig, title, height=height)
+    top = title_height(fig) + (50 if marker else 0)  # an upper axis and its title below the title
     # The legend below the lower axis: above the plot it would cover the upper axis on a phone.
     fig.update_layout(
         margin={"t": top, "b": 90},
-        height=660 + top - 60 + 80,
+        height=height + top - 60 + 80,
         legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0, "xanchor": "left"},
+        showlegend=marker is not None,
     )
     return Chart(fig, data, title)
 
@@ -261,6 +273,21 @@ def per_capita_chart(allocation: Allocation) -> Chart:
 def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], metric: str = "total") -> Chart:
     """The län coloured by total or by kronor per inhabitant, with the region's figures on hover."""
     frame = results_frame(allocation)
+    hover = {
+        r.code: (
+            f"<b>{r.name}</b><br>Totalt {f.kr(r.total)}<br>Trappsteg {f.kr(r.step_amount)}<br>"
+            f"Omfördelning {f.kr(r.redistribution)}<br>{f.number(r.total / r.population, 2)} kr per invånare<br>"
+            f"Utökning {f.count(r.expansion)} ({f.number(r.expansion_per_100k, 2)} per 100 000 inv.)"
+        )
+        for r in allocation.regions
+    }
+    return map_figure(frame, hover, outlines, metric)
+
+
+def map_figure(
+    frame: pd.DataFrame, hover: dict[str, str], outlines: dict[str, tuple[list, list]], metric: str = "total"
+) -> Chart:
+    """The län of ``frame`` (code, region, total, kr_per_inhabitant) coloured by ``metric``; ``hover`` by code."""
     label = "Totalt (kr)" if metric == "total" else "Kr per invånare"
     best = frame.sort_values(metric, ascending=False).iloc[0]
     if best[metric] <= 0:
@@ -270,16 +297,14 @@ def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], me
     else:
         title = f"Mest per invånare: {best['region']} ({f.number(best['kr_per_inhabitant'], 2)} kr)"
     values = dict(zip(frame["code"], frame[metric], strict=True))
+    names = dict(zip(frame["code"], frame["region"], strict=True))
     top = max(values.values()) or 1
     fig = go.Figure()
-    for r in allocation.regions:
-        xs, ys = outlines[r.code]
-        color = sample_colorscale(MAP_SCALE, [values[r.code] / top])[0]
-        hover = (
-            f"<b>{r.name}</b><br>Totalt {f.kr(r.total)}<br>Trappsteg {f.kr(r.step_amount)}<br>"
-            f"Omfördelning {f.kr(r.redistribution)}<br>{f.number(r.total / r.population, 2)} kr per invånare<br>"
-            f"Utökning {f.count(r.expansion)} ({f.number(r.expansion_per_100k, 2)} per 100 000 inv.)"
-        )
+    for code in frame["code"]:
+        if code not in outlines:  # a recipient that is no län has no outline: the table has its figures
+            continue
+        xs, ys = outlines[code]
+        color = sample_colorscale(MAP_SCALE, [values[code] / top])[0]
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -288,8 +313,8 @@ def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], me
                 fillcolor=color,
                 mode="lines",
                 line={"color": "white", "width": 0.8},
-                name=r.name,
-                text=hover,
+                name=names[code],
+                text=hover[code],
                 hoveron="fills",
                 hoverinfo="text",
                 showlegend=False,

@@ -22,6 +22,7 @@ from ui.text import plain
 
 _UNIT = re.compile(r"\s*(kr|kronor|:-)\s*$", re.IGNORECASE)
 _LAST = "_money_last_"
+_GROUP = "_money_group_"
 
 
 def parse_kronor(text: str) -> int:
@@ -56,14 +57,21 @@ def money_input(
     container: Any = None,
     help: str | None = None,
     maximum: int | None = None,
+    bind: str | None = None,
 ) -> int:
-    """The amount typed in the field, or (after a message) the last valid one; starts at ``value``."""
+    """The amount typed in the field, or (after a message) the last valid one; starts at ``value``.
+
+    ``bind="query-params"`` puts the field in the address (a shareable link); a link's amount, however it is
+    written there (``63000000``), opens grouped (``63 000 000``).
+    """
     where = container if container is not None else st
+    if _GROUP + key in st.session_state:  # a shared link's amount, written grouped before the field is drawn
+        st.session_state[key] = st.session_state.pop(_GROUP + key)
     if key not in st.session_state:
         st.session_state[key] = f.number(value)
     # ``label`` is the widget's markdown: a caller escapes any rules-file text in it (ui.text.plain); the code's
     # own labels stay as written, so a screen reader's name for the field has no backslashes.
-    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,))
+    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,), bind=bind)
     amount, reason = _read(label, text, maximum)
     if amount is None:
         last = int(st.session_state.get(_LAST + key, value))
@@ -73,6 +81,12 @@ def money_input(
         )
         return last
     st.session_state[_LAST + key] = amount
+    if bind and text != f.number(amount) and not st.session_state.get(_GROUP + key + "_done"):
+        # A link's digits (``63000000``): the field takes them from the address as it is drawn, so they are
+        # grouped on one more run (once per field and session: a field typed into is grouped when left).
+        st.session_state[_GROUP + key] = f.number(amount)
+        st.session_state[_GROUP + key + "_done"] = True
+        st.rerun()
     return amount
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
-from store.model import WriteRefused
+from allocation.whatif import WhatIf
+from store.model import Scenario, WriteRefused
 from store.session import Session
 from ui.state import session_or_stop
 from ui.text import plain
@@ -55,6 +56,40 @@ def save_scenario_form(at_round: AtRound, current: Callable[[], Simulation], blo
     before the page is drawn again), with why it cannot be saved if so. ``blocked_sv`` (why it cannot be
     saved now) disables the button.
     """
+
+    def write(store: Session, name: str, note: str, overwrite: bool) -> Scenario | str:
+        simulation = current()
+        if simulation.blocked_sv:
+            return simulation.blocked_sv
+        return store.save_scenario(
+            "Sparat från fördelningssidan",
+            name,
+            at_round.id,
+            simulation.params,
+            list(simulation.inputs),
+            note,
+            overwrite,
+        )
+
+    _form(write, blocked_sv)
+
+
+def save_what_if_form(round_id: str, current: Callable[[], WhatIf | str], blocked_sv: str | None = None) -> None:
+    """The same form for a round of blocks: ``current`` gives its what-if, or why it cannot be saved."""
+
+    def write(store: Session, name: str, note: str, overwrite: bool) -> Scenario | str:
+        what_if = current()
+        if isinstance(what_if, str):
+            return what_if
+        return store.save_what_if("Sparat från fördelningssidan", name, round_id, what_if, note, overwrite)
+
+    _form(write, blocked_sv)
+
+
+Write = Callable[[Session, str, str, bool], "Scenario | str"]
+
+
+def _form(write: Write, blocked_sv: str | None) -> None:
     with st.form("save_scenario", clear_on_submit=False, border=True):
         st.text_input("Namn på scenariot", key="scenario_name")
         st.text_area("Anteckning (valfri)", key="scenario_note", height=68)
@@ -66,37 +101,34 @@ def save_scenario_form(at_round: AtRound, current: Callable[[], Simulation], blo
             type="primary",
             disabled=blocked_sv is not None,
             on_click=_save,
-            args=(at_round, current),
+            args=(write,),
         )
     if error := st.session_state.pop(SAVE_ERROR, None):
         st.error(error)
 
 
-def _save(at_round: AtRound, current: Callable[[], Simulation]) -> None:
+def _save(write: Write) -> None:
     state = st.session_state
     store = session_or_stop()  # as the principal is now (a local user's name may have just been typed)
     if not store.principal.name:
         state[SAVE_ERROR] = "Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen."
         return
-    simulation = current()
-    if simulation.blocked_sv:
-        state[SAVE_ERROR] = plain(simulation.blocked_sv)
-        return
     try:
-        scenario = store.save_scenario(
-            "Sparat från fördelningssidan",
+        scenario = write(
+            store,
             str(state.get("scenario_name", "")),
-            at_round.id,
-            simulation.params,
-            list(simulation.inputs),
             str(state.get("scenario_note", "")),
             bool(state.get("scenario_overwrite", False)),
         )
     except WriteRefused as exc:
         state[SAVE_ERROR] = plain(exc.message_sv)
         return
+    if isinstance(scenario, str):  # why it cannot be saved
+        state[SAVE_ERROR] = plain(scenario)
+        return
     state[PENDING] = scenario.name  # the sidebar makes it the active scenario as the page runs
     state["sim_applied_scenario"] = scenario.name  # its values are already on screen
+    state["blk_applied_scenario"] = scenario.name
     for key in COMPARISON_KEYS:  # the comparison opens anew: the baseline against the scenario just saved
         state.pop(key, None)
     st.toast(f"Scenariot ”{plain(scenario.name)}” sparades ({scenario.created:%Y-%m-%d %H:%M}).")

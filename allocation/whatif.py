@@ -1,0 +1,73 @@
+"""A what-if of a round of blocks: what the simulator changes against the rules, as one record.
+
+A what-if names blocks by their ids in the round's rules: a pot per block (kronor), a staircase's step
+amounts per block, and the recipients' values and report dates. ``apply`` gives the round with the what-if's
+staircases; the pots, values and events go to the engine as they are. Pure: no I/O, no texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+
+from allocation.blocks import Round
+from allocation.method_params import StaircaseParams
+from allocation.rules import Step
+
+Values = Mapping[str, Mapping[str, Fraction | int]]
+Events = Mapping[str, Mapping[str, date]]
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    pots: Mapping[str, int] = field(default_factory=dict)  # block id -> pot; a block not named: the rules' pot
+    steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # block id -> each step's amount, in order
+    values: Values = field(default_factory=dict)  # key -> recipient code -> value
+    events: Events = field(default_factory=dict)  # event -> recipient code -> date
+
+
+def staircase_blocks(round_: Round) -> tuple[str, ...]:
+    """The ids of the blocks whose method is a staircase (their step amounts can be what-ifs)."""
+    return tuple(b.id for b in round_.blocks if isinstance(b.params, StaircaseParams))
+
+
+def rule_steps(round_: Round, block_id: str) -> tuple[Step, ...]:
+    params = round_.block(block_id).params
+    if not isinstance(params, StaircaseParams):
+        raise ValueError(f"block {block_id!r} has no staircase")
+    return params.steps
+
+
+def apply(round_: Round, what_if: WhatIf) -> Round:
+    """The round with the what-if's step amounts (thresholds and sources as the rules give them)."""
+    unknown = sorted(set(what_if.steps) - set(staircase_blocks(round_)))
+    if unknown:
+        raise ValueError(f"step amounts for blocks without a staircase: {', '.join(unknown)}")
+    if not what_if.steps:
+        return round_
+    blocks = []
+    for block in round_.blocks:
+        amounts = what_if.steps.get(block.id)
+        if amounts is None:
+            blocks.append(block)
+            continue
+        params = block.params
+        assert isinstance(params, StaircaseParams)
+        if len(amounts) != len(params.steps):
+            raise ValueError(f"block {block.id!r}: {len(params.steps)} step amounts needed, got {len(amounts)}")
+        if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
+            raise ValueError(f"block {block.id!r}: step amounts must be whole, non-negative kronor")
+        steps = tuple(Step(s.min_expansion, a) for s, a in zip(params.steps, amounts, strict=True))
+        changed = steps != params.steps
+        sources = () if changed else params.step_sources  # a changed amount no longer says what the rules say
+        blocks.append(replace(block, params=replace(params, steps=steps, step_sources=sources)))
+    return replace(round_, blocks=tuple(blocks))
+
+
+def changes(round_: Round, what_if: WhatIf) -> bool:
+    """Whether the what-if's pots or steps differ from the rules (values and events are the outcomes)."""
+    pots = any(round_.block(b).pot.amount != amount for b, amount in what_if.pots.items())
+    steps = any(tuple(s.amount for s in rule_steps(round_, b)) != tuple(a) for b, a in what_if.steps.items())
+    return pots or steps

@@ -1,0 +1,66 @@
+"""A round of blocks' what-if as the JSON of a saved scenario (and back), checked as it is read.
+
+``params``: ``{"format": "blocks", "pots": {block: kr}, "steps": {block: [kr, ...]}}``; ``inputs``:
+``{"values": {key: {code: "2.5"}}, "events": {event: {code: "2024-10-30"}}}``. Values are exact decimal
+texts (a planned range's midpoint is 2.5), never floats.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from allocation.whatif import WhatIf
+
+FORMAT = "blocks"
+
+
+def _number(value: Fraction | int) -> str:
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def what_if_json(what_if: WhatIf) -> tuple[dict[str, Any], dict[str, Any]]:
+    params = {
+        "format": FORMAT,
+        "pots": {block: int(amount) for block, amount in sorted(what_if.pots.items())},
+        "steps": {block: [int(a) for a in amounts] for block, amounts in sorted(what_if.steps.items())},
+    }
+    inputs = {
+        "values": {
+            key: {code: _number(v) for code, v in sorted(by_code.items())}
+            for key, by_code in sorted(what_if.values.items())
+        },
+        "events": {
+            event: {code: day.isoformat() for code, day in sorted(by_code.items())}
+            for event, by_code in sorted(what_if.events.items())
+        },
+    }
+    return params, inputs
+
+
+def is_what_if_json(params: Any) -> bool:
+    return isinstance(params, dict) and params.get("format") == FORMAT
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"not a whole, non-negative number of kronor: {value!r}")
+    return value
+
+
+def what_if_from_json(params: dict[str, Any], inputs: dict[str, Any]) -> WhatIf:
+    pots = {str(block): _whole(amount) for block, amount in params.get("pots", {}).items()}
+    steps = {str(block): tuple(_whole(a) for a in amounts) for block, amounts in params.get("steps", {}).items()}
+    values = {
+        str(key): {str(code): Fraction(str(v)) for code, v in by_code.items()}
+        for key, by_code in inputs.get("values", {}).items()
+    }
+    events = {
+        str(event): {str(code): date.fromisoformat(str(day)) for code, day in by_code.items()}
+        for event, by_code in inputs.get("events", {}).items()
+    }
+    return WhatIf(pots, steps, values, events)
