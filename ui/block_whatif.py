@@ -15,7 +15,7 @@ from allocation.whatif import WhatIf, rule_steps, staircase_blocks
 from present import formats as f
 from present.decision_text import METHOD_SV
 from ui.money_input import money_input
-from ui.text import plain
+from ui.text import label, plain
 
 ROUND_STATE = "blk_round"  # the round the fields were last set up for
 
@@ -70,7 +70,7 @@ def controls(round_: Round) -> WhatIf:
     for i, block in enumerate(round_.blocks):
         with columns[i % len(columns)]:
             pots[block.id] = money_input(
-                f"{plain(block.title)}: pott (kr)", block.pot.amount, pot_key(block.id), bind="query-params"
+                f"{label(block.title)}: pott (kr)", block.pot.amount, pot_key(block.id), bind="query-params"
             )
             option = block.pot.option(block.pot.default) if block.pot.options else None
             method = METHOD_SV.get(block.method, block.method)

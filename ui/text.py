@@ -37,6 +37,30 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", unlinked(_LINE_BREAKS.sub(" ", str(text))))
 
 
+# Punctuation that is no markup wherever it stands in one line of text: a widget label keeps it as written, so
+# that a screen reader's name for the widget (its aria-label is the label's raw text) has no backslashes.
+_INERT = set(",.;'\"?%/=")
+_INERT_UNLESS_LINKED = set("()!")  # markup only right after "]" (a link) or before "[" (an image)
+
+
+def label(text: object) -> str:
+    """``text`` for a widget label: shown as itself like ``plain``, with fewer escapes where none is needed.
+
+    A colon is kept unless a letter or ``//`` follows it (an emoji, icon or link would start there: ``plain``
+    puts a word joiner there too); a hyphen unless the text starts with it (a list); parentheses and ``!``
+    unless the text has a ``[``; a period or parenthesis right after leading digits (a numbered list).
+    """
+    line = unlinked(_LINE_BREAKS.sub(" ", str(text)))
+    keep = _INERT | (set() if "[" in line else _INERT_UNLESS_LINKED)
+    out = []
+    for i, ch in enumerate(line):
+        inert = ch in keep or (ch == ":" and line[i + 1 : i + 2] != JOINER) or (ch == "-" and i > 0)
+        if ch in ".)" and line[:i].isdigit():  # "2023. " or "1) " would start a numbered list
+            inert = False
+        out.append(ch if inert or ch not in string.punctuation else "\\" + ch)
+    return "".join(out)
+
+
 def bullets(lines: list[str]) -> str:
     """A markdown list whose items are shown as plain text."""
     return "\n".join(f"- {plain(line)}" for line in lines)
