@@ -81,8 +81,8 @@ USER_TEXT = {"message_sv", "problems_sv", "name", "session_state"}  # session st
 
 
 def _unescaped_user_text(node: ast.AST) -> list[str]:
-    """Attributes that carry user text in ``node``, outside a ``plain(...)``/``bullets(...)`` call."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}:
+    """Attributes that carry user text in ``node``, outside a ``plain(...)``/``bullets(...)``/``label(...)`` call."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets", "label"}:
         return []
     found = []
     if isinstance(node, ast.Attribute) and node.attr in USER_TEXT:
@@ -176,8 +176,9 @@ TEXT_NAMES = re.compile(r"(^|_)(titles?|short_title|labels?|names?|reference|mes
 
 
 def _texts_outside_plain(node: ast.AST) -> list[str]:
-    """Names and attributes that carry text (``TEXT_NAMES``) in ``node``, outside ``plain(...)``/``bullets(...)``."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}:
+    """Names and attributes that carry text (``TEXT_NAMES``) in ``node``, outside the escaping functions
+    (``plain``, ``bullets``, ``label``)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets", "label"}:
         return []
     func = node.func if isinstance(node, ast.Call) else None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "f":
@@ -205,7 +206,9 @@ def _format_func_is_plain(node: ast.expr) -> bool:
 
 
 def _is_plain_call(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets"}
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets", "label"}
+    )
 
 
 def test_no_widget_label_help_or_option_carries_unescaped_text() -> None:

@@ -39,7 +39,7 @@ from ui.simulator_editor import (
     editor_column_config,
     parse_row,
 )
-from ui.text import plain
+from ui.text import label, plain
 
 AT_VALUES = ("filled", "started", "excluded", "planned")  # the editor's own columns
 DERIVED = ("population", "outcome", "expansion")  # the engine computes these from the others
@@ -268,7 +268,7 @@ def _column_config(s: Setup, checks: Sequence[Any]) -> dict[str, object]:
     kinds = {c.text: c.kind for c in checks}
     config: dict[str, object] = editor_column_config()
     config |= {
-        k: st.column_config.NumberColumn(key_label(k), min_value=0, help=KEY_HELP, required=True) for k in s.keys
+        k: st.column_config.NumberColumn(label(key_label(k)), min_value=0, help=KEY_HELP, required=True) for k in s.keys
     }
     config |= {
         e: st.column_config.TextColumn(REPORTED_SV, help="Dagen regionen rapporterade (ÅÅÅÅ-MM-DD); tomt: inte")

@@ -196,9 +196,15 @@ def _show_result(
         st.info(f"**{plain(titles[block_id])}:** {plain(notice.message_sv)}")
     frame = results_frame(result, s.recipients, titles)
     # Lazy tabs, bound to the address: only the open tab builds its table or chart.
-    names = ["Resultat", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
     tabs = st.tabs(
-        [*names, *(plain(titles[b.block_id]) for b in result.blocks)],  # titles: markdown
+        [
+            "Resultat",
+            "Pottens fördelning",
+            "Per invånare",
+            "Karta",
+            "Jämför scenarier",
+            *(plain(titles[b.block_id]) for b in result.blocks),  # titles: markdown
+        ],
         key="blk_vy",
         on_change="rerun",
         bind="query-params",
