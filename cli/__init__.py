@@ -1,1 +1,1 @@
-"""Command lines beside the engine: ``python -m cli allocate ...``."""
+"""The product's one command line: ``python -m cli <command>`` (allocation and store commands; ``--help``)."""

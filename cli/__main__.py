@@ -1,4 +1,4 @@
-from cli.allocate import main
+from cli.main import main
 from present.terminal import protect_output
 
 if __name__ == "__main__":

@@ -47,23 +47,31 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _target(text: str) -> str | Path:
+def db_target(text: str) -> str | Path:
     """A ``postgresql://`` URL as given, anything else a DuckDB file's path."""
     return text if is_url(text) else Path(text)
 
 
+DB_HELP = (
+    f"a DuckDB file or a postgresql:// URL (default: ${URL_ENV}, [connections.statsbidrag] in "
+    f".streamlit/secrets.toml, else ${PATH_ENV} or {DEFAULT_PATH})"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m store`` (the store's commands alone; ``python -m cli`` has them all)."""
     parser = argparse.ArgumentParser(
         prog="python -m store", description="The dashboard's store: a DuckDB file or a PostgreSQL database."
     )
-    parser.add_argument(
-        "--db",
-        type=_target,
-        help=f"a DuckDB file or a postgresql:// URL (default: ${URL_ENV}, [connections.statsbidrag] in "
-        f".streamlit/secrets.toml, else ${PATH_ENV} or {DEFAULT_PATH})",
-    )
+    parser.add_argument("--db", type=db_target, help=DB_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
+    add_store_commands(commands)
+    return parser
 
+
+def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Every command of the store, each with ``--db`` (also accepted before the command)."""
+    before = set(commands.choices)
     init = commands.add_parser("init", help="create the database if needed, upgrade it and seed it from data/")
     init.add_argument(
         "--address",
@@ -131,10 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy a DuckDB file (--db, default $STATSBIDRAG_DB) into an empty PostgreSQL database, verified per "
         "table (row count and checksum); all or nothing",
     )
-    copy.add_argument("--to", required=True, type=_target, help="the target: postgresql://user@host/database")
-    for sub in commands.choices.values():  # `copy --to URL --db FILE` as well as `--db FILE copy --to URL`
-        sub.add_argument("--db", type=_target, default=argparse.SUPPRESS, help="as --db before the command")
-    return parser
+    copy.add_argument("--to", required=True, type=db_target, help="the target: postgresql://user@host/database")
+    for name, sub in commands.choices.items():  # `copy --to URL --db FILE` as well as `--db FILE copy --to URL`
+        if name not in before:
+            sub.add_argument("--db", type=db_target, default=argparse.SUPPRESS, help=DB_HELP)
 
 
 def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -212,6 +220,23 @@ def add_decision_commands(commands: argparse._SubParsersAction) -> None:  # type
     recover.add_argument("--reason", required=True, help="why (written to the audit log)")
 
 
+def store_command_names() -> frozenset[str]:
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers()
+    add_store_commands(commands)
+    return frozenset(commands.choices)
+
+
+def alias_note(argv: Sequence[str]) -> str:
+    """The line ``python -m store`` prints on stderr after its command: where the command now lives."""
+    names = store_command_names()
+    command = next((a for a in argv if a in names), "<command>")
+    return (
+        f"note: `python -m store {command}` is an alias; the command line is now `python -m cli {command}` "
+        "(`python -m cli --help` lists every command)\n"
+    )
+
+
 def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None = None) -> int:
     for line in exc.lines_en():  # the first 50 problems, then how many more
         print(f"error: {file or getattr(args, 'file', '')}: {line}", file=sys.stderr)
@@ -219,7 +244,11 @@ def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a store command whose arguments are parsed (by this parser or by ``python -m cli``'s)."""
     if args.command == "add-round":
         try:
             return _read_round_files(args) or _run(args)

@@ -71,8 +71,12 @@ BASE_ROWS = [
 ]
 
 
+NOTE = "note: --outcomes prints the 2023 format of a performance round; `--inputs FILE` prints any round"
+
+
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    """The command's result, its stderr without the note the ``--outcomes`` form ends with (checked apart)."""
+    result = subprocess.run(
         [sys.executable, "-m", "cli", "allocate", *map(str, args)],
         cwd=ROOT,
         capture_output=True,
@@ -80,6 +84,10 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=60,
     )
+    lines = result.stderr.splitlines(keepends=True)
+    if lines and lines[-1].startswith(NOTE):
+        result.stderr = "".join(lines[:-1])
+    return result
 
 
 def allocate_json(outcomes: Path, *extra: str) -> dict:
@@ -126,6 +134,20 @@ def base_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base(base_csv: Path) -> dict:
     return allocate_json(base_csv)
+
+
+def test_the_2023_form_says_on_stderr_how_the_new_form_is_written(base_csv: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "allocate", "--round", "at-2023", "--outcomes", str(base_csv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("Omgång at-2023: pott")
+    [line] = result.stderr.splitlines()
+    assert line.startswith(NOTE) and "--inputs FILE" in line
 
 
 # --- --format json ------------------------------------------------------------------------------
