@@ -34,6 +34,7 @@ from cli.rounds import PERFORMANCE, LoadedRound, Refused, load_rules_file, round
 from cli.values import Columns, Inputs, columns_for, read_inputs
 from ingest.inputs import read_file, read_reports_file
 from present import report
+from store.paths import data_dir
 
 EXIT_BAD_INPUT = 2
 FORMATS = ("json", "csv", "table")
@@ -149,8 +150,10 @@ def _read_inputs(path: Path | None, loaded: LoadedRound, columns: Columns) -> In
 
 
 def _round(args: argparse.Namespace) -> LoadedRound:
-    path = round_file(args.round) if args.round is not None else args.rules
-    return load_rules_file(path, args.planned)
+    """The round named (``data/rounds`` of the data folder the dashboard reads: ``$STATSBIDRAG_DATA``)."""
+    folder = data_dir()
+    path = round_file(args.round, folder) if args.round is not None else args.rules
+    return load_rules_file(path, args.planned, folder)
 
 
 def _legacy(args: argparse.Namespace, loaded: LoadedRound) -> int:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cli_helpers import run_store
 from openpyxl import load_workbook
 
 from allocation.at import RegionInput
@@ -16,9 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "store", "--db", str(db), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    return run_store(db, *args)
 
 
 def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tmp_path: Path) -> None:

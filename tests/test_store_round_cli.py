@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 from block_helpers import ROUNDS_DIR
+from cli_helpers import run_store
 
 from store.service import Actor, Store
 
@@ -18,9 +18,7 @@ NEW = "at-2031-test"
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "store", "--db", str(db), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    return run_store(db, *args)
 
 
 def rules_file(folder: Path, text: str | None = None) -> Path:
