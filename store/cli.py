@@ -18,7 +18,7 @@ Exit status (every error is one ``error: ...`` line per problem on stderr; never
 The store is ``--db`` (a DuckDB file or a ``postgresql://`` URL), else the configured one
 (``store.paths.database_target``: ``$STATSBIDRAG_DATABASE_URL``, ``[connections.statsbidrag]`` in
 ``.streamlit/secrets.toml``, else the DuckDB file). ``copy --to URL`` moves a DuckDB file (``--db``, else
-``$STATSBIDRAG_DB``) into an empty PostgreSQL database (``store.copy``); a non-empty target is refused (2).
+``$STATSBIDRAG_DB``) into an empty PostgreSQL database (``store.transfer``); a non-empty target is refused (2).
 """
 
 from __future__ import annotations

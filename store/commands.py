@@ -142,16 +142,16 @@ def _scenarios(store: Store) -> int:
 
 def _copy(args: argparse.Namespace) -> int:
     """``copy --to URL``: the DuckDB file into an empty PostgreSQL database, and the verification table."""
-    from store import copy
+    from store import transfer
 
     source = args.db or db.db_path()
     try:
-        result = copy.copy_store(source, args.to)
-    except copy.CopyRefused as exc:
+        result = transfer.copy_store(source, args.to)
+    except transfer.CopyRefused as exc:
         return _error(str(exc), EXIT_BAD_INPUT)
     except db.StoreError as exc:
         return _error(str(exc), EXIT_UNAVAILABLE)
-    print(copy.report(result))
+    print(transfer.report(result))
     if not result.ok:
         bad = ", ".join(t.name for t in result.tables if not t.ok)
         return _error(f"{bad}: not the same in the target; rolled back, nothing was written", EXIT_UNAVAILABLE)

@@ -17,7 +17,7 @@ import pytest
 
 from allocation.at import RegionInput
 from ingest.payment_details import luhn_ok
-from store import copy, demo
+from store import demo, transfer
 from store.cli import main
 from store.model import Requisition
 from store.service import Actor, Store, User
@@ -107,7 +107,7 @@ def test_a_store_is_copied_whole_verified_and_its_sequences_go_on(
     isolated_database: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = real_store(isolated_database)
-    counts = {t: source.query(f"SELECT count(*) FROM {t}")[0][0] for t in copy.source_tables(source.con)}
+    counts = {t: source.query(f"SELECT count(*) FROM {t}")[0][0] for t in transfer.source_tables(source.con)}
     expected = seen(source)
     source.close()
     assert [t for t, n in counts.items() if not n] == ["example_data"]  # (the demo test fills that one)
@@ -141,8 +141,8 @@ def test_a_store_is_copied_whole_verified_and_its_sequences_go_on(
     status, out, err = cli("--db", str(isolated_database), "copy", "--to", pg_url)
     assert status == 2 and out == ""
     assert "not empty" in err and "schema_version (9 rows)" in err and "Traceback" not in err
-    with pytest.raises(copy.CopyRefused):
-        copy.copy_store(isolated_database, pg_url)
+    with pytest.raises(transfer.CopyRefused):
+        transfer.copy_store(isolated_database, pg_url)
     again = Store.open(pg_url)
     assert again.query("SELECT count(*) FROM requisitions")[0][0] == counts["requisitions"] + 1
     again.close()
@@ -158,7 +158,7 @@ def test_a_mismatch_rolls_everything_back_then_example_data_copies(
     source.close()
     assert expected["example_rounds"] and all(examples.values())
 
-    read_back = copy.fetch_target
+    read_back = transfer.fetch_target
 
     def altered(cur: Any, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
         rows = read_back(cur, table, columns)
@@ -167,7 +167,7 @@ def test_a_mismatch_rolls_everything_back_then_example_data_copies(
             rows[0] = (*rows[0][:at], rows[0][at] + 1, *rows[0][at + 1 :])
         return rows
 
-    monkeypatch.setattr(copy, "fetch_target", altered)
+    monkeypatch.setattr(transfer, "fetch_target", altered)
     status, out, err = cli("--db", str(isolated_database), "copy", "--to", pg_url)
     assert status == 3, err
     (bad,) = [line for line in out.splitlines() if "MISMATCH" in line]
@@ -175,8 +175,8 @@ def test_a_mismatch_rolls_everything_back_then_example_data_copies(
     assert "NOT verified, rolled back" in out and "requisitions: not the same" in err
     assert store_tables(pg_url) == []  # as it was: empty (the migrations were rolled back too)
 
-    monkeypatch.setattr(copy, "fetch_target", read_back)
-    result = copy.copy_store(isolated_database, pg_url)
+    monkeypatch.setattr(transfer, "fetch_target", read_back)
+    result = transfer.copy_store(isolated_database, pg_url)
     assert result.ok and result.version == 9 and "example_data" in {t.name for t in result.tables}
     target = Store.open(pg_url)
     try:
@@ -203,17 +203,17 @@ def test_refusals_name_the_reason(isolated_database: Path, tmp_path: Path, pg_ur
 
 def test_the_checksum_is_the_rows_not_their_order() -> None:
     rows = [(2, "03", None, True, date(2023, 1, 2)), (1, "3", '{"a": 1}', False, date(2023, 1, 1))]
-    assert copy.checksum(rows, [0]) == copy.checksum(list(reversed(rows)), [0])
-    assert copy.checksum(rows, [1]) == copy.checksum(list(reversed(rows)), [1])
-    assert copy.checksum(rows, [0])[1] != copy.checksum([rows[0], (*rows[1][:3], True, rows[1][4])], [0])[1]
-    assert [copy.cell(v) for v in rows[0]] == ["2", "03", None, "true", "2023-01-02"]
+    assert transfer.checksum(rows, [0]) == transfer.checksum(list(reversed(rows)), [0])
+    assert transfer.checksum(rows, [1]) == transfer.checksum(list(reversed(rows)), [1])
+    assert transfer.checksum(rows, [0])[1] != transfer.checksum([rows[0], (*rows[1][:3], True, rows[1][4])], [0])[1]
+    assert [transfer.cell(v) for v in rows[0]] == ["2", "03", None, "true", "2023-01-02"]
 
 
 def test_a_file_at_an_older_schema_is_copied_at_its_version_and_upgraded_on_opening(
     isolated_database: Path, pg_url: str
 ) -> None:
     Store.open(isolated_database, migrate_to=7).close()
-    result = copy.copy_store(isolated_database, pg_url)
+    result = transfer.copy_store(isolated_database, pg_url)
     assert result.ok and result.version == 7 and "store_generation" not in {t.name for t in result.tables}
     target = Store.open(pg_url)
     try:

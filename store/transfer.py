@@ -1,4 +1,4 @@
-"""``python -m store copy --to postgresql://…``: a DuckDB file's whole content into an empty PostgreSQL database.
+"""``python -m cli copy --to postgresql://…``: a DuckDB file's whole content into an empty PostgreSQL database.
 
 All of it happens in one transaction on the target, under the store's migration and write locks (a dashboard
 starting on the same database at that moment waits):
