@@ -58,13 +58,13 @@ postgres:
 # The store is created, migrated and seeded before the server starts (a second start writes nothing); init also
 # refuses (exit 2) a network ADDRESS without login unless ALLOW_OPEN=1, before anything listens.
 run: setup
-	$(if $(ALLOW_OPEN),STATSBIDRAG_ALLOW_OPEN=$(ALLOW_OPEN)) $(BIN)/python -m store init --address $(ADDRESS)
+	$(if $(ALLOW_OPEN),STATSBIDRAG_ALLOW_OPEN=$(ALLOW_OPEN)) $(BIN)/python -m cli init --address $(ADDRESS)
 	$(if $(ALLOW_OPEN),STATSBIDRAG_ALLOW_OPEN=$(ALLOW_OPEN)) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Example data (fictitious, labelled "Exempeldata – fiktiva uppgifter" on every page) in the default database;
-# a second run writes nothing. Remove it: $(BIN)/python -m store demo --remove --actor "Namn" --reason "Varför"
+# a second run writes nothing. Remove it: $(BIN)/python -m cli demo --remove --actor "Namn" --reason "Varför"
 demo: setup
-	$(BIN)/python -m store demo --actor "make demo" --reason "Exempeldata för visning (make demo)"
+	$(BIN)/python -m cli demo --actor "make demo" --reason "Exempeldata för visning (make demo)"
 
 lint: setup-dev
 	$(BIN)/ruff check .
