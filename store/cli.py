@@ -1,4 +1,4 @@
-"""Command line for the store: ``python -m store {init,users,user,import-reports,import-requisitions,add-round,...}``
+"""The store's commands for the command line: ``python -m cli {init,users,user,import-reports,add-round,...}``
 (``demo`` loads the example data, ``demo --remove`` deletes it).
 
 Exit status (every error is one ``error: ...`` line per problem on stderr; never a traceback):

@@ -1,4 +1,5 @@
-"""The store's commands, run by ``python -m store`` once the arguments (and an import's file) are checked.
+"""The store's commands, run by ``python -m cli`` (or its alias ``python -m store``) once the arguments (and an
+import's file) are checked.
 
 Kept apart from ``store.cli`` so that a file can be refused before DuckDB, pandas and openpyxl load.
 """
@@ -105,7 +106,7 @@ def _demo(store: Store, args: argparse.Namespace, place: str) -> int:
     from store import demo
 
     actor = Actor(args.actor, "handläggare (kommandorad)")
-    again = f'python -m store demo --remove --actor "{args.actor}" --reason "..."'
+    again = f'python -m cli demo --remove --actor "{args.actor}" --reason "..."'
     if args.remove:
         removed = demo.remove(store, actor, args.reason)
         if not removed.rounds and not any(removed.counts.values()):

@@ -1,4 +1,4 @@
-"""``python -m store decide|letters|payouts|pay|payment-details``: a round's decision, its documents and payments.
+"""``python -m cli decide|letters|payouts|pay|payment-details``: a round's decision, its documents and payments.
 
 Run by ``store.commands.run`` with the store open; every refusal is an ``error: ...`` line and exit status 2
 (bad input or a refused write, nothing written) or 3 (a file that cannot be written), as the other commands.
@@ -124,7 +124,7 @@ def _snapshot(store: Store, args: argparse.Namespace) -> Snapshot | int:
     if args.decision is None:
         snapshot = store.current_decision(args.round)
         if snapshot is None:
-            return _error(f"round {args.round!r} has no decision yet (python -m store decide ...)")
+            return _error(f"round {args.round!r} has no decision yet (python -m cli decide ...)")
         return snapshot
     try:
         snapshot = store.decision_snapshot(args.decision)
