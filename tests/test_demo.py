@@ -275,7 +275,7 @@ def test_a_database_of_the_previous_schema_is_upgraded_with_its_rows_real(isolat
 
 def run(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "store", "--db", str(db_path), *args],
+        [sys.executable, "-m", "cli", "--db", str(db_path), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

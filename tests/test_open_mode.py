@@ -78,12 +78,12 @@ def test_store_init_exits_2_before_anything_listens(isolated_database: Path, tmp
 def make_run(*variables: str) -> list[str]:
     """The commands ``make run`` would run (``make -n``: printed, nothing started)."""
     out = subprocess.run(["make", "-n", "run", *variables], cwd=ROOT, capture_output=True, text=True, check=True)
-    return [line.strip() for line in out.stdout.splitlines() if "store init" in line or "streamlit run" in line]
+    return [line.strip() for line in out.stdout.splitlines() if "cli init" in line or "streamlit run" in line]
 
 
 def test_make_run_listens_on_loopback_unless_told_otherwise() -> None:
     init, serve = make_run()
-    assert init.endswith("-m store init --address 127.0.0.1") and ALLOW_OPEN_ENV not in init
+    assert init.endswith("-m cli init --address 127.0.0.1") and ALLOW_OPEN_ENV not in init
     assert serve.endswith("--server.address 127.0.0.1") and ALLOW_OPEN_ENV not in serve
     init, serve = make_run("ADDRESS=0.0.0.0", "ALLOW_OPEN=1")
     assert init.startswith(f"{ALLOW_OPEN_ENV}=1 ") and init.endswith("--address 0.0.0.0")
