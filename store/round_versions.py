@@ -93,6 +93,33 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
         table = {code: planned for round_id, code, planned in rows if round_id == first}
         return (table or None), source
 
+    def check_round(self, rules_toml: str, planned: dict[str, str] | None = None) -> tuple[str, str]:
+        """The checks ``save_round`` makes before writing, without writing: (id, version), or what saving would
+        raise (except the freeze of a decided round, which only the write sees)."""
+        head = self._read_checked(rules_toml, planned)
+        self._checked(head, planned)
+        return head.id, head.version
+
+    def _read_checked(self, rules_toml: str, planned: dict[str, str] | None) -> RulesHead:
+        head = read_head(rules_toml)  # within the bounds of allocation.toml_bounds, before anything else
+        if planned is not None:
+            given = check_planned(planned, self._region_codes())
+            if given:
+                raise RulesRefused(given)
+        return head
+
+    def _checked(self, head: RulesHead, planned: dict[str, str] | None) -> tuple[dict[str, str] | None, str]:
+        table, borrowed = self._planned_for(head, planned)
+        check_rules(head, self._region_codes(), self.regions, table)
+        kind = self.round_kind(head.id)
+        if kind is not None and kind != head.kind:
+            raise WriteRefused(
+                f"kind: omgången {head.id} är en {ROUND_KINDS[kind][1]}, inte en {ROUND_KINDS[head.kind][1]}; "
+                "spara den under ett nytt id.",
+                f"kind: round {head.id!r} is a {kind} round, not {head.kind}; save it under a new id",
+            )
+        return table, borrowed
+
     def save_round(
         self, actor: Actor, reason: str, rules_toml: str, planned: dict[str, str] | None = None
     ) -> tuple[str, str]:
@@ -102,21 +129,9 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
         kind, when the round exists with another kind, and when a published round's version would change:
         then give the changed rules a new version. Saving what the store holds already writes nothing.
         """
-        head = read_head(rules_toml)  # within the bounds of allocation.toml_bounds, before anything else
-        if planned is not None:
-            given = check_planned(planned, self._region_codes())
-            if given:
-                raise RulesRefused(given)
+        head = self._read_checked(rules_toml, planned)
         with self._write_lock:  # the checks and the write see the same rows
-            table, borrowed = self._planned_for(head, planned)
-            check_rules(head, self._region_codes(), self.regions, table)
-            kind = self.round_kind(head.id)
-            if kind is not None and kind != head.kind:
-                raise WriteRefused(
-                    f"kind: omgången {head.id} är en {ROUND_KINDS[kind][1]}, inte en {ROUND_KINDS[head.kind][1]}; "
-                    "spara den under ett nytt id.",
-                    f"kind: round {head.id!r} is a {kind} round, not {head.kind}; save it under a new id",
-                )
+            table, borrowed = self._checked(head, planned)
             with self.transaction(actor, reason) as tx:
                 decided = has_decision(tx, head.id)  # frozen from the decision, not from its publication
                 rows = tx.execute(

@@ -368,4 +368,5 @@ class Session:
     decide_round = _Write(Store.decide_round, Action.PUBLISH_DECISION)
     save_user = _Write(Store.save_user, Action.MANAGE_USERS)
     save_round = _Write(Store.save_round, Action.EDIT_ROUNDS)
+    check_round = _Guarded(Store.check_round, Action.EDIT_ROUNDS)  # save_round's checks, nothing written
     backup = _Guarded(Store.backup, Action.BACKUP)

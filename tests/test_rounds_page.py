@@ -35,7 +35,7 @@ def fill(at: AppTest, **values: object) -> None:
 def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_database: Path) -> None:
     at = open_page()
     fill(at, id="at-2026", short="AT-tjänster 2026", title="AT-tjänster 2026 (test)", year=2026, reason="Ny omgång")
-    at.button(key="FormSubmitter:nr_at-2023_form-Granska och spara").click().run()
+    at.button(key="FormSubmitter:nr_at-2023_form-Granska").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert any("Sparad: AT-tjänster 2026 version 1.0.0" in shown(s.value) for s in at.success)
@@ -54,7 +54,7 @@ def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_databas
 def test_a_bad_form_is_refused_with_the_fields_named_and_nothing_saved(isolated_database: Path) -> None:
     at = open_page()
     fill(at, id="AT 2026!", short="", reason="x")
-    at.button(key="FormSubmitter:nr_at-2023_form-Granska och spara").click().run()
+    at.button(key="FormSubmitter:nr_at-2023_form-Granska").click().run()
     assert not at.exception
     message = shown(at.error[0].value)
     assert "Id:" in message and "Kort titel: får inte vara tom" in message

@@ -21,17 +21,17 @@ from allocation.block_fields import RulesError
 from allocation.money import MAX_AMOUNT, within_bound
 from allocation.problems import InputError
 from allocation.rules_text import FORBIDDEN_IN_LINE, describe
-from allocation.toml_bounds import load_rules
 from ingest.inputs import parse_date, read_planned_table
 from ingest.spreadsheet import MAX_BYTES
 from present import formats as f
-from store.model import WriteRefused, fraction_text
+from present import round_review as sv
+from store.model import fraction_text
 from store.session import Session
 from ui import rules_doc
-from ui.rounds import PENDING_ROUND, RoundRef
+from ui.round_review import DRAFT, REVIEW_LABEL, Draft
+from ui.rounds import RoundRef
 from ui.text import bullets, plain
 
-SAVED = "nr_saved_message"
 STEP_COLUMNS = {"min_expansion": "Minst antal tjänster utöver plan", "amount": "Belopp (kr)"}
 DATE_COLUMNS = {"start": "Från", "due": "Senast", "after": "Efter"}
 
@@ -146,8 +146,29 @@ def apply(doc: Any, edits: Edits, refs: dict[str, Any]) -> list[str]:
     return problems
 
 
-def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None, str] | None:
-    """The form over a copy of ``ref``'s rules; on submit the new rules text, planned table and reason."""
+def milestone_fields(rows: list[dict[str, Any]], k: str) -> pd.DataFrame:
+    """Each milestone's name and dates as plain text fields (a grid cell's edit could be lost on submit; a
+    text field is sent with the form as typed, works with the keyboard alone and fits a phone)."""
+    values = []
+    for i, row in enumerate(rows):
+        with st.container(border=True):
+            label = st.text_input("Milstolpe", value=row["label"], key=f"{k}_ms{i}_label")
+            cols = st.columns(len(DATE_COLUMNS))
+            dates = {
+                column: cols[j].text_input(
+                    name,
+                    value=row[column].isoformat() if row[column] else "",
+                    placeholder="ÅÅÅÅ-MM-DD",
+                    key=f"{k}_ms{i}_{column}",
+                )
+                for j, (column, name) in enumerate(DATE_COLUMNS.items())
+            }
+        values.append({"id": row["id"], "label": label} | dates)
+    return pd.DataFrame(values, columns=["id", "label", *DATE_COLUMNS])
+
+
+def edit_form(store: Session, ref: RoundRef) -> Draft | None:
+    """The form over a copy of ``ref``'s rules; on submit the draft to review (new rules, planned table, reason)."""
     try:
         doc = rules_doc.load(store.round_toml(ref.id))
     except RulesError as exc:  # a text saved before today's bounds: it cannot be copied in the form
@@ -214,20 +235,8 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
                 )
             )
         st.markdown("**Milstolpar**")
-        ms = pd.DataFrame(rules_doc.milestones(doc))
-        for column in DATE_COLUMNS:  # dates as text: an empty cell stays empty (a date column shows "None")
-            ms[column] = ms[column].map(lambda d: d.isoformat() if d else "")
-        milestones = st.data_editor(
-            ms,
-            column_config={"id": None, "label": st.column_config.TextColumn("Milstolpe")}
-            | {
-                c: st.column_config.TextColumn(label, help="ÅÅÅÅ-MM-DD; tomt: inget")
-                for c, label in DATE_COLUMNS.items()
-            },
-            hide_index=True,
-            num_rows="fixed",
-            key=f"{k}_milestones",
-        )
+        st.caption("Datum skrivs ÅÅÅÅ-MM-DD; ett tomt fält betyder inget datum.")
+        milestones = milestone_fields(rules_doc.milestones(doc), k)
         upload = st.file_uploader(
             "Planeringsunderlag (valfritt, CSV eller XLSX med kolumnerna region och planned; annars kopieras "
             f"källomgångens), högst {MAX_BYTES // (1024 * 1024)} MB",
@@ -235,42 +244,23 @@ def edit_form(store: Session, ref: RoundRef) -> tuple[str, dict[str, str] | None
             key=f"{k}_planned",
         )
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"{k}_reason")
-        submitted = st.form_submit_button("Granska och spara", type="primary")
+        submitted = st.form_submit_button(REVIEW_LABEL, type="primary")
     if not submitted:
         return None
+    st.session_state.pop(DRAFT, None)  # the review shows only what this submission gives
     header = {"id": new_id, "version": version, "year": int(year), "title": title, "short_title": short, "dnr": dnr}
     edits = Edits(header, pots, staircases, milestones, recipients, list(names))
     problems = apply(doc, edits, refs)
     planned = source_planned(store, ref)
+    note = sv.planned_origin(len(planned or {}), source=f"{ref.short_title} version {ref.version}", on=store.today())
     if upload is not None:
         try:
             planned = read_planned_table(upload.getvalue(), store.region_index())
         except InputError as exc:
             problems += [f"Planeringsunderlaget: {line}" for line in exc.lines_sv()]
+        else:
+            note = sv.planned_origin(len(planned), upload=upload.name)
     if problems:
-        st.error("Omgången sparades inte. Rätta detta:\n\n" + bullets(problems))
+        st.error("Omgången kan inte granskas än. Rätta detta:\n\n" + bullets(problems))
         return None
-    return rules_doc.dump(doc), planned, reason
-
-
-def save(store: Session, text: str, planned: dict[str, str] | None, reason: str) -> bool:
-    """Save through the store (validated there with the rules readers); Swedish message either way."""
-    if not store.principal.name:
-        st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
-        return False
-    try:
-        round_id, version = store.save_round(reason or "Ny bidragsomgång", text, planned)
-    except WriteRefused as exc:
-        st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
-        return False
-    st.session_state[PENDING_ROUND] = round_id  # the sidebar shows the new round on the next run
-    title = load_rules(text).get("short_title") or round_id
-    st.session_state[SAVED] = f"Sparad: {plain(title)} version {plain(version)}. Den är vald i sidofältet."
-    st.rerun()  # the sidebar (drawn before the save) and the footer follow the new round
-    return True
-
-
-def saved_message() -> None:
-    """The message of a save that just happened (shown after the rerun that chose the new round)."""
-    if message := st.session_state.pop(SAVED, None):
-        st.success(message)
+    return Draft(rules_doc.dump(doc), planned, reason, "copy", ref.id, note)

@@ -214,3 +214,8 @@ def set_milestones(doc: TOMLDocument, rows: list[dict[str, Any]]) -> None:
                 milestone[key] = value
             elif key in milestone:
                 del milestone[key]
+
+
+def set_quote(doc: TOMLDocument, path: Path_, key: str, text: str) -> None:
+    """Replace the quote ``key`` (quote, key_quote) of the table at ``path``: staff rewrote or removed it."""
+    _get(doc, path)[key] = text

@@ -4,7 +4,8 @@ import streamlit as st
 
 from ingest.spreadsheet import MAX_BYTES
 from store.access import Action
-from ui.round_editor import edit_form, save, saved_message
+from ui.round_editor import edit_form
+from ui.round_review import REVIEW_LABEL, file_draft, propose, review, saved_message
 from ui.rounds import chosen_round, round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
@@ -40,23 +41,19 @@ if tabs[0].open:
             on_click="ignore",
             key="nr_download_source",
         )
-        if result := edit_form(store, refs[source]):
-            text, planned, reason = result
-            save(store, text, planned, reason)  # on success the page reruns with the new round chosen
+        if draft := edit_form(store, refs[source]):
+            propose(store, draft)
+        review(store, "copy", source)  # what changed, the checks, and the save button (the page reruns after a save)
 if tabs[1].open:
     with tabs[1]:
         upload = st.file_uploader(
             f"Regelfil (TOML, högst {MAX_BYTES // (1024 * 1024)} MB)", type=["toml"], key="nr_upload"
         )
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key="nr_upload_reason")
-        if upload is not None and st.button("Kontrollera och spara", type="primary", key="nr_upload_save"):
-            data = upload.getvalue()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                st.error("Filen är inte en textfil i UTF-8: en regelfil är TOML-text.")
-            else:
-                save(store, text, None, reason)
+        clicked = upload is not None and st.button(REVIEW_LABEL, type="primary", key="nr_upload_review")
+        if clicked and (draft := file_draft(store, upload.getvalue(), reason)):
+            propose(store, draft)
+        review(store, "file")
 if tabs[2].open:
     with tabs[2]:
         rid = st.selectbox(
