@@ -156,12 +156,12 @@ def milestone_fields(rows: list[dict[str, Any]], k: str) -> pd.DataFrame:
             cols = st.columns(len(DATE_COLUMNS))
             dates = {
                 column: cols[j].text_input(
-                    name,
+                    DATE_COLUMNS[column],
                     value=row[column].isoformat() if row[column] else "",
                     placeholder="ÅÅÅÅ-MM-DD",
                     key=f"{k}_ms{i}_{column}",
                 )
-                for j, (column, name) in enumerate(DATE_COLUMNS.items())
+                for j, column in enumerate(DATE_COLUMNS)
             }
         values.append({"id": row["id"], "label": label} | dates)
     return pd.DataFrame(values, columns=["id", "label", *DATE_COLUMNS])

@@ -31,6 +31,7 @@ DRAFT = "nr_draft"
 SAVED = "nr_saved_message"
 SAVE_LABEL = "Spara omgången"  # the one save button, on both tabs
 REVIEW_LABEL = "Granska"
+ACTIONS = sv.ACTIONS_SV  # keep, rewrite, remove: the quote's three answers
 MAX_PLANNED_LINES = 12
 REMOVED_QUOTE = "Citatet togs bort av handläggare: källomgångens mening gällde inte den här omgången."
 
@@ -176,7 +177,7 @@ def _quote_checks(flags: list[rd.QuoteFlag], k: str) -> tuple[int, dict[str, str
             st.markdown(plain(sv.quote_flag_title(flag)))
             st.text(flag.quote)
             choice = st.radio(
-                "Vad ska hända med citatet?", list(sv.ACTIONS_SV), index=None, format_func=sv.ACTIONS_SV.get, key=key
+                "Vad ska hända med citatet?", list(sv.ACTIONS_SV), index=None, format_func=ACTIONS.get, key=key
             )
             if choice is None:
                 unanswered += 1
