@@ -177,9 +177,18 @@ def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(da
     at.text_input(key=f"{k}_id").set_value("at-2024-tre")
     at.text_input(key=f"{k}_short").set_value("AT 2024 tre regioner")
     at.text_input(key=f"{k}_reason").set_value("Test av mottagare")
-    at.button(key=f"FormSubmitter:{k}_form-Granska och spara").click().run()
+    at.button(key=f"FormSubmitter:{k}_form-Granska").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    review = " | ".join(shown(m.value) for m in at.markdown)
+    assert "Block 1: medel för inrapportering: tas bort: " in review  # the review names the recipients removed
+    for box in at.checkbox:  # the copy keeps the 2024 dates and quotes: confirm and keep them
+        box.check()
+    for choice in at.radio:
+        choice.set_value("keep")
+    at.run()
+    next(b for b in at.button if b.label == "Spara omgången").click().run()
+    assert not at.exception, at.exception
     from store.paths import db_path
     from ui.state import get_store
 

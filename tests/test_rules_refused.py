@@ -121,7 +121,7 @@ def test_the_command_line_never_prints_a_terminal_escape(isolated_database: Path
 def _save_script() -> None:
     import streamlit as st
 
-    from ui.round_editor import save
+    from ui.round_review import save
     from ui.state import session_or_stop
 
     save(session_or_stop(), st.session_state["rules_text"], None, "prov")

@@ -41,7 +41,7 @@ VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
     ("deadlines", "tidsfrister", None, "Sista dagen räknas som i tid.", True),
     ("region-preview", "region", None, "Om ni utökar fler tjänster", True),
     ("users", "anvandare", None, "Publicerade beslut", False),
-    ("rounds-copy", "omgangar", "Ny från en kopia", "Granska och spara", False),
+    ("rounds-copy", "omgangar", "Ny från en kopia", "Datum skrivs ÅÅÅÅ-MM-DD", False),
     ("rounds-file", "omgangar", "Från en regelfil", "Regelfil (TOML", False),
     ("rounds-versions", "omgangar", "Versioner", "Den senast sparade versionen", False),
 ]
