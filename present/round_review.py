@@ -66,8 +66,8 @@ def change_line(change: Change, names: Mapping[str, str]) -> str:
             what = f"{change.name}: {what}"
         return f"{what}: {_kr(change.before)} → {_kr(change.after)}"
     if change.topic == "steps":
-        stair = f"{change.name}: " if change.name else ""
-        step = f"{stair}steget minst {change.field} tjänster utöver plan"
+        step = f"steget minst {change.field} tjänster utöver plan"
+        step = f"{change.name}: {step}" if change.name else step.capitalize()
         if change.before is None:
             return f"{step}: nytt, {_kr(change.after)}"
         if change.after is None:

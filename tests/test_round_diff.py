@@ -49,8 +49,8 @@ def test_the_2027_copy_lists_each_change_in_words() -> None:
         "Id: at-2023 → at-2027",
         "År: 2023 → 2027",
         "254 000 000 kr (Bidragets storlek, Villkor för användning): 254 000 000 kr → 300 000 000 kr",
-        "steget minst 3 tjänster utöver plan: 3 000 000 kr → 3 500 000 kr",
-        "steget minst 12 tjänster utöver plan: nytt, 14 000 000 kr",
+        "Steget minst 3 tjänster utöver plan: 3 000 000 kr → 3 500 000 kr",
+        "Steget minst 12 tjänster utöver plan: nytt, 14 000 000 kr",
         "Inrapportering av prestationer i e-tjänsten, senast: 2023-11-01 → 2027-11-01",
     ]
 

@@ -177,7 +177,12 @@ def _quote_checks(flags: list[rd.QuoteFlag], k: str) -> tuple[int, dict[str, str
             st.markdown(plain(sv.quote_flag_title(flag)))
             st.text(flag.quote)
             choice = st.radio(
-                "Vad ska hända med citatet?", list(sv.ACTIONS_SV), index=None, format_func=ACTIONS.get, key=key
+                "Vad ska hända med citatet?",
+                list(ACTIONS),
+                index=None,
+                format_func=ACTIONS.get,
+                horizontal=True,
+                key=key,
             )
             if choice is None:
                 unanswered += 1
@@ -221,7 +226,7 @@ def review(store: Session, tab: str, source: str | None = None) -> None:
     after = load_rules(draft.text)
     before = store.round_document(draft.source_id) if draft.source_id else None
     k = f"nr_rv_{draft.key}"
-    with st.container(border=True, key=k):
+    with st.container(border=True, key="nr_review"):  # one review a run; its widgets keyed by the draft
         st.subheader("Granska innan du sparar")
         st.caption("Granskningen gäller det du skickade med Granska. Ändrar du något ovanför: tryck Granska igen.")
         _changes(store, draft, before, after)

@@ -18,6 +18,7 @@ from present import formats as f
 from store.paths import DATA_ENV
 from store.service import Actor, Store
 from tests.browser.conftest import (
+    ARTIFACTS,
     TIMEOUT_MS,
     expect,
     expect_no_exception,
@@ -39,6 +40,7 @@ NEW_TITLE = "Statsbidrag för att öka antalet AT-tjänster 2026"
 STEP_ROW = 1  # the second step of the copy: at least 3 positions beyond plan, 3 000 000 kr in 2023
 STEP_THRESHOLD = 3
 NEW_AMOUNT = 3_500_000
+NEW_DEADLINE = "2026-11-01"
 BLOCKS_RULES = ROOT / "tests" / "rounds" / "at-2024-illustrative.toml"
 BLOCKS_SHORT = "AT 2024 (illustrativ)"
 PHONE = {"width": 390, "height": 844}
@@ -97,6 +99,19 @@ def edit_grid_cell(page, grid, column: int, row: int, value: str) -> None:  # ty
     expect(cell).to_have_text(value)
 
 
+def whole_element(page, element, width: int, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A PNG of a tall element whole: the viewport grown to the page (Streamlit scrolls inside its own
+    container, so an element screenshot of something taller than the viewport comes out partly blank)."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": int(height) + 40})
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    box = element.bounding_box()
+    assert box is not None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), clip=box)
+
+
 def go(page, title: str, heading: str) -> None:  # type: ignore[no-untyped-def]
     """Open a page by its sidebar link (the session, and so the chosen round, stays); wait for its run."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
@@ -116,7 +131,7 @@ def local_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{local_app}/omgangar")
     main = page.get_by_test_id("stMain")
-    expect(main.get_by_role("button", name="Granska och spara")).to_be_visible()
+    expect(main.get_by_role("button", name="Granska", exact=True)).to_be_visible()
     wait_idle(page)
     name = page.get_by_role("textbox", name="Ditt namn")
     name.fill("Anna Andersson")
@@ -133,9 +148,41 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
     steps = form.get_by_test_id("stDataFrame").nth(1)  # after the pots
     expect(steps).to_contain_text("Minst antal tjänster utöver plan")
     edit_grid_cell(page, steps, 2, STEP_ROW, str(NEW_AMOUNT))
+    # The report deadline: a plain field (the grid cell the issue saw keep 2023-11-01 is gone).
+    deadline = form.locator(".st-key-nr_at-2023_ms0_due input")
+    expect(deadline).to_have_value("2023-11-01")
+    deadline.fill(NEW_DEADLINE)
     form.get_by_label("Anledning (skrivs i granskningsloggen)").fill("Ny omgång 2026 (webbläsartest)")
     screenshot(page, "rounds-new")
-    form.get_by_role("button", name="Granska och spara").click()
+    form.get_by_role("button", name="Granska", exact=True).click()
+
+    review = main.locator(".st-key-nr_review")
+    expect(review.get_by_role("heading", name="Granska innan du sparar")).to_be_visible()
+    expect(review).to_contain_text(f"Inrapportering av prestationer i e-tjänsten, senast: 2023-11-01 → {NEW_DEADLINE}")
+    expect(review).to_contain_text(f"Steget minst {STEP_THRESHOLD} tjänster utöver plan: 3 000 000 kr → 3 500 000 kr")
+    expect(review).to_contain_text("Kopierat från AT-tjänster 2023 version")
+    expect(review).to_contain_text("ligger utanför omgångens år (2026)")
+    expect(review).to_contain_text("nämner 2023, men omgången gäller 2026")
+    save = review.get_by_role("button", name="Spara omgången")
+    expect(save).to_be_disabled()
+    expect_no_exception(page)
+    for width, shot in ((1440, "rounds-review"), (PHONE["width"], "rounds-review-phone")):
+        whole_element(page, review, width, shot)
+        expect(save).to_be_visible()
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+    review.get_by_role("button", name="Ta bort alla flaggade citat").click()
+    expect(review.get_by_role("radio", name="Ta bort citatet", checked=True).first).to_be_attached()
+    wait_idle(page)
+    boxes = review.get_by_role("checkbox")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.focus()  # ticked with the keyboard, as the form's other checkboxes are
+        page.keyboard.press("Space")
+        expect(box).to_be_checked()
+        wait_idle(page)
+    expect(save).to_be_enabled()
+    save.click()
     expect(main.get_by_test_id("stAlert").filter(has_text="Sparad")).to_contain_text(
         f"Sparad: {NEW_SHORT} version 1.0.0"
     )
@@ -174,6 +221,7 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
     assert (rules["id"], rules["short_title"], rules["year"]) == (NEW_ID, NEW_SHORT, 2026)
     amounts = {s["min_expansion"]: s["amount"] for s in rules["staircase"]["steps"]}
     assert amounts[STEP_THRESHOLD] == NEW_AMOUNT
+    assert rules["milestones"][0]["due"].isoformat() == NEW_DEADLINE  # the edited deadline took
     assert page.console_errors == []
 
 
