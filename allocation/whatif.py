@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from allocation.blocks import Round
 from allocation.method_params import StaircaseParams
-from allocation.rules import Step
+from allocation.rules import KEYS, Step
 
 Values = Mapping[str, Mapping[str, Fraction | int]]
 Events = Mapping[str, Mapping[str, date]]
@@ -22,10 +22,12 @@ Events = Mapping[str, Mapping[str, date]]
 
 @dataclass(frozen=True)
 class WhatIf:
-    pots: Mapping[str, int] = field(default_factory=dict)  # block id -> pot; a block not named: the rules' pot
+    # block id -> the pot: an amount (kronor) or the id of one of the block's pot options; not named: the rules'
+    pots: Mapping[str, int | str] = field(default_factory=dict)
     steps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # block id -> each step's amount, in order
     values: Values = field(default_factory=dict)  # key -> recipient code -> value
     events: Events = field(default_factory=dict)  # event -> recipient code -> date
+    keys: Mapping[str, str] = field(default_factory=dict)  # block id -> a staircase's key for the leftover
 
 
 def staircase_blocks(round_: Round) -> tuple[str, ...]:
@@ -41,20 +43,23 @@ def rule_steps(round_: Round, block_id: str) -> tuple[Step, ...]:
 
 
 def apply(round_: Round, what_if: WhatIf) -> Round:
-    """The round with the what-if's step amounts (thresholds and sources as the rules give them)."""
-    unknown = sorted(set(what_if.steps) - set(staircase_blocks(round_)))
+    """The round with the what-if's step amounts and keys (thresholds and sources as the rules give them)."""
+    unknown = sorted((set(what_if.steps) | set(what_if.keys)) - set(staircase_blocks(round_)))
     if unknown:
-        raise ValueError(f"step amounts for blocks without a staircase: {', '.join(unknown)}")
-    if not what_if.steps:
+        raise ValueError(f"step amounts or a key for blocks without a staircase: {', '.join(unknown)}")
+    wrong = sorted(k for k in what_if.keys.values() if k not in KEYS)
+    if wrong:
+        raise ValueError(f"unknown key {wrong[0]!r}; choose one of {', '.join(KEYS)}")
+    if not what_if.steps and not what_if.keys:
         return round_
     blocks = []
     for block in round_.blocks:
-        amounts = what_if.steps.get(block.id)
-        if amounts is None:
+        params = block.params
+        if not isinstance(params, StaircaseParams) or (block.id not in what_if.steps and block.id not in what_if.keys):
             blocks.append(block)
             continue
-        params = block.params
-        assert isinstance(params, StaircaseParams)
+        params = replace(params, key=what_if.keys.get(block.id, params.key))
+        amounts = what_if.steps.get(block.id, tuple(s.amount for s in params.steps))
         if len(amounts) != len(params.steps):
             raise ValueError(f"block {block.id!r}: {len(params.steps)} step amounts needed, got {len(amounts)}")
         if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
@@ -66,8 +71,18 @@ def apply(round_: Round, what_if: WhatIf) -> Round:
     return replace(round_, blocks=tuple(blocks))
 
 
+def pot_amount(round_: Round, block_id: str, choice: int | str) -> int:
+    """A pot choice in kronor: an amount as it is, an option by its figure."""
+    return round_.block(block_id).pot.option(choice).amount if isinstance(choice, str) else choice
+
+
 def changes(round_: Round, what_if: WhatIf) -> bool:
-    """Whether the what-if's pots or steps differ from the rules (values and events are the outcomes)."""
-    pots = any(round_.block(b).pot.amount != amount for b, amount in what_if.pots.items())
+    """Whether the what-if's rules differ from the round's (values and events are the outcomes, not rules)."""
+    pots = any(
+        (choice if isinstance(choice, str) else None) != round_.block(b).pot.default
+        and pot_amount(round_, b, choice) != round_.block(b).pot.amount
+        for b, choice in what_if.pots.items()
+    )
     steps = any(tuple(s.amount for s in rule_steps(round_, b)) != tuple(a) for b, a in what_if.steps.items())
-    return pots or steps
+    keys = any(getattr(round_.block(b).params, "key", None) != k for b, k in what_if.keys.items())
+    return pots or steps or keys

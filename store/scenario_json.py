@@ -1,6 +1,7 @@
 """A round of blocks' what-if as the JSON of a saved scenario (and back), checked as it is read.
 
-``params``: ``{"format": "blocks", "pots": {block: kr}, "steps": {block: [kr, ...]}}``; ``inputs``:
+``params``: ``{"format": "blocks", "pots": {block: kr or option id}, "steps": {block: [kr, ...]}, "keys":
+{block: key}}``; ``inputs``:
 ``{"values": {key: {code: "2.5"}}, "events": {event: {code: "2024-10-30"}}}``. Values are exact decimal
 texts (a planned range's midpoint is 2.5), never floats.
 """
@@ -26,8 +27,11 @@ def _number(value: Fraction | int) -> str:
 def what_if_json(what_if: WhatIf) -> tuple[dict[str, Any], dict[str, Any]]:
     params = {
         "format": FORMAT,
-        "pots": {block: int(amount) for block, amount in sorted(what_if.pots.items())},
+        "pots": {
+            block: choice if isinstance(choice, str) else int(choice) for block, choice in sorted(what_if.pots.items())
+        },
         "steps": {block: [int(a) for a in amounts] for block, amounts in sorted(what_if.steps.items())},
+        "keys": dict(sorted(what_if.keys.items())),
     }
     inputs = {
         "values": {
@@ -53,7 +57,10 @@ def _whole(value: Any) -> int:
 
 
 def what_if_from_json(params: dict[str, Any], inputs: dict[str, Any]) -> WhatIf:
-    pots = {str(block): _whole(amount) for block, amount in params.get("pots", {}).items()}
+    pots = {
+        str(block): choice if isinstance(choice, str) else _whole(choice)
+        for block, choice in params.get("pots", {}).items()
+    }
     steps = {str(block): tuple(_whole(a) for a in amounts) for block, amounts in params.get("steps", {}).items()}
     values = {
         str(key): {str(code): Fraction(str(v)) for code, v in by_code.items()}
@@ -63,4 +70,5 @@ def what_if_from_json(params: dict[str, Any], inputs: dict[str, Any]) -> WhatIf:
         str(event): {str(code): date.fromisoformat(str(day)) for code, day in by_code.items()}
         for event, by_code in inputs.get("events", {}).items()
     }
-    return WhatIf(pots, steps, values, events)
+    keys = {str(block): str(key) for block, key in params.get("keys", {}).items()}
+    return WhatIf(pots, steps, values, events, keys)

@@ -70,7 +70,7 @@ def test_the_simulator_shows_each_block_and_the_engine_figures(data_dir: Path) -
     at = app_on("pages/at/simulator.py")
     assert SHORT in shown(at.title[0].value)
     assert any("Illustrativ omgång" in w.value for w in at.warning)
-    pots = [n for n in at.text_input if n.key and n.key.startswith("pott_")]
+    pots = [n for n in at.text_input if n.key and n.key.startswith("pot_kr_")]
     assert [n.value for n in pots] == [f.number(63_000_000), f.number(160_000_000)]  # 63 000 000, not 63000000
     at.button(key="blk_plan_k").click().run()
     assert not at.exception, at.exception
@@ -97,7 +97,7 @@ def test_the_simulator_shows_each_block_and_the_engine_figures(data_dir: Path) -
 def test_a_what_if_pot_changes_only_its_block(data_dir: Path) -> None:
     at = app_on("pages/at/simulator.py")
     at.button(key="blk_plan_k").click().run()
-    first = next(n for n in at.text_input if n.key and n.key.startswith("pott_"))
+    first = next(n for n in at.text_input if n.key and n.key.startswith("pot_kr_"))
     first.set_value("21000000 kr").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Pott"] == f.mnkr(181_000_000)
@@ -107,7 +107,7 @@ def test_a_what_if_pot_changes_only_its_block(data_dir: Path) -> None:
 def test_a_bad_pot_is_named_in_swedish_and_the_last_valid_one_stays(data_dir: Path) -> None:
     at = app_on("pages/at/simulator.py")
     at.button(key="blk_plan_k").click().run()
-    first = next(n for n in at.text_input if n.key and n.key.startswith("pott_"))
+    first = next(n for n in at.text_input if n.key and n.key.startswith("pot_kr_"))
     first.set_value("−5 000").run()
     assert not at.exception
     message = shown(at.error[0].value)
@@ -160,7 +160,7 @@ def test_a_three_block_round_without_a_plan_takes_its_data_keys_in_the_table(
     assert {"positions", "expansion"} <= set(editor.columns)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pott"] == f.mnkr(372_000_000)
-    assert len([n for n in at.text_input if n.key and n.key.startswith("pott_")]) == 3
+    assert len([n for n in at.text_input if n.key and n.key.startswith("pot_kr_")]) == 3
 
 
 def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(data_dir: Path) -> None:

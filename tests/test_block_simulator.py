@@ -65,7 +65,7 @@ def base_key(round_id: str) -> str:
 def test_a_pot_and_a_step_amount_are_what_ifs_the_engine_applies(data_dir: Path) -> None:
     at = app_on("at-2024-illustrative")
     at.button(key="blk_plan_k").click().run()
-    at.text_input(key="pott_performance").set_value("100 000 000").run()
+    at.text_input(key="pot_kr_performance").set_value("100 000 000").run()
     at.text_input(key="steg10_performance").set_value("20000000").run()
     assert not at.exception, at.exception
     assert at.text_input(key="steg10_performance").value == f.number(20_000_000)  # grouped when left
@@ -91,7 +91,7 @@ def test_a_pot_and_a_step_amount_are_what_ifs_the_engine_applies(data_dir: Path)
     assert list(table["totalt (kr)"]) == [expected.totals[c] for c in table["länskod"]]
     # "Återställ": the rules' figures again.
     at.button(key="blk_reset").click().run()
-    assert at.text_input(key="pott_performance").value == f.number(160_000_000)
+    assert at.text_input(key="pot_kr_performance").value == f.number(160_000_000)
     assert at.text_input(key="steg10_performance").value == f.number(12_000_000)
 
 
@@ -123,7 +123,7 @@ def test_a_wrong_cell_keeps_the_last_valid_results_greyed_until_undone(data_dir:
 def test_a_saved_scenario_reopens_and_is_compared_with_the_baseline(data_dir: Path, isolated_database: Path) -> None:
     at = app_on("at-2024-illustrative")
     at.button(key="blk_plan_k").click().run()
-    at.text_input(key="pott_performance").set_value("120 000 000").run()
+    at.text_input(key="pot_kr_performance").set_value("120 000 000").run()
     at.session_state["actor_name"] = "Anna Andersson"
     at.text_input(key="scenario_name").set_value("Mindre block 2")
     at.get("form_submit_button")[0].click().run()
@@ -143,7 +143,7 @@ def test_a_saved_scenario_reopens_and_is_compared_with_the_baseline(data_dir: Pa
     fresh = app_on("at-2024-illustrative")
     fresh.selectbox(key="scenario").set_value("Mindre block 2").run()
     assert not fresh.exception, fresh.exception
-    assert fresh.text_input(key="pott_performance").value == f.number(120_000_000)
+    assert fresh.text_input(key="pot_kr_performance").value == f.number(120_000_000)
     assert metrics(fresh)["Utbetalt"] == paid
     fresh.session_state["blk_vy"] = "Jämför scenarier"
     fresh.run()
@@ -155,7 +155,7 @@ def test_a_saved_scenario_reopens_and_is_compared_with_the_baseline(data_dir: Pa
 def test_the_three_block_round_runs_with_its_own_keys(data_dir: Path) -> None:
     at = app_on("at-2022-illustrative")
     assert not at.exception, at.exception
-    pots = [n.key for n in at.text_input if n.key and n.key.startswith("pott_")]
+    pots = [n.key for n in at.text_input if n.key and n.key.startswith("pot_kr_")]
     assert len(pots) == 3
     for tab in ("Per invånare", "Karta"):
         at.session_state["blk_vy"] = tab
@@ -179,18 +179,20 @@ fractions = st.fractions(min_value=0, max_value=10_000, max_denominator=8)
 
 
 @given(
-    pots=st.dictionaries(st.sampled_from(["a", "b_1"]), amounts),
+    pots=st.dictionaries(st.sampled_from(["a", "b_1"]), amounts | st.sampled_from(["rules", "bakgrund"])),
     steps=st.dictionaries(st.sampled_from(["a"]), st.tuples(amounts, amounts)),
     values=st.dictionaries(
         st.sampled_from(["filled", "positions"]), st.dictionaries(st.sampled_from(["01", "25"]), fractions)
     ),
     days=st.dictionaries(st.sampled_from(["01", "03"]), st.dates(date(2020, 1, 1), date(2030, 12, 31))),
+    keys=st.dictionaries(st.sampled_from(["a"]), st.sampled_from(["equal", "expansion"])),
 )
-def test_what_if_json_reads_back_exactly(pots, steps, values, days) -> None:  # type: ignore[no-untyped-def]
-    what_if = WhatIf(pots, steps, values, {"at_report": days} if days else {})
+def test_what_if_json_reads_back_exactly(pots, steps, values, days, keys) -> None:  # type: ignore[no-untyped-def]
+    what_if = WhatIf(pots, steps, values, {"at_report": days} if days else {}, keys)
     params, inputs = what_if_json(what_if)
     back = what_if_from_json(params, inputs)
     assert back.pots == what_if.pots
     assert back.steps == what_if.steps
     assert back.values == {k: {c: Fraction(v) for c, v in by.items()} for k, by in what_if.values.items()}
     assert back.events == what_if.events
+    assert back.keys == what_if.keys

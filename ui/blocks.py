@@ -150,7 +150,7 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
             _, now = ed.current(s)
             if now.problems_sv:
                 return BLOCKED_SV
-            return WhatIf(what_if.pots, what_if.steps, now.values, now.events)
+            return WhatIf(what_if.pots, what_if.steps, now.values, now.events, what_if.keys)
 
         save_what_if_form(round_.id, current_what_if, blocked_sv=BLOCKED_SV if stale else None)
     else:

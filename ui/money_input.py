@@ -58,6 +58,7 @@ def money_input(
     help: str | None = None,
     maximum: int | None = None,
     bind: str | None = None,
+    disabled: bool = False,
 ) -> int:
     """The amount typed in the field, or (after a message) the last valid one; starts at ``value``.
 
@@ -71,7 +72,7 @@ def money_input(
         st.session_state[key] = f.number(value)
     # ``label`` is the widget's markdown: a caller escapes any rules-file text in it (ui.text.plain); the code's
     # own labels stay as written, so a screen reader's name for the field has no backslashes.
-    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,), bind=bind)
+    text = where.text_input(label, key=key, help=help, on_change=_normalise, args=(key,), bind=bind, disabled=disabled)
     amount, reason = _read(label, text, maximum)
     if amount is None:
         last = int(st.session_state.get(_LAST + key, value))

@@ -51,9 +51,9 @@ def test_a_changed_pot_is_a_link_that_opens_the_same_simulation(page, browser, b
     expect(field).to_have_value(f.number(120_000_000))
     expect(metric_value(page, "Pott")).to_have_text(f.mnkr(183_000_000))
     expect_no_exception(page)
-    expect(page).to_have_url(re.compile(r"pott_performance="))
+    expect(page).to_have_url(re.compile(r"pot_kr_performance="))
     shared = page.url
-    amount = parse_qs(urlparse(shared).query)["pott_performance"][0]
+    amount = parse_qs(urlparse(shared).query)["pot_kr_performance"][0]
     assert int("".join(ch for ch in amount if ch.isdigit())) == 120_000_000
 
     # A colleague's browser: a new context shares no cookie or session with the first.
@@ -68,7 +68,7 @@ def test_a_changed_pot_is_a_link_that_opens_the_same_simulation(page, browser, b
         expect(metric_value(other, "Pott")).to_have_text(f.mnkr(183_000_000))
         expect_no_exception(other)
         # A link written by hand, with the amount as bare digits, opens grouped.
-        other.goto(f"{blocks_app}/at?omgang={quote(SHORT)}&pott_reporting=50000000")
+        other.goto(f"{blocks_app}/at?omgang={quote(SHORT)}&pot_kr_reporting=50000000")
         expect(other.get_by_label("Block 1: medel för inrapportering: pott (kr)")).to_have_value(f.number(50_000_000))
         expect(metric_value(other, "Pott")).to_have_text(f.mnkr(210_000_000))
         expect_no_exception(other)
