@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from allocation.blocks import Round
 from allocation.method_params import StaircaseParams
-from allocation.rules import KEYS, Step
+from allocation.rules import KEYS, AtParams, Step
 
 Values = Mapping[str, Mapping[str, Fraction | int]]
 Events = Mapping[str, Mapping[str, date]]
@@ -86,3 +86,14 @@ def changes(round_: Round, what_if: WhatIf) -> bool:
     steps = any(tuple(s.amount for s in rule_steps(round_, b)) != tuple(a) for b, a in what_if.steps.items())
     keys = any(getattr(round_.block(b).params, "key", None) != k for b, k in what_if.keys.items())
     return pots or steps or keys
+
+
+def from_at_params(round_: Round, params: AtParams, values: Values) -> WhatIf:
+    """A scenario saved in the 2023 AT format as a what-if of the round's one staircase block."""
+    (block_id,) = staircase_blocks(round_)
+    block = round_.block(block_id)
+    known = {o.id for o in block.pot.options}
+    pot: int | str = params.pot_source if params.pot_source in known else params.pot
+    by_threshold = {s.min_expansion: s.amount for s in params.steps}
+    amounts = tuple(by_threshold.get(s.min_expansion, s.amount) for s in rule_steps(round_, block_id))
+    return WhatIf({block_id: pot}, {block_id: amounts}, values, {}, {block_id: params.key})

@@ -23,10 +23,17 @@ from ui.text import label, plain
 ROUND_STATE = "blk_round"  # the round the fields were last set up for
 KEY_LABELS = {
     "expansion_per_100k": "Utökning per 100 000 invånare",
-    "expansion": "Utökning i antal tjänster (what-if)",
-    "equal": "Lika delar (what-if)",
+    "expansion": "Utökning i antal tjänster",
+    "equal": "Lika delar",
 }
 CUSTOM_SV = "Eget belopp"
+# Labels the simulator's links carried before (a bound choice is in the address by its label): still opened.
+OLD_CUSTOM_SV = "Eget belopp (what-if)"
+OLD_KEY_LABELS = {
+    "Utökning per 100 000 invånare (anvisningen)": "expansion_per_100k",
+    "Utökning i antal tjänster (what-if)": "expansion",
+    "Lika delar (what-if)": "equal",
+}
 
 
 class Names:
@@ -114,10 +121,11 @@ def controls(round_: Round) -> WhatIf:
 
 def _pot(block: Block, n: Names) -> int | str:
     """The block's pot: a choice among the rules' figures (and an amount of one's own), or an amount."""
-    options = {o.id: f"{f.kr(o.amount)} ({o.source.section})" for o in block.pot.options}
+    options = {o.id: o.label for o in block.pot.options}
     method = METHOD_SV.get(block.method, block.method)
     illustrative = " *Illustrativt.*" if block.illustrative else ""
     if len(options) > 1:
+        _adopt_old_link(n.choice(block.id), {OLD_CUSTOM_SV: CUSTOM_POT})
         st.session_state.setdefault(n.choice(block.id), block.pot.default)
         choice = st.radio(
             "Pott" if n.single else f"{label(block.title)}: pott",
@@ -148,6 +156,13 @@ def _pot(block: Block, n: Names) -> int | str:
     return amount
 
 
+def _adopt_old_link(name: str, old: dict[str, str]) -> None:
+    """An address with an old label for a choice opens that choice (the field then shows its new label)."""
+    linked = st.query_params.get(name)
+    if linked in old and name not in st.session_state:
+        st.session_state[name] = old[linked]
+
+
 def options_notice(block: Block) -> str:
     """When the rules give more than one figure for a pot: each with its section and sentence."""
     lines = [f"**{len(block.pot.options)} belopp i reglerna.**", ""]
@@ -172,6 +187,7 @@ def _staircase(block_id: str, params: StaircaseParams, n: Names) -> tuple[tuple[
                     bind="query-params",
                 )
             )
+        _adopt_old_link(n.key(block_id), OLD_KEY_LABELS)
         st.session_state.setdefault(n.key(block_id), params.key)
         key = st.selectbox(
             "Fördelningsnyckel för det som blir kvar",

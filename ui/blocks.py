@@ -12,13 +12,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from allocation.block_convert import recipients_from_regions
+from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
-from allocation.whatif import WhatIf, apply
+from allocation.whatif import WhatIf, apply, from_at_params
 from present import formats as f
 from store.access import Action
 from store.export import store_facts
+from store.model import Scenario
 from store.session import Session
 from ui import block_editor as ed
 from ui import block_whatif
@@ -65,11 +66,20 @@ def _open_scenario(store: Session, s: Setup) -> None:
         return
     st.session_state[APPLIED] = active
     scenario = store.scenario(active) if active != NO_SCENARIO else None
-    if scenario is None or scenario.what_if is None or scenario.round_id != s.round_.id:
+    if scenario is None or scenario.round_id != s.round_.id:
         return
-    block_whatif.open_what_if(s.round_, scenario.what_if)
-    frame = ed.what_if_frame(s, scenario.what_if.values, scenario.what_if.events)
+    what_if = scenario_what_if(s.round_, scenario)
+    block_whatif.open_what_if(s.round_, what_if)
+    frame = ed.what_if_frame(s, what_if.values, what_if.events)
     ed.set_base(s, frame, f"scenariot ”{scenario.name}”")
+
+
+def scenario_what_if(round_: Round, scenario: Scenario) -> WhatIf:
+    """A saved scenario as a what-if: its own, or one saved in the 2023 AT format converted."""
+    if scenario.what_if is not None:
+        return scenario.what_if
+    assert scenario.params is not None
+    return from_at_params(round_, scenario.params, at_values(scenario.inputs))
 
 
 def _fills(store: Session, s: Setup) -> None:
@@ -170,8 +180,8 @@ def _scenario_result(store: Session, s: Setup, name: str, current: RoundResult) 
         parsed = ed.parse(s, frame)
         return _simulate(s.round_, s, WhatIf(), parsed.values, parsed.events)
     scenario = store.scenario(name)
-    assert scenario is not None and scenario.what_if is not None
-    what_if = scenario.what_if
+    assert scenario is not None
+    what_if = scenario_what_if(s.round_, scenario)
     return _simulate(s.round_, s, what_if, dict(what_if.values), dict(what_if.events))
 
 
@@ -277,7 +287,7 @@ def _results_tab(store: Session, ref: RoundRef, s: Setup, result: RoundResult, f
 
 
 def _comparison_tab(store: Session, s: Setup, result: RoundResult, result_of: Callable[[str], RoundResult]) -> None:
-    saved = [x.name for x in store.scenarios(s.round_.id) if x.what_if is not None]
+    saved = [x.name for x in store.scenarios(s.round_.id)]
     baseline = _baseline_label(store, s)
     options = [baseline, CURRENT, *saved]
     base_default, other_default = comparison_defaults(
