@@ -51,6 +51,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "empty_file": ("the file has no header row", "filen saknar rubrikrad"),
     "no_rows": ("the file has a header but no data rows", "filen har rubriker men inga datarader"),
     "missing_column": ("missing column '{value}'", 'kolumnen "{value}" saknas'),
+    "missing_column_named": ("missing column '{value}' (in Swedish '{detail}')", 'kolumnen "{detail}" saknas'),
+    "region_mismatch": (
+        "'{value}' is not the region of län code {detail}",
+        '"{value}" är inte regionen med länskod {detail}',
+    ),
+    "missing_date": (
+        "no date received: add a column 'received' (YYYY-MM-DD) or give the date",
+        "datum mottagen saknas: lägg till kolumnen Mottagen (ÅÅÅÅ-MM-DD) eller välj datumet",
+    ),
+    "future_date": ("'{value}' is after today ({detail})", '"{value}" är senare än i dag ({detail})'),
     "unknown_column": (
         "unknown column '{value}' (expected {detail})",
         'okänd kolumn "{value}" (förväntade {detail})',

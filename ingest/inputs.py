@@ -20,6 +20,7 @@ from allocation.money import MAX_AMOUNT
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
+from ingest.columns import CODE, canonical, column_sv, names_sv
 from ingest.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
 
 MAX_POSITIONS = 100_000  # far above any region's AT positions; keeps nonsense out of the store
@@ -32,23 +33,29 @@ COLUMNS = REQUIRED + OPTIONAL
 
 def _header(
     rows: Sequence[Sequence[str]], required: tuple[str, ...] = REQUIRED, optional: tuple[str, ...] = OPTIONAL
-) -> dict[str, int]:
-    expected = required + optional
+) -> dict[str, tuple[int, str]]:
+    """Each known column's index and header as written; English or Swedish names (``ingest.columns``).
+
+    A ``region`` may be given by name (Region), by län code (Länskod), or both.
+    """
+    expected = required + optional + ((CODE,) if "region" in required else ())
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([Problem("empty_file")])
     problems = []
-    columns: dict[str, int] = {}
+    columns: dict[str, tuple[int, str]] = {}
     for index, cell in enumerate(rows[0]):
-        name = cell.strip().casefold()
+        name, written = canonical(cell), cell.strip()
         if not name:
             continue
         if name not in expected:
-            problems.append(Problem("unknown_column", 1, cell.strip(), cell.strip(), ", ".join(expected)))
+            names = ", ".join(n for n in expected if n != CODE)
+            problems.append(Problem("unknown_column", 1, written, written, names, names_sv(expected)))
         elif name in columns:
-            problems.append(Problem("duplicate_column", 1, name, name))
+            problems.append(Problem("duplicate_column", 1, written, written))
         else:
-            columns[name] = index
-    problems += [Problem("missing_column", 1, name, name) for name in required if name not in columns]
+            columns[name] = (index, written)
+    missing = [n for n in required if n not in columns and not (n == "region" and CODE in columns)]
+    problems += [Problem("missing_column_named", 1, "", n, column_sv(n)) for n in missing]
     if problems:
         raise InputError(problems)
     return columns
@@ -60,9 +67,31 @@ class _Rows:
 
     problems: list[Problem]
     rows: list[tuple[int, dict[str, str], str | None]]
+    headers: dict[str, str]  # column name -> the header as written in the file (problems name it so)
+
+    def column(self, name: str) -> str:
+        return self.headers.get(name, column_sv(name))
 
 
-def _region_rows(
+def _resolve(index: RegionIndex, cells: dict[str, str], row: int, headers: dict[str, str]) -> tuple[str | None, list]:
+    """The region of a row by its län code or name (both given: they must agree), or the problems."""
+    code_text, name_text = cells.get(CODE, ""), cells.get("region", "")
+    if not code_text and not name_text:
+        return None, [Problem("empty_value", row, headers.get("region") or headers[CODE])]
+    found = []
+    for text, header in ((code_text, headers.get(CODE, "")), (name_text, headers.get("region", ""))):
+        if not text:
+            continue
+        try:
+            found.append(index.resolve(text).code)
+        except UnknownRegion:
+            return None, [Problem("unknown_region", row, header, text)]
+    if len(set(found)) > 1:
+        return None, [Problem("region_mismatch", row, headers["region"], name_text, code_text)]
+    return found[0], []
+
+
+def region_rows(
     rows: Sequence[Sequence[str]],
     index: RegionIndex,
     required: tuple[str, ...],
@@ -70,40 +99,36 @@ def _region_rows(
     unique_region: bool = True,
 ) -> _Rows:
     columns = _header(rows, required, optional)
+    headers = {name: written for name, (_, written) in columns.items()}
     problems: list[Problem] = []
     found: list[tuple[int, dict[str, str], str | None]] = []
     first_row_of: dict[str, int] = {}
     for row_number, row in enumerate(rows[1:], start=2):
-        cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
+        cells = {name: (row[i].strip() if i < len(row) else "") for name, (i, _) in columns.items()}
         if not any(cells.values()) and not any(str(c).strip() for c in row):
             continue  # blank line
         extra = [cell for cell in row[len(rows[0]) :] if str(cell).strip()]
         if extra:
             width = len(rows[0]) + len(extra)
             problems.append(Problem("too_many_cells", row_number, "", str(width), str(len(rows[0]))))
-        code = None
-        region_text = cells["region"]
-        if not region_text:
-            problems.append(Problem("empty_value", row_number, "region"))
-        else:
-            try:
-                code = index.resolve(region_text).code
-                if unique_region and code in first_row_of:
-                    problems.append(
-                        Problem("duplicate_region", row_number, "region", region_text, str(first_row_of[code]))
-                    )
-                first_row_of.setdefault(code, row_number)
-            except UnknownRegion:
-                problems.append(Problem("unknown_region", row_number, "region", region_text))
+        code, trouble = _resolve(index, cells, row_number, headers)
+        problems += trouble
+        if code is not None and unique_region and code in first_row_of:
+            shown = cells.get("region") or cells.get(CODE, "")
+            column = headers.get("region") or headers[CODE]
+            problems.append(Problem("duplicate_region", row_number, column, shown, str(first_row_of[code])))
+        if code is not None:
+            first_row_of.setdefault(code, row_number)
+        cells.setdefault("region", cells.get(CODE, ""))
         found.append((row_number, cells, code))
     if not found and not problems:
         problems.append(Problem("no_rows"))
-    return _Rows(problems, found)
+    return _Rows(problems, found, headers)
 
 
 def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[RegionInput]:
     """Validate a table of region reports; raise InputError with every problem, or return the inputs."""
-    table = _region_rows(rows, index, REQUIRED, OPTIONAL)
+    table = region_rows(rows, index, REQUIRED, OPTIONAL)
     problems = list(table.problems)
     inputs: list[RegionInput] = []
     for row_number, cells, code in table.rows:
@@ -114,22 +139,22 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
                 if name == "excluded":
                     counts[name] = 0
                 else:
-                    problems.append(Problem("empty_value", row_number, name))
+                    problems.append(Problem("empty_value", row_number, table.column(name)))
                 continue
             try:
                 counts[name] = parse_count(text)
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, name, text, exc.detail))
+                problems.append(Problem(exc.code, row_number, table.column(name), text, exc.detail))
                 continue
             if counts[name] > MAX_POSITIONS:
-                problems.append(Problem("too_large", row_number, name, text, str(MAX_POSITIONS)))
+                problems.append(Problem("too_large", row_number, table.column(name), text, str(MAX_POSITIONS)))
                 del counts[name]
         planned: Fraction | None = None
         if cells.get("planned"):
             try:
                 planned = parse_planned(cells["planned"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "planned", cells["planned"], exc.detail))
+                problems.append(Problem(exc.code, row_number, table.column("planned"), cells["planned"], exc.detail))
         if code is not None and len(counts) == 3:
             inputs.append(RegionInput(code, counts["filled"], counts["started"], counts["excluded"], planned))
     if problems:
@@ -157,29 +182,31 @@ def parse_date(text: str) -> date:
 
 def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Requisition]:
     """Validate a table of requisitions (region, received, amount[, reference])."""
-    table = _region_rows(rows, index, REQUISITION_REQUIRED, REQUISITION_OPTIONAL, unique_region=False)
+    table = region_rows(rows, index, REQUISITION_REQUIRED, REQUISITION_OPTIONAL, unique_region=False)
     problems = list(table.problems)
     found: list[Requisition] = []
     seen: dict[tuple[str, date, int, str], int] = {}
     for row_number, cells, code in table.rows:
         received = amount = None
         if not cells["received"]:
-            problems.append(Problem("empty_value", row_number, "received"))
+            problems.append(Problem("empty_value", row_number, table.column("received")))
         else:
             try:
                 received = parse_date(cells["received"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "received", cells["received"], exc.detail))
+                problems.append(Problem(exc.code, row_number, table.column("received"), cells["received"], exc.detail))
         if not cells["amount"]:
-            problems.append(Problem("empty_value", row_number, "amount"))
+            problems.append(Problem("empty_value", row_number, table.column("amount")))
         else:
             try:
                 amount = parse_count(cells["amount"])
             except ParseError as exc:
-                problems.append(Problem(exc.code, row_number, "amount", cells["amount"], exc.detail))
+                problems.append(Problem(exc.code, row_number, table.column("amount"), cells["amount"], exc.detail))
             else:
                 if amount > MAX_KRONOR:
-                    problems.append(Problem("too_large", row_number, "amount", cells["amount"], str(MAX_KRONOR)))
+                    problems.append(
+                        Problem("too_large", row_number, table.column("amount"), cells["amount"], str(MAX_KRONOR))
+                    )
                     amount = None
         if code is None or received is None or amount is None:
             continue
@@ -229,18 +256,18 @@ def parse_planned_table(rows: Sequence[Sequence[str]], index: RegionIndex) -> di
 
     Returns the planned positions per län code as written; raises InputError with every problem.
     """
-    table = _region_rows(rows, index, ("region", "planned"), ())
+    table = region_rows(rows, index, ("region", "planned"), ())
     problems = list(table.problems)
     planned: dict[str, str] = {}
     for row_number, cells, code in table.rows:
         text = cells.get("planned", "")
         if not text:
-            problems.append(Problem("empty_value", row_number, "planned"))
+            problems.append(Problem("empty_value", row_number, table.column("planned")))
             continue
         try:
             parse_planned(text)
         except ParseError as exc:
-            problems.append(Problem(exc.code, row_number, "planned", text, exc.detail))
+            problems.append(Problem(exc.code, row_number, table.column("planned"), text, exc.detail))
             continue
         if code is not None:
             planned[code] = text

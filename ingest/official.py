@@ -8,13 +8,13 @@ from allocation.money import kr
 from allocation.planned import ParseError, parse_count
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex
-from ingest.inputs import _region_rows
+from ingest.inputs import region_rows
 from ingest.spreadsheet import read_table
 
 
 def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, total: int) -> dict[str, int]:
     """The official table (columns region, amount): every region once, whole kronor, summing to ``total``."""
-    table = _region_rows(rows, index, ("region", "amount"), ())
+    table = region_rows(rows, index, ("region", "amount"), ())
     problems = list(table.problems)
     amounts: dict[str, int] = {}
     for row_number, cells, code in table.rows:

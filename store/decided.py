@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from allocation import decision as d
-from allocation.block_convert import at_values
 from allocation.block_data import derive_values
 from allocation.block_engine import PotChoice, allocate_round
 from allocation.blocks import Round, RoundResult
@@ -40,7 +39,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
     # --- computing --------------------------------------------------------------------------------
 
     def _inputs(self, round_: Round) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, date]]]:
-        values: dict[str, dict[str, Any]] = dict(at_values(self.at_reports(round_.id)))
+        values: dict[str, dict[str, Any]] = dict(self.report_values(round_.id))
         if any(isinstance(b.params, FixedTableParams) and b.params.cap_key for b in round_.blocks):
             for req in self.requisitions(round_.id):
                 cap = values.setdefault("requisitioned", {})

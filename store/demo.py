@@ -407,7 +407,7 @@ def load(store: Store, actor: Actor, reason: str, seed: int = SEED) -> Loaded:
 
 def _write(store: Store, tx: Tx, plan: Plan, seed: int) -> None:
     for round_id, item, received in plan.reports:  # as record_at_report writes them, with their audit entries
-        store._write_report(tx, round_id, item, received, MARK)
+        store._write_report(tx, round_id, store.as_report(round_id, item, received), MARK)
         tx.execute("UPDATE at_reports SET example = TRUE WHERE round_id = ? AND code = ?", [round_id, item.code])
     for code, approved in plan.ombud:  # as record_ombud
         tx.execute(

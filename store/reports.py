@@ -1,20 +1,33 @@
-"""The AT rounds' reports from the regions: read, recorded one by one, imported from a file."""
+"""The recipients' reports for any round: what its rules name (``allocation.report_values``), with the date
+each was received; recorded one by one (a form) or imported from a file, every write audited.
+
+One row per round and recipient in ``at_reports`` (the table keeps its first name): positions filled,
+started and excluded in their columns, any other value in ``other_values``, the report's own planned
+figure, and the date received. A report is a change when a value or its date changes: a wrong date is
+corrected by recording the report again with the right one.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from allocation.at import RegionInput
-from allocation.planned import parse_planned
-from allocation.regions import RegionIndex
-from ingest.inputs import read_reports
+from allocation.planned import parse_number, parse_planned
+from allocation.report_values import AT_PARTS, Report, ReportSpec, engine_values, report_spec
+from ingest.reports import read_round_reports
 from store.core import Tx
-from store.model import Actor, ImportResult, fraction_text
-from store.rounds import IMPORTED, RECORDED, RoundsMixin
+from store.model import Actor, ImportResult, WriteRefused, fraction_text
+from store.rounds import RoundsMixin
 from store.sql import upsert
+
+if TYPE_CHECKING:
+    from allocation.blocks import Round
 
 REPORT_COLUMNS = (
     "round_id",
@@ -26,26 +39,74 @@ REPORT_COLUMNS = (
     "received",
     "source",
     "updated_at",
+    "other_values",
 )
+_SELECT = "SELECT code, filled, started, excluded, planned_override, received, other_values FROM at_reports"
 
-_REPORTS = ("AT reports", "AT-rapporter")
+
+def _report(row: tuple[Any, ...]) -> Report:
+    code, filled, started, excluded, planned, received, other = row
+    values = {k: Fraction(v) for k, v in zip(AT_PARTS, (filled, started, excluded), strict=True) if v is not None}
+    values |= {k: parse_number(v) for k, v in json.loads(other or "{}").items()}
+    return Report(code, values, received, None if planned is None else parse_planned(planned))
+
+
+def _fields(report: Report) -> dict[str, Any]:
+    """The report as the audit log and the comparison see it: values as exact text, the date, the planned."""
+    fields: dict[str, Any] = {k: _exact(Fraction(v)) for k, v in sorted(report.values.items())}
+    fields["planned"] = None if report.planned is None else fraction_text(report.planned)
+    fields["received"] = report.received
+    return fields
 
 
 class ReportsMixin(RoundsMixin):
-    """AT reports per round and region (``at_reports``), written one at a time or by a whole file."""
+    """Reports per round and recipient, written one at a time or by a whole file, for any round of blocks."""
+
+    if TYPE_CHECKING:  # provided by RoundVersionsMixin in ``Store``
+
+        def block_round(self, round_id: str) -> Round: ...
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def report_spec(self, round_id: str) -> ReportSpec:
+        """What the round's recipients report and which report dates count (from its rules)."""
+        return report_spec(self.block_round(round_id))
+
+    def reports(self, round_id: str) -> list[Report]:
+        def compute() -> tuple[Report, ...]:
+            return tuple(_report(r) for r in self.query(f"{_SELECT} WHERE round_id = ? ORDER BY code", [round_id]))
+
+        return list(self._cached(("at_reports", round_id), compute))
+
+    def report_values(self, round_id: str) -> dict[str, dict[str, Fraction]]:
+        """The reports as the engine's values (key -> recipient -> value): what the simulation and decision use."""
+        return engine_values(self.reports(round_id))
 
     def at_reports(self, round_id: str) -> list[RegionInput]:
-        return list(self._cached(("at_reports", round_id), lambda: self._read_reports(round_id)))
+        """The reports' positions filled, started and excluded (0 where not reported), as the AT pages read them."""
+        return [
+            RegionInput(r.code, *(int(r.value(k)) for k in AT_PARTS), r.planned)  # type: ignore[arg-type]
+            for r in self.reports(round_id)
+        ]
 
-    def _read_reports(self, round_id: str) -> tuple[RegionInput, ...]:
+    def reports_frame(self, round_id: str) -> pd.DataFrame:
+        """One row per report: code, region, the round's values, planned, received, source, updated."""
+        spec = self.report_spec(round_id)
         rows = self.query(
-            "SELECT code, filled, started, excluded, planned_override FROM at_reports WHERE round_id = ? ORDER BY code",
+            "SELECT a.code, r.name, a.planned_override, a.received, a.source, a.updated_at FROM at_reports a "
+            "JOIN regions r USING (code) WHERE a.round_id = ? ORDER BY a.code",
             [round_id],
         )
-        return tuple(
-            RegionInput(code, filled, started, excluded, None if planned is None else parse_planned(planned))
-            for code, filled, started, excluded, planned in rows
-        )
+        reports = {r.code: r for r in self.reports(round_id)}
+        data = []
+        for code, name, planned, received, source, updated in rows:
+            values = reports[code].values
+            row = {"code": code, "region": name} | {k: _shown(values.get(k)) for k in spec.values}
+            data.append(
+                row | {"planned_override": planned, "received": received, "source": source, "updated_at": updated}
+            )
+        columns = ["code", "region", *spec.values, "planned_override", "received", "source", "updated_at"]
+        return pd.DataFrame(data, columns=columns)
 
     def at_reports_frame(self, round_id: str) -> pd.DataFrame:
         return self.frame(
@@ -54,47 +115,133 @@ class ReportsMixin(RoundsMixin):
             [round_id],
         )
 
-    def _report_row(self, tx: Tx, round_id: str, code: str) -> dict[str, Any] | None:
-        rows = tx.execute(
-            "SELECT filled, started, excluded, planned_override, received, source FROM at_reports "
-            "WHERE round_id = ? AND code = ?",
-            [round_id, code],
-        ).fetchall()
-        if not rows:
-            return None
-        filled, started, excluded, planned, received, source = rows[0]
-        return {
-            "filled": filled,
-            "started": started,
-            "excluded": excluded,
-            "planned": planned,
-            "received": received,
-            "source": source,
-        }
+    def report_dates(self, round_id: str) -> dict[str, date]:
+        return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
 
-    def _write_report(self, tx: Tx, round_id: str, item: RegionInput, received: date, source: str) -> bool:
-        """Upsert one report; returns whether anything changed. Same figures again change nothing."""
-        before = self._report_row(tx, round_id, item.code)
-        planned = None if item.planned is None else fraction_text(item.planned)
-        figures = {"filled": item.filled, "started": item.started, "excluded": item.excluded, "planned": planned}
-        if before is not None and all(before[k] == v for k, v in figures.items()):
+    # --- writing ------------------------------------------------------------------------------------
+
+    def report_round_ids(self) -> list[str]:
+        """The rounds whose rules use something the recipients report (values or the date of a report)."""
+        return [r for r in self.round_ids() if self._takes_reports(r)]
+
+    def _takes_reports(self, round_id: str) -> bool:
+        try:
+            return self.report_spec(round_id).accepts_reports
+        except (KeyError, ValueError):  # rules the store cannot read as a round: nothing is reported to them
             return False
-        after = figures | {"received": received, "source": source}
+
+    def _accepting(self, round_id: str) -> ReportSpec:
+        """The round's spec; a round that is unknown or whose rules use no report is refused, naming those that do."""
+        known = round_id in self.round_ids()
+        if known and self._takes_reports(round_id):
+            return self.report_spec(round_id)
+        fitting = self.report_round_ids()
+        titles = ", ".join(f"”{self._short_title(r)}”" for r in fitting) or "ingen omgång"
+        if not known:
+            head_sv, head_en = f"Okänd bidragsomgång ”{round_id}”", f"unknown round {round_id!r}"
+        else:
+            name = self._short_title(round_id)
+            head_sv = (
+                f"Bidragsomgången ”{name}” tar inte emot rapporter (dess regler använder inga rapporterade värden)"
+            )
+            head_en = f"round {round_id!r} takes no reports (its rules use no reported value)"
+        raise WriteRefused(
+            f"{head_sv}; rapporter tas emot för {titles}.",
+            f"{head_en}; rounds that take reports: {', '.join(fitting) or 'none'}",
+        )
+
+    def _short_title(self, round_id: str) -> str:
+        doc = self.round_document(round_id)
+        return str(doc.get("short_title") or doc.get("title") or round_id)
+
+    def _stored(self, tx: Tx, round_id: str, code: str) -> Report | None:
+        rows = tx.execute(f"{_SELECT} WHERE round_id = ? AND code = ?", [round_id, code]).fetchall()
+        return _report(rows[0]) if rows else None
+
+    def _write_report(self, tx: Tx, round_id: str, report: Report, source: str) -> bool:
+        """Upsert one report; returns whether anything changed. The same values and date again change nothing."""
+        before = self._stored(tx, round_id, report.code)
+        after = _fields(report)
+        if before is not None and _fields(before) == after:
+            return False
+        at = [int(report.values[k]) if k in report.values else None for k in AT_PARTS]
+        other = {k: fraction_text(Fraction(v)) for k, v in sorted(report.values.items()) if k not in AT_PARTS}
+        planned = None if report.planned is None else fraction_text(report.planned)
         tx.execute(
             upsert("at_reports", REPORT_COLUMNS, ("round_id", "code")),
-            [round_id, item.code, item.filled, item.started, item.excluded, planned, received, source, tx.at],
+            [round_id, report.code, *at, planned, report.received, source, tx.at, json.dumps(other, sort_keys=True)],
         )
-        tx.audit("insert" if before is None else "update", "at_reports", f"{round_id}/{item.code}", before, after)
+        old = None if before is None else _fields(before)
+        tx.audit("insert" if before is None else "update", "at_reports", f"{round_id}/{report.code}", old, after)
         return True
+
+    def _check_report(self, spec: ReportSpec, report: Report) -> None:
+        missing = [k for k in spec.required if k not in report.values]
+        unknown = [k for k in report.values if k not in spec.values]
+        if missing or unknown:
+            raise WriteRefused(
+                "Rapporten stämmer inte med omgångens regler (värden saknas eller är okända).",
+                f"the report does not fit the round: missing {missing}, unknown {unknown}",
+            )
+        if any(spec.whole(k) and Fraction(v).denominator != 1 for k, v in report.values.items()):
+            raise WriteRefused("Antal tjänster är hela tal.", "positions are whole numbers")
+        if report.planned is not None and not spec.planned_override:
+            raise WriteRefused("Omgången har inget planeringsunderlag.", "the round has no planned positions")
+        today = self.clock().date()
+        if report.received is None or report.received > today:
+            raise WriteRefused(
+                "Ange dagen rapporten togs emot (i dag eller tidigare).",
+                "give the day the report was received (today or earlier)",
+            )
+
+    def record_report(self, actor: Actor, reason: str, round_id: str, report: Report, source: str = "manuell") -> bool:
+        """Record or correct one recipient's report (its values and the date received); audited."""
+        self._check_no_example_data()
+        spec = self._accepting(round_id)
+        self._check_code(report.code)
+        report = replace(report, values={k: report.values.get(k, Fraction(0)) for k in spec.optional} | report.values)
+        self._check_report(spec, report)
+        with self.transaction(actor, reason) as tx:
+            return self._write_report(tx, round_id, report, source)
 
     def record_at_report(
         self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
     ) -> bool:
+        """An AT report (filled, started, excluded) for a round whose recipients report those."""
+        return self.record_report(actor, reason, round_id, self.as_report(round_id, item, received), source)
+
+    def as_report(self, round_id: str, item: RegionInput, received: date) -> Report:
+        """An AT report as a report of the round: the parts the round's rules use, the planned figure if any."""
+        spec = self._accepting(round_id)
+        values = {k: Fraction(getattr(item, k)) for k in AT_PARTS if k in spec.values}
+        return Report(item.code, values, received, item.planned if spec.planned_override else None)
+
+    def import_reports(
+        self,
+        actor: Actor,
+        reason: str,
+        round_id: str,
+        data: bytes,
+        filename: str,
+        received: date | None = None,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Validate the whole file first (``InputError`` lists every problem), then write it in one transaction.
+
+        ``received`` dates the rows that have no date of their own (a column ``Mottagen``/``received``);
+        without it every row needs one: a report is never silently dated today.
+        """
         self._check_no_example_data()
-        self._check_round_kind(round_id, "performance", _REPORTS, RECORDED)
-        self._check_code(item.code)
+        spec = self._accepting(round_id)
+        items = read_round_reports(data, self.region_index(), spec, received, self.clock().date())
+        if dry_run:
+            current = {r.code: _fields(r) for r in self.reports(round_id)}
+            changes = tuple((i.code, _changed(current.get(i.code), _fields(i))) for i in items)
+            changes = tuple(c for c in changes if c[1])
+            return ImportResult(len(items), len(changes), len(items) - len(changes), changes)
         with self.transaction(actor, reason) as tx:
-            return self._write_report(tx, round_id, item, received, source)
+            changed = sum(self._write_report(tx, round_id, item, filename) for item in items)
+        return ImportResult(len(items), changed, len(items) - changed)
 
     def import_at_reports(
         self,
@@ -106,19 +253,23 @@ class ReportsMixin(RoundsMixin):
         received: date | None = None,
         dry_run: bool = False,
     ) -> ImportResult:
-        """Validate the whole file first (``InputError`` lists every problem), then write it in one transaction."""
-        self._check_no_example_data()
-        self._check_round_kind(round_id, "performance", _REPORTS, IMPORTED)
-        at_round = self.at_round(round_id)
-        items = read_reports(data, RegionIndex(at_round.regions))
-        received = received or self.clock().date()
-        if dry_run:
-            current = {i.code: i for i in self.at_reports(round_id)}
-            changed = sum(1 for item in items if current.get(item.code) != item)
-            return ImportResult(len(items), changed, len(items) - changed)
-        with self.transaction(actor, reason) as tx:
-            changed = sum(self._write_report(tx, round_id, item, received, filename) for item in items)
-        return ImportResult(len(items), changed, len(items) - changed)
+        """The old name of ``import_reports``, kept for the commands that still call it."""
+        return self.import_reports(actor, reason, round_id, data, filename, received, dry_run)
 
-    def report_dates(self, round_id: str) -> dict[str, date]:
-        return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
+
+def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...]:
+    """The fields that differ (every field of a new report)."""
+    if before is None:
+        return tuple(after)
+    return tuple(k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k))
+
+
+def _exact(value: Fraction) -> int | str:
+    """A whole number as itself (as the log has always shown counts), any other as exact decimal text."""
+    return int(value) if value.denominator == 1 else fraction_text(value)
+
+
+def _shown(value: Fraction | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else float(value)

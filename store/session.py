@@ -235,6 +235,7 @@ class Session:
     round_problems = _Guarded(Store.round_problems, Action.READ_RULES)
     planned_table = _Guarded(Store.planned_table, Action.READ_RULES)
     block_round = _Guarded(Store.block_round, Action.READ_RULES)
+    report_spec = _Guarded(Store.report_spec, Action.READ_RULES)
     recipients = _Guarded(Store.recipients, Action.READ_RULES)
     facts = _Guarded(Store.facts, Action.READ_RULES)
 
@@ -263,6 +264,8 @@ class Session:
 
     # --- per-region data, narrowed for region users ----------------------------------------------
 
+    reports = _Narrowed(Store.reports, Action.READ_REPORTS, _rows(attrgetter("code")))
+    reports_frame = _Narrowed(Store.reports_frame, Action.READ_REPORTS, _frame)
     at_reports = _Narrowed(Store.at_reports, Action.READ_REPORTS, _rows(attrgetter("code")))
     at_reports_frame = _Narrowed(Store.at_reports_frame, Action.READ_REPORTS, _frame)
     report_dates = _Narrowed(Store.report_dates, Action.READ_STATUS, _keys)
@@ -349,7 +352,9 @@ class Session:
 
     # --- writes (staff): the principal is the actor ------------------------------------------------
 
+    record_report = _Write(Store.record_report, Action.WRITE_REPORTS, region="report.code")
     record_at_report = _Write(Store.record_at_report, Action.WRITE_REPORTS, region="item.code")
+    import_reports = _Write(Store.import_reports, Action.IMPORT)
     import_at_reports = _Write(Store.import_at_reports, Action.IMPORT)
     import_requisitions = _Write(Store.import_requisitions, Action.IMPORT)
     import_official_amounts = _Write(Store.import_official_amounts, Action.IMPORT)

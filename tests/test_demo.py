@@ -22,6 +22,7 @@ from store.service import Store
 from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parents[1]
+RECEIVED = date(2023, 10, 30)  # the day the reports arrived: always explicit
 ANNA = Actor("Anna Andersson")
 TABLES = demo.TABLES
 
@@ -203,7 +204,7 @@ def test_real_follow_up_records_are_refused_while_example_data_is_loaded(store: 
         ),
         lambda: store.record_payout(ANNA, "utbetald", "elderly-2023", code, date(2023, 11, 10), 1_000, "U-1"),
         lambda: store.record_usage_report(ANNA, "inkommen", "elderly-2023", code, date(2024, 4, 2), "Dnr 2"),
-        lambda: store.import_at_reports(ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv"),
+        lambda: store.import_at_reports(ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv", RECEIVED),
         lambda: store.import_requisitions(
             ANNA, "fil", "elderly-2023", b"region,received,amount\n01,2023-10-01,5\n", "f.csv"
         ),

@@ -363,8 +363,8 @@ def test_a_bad_row_with_an_unknown_region_reports_its_numbers_too() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"region,filled\nGotland,19\n", [("missing_column", 1, "started")]),
-        (b"region\nGotland\n", [("missing_column", 1, "filled"), ("missing_column", 1, "started")]),
+        (b"region,filled\nGotland,19\n", [("missing_column_named", 1, "")]),
+        (b"region\nGotland\n", [("missing_column_named", 1, ""), ("missing_column_named", 1, "")]),
         (b"region,filled,started,filled\nGotland,1,1,1\n", [("duplicate_column", 1, "filled")]),
         (b"region,filled,started,comment\nGotland,1,1,x\n", [("unknown_column", 1, "comment")]),
         (b"", [("empty_file", 0, "")]),
@@ -443,8 +443,8 @@ def test_missing_file(tmp_path: Path) -> None:
         ),
         (
             b"region,started\nGotland,1\n",
-            "row 1, column filled: missing column 'filled'",
-            'rad 1, kolumn filled: kolumnen "filled" saknas',
+            "row 1: missing column 'filled' (in Swedish 'Tillsatta')",
+            'rad 1: kolumnen "Tillsatta" saknas',
         ),
         (
             "region,filled,started\nSkåne,1,1\n".encode("latin-1"),

@@ -160,7 +160,7 @@ store = Store.open(url)
 data = Path(file).read_bytes()
 try:
     if command == "import-reports":
-        result = store.import_at_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name)
+        result = store.import_at_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name, RECEIVED)
     else:
         result = store.import_requisitions(Actor("kommandorad"), "import", round_id, data, Path(file).name)
 except InputError as exc:
@@ -221,8 +221,8 @@ def _cli_loop(url: str, folder: Path, deadline: float, log: AckLog) -> None:
         try:
             if i % 2 == 0:
                 values = {code: rng.randrange(1, 100_000) for code in ("08", "20")}  # a file's limit
-                rows = "".join(f"{names[c]};{v};0\n" for c, v in values.items())
-                file.write_text("region;filled;started\n" + rows, encoding="utf-8")
+                rows = "".join(f"{names[c]};{v};0;2023-06-01\n" for c, v in values.items())
+                file.write_text("region;filled;started;received\n" + rows, encoding="utf-8")
                 done = subprocess.run(
                     import_command(url, "import-reports", file, AT_ROUND), cwd=ROOT, capture_output=True, text=True
                 )

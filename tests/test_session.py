@@ -17,6 +17,7 @@ from store.access import Action, Principal, Role
 from store.service import Actor, Store, User, WriteRefused
 from store.session import AccessDenied, Session
 
+RECEIVED = date(2023, 10, 30)
 STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
 MANAGER = Principal("Mats Chef", Role.MANAGER, login="oidc")
 UPPSALA = Principal("Ulla Uppsala", Role.REGION, "03", login="oidc")
@@ -93,7 +94,7 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
     tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
     writes = [
         lambda: session.record_at_report("x", "at-2023", RegionInput("03", 1, 0), date(2023, 10, 1)),
-        lambda: session.import_at_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv"),
+        lambda: session.import_at_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv", RECEIVED),
         lambda: session.import_requisitions("x", ELDERLY, b"region,received,amount\n03,2023-09-02,1\n", "f.csv"),
         lambda: session.import_official_amounts("x", ELDERLY, b"region,amount\n", "f.csv", "källa"),
         lambda: session.record_requisition("x", ELDERLY, Requisition("03", date(2023, 9, 2), 5, "")),

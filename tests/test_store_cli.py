@@ -23,13 +23,13 @@ def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tmp_path: Path) -> None:
     reports = tmp_path / "rapporter.csv"
     reports.write_text("region;filled;started\nGotland;19;18\nKalmar;52;50\n", encoding="utf-8-sig")
-    common = ["--round", "at-2023", "--actor", "Anna", "--reason", "inrapportering"]
+    common = ["--round", "at-2023", "--actor", "Anna", "--reason", "inrapportering", "--received", "2023-10-30"]
 
     dry = run(isolated_database, "import-reports", str(reports), *common, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "would change 2" in dry.stdout
 
-    first = run(isolated_database, "import-reports", str(reports), *common, "--received", "2023-10-30")
+    first = run(isolated_database, "import-reports", str(reports), *common)
     assert first.returncode == 0, first.stderr
     assert "2 rows; changed 2; unchanged 0" in first.stdout
     again = run(isolated_database, "import-reports", str(reports), *common)
@@ -51,7 +51,19 @@ def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tm
 def test_a_bad_file_exits_2_with_every_problem_and_writes_nothing(isolated_database: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("region,filled,started\nAtlantis,1,1\nGotland,-1,x\n", encoding="utf-8")
-    result = run(isolated_database, "import-reports", str(bad), "--round", "at-2023", "--actor", "A", "--reason", "r")
+    result = run(
+        isolated_database,
+        "import-reports",
+        str(bad),
+        "--round",
+        "at-2023",
+        "--actor",
+        "A",
+        "--reason",
+        "r",
+        "--received",
+        "2023-10-30",
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr

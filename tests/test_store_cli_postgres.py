@@ -47,7 +47,7 @@ def test_init_as_users_run_it_names_the_database_without_its_password(pg_url: st
 def test_import_export_users_scenarios_and_demo_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     reports = tmp_path / "rapporter.csv"
     reports.write_text("region;filled;started\nGotland;19;18\nKalmar;52;50\n", encoding="utf-8-sig")
-    common = ["import-reports", str(reports), "--round", "at-2023", *WHO]
+    common = ["import-reports", str(reports), "--round", "at-2023", "--received", "2023-10-30", *WHO]
 
     status, out, err = cli("--db", pg_url, *common, "--dry-run")
     assert status == 0 and "would change 2" in out, err
@@ -58,7 +58,9 @@ def test_import_export_users_scenarios_and_demo_on_postgresql(pg_url: str, tmp_p
 
     bad = tmp_path / "fel.csv"
     bad.write_text("region,filled,started\nAtlantis,1,1\n", encoding="utf-8")
-    status, out, err = cli("--db", pg_url, "import-reports", str(bad), "--round", "at-2023", *WHO)
+    status, out, err = cli(
+        "--db", pg_url, "import-reports", str(bad), "--round", "at-2023", "--received", "2023-10-30", *WHO
+    )
     assert status == 2 and out == "" and "unknown region 'Atlantis'" in err
     status, _, err = cli("--db", pg_url, "import-reports", str(reports), "--round", "x-1", *WHO)
     assert status == 2 and "unknown round" in err

@@ -26,6 +26,7 @@ from store.service import Actor, Store, WriteRefused
 from tests.markdown_text import shown
 
 ROOT = Path(__file__).resolve().parents[1]
+RECEIVED = date(2023, 10, 30)  # the day the reports arrived: always explicit
 ANNA = Actor("Anna")
 REPORTS = "region;filled;started\nGotland;19;18\nKalmar;52;50\n"
 NO_SPACE = "No space left on device"
@@ -127,7 +128,9 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     real = store.con
     store.con = FullDisk(real, store.path)  # type: ignore[assignment]
     with pytest.raises(db.StoreError) as info:
-        store.import_at_reports(ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv")
+        store.import_at_reports(
+            ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv", RECEIVED
+        )
     message = str(info.value)
     assert NO_SPACE in message and str(store.path) in message and "no transaction" not in message
     assert "disken är full" in info.value.message_sv and str(store.path) in info.value.message_sv
@@ -135,7 +138,9 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     assert counts(store) == before
     assert store.at_reports(store.round_ids("performance")[0]) == []
     # The connection is not left inside a transaction: the same write succeeds once there is space.
-    store.import_at_reports(ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv")
+    store.import_at_reports(
+        ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv", RECEIVED
+    )
     assert counts(store)["at_reports"] == before["at_reports"] + 2
 
 
@@ -168,6 +173,7 @@ def test_a_full_disk_on_the_command_line_exits_3_with_the_cause(
     reports = tmp_path / "r.csv"
     reports.write_text(REPORTS, encoding="utf-8")
     args = ["--db", str(isolated_database), "import-reports", str(reports), "--actor", "A", "--reason", "r"]
+    args += ["--received", "2023-10-30"]
     status = cli.main([*args, "--round", file_rounds(isolated_database, "performance")[0]])
     out = capsys.readouterr()
     assert status == cli.EXIT_UNAVAILABLE == 3
@@ -333,9 +339,9 @@ def test_reports_into_a_fixed_amount_round_or_an_unknown_round_exit_2(isolated_d
     reports.write_text(REPORTS, encoding="utf-8")
     common = ["--actor", "A", "--reason", "r"]
     wrong = run(isolated_database, "import-reports", str(reports), "--round", fixed[0], *common)
-    refused(wrong, 2, f"round '{fixed[0]}' is a fixed-amount round", "performance round such as", *performance)
+    refused(wrong, 2, f"round '{fixed[0]}' takes no reports", "rounds that take reports", *performance)
     dry = run(isolated_database, "import-reports", str(reports), "--round", fixed[0], "--dry-run", *common)
-    refused(dry, 2, "fixed-amount round")
+    refused(dry, 2, "takes no reports")
     unknown = run(isolated_database, "import-reports", str(reports), "--round", "finns-inte", *common)
     refused(unknown, 2, "unknown round 'finns-inte'", *performance)
     requisitions = tmp_path / "q.csv"
@@ -350,7 +356,8 @@ def test_recording_into_a_round_of_the_wrong_kind_is_refused_in_swedish(store: S
     fixed, performance = store.round_ids("fixed")[0], store.round_ids("performance")[0]
     with pytest.raises(WriteRefused) as info:
         store.record_at_report(ANNA, "test", fixed, RegionInput("09", 1, 1), date(2023, 10, 1))
-    assert f"”{fixed}” är en omgång med fasta belopp" in info.value.message_sv and performance in info.value.message_sv
+    shown = info.value.message_sv  # the rounds by their titles, never their ids
+    assert "tar inte emot rapporter" in shown and "”AT-tjänster 2023”" in shown and fixed not in shown
     with pytest.raises(WriteRefused) as info:
         store.record_requisition(ANNA, "test", performance, Requisition("09", date(2023, 5, 2), 1_000, "R"))
     assert "prestationsbaserad omgång" in info.value.message_sv and fixed in info.value.message_sv

@@ -105,7 +105,7 @@ def test_a_write_on_one_instance_is_seen_on_the_other_and_the_cli_import_on_both
 
         # While both run, the command line imports Gotland's AT report and Kalmar's requisition.
         reports = tmp_path / "rapporter.csv"
-        reports.write_text("region;filled;started\nGotland;37;35\n", encoding="utf-8")
+        reports.write_text("region;filled;started;received\nGotland;37;35;2023-10-30\n", encoding="utf-8")
         requisitions = tmp_path / "rekvisitioner.csv"
         requisitions.write_text(
             f"region;received;amount;reference\nKalmar;2023-10-02;{IMPORTED};RK-2023-0043\n", encoding="utf-8"
