@@ -97,7 +97,12 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
         sub.add_argument("--reason", required=True, help="why (written to the audit log)")
         sub.add_argument("--dry-run", action="store_true", help="validate and count changes; write nothing")
         if name == "import-reports":
-            sub.add_argument("--received", type=_date, help="date the reports were received (default: today)")
+            sub.add_argument(
+                "--received",
+                type=_date,
+                help="date the reports were received, for rows without a date of their own (a column received or "
+                "Mottagen); required when the file has no such column",
+            )
 
     export = commands.add_parser("export", help="export a table or a scenario's result to CSV or XLSX")
     target = export.add_mutually_exclusive_group(required=True)
