@@ -65,8 +65,9 @@ def parse_round_reports(
     if received is not None and received > today:
         problems.append(Problem("future_date", 0, "", received.isoformat(), today.isoformat()))
         received = None
-    if received is None and RECEIVED not in table.headers:
-        raise InputError([*problems, Problem("missing_date")])
+    undated = received is None and RECEIVED not in table.headers
+    if undated:  # said once for the whole file; the rows are still checked
+        problems.append(Problem("missing_date"))
     reports = []
     for row, cells, code in table.rows:
         before = len(problems)
@@ -90,7 +91,7 @@ def parse_round_reports(
             except ParseError as exc:
                 problems.append(Problem(exc.code, row, table.column(PLANNED), text, exc.detail))
         when, trouble = _received(cells.get(RECEIVED, ""), received, today, row, table.column(RECEIVED))
-        problems += trouble
+        problems += [] if undated else trouble
         if code is not None and len(problems) == before:
             reports.append(Report(code, values, when, planned))
     if problems:

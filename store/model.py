@@ -136,7 +136,7 @@ class ImportResult:
     rows: int  # rows in the file
     changed: int  # rows written (new or different)
     unchanged: int  # rows equal to what the store already holds
-    changes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a preview's (recipient code, fields that change)
+    changes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a preview's (code, fields that change; () if new)
 
 
 @dataclass(frozen=True, slots=True)

@@ -236,9 +236,10 @@ class ReportsMixin(RoundsMixin):
         items = read_round_reports(data, self.region_index(), spec, received, self.clock().date())
         if dry_run:
             current = {r.code: _fields(r) for r in self.reports(round_id)}
-            changes = tuple((i.code, _changed(current.get(i.code), _fields(i))) for i in items)
-            changes = tuple(c for c in changes if c[1])
-            return ImportResult(len(items), len(changes), len(items) - len(changes), changes)
+            changes = [(i.code, _changed(current.get(i.code), _fields(i))) for i in items]
+            changes = [(code, fields) for code, fields in changes if fields is None or fields]
+            found = tuple((code, fields or ()) for code, fields in changes)
+            return ImportResult(len(items), len(found), len(items) - len(found), found)
         with self.transaction(actor, reason) as tx:
             changed = sum(self._write_report(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
@@ -257,10 +258,10 @@ class ReportsMixin(RoundsMixin):
         return self.import_reports(actor, reason, round_id, data, filename, received, dry_run)
 
 
-def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...]:
-    """The fields that differ (every field of a new report)."""
+def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...] | None:
+    """The fields that differ (None: a new report)."""
     if before is None:
-        return tuple(after)
+        return None
     return tuple(k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k))
 
 

@@ -236,6 +236,7 @@ class Session:
     planned_table = _Guarded(Store.planned_table, Action.READ_RULES)
     block_round = _Guarded(Store.block_round, Action.READ_RULES)
     report_spec = _Guarded(Store.report_spec, Action.READ_RULES)
+    report_round_ids = _Guarded(Store.report_round_ids, Action.READ_RULES)
     recipients = _Guarded(Store.recipients, Action.READ_RULES)
     facts = _Guarded(Store.facts, Action.READ_RULES)
 

@@ -8,6 +8,10 @@ from datetime import date
 import streamlit as st
 
 from allocation.problems import InputError
+from allocation.report_values import ReportSpec
+from ingest.columns import column_sv
+from ingest.reports import RECEIVED
+from ingest.reports import columns as report_columns
 from ingest.spreadsheet import MAX_BYTES, MAX_ROWS
 from present import formats as f
 from store.model import ImportResult, WriteRefused
@@ -21,7 +25,7 @@ LIMITS_SV = (
 )
 
 KINDS = {
-    "reports": ("AT-rapporter", "region, filled, started, excluded (valfri), planned (valfri)"),
+    "reports": ("rapporter", ""),  # the columns are the round's (``report_columns_sv``)
     "requisitions": ("rekvisitioner", "region, received (ÅÅÅÅ-MM-DD), amount (hela kronor), reference (valfri)"),
     "payment_details": ("betalningsuppgifter", "region, organisationsnummer, bankgiro"),
 }
@@ -32,7 +36,7 @@ def _run(
 ) -> ImportResult:
     # A dry run writes nothing, so it needs no name; a real import is refused without one.
     if kind == "reports":
-        return store.import_at_reports(reason, round_id, data, name, received, dry_run=dry)
+        return store.import_reports(reason, round_id, data, name, received, dry_run=dry)
     if kind == "payment_details":
         return store.import_payment_details(reason, data, name, dry_run=dry)
     return store.import_requisitions(reason, round_id, data, name, dry_run=dry)
@@ -40,6 +44,8 @@ def _run(
 
 def import_panel(store: Session, kind: str, round_id: str) -> None:
     label, columns = KINDS[kind]
+    if kind == "reports":
+        columns = report_columns_sv(store.report_spec(round_id))
     st.caption(
         f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod. "
         + LIMITS_SV
@@ -51,14 +57,23 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         return
     data = uploaded.getvalue()
     received = None
-    if kind == "reports":
-        received = st.date_input("Mottaget", value=date.today(), format="YYYY-MM-DD", key=f"received_{kind}")
+    if kind == "reports":  # explicit: never today by default
+        received = st.date_input(
+            "Mottagen (för rader utan eget datum i filen)",
+            value=None,
+            max_value=store.today(),
+            format="YYYY-MM-DD",
+            key=f"received_{kind}_{round_id}",
+        )
     try:
         preview = _run(store, kind, round_id, data, uploaded.name, received, True, "förhandsgranskning")
     except WriteRefused as exc:  # e.g. example data loaded: nothing real may be written
         st.error(plain(exc.message_sv))
         return
     except InputError as exc:
+        if all(p.code == "missing_date" and not p.row for p in exc.problems):
+            st.info("Välj dagen rapporterna togs emot, eller lägg till kolumnen Mottagen (ÅÅÅÅ-MM-DD) i filen.")
+            return
         st.error(
             f"Filen ”{plain(uploaded.name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
             "Rätta och ladda upp igen:\n\n" + bullets(exc.lines_sv())
@@ -68,6 +83,8 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         f"”{plain(uploaded.name)}”: {preview.rows} rader, varav {preview.changed} nya eller ändrade och "
         f"{preview.unchanged} oförändrade."
     )
+    if preview.changes:
+        st.markdown(bullets(changes_sv(store, preview.changes)))
     if preview.changed == 0:
         st.success("Databasen har redan exakt dessa uppgifter: en ny inläsning ändrar ingenting.")
         return
@@ -86,6 +103,29 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
             st.error(bullets(exc.lines_sv()))
             return
         st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
+
+
+def report_columns_sv(spec: ReportSpec) -> str:
+    """The round's report columns by their Swedish names (the English ones are accepted too)."""
+    required, optional = report_columns(spec)
+    names = ["Region (eller Länskod)", *(column_sv(k) for k in required)]
+    names += [f"{column_sv(k)} (valfri)" for k in optional if k != RECEIVED]
+    english = ", ".join(["region", *required, *optional])
+    return (
+        ", ".join(names) + f", Mottagen (ÅÅÅÅ-MM-DD; valfri om du väljer datumet nedan) — eller på engelska {english}"
+    )
+
+
+def changes_sv(store: Session, changes: tuple[tuple[str, tuple[str, ...]], ...], shown: int = 10) -> list[str]:
+    """``Gotland: ny rapport`` / ``Uppsala: ändrar Mottagen``, the first ``shown`` of them (no fields: new)."""
+    names = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    lines = []
+    for code, fields in changes[:shown]:
+        what = f"ändrar {', '.join(column_sv(f) for f in fields)}" if fields else "ny rapport"
+        lines.append(f"{names.get(code, code)}: {what}")
+    if len(changes) > shown:
+        lines.append(f"… och {len(changes) - shown} till")
+    return lines
 
 
 def official_table_panel(store: Session, round_id: str, official_table: str, total: int) -> None:

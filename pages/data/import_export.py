@@ -10,7 +10,8 @@ from store.export import export_file_name, export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.audit_text import TABLES_SV, audit_in_words
 from ui.imports import import_panel
-from ui.rounds import REPORTING_KINDS, RoundRef, chosen_round, round_refs, rounds_of_kind
+from ui.report_form import report_form, report_rounds, reports_frame_sv, reports_intro
+from ui.rounds import RoundRef, chosen_round, round_refs, rounds_of_kind
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -19,9 +20,8 @@ store = session_or_stop()
 st.title("Data, import och export")
 
 
-def pick_round(kinds: tuple[str, ...], key: str) -> RoundRef | None:
-    """A round of the given kinds: the sidebar's round when it is of one of them, else the newest."""
-    refs = rounds_of_kind(store, *kinds)
+def pick_round(refs: list[RoundRef], key: str) -> RoundRef | None:
+    """One of ``refs``: the sidebar's round when it is one of them, else the first."""
     if not refs:
         st.info("Det finns ingen sådan bidragsomgång i databasen.")
         return None
@@ -35,15 +35,17 @@ def pick_round(kinds: tuple[str, ...], key: str) -> RoundRef | None:
 
 
 def show_report_import() -> None:
-    st.subheader("Regionernas rapporter om prestationer")
-    if ref := pick_round(REPORTING_KINDS, "report_round"):
+    st.subheader("Regionernas rapporter")
+    if ref := pick_round(report_rounds(store), "report_round"):
+        reports_intro(store, ref.id)
         import_panel(store, "reports", ref.id)
-        show_frame(store.at_reports_frame(ref.id), "Inga rapporter inlästa för omgången ännu.")
+        show_frame(reports_frame_sv(store, ref.id), "Inga rapporter inlästa för omgången ännu.")
+        report_form(store, ref.id)
 
 
 def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
-    if ref := pick_round(("fixed",), "requisition_round"):
+    if ref := pick_round(rounds_of_kind(store, "fixed"), "requisition_round"):
         import_panel(store, "requisitions", ref.id)
         show_frame(store.requisitions_frame(ref.id), "Inga rekvisitioner registrerade för omgången ännu.")
 
