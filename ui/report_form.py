@@ -3,6 +3,7 @@ report was received (explicit, never today by default). Every save is audited wi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -18,7 +19,7 @@ from present import formats as f
 from store.model import WriteRefused, fraction_text
 from store.session import Session
 from ui.rounds import RoundRef, round_refs
-from ui.text import plain
+from ui.text import label, plain
 
 SAVED = "report_form_saved"  # the message of the last save, shown after the rerun that refreshes the table
 
@@ -36,11 +37,11 @@ def _current_sv(spec: ReportSpec, report: Report) -> str:
 
 
 def _value_input(spec: ReportSpec, key: str, current: Fraction | None, widget: str) -> str | int | None:
-    label = column_sv(key) + (" (valfri)" if key in spec.optional else "")
+    caption = label(column_sv(key) + (" (valfri)" if key in spec.optional else ""))  # a rules key: plain text
     if spec.whole(key):
         value = None if current is None else int(current)
-        return st.number_input(label, min_value=0, max_value=MAX_POSITIONS, step=1, value=value, key=widget)
-    return st.text_input(label, value=_number_text(current), key=widget)
+        return st.number_input(caption, min_value=0, max_value=MAX_POSITIONS, step=1, value=value, key=widget)
+    return st.text_input(caption, value=_number_text(current), key=widget)
 
 
 def _parsed(spec: ReportSpec, raw: dict[str, str | int | None]) -> tuple[dict[str, Fraction], list[str]]:
@@ -126,37 +127,42 @@ def report_form(store: Session, round_id: str) -> None:
         reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"{prefix}_reason")
         submitted = st.form_submit_button("Spara rapporten", type="primary")
     if submitted:
-        _save(store, round_id, spec, code, recipients[code], raw, planned_text, received, reason)
+        _save(store, round_id, spec, current, Saved(code, recipients[code], raw, planned_text, received, reason))
 
 
-def _save(
-    store: Session,
-    round_id: str,
-    spec: ReportSpec,
-    code: str,
-    name: str,
-    raw: dict[str, str | int | None],
-    planned_text: str,
-    received: date | None,
-    reason: str,
-) -> None:
-    values, problems = _parsed(spec, raw)
-    planned, trouble = _planned(planned_text)
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What the form held when it was submitted."""
+
+    code: str
+    name: str
+    raw: dict[str, str | int | None]
+    planned_text: str
+    received: date | None
+    reason: str
+
+
+def _save(store: Session, round_id: str, spec: ReportSpec, current: Report | None, form: Saved) -> None:
+    values, problems = _parsed(spec, form.raw)
+    planned, trouble = _planned(form.planned_text)
     problems += trouble
-    if received is None:
+    if form.received is None:
         problems.append("Mottagen: välj dagen rapporten togs emot.")
-    if not store.principal.name:
-        problems.append("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
     if problems:
         st.error("Rapporten sparades inte:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
         return
+    report = Report(form.code, values, form.received, planned)
+    if report == current:
+        st.info(f"Databasen har redan exakt denna rapport från {plain(form.name)}: ingenting ändrades.")
+        return
+    if not store.principal.name:
+        st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
+        return
     try:
-        changed = store.record_report(reason, round_id, Report(code, values, received, planned))
+        store.record_report(form.reason, round_id, report)
     except WriteRefused as exc:
         st.error(plain(exc.message_sv))
         return
-    if changed:
-        when = f.long_date(received)  # type: ignore[arg-type]
-        st.session_state[SAVED] = f"Rapporten från {plain(name)} är sparad (mottagen {when}) och loggad."
-        st.rerun()
-    st.info(f"Databasen har redan exakt denna rapport från {plain(name)}: ingenting ändrades.")
+    when = f.long_date(form.received)  # type: ignore[arg-type]
+    st.session_state[SAVED] = f"Rapporten från {plain(form.name)} är sparad (mottagen {when}) och loggad."
+    st.rerun()
