@@ -80,8 +80,9 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         )
         return
     st.info(
-        f"”{plain(uploaded.name)}”: {preview.rows} rader, varav {preview.changed} nya eller ändrade och "
-        f"{preview.unchanged} oförändrade."
+        f"”{plain(uploaded.name)}”: {rows_sv(preview.rows)}, varav {preview.changed} "
+        f"{'ny eller ändrad' if preview.changed == 1 else 'nya eller ändrade'} och {preview.unchanged} "
+        f"{'oförändrad' if preview.unchanged == 1 else 'oförändrade'}."
     )
     if preview.changes:
         st.markdown(bullets(changes_sv(store, preview.changes)))
@@ -90,7 +91,7 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         return
     digest = hashlib.sha256(data).hexdigest()[:12]
     reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
-    if st.button(f"Läs in {preview.changed} rader", type="primary", key=f"confirm_{kind}_{digest}"):
+    if st.button(f"Läs in {rows_sv(preview.changed)}", type="primary", key=f"confirm_{kind}_{digest}"):
         if not store.principal.name:
             st.error("Ange ditt namn i sidofältet innan du läser in: det skrivs i granskningsloggen.")
             return
@@ -102,7 +103,12 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         except InputError as exc:  # the file cannot change between preview and write, but be safe
             st.error(bullets(exc.lines_sv()))
             return
-        st.success(f"Inläst: {result.changed} rader ändrade, {result.unchanged} oförändrade.")
+        st.success(f"Inläst: {rows_sv(result.changed)} ändrade, {result.unchanged} oförändrade.")
+
+
+def rows_sv(count: int) -> str:
+    """``1 rad``, ``2 rader``."""
+    return f"{f.number(count)} {'rad' if count == 1 else 'rader'}"
 
 
 def report_columns_sv(spec: ReportSpec) -> str:
@@ -110,10 +116,8 @@ def report_columns_sv(spec: ReportSpec) -> str:
     required, optional = report_columns(spec)
     names = ["Region (eller Länskod)", *(column_sv(k) for k in required)]
     names += [f"{column_sv(k)} (valfri)" for k in optional if k != RECEIVED]
-    english = ", ".join(["region", *required, *optional])
-    return (
-        ", ".join(names) + f", Mottagen (ÅÅÅÅ-MM-DD; valfri om du väljer datumet nedan) — eller på engelska {english}"
-    )
+    names.append("Mottagen (ÅÅÅÅ-MM-DD; valfri om du väljer datumet nedan)")
+    return ", ".join(names) + ". Engelska kolumnnamn går också"
 
 
 def changes_sv(store: Session, changes: tuple[tuple[str, tuple[str, ...]], ...], shown: int = 10) -> list[str]:

@@ -18,6 +18,7 @@ from ingest.inputs import MAX_POSITIONS
 from present import formats as f
 from store.model import WriteRefused, fraction_text
 from store.session import Session
+from ui.audit_text import when
 from ui.rounds import RoundRef, round_refs
 from ui.text import label, plain
 
@@ -87,7 +88,9 @@ def reports_intro(store: Session, round_id: str) -> None:
 def reports_frame_sv(store: Session, round_id: str) -> pd.DataFrame:
     """The round's reports, its values under their Swedish names (the other columns: ``ui.tables``)."""
     spec = store.report_spec(round_id)
-    return store.reports_frame(round_id).rename(columns={k: column_sv(k) for k in spec.values})
+    frame = store.reports_frame(round_id)
+    frame["updated_at"] = [when(t) for t in frame["updated_at"]]  # "5 december 2026 kl. 19.55"
+    return frame.rename(columns={k: column_sv(k) for k in spec.values} | {"received": "Mottagen"})
 
 
 def report_form(store: Session, round_id: str) -> None:

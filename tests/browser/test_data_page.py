@@ -12,7 +12,9 @@ FOOTER = "Data: befolkning"  # the frame's last line: on a freshly loaded page, 
 
 def test_import_reports_then_see_them_in_the_allocation(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     reports = tmp_path / "rapporter.csv"
-    reports.write_text("region;filled;started\nGotland;19;18\nJämtland;30;28\n", encoding="utf-8-sig")
+    reports.write_text(
+        "region;filled;started;received\nGotland;19;18;2023-10-30\nJämtland;30;28;2023-10-31\n", encoding="utf-8-sig"
+    )
     page.goto(f"{page.app_url}/data")
     wait_idle(page)
     page.get_by_role("textbox", name="Ditt namn").fill("Anna Andersson")
@@ -56,7 +58,9 @@ def test_a_deep_link_as_the_first_request_after_a_restart_runs_the_frame(browser
 
 def test_a_bad_file_lists_every_problem_in_swedish_and_writes_nothing(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.csv"
-    bad.write_text("region;filled;started\nAtlantis;3;4\nGotland;-1;2\n", encoding="utf-8")
+    bad.write_text(
+        "region;filled;started;received\nAtlantis;3;4;2023-10-30\nGotland;-1;2;2023-10-30\n", encoding="utf-8"
+    )
     page.goto(f"{page.app_url}/data")
     wait_idle(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(bad))

@@ -103,14 +103,14 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
 
         # A region's corrected report arrives: staff import it on the data page.
         corrected = tmp_path / "rättelse.csv"
-        corrected.write_text("region;filled;started\nUppsala;10;10\n", encoding="utf-8-sig")
+        corrected.write_text("region;filled;started;received\nUppsala;10;10;2023-11-02\n", encoding="utf-8-sig")
         go(page, url + "/data?omgang=AT-tj%C3%A4nster+2023")
         page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(corrected))
-        expect(page.get_by_text("1 rader, varav 1 nya eller ändrade")).to_be_visible()
+        expect(page.get_by_text("1 rad, varav 1 ny eller ändrad")).to_be_visible()
         page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").fill("Rättad rapport")
         page.get_by_role("textbox", name="Anledning (skrivs i granskningsloggen)").press("Enter")
         wait_idle(page)
-        page.get_by_role("button", name="Läs in 1 rader").click()
+        page.get_by_role("button", name="Läs in 1 rad").click()
         expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("Inläst")
 
         # The decision is what it was; the page says what changed and an amendment corrects it.
