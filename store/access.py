@@ -74,7 +74,7 @@ ACTION_SV = {
     Action.READ_AUDIT: "läsa granskningsloggen",
     Action.READ_TABLES: "läsa och exportera tabeller",
     Action.READ_USERS: "se användare och roller",
-    Action.WRITE_REPORTS: "registrera AT-rapporter",
+    Action.WRITE_REPORTS: "registrera regionernas rapporter",
     Action.WRITE_FOLLOWUP: "registrera ombud, rekvisitioner, utbetalningar och återrapporter",
     Action.IMPORT: "importera filer",
     Action.SAVE_SCENARIO: "spara eller ta bort scenarier",

@@ -8,7 +8,7 @@ EXPORTABLE_TABLES = {
     "rounds": "Bidragsomgångar",
     "milestones": "Milstolpar",
     "planned_positions": "Planerade AT-tjänster",
-    "at_reports": "AT-rapporter från regionerna",
+    "at_reports": "Rapporter från regionerna",
     "scenarios": "Sparade scenarier",
     "fixed_amounts": "Belopp per region (fasta belopp)",
     "ombud": "Godkända ombud",

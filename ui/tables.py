@@ -35,6 +35,7 @@ LABELS_SV = {
     "started": "Påbörjade",
     "excluded": "Avräknade (tidigare omgång)",
     "planned_override": "Planerat (ändrat)",
+    "other_values": "Andra rapporterade värden",
     "received": "Mottaget",
     "updated_at": "Uppdaterad",
     "author": "Skapad av",
