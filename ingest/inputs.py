@@ -126,6 +126,9 @@ def region_rows(
     return _Rows(problems, found, headers)
 
 
+_region_rows = region_rows  # the name the command line's readers import
+
+
 def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[RegionInput]:
     """Validate a table of region reports; raise InputError with every problem, or return the inputs."""
     table = region_rows(rows, index, REQUIRED, OPTIONAL)
