@@ -9,6 +9,8 @@ from fractions import Fraction
 import hostile_files as h
 import pytest
 from block_helpers import load_test_round
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
@@ -153,3 +155,32 @@ def test_unknown_regions_negative_numbers_and_fractions_of_positions_are_named()
     assert problems("Region;Utökning;AT-tjänster\nSkåne;-1;2\n".encode(), GIVEN) == [
         'rad 2, kolumn Utökning: "-1" är negativt'
     ]
+
+
+# --- a property: whatever the language of the headers, a written report reads back as itself ------------
+
+HEADERS = {
+    "english": ("region", "filled", "started", "excluded", "received"),
+    "swedish": ("Region", "Tillsatta", "Påbörjade", "Avräknade", "Mottagen"),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.dictionaries(
+        st.sampled_from([r.code for r in load_regions()]),
+        st.tuples(*(st.integers(0, 2_000),) * 3, st.dates(date(2020, 1, 1), TODAY)),
+        min_size=1,
+        max_size=21,
+    ),
+    language=st.sampled_from(sorted(HEADERS)),
+    separator=st.sampled_from([",", ";"]),
+)
+def test_a_written_report_reads_back_as_itself(rows: dict, language: str, separator: str) -> None:
+    lines = [separator.join(HEADERS[language])]
+    lines += [separator.join(map(str, (code, *row))) for code, row in rows.items()]
+    found = read(("\n".join(lines) + "\n").encode(), received=None)
+    expected = [
+        Report(code, dict(zip(AT.values, map(Fraction, row[:3]), strict=True)), row[3]) for code, row in rows.items()
+    ]
+    assert found == expected
