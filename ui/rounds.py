@@ -15,7 +15,6 @@ from store.session import Session
 PENDING_ROUND = "pending_round"  # a round just saved: chosen in the sidebar on the next run
 ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=<the round's short title>)
 KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region", "blocks": "i flera block"}
-REPORTING_KINDS = ("performance", "blocks")  # rounds whose regions report outcomes
 
 
 @dataclass(frozen=True, slots=True)
