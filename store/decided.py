@@ -64,26 +64,12 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
         _check_pots(pots)
         items: list[CheckItem] = []
         round_ = self.block_round(round_id)
-        recipients = self.recipients(round_id)
         try:
             _, result, values, _, _ = self._compute(round_id, pots)
         except (KeyError, ValueError) as exc:
             text = f"Omgången kan inte beräknas på databasens uppgifter: {exc}"
             return DecisionCheck(round_id, (CheckItem(BLOCKING, text),), {}, 0, 0)
-        kind = self.round_kind(round_id)
-        if kind == "performance" or any(isinstance(b.params, ReportedShareParams) for b in round_.blocks):
-            reported = {i.code for i in self.at_reports(round_id)}
-            missing = [r.name for r in recipients if r.code not in reported]
-            if missing:
-                items.append(
-                    CheckItem(
-                        WARNING,
-                        f"Rapport saknas från {len(missing)} av {len(recipients)} regioner "
-                        f"({', '.join(missing)}); de räknas med utfall 0.",
-                    )
-                )
-            else:
-                items.append(CheckItem(INFO, f"Rapporter från alla {len(recipients)} regioner."))
+        items += self.report_check(round_id)  # missing and late reports, for a round whose rules use them
         for block in round_.blocks:
             params = block.params
             if isinstance(params, FixedTableParams) and params.basis != "official":

@@ -21,12 +21,15 @@ from allocation.at import RegionInput
 from allocation.planned import parse_number, parse_planned
 from allocation.report_values import AT_PARTS, Report, ReportSpec, engine_values, report_spec
 from ingest.reports import read_round_reports
+from present import formats as f
 from store.core import Tx
+from store.decision_types import INFO, WARNING, CheckItem
 from store.model import Actor, ImportResult, WriteRefused, fraction_text
 from store.rounds import RoundsMixin
 from store.sql import upsert
 
 if TYPE_CHECKING:
+    from allocation.block_data import Recipient
     from allocation.blocks import Round
 
 REPORT_COLUMNS = (
@@ -65,6 +68,7 @@ class ReportsMixin(RoundsMixin):
     if TYPE_CHECKING:  # provided by RoundVersionsMixin in ``Store``
 
         def block_round(self, round_id: str) -> Round: ...
+        def recipients(self, round_id: str) -> tuple[Recipient, ...]: ...
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -117,6 +121,41 @@ class ReportsMixin(RoundsMixin):
 
     def report_dates(self, round_id: str) -> dict[str, date]:
         return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
+
+    def report_check(self, round_id: str) -> list[CheckItem]:
+        """Before a decision: which recipients have not reported, and whose report came after the last day that
+        counts for a block paid on reporting (nothing for a round whose rules use no report)."""
+        spec = self.report_spec(round_id)
+        if not spec.accepts_reports:
+            return []
+        round_, recipients = self.block_round(round_id), self.recipients(round_id)
+        names = {r.code: r.name for r in recipients}
+        dates = {c: d for c, d in self.report_dates(round_id).items() if c in names}
+        missing = [r.name for r in recipients if r.code not in dates]
+        zero = "utfall 0" if set(spec.values) & set(AT_PARTS) else "värdet 0"
+        items = [
+            CheckItem(
+                WARNING,
+                f"Rapport saknas från {len(missing)} av {len(recipients)} regioner ({', '.join(missing)}); "
+                f"de räknas med {zero}.",
+            )
+            if missing
+            else CheckItem(INFO, f"Rapporter från alla {len(recipients)} regioner.")
+        ]
+        for event, by in spec.deadlines:
+            late = [f"{names[c]} {f.long_date(d)}" for c, d in sorted(dates.items()) if d > by]
+            blocks = " och ".join(b.title for b in round_.blocks if getattr(b.params, "event", None) == event)
+            if late and blocks:
+                regions = "region" if len(late) == 1 else "regioner"
+                items.append(
+                    CheckItem(
+                        WARNING,
+                        f"Rapport efter {f.long_date(by)} från {len(late)} {regions} "
+                        f"({', '.join(late)}); "
+                        f"den räknas inte för {blocks}.",
+                    )
+                )
+        return items
 
     # --- writing ------------------------------------------------------------------------------------
 

@@ -134,3 +134,18 @@ def test_a_round_without_reported_values_refuses_reports_by_its_title(store: Sto
         store.import_reports(ANNA, "x", "elderly-2023", SWEDISH, "r.csv")
     assert "tar inte emot rapporter" in info.value.message_sv and "elderly-2023" not in info.value.message_sv
     assert "AT 2024 (illustrativ)" in info.value.message_sv
+
+
+def test_the_decision_check_lists_missing_and_late_reports_by_name_and_day(store: Store) -> None:
+    assert store.report_check("elderly-2023") == []  # its rules use no report
+    store.import_reports(ANNA, "inrapportering", AT_2024, SWEDISH, "rapporter.csv")
+    texts = [i.text for i in store.decision_check(AT_2024).warnings]
+    assert any(t.startswith("Rapport saknas från 18 av 21 regioner") for t in texts)
+    late = next(t for t in texts if t.startswith("Rapport efter"))
+    assert late == (
+        "Rapport efter 1 november 2024 från 1 region (Gotland 5 november 2024); "
+        "den räknas inte för Block 1: medel för inrapportering."
+    )
+    gotland = next(r for r in store.reports(AT_2024) if r.code == "09")
+    store.record_report(ANNA, "rättat datum", AT_2024, Report("09", gotland.values, date(2024, 11, 1)))
+    assert not any(t.startswith("Rapport efter") for t in (i.text for i in store.decision_check(AT_2024).items))
