@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from allocation.at import Allocation, RegionInput
 from allocation.block_data import Recipient
@@ -136,7 +137,8 @@ class ImportResult:
     rows: int  # rows in the file
     changed: int  # rows written (new or different)
     unchanged: int  # rows equal to what the store already holds
-    changes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a preview's (code, fields that change; () if new)
+    # A preview's changes: (code, ((field, before, after), ...)); no fields: a new row.
+    changes: tuple[tuple[str, tuple[tuple[str, Any, Any], ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -297,11 +297,13 @@ class ReportsMixin(RoundsMixin):
         return self.import_reports(actor, reason, round_id, data, filename, received, dry_run)
 
 
-def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[str, ...] | None:
-    """The fields that differ (None: a new report)."""
+def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...] | None:
+    """The fields that differ, each with its value before and after (None: a new report)."""
     if before is None:
         return None
-    return tuple(k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k))
+    return tuple(
+        (k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)
+    )
 
 
 def _exact(value: Fraction) -> int | str:

@@ -80,7 +80,8 @@ def test_a_wrong_date_is_corrected_in_the_form_and_by_a_new_import(store: Store)
     # The same report again changes nothing; the file's old date is a change back, shown in the preview.
     assert not store.record_report(ANNA, "igen", AT_2024, Report("09", gotland.values, date(2024, 10, 31)))
     preview = store.import_reports(ANNA, "x", AT_2024, SWEDISH, "rapporter.csv", dry_run=True)
-    assert (preview.changed, preview.unchanged, preview.changes) == (1, 2, (("09", ("received",)),))
+    change = (("received", date(2024, 10, 31), date(2024, 11, 5)),)
+    assert (preview.changed, preview.unchanged, preview.changes) == (1, 2, (("09", change),))
     # A file without dates takes the date given for it: the same figures on another day are a change.
     undated = b"region,filled,started\nStockholm,330,325\n"
     result = store.import_reports(ANNA, "nytt datum", AT_2024, undated, "u.csv", received=date(2024, 10, 29))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -120,13 +121,25 @@ def report_columns_sv(spec: ReportSpec) -> str:
     return ", ".join(names) + ". Engelska kolumnnamn går också"
 
 
-def changes_sv(store: Session, changes: tuple[tuple[str, tuple[str, ...]], ...], shown: int = 10) -> list[str]:
-    """``Gotland: ny rapport`` / ``Uppsala: ändrar Mottagen``, the first ``shown`` of them (no fields: new)."""
+def _value_sv(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return f.number(value)
+    return str(value).replace(".", ",")
+
+
+def changes_sv(
+    store: Session, changes: tuple[tuple[str, tuple[tuple[str, Any, Any], ...]], ...], shown: int = 10
+) -> list[str]:
+    """``Gotland: ny rapport`` / ``Uppsala: Mottagen 2024-11-05 → 2024-10-31``, the first ``shown`` of them."""
     names = {r.code: r.name for r in store.regions(store.latest_population_date())}
     lines = []
     for code, fields in changes[:shown]:
-        what = f"ändrar {', '.join(column_sv(f) for f in fields)}" if fields else "ny rapport"
-        lines.append(f"{names.get(code, code)}: {what}")
+        parts = [f"{column_sv(name)} {_value_sv(old)} → {_value_sv(new)}" for name, old, new in fields]
+        lines.append(f"{names.get(code, code)}: {'; '.join(parts) if parts else 'ny rapport'}")
     if len(changes) > shown:
         lines.append(f"… och {len(changes) - shown} till")
     return lines

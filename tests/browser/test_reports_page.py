@@ -87,6 +87,8 @@ def test_import_swedish_columns_then_correct_a_date_in_the_form(page, blocks_app
         "Rapporten från Gotland är sparad (mottagen 31 oktober 2024) och loggad."
     )
     expect(main.get_by_text("mottagen 31 oktober 2024.", exact=False).first).to_be_visible()
+    # The file still on the page would now change the date back: a changed date is a change.
+    expect(main.get_by_text("Gotland: Mottagen 2024-10-31 → 2024-11-05")).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "reports-1440")
 
