@@ -94,7 +94,8 @@ class ReportsMixin(RoundsMixin):
         ]
 
     def reports_frame(self, round_id: str) -> pd.DataFrame:
-        """One row per report: code, region, the round's values, planned, received, source, updated."""
+        """One row per report: code, region, the round's values, its own planned figure (a round with a planning
+        document), received, source, updated."""
         spec = self.report_spec(round_id)
         rows = self.query(
             "SELECT a.code, r.name, a.planned_override, a.received, a.source, a.updated_at FROM at_reports a "
@@ -109,7 +110,8 @@ class ReportsMixin(RoundsMixin):
             data.append(
                 row | {"planned_override": planned, "received": received, "source": source, "updated_at": updated}
             )
-        columns = ["code", "region", *spec.values, "planned_override", "received", "source", "updated_at"]
+        planned = ["planned_override"] if spec.planned_override else []  # a round with a planning document
+        columns = ["code", "region", *spec.values, *planned, "received", "source", "updated_at"]
         return pd.DataFrame(data, columns=columns)
 
     def at_reports_frame(self, round_id: str) -> pd.DataFrame:
