@@ -27,9 +27,19 @@ from allocation.attention import (
 from allocation.deadlines import Status, StatusResult
 from allocation.milestones import StatusCell, round_milestones, status_cells
 from ingest.data_folder import load_regions
+from present import formats as f
 from ui.attention_chart import days_chart, money_chart
 from ui.attention_table import attention_frame, frame_styles
-from ui.attention_text import events_of, headline_sv, long_date, reason_sv, why_sv
+from ui.attention_text import (
+    NOTHING_DUE_SV,
+    SETTLED_SV,
+    events_of,
+    headline_sv,
+    level_sv,
+    long_date,
+    reason_sv,
+    why_sv,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = load_regions()
@@ -75,7 +85,7 @@ def test_before_the_deadlines_nothing_looks_like_a_problem() -> None:
     states = {s.round_id: s for s in first.rounds}
     assert states[FIXED.round_id].status is Status.OPEN
     assert states[FIXED.round_id].text_sv == "Öppen, 152 dagar kvar"  # the requisition; the report is not open yet
-    assert why_sv(first, EVENTS) == "–"
+    assert why_sv(first, EVENTS) == NOTHING_DUE_SV  # words, never a bare dash
 
 
 def test_after_the_deadlines_overdue_first_then_lost_money() -> None:
@@ -242,12 +252,35 @@ def test_the_table_has_one_row_per_region_and_a_column_per_round() -> None:
     rounds = [(r.round_id, r.title) for r in ROUNDS]
     frame = attention_frame(ranked, EVENTS, rounds)
     assert len(frame) == N
-    assert list(frame.columns) == ["region", "varför", "läge", "omgång 0", "omgång 1", "ej rekvirerat", "förlorat"]
+    # what a reader acts on first (a phone shows the first columns), the status per round after
+    assert list(frame.columns) == ["region", "läge", "varför", "ej rekvirerat", "förlorat", "omgång 0", "omgång 1"]
     assert set(frame["läge"]) == {LEVEL_SV[Level.OVERDUE]}
     assert frame["förlorat"].sum() == N * 1_000_000 and frame["ej rekvirerat"].sum() == 0
     styles = frame_styles(ranked, rounds, list(frame.columns))
     assert styles.shape == frame.shape
     assert all("#C62828" in s for s in styles["läge"])  # red, and the word stays in the cell
+
+
+def test_never_done_in_a_closed_round_is_said_as_final_not_as_nothing() -> None:
+    """Years later every round is closed: "Aldrig" cells and money that can no longer be paid stand beside a
+    level and a reason that say the same (closed, final, nothing to act on), never "–" or a red tint."""
+    as_of = date(2026, 6, 1)
+    cells = status_cells(ROUNDS, REGIONS, {"at_report": {"01": date(2023, 10, 1)}}, as_of)
+    ranked = rank_regions(cells, owed({r.code: 1_000_000 for r in REGIONS}, as_of, closed=True), ORDER)
+    assert {r.level for r in ranked} == {Level.NONE}
+    rounds = [(r.round_id, r.title) for r in ROUNDS]
+    frame = attention_frame(ranked, EVENTS, rounds)
+    assert set(frame["läge"]) == {SETTLED_SV} and level_sv(ranked[0]) == SETTLED_SV
+    for why in frame["varför"]:
+        assert why.startswith("Aldrig gjort före omgångens slut i ")
+        assert why.endswith(f"; {f.kr(1_000_000)} rekvirerades aldrig och kan inte betalas ut.")
+    stockholm = by_code(ranked)["01"]  # it reported in the AT round: only the fixed round is named
+    assert why_sv(stockholm, EVENTS).startswith(f"Aldrig gjort före omgångens slut i {FIXED.title};")
+    styles = frame_styles(ranked, rounds, list(frame.columns))
+    missed = [
+        s for col in ("omgång 0", "omgång 1") for s, t in zip(styles[col], frame[col], strict=True) if "Aldrig" in t
+    ]
+    assert missed and all("#EEEEEE" in s for s in missed)  # grey: final, not red
 
 
 def test_the_days_chart_states_its_result_in_swedish_formats() -> None:

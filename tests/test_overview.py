@@ -4,19 +4,23 @@ figures that are not due yet, money that can no longer be paid, and the estimate
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from html import unescape
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from ingest.data_folder import load_regions
+from store.paths import DATA_ENV
 from store.service import Actor
 from tests.markdown_text import shown
+from ui.attention_text import NOTHING_DUE_SV, SETTLED_SV
 from ui.state import get_store
 
 ANNA = Actor("Anna Andersson")
@@ -49,10 +53,10 @@ class Table:
 def attention_table(at: AppTest) -> Table:
     """The attention table (HTML) read back: each column by its key (``data-key``), money by ``data-value``."""
     (body,) = [h.proto.body for h in at.html if 'class="ovtable"' in h.proto.body]
-    keys = re.findall(r'<th data-key="([^"]*)"', body)
+    keys = re.findall(r'<th [^>]*data-key="([^"]*)"', body)
     heads = [unescape(t) for t in re.findall(r"<th [^>]*>([^<]*)</th>", body)]
     rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1]):
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", re.split(r"<tbody[^>]*>", body)[1]):
         cells = re.findall(r"<td([^>]*)>([^<]*)</td>", row)
         rows.append(
             [
@@ -110,7 +114,9 @@ def test_before_the_deadlines_nothing_looks_like_a_problem(isolated_database: Pa
     assert not [t for t in shown_texts if "UPPSKATTNING" in t or "INTE" in t]
     # With no region to attend to, every region is listed with its status per round, nothing to do now.
     frame = attention_table(at).value
-    assert len(frame) == N and set(frame["läge"]) == {"Inget att åtgärda nu"} and set(frame["varför"]) == {"–"}
+    assert (
+        len(frame) == N and set(frame["läge"]) == {"Inget att åtgärda nu"} and set(frame["varför"]) == {NOTHING_DUE_SV}
+    )
     assert set(frame["omgång 1"]) == {"Öppen, 152 dagar kvar"}
     at.toggle(key="ov_alla_regioner").set_value(False).run()
     assert not has_attention_table(at)
@@ -180,6 +186,13 @@ def test_years_later_nothing_asks_for_attention(isolated_database: Path) -> None
     assert any("Inga tidsfrister är försenade eller nära" in s.value for s in at.success)
     assert metric(at, "Återrapporter inkomna").delta == f"{N} kom aldrig in"
     assert not any(re.search(r"\d+ försenade", t) for t in texts(at))
+    # "Aldrig" and money that can no longer be paid stand beside words that say why nothing is to be done
+    frame = attention_table(at).value
+    assert set(frame["läge"]) == {SETTLED_SV}
+    assert all(w.startswith("Aldrig gjort före omgångens slut i ") for w in frame["varför"])
+    assert all(w.endswith("rekvirerades aldrig och kan inte betalas ut.") for w in frame["varför"])
+    assert "–" not in set(frame["varför"]) and (frame["förlorat"] > 0).all()
+    assert chart_title(at).endswith(f"{N} regioner; omgången är avslutad, inget att åtgärda")
 
 
 def test_a_card_states_the_decision_and_the_money_paid_and_left(isolated_database: Path) -> None:
@@ -209,3 +222,20 @@ def test_a_card_states_the_decision_and_the_money_paid_and_left(isolated_databas
     assert not any(m.label == "Beräknat att betala ut" for m in at.metric)  # a decided round shows no estimate
     before = overview(date(2023, 11, 20))  # the decision is dated later: not yet published on that day
     assert "Beslut S2023/77, 1 december 2023 (ännu inte publicerat)" in "\n".join(texts(before))
+
+
+def test_an_illustrative_round_not_chosen_adds_no_reason_status_or_count(
+    isolated_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its reports are overdue on this day, yet the manager's view (real rounds only) says nothing about it."""
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    shutil.copy(root / "tests" / "rounds" / "at-2024-illustrative.toml", data / "rounds")
+    monkeypatch.setenv(DATA_ENV, str(data))
+    at = overview(date(2024, 11, 20))  # after the illustrative round's report deadline (1 November 2024)
+    page = "\n".join(texts(at))
+    assert "illustrativ" not in page and not any(re.search(r"\d+ försenade", t) for t in texts(at))
+    frame = attention_table(at).value
+    assert not any("illustrativ" in str(v) for v in frame.to_numpy().ravel())
+    assert metric(at, "Försenad").value == "0"

@@ -16,6 +16,7 @@ import pandas as pd
 from allocation.attention import Level, RegionAttention
 from allocation.deadlines import AMBER, BLUE, RED, URGENT_WITHIN_DAYS, days_sv
 from present import formats as f
+from ui.attention_text import settled
 from ui.html_chart import HtmlChart
 
 STYLE = """<style>
@@ -145,6 +146,8 @@ def money_chart(ranked: Sequence[RegionAttention]) -> HtmlChart | None:
     if lapsed:
         title = f"{f.mnkr(lapsed)} kan inte längre betalas ut"
         subtitle = regions + (f"; {f.mnkr(payable)} kan fortfarande rekvireras" if payable else "")
+        if all(settled(r) for r in shown if r.lapsed):  # only closed rounds: a final fact, nothing to act on
+            subtitle += "; omgången är avslutad, inget att åtgärda"
     else:
         title, subtitle = f"{f.mnkr(payable)} är inte rekvirerat än", f"{regions}; kan fortfarande rekvireras"
     data = pd.DataFrame(

@@ -7,8 +7,8 @@ from datetime import date
 
 from babel.dates import format_date
 
-from allocation.attention import Level, Reason, RegionAttention
-from allocation.deadlines import URGENT_WITHIN_DAYS, days_sv
+from allocation.attention import LEVEL_SV, Level, Reason, RegionAttention
+from allocation.deadlines import URGENT_WITHIN_DAYS, Status, days_sv
 from allocation.milestones import RoundMilestones
 from present import formats as f
 from present.formats import LOCALE
@@ -39,10 +39,40 @@ def reason_sv(reason: Reason, event: str | None = None) -> str:
     return f"Ej rekvirerat {f.kr(reason.amount)} kan inte längre betalas ut"
 
 
+NOTHING_DUE_SV = "Inget försenat eller nära sista dag"
+SETTLED_SV = "Avslutat, inget att åtgärda"
+
+
+def settled(entry: RegionAttention) -> bool:
+    """Nothing to attend to, but something was never done (or requisitioned) in a closed round: a final fact."""
+    return not entry.reasons and (entry.lapsed > 0 or any(s.status is Status.MISSED for s in entry.rounds))
+
+
+def and_sv(items: Sequence[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def settled_sv(entry: RegionAttention) -> str:
+    """Why a region with "Aldrig" or money lost has nothing to attend to: its rounds are closed, the facts final."""
+    closed = [s.round_title for s in entry.rounds if s.status is Status.MISSED]
+    parts = [f"Aldrig gjort före omgångens slut i {and_sv(closed)}"] if closed else []
+    if entry.lapsed:
+        parts.append(f"{f.kr(entry.lapsed)} rekvirerades aldrig och kan inte betalas ut")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def level_sv(entry: RegionAttention) -> str:
+    """The level in words; a region whose only problems are final facts of closed rounds says so."""
+    return SETTLED_SV if settled(entry) else LEVEL_SV[entry.level]
+
+
 def why_sv(entry: RegionAttention, events: dict[tuple[str, str], str]) -> str:
-    """The most urgent reason (the others show in the columns per round and of money); "–" when there is none."""
+    """The most urgent reason (the others show in the columns per round and of money); with none, why nothing
+    is to be done: nothing is due, or what was never done belongs to a closed round (then it says so)."""
     if not entry.reasons:
-        return "–"
+        return settled_sv(entry) if settled(entry) else NOTHING_DUE_SV
     first = entry.reasons[0]
     return reason_sv(first, events.get((first.round_id, first.milestone_id)))
 

@@ -23,7 +23,8 @@ milestones = {m.round_id: m for m in rounds(store, [r.id for r in refs])}
 if notice := closed_notice(list(milestones.values()), as_of):
     st.info(plain(notice), icon=":material/task_alt:")
 
-cells = cells_as_of(store, as_of)
+# Only the rounds shown: an illustrative round not chosen adds no status, reason or count.
+cells = [c for c in cells_as_of(store, as_of) if c.round_id in milestones]
 n_regions = len(store.regions(store.latest_population_date()))
 
 
