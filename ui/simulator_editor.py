@@ -280,15 +280,18 @@ def last_valid(at_round: AtRound) -> LastValid | None:
     return last if last is not None and last.round_id == at_round.id else None
 
 
+# The columns in the order they are shown: the region and what a user edits first (a phone shows only the
+# first two or three columns), then the check, and the län code last.
 EDITOR_WIDTHS = {
-    "code": 80,
-    "region": 170,
-    "planned": 110,
-    "filled": 120,
-    "started": 120,
+    "region": 150,
+    "filled": 100,
+    "started": 100,
+    "planned": 100,
     "excluded": 150,
     CHECK: 190,
+    "code": 80,
 }
+EDITOR_ORDER = list(EDITOR_WIDTHS)
 
 
 def editor_column_config() -> dict[str, object]:

@@ -13,6 +13,7 @@ from ui.blocks import block_simulator
 from ui.fixed_table import fixed_table_view
 from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
+from ui.phone import swipe_cue, wrapping_tabs
 from ui.results import results_html
 from ui.rounds import chosen_round
 from ui.scenarios import NO_SCENARIO, Simulation, save_scenario_form
@@ -29,6 +30,7 @@ from ui.simulator import (
 )
 from ui.simulator_editor import (
     EDITOR_BASE,
+    EDITOR_ORDER,
     EDITOR_SOURCE,
     at_plan_inputs,
     base_frame,
@@ -98,10 +100,13 @@ st.caption(
     f"Tabellen utgår från **{plain(st.session_state[EDITOR_SOURCE])}**. Ändra cellerna fritt: resultatet följer direkt."
 )
 view = editor_view(st.session_state[EDITOR_BASE], st.session_state.get(editor_key()), at_round)
+swipe_cue()  # a phone shows the region and the first edited columns; the cue says there are more
+wrapping_tabs()
 edited = st.data_editor(
     view.data,
     key=editor_key(),
     column_config=view.column_config,
+    column_order=EDITOR_ORDER,
     hide_index=True,
     num_rows="fixed",
     width="content",

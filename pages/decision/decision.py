@@ -14,6 +14,7 @@ from ui.decision_view import (
     registered_bankgiros,
 )
 from ui.payments import details_panel, payout_panel
+from ui.phone import wrapping_tabs
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
@@ -32,6 +33,7 @@ staff = store.may(Action.PUBLISH_DECISION)
 names = ["Beslut", "Dokument", "Utbetalning", "Betalningsuppgifter"]
 names += ["Ändringsbeslut" if current else "Fatta beslut"] if staff else []
 # Lazy tabs: only the open one runs (the drift check recomputes the round).
+wrapping_tabs()  # on a phone every tab's name shows whole
 tabs = st.tabs(names, key="beslut_flik", on_change="rerun", default=names[0] if current or not staff else names[-1])
 
 

@@ -12,6 +12,7 @@ from ui.confirmations import confirmation_panel
 from ui.deadlines import cells_as_of
 from ui.followup import basis_notice, followup_html, record_forms, reports_followup
 from ui.imports import official_table_panel
+from ui.phone import wrapping_tabs
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
@@ -61,6 +62,7 @@ if not store.may(Action.WRITE_FOLLOWUP):
     # Managers and regions read; the forms are not shown (and the service layer refuses the writes).
     st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
     st.stop()
+wrapping_tabs()  # on a phone every tab's name shows whole
 tabs = st.tabs(
     ["Per region", "Registrera händelser", "Officiell tabell", "Bekräftelser"],
     key="aldre_flik",

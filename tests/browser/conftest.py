@@ -252,7 +252,12 @@ def edit_cell(page: Page, row: int, column: str, value: str) -> None:
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         assert box is not None
-        x = box["x"] + sum(EDITOR_WIDTHS[n] for n in names[: names.index(column)]) + EDITOR_WIDTHS[column] / 2
+        offset = sum(EDITOR_WIDTHS[n] for n in names[: names.index(column)]) + EDITOR_WIDTHS[column] / 2
+        # A narrow screen (a phone) shows the first columns only: scroll the grid sideways to the cell first.
+        scrolled = grid.locator(".dvn-scroller").evaluate(
+            "(e, x) => { e.scrollLeft = Math.max(0, x - e.clientWidth / 2); return e.scrollLeft; }", offset
+        )
+        x = box["x"] + offset - scrolled
         y = box["y"] + 35 * (row + 1) + 35 / 2
         page.mouse.move(x, y)
         page.mouse.down()

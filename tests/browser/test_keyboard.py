@@ -14,6 +14,7 @@ from tests.browser.a11y import (
     page_url,
 )
 from tests.browser.conftest import expect, wait_idle
+from ui.simulator_editor import EDITOR_ORDER
 
 pytestmark = pytest.mark.browser
 MAX_TABS = 120  # a page has fewer tab stops than this before the element a test looks for
@@ -147,9 +148,10 @@ def test_the_simulators_table_by_keyboard(browser, a11y_url: str) -> None:  # no
         selected = grid.locator("[role='gridcell'][aria-selected='true']")
         expect(selected).to_have_count(1)
         _, _, column, row = (selected.get_attribute("data-testid") or "").split("-")
-        for _ in range(3):  # to the fourth column (filled positions), which is editable
+        filled = EDITOR_ORDER.index("filled")
+        for _ in range(filled - int(column)):  # to the column of filled positions, which is editable
             page.keyboard.press("ArrowRight")
-        cell = grid.get_by_test_id(f"glide-cell-{int(column) + 3}-{row}")
+        cell = grid.get_by_test_id(f"glide-cell-{filled}-{row}")
         expect(cell).to_have_attribute("aria-selected", "true")
         expect(cell).to_have_attribute("aria-readonly", "false")
         page.keyboard.press("Enter")

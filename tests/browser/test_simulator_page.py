@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     screenshot,
     wait_idle,
 )
+from ui.simulator_editor import CHECK, EDITOR_ORDER
 
 pytestmark = pytest.mark.browser
 GOTLAND_ROW = 7  # 0-based row of län 09 in the table (sorted by län code)
@@ -110,7 +111,8 @@ def test_a_saved_scenario_survives_a_restart_and_its_url_reopens_it(browser, tmp
 
 
 UPPSALA_ROW = 1
-CHECK_COLUMN = 6  # the read-only "Mot plan", after the six columns of the table
+COLUMN = {name: i for i, name in enumerate(EDITOR_ORDER)}  # the shown order: region and edited columns first
+CHECK_COLUMN = COLUMN[CHECK]  # the read-only "Mot plan"
 
 
 def _no_metric_cut_off(page) -> None:  # type: ignore[no-untyped-def]
@@ -146,15 +148,16 @@ def test_a_wrong_cell_is_marked_the_last_results_stay_greyed_and_undo_restores(p
     expect(page.get_by_role("button", name="Spara scenario")).to_be_disabled()
     # Another edit while the table is wrong: both stay in the table (the grid may restart its own list of edits).
     edit_cell(page, 3, "started", "95")
-    expect(grid.get_by_test_id(f"glide-cell-2-{UPPSALA_ROW}")).to_have_text("abc")
+    expect(grid.get_by_test_id(f"glide-cell-{COLUMN['planned']}-{UPPSALA_ROW}")).to_have_text("abc")
     expect(grid.get_by_test_id(f"glide-cell-{CHECK_COLUMN}-3")).to_have_text("+8 över plan")
     screenshot(page, "simulator-bad-cell")
 
     page.get_by_role("button", name="Ångra: tillbaka till senast giltiga tabell").click()
     expect(error).to_have_count(0)
-    expect(grid.get_by_test_id(f"glide-cell-2-{UPPSALA_ROW}")).to_have_text("53")
-    expect(grid.get_by_test_id(f"glide-cell-3-{GOTLAND_ROW}")).to_have_text("25")  # the valid edit stays
-    expect(grid.get_by_test_id("glide-cell-4-3")).to_have_text("0")  # the edit made while wrong is undone
+    expect(grid.get_by_test_id(f"glide-cell-{COLUMN['planned']}-{UPPSALA_ROW}")).to_have_text("53")
+    # the valid edit stays; the edit made while wrong is undone
+    expect(grid.get_by_test_id(f"glide-cell-{COLUMN['filled']}-{GOTLAND_ROW}")).to_have_text("25")
+    expect(grid.get_by_test_id(f"glide-cell-{COLUMN['started']}-3")).to_have_text("0")
     expect(results).to_have_css("opacity", "1")
     expect(page.get_by_role("button", name="Spara scenario")).to_be_enabled()
     expect_no_exception(page)
