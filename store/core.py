@@ -67,6 +67,7 @@ CACHE_TABLES: dict[str, frozenset[str]] = {
     "fixed_amounts": frozenset({"fixed_amounts"}),
     "at_reports": frozenset({"at_reports"}),
     "scenario_names": frozenset({"scenarios"}),
+    "example_scenario_names": frozenset({"scenarios"}),
     "users": frozenset({"users"}),
 }
 

@@ -153,6 +153,7 @@ class Scenario:
     inputs: tuple[RegionInput, ...]
     note: str = ""
     what_if: WhatIf | None = None  # a scenario of a round of blocks
+    example: bool = False  # saved while the store held example data (fictitious figures)
 
 
 def fraction_text(value: Fraction) -> str:

@@ -17,6 +17,10 @@ from store.model import Actor, Scenario, WriteRefused, fraction_text
 from store.rounds import RoundsMixin
 from store.scenario_json import is_what_if_json, what_if_from_json, what_if_json
 
+# In a scenario's stored parameters: saved while the store held example data (store.demo). Kept after the
+# example data is removed, so the scenario stays labelled as made on fictitious figures.
+EXAMPLE_KEY = "example_data"
+
 
 def params_json(params: AtParams) -> dict[str, Any]:
     return {
@@ -112,6 +116,8 @@ class ScenariosMixin(RoundsMixin):
         name = name.strip()
         if not name:
             raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
+        if self._example_data_loaded():  # made on fictitious figures: said wherever the scenario shows
+            params_data = params_data | {EXAMPLE_KEY: True}
         with self.transaction(actor, reason) as tx:
             existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
             after = {"round_id": round_id, "params": params_data, "inputs": inputs_data, "note": note}
@@ -158,12 +164,20 @@ class ScenariosMixin(RoundsMixin):
         assert scenario is not None
         return scenario
 
+    def _example_data_loaded(self) -> bool:
+        try:
+            self._check_no_example_data()
+        except WriteRefused:
+            return True
+        return False
+
     def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
         sid, name, author, created, round_id, version, params, inputs, note = row
         params_data, inputs_data = json.loads(params), json.loads(inputs)
         if is_what_if_json(params_data):  # a scenario of a round of blocks
             what_if = what_if_from_json(params_data, inputs_data)
-            return Scenario(sid, name, author, created, round_id, version, None, (), note, what_if)
+            example = bool(params_data.get(EXAMPLE_KEY, False))
+            return Scenario(sid, name, author, created, round_id, version, None, (), note, what_if, example)
         return Scenario(
             sid,
             name,
@@ -174,6 +188,8 @@ class ScenariosMixin(RoundsMixin):
             params_from_json(params_data),
             tuple(input_from_json(i) for i in inputs_data),
             note,
+            None,
+            bool(params_data.get(EXAMPLE_KEY, False)),
         )
 
     _SCENARIO_COLUMNS = "id, name, author, created, round_id, rules_version, params, inputs, note"
@@ -192,6 +208,16 @@ class ScenariosMixin(RoundsMixin):
             return tuple(row[0] for row in rows)
 
         return list(self._cached(("scenario_names", round_id), compute))
+
+    def example_scenario_names(self, round_id: str | None = None) -> frozenset[str]:
+        """Names of the scenarios saved while the store held example data (their outcomes may be fictitious)."""
+
+        def compute() -> frozenset[str]:
+            sql = "SELECT name, params FROM scenarios" + (" WHERE round_id = ?" if round_id else "")
+            rows = self.query(sql, [round_id] if round_id else [])
+            return frozenset(name for name, params in rows if json.loads(params).get(EXAMPLE_KEY))
+
+        return self._cached(("example_scenario_names", round_id), compute)
 
     def scenario(self, name: str) -> Scenario | None:
         rows = self.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])

@@ -321,6 +321,7 @@ class Session:
     # --- staff and managers ----------------------------------------------------------------------
 
     scenario_names = _Guarded(Store.scenario_names, Action.READ_SCENARIOS)
+    example_scenario_names = _Guarded(Store.example_scenario_names, Action.READ_SCENARIOS)
     scenarios = _Guarded(Store.scenarios, Action.READ_SCENARIOS)
     scenario = _Guarded(Store.scenario, Action.READ_SCENARIOS)
     users = _Guarded(Store.users, Action.READ_USERS)

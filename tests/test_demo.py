@@ -19,6 +19,8 @@ from allocation.fixed import Requisition
 from store import db, demo
 from store.model import Actor, User, WriteRefused
 from store.service import Store
+from ui.example_data import READER_NOTE, STAFF_INSTRUCTION
+from ui.scenarios import EXAMPLE_SUFFIX
 from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -397,6 +399,59 @@ def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
     assert not at.exception and _banner(at)
     assert bool([b for b in at.button if b.key == "example_data_remove"]) == may_remove
     assert not [b for b in at.button if b.key == "example_data_load"]
+    # the instruction to remove it is for staff only; the others are told what it means for them
+    (banner,) = [i.value for i in at.info if demo.MARK in i.value]
+    assert (STAFF_INSTRUCTION in banner) == may_remove and (READER_NOTE in banner) != may_remove
+
+
+# --- scenarios saved on example data ----------------------------------------------------------------------
+
+
+def _scenario(store: Store, name: str) -> None:
+    at_round = store.at_round("at-2023")
+    inputs = [RegionInput(r.code, 5, 5) for r in at_round.regions]
+    store.save_scenario(ANNA, "test", name, "at-2023", at_round.default_params(), inputs)
+
+
+def test_a_scenario_saved_on_example_data_stays_marked_after_its_removal(store: Store) -> None:
+    _scenario(store, "Före")  # real (no example data yet)
+    demo.load(store, ANNA, "visning")
+    _scenario(store, "På exempel")
+    assert store.example_scenario_names("at-2023") == {"På exempel"}
+    demo.remove(store, ANNA, "städning")
+    assert store.example_scenario_names("at-2023") == {"På exempel"}  # removal keeps it, and its mark
+    assert store.scenario("På exempel").example and not store.scenario("Före").example
+    _scenario(store, "Efter")
+    assert store.example_scenario_names() == {"På exempel"}
+    # overwritten with real data later: no longer marked
+    store.save_scenario(
+        ANNA, "test", "På exempel", "at-2023", store.at_round("at-2023").default_params(), [], overwrite=True
+    )
+    assert store.example_scenario_names() == frozenset()
+
+
+def test_a_scenario_made_on_example_data_is_labelled_in_the_sidebar_and_in_the_comparison(
+    isolated_database: Path,
+) -> None:
+    store = get_store(str(isolated_database))
+    demo.load(store, ANNA, "visning")
+    _scenario(store, "Prov")
+    demo.remove(store, ANNA, "städning")
+    store.record_at_report(ANNA, "e-tjänsten", "at-2023", RegionInput("01", 300, 0), date(2023, 10, 20))
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor_name"] = "Anna Andersson"
+    at.run()
+    assert not at.exception
+    assert f"Prov{EXAMPLE_SUFFIX}" in at.selectbox(key="scenario").options
+    at.switch_page("pages/at/simulator.py")
+    at.query_params["vy"] = "Jämför scenarier"
+    at.run()
+    assert not at.exception, at.exception
+    other = at.selectbox(key="compare_other")
+    assert f"Prov{EXAMPLE_SUFFIX}" in other.options
+    other.set_value("Prov").run()
+    warnings = [w.value for w in at.warning if "exempeldata" in w.value]
+    assert warnings and "”Prov”" in warnings[0] and "fiktiva" in warnings[0]
 
 
 PAGES = (

@@ -19,6 +19,8 @@ from ui.text import plain
 
 BANNER = "Exempeldata – fiktiva uppgifter"
 WRITES = (Action.WRITE_REPORTS, Action.WRITE_FOLLOWUP)
+STAFF_INSTRUCTION = "Ta bort dem innan riktiga uppgifter registreras."
+READER_NOTE = "Siffrorna på sidorna säger inget om verkliga regioner."
 
 
 def _may_write(session: Session) -> bool:
@@ -36,12 +38,15 @@ def example_data_banner(session: Session) -> None:
     if not held:
         return
     titles = [ref.short_title for ref in round_refs(session) if ref.id in held] or list(held)
+    staff = _may_write(session)
+    # Only staff can act on the instruction to remove it; managers and regions are told what it means for them.
+    then = STAFF_INSTRUCTION if staff else READER_NOTE
     st.info(
         f"**{BANNER}** ({plain(', '.join(titles))}): rapporterna, rekvisitionerna, ombuden, utbetalningarna och "
-        "återrapporterna är påhittade. Ta bort dem innan riktiga uppgifter registreras.",
+        f"återrapporterna är påhittade. {then}",
         icon=":material/science:",
     )
-    if not _may_write(session):
+    if not staff:
         return
     with st.popover("Ta bort exempeldata", icon=":material/delete:"):
         st.markdown(

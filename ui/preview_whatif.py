@@ -31,6 +31,7 @@ from ui.preview import (
 )
 from ui.preview_first import REPORT, OwnFigures
 from ui.rounds import RoundRef
+from ui.scenarios import scenario_labeller
 from ui.text import bullets, plain
 
 
@@ -98,6 +99,7 @@ def what_if(
         others: list[RegionInput] | Uncertain = []
         described = assumptions[assumption]
         scenario_name: str | None = None
+        scenario_shown: str | None = None  # its name as shown (marked when made on example data)
         params = at_round.default_params()
         params_words = f"trappsteg och nyckel enligt anvisningen ({at_round.dnr})"
         if assumption == SCENARIO:
@@ -106,15 +108,21 @@ def what_if(
                 st.info("Inga sparade scenarier ännu: spara ett på simuleringssidan.")
                 return
             active = st.session_state.get("scenario")  # the sidebar's active scenario, when it is one of these
+            label = scenario_labeller(store, at_round.id)  # made on example data: said so
             scenario_name = st.selectbox(
-                "Scenario", names, index=names.index(active) if active in names else 0, key="pv_scenario"
+                "Scenario",
+                names,
+                index=names.index(active) if active in names else 0,
+                key="pv_scenario",
+                format_func=label,
             )
             scenario = store.scenario(scenario_name)
             if scenario is not None:
                 others = [i for i in scenario.inputs if i.code != code]
                 params = scenario.params  # the scenario's own rules (pot, steps, key), not the instruction's
-                params_words = f"trappsteg och nyckel enligt scenariot ”{scenario_name}”"
-            described = f"De andra regionerna enligt scenariot ”{scenario_name}”"
+                params_words = f"trappsteg och nyckel enligt scenariot ”{label(scenario_name)}”"
+            scenario_shown = label(scenario_name)
+            described = f"De andra regionerna enligt scenariot ”{scenario_shown}”"
         elif assumption == UNCERTAIN:
             others, described = _uncertain_inputs(at_round, figures)
     results = st.container()
@@ -132,10 +140,10 @@ def what_if(
     with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
         result = simulated(at_round, own, others, params, int(n), int(seed), int(band), known)
     with results:
-        _results(result, assumption, scenario_name, params, own, at_round, code)
+        _results(result, assumption, scenario_shown, params, own, at_round, code)
         rows: list[tuple[str, AboutValue]] = [
             ("Antagande om de andra regionerna", described),
-            *([("Scenario", scenario_name)] if scenario_name else []),
+            *([("Scenario", scenario_shown)] if scenario_shown else []),
             ("Planerat enligt planeringsunderlaget", _planned_cell(at_round.planned[code])),
             ("Tillsatta", own.filled),
             ("Påbörjade", own.started),

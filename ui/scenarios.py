@@ -10,6 +10,7 @@ import streamlit as st
 from allocation.at import RegionInput
 from allocation.rules import AtParams, AtRound
 from allocation.whatif import WhatIf
+from store import demo
 from store.model import Scenario, WriteRefused
 from store.session import Session
 from ui.state import session_or_stop
@@ -17,6 +18,31 @@ from ui.text import plain
 
 NO_SCENARIO = "(inget)"
 PENDING = "pending_scenario"
+EXAMPLE_SUFFIX = " (gjort på exempeldata)"
+EXAMPLE_COMPARED_SV = (
+    "{names} sparades medan databasen innehöll exempeldata: utfallen är fiktiva, och en jämförelse med riktiga "
+    "rapporter säger ingenting om verkligheten."
+)
+
+
+def scenario_labeller(store: Session, round_id: str) -> Callable[[str], str]:
+    """A scenario's name as shown: marked when it was saved on example data (fictitious outcomes), everywhere
+    it is listed or named, also after the example data is removed."""
+    examples = store.example_scenario_names(round_id)
+
+    def label(name: str) -> str:
+        return f"{name}{EXAMPLE_SUFFIX}" if name in examples else name
+
+    return label
+
+
+def example_comparison_warning(store: Session, round_id: str, names: Sequence[str]) -> str | None:
+    """A warning when a scenario made on example data is compared while the store holds real records (no
+    example data any more): its figures are fictitious. None otherwise."""
+    examples = [n for n in names if n in store.example_scenario_names(round_id)]
+    if not examples or demo.example_rounds(store.store):
+        return None
+    return EXAMPLE_COMPARED_SV.format(names=" och ".join(f"”{plain(n)}”" for n in examples))
 
 
 def scenario_selector(store: Session, round_id: str) -> None:
@@ -26,9 +52,11 @@ def scenario_selector(store: Session, round_id: str) -> None:
     names = [NO_SCENARIO, *store.scenario_names(round_id)]
     if st.session_state.get("scenario") not in names:  # a scenario of another round, or one since deleted
         st.session_state.pop("scenario", None)
+    label = scenario_labeller(store, round_id)
     st.selectbox(
         "Aktivt scenario",
         names,
+        format_func=lambda name: name if name == NO_SCENARIO else label(name),
         key="scenario",
         bind="query-params",
         help="Öppnar ett sparat scenario i simuleringen. Adressen kan delas med kolleger.",

@@ -16,7 +16,13 @@ from ui.inputs import example_outcomes, load_outcomes
 from ui.phone import swipe_cue, wrapping_tabs
 from ui.results import results_html
 from ui.rounds import chosen_round
-from ui.scenarios import NO_SCENARIO, Simulation, save_scenario_form
+from ui.scenarios import (
+    NO_SCENARIO,
+    Simulation,
+    example_comparison_warning,
+    save_scenario_form,
+    scenario_labeller,
+)
 from ui.simulator import (
     CURRENT,
     allocation_metrics,
@@ -71,7 +77,8 @@ if active != st.session_state.get("sim_applied_scenario"):
     if scenario is not None:
         for key, value in param_state_for(at_round, scenario.params).items():
             st.session_state[key] = value
-        set_editor_base(base_frame(at_round, scenario.inputs), f"scenariot ”{scenario.name}”")
+        named = scenario_labeller(store, at_round.id)(scenario.name)
+        set_editor_base(base_frame(at_round, scenario.inputs), f"scenariot ”{named}”")
 reports = store.at_reports(at_round.id)
 if EDITOR_BASE not in st.session_state:
     if reports:
@@ -260,9 +267,14 @@ def show_comparison() -> None:
         st.session_state.get("scenario"),
         lambda name: not stale and totals(allocation_for(name)) == totals(allocation),
     )
+    label = scenario_labeller(store, at_round.id)  # a scenario made on example data is marked as such
     c1, c2 = st.columns(2)
-    base_name = c1.selectbox("Bas", options, index=options.index(base_default), key="compare_base")
-    other_name = c2.selectbox("Jämförs med", options, index=options.index(other_default), key="compare_other")
+    base_name = c1.selectbox("Bas", options, index=options.index(base_default), key="compare_base", format_func=label)
+    other_name = c2.selectbox(
+        "Jämförs med", options, index=options.index(other_default), key="compare_other", format_func=label
+    )
+    if warning := example_comparison_warning(store, at_round.id, [base_name, other_name]):
+        st.warning(warning, icon=":material/science:")
     if not saved:
         st.caption("Spara ett scenario nedan för att kunna jämföra det med utgångsläget och med andra scenarier.")
     if base_name == other_name:
@@ -270,9 +282,9 @@ def show_comparison() -> None:
         return
     diff = difference_frame(allocation_for(base_name), allocation_for(other_name))
     if not diff["difference"].any():
-        st.info(f"”{plain(other_name)}” och ”{plain(base_name)}” ger samma belopp för varje region.")
+        st.info(f"”{plain(label(other_name))}” och ”{plain(label(base_name))}” ger samma belopp för varje region.")
         return
-    chart_with_download(charts.comparison_chart(diff, base_name, other_name), "jamforelse")
+    chart_with_download(charts.comparison_chart(diff, label(base_name), label(other_name)), "jamforelse")
     shown = diff.rename(
         columns={
             "code": "Länskod",
