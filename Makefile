@@ -63,6 +63,8 @@ run: setup
 
 # Example data (fictitious, labelled "Exempeldata – fiktiva uppgifter" on every page) in the default database;
 # a second run writes nothing. Remove it: $(BIN)/python -m cli demo --remove --actor "Namn" --reason "Varför"
+# Run it before `make run` (or with the dashboard stopped): the running dashboard holds the DuckDB file, and then
+# this says so and names the dashboard's own button ("Läs in exempeldata", at the top of every page) instead.
 demo: setup
 	$(BIN)/python -m cli demo --actor "make demo" --reason "Exempeldata för visning (make demo)"
 

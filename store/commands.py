@@ -18,7 +18,7 @@ from store import db, decision_commands
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
 from store.export import export_allocation, export_table, stamp
-from store.model import Actor, RulesRefused, StoreBusy, User, WriteRefused
+from store.model import Actor, RulesRefused, StoreBusy, StoreLocked, User, WriteRefused
 from store.paths import database_target
 from store.service import Store
 
@@ -171,6 +171,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = Store.open(target, read_only=args.command in READ_ONLY)
     except db.StoreError as exc:
+        if args.command == "demo" and isinstance(exc, StoreLocked):  # the dashboard has a button for it
+            from store import demo
+
+            return _error(demo.beside_dashboard_en(path, str(exc), args.remove), EXIT_UNAVAILABLE)
         return _error(str(exc), EXIT_UNAVAILABLE)
     try:
         if args.command == "init":

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -368,6 +369,30 @@ class Removed:
     kept: dict[str, int]  # rows staff had since recorded as real: kept, no longer marked
     rounds: tuple[str, ...]
     seconds: float
+
+
+def beside_dashboard_en(path: object, locked: str, remove: bool) -> str:
+    """What to do when ``demo`` finds the database open in the running dashboard (DuckDB: one writer per file).
+
+    ``locked``: the store's own message (it names the process holding the file, when known)."""
+    pid = re.search(r"\(process (\d+)\)", locked)
+    holder = f" (process {pid.group(1)})" if pid else ""
+    if remove:
+        there = (
+            'in the dashboard, as staff: "Ta bort exempeldata" under the banner "Exempeldata – fiktiva uppgifter" '
+            "at the top of any page"
+        )
+    else:
+        there = (
+            'in the dashboard, as staff: "Läs in exempeldata" in the box "Databasen är tom" at the top of any page '
+            "(offered while the database holds no AT report, requisition, ombud, payout or usage report)"
+        )
+    again = "make demo" if not remove else "python -m cli demo --remove ..."
+    return (
+        f"the database {path} is open in the running dashboard{holder}; DuckDB lets one program write it at a "
+        f"time. Either do it {there}; or stop the dashboard (Ctrl+C where make run runs), run {again}, "
+        "then make run again"
+    )
 
 
 def _reason(reason: str) -> str:

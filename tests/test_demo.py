@@ -286,6 +286,20 @@ def run(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_make_demo_beside_the_running_dashboard_says_exactly_what_to_do(isolated_database: Path) -> None:
+    store = Store.open(isolated_database)  # as the running dashboard holds it (make run, then make demo)
+    try:
+        held = run(isolated_database, "demo", "--actor", "make demo", "--reason", "visning")
+    finally:
+        store.close()
+    assert held.returncode == 3 and "Traceback" not in held.stderr
+    text = held.stderr
+    assert text.startswith("error: the database ") and "is open in the running dashboard" in text
+    assert '"Läs in exempeldata" in the box "Databasen är tom" at the top of any page' in text
+    assert "stop the dashboard (Ctrl+C where make run runs), run make demo, then make run again" in text
+    assert "Data page" not in text
+
+
 def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated_database: Path) -> None:
     who = ["--actor", "Anna", "--reason", "visning"]
     loaded = run(isolated_database, "demo", *who)
@@ -297,6 +311,9 @@ def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated
     store = Store.open(isolated_database)  # the command line cannot open the file while this holds it
     held = run(isolated_database, "demo", "--remove", *who)
     assert held.returncode == 3 and held.stderr.startswith("error: ") and "Traceback" not in held.stderr
+    # beside the running dashboard: where its button is, or how to stop it first; never "the Data page"
+    assert '"Ta bort exempeldata" under the banner' in held.stderr and "Ctrl+C where make run runs" in held.stderr
+    assert "Data page" not in held.stderr
     counts = demo.example_counts(store)
     store.close()
 
