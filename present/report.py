@@ -12,6 +12,7 @@ from allocation.rules import AtRound
 from present import formats as f
 from present.cells import csv_cell
 from present.explain import explain
+from present.tables import NO_REPORT_SV, has_outcome
 
 REGION_FIELDS = (
     "code",
@@ -113,7 +114,9 @@ def to_table(allocation: Allocation, at_round: AtRound) -> str:
     rows = []
     for r in allocation.regions:
         to_next = (
-            "högsta nått"
+            NO_REPORT_SV
+            if not has_outcome(r)
+            else "högsta nått"
             if r.next_step_positions is None
             else f"+{r.next_step_positions} tj. → +{f.kr(r.next_step_kronor or 0)}"
         )

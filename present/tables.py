@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from allocation.at import POT_BELOW_STEPS, Allocation
+from allocation.at import POT_BELOW_STEPS, Allocation, RegionResult
 from allocation.rules import AtRound
 from present import formats as f
 from present.explain import KEY_LABELS_SV
@@ -32,10 +32,21 @@ COLUMNS_SV = {
 }
 
 
+NO_REPORT_SV = "ingen rapport"
+
+
+def has_outcome(result: RegionResult) -> bool:
+    """False for a region with no outcome at all (nothing filled or started: it has not reported). Its "next
+    step" would be its whole plan plus the first step, which says nothing: it is shown as no report."""
+    return result.outcome > 0
+
+
 def results_frame(allocation: Allocation) -> pd.DataFrame:
-    """One row per region with numeric columns (counts as floats, money as int kronor)."""
+    """One row per region with numeric columns (counts as floats, money as int kronor); the next step empty for
+    a region without an outcome (it has not reported)."""
     records = []
     for r in allocation.regions:
+        reported = has_outcome(r)
         records.append(
             {
                 "code": r.code,
@@ -50,8 +61,8 @@ def results_frame(allocation: Allocation) -> pd.DataFrame:
                 "redistribution": r.redistribution,
                 "total": r.total,
                 "kr_per_inhabitant": r.total / r.population,
-                "next_step_positions": r.next_step_positions,
-                "next_step_kronor": r.next_step_kronor,
+                "next_step_positions": r.next_step_positions if reported else None,
+                "next_step_kronor": r.next_step_kronor if reported else None,
             }
         )
     frame = pd.DataFrame.from_records(records)

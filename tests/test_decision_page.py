@@ -4,6 +4,7 @@ published and never before."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -285,3 +286,19 @@ def test_letters_name_the_bankgiro_the_agency_registered(store: Store) -> None:
     registered = store.payment_details()["25"][1]
     assert registered_bankgiros(Session(store, Principal("Sara", Role.STAFF))) == {"25": registered}
     assert registered_bankgiros(Session(store, Principal("Ulla", Role.REGION, "25"))) == {}
+
+
+def test_the_decision_page_has_one_date_format_and_capitalised_headers(store: Store) -> None:
+    first = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    planned = math.ceil(parse_planned(store.planned_table(ROUND)["03"]))
+    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", planned + 7, 0), date(2023, 10, 20))
+    store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
+    at = open_page(staff())
+    page = texts(at)
+    caption = next(line for line in page.splitlines() if line.startswith("Beslutsdatum "))
+    assert caption.startswith("Beslutsdatum 20 december 2023 (publiceras då). Registrerat ") and " kl. " in caption
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", caption)  # one date format in the sentence
+    headers = [str(c) for frame in at.dataframe for c in frame.value.columns]
+    assert headers and all(h[0].isupper() or h[0].isdigit() or h.startswith("S20") for h in headers), headers
+    changes = [frame.value for frame in at.dataframe if "Skillnad" in frame.value.columns]
+    assert changes and (changes[0]["Skillnad"] != 0).any()

@@ -8,7 +8,7 @@ warning recomputes, to say what today's inputs would change.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 
 import pandas as pd
@@ -21,6 +21,7 @@ from store.access import Action
 from store.export import export_file_name
 from store.session import Session
 from ui.downloads import download_pair
+from ui.tables import signed_kr
 from ui.text import bullets, plain
 
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -47,16 +48,23 @@ def long_day(iso: str) -> str:
     return f.long_date(date.fromisoformat(iso[:10]))
 
 
+def moment_sv(when: str | datetime) -> str:
+    """``5 december 2026 kl. 19:30``: the same date format as the decision date beside it."""
+    moment = when if isinstance(when, datetime) else datetime.fromisoformat(when)
+    return f"{f.long_date(moment.date())} kl. {moment:%H:%M}"
+
+
 def decision_frame(snapshot: d.Snapshot) -> pd.DataFrame:
-    """One row per recipient: each block's amount (one block: "belopp") and the total."""
+    """One row per recipient: each block's amount (one block: "Belopp") and the total; headers capitalised as on
+    every other page."""
     rows = []
     single = len(snapshot.blocks) == 1
     for line in snapshot.recipients:
-        row: dict[str, object] = {"länskod": line.code, "region": line.name}
+        row: dict[str, object] = {"Länskod": line.code, "Region": line.name}
         if not single:
             for block in snapshot.blocks:
                 row[f"{block.title} (kr)"] = block.amounts.get(line.code, 0)
-        row["belopp (kr)" if single else "totalt (kr)"] = line.total
+        row["Belopp (kr)" if single else "Totalt (kr)"] = line.total
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -66,8 +74,8 @@ def about_rows(snapshot: d.Snapshot) -> list[tuple[str, str]]:
     rows = [
         ("Bidragsomgång", snapshot.round_title),
         (kind, snapshot.reference),
-        ("Beslutsdatum (publiceras)", snapshot.published_on),
-        ("Registrerat", f"{snapshot.decided_at.replace('T', ' ')[:16]} svensk tid av {snapshot.decided_by}"),
+        ("Beslutsdatum (publiceras)", long_day(snapshot.published_on)),
+        ("Registrerat", f"{moment_sv(snapshot.decided_at)} svensk tid av {snapshot.decided_by}"),
         ("Regelversion", snapshot.rules_version),
         ("Kontrollsumma (SHA-256)", snapshot.content_hash),
     ]
@@ -92,7 +100,7 @@ def decision_summary(snapshot: d.Snapshot) -> None:
     changes = f" Ändrar beslut {plain(snapshot.supersedes_reference)}." if snapshot.supersedes_reference else ""
     st.caption(
         f"Beslutsdatum {long_day(snapshot.published_on)} (publiceras då). "
-        f"Registrerat {plain(snapshot.decided_at.replace('T', ' ')[:16])} svensk tid av {plain(snapshot.decided_by)}; "
+        f"Registrerat {moment_sv(snapshot.decided_at)} svensk tid av {plain(snapshot.decided_by)}; "
         f"pott {f.kr(snapshot.pot)} ({plain(snapshot.pot_reason)}); regelversion {plain(snapshot.rules_version)}; "
         f"kontrollsumma {snapshot.content_hash[:12]}….{changes}"
     )
@@ -133,8 +141,8 @@ def drift_notice(store: Session, snapshot: d.Snapshot) -> None:
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"region": names.get(c.code, c.code), "uppgift": input_sv(c.key), "i beslutet": c.before}
-                    | {"nu": c.after}
+                    {"Region": names.get(c.code, c.code), "Uppgift": input_sv(c.key), "I beslutet": c.before}
+                    | {"Nu": c.after}
                     for c in drift.inputs
                 ]
             ),
@@ -142,15 +150,16 @@ def drift_notice(store: Session, snapshot: d.Snapshot) -> None:
         )
     if drift.amounts:
         st.caption("Med samma pott skulle dagens uppgifter ge:")
-        changes_table(drift.amounts, "i beslutet", "med dagens uppgifter")
+        changes_table(drift.amounts, "I beslutet", "Med dagens uppgifter")
 
 
 def changes_table(changes: Sequence[d.Change], before: str, after: str) -> None:
     frame = pd.DataFrame(
-        [{"region": c.name, before: c.before, after: c.after, "skillnad": c.delta} for c in changes],
-        columns=["region", before, after, "skillnad"],
+        [{"Region": c.name, before: c.before, after: c.after, "Skillnad": c.delta} for c in changes],
+        columns=["Region", before, after, "Skillnad"],
     )
-    st.dataframe(frame.style.format({before: f.kr, after: f.kr, "skillnad": f.kr}), hide_index=True, width="content")
+    styled = frame.style.format({before: f.kr, after: f.kr, "Skillnad": signed_kr})  # a gain with "+"
+    st.dataframe(styled, hide_index=True, width="content")
 
 
 def decision_chain(store: Session, round_id: str, listed: list) -> None:
@@ -162,12 +171,12 @@ def decision_chain(store: Session, round_id: str, listed: list) -> None:
         pd.DataFrame(
             [
                 {
-                    "beslut": s.reference,
-                    "typ": s.kind,
-                    "beslutsdatum (publiceras)": s.published_on,
-                    "registrerat (svensk tid)": f"{s.decided_at:%Y-%m-%d %H:%M}",
-                    "av": s.decided_by,
-                    "gäller": "ja" if s is listed[-1] else "nej, ändrat",
+                    "Beslut": s.reference,
+                    "Typ": s.kind.capitalize(),
+                    "Beslutsdatum (publiceras)": f.long_date(s.published_on),
+                    "Registrerat (svensk tid)": moment_sv(s.decided_at),
+                    "Av": s.decided_by,
+                    "Gäller": "ja" if s is listed[-1] else "nej, ändrat",
                 }
                 for s in listed
             ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 import streamlit as st
@@ -68,6 +68,19 @@ def followup_html(rows: Sequence[FollowupRow], cells: Sequence[StatusCell], ombu
     header = "".join(f'<th class="{"text" if i in (0, 1, 6, 7, 8) else ""}">{h}</th>' for i, h in enumerate(head))
     table = f'<table class="resultat"><thead><tr>{header}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     return f'{_HTML_STYLE}<div class="resultat" {scroll_region("Uppföljning per region")}>{table}</div>'
+
+
+def when_sv(value: date | datetime | None) -> str:
+    """A day as ``2023-11-25`` (the Swedish short date), with the time ``2023-11-25 14:05`` only when there is
+    one (a report recorded by day is stored at midnight: that is no time of day). "–" for nothing."""
+    if value is None or value != value:  # None or NaT
+        return "–"
+    if isinstance(value, datetime):
+        clock = value.time()
+        if clock.hour or clock.minute or clock.second:
+            return f"{value:%Y-%m-%d %H:%M}"
+        return f"{value:%Y-%m-%d}"
+    return f"{value:%Y-%m-%d}"
 
 
 def basis_notice(amounts: dict[str, tuple[int, str, str]]) -> tuple[str, str]:
@@ -143,7 +156,7 @@ def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell])
         values = [
             region.code,
             region.name,
-            received[region.code].isoformat() if region.code in received else "–",
+            when_sv(received[region.code]) if region.code in received else "–",
             f.count(item.filled) if item else "–",
             f.count(item.started) if item else "–",
             f.count(item.excluded) if item else "–",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 from html import escape
 
-from allocation.at import Allocation
+from allocation.at import Allocation, RegionResult
 from present import formats as f
-from present.tables import COLUMNS_SV
+from present.tables import COLUMNS_SV, NO_REPORT_SV, has_outcome
 from ui.a11y import scroll_region
 
 _HTML_STYLE = """
@@ -41,6 +41,13 @@ RESULT_COLUMNS = (
 )
 
 
+def next_positions_sv(r: RegionResult) -> str:
+    """Positions to the next step; "ingen rapport" for a region without an outcome, "–" at the top step."""
+    if not has_outcome(r):
+        return NO_REPORT_SV
+    return "–" if r.next_step_positions is None else f.number(r.next_step_positions)
+
+
 def results_html(allocation: Allocation) -> str:
     """The results as a static HTML table in Swedish formats (numbers right-aligned, totals row bold).
 
@@ -61,8 +68,8 @@ def results_html(allocation: Allocation) -> str:
                 f.kr(r.redistribution),
                 f.kr(r.total),
                 f.number(Fraction(r.total, r.population), 2),
-                "–" if r.next_step_positions is None else f.number(r.next_step_positions),
-                "–" if r.next_step_kronor is None else f.kr(r.next_step_kronor),
+                next_positions_sv(r),
+                "–" if r.next_step_kronor is None or not has_outcome(r) else f.kr(r.next_step_kronor),
             )
         )
     population = sum(r.population for r in allocation.regions)

@@ -304,6 +304,7 @@ def editor_column_config() -> dict[str, object]:
         "planned": st.column_config.TextColumn(
             EDITOR_LABELS["planned"],
             width=w["planned"],
+            alignment="right",  # a number (or a range such as 1-5): right-aligned like the other counts
             help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if.",
         ),
         "filled": st.column_config.NumberColumn(

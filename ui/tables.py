@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from present import formats as f
+
 LABELS_SV = {
     "id": "Id",
     "code": "Länskod",
@@ -77,3 +79,9 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif values.dtype == object:
             shown[column] = values.where(values.notna(), "")
     return shown.rename(columns=LABELS_SV)
+
+
+def signed_kr(value: int) -> str:
+    """A difference in kronor with its sign, the same rule in tables and chart titles: ``+1 234 kr`` for a gain,
+    ``−1 234 kr`` (a real minus) for a loss, ``0 kr`` for none."""
+    return f"+{f.kr(value)}" if value > 0 else f.kr(value)

@@ -52,6 +52,7 @@ from ui.simulator_editor import (
 )
 from ui.simulator_warmup import warm_plotly
 from ui.state import READ_ONLY_SV, session_or_stop
+from ui.tables import signed_kr
 from ui.text import bullets, plain
 
 store = session_or_stop()
@@ -289,13 +290,14 @@ def show_comparison() -> None:
         columns={
             "code": "Länskod",
             "region": "Region",
-            "baseline": base_name,
-            "scenario": other_name,
+            "baseline": label(base_name),
+            "scenario": label(other_name),
             "difference": "Skillnad",
         }
     )
+    money = {c: lambda v: f.kr(int(v)) for c in (label(base_name), label(other_name))}
     st.dataframe(
-        shown.style.format({c: lambda v: f.kr(int(v)) for c in (base_name, other_name, "Skillnad")}),
+        shown.style.format(money | {"Skillnad": lambda v: signed_kr(int(v))}),  # a gain with "+", as in the title
         hide_index=True,
         width="stretch",
     )

@@ -1,0 +1,38 @@
+"""One format per thing shown: a region without a report has no "next step", a difference carries its sign in
+tables as in chart titles, the decision's moments share one date format, its tables' headers are capitalised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allocation.at import RegionInput, allocate
+from ingest.data_folder import load_round
+from present import formats as f
+from present.report import to_table
+from present.tables import NO_REPORT_SV, results_frame
+from ui.decision_view import moment_sv
+from ui.results import results_html
+from ui.tables import signed_kr
+
+
+def test_a_region_without_a_report_shows_no_next_step() -> None:
+    at_round = load_round("at-2023")
+    reporter = at_round.regions[0].code
+    allocation = allocate(at_round, [RegionInput(reporter, 300, 0)])
+    frame = results_frame(allocation)
+    silent = frame[frame["code"] != reporter]
+    assert silent["next_step_positions"].isna().all() and silent["next_step_kronor"].isna().all()
+    html = results_html(allocation)
+    assert html.count(f">{NO_REPORT_SV}<") == len(at_round.regions) - 1
+    assert NO_REPORT_SV in to_table(allocation, at_round)
+
+
+def test_a_difference_carries_its_sign() -> None:
+    assert signed_kr(1_234) == "+" + f.kr(1_234)
+    assert signed_kr(-1_234) == f.kr(-1_234) and signed_kr(-1_234).startswith("\u2212")  # a real minus
+    assert signed_kr(0) == f.kr(0)
+
+
+def test_the_moment_a_decision_was_registered_reads_like_its_date() -> None:
+    assert moment_sv("2026-12-05T19:30:12") == "5 december 2026 kl. 19:30"
+    assert moment_sv(datetime(2023, 12, 1, 9, 5)) == "1 december 2023 kl. 09:05"
