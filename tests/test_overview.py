@@ -220,6 +220,11 @@ def test_a_card_states_the_decision_and_the_money_paid_and_left(isolated_databas
     assert metric(at, "Utbetalt").value == mnkr(1_000_000)
     assert metric(at, "Kvar att betala ut").value == mnkr(snapshot.paid - 1_000_000)
     assert not any(m.label == "Beräknat att betala ut" for m in at.metric)  # a decided round shows no estimate
+    # what had not come in by the decision is never done, not overdue beside "Beslutad"
+    assert metric(at, "Rapporter inkomna").delta == f"{N - 2} kom aldrig in"
+    frame = attention_table(at).value
+    assert not any(str(v).startswith("Försenad") for v in frame["omgång 0"])
+    assert "Aldrig" in set(frame["omgång 0"])
     before = overview(date(2023, 11, 20))  # the decision is dated later: not yet published on that day
     assert "Beslut S2023/77, 1 december 2023 (ännu inte publicerat)" in "\n".join(texts(before))
 

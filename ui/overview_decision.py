@@ -4,17 +4,33 @@ so that a computed figure is never read as a decided one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import streamlit as st
 
+from allocation.deadlines import LABELS_SV, Status, StatusResult
 from allocation.decision import Snapshot
+from allocation.milestones import StatusCell
 from present import formats as f
 from store.model import AccessDenied, WriteRefused
 from store.session import Session
 from ui.attention_text import long_date
 from ui.text import plain
+
+
+def settled_by_decision(cells: Sequence[StatusCell], published: Mapping[str, date], as_of: date) -> list[StatusCell]:
+    """The cells as they stand once a round's decision is published (on or before ``as_of``): what was still
+    missing then is never done (the decision counted what had come in, and froze the round), so an overdue or
+    open milestone of that round is "Aldrig", not "Försenad" beside "Beslutad"."""
+    out = []
+    for cell in cells:
+        day = published.get(cell.round_id)
+        if day is not None and day <= as_of and cell.result.status in (Status.OVERDUE, Status.OPEN):
+            cell = replace(cell, result=StatusResult(Status.MISSED, None, None, LABELS_SV[Status.MISSED]))
+        out.append(cell)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

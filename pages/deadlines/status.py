@@ -8,6 +8,7 @@ from allocation.deadlines import LABELS_SV, Status
 from present.calendar import deadlines_ics
 from store.export import frame_to_csv, frame_to_xlsx, store_facts
 from ui.deadlines import cells_as_of, cells_frame, closed_notice, matrix_html, rounds
+from ui.overview_decision import settled_by_decision
 from ui.state import session_or_stop
 from ui.text import plain
 from ui.timeline_html import timeline_html
@@ -25,7 +26,8 @@ st.markdown(f"**{plain(timeline.title)}**")
 if timeline.html:
     st.html(timeline.html)
 
-cells = cells_as_of(store, as_of)
+# A decided round counted what had come in: what is still missing then is never done (as on the overview).
+cells = settled_by_decision(cells_as_of(store, as_of), {r: day for r, (day, _) in store.decisions().items()}, as_of)
 shown_codes = {c.code for c in cells}  # the regions whose status this user may see
 regions = [r for r in store.regions(store.latest_population_date()) if r.code in shown_codes]
 f1, f2, f3 = st.columns([2, 1, 1])  # the rounds' names need room

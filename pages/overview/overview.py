@@ -8,7 +8,7 @@ from allocation.deadlines import LABELS_SV, Status
 from ui.attention import attention_section
 from ui.deadlines import cells_as_of, closed_notice, rounds
 from ui.overview import PHASE_ICONS, blocks_card, fixed_card, performance_card, phase_of, phase_text
-from ui.overview_decision import decision_section
+from ui.overview_decision import decision_section, settled_by_decision
 from ui.rounds import ROUND_KEY, round_refs
 from ui.state import session_or_stop
 from ui.text import plain
@@ -25,6 +25,8 @@ if notice := closed_notice(list(milestones.values()), as_of):
 
 # Only the rounds shown: an illustrative round not chosen adds no status, reason or count.
 cells = [c for c in cells_as_of(store, as_of) if c.round_id in milestones]
+# A decided round counted what had come in: what is still missing then is never done, not overdue.
+cells = settled_by_decision(cells, {r: day for r, (day, _) in store.decisions().items()}, as_of)
 n_regions = len(store.regions(store.latest_population_date()))
 
 
