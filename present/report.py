@@ -12,7 +12,7 @@ from allocation.rules import AtRound
 from present import formats as f
 from present.cells import csv_cell
 from present.explain import explain
-from present.tables import NO_REPORT_SV, has_outcome
+from present.outcome import NO_REPORT_SV, has_outcome
 
 REGION_FIELDS = (
     "code",

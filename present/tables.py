@@ -9,10 +9,11 @@ from datetime import datetime
 
 import pandas as pd
 
-from allocation.at import POT_BELOW_STEPS, Allocation, RegionResult
+from allocation.at import POT_BELOW_STEPS, Allocation
 from allocation.rules import AtRound
 from present import formats as f
 from present.explain import KEY_LABELS_SV
+from present.outcome import has_outcome
 
 COLUMNS_SV = {
     "code": "Länskod",
@@ -30,15 +31,6 @@ COLUMNS_SV = {
     "next_step_positions": "Nästa steg: tjänster",
     "next_step_kronor": "Nästa steg: kr",
 }
-
-
-NO_REPORT_SV = "ingen rapport"
-
-
-def has_outcome(result: RegionResult) -> bool:
-    """False for a region with no outcome at all (nothing filled or started: it has not reported). Its "next
-    step" would be its whole plan plus the first step, which says nothing: it is shown as no report."""
-    return result.outcome > 0
 
 
 def results_frame(allocation: Allocation) -> pd.DataFrame:

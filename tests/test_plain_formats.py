@@ -8,8 +8,9 @@ from datetime import datetime
 from allocation.at import RegionInput, allocate
 from ingest.data_folder import load_round
 from present import formats as f
+from present.outcome import NO_REPORT_SV
 from present.report import to_table
-from present.tables import NO_REPORT_SV, results_frame
+from present.tables import results_frame
 from ui.decision_view import moment_sv
 from ui.results import results_html
 from ui.tables import signed_kr

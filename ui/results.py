@@ -7,7 +7,8 @@ from html import escape
 
 from allocation.at import Allocation, RegionResult
 from present import formats as f
-from present.tables import COLUMNS_SV, NO_REPORT_SV, has_outcome
+from present.outcome import NO_REPORT_SV, has_outcome
+from present.tables import COLUMNS_SV
 from ui.a11y import scroll_region
 
 _HTML_STYLE = """
