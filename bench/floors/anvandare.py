@@ -5,7 +5,6 @@ select boxes and a checkbox in three columns, a text input, the submit button); 
 """
 
 import streamlit as st
-
 from static import text
 
 st.title(text(20))

@@ -16,7 +16,6 @@ The simulator's floor depends on the round in the address, as the real page's la
 from datetime import date
 
 import streamlit as st
-
 from static import text
 
 st.set_page_config(page_title="Statsbidrag till regionerna", page_icon="📊", layout="wide")

@@ -5,7 +5,6 @@ holding a select box, a text, two alerts, two texts and an alert.
 """
 
 import streamlit as st
-
 from static import text
 
 st.title(text(25))

@@ -6,7 +6,6 @@ select box, a text, a file uploader and a data frame of the reports (17 rows × 
 
 import pandas as pd
 import streamlit as st
-
 from static import CODES, NAMES, PLANNED, text
 
 st.title(text(23))

@@ -8,7 +8,6 @@ slider, a slider and a number input in two columns and a container of two texts.
 """
 
 import streamlit as st
-
 from static import CODES, NAMES, bars_html, text
 
 st.title(text(28))

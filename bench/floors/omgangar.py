@@ -8,7 +8,6 @@ labels each above a data editor (pots: 2 rows × 2 columns, fixed; steps: 5 rows
 
 import pandas as pd
 import streamlit as st
-
 from static import text
 
 st.title(text(15))

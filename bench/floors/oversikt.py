@@ -8,7 +8,6 @@ figure (9 rows of 4 spans), a text; "Tidsfrister": subheader, six metrics in six
 """
 
 import streamlit as st
-
 from static import bars_html, table_html, text
 
 st.title("Översikt")

@@ -12,7 +12,6 @@ a select box of 21 regions and a numbered list of 10 lines; the "Spara som scena
 """
 
 import streamlit as st
-
 from static import CODES, NAMES, outcomes_editor, save_form, table_html, text
 
 st.sidebar.html("<script>/* %s */</script>" % ("x" * 1140), unsafe_allow_javascript=True)

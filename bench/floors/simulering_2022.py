@@ -12,7 +12,6 @@ and two download buttons in columns; the save form. The page then stops, so the 
 """
 
 import streamlit as st
-
 from static import block_simulator, text
 
 st.title(text(49))

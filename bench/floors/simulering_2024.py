@@ -13,7 +13,6 @@ stops (``st.stop``), so the frame's footer is not drawn, as on the real page.
 """
 
 import streamlit as st
-
 from static import block_simulator, text
 
 st.title(text(49))

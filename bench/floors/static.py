@@ -33,7 +33,19 @@ CODES = [code for code, _ in REGIONS]
 NAMES = [name for _, name in REGIONS]
 PLANNED = [272, 53, 30, 52, 40, 22, 28, 7, 18, 160, 40, 210, 32, 38, 30, 33, 33, 28, 14, 40, 30]
 
-_WORDS = "regionen rapporterade tjänster enligt planen och beslutet om utbetalning gäller omgången".split()
+_WORDS = [
+    "regionen",
+    "rapporterade",
+    "tjänster",
+    "enligt",
+    "planen",
+    "och",
+    "beslutet",
+    "om",
+    "utbetalning",
+    "gäller",
+    "omgången",
+]
 
 
 def text(length: int) -> str:

@@ -6,7 +6,6 @@ columns × 21 rows); two download buttons, a select box and a download button in
 """
 
 import streamlit as st
-
 from static import bars_html, table_html, text
 
 st.title("Tidsfrister")

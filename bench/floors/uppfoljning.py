@@ -4,7 +4,6 @@ Mirrors: title, caption, and the reports' follow-up as one styled HTML table (7 
 """
 
 import streamlit as st
-
 from static import table_html, text
 
 st.title(text(30))
