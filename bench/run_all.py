@@ -17,6 +17,7 @@ from bench import (
     bench_browser,
     bench_documents,
     bench_engine,
+    bench_floors,
     bench_hostile,
     bench_pages,
     bench_postgres,
@@ -61,6 +62,10 @@ def main() -> None:
     print()
     # Rounds of blocks (the illustrative two- and three-block test rounds) beside AT 2023, same run.
     bench_hostile.print_table(("figure, rounds of blocks", "value", "target", "ratio"), bench_blocks.measure())
+    print()
+    # Issue 24: every page's first full render against its floor (bench/floors/: the same elements, static data,
+    # no project code), interleaved; the simulator's rerun after a table edit for each round shape.
+    bench_floors.print_tables(bench_floors.measure())
     print()
     header = ("hostile file refused", "time, peak memory", "outcome", bench_hostile.HEADER_RATIO)
     bench_hostile.print_table(header, bench_hostile.measure())
