@@ -90,9 +90,10 @@ def prepare(folder: Path) -> dict[str, str]:
 
 @contextmanager
 def servers(env: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """The app and the floors, each on its own server, both healthy."""
+    """The app and the floors, each on its own server, both healthy; both started in the project's folder so
+    that both read its .streamlit/config.toml (no file watcher, no forced GC after a run, theme, toolbar)."""
     app, app_url = bench_browser.start(ROOT / "app.py", env, ROOT)
-    floor, floor_url = bench_browser.start(FLOORS / "app.py", env, FLOORS)
+    floor, floor_url = bench_browser.start(FLOORS / "app.py", env, ROOT)
     try:
         bench_browser.wait_healthy(app_url)
         bench_browser.wait_healthy(floor_url)
@@ -167,7 +168,7 @@ def measure_reruns(env: dict[str, str], repeats: int = 41) -> list[tuple[str, fl
 
     from bench import bench_pages  # its import puts back the server's steady state in AppTest
 
-    with _environment({PATH_ENV: str(Path(env[PATH_ENV]).with_name("apptest.duckdb")), DATA_ENV: env[DATA_ENV]}):
+    with _environment(env):  # the renders' store (its servers are stopped: one process holds a DuckDB file)
         baselines = {"empty page": bench_pages.EMPTY, "hello-world page": bench_browser.HELLO}
         tests = {name: AppTest.from_string(script, default_timeout=60) for name, script in baselines.items()}
         for round_name, round_id in RERUN_ROUNDS:
