@@ -12,9 +12,10 @@ measured interleaved (page, floor, floor, page, … several rounds) on two serve
 store with the example data (``python -m cli demo``) and a data folder holding the two test rounds; the
 figure is the median. Target: page ≤ 1.2 × floor.
 
-Rerun after a table edit: AppTest in the server's steady state (``bench_pages``' patches), the simulator's
-data editor sent one changed cell (the first editable number column of the first row, as the browser sends
-it), interleaved with an empty page's and a hello-world page's reruns. Target: ≤ 10 × the empty page.
+Rerun after a table edit: AppTest in the server's steady state (``bench_pages``' patches), on the same store
+and data folder, the simulator's data editor sent one changed cell (the first editable number column of the
+first row, as the browser sends it), interleaved with an empty page's and a hello-world page's reruns. Target:
+≤ 10 × the empty page.
 
     .venv/bin/python bench/bench_floors.py [--rounds N] [--no-browser] [--no-reruns] [--check]
 """
