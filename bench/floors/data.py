@@ -1,7 +1,7 @@
 """Floor of Data, import och export (``pages/data/import_export.py``) for staff, AT 2023 chosen.
 
-Mirrors: title; five lazy tabs bound to ``?flik=``, the open one (import of reports) holding a subheader, a
-select box, a text, a file uploader and a data frame of the reports (17 rows × 9 columns).
+Mirrors: title; five lazy tabs bound to ``?flik=``, the open one (import of reports) holding a subheader, a select
+box, two texts, a file uploader, a data frame of the reports (17 rows × 9 columns), a subheader and a select box.
 """
 
 import pandas as pd
@@ -13,9 +13,10 @@ names = ["Importera rapporter", "Rekvisitioner", "Tabeller och export", "Säkerh
 tabs = st.tabs(names, key="flik", on_change="rerun", bind="query-params")
 if tabs[0].open:
     with tabs[0]:
-        st.subheader(text(37))
+        st.subheader(text(21))
         st.selectbox("Bidragsomgång", [text(7), text(20)], key="import_round")
-        st.markdown(text(242))
+        st.markdown(text(98))
+        st.markdown(text(355))
         st.file_uploader(text(60), type=["csv", "xlsx"], key="import_file")
         rows = range(17)
         st.dataframe(
@@ -34,3 +35,5 @@ if tabs[0].open:
             ),
             hide_index=True,
         )
+        st.subheader(text(33))
+        st.selectbox(text(20), [text(14), text(18)], key="correct_region")

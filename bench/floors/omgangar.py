@@ -1,14 +1,21 @@
 """Floor of Bidragsomgångar (``pages/admin/rounds.py``), AT 2023 as the source of a new round.
 
-Mirrors: title, a text; three lazy tabs, the open one ("Ny från en kopia") holding a select box, a download
-button and a bordered form: three inputs in three columns, a text input, two in two columns; three bold
-labels each above a data editor (pots: 2 rows × 2 columns, fixed; steps: 5 rows × 2, dynamic; milestones:
-3 rows × 4 text columns, fixed); a file uploader, a text input and the submit button.
+Mirrors: title, a text; three lazy tabs, the open one ("Ny från en kopia") holding a select box, a download button
+and a bordered form: three inputs in three columns, a text input, two in two columns; three bold labels: pots and
+steps each above a data editor (2 rows × 2 columns, fixed; 5 rows × 2, dynamic), milestones above a caption and
+three bordered containers of a text input and three more in three columns; a file uploader, a text input and the
+submit button.
 """
 
 import pandas as pd
 import streamlit as st
 from static import text
+
+MILESTONES = (
+    (text(40), ("", "2023-11-01", "")),
+    (text(38), ("", "", "2023-11-01")),
+    (text(34), ("2023-12-01", "2023-12-31", "")),
+)
 
 st.title(text(15))
 st.markdown(text(278))
@@ -47,23 +54,12 @@ if tabs[0].open:
                 key="nr_steps",
             )
             st.markdown("**Milstolpar**")
-            milestones = pd.DataFrame(
-                {
-                    "id": ["a", "b", "c"],
-                    "label": [text(40), text(38), text(34)],
-                    "from": ["", "", "2023-12-01"],
-                    "by": ["2023-11-01", "", "2023-12-31"],
-                    "after": ["", "2023-11-01", ""],
-                }
-            )
-            st.data_editor(
-                milestones,
-                column_config={"id": None, "label": st.column_config.TextColumn("Milstolpe")}
-                | {c: st.column_config.TextColumn(c, help="ÅÅÅÅ-MM-DD") for c in ("from", "by", "after")},
-                hide_index=True,
-                num_rows="fixed",
-                key="nr_milestones",
-            )
+            st.caption(text(59))
+            for i, (label, dates) in enumerate(MILESTONES):
+                with st.container(border=True):
+                    st.text_input("Milstolpe", value=label, key=f"nr_ms{i}_label")
+                    for j, (column, value) in enumerate(zip(st.columns(3), dates, strict=True)):
+                        column.text_input(("Från", "Senast", "Efter")[j], value=value, key=f"nr_ms{i}_{j}")
             st.file_uploader(text(100), type=["csv", "xlsx"], key="nr_planned")
             st.text_input("Varför (skrivs i granskningsloggen)", key="nr_reason")
             st.form_submit_button("Spara som ny omgång")

@@ -1,14 +1,14 @@
-"""Floor of Simulering for AT 2023 (``pages/at/simulator.py``, a performance round), on its first render with
-the example data's reports in the table.
+"""Floor of Simulering for AT 2023 (``pages/at/simulator.py``, a performance round), on its first render with the
+example data's reports in the table.
 
 Mirrors: a hidden sidebar ``st.html`` script of the same size (``ui.simulator_warmup``; here it does nothing);
-title, caption; a bordered "Regler" container (a radio of three pots and a number input on the left with a
-caption, an info on the right; five number inputs in five columns; a select box and a button); "Utfall per
-region": four buttons and a number input in six columns, a caption; the data editor (21 rows: code, region,
-planned as text, three number columns, the coloured "Mot plan" column; same widths and height); a keyed
-results container: five metrics in a horizontal container, six lazy tabs bound to ``?vy=`` of which the open
-one ("Resultat") holds a styled HTML table (11 columns × 22 rows), a caption, two download buttons in columns,
-a select box of 21 regions and a numbered list of 10 lines; the "Spara som scenario" form.
+title, caption; a bordered "Regler" container (a radio of three pots and a number input on the left with a caption,
+an info on the right; five number inputs in five columns; a select box and a button); "Utfall per region": four
+buttons and a number input in six columns, a caption, a one-line HTML cue shown on phones; the data editor (21 rows:
+code, region, planned as text, three number columns, the coloured "Mot plan" column; same widths and height); a
+keyed results container: five metrics in a horizontal container, six lazy tabs bound to ``?vy=`` of which the open
+one ("Resultat") holds a styled HTML table (11 columns × 22 rows), a caption, two download buttons in columns, a
+select box of 21 regions and a numbered list of 10 lines; the "Spara som scenario" form.
 """
 
 import streamlit as st
@@ -41,6 +41,10 @@ fills[3].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, v
 fills[2].button("Alla plan + k", key="fill_plan_k")
 fills[4].button("Exempel (fiktivt)", key="fill_example")
 st.caption(text(100))
+st.html(
+    "<style>p.cue { display: none; } @media (max-width: 640px) { p.cue { display: block; } }</style>"
+    f'<p class="cue">{text(50)}</p>'
+)
 outcomes_editor("sim_editor", {"Tillsatta": "number", "Påbörjade": "number", "Avräknade": "number"})
 
 with st.container(key="sim_results"):

@@ -171,6 +171,7 @@ def block_simulator(blocks: int, steps: int, extra: dict[str, str], metric_rows:
                     with st.expander("Trappans belopp", expanded=False):
                         for step in range(steps):
                             st.text_input(f"Trappsteg {step + 1} (kr)", value="2 000 000", key=f"blk_step_{step}")
+                        st.selectbox(text(30), [text(20), text(12)], key="blk_key")
         st.button("Återställ reglernas belopp", key="blk_reset")
     st.subheader("Utfall per region")
     fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
