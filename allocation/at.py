@@ -1,22 +1,25 @@
-"""The AT-tjänster engine: outcome → expansion → staircase → redistribution, exact to the krona.
+"""The 2023 AT result (``Allocation``) from the staircase block's kernel: a thin wrapper, kept this session.
 
-Pure code: plain functions over frozen dataclasses, money as ``int`` kronor, counts as exact
-``Fraction`` (a planned range ``1-4`` has the midpoint 2.5). No floats on the money path.
+``allocate`` converts an AT round and its regions' reports into the ``staircase_leftover`` kernel
+(``allocation.methods.staircase``), measuring with ``allocation.formulas`` (outcome → expansion), and
+dresses the result in the AT-only types its callers in ui/, store/ and cli/ still read; they move to the
+block engine's result later, and then this module goes. No rule is computed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
-from allocation.money import apportion, kr
+from allocation.formulas import expansion, outcome, per_inhabitants, raw_expansion, step_level
+from allocation.methods.record import NOBODY_QUALIFIES, POT_BELOW_STEPS
+from allocation.methods.staircase import Staircase, next_step_gains, pot_below_steps, solve
 from allocation.regions import Region
 from allocation.rules import AtParams, AtRound, Step
 
-POT_BELOW_STEPS = "pot_below_steps"
-NOBODY_QUALIFIES = "nobody_qualifies"
+__all__ = ["NOBODY_QUALIFIES", "POT_BELOW_STEPS", "Allocation", "AllocationWarning", "RegionInput", "RegionResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,39 +105,10 @@ class Allocation:
         return {r.code: r for r in self.regions}
 
 
-def step_reached(expansion: Fraction, steps: tuple[Step, ...]) -> tuple[Step | None, Step | None]:
-    """The highest step whose threshold ``expansion`` reaches, and the step after it."""
-    reached: Step | None = None
-    following: Step | None = steps[0] if steps else None
-    for i, step in enumerate(steps):
-        if expansion >= step.min_expansion:
-            reached = step
-            following = steps[i + 1] if i + 1 < len(steps) else None
-    return reached, following
-
-
-def _weight(key: str, expansion: Fraction, per_100k: Fraction) -> Fraction:
-    if key == "expansion_per_100k":
-        return per_100k
-    if key == "expansion":
-        return expansion
-    return Fraction(1)  # "equal"
-
-
-@dataclass(frozen=True, slots=True)
-class _Measured:
-    """One region's outcome measured against its plan, before any money is shared."""
-
-    region: Region
-    item: RegionInput
-    planned: Fraction
-    outcome: int
-    raw: Fraction  # outcome − planned − excluded
-    expansion: Fraction
-    per_100k: Fraction
-    step: Step | None
-    following: Step | None
-    weight: Fraction
+def step_reached(measure: Fraction, steps: tuple[Step, ...]) -> tuple[Step | None, Step | None]:
+    """The highest step ``measure`` reaches (``formulas.step_level``), and the step after it."""
+    level = step_level(measure, [s.min_expansion for s in steps])
+    return (steps[level - 1] if level else None), (steps[level] if level < len(steps) else None)
 
 
 def _inputs_by_code(at_round: AtRound, inputs: Iterable[RegionInput]) -> dict[str, RegionInput]:
@@ -149,117 +123,84 @@ def _inputs_by_code(at_round: AtRound, inputs: Iterable[RegionInput]) -> dict[st
     return by_code
 
 
-def _measure(at_round: AtRound, region: Region, item: RegionInput, params: AtParams) -> _Measured:
-    """Outcome = max(filled, started); expansion = outcome − planned − excluded, at least 0; the step reached."""
-    planned = item.planned if item.planned is not None else at_round.planned_value(region.code)
-    outcome = max(item.filled, item.started)
-    raw = outcome - planned - item.excluded
-    expansion = max(Fraction(0), raw)
-    per_100k = expansion * params.per_inhabitants / region.population
-    step, following = step_reached(expansion, params.steps)
-    weight = _weight(params.key, expansion, per_100k) if step is not None else Fraction(0)
-    return _Measured(region, item, planned, outcome, raw, expansion, per_100k, step, following, weight)
-
-
-def _share(
-    rows: list[_Measured], pot: int, nominal: list[int]
-) -> tuple[list[int], list[int], int, list[AllocationWarning]]:
-    """(step paid, redistribution, leftover, warnings): steps first, then the leftover by the key."""
-    codes = [row.region.code for row in rows]
-    steps_total = sum(nominal)
-    if not any(row.step is not None for row in rows):
-        warning = AllocationWarning(
-            NOBODY_QUALIFIES,
-            "No region reached the first step; nothing is paid and the whole pot is unallocated.",
-            "Ingen region nådde första trappsteget: inget betalas ut och hela potten är ofördelad.",
+def _warnings(stair: Staircase, pot: int) -> tuple[AllocationWarning, ...]:
+    if stair.warning == NOBODY_QUALIFIES:
+        return (
+            AllocationWarning(
+                NOBODY_QUALIFIES,
+                "No region reached the first step; nothing is paid and the whole pot is unallocated.",
+                "Ingen region nådde första trappsteget: inget betalas ut och hela potten är ofördelad.",
+            ),
         )
-        return [0] * len(rows), [0] * len(rows), 0, [warning]
-    if pot < steps_total:
-        warning = AllocationWarning(
-            POT_BELOW_STEPS,
-            f"The pot ({pot} kr) is smaller than the staircase amounts ({steps_total} kr): "
-            "the steps are scaled down pro rata to fit and nothing is redistributed.",
-            f"Potten ({kr(pot)}) är mindre än trappstegens summa ({kr(steps_total)}): "
-            "trappbeloppen skalas ned proportionellt och inget omfördelas.",
-        )
-        return apportion(pot, nominal, codes), [0] * len(rows), 0, [warning]
-    leftover = pot - steps_total
-    return nominal, apportion(leftover, [row.weight for row in rows], codes), leftover, []
-
-
-def _next_step_gain(i: int, rows: list[_Measured], pot: int, nominal: list[int], step_paid: list[int]) -> int | None:
-    """What region ``i`` gains in staircase money by reaching its next step, everyone else unchanged.
-
-    Its step amount at the next step minus what it is paid now: the full difference while the pot covers the
-    staircase; below it, every step is scaled again, so the gain is the region's apportioned share of the pot
-    with its new step (largest remainder, as ``_share`` pays it) minus its scaled amount now. Never above the pot.
-    """
-    following = rows[i].following
-    if following is None:
-        return None
-    moved = [*nominal[:i], following.amount, *nominal[i + 1 :]]
-    if pot >= sum(moved):
-        return following.amount - step_paid[i]
-    return apportion(pot, moved, [row.region.code for row in rows])[i] - step_paid[i]
+    if stair.warning == POT_BELOW_STEPS:
+        notice = pot_below_steps(pot, stair.steps_total)
+        return (AllocationWarning(notice.code, notice.message, notice.message_sv),)
+    return ()
 
 
 def _result(
-    row: _Measured, nominal: int, step_paid: int, redistribution: int, weight_sum: Fraction, next_gain: int | None
+    region: Region, item: RegionInput, planned: Fraction, params: AtParams, stair: Staircase, i: int, gain: int | None
 ) -> RegionResult:
-    positions = None if row.following is None else max(1, ceil(row.following.min_expansion - row.raw))
+    """Region ``i``'s figures: its measures by the formulas, its amounts from the solved staircase."""
+    made = outcome(item.filled, item.started)
+    raw = raw_expansion(made, planned, item.excluded)
+    grown = expansion(made, planned, item.excluded)
+    step, following = step_reached(grown, params.steps)
     return RegionResult(
-        code=row.region.code,
-        name=row.region.name,
-        population=row.region.population,
-        planned=row.planned,
-        planned_overridden=row.item.planned is not None,
-        filled=row.item.filled,
-        started=row.item.started,
-        outcome=row.outcome,
-        excluded=row.item.excluded,
-        raw_expansion=row.raw,
-        expansion=row.expansion,
-        expansion_per_100k=row.per_100k,
-        step=row.step,
-        step_nominal=nominal,
-        step_amount=step_paid,
-        weight=row.weight,
-        share_of_leftover=row.weight / weight_sum if weight_sum else Fraction(0),
-        redistribution=redistribution,
-        total=step_paid + redistribution,
-        next_step=row.following,
-        next_step_positions=positions,
-        next_step_kronor=next_gain,
+        code=region.code,
+        name=region.name,
+        population=region.population,
+        planned=planned,
+        planned_overridden=item.planned is not None,
+        filled=item.filled,
+        started=item.started,
+        outcome=made,
+        excluded=item.excluded,
+        raw_expansion=raw,
+        expansion=grown,
+        expansion_per_100k=per_inhabitants(grown, region.population, params.per_inhabitants),
+        step=step,
+        step_nominal=stair.nominal[i],
+        step_amount=stair.step_paid[i],
+        weight=stair.weights[i],
+        share_of_leftover=stair.weights[i] / stair.weight_sum if stair.weight_sum else Fraction(0),
+        redistribution=stair.leftover_paid[i],
+        total=stair.step_paid[i] + stair.leftover_paid[i],
+        next_step=following,
+        next_step_positions=None if following is None else max(1, ceil(following.min_expansion - raw)),
+        next_step_kronor=gain,
     )
 
 
 def allocate(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams | None = None) -> Allocation:
-    """Allocate the pot among all regions of the round. Regions without input reported nothing."""
+    """Allocate the pot among all regions of the round. Regions without input reported nothing.
+
+    A wrapper over the staircase block's kernel (``allocation.methods.staircase.solve``), kept this session
+    only for the callers that still read ``Allocation``.
+    """
     params = params or at_round.default_params()
     by_code = _inputs_by_code(at_round, inputs)
-    rows = [_measure(at_round, r, by_code.get(r.code, RegionInput(r.code)), params) for r in at_round.regions]
-    nominal = [row.step.amount if row.step is not None else 0 for row in rows]
-    step_paid, redistribution, leftover, warnings = _share(rows, params.pot, nominal)
-    weight_sum = sum((row.weight for row in rows), Fraction(0))
-    results = [
-        _result(
-            row,
-            nominal[i],
-            step_paid[i],
-            redistribution[i],
-            weight_sum,
-            _next_step_gain(i, rows, params.pot, nominal, step_paid),
-        )
-        for i, row in enumerate(rows)
-    ]
+    regions: Sequence[Region] = at_round.regions
+    items = [by_code.get(r.code, RegionInput(r.code)) for r in regions]
+    planned = [i.planned if i.planned is not None else at_round.planned_value(i.code) for i in items]
+    grown = [expansion(outcome(i.filled, i.started), p, i.excluded) for i, p in zip(items, planned, strict=True)]
+    codes = [r.code for r in regions]
+    stair = solve(
+        params.pot, params.steps, params.key, params.per_inhabitants, codes, [r.population for r in regions], grown
+    )
+    gains = next_step_gains(stair, params.pot, params.steps, codes)
+    results = tuple(
+        _result(r, item, p, params, stair, i, gains[i])
+        for i, (r, item, p) in enumerate(zip(regions, items, planned, strict=True))
+    )
     paid = sum(r.total for r in results)
     return Allocation(
         round_id=at_round.id,
         params=params,
-        steps_total=sum(nominal),
-        leftover=leftover,
+        steps_total=stair.steps_total,
+        leftover=stair.leftover,
         paid=paid,
         unallocated=params.pot - paid,
-        warnings=tuple(warnings),
-        regions=tuple(results),
+        warnings=_warnings(stair, params.pot),
+        regions=results,
     )

@@ -21,10 +21,11 @@ from allocation.block_data import PER_100K, PER_100K_BASE, REPORTED_PARTS, Recip
 from allocation.block_eligible import eligible_codes
 from allocation.block_engine import PotChoice, pot_for
 from allocation.blocks import ALL, LIST, MEAN, NATIONAL_AVERAGE, Block, Eligibility, Round
-from allocation.method_batch import BatchInput
-from allocation.methods import method
+from allocation.formulas import expansion, outcome, per_inhabitants
+from allocation.methods import BatchInput, method
 
 _NEAR = 1e-9  # relative distance below which a float comparison is decided exactly
+_CHUNK_CELLS = 1 << 16  # scenarios × recipients per chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class _Derived(Mapping[str, NDArray[np.float64]]):
 
     def __init__(self, base: dict[str, NDArray[np.float64]], population: NDArray[np.float64]) -> None:
         self._base = base
-        self._factor = PER_100K_BASE / population
+        self._population = population
         per_100k = [k + PER_100K for k in base if not k.endswith(PER_100K) and k != "population"]
         self._keys = list(dict.fromkeys([*base, *per_100k]))
 
@@ -70,7 +71,7 @@ class _Derived(Mapping[str, NDArray[np.float64]]):
         if key not in self._base:
             if key not in self._keys:
                 raise KeyError(key)
-            self._base[key] = self._base[key.removesuffix(PER_100K)] * self._factor
+            self._base[key] = per_inhabitants(self._base[key.removesuffix(PER_100K)], self._population, PER_100K_BASE)
         return self._base[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -83,11 +84,11 @@ class _Derived(Mapping[str, NDArray[np.float64]]):
 def derive_batch(
     recipients: tuple[Recipient, ...], given: Mapping[str, NDArray[np.float64]], planned: Mapping[str, Fraction], n: int
 ) -> Mapping[str, NDArray[np.float64]]:
-    """The keys of ``allocation.block_data.derive_values``, as (S, R) arrays."""
+    """The keys of ``allocation.block_data.derive_values``, as (S, R) arrays, by the same formulas."""
     shape = (n, len(recipients))
     values = dict(given)
     for key in REPORTED_PARTS:
-        values.setdefault(key, np.zeros(shape))
+        values.setdefault(key, np.broadcast_to(0.0, shape))
     if planned and "planned" not in values:
         missing = [r.code for r in recipients if r.code not in planned]
         if missing:
@@ -96,9 +97,9 @@ def derive_batch(
     population = np.array([r.population for r in recipients], dtype=np.float64)
     values["population"] = np.broadcast_to(population, shape)
     if "outcome" not in given:
-        values["outcome"] = np.maximum(values["filled"], values["started"])
+        values["outcome"] = outcome(values["filled"], values["started"])
     if "expansion" not in given and "planned" in values:
-        values["expansion"] = np.maximum(values["outcome"] - values["planned"] - values["excluded"], 0.0)
+        values["expansion"] = expansion(values["outcome"], values["planned"], values["excluded"])
     return _Derived(values, population)
 
 
@@ -161,6 +162,24 @@ def _pot_array(block: Block, choice: PotChoice | ArrayLike | None, n: int) -> ND
     return pots
 
 
+def _chunks(n: int, n_cols: int) -> Iterator[slice]:
+    """Row slices of about ``_CHUNK_CELLS`` cells: temporaries that stay in the CPU cache cost less than
+    large ones in page faults, and the peak memory stays that of the results."""
+    rows = max(64, _CHUNK_CELLS // max(n_cols, 1))
+    for start in range(0, n, rows):
+        yield slice(start, min(start + rows, n))
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """What every chunk of a round's scenarios shares."""
+
+    round_: Round
+    people: tuple[Recipient, ...]
+    events: Mapping[str, Mapping[str, date]]
+    pots: dict[str, NDArray[np.int64]]  # block id -> (S,)
+
+
 def allocate_round_batch(
     round_: Round,
     recipients: Iterable[Recipient],
@@ -169,24 +188,52 @@ def allocate_round_batch(
     pots: Mapping[str, PotChoice | ArrayLike] | None = None,
 ) -> RoundBatch:
     """Every block for S scenarios. ``values``: key -> (R,) or (S, R) in the recipients' code order;
-    ``pots``: block id -> option id, amount, or (S,) amounts."""
+    ``pots``: block id -> option id, amount, or (S,) amounts. Computed in chunks of scenarios."""
     people = sorted_recipients(recipients)
     n, given = _given(values or {}, len(people))
-    derived = derive_batch(people, given, round_.planned, n)
-    events = events or {}
     pots = pots or {}
+    setting = _Setting(round_, people, events or {}, {b.id: _pot_array(b, pots.get(b.id), n) for b in round_.blocks})
+    shape = (n, len(people))
+    blocks = {
+        b.id: BlockBatch(
+            b.id,
+            np.empty(n, dtype=np.int64),
+            np.empty(shape, dtype=bool),
+            np.empty(shape, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            b.unpaid_to,
+        )
+        for b in round_.blocks
+    }
+    totals = np.zeros(shape, dtype=np.int64)
+    for rows in _chunks(n, len(people)):
+        _allocate_chunk(setting, {key: a[rows] for key, a in given.items()}, rows, blocks, totals)
+    own_pots = sum((setting.pots[b.id] for b in round_.blocks), np.zeros(n, dtype=np.int64))
+    unallocated = sum((b.unpaid for b in blocks.values() if b.unpaid_to is None), np.zeros(n, dtype=np.int64))
+    return RoundBatch(tuple(r.code for r in people), blocks, totals, own_pots, unallocated)
+
+
+def _allocate_chunk(
+    setting: _Setting,
+    given: dict[str, NDArray[np.float64]],
+    rows: slice,
+    out: dict[str, BlockBatch],
+    totals: NDArray[np.int64],
+) -> None:
+    """The round's blocks, in flow order, for the scenarios ``rows``; results written into ``out``."""
+    round_, people = setting.round_, setting.people
+    n = rows.stop - rows.start
+    derived = derive_batch(people, given, round_.planned, n)
     inflow = {b.id: np.zeros(n, dtype=np.int64) for b in round_.blocks}
-    blocks: dict[str, BlockBatch] = {}
-    own_pots = np.zeros(n, dtype=np.int64)
     for block in round_.order():
-        pot = _pot_array(block, pots.get(block.id), n)
-        own_pots += pot
-        available = pot + inflow[block.id]
+        available = setting.pots[block.id][rows] + inflow[block.id]
         eligible = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
-        entry = method(block.method)
-        if eligible.any():
-            output = entry.allocate_batch(block.params, BatchInput(available, people, eligible, derived, events))
-            amounts = np.where(eligible, output.amounts, 0)
+        everyone = block.eligible.kind == ALL
+        if everyone or eligible.any():
+            inp = BatchInput(available, people, eligible, derived, setting.events, everyone)
+            amounts = method(block.method).allocate_batch(block.params, inp).amounts
+            if not everyone:
+                amounts = np.where(eligible, amounts, 0)
         else:
             amounts = np.zeros(eligible.shape, dtype=np.int64)
         unpaid = available - amounts.sum(axis=1)
@@ -194,8 +241,11 @@ def allocate_round_batch(
             raise AssertionError(f"block {block.id}: a negative amount, or more paid than available")
         if block.unpaid_to is not None:
             inflow[block.unpaid_to] += unpaid
-        blocks[block.id] = BlockBatch(block.id, available, eligible, amounts, unpaid, block.unpaid_to)
-    totals = sum((b.amounts for b in blocks.values()), np.zeros((n, len(people)), dtype=np.int64))
-    unallocated = sum((b.unpaid for b in blocks.values() if b.unpaid_to is None), np.zeros(n, dtype=np.int64))
-    ordered = {b.id: blocks[b.id] for b in round_.blocks}
-    return RoundBatch(tuple(r.code for r in people), ordered, totals, own_pots, unallocated)
+        result = out[block.id]
+        result.available[rows], result.eligible[rows], result.amounts[rows], result.unpaid[rows] = (
+            available,
+            eligible,
+            amounts,
+            unpaid,
+        )
+        totals[rows] += amounts

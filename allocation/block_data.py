@@ -19,6 +19,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
+from allocation.formulas import expansion, outcome, per_inhabitants
 from allocation.planned import ParseError, parse_number, parse_planned
 
 PER_100K = "_per_100k"
@@ -98,16 +99,16 @@ def derive_values(
             raise ValueError(f"no planned value for {', '.join(missing)}")
     values["population"] = {r.code: Fraction(r.population) for r in recipients}
     if "outcome" not in given:
-        values["outcome"] = {c: max(values["filled"][c], values["started"][c]) for c in codes}
+        values["outcome"] = {c: outcome(values["filled"][c], values["started"][c]) for c in codes}
     if "expansion" not in given and "planned" in values:
         values["expansion"] = {
-            c: max(Fraction(0), values["outcome"][c] - values["planned"][c] - values["excluded"][c]) for c in codes
+            c: expansion(values["outcome"][c], values["planned"][c], values["excluded"][c]) for c in codes
         }
     population = values["population"]
     for key in [k for k in values if not k.endswith(PER_100K) and k != "population"]:
         per_key = key + PER_100K
         if per_key not in values:
-            values[per_key] = {c: values[key][c] * PER_100K_BASE / population[c] for c in codes}
+            values[per_key] = {c: per_inhabitants(values[key][c], population[c], PER_100K_BASE) for c in codes}
     return values
 
 

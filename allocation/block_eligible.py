@@ -53,7 +53,8 @@ def eligible_codes(eligibility: Eligibility, recipients: tuple[Recipient, ...], 
         unknown = sorted(set(eligibility.codes) - set(codes))
         if unknown:
             raise ValueError(f"eligible recipients not among the recipients: {', '.join(unknown)}")
-        return tuple(c for c in codes if c in eligibility.codes)
+        listed = set(eligibility.codes)
+        return tuple(c for c in codes if c in listed)
     rule = eligibility.rule
     if rule is None:
         raise ValueError("an eligibility rule needs its rule")

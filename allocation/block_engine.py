@@ -85,11 +85,12 @@ def allocate_round(
         pot, pot_source = pot_for(block, pots.get(block.id))
         available = pot + inflow[block.id]
         eligible = eligible_codes(block.eligible, people, derived)
-        chosen = tuple(r for r in people if r.code in eligible)
+        allowed = set(eligible)
+        chosen = tuple(r for r in people if r.code in allowed)
         entry = method(block.method)  # the registry, by name; Round has checked the name and params
         output = entry.allocate(block.params, MethodInput(available, chosen, derived, events))
         amounts = {c: output.amounts.get(c, 0) for c in codes}
-        if set(output.amounts) - set(eligible) or any(a < 0 for a in amounts.values()):
+        if set(output.amounts) - allowed or any(a < 0 for a in amounts.values()):
             raise AssertionError(f"block {block.id}: {block.method} paid an ineligible recipient or a negative sum")
         paid = sum(amounts.values())
         unpaid = available - paid

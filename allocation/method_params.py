@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from allocation.block_data import EQUAL, Recipient
+from allocation.block_data import EQUAL
 from allocation.block_fields import Citation, Fields
-from allocation.regions import Region
-from allocation.rules import CUSTOM_POT, KEYS, AtRound, Step
+from allocation.rules import KEYS, Step
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 SHARE, UNPAID = "share", "unpaid"  # what a staircase does with what the steps leave
@@ -189,26 +188,3 @@ def read_reported_share(f: Fields, section: str | None) -> ReportedShareParams |
     if by is None or event is None or key is None or among is None:
         return None
     return ReportedShareParams(by, event, key, among)
-
-
-def at_round_for(recipients: tuple[Recipient, ...], params: StaircaseParams) -> AtRound:
-    """The recipients as an AT round, so that the AT engine itself computes a staircase block."""
-    regions = tuple(Region(r.code, r.name, r.name, r.population, date.min) for r in recipients)
-    return AtRound(
-        id="block",
-        title="",
-        version="",
-        dnr="",
-        seed_file="",
-        regions=regions,
-        planned={r.code: "0" for r in recipients},
-        pot_options=(),
-        default_pot=CUSTOM_POT,
-        agency_costs=0,
-        steps=params.steps,
-        key=params.key,
-        per_inhabitants=params.per_inhabitants,
-        population_date=date.min,
-        population_source="",
-        milestones=(),
-    )

@@ -270,10 +270,14 @@ def test_a_round_built_in_code_is_validated_too() -> None:
 
 def test_no_literal_21_in_the_block_engine() -> None:
     """Nothing in the block engine may assume the number of recipients."""
+    allocation = Path(__file__).parent.parent / "allocation"
     modules = ["blocks", "block_engine", "block_batch", "block_rules", "block_data", "block_fields", "block_convert"]
-    modules += ["methods", "method_batch", "method_params"]
-    for name in modules:
-        source = (Path(__file__).parent.parent / "allocation" / f"{name}.py").read_text(encoding="utf-8")
+    modules += ["method_params", "formulas", "at", "batch"]
+    paths = [allocation / f"{name}.py" for name in modules] + sorted((allocation / "methods").glob("*.py"))
+    assert len(paths) > len(modules) + 5  # the registry and one module per method
+    for path in paths:
+        name = path.stem
+        source = path.read_text(encoding="utf-8")
         numbers = [
             t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.NUMBER
         ]

@@ -1,0 +1,76 @@
+"""``reported_share``: shares by a key (or equal) for the eligible recipients who reported by a date.
+
+``among = "reported"``: the pot is shared among those who reported; ``among = "eligible"``: each share is
+computed over every eligible recipient and a recipient that did not report leaves its share unpaid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allocation import method_params as mp
+from allocation.block_data import Notice, key_values
+from allocation.methods.proportional import shares_rows
+from allocation.methods.record import (
+    NOBODY_REPORTED,
+    NOT_REPORTED,
+    BatchInput,
+    BatchOutput,
+    MethodInput,
+    MethodOutput,
+    no_weight,
+)
+from allocation.methods.shares import apportion
+from allocation.money import kr
+
+
+def reporters(params: mp.ReportedShareParams, inp: MethodInput | BatchInput) -> list[str]:
+    """The recipients whose event is dated on or before the rules' date, in code order."""
+    dates = inp.events.get(params.event, {})
+    return [r.code for r in inp.recipients if r.code in dates and dates[r.code] <= params.by]
+
+
+def _notices(params: mp.ReportedShareParams, codes: list[str], done: set[str], lost: int) -> list[Notice]:
+    by = params.by.isoformat()
+    late = [c for c in codes if c not in done]
+    if codes and not done:
+        return [
+            Notice(
+                NOBODY_REPORTED,
+                f"Nobody reported by {by}: the block pays nothing.",
+                f"Ingen rapporterade senast {by}: blocket betalar inte ut något.",
+            )
+        ]
+    if late:
+        return [
+            Notice(
+                NOT_REPORTED,
+                f"Not reported by {by}: {', '.join(late)}" + (f"; their {lost} kr stay unpaid." if lost else "."),
+                f"Har inte rapporterat senast {by}: {', '.join(late)}"
+                + (f"; deras {kr(lost)} betalas inte ut." if lost else "."),
+            )
+        ]
+    return []
+
+
+def exact(params: mp.ReportedShareParams, inp: MethodInput) -> MethodOutput:
+    codes = inp.codes
+    done = set(reporters(params, inp))
+    share_among = codes if params.among == mp.AMONG_ELIGIBLE else [c for c in codes if c in done]
+    weights = key_values(inp.values, params.key, share_among)
+    shares = dict(zip(share_among, apportion(inp.pot, weights, share_among), strict=True))
+    amounts = {c: shares.get(c, 0) if c in done else 0 for c in codes}
+    lost = sum(shares.get(c, 0) for c in codes if c not in done)
+    notices = _notices(params, codes, done, lost)
+    if share_among and inp.pot and not any(weights):
+        notices.append(no_weight(params.key, inp.pot))
+    return MethodOutput(amounts, tuple(notices))
+
+
+def batch(params: mp.ReportedShareParams, inp: BatchInput) -> BatchOutput:
+    done = set(reporters(params, inp))
+    reported = np.array([r.code in done for r in inp.recipients], dtype=bool)
+    among = inp.eligible if params.among == mp.AMONG_ELIGIBLE else inp.eligible & reported[None, :]
+    everyone = inp.everyone and params.among == mp.AMONG_ELIGIBLE
+    shares = shares_rows(inp.pot, inp, params.key, among, everyone)
+    return BatchOutput(np.where(reported[None, :], shares, 0))

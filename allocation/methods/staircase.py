@@ -1,0 +1,224 @@
+"""``staircase_leftover``: the highest step reached on a measure, then what the steps leave shared by a key.
+
+The rule (AT 2023, S2023/00678): each recipient gets the amount of the highest step its measure reaches
+(``formulas.step_level``); the pot less Σ steps (the leftover) goes to those who reached a step, in
+proportion to the key (``formulas.leftover_weight``), or stays unpaid when the rules say so. A pot below
+Σ steps pays the steps scaled down pro rata and shares nothing. Nobody on a step: nothing is paid.
+
+``solve`` is the exact kernel (``Fraction``, whole kronor, largest remainder, ties to the lower code) and
+``solve_rows`` its batch twin (numpy, S scenarios); ``exact`` and ``batch`` adapt them to a block.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+from allocation import method_params as mp
+from allocation.block_data import Notice, key_values
+from allocation.formulas import larger, leftover_weight, step_level
+from allocation.methods.record import (
+    LEFTOVER_UNPAID,
+    NOBODY_QUALIFIES,
+    POT_BELOW_STEPS,
+    BatchInput,
+    BatchOutput,
+    MethodInput,
+    MethodOutput,
+)
+from allocation.methods.shares import apportion, apportion_rows, row_sums
+from allocation.money import kr
+from allocation.rules import Step
+
+
+@dataclass(frozen=True, slots=True)
+class Staircase:
+    """A staircase solved exactly; every tuple is per recipient, in the order the recipients were given."""
+
+    levels: tuple[int, ...]  # steps reached: 0 none, len(steps) the top step
+    nominal: tuple[int, ...]  # the staircase amount of that step
+    weights: tuple[Fraction, ...]  # the key's value among those on a step, 0 for the others
+    step_paid: tuple[int, ...]  # = nominal, or scaled down when the pot is below Σ steps
+    leftover_paid: tuple[int, ...]
+    leftover: int  # what the steps leave (0 when the pot is below them)
+    warning: str | None  # NOBODY_QUALIFIES, POT_BELOW_STEPS or None
+    weight_sum: Fraction = Fraction(0)  # Σ weights
+
+    @property
+    def steps_total(self) -> int:
+        return sum(self.nominal)
+
+
+def amounts_by_level(steps: Sequence[Step]) -> tuple[int, ...]:
+    return (0, *(s.amount for s in steps))
+
+
+def solve(
+    pot: int,
+    steps: Sequence[Step],
+    key: str,
+    per_inhabitants: int,
+    codes: Sequence[str],
+    populations: Sequence[int],
+    measures: Sequence[Fraction],
+) -> Staircase:
+    """The exact staircase: steps first, then the leftover by the key (or the pot scaled over the steps)."""
+    thresholds = [s.min_expansion for s in steps]
+    by_level = amounts_by_level(steps)
+    levels = tuple(step_level(m, thresholds) for m in measures)
+    nominal = tuple(by_level[level] for level in levels)
+    weights = tuple(
+        leftover_weight(key, Fraction(m), p, per_inhabitants) if level else Fraction(0)
+        for m, p, level in zip(measures, populations, levels, strict=True)
+    )
+    zeros, total = (0,) * len(codes), sum(weights, Fraction(0))
+    if not any(levels):
+        return Staircase(levels, nominal, weights, zeros, zeros, 0, NOBODY_QUALIFIES, total)
+    steps_total = sum(nominal)
+    if pot < steps_total:
+        scaled = tuple(apportion(pot, nominal, codes))
+        return Staircase(levels, nominal, weights, scaled, zeros, 0, POT_BELOW_STEPS, total)
+    leftover = pot - steps_total
+    shares = tuple(apportion(leftover, weights, codes))
+    return Staircase(levels, nominal, weights, nominal, shares, leftover, None, total)
+
+
+def next_step_gains(stair: Staircase, pot: int, steps: Sequence[Step], codes: Sequence[str]) -> list[int | None]:
+    """What each recipient gains in staircase money by reaching its next step, everyone else unchanged.
+
+    Its step amount there minus what it is paid now: the full difference while the pot covers the moved
+    staircase; below it every step is scaled again, so the gain is its largest-remainder share of the pot
+    with its new step minus its scaled amount now. None at the top step. Recipients on the same step share
+    one moved staircase, so each costs O(number of steps + log n), not another apportionment.
+    """
+    by_level = amounts_by_level(steps)
+    total = stair.steps_total
+    groups: dict[int, list[str]] = {}  # nominal amount -> codes, sorted (the tie-break order)
+    for code, amount in sorted(zip(codes, stair.nominal, strict=True)):
+        groups.setdefault(amount, []).append(code)
+    gains: list[int | None] = []
+    for code, level, paid in zip(codes, stair.levels, stair.step_paid, strict=True):
+        if level == len(steps):
+            gains.append(None)
+            continue
+        old, new = by_level[level], by_level[level + 1]
+        moved_total = total - old + new
+        if pot >= moved_total:
+            gains.append(new - paid)
+        else:
+            gains.append(_share_after_move(pot, moved_total, groups, old, new, code) - paid)
+    return gains
+
+
+def _share_after_move(pot: int, moved_total: int, groups: dict[int, list[str]], old: int, new: int, code: str) -> int:
+    """``apportion(pot, nominal with code's amount old → new, codes)[code]``, from the groups of equal amounts."""
+    quotient, remainder = divmod(pot * new, moved_total)
+    floors, ahead = quotient, 0  # Σ floors of all parts; parts ranked before code's remainder
+    for amount, members in groups.items():
+        count = len(members) - (amount == old)
+        q, r = divmod(pot * amount, moved_total)
+        floors += count * q
+        if r > remainder:
+            ahead += count
+        elif r == remainder:
+            ahead += bisect_left(members, code)  # lower codes first; code itself is not below itself
+    left = pot - floors
+    return quotient + (1 if ahead < left else 0)
+
+
+def pot_below_steps(pot: int, steps_total: int) -> Notice:
+    return Notice(
+        POT_BELOW_STEPS,
+        f"The pot ({pot} kr) is smaller than the staircase amounts ({steps_total} kr): "
+        "the steps are scaled down pro rata to fit and nothing is redistributed.",
+        f"Potten ({kr(pot)}) är mindre än trappstegens summa ({kr(steps_total)}): "
+        "trappbeloppen skalas ned proportionellt och inget omfördelas.",
+    )
+
+
+def _notices(stair: Staircase, pot: int, leftover: str) -> list[Notice]:
+    if stair.warning == NOBODY_QUALIFIES:
+        return [
+            Notice(
+                NOBODY_QUALIFIES,
+                "No recipient reached the first step: the block pays nothing.",
+                "Ingen mottagare nådde första trappsteget: blocket betalar inte ut något.",
+            )
+        ]
+    if stair.warning == POT_BELOW_STEPS:
+        return [pot_below_steps(pot, stair.steps_total)]
+    if leftover == mp.UNPAID and stair.leftover:
+        return [
+            Notice(
+                LEFTOVER_UNPAID,
+                f"The steps leave {stair.leftover} kr; by the rules they are not shared in this block.",
+                f"Trappstegen lämnar {kr(stair.leftover)}; enligt reglerna fördelas de inte i detta block.",
+            )
+        ]
+    return []
+
+
+def exact(params: mp.StaircaseParams, inp: MethodInput) -> MethodOutput:
+    """The block's staircase on its measure (never below 0), exactly."""
+    codes = inp.codes
+    measures = [larger(m, Fraction(0)) for m in key_values(inp.values, params.measure, codes)]
+    populations = [r.population for r in inp.recipients]
+    stair = solve(inp.pot, params.steps, params.key, params.per_inhabitants, codes, populations, measures)
+    shared = stair.leftover_paid if params.leftover == mp.SHARE else (0,) * len(codes)
+    steps = dict(zip(codes, stair.step_paid, strict=True))
+    leftover = dict(zip(codes, shared, strict=True))
+    amounts = {c: steps[c] + leftover[c] for c in codes}
+    return MethodOutput(
+        amounts, tuple(_notices(stair, inp.pot, params.leftover)), {"step": steps, "leftover": leftover}
+    )
+
+
+def solve_rows(
+    pot: NDArray[np.int64],
+    steps: Sequence[Step],
+    key: str,
+    per_inhabitants: int,
+    population: NDArray[np.float64],
+    measure: NDArray[np.float64],
+    share_leftover: bool = True,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """The batch twin of ``solve`` for S scenarios: (step paid, leftover paid, pot below Σ steps), (S, R) each
+    and (S,). ``measure`` is (S, R) and never below 0; the formulas are the exact path's own."""
+    levels = step_level(measure, [s.min_expansion for s in steps])
+    nominal = np.array(amounts_by_level(steps), dtype=np.float64)[levels]
+    steps_total = row_sums(nominal)
+    below = pot < steps_total
+    nominal_paid = nominal.astype(np.int64)
+    if share_leftover:
+        weights = np.where(levels > 0, leftover_weight(key, measure, population, per_inhabitants), 0.0)
+        totals = pot - steps_total.astype(np.int64)
+        if below.any():
+            weights = np.where(below[:, None], nominal, weights)
+            totals = np.where(below, pot, totals)
+        shares = apportion_rows(totals, weights)
+        if not below.any():
+            return nominal_paid, shares, below
+        return np.where(below[:, None], shares, nominal_paid), np.where(below[:, None], 0, shares), below
+    leftover = np.zeros_like(nominal_paid)
+    rows = np.flatnonzero(below)
+    if rows.size:
+        nominal_paid[rows] = apportion_rows(pot[rows], nominal[rows])
+    return nominal_paid, leftover, below
+
+
+def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
+    """``solve_rows`` on the block's measure; the ineligible measure 0, below every step."""
+    measure = np.maximum(inp.column(params.measure), 0.0)
+    if not inp.everyone:
+        measure = np.where(inp.eligible, measure, 0.0)
+    population = np.array([r.population for r in inp.recipients], dtype=np.float64)
+    share = params.leftover == mp.SHARE
+    step, leftover, _ = solve_rows(
+        inp.pot, params.steps, params.key, params.per_inhabitants, population, measure, share
+    )
+    return BatchOutput(step + leftover, {"step": step, "leftover": leftover})
