@@ -23,6 +23,7 @@ from allocation.block_engine import PotChoice, pot_for
 from allocation.blocks import ALL, LIST, MEAN, NATIONAL_AVERAGE, Block, Eligibility, Round
 from allocation.formulas import expansion, outcome, per_inhabitants
 from allocation.methods import BatchInput, method
+from allocation.methods.shares import row_sums
 
 _NEAR = 1e-9  # relative distance below which a float comparison is decided exactly
 _CHUNK_CELLS = 1 << 16  # scenarios × recipients per chunk
@@ -99,7 +100,7 @@ def derive_batch(
     if "outcome" not in given:
         values["outcome"] = outcome(values["filled"], values["started"])
     if "expansion" not in given and "planned" in values:
-        values["expansion"] = expansion(values["outcome"], values["planned"], values["excluded"])
+        values["expansion"] = expansion(values["outcome"], values["planned"], given.get("excluded", 0.0))
     return _Derived(values, population)
 
 
@@ -130,15 +131,20 @@ def eligible_batch(
         raise ValueError(f"no values for the key {rule.key!r}; known keys: {', '.join(sorted(values))}")
     left = values[rule.key]
     if rule.than == MEAN:
-        right = left.mean(axis=1, keepdims=True)
+        right = row_sums(left)[:, None] / len(codes)
     elif rule.than == NATIONAL_AVERAGE:
-        population = values["population"]
-        right = (left * population).sum(axis=1, keepdims=True) / population.sum(axis=1, keepdims=True)
+        population = np.array([r.population for r in recipients], dtype=np.float64)
+        right = (left @ population)[:, None] / population.sum()
     else:
         right = np.full((n, 1), float(Fraction(rule.than)))
-    mask = _compare(rule.op, left, right)
-    scale = np.maximum(np.maximum(np.abs(left), np.abs(right)), 1e-300)
-    near_rows = np.flatnonzero((np.abs(left - right) <= _NEAR * scale).any(axis=1))
+    # Values are never negative. The difference has the sign of the comparison (IEEE subtraction of finite
+    # numbers is 0 only for equal ones), and a near tie (|left − right| ≤ _NEAR × max(left, right)) always
+    # has |left − right| ≤ 2 × _NEAR × right: those rows are decided again exactly.
+    diff = left - right
+    mask = _compare(rule.op, diff, np.zeros(1))
+    np.abs(diff, out=diff)
+    near = diff <= 2 * _NEAR * right
+    near_rows = np.flatnonzero(near.any(axis=1)) if near.any() else np.zeros(0, dtype=np.intp)
     decided: dict[bytes, NDArray[np.bool_]] = {}
     for row in near_rows:
         raw = {key: a[row] for key, a in given.items()}
@@ -231,21 +237,15 @@ def _allocate_chunk(
         everyone = block.eligible.kind == ALL
         if everyone or eligible.any():
             inp = BatchInput(available, people, eligible, derived, setting.events, everyone)
-            amounts = method(block.method).allocate_batch(block.params, inp).amounts
-            if not everyone:
-                amounts = np.where(eligible, amounts, 0)
+            amounts = method(block.method).allocate_batch(block.params, inp).amounts  # 0 for the ineligible
         else:
             amounts = np.zeros(eligible.shape, dtype=np.int64)
-        unpaid = available - amounts.sum(axis=1)
-        if (amounts < 0).any() or (unpaid < 0).any():
+        unpaid = available - amounts @ np.ones(amounts.shape[1], dtype=np.int64)
+        if (amounts.size and amounts.min() < 0) or (unpaid < 0).any():
             raise AssertionError(f"block {block.id}: a negative amount, or more paid than available")
         if block.unpaid_to is not None:
             inflow[block.unpaid_to] += unpaid
         result = out[block.id]
-        result.available[rows], result.eligible[rows], result.amounts[rows], result.unpaid[rows] = (
-            available,
-            eligible,
-            amounts,
-            unpaid,
-        )
+        result.available[rows], result.amounts[rows], result.unpaid[rows] = available, amounts, unpaid
+        result.eligible[rows] = True if everyone else eligible
         totals[rows] += amounts

@@ -13,7 +13,7 @@ A recipient without a value for a key reported nothing: its value is 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
@@ -73,8 +73,9 @@ def derive_values(
     recipients: tuple[Recipient, ...],
     given: Mapping[str, Mapping[str, Any]],
     planned: Mapping[str, Fraction] | None = None,
-) -> dict[str, dict[str, Fraction]]:
-    """Every key for every recipient: the given ones (0 where missing) and the derived ones."""
+) -> DerivedValues:
+    """Every key for every recipient: the given ones (0 where missing) and the derived ones (a
+    ``<key>_per_100k`` is computed when first read: most rounds read one or two of them)."""
     codes = [r.code for r in recipients]
     known = set(codes)
     values: dict[str, dict[str, Fraction]] = {}
@@ -104,12 +105,34 @@ def derive_values(
         values["expansion"] = {
             c: expansion(values["outcome"][c], values["planned"][c], values["excluded"][c]) for c in codes
         }
-    population = values["population"]
-    for key in [k for k in values if not k.endswith(PER_100K) and k != "population"]:
-        per_key = key + PER_100K
-        if per_key not in values:
-            values[per_key] = {c: per_inhabitants(values[key][c], population[c], PER_100K_BASE) for c in codes}
-    return values
+    return DerivedValues(values, codes)
+
+
+class DerivedValues(Mapping[str, Mapping[str, Fraction]]):
+    """Values by key, with ``<key>_per_100k`` for every other key computed when first asked for."""
+
+    def __init__(self, base: dict[str, dict[str, Fraction]], codes: list[str]) -> None:
+        self._base = base
+        self._codes = codes
+        per_100k = [k + PER_100K for k in base if not k.endswith(PER_100K) and k != "population"]
+        self._keys = list(dict.fromkeys([*base, *per_100k]))
+
+    def __getitem__(self, key: str) -> Mapping[str, Fraction]:
+        if key not in self._base:
+            if key not in self._keys:
+                raise KeyError(key)
+            column, population = self._base[key.removesuffix(PER_100K)], self._base["population"]
+            self._base[key] = {c: per_inhabitants(column[c], population[c], PER_100K_BASE) for c in self._codes}
+        return self._base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._base or key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def key_values(values: Values, key: str, codes: Iterable[str]) -> list[Fraction]:

@@ -44,11 +44,16 @@ def per_inhabitants(value: N, population: N, base: int = 100_000) -> N:
 
 
 def step_level(measure: N, thresholds: Sequence[int]) -> N:
-    """The highest step reached: how many of the strictly rising thresholds ``measure`` reaches (0: none)."""
-    level = 0
-    for threshold in thresholds:
-        level = level + (measure >= threshold)
-    return level
+    """The highest step reached: how many of the strictly rising thresholds ``measure`` reaches (0: none).
+
+    On arrays the count is kept in the smallest integer type that holds it (a pass over bytes, not over
+    8-byte integers) and returned as indices."""
+    if isinstance(measure, np.ndarray):
+        level = np.zeros(measure.shape, dtype=np.min_scalar_type(len(thresholds)))
+        for threshold in thresholds:
+            level += measure >= threshold
+        return level.astype(np.intp)
+    return sum(measure >= threshold for threshold in thresholds)
 
 
 def leftover_weight(key: str, measure: N, population: N, base: int) -> N:

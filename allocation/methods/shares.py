@@ -36,14 +36,14 @@ def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> N
         return np.zeros((n_rows, 0), dtype=np.int64)
     weight_sum = row_sums(weights)
     has_weight = weight_sum > 0
-    scale = np.where(has_weight, totals / np.where(has_weight, weight_sum, 1.0), 0.0)
+    scale = np.divide(totals, weight_sum, out=np.zeros(n_rows), where=has_weight)
     remainders = weights * scale[:, None]
-    floors = weights * (scale * (1.0 - _FLOOR_MARGIN))[:, None]
+    floors = remainders * (1.0 - _FLOOR_MARGIN)
     np.floor(floors, out=floors)
     remainders -= floors
     left = np.where(has_weight, totals - np.rint(row_sums(floors)).astype(np.int64), 0)
-    extra = _largest(remainders, left)
-    return floors.astype(np.int64) + extra
+    floors += _largest(remainders, left)
+    return floors.astype(np.int64)
 
 
 def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.bool_]:

@@ -190,30 +190,31 @@ def solve_rows(
     """The batch twin of ``solve`` for S scenarios: (step paid, leftover paid, pot below Σ steps), (S, R) each
     and (S,). ``measure`` is (S, R) and never below 0; the formulas are the exact path's own."""
     levels = step_level(measure, [s.min_expansion for s in steps])
-    nominal = np.array(amounts_by_level(steps), dtype=np.float64)[levels]
+    nominal = np.array(amounts_by_level(steps), dtype=np.float64).take(levels)
     steps_total = row_sums(nominal)
     below = pot < steps_total
-    nominal_paid = nominal.astype(np.int64)
     if share_leftover:
-        weights = np.where(levels > 0, leftover_weight(key, measure, population, per_inhabitants), 0.0)
+        # Only those on a step share the leftover (a new array: the weight may be the measure itself).
+        weights = leftover_weight(key, measure, population, per_inhabitants) * (levels > 0)
         totals = pot - steps_total.astype(np.int64)
         if below.any():
             weights = np.where(below[:, None], nominal, weights)
             totals = np.where(below, pot, totals)
         shares = apportion_rows(totals, weights)
         if not below.any():
-            return nominal_paid, shares, below
-        return np.where(below[:, None], shares, nominal_paid), np.where(below[:, None], 0, shares), below
-    leftover = np.zeros_like(nominal_paid)
+            return nominal.astype(np.int64), shares, below
+        return np.where(below[:, None], shares, nominal.astype(np.int64)), np.where(below[:, None], 0, shares), below
+    paid = nominal.astype(np.int64)
     rows = np.flatnonzero(below)
     if rows.size:
-        nominal_paid[rows] = apportion_rows(pot[rows], nominal[rows])
-    return nominal_paid, leftover, below
+        paid[rows] = apportion_rows(pot[rows], nominal[rows])
+    return paid, np.zeros_like(paid), below
 
 
 def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
-    """``solve_rows`` on the block's measure; the ineligible measure 0, below every step."""
-    measure = np.maximum(inp.column(params.measure), 0.0)
+    """``solve_rows`` on the block's measure; the ineligible measure 0, below every step. (Batch values are
+    never negative: ``block_batch`` refuses negative inputs and every derived key is at least 0.)"""
+    measure = inp.column(params.measure)
     if not inp.everyone:
         measure = np.where(inp.eligible, measure, 0.0)
     population = np.array([r.population for r in inp.recipients], dtype=np.float64)
