@@ -231,16 +231,20 @@ def _allocate_chunk(
     n = rows.stop - rows.start
     derived = derive_batch(people, given, round_.planned, n)
     inflow = {b.id: np.zeros(n, dtype=np.int64) for b in round_.blocks}
+    decided: dict[tuple, NDArray[np.bool_]] = {}  # a rule that another block repeats (same_as) is decided once
     for block in round_.order():
         available = setting.pots[block.id][rows] + inflow[block.id]
-        eligible = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
+        rule = (block.eligible.kind, block.eligible.codes, block.eligible.rule)
+        if rule not in decided:
+            decided[rule] = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
+        eligible = decided[rule]
         everyone = block.eligible.kind == ALL
         if everyone or eligible.any():
             inp = BatchInput(available, people, eligible, derived, setting.events, everyone)
             amounts = method(block.method).allocate_batch(block.params, inp).amounts  # 0 for the ineligible
         else:
             amounts = np.zeros(eligible.shape, dtype=np.int64)
-        unpaid = available - amounts @ np.ones(amounts.shape[1], dtype=np.int64)
+        unpaid = available - np.einsum("ij->i", amounts)  # the fastest exact row sum of integers
         if (amounts.size and amounts.min() < 0) or (unpaid < 0).any():
             raise AssertionError(f"block {block.id}: a negative amount, or more paid than available")
         if block.unpaid_to is not None:

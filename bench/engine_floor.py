@@ -2,18 +2,23 @@
 
 The floor of a round's batch: the sort and elementwise work its rules need, done bare on an array of the
 same shape (scenarios × recipients, float64, in the engine's chunks), with no engine around it. Counted per
-round from its blocks (``floor_work``):
+round from its blocks (``floor_work``), each count the fewest elementwise operations the method's formulas
+need on every cell:
 
-- per round: 3 passes to derive outcome and expansion (max, subtract, clamp) when the round has a plan;
-- per block whose method shares by float weights (a staircase, proportional, a reported share by a key):
-  one sort of every row and two row sums (largest remainder); per block, the elementwise passes of its
-  method: staircase 8 (one compare per step counts as one pass together, the step lookup, the
-  weight, the scale, floor, remainder, threshold compare and the sum of step and share), proportional 6
-  (weight mask, scale, floor, remainder, threshold compare, add), reported share 4, equal 3, fixed
-  table 3; an eligibility rule 3 more (difference, compare, near-tie check).
+- per round with a plan: 3 passes to derive outcome and expansion (max; subtract the plan; clamp at 0);
+- per block: 2 passes of bookkeeping (its amounts into the round's totals, the amounts kept) and one row
+  sum (what it did not pay);
+- a staircase: 13 passes (the step level, 2, as byte-wide compares; to indices; the step's amount; the
+  weight; only those on a step; the leftover's scale, floor, remainder, the threshold compare, the krona
+  added, to integers; step plus share), one sort of every row and two row sums (largest remainder);
+- proportional: 7 passes (the eligible's weights; scale, floor, remainder, compare, add, to integers),
+  one sort, two row sums; a reported share by a key the same and one more (who reported);
+- equal shares (a reported share by ``equal`` too): 3 passes (rank, compare, add) and one more for the
+  reporters; a fixed table: 2 passes (the table where eligible, the cap);
+- an eligibility rule: 4 passes (difference, compare, near-tie check: 2) and one row sum (the average).
 
 A pass is one elementwise operation writing a new array; the ratio engine / floor says how much the
-engine spends beyond that arithmetic (Python, bookkeeping, masks, integer conversion).
+engine spends beyond that arithmetic (Python per chunk, masks, checks, the results' own memory).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from allocation.block_data import EQUAL, Recipient
 from allocation.blocks import ALL, LIST, Round
 from allocation.methods.shares import row_sums
 
-_PASSES = {"staircase_leftover": 8, "proportional": 6, "reported_share": 4, "equal": 3, "fixed_table": 3}
+_PASSES = {"staircase_leftover": 13, "proportional": 7, "reported_share": 4, "equal": 3, "fixed_table": 2}
+_BOOKKEEPING = 2  # passes per block: into the totals, kept as the block's amounts
 _SORTED = ("staircase_leftover", "proportional")  # a largest remainder over float weights; others by key
 _CHUNK_CELLS = 1 << 16  # as allocation/block_batch.py
 
@@ -45,9 +51,13 @@ class Work:
 def floor_work(round_: Round) -> Work:
     passes, sorts, sums = (3 if round_.planned else 0), 0, 0
     for block in round_.blocks:
-        passes += _PASSES[block.method] + (0 if block.eligible.kind in (ALL, LIST) else 3)
-        if block.method in _SORTED or getattr(block.params, "key", EQUAL) != EQUAL:
-            sorts, sums = sorts + 1, sums + 2
+        passes += _PASSES[block.method] + _BOOKKEEPING
+        sums += 1
+        if block.eligible.kind not in (ALL, LIST):
+            passes, sums = passes + 4, sums + 1
+        key = getattr(block.params, "key", EQUAL)
+        if block.method in _SORTED or (block.method == "reported_share" and key != EQUAL):
+            passes, sorts, sums = passes + (block.method == "reported_share") * 4, sorts + 1, sums + 2
     return Work(passes, sorts, sums)
 
 

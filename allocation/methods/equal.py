@@ -13,4 +13,4 @@ def exact(params: mp.EqualParams, inp: MethodInput) -> MethodOutput:
 
 
 def batch(params: mp.EqualParams, inp: BatchInput) -> BatchOutput:
-    return BatchOutput(equal_rows(inp.pot, inp.eligible))
+    return BatchOutput(equal_rows(inp.pot, inp.eligible, inp.everyone))

@@ -21,7 +21,7 @@ def exact(params: mp.ProportionalParams, inp: MethodInput) -> MethodOutput:
 def shares_rows(pot: np.ndarray, inp: BatchInput, key: str, mask: np.ndarray, everyone: bool = False) -> np.ndarray:
     """The pot by ``key`` among the True columns of ``mask`` (``equal``: alike, exactly)."""
     if key == EQUAL:
-        return equal_rows(pot, mask)
+        return equal_rows(pot, mask, everyone)
     weights = inp.column(key)
     return apportion_rows(pot, weights if everyone else np.where(mask, weights, 0.0))
 

@@ -73,4 +73,5 @@ def batch(params: mp.ReportedShareParams, inp: BatchInput) -> BatchOutput:
     among = inp.eligible if params.among == mp.AMONG_ELIGIBLE else inp.eligible & reported[None, :]
     everyone = inp.everyone and params.among == mp.AMONG_ELIGIBLE
     shares = shares_rows(inp.pot, inp, params.key, among, everyone)
-    return BatchOutput(np.where(reported[None, :], shares, 0))
+    shares[:, ~reported] = 0  # a recipient that did not report leaves its share unpaid
+    return BatchOutput(shares)

@@ -48,26 +48,31 @@ def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> N
 
 def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.bool_]:
     """For each row, True at its ``left`` largest remainders; equal remainders to the lower column first."""
-    n_cols = remainders.shape[1]
+    n_rows, n_cols = remainders.shape
     ascending = np.sort(remainders, axis=1)
-    k = np.clip(n_cols - left, 0, n_cols - 1)[:, None]
-    threshold = np.where(left[:, None] > 0, np.take_along_axis(ascending, k, axis=1), np.inf)
-    extra = remainders >= threshold
+    k = np.clip(n_cols - left, 0, n_cols - 1)
+    rows = np.arange(n_rows)
+    threshold = np.where(left > 0, ascending[rows, k], np.inf)
+    extra = remainders >= threshold[:, None]
     # Where the remainder just below the threshold equals it, more columns tie than kronor are left:
     # those rows (rare but for equal weights) give the tied kronor to the lowest columns.
-    below = np.take_along_axis(ascending, np.maximum(k - 1, 0), axis=1)
-    tied_rows = np.flatnonzero((k[:, 0] > 0) & (below[:, 0] == threshold[:, 0]))
+    tied_rows = np.flatnonzero((k > 0) & (ascending[rows, np.maximum(k - 1, 0)] == threshold))
     if tied_rows.size:
-        rem, at = remainders[tied_rows], threshold[tied_rows]
+        rem, at = remainders[tied_rows], threshold[tied_rows, None]
         above, tied = rem > at, rem == at
         need = left[tied_rows] - above.sum(axis=1)
         extra[tied_rows] = above | (tied & (np.cumsum(tied, axis=1) <= need[:, None]))
     return extra
 
 
-def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool = False) -> NDArray[np.int64]:
     """Equal whole-krona shares among the True columns of each row, exactly: ``pot // n`` each and one
-    krona more for the first ``pot % n`` of them (largest remainder with all remainders equal)."""
+    krona more for the first ``pot % n`` of them (largest remainder with all remainders equal).
+    ``everyone``: every column is True (no counting needed)."""
+    if everyone:
+        n_cols = mask.shape[1]
+        base, extra = np.divmod(pot, max(n_cols, 1))
+        return base[:, None] + (np.arange(1, n_cols + 1) <= extra[:, None])
     count = mask.sum(axis=1)
     safe = np.maximum(count, 1)
     base, extra = np.divmod(pot, safe)
