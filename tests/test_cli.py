@@ -282,7 +282,7 @@ BAD_FILES = [
     ("png", PNG, [["UTF-8"]]),
     ("missing-file", None, [["cannot read"]]),
     ("latin-1", "region,filled,started\nSkåne,205,199\n".encode("latin-1"), [["UTF-8"]]),
-    ("missing-column", _bad("region,filled", "Gotland,19"), [["row 1", "column started", "missing"]]),
+    ("missing-column", _bad("region,filled", "Gotland,19"), [["row 1", "column 'started'", "missing"]]),
     (
         "unknown-region",
         _bad("region,filled,started", "Gotland,19,18", "Narnia,1,1"),
