@@ -27,7 +27,7 @@ VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
     ("simulator-per-capita", "at", "Per invånare", "får mest per invånare", True),
     ("simulator-map", "at", "Karta", "Störst belopp: Gotland", True),
     ("simulator-compare", "at", "Jämför scenarier", re.compile("Spara minst ett scenario|Jämförs med"), False),
-    ("data-import", "data", "Importera rapporter", "Regionernas rapporter om prestationer", False),
+    ("data-import", "data", "Importera rapporter", "Regionerna rapporterar: Tillsatta", False),
     ("data-requisitions", "data", "Importera rekvisitioner", "Bidragsomgång", False),
     ("data-tables", "data", "Tabeller och export", re.compile(r"\d+ rader"), False),
     ("data-audit", "data", "Granskningslogg", "Varje ändring har aktör, tid och anledning.", False),
