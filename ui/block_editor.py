@@ -258,9 +258,13 @@ def _with_edits(s: Setup, frame: pd.DataFrame, state: Mapping[str, Any] | None) 
     return data
 
 
+def _current_frame(s: Setup) -> pd.DataFrame:
+    return _with_edits(s, st.session_state[_k("base", s)], st.session_state.get(editor_key(s)))
+
+
 def current(s: Setup) -> tuple[pd.DataFrame, Parsed]:
     """The table as it is now (with pending edits) and what it says."""
-    frame = _with_edits(s, st.session_state[_k("base", s)], st.session_state.get(editor_key(s)))
+    frame = _current_frame(s)
     return frame, parse(s, frame)
 
 
@@ -290,7 +294,7 @@ def _column_config(s: Setup, checks: Sequence[Any]) -> dict[str, object]:
 
 def editor(s: Setup) -> tuple[pd.DataFrame, Parsed]:
     """The data editor, drawn from the table with its pending edits and the "Mot plan" column."""
-    frame, _ = current(s)
+    frame = _current_frame(s)  # parsed once, after the editor: the check column reads each row itself
     checks = [check_row(row, s.plan) for row in frame.to_dict("records")]  # type: ignore[arg-type]
     view = frame.assign(**{CHECK: [[c.text] for c in checks]})
     edited = st.data_editor(
