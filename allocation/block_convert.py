@@ -1,23 +1,43 @@
-"""Today's single-pot rounds as one-block rounds, so the block engine can run them too.
+"""Every rules document read as one ``Round`` of blocks: the only place that knows the older formats.
 
-``from_at_round``: an AT round (``allocation.rules.AtRound``) becomes one ``staircase_leftover`` block;
-``from_fixed_round``: a fixed-amount round (``allocation.fixed.FixedRound``) one ``fixed_table`` block.
-The block engine then gives, to the krona, what ``allocation.at.allocate`` and the fixed table give.
+``read_round``: a rules document of any format (``kind`` = ``blocks``, or the two 2023 formats) → a Round.
+``from_at_round``: an AT round (``allocation.rules.AtRound``, ``kind = "performance"``) becomes one
+``staircase_leftover`` block; ``from_fixed_round``: a fixed-amount round (``allocation.fixed.FixedRound``,
+``kind = "fixed"``) one ``fixed_table`` block paid on requisition, with the round's deadlines and the
+appropriation before the agency's costs. The block engine then gives, to the krona, what the older
+engines gave. Nothing outside the readers branches on a round's format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import replace
+from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from allocation import method_params as mp
 from allocation.at import RegionInput
 from allocation.block_data import Recipient
-from allocation.block_fields import Citation
-from allocation.blocks import Block, Pot, PotOption, Round, RoundMilestone
-from allocation.fixed import FixedRound
+from allocation.block_fields import Citation, Fields
+from allocation.block_rules import parse_block_round, read_milestone
+from allocation.blocks import (
+    PAID_ON_REQUISITION,
+    REQUISITION_EVENT,
+    USAGE_REPORT_EVENT,
+    AgencyCosts,
+    Block,
+    Pot,
+    PotOption,
+    Round,
+    RoundMilestone,
+)
+from allocation.fixed import FixedRound, parse_fixed_round
+from allocation.planned import parse_planned
 from allocation.regions import Region
-from allocation.rules import CUSTOM_POT, AtParams, AtRound, Source
+from allocation.rules import CUSTOM_POT, AtParams, AtRound, Source, parse_round
+
+PERFORMANCE, FIXED, BLOCKS = "performance", "fixed", "blocks"  # the formats' ``kind``
 
 
 def recipients_from_regions(regions: Iterable[Region]) -> tuple[Recipient, ...]:
@@ -93,11 +113,25 @@ def from_at_round(at_round: AtRound, params: AtParams | None = None, year: int |
     )
 
 
+def _deadlines(fixed: FixedRound) -> tuple[RoundMilestone, ...]:
+    """The two deadlines a fixed round's rules always give, when the caller has not read its milestones."""
+    return tuple(
+        RoundMilestone(event, event, due, None, None, False, True, event, Citation("", ""))
+        for event, due in ((REQUISITION_EVENT, fixed.requisition_due), (USAGE_REPORT_EVENT, fixed.usage_report_due))
+    )
+
+
 def from_fixed_round(
-    fixed: FixedRound, amounts: Mapping[str, int], basis: str, source: Citation | None = None, year: int | None = None
+    fixed: FixedRound,
+    amounts: Mapping[str, int],
+    basis: str,
+    source: Citation | None = None,
+    year: int | None = None,
+    milestones: tuple[RoundMilestone, ...] | None = None,
 ) -> Round:
-    """One block ``fixed``: the amount per region from ``amounts``, the official table or an estimate
-    (``basis``: ``official`` or ``estimate``), never presented as the other."""
+    """One block ``fixed`` paid on requisition: the amount per region from ``amounts``, the official table or
+    an estimate (``basis``: ``official`` or ``estimate``), never presented as the other. ``milestones``: the
+    round's, as the rules give them (default: the requisition and usage-report deadlines alone)."""
     if basis not in (mp.OFFICIAL, mp.ESTIMATE):
         raise ValueError(f"basis must be {mp.OFFICIAL} or {mp.ESTIMATE}, got {basis!r}")
     source = source or Citation(fixed.official_table, "", illustrative=basis == mp.ESTIMATE)
@@ -107,7 +141,8 @@ def from_fixed_round(
         pot=Pot((PotOption("total", fixed.total, f"{fixed.total} kr", source),), "total"),
         method="fixed_table",
         params=mp.FixedTableParams(dict(amounts), basis),
-        sources={"params": source},
+        sources={"params": source, "official_table": Citation(fixed.official_table, "")},
+        paid_on=PAID_ON_REQUISITION,
     )
     return Round(
         id=fixed.id,
@@ -117,4 +152,47 @@ def from_fixed_round(
         population_date=fixed.population_date,
         blocks=(block,),
         dnr=fixed.dnr,
+        milestones=_deadlines(fixed) if milestones is None else milestones,
+        agency_costs=AgencyCosts(fixed.gross, fixed.agency_costs_max),
     )
+
+
+def document_milestones(doc: Mapping[str, Any]) -> tuple[RoundMilestone, ...]:
+    """The milestones of a rules document (the same table in every format), as the blocks reader reads them."""
+    fields = Fields(dict(doc), "", [])
+    found = (read_milestone(m) for m in fields.tables("milestones"))
+    return tuple(m for m in found if m is not None)
+
+
+def read_round(
+    doc: Mapping[str, Any],
+    *,
+    regions_at: Callable[[date], tuple[Region, ...]],
+    planned: Mapping[str, str],
+    amounts: Mapping[str, tuple[int, str, str]],
+    codes: Collection[str],
+) -> Round:
+    """A rules document of any format as a round of blocks, with what the store holds beside the rules:
+    ``planned`` (code → planned positions as entered), ``amounts`` (code → (amount, basis, source): a
+    fixed-amount round's table, the labelled estimate or the imported official one) and the known
+    recipient ``codes``. Raises what the format's reader raises."""
+    kind = doc.get("kind")
+    if kind == PERFORMANCE:
+        regions = regions_at(doc["redistribution"]["population_date"])
+        return from_at_round(parse_round(dict(doc), regions, dict(planned)))
+    if kind == FIXED:
+        fixed = parse_fixed_round(dict(doc))
+        estimate = not amounts or any(basis != mp.OFFICIAL for _, basis, _ in amounts.values())
+        sources = sorted({source for _, _, source in amounts.values()})
+        cite = Citation("; ".join(sources) or fixed.official_table, "", illustrative=estimate)
+        table = {c: a for c, (a, _, _) in amounts.items()}
+        basis = mp.ESTIMATE if estimate else mp.OFFICIAL
+        costs = doc["pot"]
+        round_ = from_fixed_round(fixed, table, basis, cite, milestones=document_milestones(doc))
+        gross, agency = costs["gross"], costs["agency_costs"]
+        cited = Citation(agency.get("section", ""), agency.get("quote", ""))
+        return replace(round_, agency_costs=AgencyCosts(int(gross["amount"]), int(agency["max_amount"]), cited))
+    round_ = parse_block_round(dict(doc), codes)
+    if planned and (round_.planned or round_.planned_file):  # the rules say the round has a planned table
+        round_ = replace(round_, planned={code: parse_planned(value) for code, value in planned.items()})
+    return round_

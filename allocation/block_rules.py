@@ -14,7 +14,12 @@ The format (``kind = "blocks"``; tests/rounds/*.toml are full examples). Every f
   ``eligible = "all"`` or ``[blocks.eligible]`` with ``codes``, or ``key op than`` (``than``: a number,
   ``mean``, ``national_average``), or ``same_as``; ``[blocks.params]`` per method
   (``allocation.method_params``); ``[[blocks.keys]]`` (``name date``); ``[blocks.unpaid]`` ``to`` = a
-  block id or ``unallocated`` (the default).
+  block id or ``unallocated`` (the default); ``paid_on`` = ``decision`` (the default: paid in the decision's
+  payout run) or ``requisition`` (each recipient requisitions up to its amount by the due date of the
+  milestone with ``event = "requisition"`` and is paid as its requisitions arrive; only a ``fixed_table``
+  block, and then every block of the round);
+- ``[agency_costs]`` (optional): ``gross`` (the appropriation) and ``at_most`` (the most the agency keeps for
+  its own costs), kronor, ``gross`` ≥ ``at_most``, cited.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from allocation.block_eligible import read_eligibility, resolve_same_as
 from allocation.block_fields import Citation, Fields, RuleProblem, RulesError
 from allocation.blocks import (
     ALL,
+    PAID_ON,
+    PAID_ON_DECISION,
     UNALLOCATED,
+    AgencyCosts,
     Block,
     Eligibility,
     KeyDate,
@@ -79,6 +87,14 @@ def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str |
     """A block, the block its unpaid money flows to, and the block whose eligibility it repeats."""
     block_id, title, name = f.text("id"), f.text("title"), f.text("method")
     illustrative = f.flag("illustrative")
+    paid_on = f.text("paid_on", required=False, default=PAID_ON_DECISION)
+    if paid_on not in PAID_ON:
+        f.problem(
+            "paid_on",
+            f"must be one of {', '.join(PAID_ON)}, got {paid_on!r}",
+            f"måste vara {' eller '.join(PAID_ON)}, fick {paid_on!r}",
+        )
+        paid_on = None
     pot_fields = f.table("pot")
     pot = _pot(pot_fields) if pot_fields else None
     eligibility, same_as = Eligibility(ALL), None
@@ -124,15 +140,17 @@ def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str |
         if citation is not None:
             sources["unpaid"] = citation
     f.done()
-    if None in (block_id, title, name, pot, eligibility, params):
+    if None in (block_id, title, name, pot, eligibility, params, paid_on):
         return None, unpaid_to, same_as
     assert block_id is not None and title is not None and name is not None and pot is not None
-    assert eligibility is not None
-    block = Block(block_id, title, pot, name, params, eligibility, tuple(keys), unpaid_to, illustrative, sources)
+    assert eligibility is not None and paid_on is not None
+    block = Block(
+        block_id, title, pot, name, params, eligibility, tuple(keys), unpaid_to, illustrative, sources, paid_on
+    )
     return block, unpaid_to, same_as
 
 
-def _milestone(f: Fields) -> RoundMilestone | None:
+def read_milestone(f: Fields) -> RoundMilestone | None:
     milestone_id, label = f.text("id"), f.text("label")
     due, start, after = f.day("due", required=False), f.day("start", required=False), f.day("after", required=False)
     expected, region_action = f.flag("expected"), f.flag("region_action")
@@ -162,6 +180,21 @@ def _planned(f: Fields) -> tuple[dict[str, Fraction], str | None]:
     if (file_name is None) == (rows is None):
         f.problem(None, "give either file or table", "ange antingen file eller table")
     return table, file_name
+
+
+def _agency_costs(f: Fields) -> AgencyCosts | None:
+    gross, at_most, source = f.amount("gross"), f.amount("at_most"), f.citation()
+    f.done()
+    if gross is not None and at_most is not None and at_most > gross:
+        f.problem(
+            "at_most",
+            f"{at_most} is more than the gross appropriation {gross}",
+            f"{at_most} är mer än hela anslaget {gross}",
+        )
+        return None
+    if gross is None or at_most is None or source is None:
+        return None
+    return AgencyCosts(gross, at_most, source)
 
 
 def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | None = None) -> Round:
@@ -196,9 +229,11 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
         planned_fields.done()
         if citation:
             sources["planned"] = citation
+    costs_fields = f.table("agency_costs", required=False)
+    agency_costs = _agency_costs(costs_fields) if costs_fields is not None else None
     milestones = []
     for m in f.tables("milestones"):
-        milestone = _milestone(m)
+        milestone = read_milestone(m)
         if milestone is not None:
             milestones.append(milestone)
             sources[f"milestone.{milestone.id}"] = milestone.source
@@ -236,6 +271,7 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
         milestones=tuple(milestones),
         illustrative=illustrative,
         sources=sources,
+        agency_costs=agency_costs,
     )
 
 

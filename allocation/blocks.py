@@ -13,14 +13,22 @@ from fractions import Fraction
 
 from allocation.block_data import Notice
 from allocation.block_fields import Citation, RuleProblem, RulesError
-from allocation.method_params import MethodParams
+from allocation.method_params import FixedTableParams, MethodParams
 from allocation.methods import METHODS
+from allocation.report_values import report_spec
 
 ALL, LIST, RULE = "all", "list", "rule"
 MEAN, NATIONAL_AVERAGE = "mean", "national_average"
 OPERATORS = (">=", ">", "<=", "<", "==")
 UNALLOCATED = "unallocated"  # where unpaid money stays unless a block names another block
 CUSTOM_POT = "custom"  # a what-if pot that is none of the rules' figures
+# How a block's money reaches the recipients: in the payout run of the decision (the default), or on
+# requisition — each recipient requisitions up to its amount by the round's requisition deadline and is
+# paid as its requisitions arrive (Läkare i äldreomsorgen 2023).
+PAID_ON_DECISION, PAID_ON_REQUISITION = "decision", "requisition"
+PAID_ON = (PAID_ON_DECISION, PAID_ON_REQUISITION)
+REQUISITION_EVENT = "requisition"  # the milestone event whose due date is the last day to requisition
+USAGE_REPORT_EVENT = "usage_report"  # the milestone event whose due date is the last day to report the use
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,26 @@ class Block:
     unpaid_to: str | None = None  # a block id; None: what the block does not pay stays unallocated
     illustrative: bool = False
     sources: Mapping[str, Citation] = field(default_factory=dict)  # "params", "unpaid", "eligible"...
+    paid_on: str = PAID_ON_DECISION  # PAID_ON_DECISION or PAID_ON_REQUISITION
+
+    @property
+    def on_requisition(self) -> bool:
+        return self.paid_on == PAID_ON_REQUISITION
+
+    @property
+    def table_source(self) -> Citation | None:
+        """Where the block's table of amounts is published (a ``fixed_table`` block), else its params' source."""
+        return self.sources.get("official_table") or self.sources.get("params")
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyCosts:
+    """The appropriation before the agency's own costs and the most the agency may keep (e.g. 300 000 000 kr,
+    of which at most 1 500 000 kr for the agency: the blocks share the rest)."""
+
+    gross: int  # kronor
+    at_most: int  # kronor
+    source: Citation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +150,48 @@ class Round:
     milestones: tuple[RoundMilestone, ...] = ()
     illustrative: bool = False
     sources: Mapping[str, Citation] = field(default_factory=dict)
+    agency_costs: AgencyCosts | None = None
 
     def __post_init__(self) -> None:
         problems = method_problems(self.blocks) + flow_problems(self.flows)
+        problems += payment_problems(self.blocks, self.milestones)
         if problems:
             raise RulesError(problems)
+
+    @property
+    def paid_on_requisition(self) -> bool:
+        """Whether the round's money is paid as requisitions arrive (its blocks are all paid so, or none)."""
+        return any(b.on_requisition for b in self.blocks)
+
+    @property
+    def has_reports(self) -> bool:
+        """Whether some block's method needs values the recipients report (or a report date)."""
+        return report_spec(self).accepts_reports
+
+    def due(self, event: str) -> date | None:
+        """The due date of the round's milestone for ``event`` (its ``event``, or else its id), if any."""
+        for milestone in self.milestones:
+            if milestone.event == event or (milestone.event is None and milestone.id == event):
+                return milestone.due
+        return None
+
+    @property
+    def requisition_due(self) -> date | None:
+        """The last day to requisition (a round paid on requisition has one)."""
+        return self.due(REQUISITION_EVENT)
+
+    @property
+    def usage_report_due(self) -> date | None:
+        return self.due(USAGE_REPORT_EVENT)
+
+    def requisition_maximum(self) -> dict[str, int]:
+        """Per recipient, the most it may requisition: the tables of the blocks paid on requisition."""
+        maximum: dict[str, int] = {}
+        for block in self.blocks:
+            if block.on_requisition and isinstance(block.params, FixedTableParams):
+                for code, amount in block.params.table.items():
+                    maximum[code] = maximum.get(code, 0) + amount
+        return maximum
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:
@@ -150,6 +215,51 @@ class Round:
 
 def _problem(field_name: str, message: str, message_sv: str) -> RuleProblem:
     return RuleProblem(field_name, f"{field_name}: {message}", f"{field_name}: {message_sv}")
+
+
+def payment_problems(blocks: Sequence[Block], milestones: Sequence[RoundMilestone]) -> list[RuleProblem]:
+    """How blocks are paid: a known way; a block paid on requisition has a table of amounts (the most each
+    recipient may requisition), every block of its round is paid so, and the round says by when."""
+    problems = []
+    for i, block in enumerate(blocks):
+        if block.paid_on not in PAID_ON:
+            problems.append(
+                _problem(
+                    f"blocks[{i}].paid_on",
+                    f'must be "{PAID_ON_DECISION}" or "{PAID_ON_REQUISITION}", got {block.paid_on!r}',
+                    f'måste vara "{PAID_ON_DECISION}" eller "{PAID_ON_REQUISITION}", fick {block.paid_on!r}',
+                )
+            )
+        elif block.on_requisition and block.method != "fixed_table":
+            problems.append(
+                _problem(
+                    f"blocks[{i}].paid_on",
+                    f"a block paid on requisition needs the method fixed_table (the most each recipient may "
+                    f"requisition), not {block.method}",
+                    f"ett block som betalas ut efter rekvisition kräver metoden fixed_table (det högsta belopp "
+                    f"varje mottagare kan rekvirera), inte {block.method}",
+                )
+            )
+    ways = {b.paid_on for b in blocks if b.paid_on in PAID_ON}
+    if len(ways) > 1:
+        problems.append(
+            _problem(
+                "blocks",
+                "either every block is paid on requisition or none is",
+                "antingen betalas alla block ut efter rekvisition eller inget",
+            )
+        )
+    if PAID_ON_REQUISITION in ways and not any(m.event == REQUISITION_EVENT and m.due is not None for m in milestones):
+        problems.append(
+            _problem(
+                "milestones",
+                f'a round paid on requisition needs a milestone with event = "{REQUISITION_EVENT}" and a due date '
+                "(the last day to requisition)",
+                f'en omgång som betalas ut efter rekvisition behöver en milstolpe med event = "{REQUISITION_EVENT}" '
+                "och ett slutdatum (sista dag att rekvirera)",
+            )
+        )
+    return problems
 
 
 def method_problems(blocks: Sequence[Block]) -> list[RuleProblem]:

@@ -1,8 +1,7 @@
 """Every round read as blocks, its recipients, and staff saving a round (a new round, or a version).
 
-- ``block_round``: a ``blocks`` round as ``allocation.block_rules`` reads it, with the store's region codes
-  as recipients and its planned table from ``planned_positions``; a ``performance`` or ``fixed`` round as
-  its one-block conversion (``allocation.block_convert``), with the store's planned table or amounts.
+- ``block_round``: every round as ``allocation.block_convert.read_round`` reads its rules (whatever their
+  format), with the store's region codes as recipients, its planned table and its table of amounts.
 - ``save_round``: a rules text of any kind, checked by the reader of its kind (``store.round_check``).
   Versions: a round with a decision (published or not) is frozen — a changed text under the same version is
   refused, a new version is saved beside it. An unpublished round's version is replaced (audited with
@@ -12,15 +11,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
-from allocation import method_params as mp
-from allocation.block_convert import from_at_round, from_fixed_round, recipients_from_regions
+from allocation.block_convert import read_round, recipients_from_regions
 from allocation.block_data import Recipient
-from allocation.block_fields import Citation
-from allocation.block_rules import parse_block_round
 from allocation.blocks import Round
-from allocation.planned import parse_planned
 from store.decisions import DecisionsMixin
 from store.followup import FollowupMixin
 from store.model import Actor, RulesRefused, WriteRefused
@@ -36,27 +30,17 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
         return [row[0] for row in self.query("SELECT code FROM regions ORDER BY code")]
 
     def block_round(self, round_id: str) -> Round:
-        """Any round as a round of blocks (today's kinds as their one-block conversion)."""
+        """Any round as a round of blocks, as the rules reader reads it (``allocation.block_convert``), with the
+        store's region codes as recipients, its planned table and its table of amounts."""
 
         def compute() -> Round:
-            kind = self.round_kind(round_id)
-            if kind == "performance":
-                return from_at_round(self.at_round(round_id))
-            if kind == "fixed":
-                amounts = self.fixed_amounts(round_id)
-                estimate = not amounts or any(basis != mp.OFFICIAL for _, basis, _ in amounts.values())
-                basis = mp.ESTIMATE if estimate else mp.OFFICIAL
-                fixed = self.fixed_round(round_id)
-                sources = sorted({source for _, _, source in amounts.values()})
-                cite = Citation("; ".join(sources) or fixed.official_table, "", illustrative=estimate)
-                return from_fixed_round(fixed, {c: a for c, (a, _, _) in amounts.items()}, basis, cite)
-            if kind is None:
-                raise KeyError(f"unknown round {round_id!r}")
-            round_ = parse_block_round(self.round_document(round_id), self._region_codes())
-            planned = self.planned_table(round_id)
-            if planned and (round_.planned or round_.planned_file):  # the rules say the round has a planned table
-                round_ = replace(round_, planned={code: parse_planned(value) for code, value in planned.items()})
-            return round_
+            return read_round(
+                self.round_document(round_id),
+                regions_at=self.regions,
+                planned=self.planned_table(round_id),
+                amounts=self.fixed_amounts(round_id),
+                codes=self._region_codes(),
+            )
 
         return self._cached(("block_round", round_id), compute)
 

@@ -131,6 +131,17 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
      "planned.table.01", "reversed range"),
     ("planned code", lambda d: d.update(planned={"table": {"99": 3}, "section": "S", "quote": "Q"}),
      "planned.table", "unknown recipient"),
+    ("paid on", lambda d: d["blocks"][1].update(paid_on="invoice"), "blocks[1].paid_on", "one of"),
+    ("paid on not text", lambda d: d["blocks"][1].update(paid_on=True), "blocks[1].paid_on", "text"),
+    ("requisition method", lambda d: d["blocks"][0].update(paid_on="requisition"), "blocks[0].paid_on",
+     "fixed_table"),
+    ("requisition mixed", lambda d: d["blocks"][1].update(paid_on="requisition"), "blocks", "every block"),
+    ("requisition due", lambda d: (d["blocks"].pop(0), d["blocks"][0].update(paid_on="requisition")),
+     "milestones", 'event = "requisition"'),
+    ("agency costs", lambda d: d.update(agency_costs={"gross": 10, "at_most": 11, "section": "S", "quote": "Q"}),
+     "agency_costs.at_most", "more than"),
+    ("agency costs amount", lambda d: d.update(agency_costs={"gross": -1, "at_most": 1, "quote": "Q"}),
+     "agency_costs.gross", "negative"),
 ]  # fmt: skip
 
 
@@ -146,6 +157,30 @@ def test_a_bad_rule_is_refused_naming_its_field_in_english_and_swedish(
     assert words in message
     assert message.startswith(field) and message_sv.startswith(field)
     assert message_sv != message
+
+
+CITE = {"section": "S", "quote": "Q"}
+
+
+def test_a_block_is_paid_by_decision_unless_the_rules_say_on_requisition() -> None:
+    round_ = parse_block_round(minimal_doc(), CODES)
+    assert [b.paid_on for b in round_.blocks] == ["decision", "decision"]
+    assert not round_.paid_on_requisition and round_.requisition_due is None and round_.agency_costs is None
+    assert round_.has_reports  # a staircase block needs the reported outcome
+
+    doc = minimal_doc()
+    del doc["blocks"][0]
+    doc["blocks"][0]["paid_on"] = "requisition"
+    doc["milestones"].append(
+        {"id": "rek", "label": "Rekvisition", "event": "requisition", "due": date(2030, 10, 31), **CITE}
+    )
+    doc["agency_costs"] = {"gross": 60, "at_most": 10, "section": "S", "quote": "Q"}
+    round_ = parse_block_round(doc, CODES)
+    assert round_.paid_on_requisition and round_.block("b").on_requisition
+    assert round_.requisition_due == date(2030, 10, 31)
+    assert round_.requisition_maximum() == {"01": 10, "03": 20}
+    assert not round_.has_reports  # a table of amounts needs no report
+    assert (round_.agency_costs.gross, round_.agency_costs.at_most) == (60, 10)
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -80,3 +80,31 @@ def test_elderly_2023_as_one_block_is_its_table() -> None:
     assert result.blocks[0].amounts == official and result.blocks[0].notices == ()
     with pytest.raises(ValueError, match="basis"):
         from_fixed_round(fixed, official, "guess")
+
+
+def test_the_fixed_format_reads_as_one_block_paid_on_requisition() -> None:
+    from datetime import date
+
+    from allocation.block_convert import read_round
+    from allocation.toml_bounds import load_rules
+    from ingest.data_folder import DATA_DIR
+
+    doc = load_rules((DATA_DIR / "rounds" / "elderly-2023.toml").read_text(encoding="utf-8"))
+    amounts = {code: (1, mp.ESTIMATE, "uppskattning") for code in CODES}
+    round_ = read_round(doc, regions_at=lambda _: (), planned={}, amounts=amounts, codes=CODES)
+    (block,) = round_.blocks
+    assert block.paid_on == "requisition" and round_.paid_on_requisition and not round_.has_reports
+    assert block.params.basis == mp.ESTIMATE and round_.requisition_maximum() == {c: 1 for c in CODES}
+    assert (round_.requisition_due, round_.usage_report_due) == (date(2023, 10, 31), date(2024, 4, 30))
+    assert (round_.agency_costs.gross, round_.agency_costs.at_most) == (300_000_000, 1_500_000)
+    assert block.table_source.section.startswith("Bilaga 1")
+    assert {m.id for m in round_.milestones} >= {"requisition", "usage_report", "payout"}
+
+    fixed = load_fixed_round("elderly-2023")
+    direct = from_fixed_round(fixed, {c: 1 for c in CODES}, mp.OFFICIAL)
+    assert direct.paid_on_requisition and direct.requisition_due == fixed.requisition_due
+
+
+def test_the_performance_format_reads_as_one_block_paid_on_decision() -> None:
+    converted = from_at_round(AT_2023)
+    assert not converted.paid_on_requisition and converted.has_reports and converted.agency_costs is None
