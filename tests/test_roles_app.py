@@ -195,6 +195,8 @@ def test_staff_manage_users_on_the_admin_page(store: Store) -> None:
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
     assert store.user("per@regionskane.se") == User("per@regionskane.se", "Per Skåne", "region", "12")
+    # The page runs again to show the new table; the confirmation is still there (not lost with the rerun).
+    assert [shown(s.value) for s in at.success] == ["Användaren per@regionskane.se är tillagd."]
     (entry,) = store.query("SELECT actor, role FROM audit_log WHERE entity = 'users' AND entity_key LIKE 'per@%'")
     assert entry == ("Sara Handläggare", "handläggare")
 

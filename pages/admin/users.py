@@ -12,6 +12,8 @@ from ui.state import session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
 
+SAVED = "user_saved"  # the confirmation of the last save, shown on the run after the save (st.rerun)
+
 store = session_or_stop()
 store.require(Action.READ_USERS)  # refused (and logged) for every other role, whatever the URL says
 names = {r.code: r.name for r in store.regions(store.latest_population_date())}
@@ -52,6 +54,8 @@ if users:  # an empty table would say "empty" in English (drawn on a canvas, out
     st.dataframe(display_frame(frame), hide_index=True, width="stretch")
 
 st.subheader("Lägg till eller ändra en användare")
+if message := st.session_state.pop(SAVED, None):
+    st.success(message)
 existing = {u.login: u for u in users}
 with st.form("user_form", border=True):
     c1, c2 = st.columns(2)
@@ -73,8 +77,8 @@ if submitted:
     except WriteRefused as exc:
         st.error(plain(exc.message_sv))
     else:
-        if changed:
-            st.success(f"Användaren {plain(login.strip().lower())} är {verb}.")
+        if changed:  # the rerun shows the new table; the message waits for it
+            st.session_state[SAVED] = f"Användaren {plain(login.strip().lower())} är {verb}."
             st.rerun()
         st.info("Inget ändrades: användaren har redan de uppgifterna.")
 
