@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
+from allocation.block_data import Notice
 from allocation.formulas import expansion, outcome, per_inhabitants, raw_expansion, step_level
 from allocation.methods.record import NOBODY_QUALIFIES, POT_BELOW_STEPS
 from allocation.methods.staircase import Staircase, next_step_gains, pot_below_steps, solve
 from allocation.regions import Region
 from allocation.rules import AtParams, AtRound, Step
 
-__all__ = ["NOBODY_QUALIFIES", "POT_BELOW_STEPS", "Allocation", "AllocationWarning", "RegionInput", "RegionResult"]
+__all__ = ["NOBODY_QUALIFIES", "POT_BELOW_STEPS", "Allocation", "RegionInput", "RegionResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +40,6 @@ class RegionInput:
                 raise ValueError(f"region {self.code}: {name} must be a non-negative whole number, got {value!r}")
         if self.planned is not None and self.planned < 0:
             raise ValueError(f"region {self.code}: planned must not be negative, got {self.planned}")
-
-
-@dataclass(frozen=True, slots=True)
-class AllocationWarning:
-    """Something the reader of a result must know (the pot below the steps, nobody qualifying)."""
-
-    code: str
-    message: str  # English
-    message_sv: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +82,7 @@ class Allocation:
     leftover: int  # shared by the key (0 when the pot is below Σ steps)
     paid: int
     unallocated: int
-    warnings: tuple[AllocationWarning, ...]
+    warnings: tuple[Notice, ...]  # worded by present.notices
     regions: tuple[RegionResult, ...]
 
     @property
@@ -123,18 +115,11 @@ def _inputs_by_code(at_round: AtRound, inputs: Iterable[RegionInput]) -> dict[st
     return by_code
 
 
-def _warnings(stair: Staircase, pot: int) -> tuple[AllocationWarning, ...]:
+def _warnings(stair: Staircase, pot: int) -> tuple[Notice, ...]:
     if stair.warning == NOBODY_QUALIFIES:
-        return (
-            AllocationWarning(
-                NOBODY_QUALIFIES,
-                "No region reached the first step; nothing is paid and the whole pot is unallocated.",
-                "Ingen region nådde första trappsteget: inget betalas ut och hela potten är ofördelad.",
-            ),
-        )
+        return (Notice.of(NOBODY_QUALIFIES, amount=pot),)  # the whole pot stays unallocated
     if stair.warning == POT_BELOW_STEPS:
-        notice = pot_below_steps(pot, stair.steps_total)
-        return (AllocationWarning(notice.code, notice.message, notice.message_sv),)
+        return (pot_below_steps(pot, stair.steps_total),)
     return ()
 
 

@@ -14,9 +14,11 @@ A recipient without a value for a key reported nothing: its value is 0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any
 
 from allocation.formulas import expansion, outcome, per_inhabitants
@@ -43,13 +45,30 @@ class Recipient:
             raise ValueError(f"recipient {self.code}: population must be a positive whole number")
 
 
+NoticeValue = int | str | date | tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """Why money was not paid as the rule says, or a fact the reader must know (an estimate)."""
+    """Why money was not paid as the rule says, or a fact the reader must know (an estimate).
+
+    A value, not a text: a code (a name) and its plain parameters: ``amount``, ``pot``, ``total`` in whole
+    kronor, ``block`` a block id, ``key`` a data key, ``codes`` recipient codes, ``date`` a day.
+    ``present.notices`` words it in Swedish and English for a round and its recipients.
+    """
 
     code: str
-    message: str  # English
-    message_sv: str
+    params: Mapping[str, NoticeValue] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: NoticeValue) -> Notice:
+        return cls(code, MappingProxyType(dict(params)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Notice) and (self.code, dict(self.params)) == (other.code, dict(other.params))
+
+    def __hash__(self) -> int:
+        return hash(self.code)
 
 
 def sorted_recipients(recipients: Iterable[Recipient]) -> tuple[Recipient, ...]:

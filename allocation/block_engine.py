@@ -14,8 +14,7 @@ from typing import Any
 from allocation.block_data import Notice, Recipient, derive_values, sorted_recipients
 from allocation.block_eligible import eligible_codes
 from allocation.blocks import CUSTOM_POT, Block, BlockResult, Round, RoundResult
-from allocation.methods import NOBODY_ELIGIBLE, MethodInput, method
-from allocation.money import kr
+from allocation.methods import FLOWS_TO, NOBODY_ELIGIBLE, UNALLOCATED, MethodInput, method
 
 PotChoice = int | str  # an amount in kronor (a what-if), or the id of one of the block's pot options
 
@@ -36,26 +35,10 @@ def pot_for(block: Block, choice: PotChoice | None) -> tuple[int, str]:
     return choice, source
 
 
-def _nobody_eligible(pot: int) -> Notice:
-    return Notice(
-        NOBODY_ELIGIBLE,
-        f"No recipient may receive this block's money: its {pot} kr are not paid.",
-        f"Ingen mottagare kan få detta blocks medel: {kr(pot)} betalas inte ut.",
-    )
-
-
 def _flow_notice(amount: int, target: str | None) -> Notice:
     if target is None:
-        return Notice(
-            "unallocated",
-            f"{amount} kr are not paid by this block and stay unallocated.",
-            f"{kr(amount)} betalas inte ut av detta block och förblir ofördelade.",
-        )
-    return Notice(
-        "flows_to",
-        f"{amount} kr not paid by this block flow to block {target!r}.",
-        f"{kr(amount)} som detta block inte betalar går till blocket {target!r}.",
-    )
+        return Notice.of(UNALLOCATED, amount=amount)
+    return Notice.of(FLOWS_TO, amount=amount, block=target)
 
 
 def allocate_round(
@@ -98,7 +81,7 @@ def allocate_round(
             raise AssertionError(f"block {block.id}: {block.method} paid {paid} kr of {available} kr")
         notices = list(output.notices)
         if not eligible and available:
-            notices.insert(0, _nobody_eligible(available))
+            notices.insert(0, Notice.of(NOBODY_ELIGIBLE, amount=available))
         if unpaid:
             notices.append(_flow_notice(unpaid, block.unpaid_to))
             if block.unpaid_to is not None:

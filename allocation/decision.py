@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from allocation.block_data import Notice
 from allocation.blocks import RoundResult
 
 SCHEMA = 1
@@ -122,7 +123,8 @@ def exact_inputs(values: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
     return {key: {code: _text(v) for code, v in sorted(per.items())} for key, per in sorted(values.items())}
 
 
-def outcomes(result: RoundResult) -> tuple[BlockOutcome, ...]:
+def outcomes(result: RoundResult, say_sv: Callable[[Notice], str]) -> tuple[BlockOutcome, ...]:
+    """The blocks' outcomes, their notices worded in Swedish by ``say_sv`` (``present.notices``)."""
     return tuple(
         BlockOutcome(
             block_id=b.block_id,
@@ -136,7 +138,7 @@ def outcomes(result: RoundResult) -> tuple[BlockOutcome, ...]:
             unpaid_to=b.unpaid_to,
             amounts=dict(sorted(b.amounts.items())),
             parts={part: dict(sorted(per.items())) for part, per in sorted(b.parts.items())},
-            notices=tuple(n.message_sv for n in b.notices),
+            notices=tuple(say_sv(n) for n in b.notices),
         )
         for b in result.blocks
     )

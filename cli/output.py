@@ -19,6 +19,7 @@ from cli.rounds import LoadedRound
 from present import formats as f
 from present.cells import csv_cell
 from present.decision_text import METHOD_SV
+from present.notices import FLOW_CODES, Names, names_of, notice_record, text_sv
 
 CSV_FIELDS = ("code", "region", "block", "amount")
 
@@ -27,7 +28,11 @@ def _names(loaded: LoadedRound) -> dict[str, str]:
     return {r.code: r.name for r in loaded.recipients}
 
 
-def _block_record(block: BlockResult) -> dict[str, Any]:
+def _notice_names(loaded: LoadedRound) -> Names:
+    return names_of(loaded.round_.blocks, loaded.recipients)
+
+
+def _block_record(block: BlockResult, names: Names) -> dict[str, Any]:
     return {
         "id": block.block_id,
         "title": block.title,
@@ -39,7 +44,7 @@ def _block_record(block: BlockResult) -> dict[str, Any]:
         "unpaid": block.unpaid,
         "unpaid_to": block.unpaid_to,
         "eligible": list(block.eligible),
-        "notices": [{"code": n.code, "message": n.message, "message_sv": n.message_sv} for n in block.notices],
+        "notices": [notice_record(n, names) for n in block.notices],
     }
 
 
@@ -56,7 +61,7 @@ def to_dict(loaded: LoadedRound, result: RoundResult) -> dict[str, Any]:
         "pot": result.pot,
         "paid": result.paid,
         "unallocated": result.unallocated,
-        "blocks": [_block_record(b) for b in result.blocks],
+        "blocks": [_block_record(b, _notice_names(loaded)) for b in result.blocks],
         "recipients": [
             {
                 "code": code,
@@ -93,7 +98,7 @@ def _align(rows: list[list[str]], left: int) -> list[str]:
     ]
 
 
-def _block_lines(result: RoundResult, titles: dict[str, str]) -> list[str]:
+def _block_lines(result: RoundResult, titles: dict[str, str], names: Names) -> list[str]:
     lines = []
     for b in result.blocks:
         inflow = f" + {f.kr(b.inflow)} från andra block" if b.inflow else ""
@@ -102,12 +107,12 @@ def _block_lines(result: RoundResult, titles: dict[str, str]) -> list[str]:
         elif b.unpaid_to is None:
             rest = f"{f.kr(b.unpaid)} förblir ofördelade"
         else:
-            rest = f"{f.kr(b.unpaid)} går till blocket {b.unpaid_to}"
+            rest = f"{f.kr(b.unpaid)} går till blocket ”{titles.get(b.unpaid_to, b.unpaid_to)}”"
         lines.append(
             f"{b.block_id}: {titles[b.block_id]} ({METHOD_SV.get(b.method, b.method)}): pott {f.kr(b.pot)}{inflow}; "
             f"utbetalt {f.kr(b.paid)}; {rest}"
         )
-        lines += [f"  {n.message_sv}" for n in b.notices if n.code not in ("flows_to", "unallocated")]
+        lines += [f"  {text_sv(n, names)}" for n in b.notices if n.code not in FLOW_CODES]
     return lines
 
 
@@ -124,6 +129,7 @@ def to_table(loaded: LoadedRound, result: RoundResult) -> str:
     head = [f"Omgång {round_.id}: {round_.title}, regelversion {loaded.version}"]
     if round_.illustrative:
         head.append("Illustrativ omgång: regler och belopp är påhittade för test, inga officiella uppgifter.")
-    out = [*head, "", *_block_lines(result, titles), "", lines[0], rule, *lines[1:-1], rule, lines[-1], ""]
+    blocks = _block_lines(result, titles, _notice_names(loaded))
+    out = [*head, "", *blocks, "", lines[0], rule, *lines[1:-1], rule, lines[-1], ""]
     out.append(f"Pott {f.kr(result.pot)}; utbetalt {f.kr(result.paid)}; ej fördelat {f.kr(result.unallocated)}.")
     return "\n".join(out) + "\n"

@@ -11,6 +11,11 @@ KEY_SV = {
     "population": "befolkning",
     "planned": "planerade tjänster",
     "outcome": "utfall (tjänster)",
+    "filled": "tillsatta tjänster",
+    "started": "påbörjade tjänster",
+    "excluded": "tjänster som redan gett bidrag",
+    "requisitioned": "rekvirerat belopp",
+    "equal": "lika delar",
 }
 OP_SV = {">=": "minst", ">": "mer än", "<=": "högst", "<": "mindre än", "==": "lika med"}
 THAN_SV = {"national_average": "riksgenomsnittet", "mean": "medelvärdet"}

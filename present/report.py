@@ -12,6 +12,7 @@ from allocation.rules import AtRound
 from present import formats as f
 from present.cells import csv_cell
 from present.explain import explain
+from present.notices import text_en, text_sv
 from present.outcome import NO_REPORT_SV, has_outcome
 
 REGION_FIELDS = (
@@ -68,7 +69,7 @@ def to_dict(allocation: Allocation, round_version: str | None = None) -> dict[st
         "leftover": allocation.leftover,
         "key": params.key,
         "steps": [{"min_expansion": s.min_expansion, "amount": s.amount} for s in params.steps],
-        "warnings": [{"code": w.code, "message": w.message} for w in allocation.warnings],
+        "warnings": [{"code": w.code, "message": text_en(w)} for w in allocation.warnings],
         "regions": [
             region_record(r)
             | {
@@ -171,5 +172,5 @@ def to_table(allocation: Allocation, at_round: AtRound) -> str:
         "",
         f"Utbetalt {f.kr(allocation.paid)}; ej fördelat {f.kr(allocation.unallocated)}.",
     ]
-    out += [f"Varning: {w.message_sv}" for w in allocation.warnings]
+    out += [f"Varning: {text_sv(w)}" for w in allocation.warnings]
     return "\n".join(out) + "\n"

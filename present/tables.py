@@ -13,6 +13,7 @@ from allocation.at import POT_BELOW_STEPS, Allocation
 from allocation.rules import AtRound
 from present import formats as f
 from present.explain import KEY_LABELS_SV
+from present.notices import text_sv
 from present.outcome import has_outcome
 
 COLUMNS_SV = {
@@ -122,7 +123,7 @@ def method_rows(
                 "Nästa steg: kr är nedskalat på samma sätt (övriga regioner oförändrade).",
             )
         )
-    rows += [("Varning", w.message_sv) for w in allocation.warnings if w.code != POT_BELOW_STEPS]
+    rows += [("Varning", text_sv(w)) for w in allocation.warnings if w.code != POT_BELOW_STEPS]
     rows += list((extra or {}).items())
     rows.append(("Skapad", datetime.now().strftime("%Y-%m-%d %H:%M")))
     return rows

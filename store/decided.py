@@ -24,6 +24,7 @@ from allocation.method_params import FixedTableParams, ReportedShareParams
 from allocation.money import MAX_AMOUNT, within_bound
 from present import formats as f
 from present.decision_text import explanation, rule_sources
+from present.notices import names_of, text_sv
 from store import db
 from store.core import Tx
 from store.decision_types import BLOCKING, INFO, WARNING, CheckItem, DecisionCheck, DecisionSummary, Drift
@@ -84,6 +85,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             items.append(CheckItem(WARNING, "Illustrativ omgång: beslutet och breven märks som exempel."))
         if self._has_example_data():
             items.append(CheckItem(BLOCKING, "Databasen innehåller exempeldata; ta bort den innan en omgång beslutas."))
+        names = names_of(round_.blocks, self.recipients(round_id))
         pot_items = {}
         for outcome in result.blocks:
             block = round_.block(outcome.block_id)
@@ -96,7 +98,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             chosen = "vald pott" if outcome.pot_source != "custom" else "egen pott (inte ur reglerna)"
             level = INFO if outcome.pot_source != "custom" else WARNING
             items.append(CheckItem(level, f"{block.title}: {chosen} {f.kr(outcome.pot)}. Möjliga: {options}."))
-            items.extend(CheckItem(WARNING, f"{block.title}: {n.message_sv}") for n in outcome.notices)
+            items.extend(CheckItem(WARNING, f"{block.title}: {text_sv(n, names)}") for n in outcome.notices)
         del values
         return DecisionCheck(round_id, tuple(items), pot_items, result.paid, result.unallocated, dict(result.totals))
 
@@ -135,7 +137,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
             inputs=inputs,
             events=d.exact_inputs(events),
             recipients=lines,
-            blocks=d.outcomes(result),
+            blocks=d.outcomes(result, lambda n: text_sv(n, names_of(round_.blocks, recipients))),
             pot=result.pot,
             paid=result.paid,
             unallocated=result.unallocated,

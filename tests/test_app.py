@@ -63,7 +63,7 @@ def test_without_reports_everyone_is_at_plan_and_nobody_qualifies(app: AppTest) 
     regions, totals = _table(app)
     assert len(regions) == 21
     assert totals["Totalt"] == 0
-    assert any("Ingen region nådde första trappsteget" in w.value for w in app.warning)
+    assert any("Ingen mottagare nådde första trappsteget" in w.value for w in app.warning)
 
 
 def test_results_table_equals_the_engine(app: AppTest) -> None:

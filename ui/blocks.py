@@ -17,6 +17,7 @@ from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.whatif import WhatIf, apply, from_at_params
 from present import formats as f
+from present.notices import names_of, text_sv
 from store.access import Action
 from store.export import store_facts
 from store.model import Scenario
@@ -203,7 +204,7 @@ def _show_result(
     for block_id, notice in result.notices:
         if notice.code in FLOW_NOTICES:  # each block's tab says where its unpaid money goes
             continue
-        st.info(f"**{plain(titles[block_id])}:** {plain(notice.message_sv)}")
+        st.info(f"**{plain(titles[block_id])}:** {plain(text_sv(notice, names_of(s.round_.blocks, s.recipients)))}")
     frame = results_frame(result, s.recipients, titles)
     # Lazy tabs, bound to the address: only the open tab builds its table or chart.
     tabs = st.tabs(

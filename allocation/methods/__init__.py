@@ -19,6 +19,7 @@ from allocation.block_fields import Fields
 from allocation.methods import equal, fixed_table, proportional, reported_share, staircase
 from allocation.methods.record import (
     ESTIMATE,
+    FLOWS_TO,
     LEFTOVER_UNPAID,
     NO_WEIGHT,
     NOBODY_ELIGIBLE,
@@ -27,9 +28,11 @@ from allocation.methods.record import (
     NOT_IN_TABLE,
     NOT_REPORTED,
     NOT_REQUISITIONED,
+    NOTICE_CODES,
     POT_BELOW_STEPS,
     TABLE_ABOVE_POT,
     TABLE_BELOW_POT,
+    UNALLOCATED,
     UNPAID_REASONS,
     BatchInput,
     BatchOutput,
@@ -40,11 +43,13 @@ from allocation.methods.reported_share import reporters
 
 __all__ = [
     "ESTIMATE",
+    "FLOWS_TO",
     "LEFTOVER_UNPAID",
     "METHODS",
     "NOBODY_ELIGIBLE",
     "NOBODY_QUALIFIES",
     "NOBODY_REPORTED",
+    "NOTICE_CODES",
     "NOT_IN_TABLE",
     "NOT_REPORTED",
     "NOT_REQUISITIONED",
@@ -52,6 +57,7 @@ __all__ = [
     "POT_BELOW_STEPS",
     "TABLE_ABOVE_POT",
     "TABLE_BELOW_POT",
+    "UNALLOCATED",
     "UNPAID_REASONS",
     "BatchInput",
     "BatchOutput",

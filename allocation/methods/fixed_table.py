@@ -21,55 +21,23 @@ from allocation.methods.record import (
     MethodOutput,
 )
 from allocation.methods.shares import apportion, apportion_rows
-from allocation.money import kr
 
 
 def _notices(params: mp.FixedTableParams, codes: list[str], table: list[int], due: list[int], pot: int) -> list[Notice]:
     notices = []
     if params.basis == mp.ESTIMATE:
-        notices.append(
-            Notice(
-                ESTIMATE,
-                "The amounts are an estimate, not the official table.",
-                "Beloppen är en uppskattning, inte den officiella tabellen.",
-            )
-        )
-    missing = [c for c in codes if c not in params.table]
+        notices.append(Notice.of(ESTIMATE))
+    missing = tuple(c for c in codes if c not in params.table)
     if missing:
-        notices.append(
-            Notice(
-                NOT_IN_TABLE,
-                f"Not in the table, so nothing for: {', '.join(missing)}.",
-                f"Saknas i tabellen och får därför inget: {', '.join(missing)}.",
-            )
-        )
+        notices.append(Notice.of(NOT_IN_TABLE, codes=missing))
     if sum(due) > pot:
-        notices.append(
-            Notice(
-                TABLE_ABOVE_POT,
-                f"The table asks for {sum(due)} kr, more than the pot ({pot} kr): scaled down pro rata.",
-                f"Tabellen kräver {kr(sum(due))}, mer än potten ({kr(pot)}): beloppen skalas ned proportionellt.",
-            )
-        )
+        notices.append(Notice.of(TABLE_ABOVE_POT, total=sum(due), pot=pot))
         return notices
     if sum(table) < pot:
-        left = pot - sum(table)
-        notices.append(
-            Notice(
-                TABLE_BELOW_POT,
-                f"The table gives {sum(table)} kr of the pot's {pot} kr: {left} kr stay unpaid.",
-                f"Tabellen fördelar {kr(sum(table))} av potten {kr(pot)}: {kr(left)} betalas inte ut.",
-            )
-        )
+        notices.append(Notice.of(TABLE_BELOW_POT, total=sum(table), pot=pot, amount=pot - sum(table)))
     if sum(due) < min(sum(table), pot):
         gap = min(sum(table), pot) - sum(due)
-        notices.append(
-            Notice(
-                NOT_REQUISITIONED,
-                f"{gap} kr of the table were not requisitioned ({params.cap_key!r}).",
-                f"{kr(gap)} av tabellens belopp har inte rekvirerats ({params.cap_key!r}).",
-            )
-        )
+        notices.append(Notice.of(NOT_REQUISITIONED, amount=gap, key=params.cap_key or ""))
     return notices
 
 

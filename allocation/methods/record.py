@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from allocation.block_data import EQUAL, Notice, Recipient, Values
-from allocation.money import kr
 
 # Notice codes. Those in UNPAID_REASONS explain why a block paid less than its pot.
 NOBODY_ELIGIBLE = "nobody_eligible"
@@ -30,6 +29,24 @@ TABLE_ABOVE_POT = "table_above_pot"
 NOT_REQUISITIONED = "not_requisitioned"
 NOT_IN_TABLE = "not_in_table"
 ESTIMATE = "estimate"
+FLOWS_TO = "flows_to"  # what a block did not pay goes on to another block
+UNALLOCATED = "unallocated"  # ... or stays unallocated
+NOTICE_CODES = (
+    NOBODY_ELIGIBLE,
+    NOBODY_QUALIFIES,
+    POT_BELOW_STEPS,
+    LEFTOVER_UNPAID,
+    NO_WEIGHT,
+    NOBODY_REPORTED,
+    NOT_REPORTED,
+    TABLE_BELOW_POT,
+    TABLE_ABOVE_POT,
+    NOT_REQUISITIONED,
+    NOT_IN_TABLE,
+    ESTIMATE,
+    FLOWS_TO,
+    UNALLOCATED,
+)
 UNPAID_REASONS = frozenset(
     {
         NOBODY_ELIGIBLE,
@@ -88,8 +105,5 @@ class BatchOutput:
 
 
 def no_weight(key: str, pot: int) -> Notice:
-    return Notice(
-        NO_WEIGHT,
-        f"Every eligible recipient has 0 as its {key!r}: the {pot} kr cannot be shared and stay unpaid.",
-        f"Alla mottagare som kan få medel har 0 som {key!r}: {kr(pot)} kan inte fördelas och betalas inte ut.",
-    )
+    """Every eligible recipient has 0 as its ``key``: the ``pot`` cannot be shared."""
+    return Notice.of(NO_WEIGHT, key=key, amount=pot)

@@ -21,7 +21,6 @@ from allocation.methods.record import (
     no_weight,
 )
 from allocation.methods.shares import apportion
-from allocation.money import kr
 
 
 def reporters(params: mp.ReportedShareParams, inp: MethodInput | BatchInput) -> list[str]:
@@ -31,25 +30,11 @@ def reporters(params: mp.ReportedShareParams, inp: MethodInput | BatchInput) -> 
 
 
 def _notices(params: mp.ReportedShareParams, codes: list[str], done: set[str], lost: int) -> list[Notice]:
-    by = params.by.isoformat()
-    late = [c for c in codes if c not in done]
+    late = tuple(c for c in codes if c not in done)
     if codes and not done:
-        return [
-            Notice(
-                NOBODY_REPORTED,
-                f"Nobody reported by {by}: the block pays nothing.",
-                f"Ingen rapporterade senast {by}: blocket betalar inte ut något.",
-            )
-        ]
+        return [Notice.of(NOBODY_REPORTED, date=params.by)]
     if late:
-        return [
-            Notice(
-                NOT_REPORTED,
-                f"Not reported by {by}: {', '.join(late)}" + (f"; their {lost} kr stay unpaid." if lost else "."),
-                f"Har inte rapporterat senast {by}: {', '.join(late)}"
-                + (f"; deras {kr(lost)} betalas inte ut." if lost else "."),
-            )
-        ]
+        return [Notice.of(NOT_REPORTED, date=params.by, codes=late, amount=lost)]
     return []
 
 

@@ -32,7 +32,6 @@ from allocation.methods.record import (
     MethodOutput,
 )
 from allocation.methods.shares import apportion, apportion_rows, row_sums
-from allocation.money import kr
 from allocation.rules import Step
 
 
@@ -132,34 +131,17 @@ def _share_after_move(pot: int, moved_total: int, groups: dict[int, list[str]], 
 
 
 def pot_below_steps(pot: int, steps_total: int) -> Notice:
-    return Notice(
-        POT_BELOW_STEPS,
-        f"The pot ({pot} kr) is smaller than the staircase amounts ({steps_total} kr): "
-        "the steps are scaled down pro rata to fit and nothing is redistributed.",
-        f"Potten ({kr(pot)}) är mindre än trappstegens summa ({kr(steps_total)}): "
-        "trappbeloppen skalas ned proportionellt och inget omfördelas.",
-    )
+    """The pot is below the staircase's amounts: the steps are scaled down and nothing is redistributed."""
+    return Notice.of(POT_BELOW_STEPS, pot=pot, total=steps_total)
 
 
 def _notices(stair: Staircase, pot: int, leftover: str) -> list[Notice]:
     if stair.warning == NOBODY_QUALIFIES:
-        return [
-            Notice(
-                NOBODY_QUALIFIES,
-                "No recipient reached the first step: the block pays nothing.",
-                "Ingen mottagare nådde första trappsteget: blocket betalar inte ut något.",
-            )
-        ]
+        return [Notice.of(NOBODY_QUALIFIES)]
     if stair.warning == POT_BELOW_STEPS:
         return [pot_below_steps(pot, stair.steps_total)]
     if leftover == mp.UNPAID and stair.leftover:
-        return [
-            Notice(
-                LEFTOVER_UNPAID,
-                f"The steps leave {stair.leftover} kr; by the rules they are not shared in this block.",
-                f"Trappstegen lämnar {kr(stair.leftover)}; enligt reglerna fördelas de inte i detta block.",
-            )
-        ]
+        return [Notice.of(LEFTOVER_UNPAID, amount=stair.leftover)]
     return []
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 from allocation.at import POT_BELOW_STEPS, allocate
 from present import formats as f
 from present.explain import concentration_notice, explain
+from present.notices import text_sv
 from store.access import Action
 from store.export import export_allocation, export_file_name, frame_to_csv
 from ui import charts
@@ -166,7 +167,7 @@ with results:
         st.caption("Senast giltiga resultat: tabellen ovan har fel.")
     allocation_metrics(allocation)
     for warning in allocation.warnings:
-        st.warning(plain(warning.message_sv))
+        st.warning(plain(text_sv(warning)))
     if notice := concentration_notice(allocation):
         st.info(notice, icon=":material/pie_chart:")
 
