@@ -17,7 +17,15 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from allocation.block_data import PER_100K, PER_100K_BASE, REPORTED_PARTS, Recipient, derive_values, sorted_recipients
+from allocation.block_data import (
+    PER_100K,
+    PER_100K_BASE,
+    REPORTED_PARTS,
+    MissingValues,
+    Recipient,
+    derive_values,
+    sorted_recipients,
+)
 from allocation.block_eligible import eligible_codes
 from allocation.block_engine import PotChoice, pot_for
 from allocation.blocks import ALL, LIST, MEAN, NATIONAL_AVERAGE, Block, Eligibility, Round
@@ -128,7 +136,7 @@ def eligible_batch(
     if not codes:
         return np.zeros((n, 0), dtype=bool)
     if rule.key not in values:
-        raise ValueError(f"no values for the key {rule.key!r}; known keys: {', '.join(sorted(values))}")
+        raise MissingValues(rule.key, values)
     left = values[rule.key]
     if rule.than == MEAN:
         right = row_sums(left)[:, None] / len(codes)

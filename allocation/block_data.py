@@ -71,6 +71,17 @@ class Notice:
         return hash(self.code)
 
 
+class MissingValues(ValueError):
+    """A key nobody supplied and the engine cannot derive: the round cannot be computed on these values.
+
+    A value: ``key`` and the ``known`` keys; ``present.notices.engine_error_sv`` words it."""
+
+    def __init__(self, key: str, known: Iterable[str]) -> None:
+        self.key = key
+        self.known = tuple(sorted(known))
+        super().__init__(f"no values for the key {key!r}; known keys: {', '.join(self.known)}")
+
+
 def sorted_recipients(recipients: Iterable[Recipient]) -> tuple[Recipient, ...]:
     """The recipients in code order; a code given twice is an error."""
     result = tuple(sorted(recipients, key=lambda r: r.code))
@@ -159,6 +170,6 @@ def key_values(values: Values, key: str, codes: Iterable[str]) -> list[Fraction]
     if key == EQUAL:
         return [Fraction(1) for _ in codes]
     if key not in values:
-        raise ValueError(f"no values for the key {key!r}; known keys: {', '.join(sorted(values))}")
+        raise MissingValues(key, values)
     column = values[key]
     return [column[code] for code in codes]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from allocation.block_data import Notice, NoticeValue
+from allocation.block_data import MissingValues, Notice, NoticeValue
 from allocation.methods import (
     ESTIMATE,
     FLOWS_TO,
@@ -36,7 +36,7 @@ from allocation.methods import (
 from present import formats as f
 from present.eligibility import PER_100K, key_sv
 
-__all__ = ["FLOW_CODES", "Names", "names_of", "notice_record", "text_en", "text_sv", "texts_sv"]
+__all__ = ["FLOW_CODES", "Names", "engine_error_sv", "names_of", "notice_record", "text_en", "text_sv", "texts_sv"]
 
 FLOW_CODES = (FLOWS_TO, UNALLOCATED)  # where a block's unpaid money goes (shown beside the block itself)
 
@@ -231,6 +231,16 @@ def text_en(notice: Notice, names: Names | None = None) -> str:
 
 def texts_sv(notices: Iterable[Notice], names: Names | None = None) -> tuple[str, ...]:
     return tuple(text_sv(n, names) for n in notices)
+
+
+def engine_error_sv(exc: Exception) -> str:
+    """Why the engine could not compute a round, in Swedish (one sentence without the final stop)."""
+    if isinstance(exc, MissingValues):
+        return (
+            f"värden för {_one_line(key_sv(exc.key))} saknas; de rapporteras inte i omgången och kan inte "
+            "räknas fram ur det som har rapporterats"
+        )
+    return f"reglerna eller uppgifterna går inte att räkna på (teknisk detalj: {_one_line(str(exc))})"
 
 
 def _plain_value(value: NoticeValue) -> int | str | list[str]:

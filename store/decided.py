@@ -24,7 +24,7 @@ from allocation.method_params import FixedTableParams, ReportedShareParams
 from allocation.money import MAX_AMOUNT, within_bound
 from present import formats as f
 from present.decision_text import explanation, rule_sources
-from present.notices import names_of, text_sv
+from present.notices import engine_error_sv, names_of, text_sv
 from store import db
 from store.core import Tx
 from store.decision_types import BLOCKING, INFO, WARNING, CheckItem, DecisionCheck, DecisionSummary, Drift
@@ -68,7 +68,7 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
         try:
             _, result, values, _, _ = self._compute(round_id, pots)
         except (KeyError, ValueError) as exc:
-            text = f"Omgången kan inte beräknas på databasens uppgifter: {exc}"
+            text = f"Omgången kan inte beräknas på databasens uppgifter: {engine_error_sv(exc)}."
             return DecisionCheck(round_id, (CheckItem(BLOCKING, text),), {}, 0, 0)
         items += self.report_check(round_id)  # missing and late reports, for a round whose rules use them
         for block in round_.blocks:

@@ -17,14 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.block_data import Notice, Recipient
+from allocation.block_data import MissingValues, Notice, Recipient
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round
 from allocation.method_params import FixedTableParams, ReportedShareParams
 from allocation.methods import FLOWS_TO, NOT_REPORTED, NOTICE_CODES, UNALLOCATED
 from cli.rounds import load_rules_file
 from present.cells import FORMULA_TRIGGERS
-from present.notices import ENGLISH, SWEDISH, Names, names_of, notice_record, text_en, text_sv
+from present.notices import ENGLISH, SWEDISH, Names, engine_error_sv, names_of, notice_record, text_en, text_sv
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND_FILES = sorted((ROOT / "data" / "rounds").glob("*.toml")) + sorted((ROOT / "tests" / "rounds").glob("*.toml"))
@@ -213,3 +213,13 @@ def test_parameters_that_look_like_markup_or_formulas_stay_plain(code: str, titl
                 assert shown in text
             if code in ("not_in_table", "not_reported") and given_text is name and shown:
                 assert shown in text
+
+
+def test_a_round_without_the_values_its_rules_need_is_said_in_swedish() -> None:
+    loaded = load_rules_file(ROOT / "tests" / "rounds" / "at-2022-illustrative.toml")
+    with pytest.raises(MissingValues) as caught:
+        allocate_round(loaded.round_, loaded.recipients, {})
+    text = engine_error_sv(caught.value)
+    assert caught.value.key in ("positions_per_100k", "expansion") and caught.value.key not in text
+    assert "per 100 000 invånare" in text or "utökning" in text
+    assert "no values" in str(caught.value)  # the English message stays for logs and the command line

@@ -22,6 +22,7 @@ from allocation.block_engine import allocate_round
 from allocation.blocks import Round
 from allocation.preview import DEFAULT_UNCERTAIN, simulate_blocks
 from present import formats as f
+from present.eligibility import key_sv
 from store.session import Session
 from ui.block_charts import METHOD_SV
 from ui.blocks import extra_keys, report_events
@@ -113,8 +114,9 @@ def first_block_figure(round_: Round, recipients: Sequence[Recipient], figures: 
 def block_preview(store: Session, ref: RoundRef, code: str) -> None:
     round_ = store.block_round(ref.id)
     if needed := extra_keys(round_):
+        names = ", ".join(key_sv(k) for k in needed)
         st.info(
-            f"Omgångens regler använder {', '.join(needed)} för varje region: ett förhandsbesked kräver de andra "
+            f"Omgångens regler använder {plain(names)} för varje region: ett förhandsbesked kräver de andra "
             "regionernas värden också. Räkna på sidan Simulering.",
             icon=":material/info:",
         )

@@ -15,6 +15,7 @@ from allocation.deadlines import Status, opens_on
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
 from present import formats as f
+from present.eligibility import key_sv
 from store.session import Session
 from ui.attention_text import long_date
 from ui.blocks import missing_keys, report_events
@@ -143,7 +144,8 @@ def blocks_card(
     delta = due_delta(milestones, _event_cells(milestones, cells, "at_report"))
     if missing := missing_keys(round_, values):  # type: ignore[arg-type]
         _metric(st.container(), "Rapporter inkomna", received, delta)
-        st.caption(f"Beloppen beräknas när värdena för {plain(', '.join(missing))} finns (se Simulering).")
+        names = ", ".join(key_sv(k) for k in missing)
+        st.caption(f"Beloppen beräknas när värdena för {plain(names)} finns (se Simulering).")
         return
     result = allocate_round(round_, recipients, values, events)
     a1, a2 = st.columns(2)

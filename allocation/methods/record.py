@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from allocation.block_data import EQUAL, Notice, Recipient, Values
+from allocation.block_data import EQUAL, MissingValues, Notice, Recipient, Values
 
 # Notice codes. Those in UNPAID_REASONS explain why a block paid less than its pot.
 NOBODY_ELIGIBLE = "nobody_eligible"
@@ -94,7 +94,7 @@ class BatchInput:
         if key == EQUAL:
             return np.ones(self.eligible.shape)
         if key not in self.values:
-            raise ValueError(f"no values for the key {key!r}; known keys: {', '.join(sorted(self.values))}")
+            raise MissingValues(key, self.values)
         return self.values[key]
 
 
