@@ -17,8 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from allocation.at import RegionInput, allocate
 from allocation.batch import allocate_batch
-from allocation.preview import Uncertain, simulate
-from ingest.data_folder import load_round
+from allocation.block_convert import from_at_round, recipients_from_regions
+from allocation.preview import Setting, Uncertain, simulate
+from allocation.report_values import Report
+from ingest.data_folder import load_regions, load_round
 
 
 def timed(fn: Callable[[], object], repeats: int, number: int = 1) -> float:
@@ -49,10 +51,10 @@ def measure() -> list[tuple[str, float, float]]:
     allocate_batch(at_round, outcome)  # warm-up
     batch_median = timed(lambda: allocate_batch(at_round, outcome), repeats=15)
 
-    own = RegionInput("09", 19, 18)
-    params = at_round.default_params()
-    preview_10k = timed(lambda: simulate(at_round, own, Uncertain(), params, n=10_000), repeats=7)
-    preview_100k = timed(lambda: simulate(at_round, own, Uncertain(), params, n=100_000), repeats=5)
+    setting = Setting.of(from_at_round(at_round), recipients_from_regions(load_regions()))
+    own = Report("09", {"filled": 19, "started": 18})
+    preview_10k = timed(lambda: simulate(setting, own, Uncertain(), n=10_000), repeats=7)
+    preview_100k = timed(lambda: simulate(setting, own, Uncertain(), n=100_000), repeats=5)
     return [
         ("engine: one exact allocation (21 regions)", exact_median, 2e-3),
         ("engine: batch, 100 000 scenarios × 21 regions", batch_median, 0.1),

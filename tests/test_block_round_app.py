@@ -135,11 +135,14 @@ def test_every_other_page_shows_it(data_dir: Path, page: str | None) -> None:
 
 def test_the_preview_gives_the_region_its_amount_per_block(data_dir: Path) -> None:
     at = app_on("pages/region/preview.py")
-    labels = [m.label for m in at.metric]
+    metrics = [(shown(m.label), m.value) for m in at.metric]
     # The first figure (the plan's, per block), then the what-if's (per block): each a total and two blocks.
-    assert labels[0].startswith("Troligt belopp enligt er plan") and len(labels) == 6
-    assert labels[3].startswith("Troligt belopp") and "omkring" in labels[3]
-    assert any("Beloppet gäller bara under antagandet" in i.value for i in at.info)
+    # Stockholm at plan reaches no step: its amount is block 1's share whatever the others do, in exact kronor.
+    titles = [b.title for b in load_test_round(ROUND_ID).blocks]
+    share = f.kr(63_000_000 // len(recipients()))
+    assert metrics[:3] == [("Belopp enligt er plan", share), (titles[0], share), (titles[1], f.kr(0))]
+    assert metrics[3] == ("Beräknat belopp", share) and [label for label, _ in metrics[4:]] == titles
+    assert any("vad de andra regionerna än gör" in shown(c.value) for c in at.caption)
 
 
 def test_a_three_block_round_without_a_plan_takes_its_data_keys_in_the_table(

@@ -18,6 +18,7 @@ import sys
 import zipfile
 from collections.abc import Collection, Iterator
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from allocation.at import RegionInput, allocate
-from allocation.preview import simulate
+from allocation.preview import Setting, simulate
+from allocation.report_values import Report
 from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
 from present.report import REGION_FIELDS, to_csv
 from store.export import export_allocation, export_table, frame_to_csv, frame_to_xlsx
@@ -284,9 +286,10 @@ def test_comparison_chart_data_names_scenarios_and_keeps_negative_differences(st
 
 
 def test_the_preliminary_preview_workbook_keeps_texts_as_text(store: Store) -> None:
-    at_round = store.at_round("at-2023")
-    result = simulate(at_round, RegionInput("09", 19, 18), [], at_round.params(), n=50, curve_n=10)
-    texts = xlsx_texts(preview_xlsx(result, HYPERLINK, [(CMD, AT), ("Antagande", CR)]))
+    setting = Setting.of(store.block_round("at-2023"), store.recipients("at-2023"))
+    result = simulate(setting, Report("09", {"filled": Fraction(19), "started": Fraction(18)}), [], n=50, curve_n=10)
+    titles = {b.id: b.title for b in setting.round_.blocks}
+    texts = xlsx_texts(preview_xlsx(result, titles, HYPERLINK, [(CMD, AT), ("Antagande", CR)]))
     assert {HYPERLINK, CMD, AT, CR} <= set(texts)
 
 

@@ -157,11 +157,6 @@ REVIEWED = {
     "pages/overview/overview.py: label",  # "Till simuleringen" / "Till uppföljningen"
     "pages/data/import_export.py: label",  # the page's own tab names
     "pages/decision/decision.py: names",  # the page's own tab names
-    "pages/region/preview.py: top.label",  # ui.preview.headline: the code's own words
-    "pages/region/preview.py: label",  # ui.preview.headline's spread: "Lågt utfall (P10)", "Högt utfall (P90)"
-    "pages/region/preview.py: format_func=assumptions.get",  # ASSUMPTIONS_SV
-    "ui/block_preview.py: format_func=assumptions.get",  # the code's own sentences
-    "ui/block_preview.py: label",  # "Enligt inlästa rapporter" / "Om ingen annan region växer"
     "ui/followup.py: format_func=kinds.get",  # the three kinds of event
     "ui/simulator.py: label",  # "Pott", "Trappsteg", "Omfördelat", "Ej fördelat"
     "ui/decision_view.py: label",  # "Beslutet (PDF)", ...

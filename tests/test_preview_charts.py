@@ -7,16 +7,14 @@ import re
 from collections.abc import Sequence
 from html import escape, unescape
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.at import RegionInput
 from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, simulate
-from ingest.data_folder import load_round
 from present import formats as f
+from tests.preview_helpers import AT_2023, CODES, report
 from ui.column_chart import (
     MARK_ROWS,
     Axis,
@@ -32,14 +30,13 @@ from ui.html_chart import HtmlChart
 from ui.preview import HISTOGRAM_BINS, PLAN, SCENARIO, UNCERTAIN, curve_chart, headline, histogram_chart
 from ui.preview_words import about_kr, about_range
 
-ROUND = load_round("at-2023")
-PARAMS = ROUND.default_params()
+ROUND = AT_2023
+THRESHOLDS = [s.min_expansion for _, p in ROUND.staircases() for s in p.steps]
 PHONE_TITLE = 40  # characters: what a 390 px phone shows of a chart title at 17 px
 
 
 def result_for(code: str = "01", more: int = 3, n: int = 5_000) -> PreviewResult:
-    own = RegionInput(code, int(np.ceil(float(ROUND.planned_value(code)))) + more, 0)
-    return simulate(ROUND, own, DEFAULT_UNCERTAIN, PARAMS, n=n, curve_n=200)
+    return simulate(ROUND, report(code, ROUND.plan(code) + more), DEFAULT_UNCERTAIN, n=n, curve_n=200)
 
 
 LABEL = re.compile(r'<span class="label" style="left:([\d.]+)%;top:([\d.]+)rem;[^"]*">([^<]*)</span>')
@@ -120,7 +117,7 @@ def test_the_histogram_is_in_kronor_with_a_short_title_and_an_honest_axis() -> N
 
 
 def test_equal_percentiles_share_one_label() -> None:
-    result = simulate(ROUND, RegionInput("09", 19, 0), [], PARAMS, n=100, own_band=1, curve_n=20)
+    result = simulate(ROUND, report("09", 19), [], n=100, own_band=1, curve_n=20)
     texts = [t for *_, t in labels(histogram_chart(result))]
     assert all(texts.count(t) == 1 for t in texts)
     assert sum(t.count("Troligt") for t in texts) == 1
@@ -128,13 +125,13 @@ def test_equal_percentiles_share_one_label() -> None:
 
 def test_the_curve_marks_the_steps_and_the_regions_own_expansion_without_overlap() -> None:
     result = result_for("09")
-    chart = curve_chart(result, PARAMS, 3.0)
+    chart = curve_chart(result, THRESHOLDS, 3.0)
     assert len(chart.title) <= PHONE_TITLE and chart.subtitle == "Troligt belopp efter egen utökning"
     assert list(chart.data.columns) == ["utökning", "median_kr"]
-    ticks = sorted({0, *(s.min_expansion for s in PARAMS.steps), 15})
+    ticks = sorted({0, *THRESHOLDS, 15})
     assert tick_texts(X_TICKS, chart) == [str(t) for t in ticks]
     texts = [t for *_, t in labels(chart)]
-    assert "Er utökning" in texts and sum("≥" in t for t in texts) == len(PARAMS.steps)
+    assert "Er utökning" in texts and sum("≥" in t for t in texts) == len(THRESHOLDS)
     assert_html_labels_apart(chart)
     # One column per whole expansion, 0 … 15, the region's own highlighted; heights follow the medians.
     drawn = columns(chart)
@@ -147,7 +144,7 @@ def test_the_curve_marks_the_steps_and_the_regions_own_expansion_without_overlap
 
 
 def test_a_fractional_expansion_highlights_the_whole_positions_it_reaches() -> None:
-    chart = curve_chart(result_for("09", n=300), PARAMS, 4.5)
+    chart = curve_chart(result_for("09", n=300), THRESHOLDS, 4.5)
     assert [i for i, c in enumerate(columns(chart)) if c[3]] == [4]
 
 
@@ -171,7 +168,7 @@ def test_nice_ticks_are_round_and_few() -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(code=st.sampled_from([r.code for r in ROUND.regions]), more=st.integers(0, 14))
+@given(code=st.sampled_from(CODES), more=st.integers(0, 14))
 def test_no_headline_calls_a_figure_certain_and_only_the_uncertain_one_is_likely(code: str, more: int) -> None:
     result = result_for(code, more, n=300)
     for assumption in (UNCERTAIN, PLAN, SCENARIO):
@@ -186,7 +183,8 @@ def test_no_headline_calls_a_figure_certain_and_only_the_uncertain_one_is_likely
             assert top.value == about_kr(result.median)
             assert top.spread in ("", f"I 8 fall av 10 {about_range(result.p10, result.p90)}.")
         if result.maximum > 0:
-            assert ("Troligt" in top.label) == (assumption == UNCERTAIN)
+            varies = result.minimum != result.maximum
+            assert ("Troligt" in top.label) == (assumption == UNCERTAIN and varies)
             assert "P10" not in top.label + top.spread + top.condition
             assert assumption == UNCERTAIN or "bara om" in top.condition
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,6 @@ import pandas as pd
 
 from allocation.preview import PreviewResult
 from allocation.regions import Region, RegionIndex, UnknownRegion
-from allocation.rules import AtParams
 from present import formats as f
 from store.export import KRONOR_FORMAT, PERCENT_FORMAT, AboutValue, frame_to_xlsx
 from ui.column_chart import (
@@ -98,6 +97,13 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
     spread = f"{words}." if varies and words else ""
     value = about_kr(result.median) if varies else f.kr(result.median)
     about = ", omkring" if varies else ""
+    if assumption == UNCERTAIN and not varies:  # the same in every simulated round: what the others do is moot
+        return Headline(
+            "Beräknat belopp",
+            value,
+            "",
+            "Med de här siffrorna blir beloppet detsamma i varje simulerad omgång, vad de andra regionerna än gör.",
+        )
     if assumption == UNCERTAIN:
         return Headline(
             "Troligt belopp" + about,
@@ -122,15 +128,25 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
     )
 
 
-def step_words(result: PreviewResult) -> str:
-    """The chance of each step, only when more than one is possible; one step reached in every round: which."""
-    steps = sorted(result.step_probability.items())
-    if len(steps) == 1:
-        amount = steps[0][0]
-        return f"Med de här siffrorna når ni trappsteget {f.kr(amount)}." if amount else ""
-    return "Chans per trappsteg: " + " · ".join(
-        f"{'inget trappsteg' if amount == 0 else f.kr(amount)}: {f.percent(p, 0)}" for amount, p in steps
-    )
+def _step_name(amount: int) -> str:
+    return "inget trappsteg" if amount == 0 else f.kr(amount)
+
+
+def step_words(result: PreviewResult, titles: Mapping[str, str]) -> str:
+    """Per staircase block: the chance of each step, only when more than one is possible; one step reached in
+    every round is named, never given a probability. ``titles``: block id -> title, said when there are several."""
+    sentences = []
+    for block_id, chances in result.step_probability.items():
+        steps = sorted(chances.items())
+        where = f"{titles[block_id]}: " if len(result.step_probability) > 1 else ""
+        if len(steps) == 1:
+            amount = steps[0][0]
+            if amount:
+                sentences.append(f"{where}Med de här siffrorna når ni trappsteget {f.kr(amount)}.")
+            continue
+        chance = " · ".join(f"{_step_name(amount)}: {f.percent(p, 0)}" for amount, p in steps)
+        sentences.append(f"{where}Chans per trappsteg: {chance}")
+    return "\n\n".join(sentences)
 
 
 def _share_ticks(peak: float) -> list[float]:
@@ -191,7 +207,7 @@ def histogram_chart(result: PreviewResult) -> HtmlChart:
     return column_chart(title, subtitle, columns, x, y, marks, data)
 
 
-def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -> HtmlChart:
+def curve_chart(result: PreviewResult, thresholds: Sequence[int], own_expansion: float) -> HtmlChart:
     """The region's median amount for each whole number of positions beyond plan (a column each), its own
     expansion highlighted; each step of the staircase a line where it is reached ("≥ 5": between 4 and 5)."""
     title = f"Två tjänster till: ca +{about_kr(result.gain_two)}"
@@ -204,11 +220,11 @@ def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -
         for x, y in result.curve
     ]
     low, high = -0.5, top + 0.5
-    marks = [Mark(s.min_expansion - 0.5, f"≥ {s.min_expansion}", "#777") for s in params.steps]
+    marks = [Mark(t - 0.5, f"≥ {t}", "#777") for t in thresholds]
     own = min(max(own_expansion, low), high)
     placed = place_marks([*marks, Mark(own, "Er utökning", HIGHLIGHT_COLOR)], low, high, joiner=" · ")
     # Ticks where something happens (0, each step, the end).
-    ticks = sorted({0, *(s.min_expansion for s in params.steps), top})
+    ticks = sorted({0, *thresholds, top})
     x = Axis(low, high, [(float(t), f.number(t)) for t in ticks], "Egen utökning (tjänster utöver plan)")
     peak = max((y for _, y in result.curve), default=0) or 1
     y_ticks = nice_ticks(0, peak, 5)
@@ -218,26 +234,33 @@ def curve_chart(result: PreviewResult, params: AtParams, own_expansion: float) -
     return column_chart(title, subtitle, columns, x, y, placed, data)
 
 
-def preview_rows(result: PreviewResult) -> list[tuple[str, int | float, str]]:
-    """The workbook's figures: (what, value, number format): kronor as kronor, probabilities as percent."""
-    steps = sorted(result.step_probability.items())
+def preview_rows(result: PreviewResult, titles: Mapping[str, str]) -> list[tuple[str, int | float, str]]:
+    """The workbook's figures: (what, value, number format): kronor as kronor, probabilities as percent.
+    ``titles``: block id -> title; per block rows when the round has several blocks or staircases."""
+    several = len(result.step_probability) > 1
+    chances = [
+        (f"Sannolikhet{f' ({titles[b]})' if several else ''}: {'trappsteg ' if a else ''}{_step_name(a)}", p)
+        for b, by_step in result.step_probability.items()
+        for a, p in sorted(by_step.items())
+    ]
+    blocks = [(f"Troligt belopp (median): {titles[b]}", m) for b, m in result.block_medians.items()]
     return [
         ("Troligt belopp (median)", result.median, KRONOR_FORMAT),
+        *((label, value, KRONOR_FORMAT) for label, value in (blocks if len(blocks) > 1 else [])),
         ("Lågt utfall (P10)", result.p10, KRONOR_FORMAT),
         ("Högt utfall (P90)", result.p90, KRONOR_FORMAT),
         ("Lägsta", result.minimum, KRONOR_FORMAT),
         ("Högsta", result.maximum, KRONOR_FORMAT),
-        *(
-            (f"Sannolikhet: {'inget trappsteg' if a == 0 else f'trappsteg {f.kr(a)}'}", p, PERCENT_FORMAT)
-            for a, p in steps
-        ),
-        ("Två tjänster till är värda (median)", result.gain_two, KRONOR_FORMAT),
+        *((label, p, PERCENT_FORMAT) for label, p in chances),
+        *([("Två tjänster till är värda (median)", result.gain_two, KRONOR_FORMAT)] if result.curve else []),
         *((f"Belopp (median) vid utökning {x}", y, KRONOR_FORMAT) for x, y in result.curve),
     ]
 
 
-def preview_xlsx(result: PreviewResult, region: str, assumptions: Sequence[tuple[str, AboutValue]]) -> bytes:
-    rows = preview_rows(result)
+def preview_xlsx(
+    result: PreviewResult, titles: Mapping[str, str], region: str, assumptions: Sequence[tuple[str, AboutValue]]
+) -> bytes:
+    rows = preview_rows(result, titles)
     frame = pd.DataFrame(
         {"Uppgift": [r[0] for r in rows], "Värde": pd.Series([r[1] for r in rows], dtype=object)},
     )

@@ -4,35 +4,42 @@
 2. the amount the region's received report gives, the uncertainty coming only from the other regions; otherwise
 3. the amount its plan gives (outcome = plan: no expansion).
 
-Exact kronor only where the figure is exact (a decision; a report when every other region's report is known
-too); a simulated figure is rounded ("omkring 71 miljoner kr; i 8 fall av 10 mellan 53 och 102 miljoner kr").
+Any round, by its blocks: a block paid from a fixed table shows the table's amount, official or a clearly
+labelled estimate. Exact kronor only where the figure is exact (a decision; a report when every other region's
+report is known too; a table); a simulated figure is rounded ("omkring 71 miljoner kr; i 8 fall av 10 mellan
+53 och 102 miljoner kr").
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from allocation import decision as d
-from allocation.at import RegionInput
 from allocation.decision import Snapshot
-from allocation.preview import DEFAULT_UNCERTAIN, Expected, Uncertain, expected
-from allocation.rules import AtRound
+from allocation.fixed import BASIS_SV
+from allocation.method_params import ESTIMATE, FixedTableParams
+from allocation.milestones import needs_attention
+from allocation.preview import DEFAULT_UNCERTAIN, Expected, Setting, Uncertain, exact_amounts, expected, plan_report
+from allocation.report_values import AT_PARTS, Report, report_spec
 from present import formats as f
+from present.eligibility import key_sv
 from store.access import Action
 from store.session import Session
+from ui.deadlines import cells_as_of
 from ui.preview_words import about_kr, about_spread, positions
 from ui.text import plain
 
-DECISION, REPORT, PLAN = "decision", "report", "plan"
+DECISION, REPORT, PLAN, TABLE = "decision", "report", "plan", "table"
 FIRST_SIMULATIONS = 100_000  # as many as the what-if's default: unchanged inputs give the same figures
 FIRST_SEED = 2023
+ILLUSTRATIVE_SV = "Illustrativ omgång: beloppen är exempel, inte officiella."
 
 
 @dataclass(frozen=True)
@@ -40,16 +47,18 @@ class OwnFigures:
     """The region's own figures for the first figure (its report, or its plan) and the others' it may see."""
 
     source: str  # REPORT or PLAN
-    own: RegionInput
-    reported_on: date | None
-    known: tuple[RegionInput, ...]  # other regions' reports this user may see
-    known_dates: dict[str, date] = field(default_factory=dict)
+    own: Report  # its report, or its plan (positions filled = planned, reported on time)
+    known: tuple[Report, ...]  # other regions' reports this user may see
     sees_others: bool = True  # False for a region user before the decision: the others' reports are not its
+
+    @property
+    def reported_on(self) -> date | None:
+        return self.own.received if self.source == REPORT else None
 
 
 @dataclass(frozen=True)
 class FirstFigure:
-    source: str  # DECISION, REPORT or PLAN
+    source: str  # DECISION, REPORT, PLAN or TABLE
     shows: str  # which of the three the figure is, in one sentence (plain text)
     metrics: tuple[tuple[str, str], ...]  # (label, value): the figure first, then per block when there are blocks
     lines: tuple[str, ...] = ()  # further sentences (plain text)
@@ -67,22 +76,17 @@ def published_decision(store: Session, round_id: str) -> Snapshot | None:
     return snapshot if date.fromisoformat(snapshot.published_on[:10]) <= today else None
 
 
-def own_figures(store: Session, round_id: str, code: str, planned_outcome: int) -> OwnFigures:
+def own_figures(store: Session, setting: Setting, code: str) -> OwnFigures:
     """The region's received report (and the other reports this user may see), or its plan."""
-    reports = store.at_reports(round_id)  # narrowed: a region user sees its own only, before the decision
-    dates = store.report_dates(round_id) if store.may(Action.READ_STATUS, code, round_id) else {}
+    round_id = setting.round_.id
+    reports = store.reports(round_id)  # narrowed: a region user sees its own only, before the decision
     sees_others = store.visible(Action.READ_REPORTS, round_id) is None
     known = tuple(r for r in reports if r.code != code)
-    known_dates = {c: d for c, d in dates.items() if c != code}
     own = next((r for r in reports if r.code == code), None)
     if own is not None:
-        return OwnFigures(REPORT, own, dates.get(code), known, known_dates, sees_others)
-    return OwnFigures(PLAN, RegionInput(code, planned_outcome, 0, 0), None, known, known_dates, sees_others)
-
-
-def plan_outcome(planned: float) -> int:
-    """The outcome "as planned": the planned positions, a range's midpoint rounded up to a whole position."""
-    return math.ceil(planned)
+        return OwnFigures(REPORT, own, known, sees_others)
+    by = min((day for _, day in report_spec(setting.round_).deadlines), default=None)
+    return OwnFigures(PLAN, plan_report(setting, code, by), known, sees_others)
 
 
 def decision_figure(snapshot: Snapshot, code: str) -> FirstFigure:
@@ -105,25 +109,30 @@ def decision_figure(snapshot: Snapshot, code: str) -> FirstFigure:
         "regioners utfall.",
     ]
     if snapshot.illustrative:
-        lines.append("Illustrativ omgång: beloppen är exempel, inte officiella.")
+        lines.append(ILLUSTRATIVE_SV)
     return FirstFigure(
         DECISION, "Beslutet är publicerat: sidan visar regionens beslutade belopp.", tuple(metrics), tuple(lines)
     )
 
 
-def _own_words(figures: OwnFigures, planned_text: str) -> str:
-    own = figures.own
+def _values_words(own: Report, planned_text: str | None) -> str:
+    """``12 tillsatta, 10 påbörjade, 0 avräknade från en tidigare omgång, mot 7 planerade``; other keys by name."""
+    words = {"filled": "tillsatta", "started": "påbörjade", "excluded": "avräknade från en tidigare omgång"}
+    parts = [f"{f.count(own.value(k))} {words[k]}" for k in AT_PARTS] if set(AT_PARTS) & set(own.values) else []
+    parts += [f"{key_sv(k)} {f.count(v)}" for k, v in sorted(own.values.items()) if k not in AT_PARTS]
+    text = ", ".join(parts)
+    return f"{text}, mot {planned_text} planerade" if planned_text else text
+
+
+def _own_words(figures: OwnFigures, planned_text: str | None) -> str:
     if figures.source == PLAN:
         return (
             "Regionen har inte lämnat någon rapport ännu: sidan visar beloppet om utfallet blir som planerat "
-            f"({positions(own.filled)} enligt planeringsunderlaget, ingen utökning)."
+            f"({positions(figures.own.value('filled'))} enligt planeringsunderlaget, ingen utökning)."
         )
     received = f" (inkom {f.long_date(figures.reported_on)})" if figures.reported_on else ""
-    return (
-        f"Sidan visar beloppet enligt regionens inlämnade rapport{received}: {f.number(own.filled)} tillsatta, "
-        f"{f.number(own.started)} påbörjade, {f.number(own.excluded)} avräknade från en tidigare omgång, mot "
-        f"{planned_text} planerade."
-    )
+    values = _values_words(figures.own, planned_text)
+    return f"Sidan visar beloppet enligt regionens inlämnade rapport{received}: {values}."
 
 
 def _others_words(figures: OwnFigures, drawn: int, others: int, uncertain: Uncertain) -> str:
@@ -146,12 +155,8 @@ def _others_words(figures: OwnFigures, drawn: int, others: int, uncertain: Uncer
 
 def expected_figure(
     figures: OwnFigures,
-    planned_text: str,
-    amount: int,
-    low: int,
-    high: int,
-    exact: bool,
-    drawn: int,
+    planned_text: str | None,
+    result: Expected,
     others: int,
     blocks: Sequence[tuple[str, int]] = (),
     uncertain: Uncertain = DEFAULT_UNCERTAIN,
@@ -160,60 +165,155 @@ def expected_figure(
     """The report's or the plan's amount: exact kronor when exact, otherwise rounded with its spread."""
     where = "enligt er rapport" if figures.source == REPORT else "enligt er plan"
     lines = []
-    if exact:
-        metrics = [(f"Belopp {where}", f.kr(amount)), *((t, f.kr(a)) for t, a in blocks)]
-        if amount == 0 and drawn:
+    if result.exact:
+        metrics = [(f"Belopp {where}", f.kr(result.amount)), *((t, f.kr(a)) for t, a in blocks)]
+        if result.partial:
+            lines.append("Regioner som inte har rapporterat räknas utan utfall: beloppet kan bli mindre.")
+        elif result.amount == 0 and result.drawn:
             lines.append(
                 f"Med {'utfall som planerat' if figures.source == PLAN else 'de här siffrorna'} ger omgången inget "
-                "belopp, vad de andra regionerna än gör. Se nedan vad fler tjänster kan ge."
+                "belopp, vad de andra regionerna än gör."
             )
-        elif drawn == 0:
+        elif result.drawn == 0:
             lines.append(
                 "Alla andra regioners rapporter är kända: beloppet är exakt med dem, men inte beslutat förrän "
                 "beslutet är publicerat."
             )
+        elif result.amount:
+            lines.append("Beloppet blir detsamma vad de andra regionerna än rapporterar.")
     else:
-        metrics = [(f"Troligt belopp {where}, omkring", about_kr(amount)), *((t, about_kr(a)) for t, a in blocks)]
-        if spread := about_spread(low, high):
+        metrics = [
+            (f"Troligt belopp {where}, omkring", about_kr(result.amount)),
+            *((t, about_kr(a)) for t, a in blocks),
+        ]
+        if spread := about_spread(result.low, result.high):
             lines.append(f"{spread}.")
-        lines.append(_others_words(figures, drawn, others, uncertain))
+        lines.append(_others_words(figures, result.drawn, others, uncertain))
     if figures.source == PLAN:
         lines.append("När regionens rapport har kommit in visar sidan beloppet enligt rapporten.")
     if illustrative:
-        lines.append("Illustrativ omgång: beloppen är exempel, inte officiella.")
+        lines.append(ILLUSTRATIVE_SV)
     return FirstFigure(figures.source, _own_words(figures, planned_text), tuple(metrics), tuple(lines))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _expected(at_round: AtRound, own: RegionInput, known: tuple[RegionInput, ...]) -> Expected:
-    return expected(
-        at_round, own, known, DEFAULT_UNCERTAIN, at_round.default_params(), n=FIRST_SIMULATIONS, seed=FIRST_SEED
+def _table_label(params: FixedTableParams) -> str:
+    return f"Högsta belopp ({BASIS_SV[params.basis].lower()})"
+
+
+def table_figure(setting: Setting, code: str) -> FirstFigure:
+    """A round in which nothing the region reports changes its amount: the rules' own figures (a fixed table,
+    official or an estimate that says it is one)."""
+    total, amounts = exact_amounts(setting, [Report(code)])
+    blocks = setting.round_.blocks
+    tables = [b for b in blocks if isinstance(b.params, FixedTableParams)]
+    labels = {b.id: _table_label(b.params) if isinstance(b.params, FixedTableParams) else b.title for b in blocks}
+    if len(blocks) == 1:
+        metrics = [(labels[blocks[0].id], f.kr(total))]
+    else:
+        metrics = [("Belopp enligt reglerna", f.kr(total)), *((labels[b.id], f.kr(amounts[b.id])) for b in blocks)]
+    estimate = any(isinstance(b.params, FixedTableParams) and b.params.basis == ESTIMATE for b in tables)
+    if estimate:
+        shows = (
+            "Sidan visar en uppskattning av regionens högsta belopp efter befolkningsandel: den officiella tabellen "
+            "med varje regions belopp är inte inläst ännu."
+        )
+    elif tables:
+        shows = "Sidan visar regionens högsta belopp enligt den officiella tabellen."
+    else:
+        shows = "Sidan visar regionens belopp enligt omgångens regler."
+    lines = (ILLUSTRATIVE_SV,) if setting.round_.illustrative else ()
+    return FirstFigure(TABLE, shows, tuple(metrics), lines)
+
+
+def values_unknown(needed: Sequence[str], figures: OwnFigures) -> FirstFigure:
+    """A round whose rules need values of every region that no planning table gives: no figure until they are
+    known (drawing them would be invention)."""
+    keys = ", ".join(key_sv(k) for k in needed)
+    return FirstFigure(
+        figures.source,
+        f"Omgångens regler använder {keys} för varje region: beloppet kan inte beräknas förrän alla regioners "
+        "värden är kända.",
+        (),
+        ("Personal kan räkna på antaganden om de andra regionerna på sidan Simulering.",),
     )
 
 
-def at_first_figure(store: Session, at_round: AtRound, code: str) -> tuple[FirstFigure, Snapshot | None, OwnFigures]:
-    """A performance round's first figure for the region: its decision, its report or its plan."""
-    figures = own_figures(store, at_round.id, code, plan_outcome(at_round.planned_value(code)))
-    snapshot = published_decision(store, at_round.id)
+@st.cache_data(max_entries=64, show_spinner=False)
+def _expected(setting: Setting, own: Report, known: tuple[Report, ...]) -> Expected:
+    return expected(setting, own, known, DEFAULT_UNCERTAIN, n=FIRST_SIMULATIONS, seed=FIRST_SEED)
+
+
+def planned_text(setting: Setting, code: str, own: Report | None = None) -> str | None:
+    """The planned positions as a count (a report's own planned figure over the table); None without a table."""
+    if own is not None and own.planned is not None:
+        return f.count(own.planned)
+    if not setting.round_.planned:
+        return None
+    return f.count(Fraction(setting.round_.planned.get(code, 0)))
+
+
+def first_figure(store: Session, setting: Setting, code: str) -> tuple[FirstFigure, Snapshot | None, OwnFigures]:
+    """The round's first figure for the region: its decision, its report or its plan (a table: the table's)."""
+    figures = own_figures(store, setting, code)
+    snapshot = published_decision(store, setting.round_.id)
     if snapshot is not None:
         return decision_figure(snapshot, code), snapshot, figures
-    result = _expected(at_round, figures.own, figures.known)
-    others = len(at_round.regions) - 1
+    spec = report_spec(setting.round_)
+    if not spec.accepts_reports:
+        return table_figure(setting, code), None, figures
+    others = {r.code for r in setting.recipients} - {code}
+    if needed := sorted(set(spec.values) - set(AT_PARTS)):
+        reported = {r.code for r in figures.known if set(needed) <= set(r.values)}
+        if figures.source != REPORT or not others <= reported:
+            return values_unknown(needed, figures), None, figures
+    result = _expected(setting, figures.own, figures.known)
+    blocks = setting.round_.blocks
+    parts = [(b.title, result.blocks[b.id]) for b in blocks] if len(blocks) > 1 else []
     figure = expected_figure(
-        figures, at_round.planned[code], result.amount, result.low, result.high, result.exact, result.drawn, others
+        figures,
+        planned_text(setting, code, figures.own if figures.source == REPORT else None),
+        result,
+        len(setting.recipients) - 1,
+        parts,
+        illustrative=setting.round_.illustrative,
     )
     return figure, None, figures
 
 
-def show_first(figure: FirstFigure, snapshot: Snapshot | None, short_title: str, code: str) -> None:
+def _requisitions(store: Session, setting: Setting, code: str, as_of: date) -> None:
+    """Blocks paid from a table on requisition: what the region has requisitioned, and its deadlines."""
+    round_id = setting.round_.id
+    if not any(isinstance(b.params, FixedTableParams) for b in setting.round_.blocks):
+        return
+    requisitioned = sum(r.amount for r in store.requisitions(round_id) if r.code == code and r.received <= as_of)
+    st.metric("Rekvirerat", f.kr(requisitioned))
+    cells = [c for c in cells_as_of(store, as_of, [round_id]) if c.code == code]
+    if cells:
+        st.markdown("\n".join(f"- **{plain(c.milestone)}**: {plain(c.result.text_sv)}" for c in cells))
+    if needs_attention(cells):
+        st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
+
+
+def show_first(
+    store: Session,
+    setting: Setting,
+    figure: FirstFigure,
+    snapshot: Snapshot | None,
+    short_title: str,
+    code: str,
+    as_of: date,
+) -> None:
     """The first figure in a box of its own, before anything that is a what-if."""
     with st.container(border=True, key="pv_first"):
         st.markdown(f"**{plain(figure.shows)}**")
-        columns = st.columns(min(len(figure.metrics), 4))
-        for k, (label, value) in enumerate(figure.metrics):
-            columns[k % len(columns)].metric(plain(label), value)
+        if figure.metrics:
+            columns = st.columns(min(len(figure.metrics), 4))
+            for k, (label, value) in enumerate(figure.metrics):
+                columns[k % len(columns)].metric(plain(label), value)
         for line in figure.lines:
             st.markdown(plain(line))
+        if snapshot is None:
+            _requisitions(store, setting, code, as_of)
         if snapshot is not None and code in snapshot.totals:
             from ui.decision_view import documents_panel
 

@@ -1,23 +1,31 @@
 """The region preview's second step: "Om ni utökar fler tjänster" — a simulation, clearly apart from the
 first figure, its inputs prefilled from the region's report or its plan (never more than that, silently).
 
+Any round with a block paid by a staircase on the expansion beyond a planning table, by its blocks: the
+other blocks are computed beside it (a block paid on reporting counts the region's report if it comes in on
+time). With a saved scenario, the scenario's own rules (pots, steps, key) are the ones applied.
+
 The statistician's words (P10, P90, the number of simulations, the seed) live in one expander, "För den som
 vill veta mer"; the rest of the step speaks of likely amounts, rounded to what a simulation can know.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 import streamlit as st
 
-from allocation.at import RegionInput
-from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, Uncertain, simulate
-from allocation.rules import AtParams, AtRound
+from allocation.block_engine import pot_for
+from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, Setting, Uncertain, on_time, plan_report, simulate
+from allocation.report_values import AT_PARTS, Report, report_spec
+from allocation.whatif import WhatIf, apply, from_at_params
 from present import formats as f
 from store.access import Action
 from store.export import AboutValue, export_file_name, store_facts
+from store.model import Scenario
 from store.session import Session
 from ui.preview import (
     ASSUMPTIONS_SV,
@@ -29,148 +37,156 @@ from ui.preview import (
     preview_xlsx,
     step_words,
 )
-from ui.preview_first import REPORT, OwnFigures
+from ui.preview_first import ILLUSTRATIVE_SV, REPORT, OwnFigures
+from ui.preview_words import about_kr
 from ui.rounds import RoundRef
 from ui.scenarios import scenario_labeller
 from ui.text import bullets, plain
+
+INPUTS_SV = {"filled": "Tillsatta", "started": "Påbörjade", "excluded": "Avräknade (tidigare omgång)"}
 
 
 # The simulation is deterministic (the seed is one of its inputs), so a result is kept for the next visitor
 # with the same inputs (a region's people opening its default preview): hashed by content, round included.
 @st.cache_data(max_entries=16, show_spinner=False)
 def simulated(
-    at_round: AtRound,
-    own: RegionInput,
-    others: Sequence[RegionInput] | Uncertain,
-    params: AtParams,
+    setting: Setting,
+    own: Report,
+    others: tuple[Report, ...] | Uncertain,
     n: int,
     seed: int,
     band: int,
-    known: tuple[RegionInput, ...],
+    known: tuple[Report, ...],
 ) -> PreviewResult:
-    return simulate(at_round, own, others, params, n=n, seed=seed, own_band=band, known=known)
+    return simulate(setting, own, others, n=n, seed=seed, own_band=band, known=known)
 
 
-def _own_inputs(at_round: AtRound, code: str, figures: OwnFigures) -> RegionInput:
+def simulates(setting: Setting) -> bool:
+    """Whether more positions can be simulated: a staircase on the expansion beyond a planning table, and
+    nothing else reported that the others' draws would have to invent."""
+    on_plan = bool(setting.round_.planned) and any(p.measure == "expansion" for _, p in setting.staircases())
+    return on_plan and set(report_spec(setting.round_).values) <= set(AT_PARTS)
+
+
+def _planned_words(store: Session, setting: Setting, code: str) -> str:
+    """The planned positions as the planning document writes them (a range as written: "1-5")."""
+    written = store.planned_table(setting.round_.id).get(code)
+    return written or f.count(Fraction(setting.round_.planned.get(code, 0)))
+
+
+def _own_inputs(store: Session, setting: Setting, code: str, figures: OwnFigures) -> Report:
     prefill = figures.own
-    planned = at_round.planned_value(code)
+    planned = Fraction(prefill.planned if prefill.planned is not None else setting.round_.planned.get(code, 0))
     source = "er inlämnade rapport" if figures.source == REPORT else "er plan (utfall som planerat, ingen utökning)"
     st.caption(f"Fälten är förifyllda med {source}: öka Tillsatta eller Påbörjade för att se vad fler tjänster ger.")
-    st.caption(f"Planerat enligt planeringsunderlaget: {plain(at_round.planned[code])} tjänster.")
-    c1, c2, c3 = st.columns(3)
-    filled = c1.number_input("Tillsatta", min_value=0, value=prefill.filled, step=1, key=f"pv_filled_{code}")
-    started = c2.number_input("Påbörjade", min_value=0, value=prefill.started, step=1, key=f"pv_started_{code}")
-    excluded = c3.number_input(
-        "Avräknade (tidigare omgång)", min_value=0, value=prefill.excluded, step=1, key=f"pv_excluded_{code}"
-    )
-    raw = max(int(filled), int(started)) - float(planned) - int(excluded)
-    expansion = max(0.0, raw)
-    shown = f.count(int(expansion)) if expansion == int(expansion) else f.number(expansion, 1)
+    st.caption(f"Planerat enligt planeringsunderlaget: {plain(_planned_words(store, setting, code))} tjänster.")
+    spec = report_spec(setting.round_)
+    keys = [k for k in AT_PARTS if k in spec.values or k != "excluded"]
+    columns = st.columns(len(keys))
+    values = {
+        k: Fraction(
+            int(column.number_input(INPUTS_SV[k], min_value=0, value=int(prefill.value(k)), key=f"pv_{k}_{code}"))
+        )
+        for k, column in zip(keys, columns, strict=True)
+    }
+    raw = max(values["filled"], values["started"]) - planned - values.get("excluded", 0)
     if raw < 0:
-        st.caption(
-            f"Utfallet ligger {f.number(-raw, 1 if raw != int(raw) else 0)} tjänster under plan: "
-            "utökningen räknas som 0."
-        )
+        st.caption(f"Utfallet ligger {f.count(-raw)} tjänster under plan: utökningen räknas som 0.")
     else:
-        st.caption(f"Er utökning: **{shown}** tjänster utöver plan.")
-    return RegionInput(code, int(filled), int(started), int(excluded))
+        st.caption(f"Er utökning: **{f.count(raw)}** tjänster utöver plan.")
+    received = figures.own.received
+    by = on_time(setting.round_)
+    if by is not None:
+        in_time = received is None or received <= by
+        if st.checkbox(f"Rapporten kommer in i tid (senast {f.long_date(by)})", value=in_time, key="pv_on_time"):
+            received = received if in_time else by
+        else:
+            received = None
+    return Report(code, values, received, prefill.planned)
 
 
-def what_if(
-    store: Session, ref: RoundRef, at_round: AtRound, code: str, region_name: str, figures: OwnFigures, decided: bool
-) -> None:
-    """The simulation step, below the first figure."""
-    st.subheader("Om ni utökar fler tjänster")
-    if decided:
-        st.caption("Beslutet ovan gäller. Räkningen här ändrar inget i det: den visar hur beloppet beror på utfallen.")
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        own = _own_inputs(at_round, code, figures)
-    with right:
-        assumptions = dict(ASSUMPTIONS_SV)  # the uncertain assumption first: the default
-        if not store.may(Action.READ_SCENARIOS):  # scenarios hold other regions' figures: staff and managers
-            del assumptions[SCENARIO]
-        assumption = st.radio(
-            "Antagande om de andra regionerna",
-            list(assumptions),
-            format_func=lambda k: plain(assumptions[k]),
-            key="pv_assumption",
+def _reports_of(what_if: WhatIf, scenario: Scenario, code: str) -> tuple[Report, ...]:
+    """A scenario's outcomes as reports of the other regions (its report dates as their received days)."""
+    if scenario.what_if is None:
+        return tuple(
+            Report(i.code, {k: Fraction(getattr(i, k)) for k in AT_PARTS}, None, i.planned)
+            for i in scenario.inputs
+            if i.code != code
         )
-        others: list[RegionInput] | Uncertain = []
-        described = assumptions[assumption]
-        scenario_name: str | None = None
-        scenario_shown: str | None = None  # its name as shown (marked when made on example data)
-        params = at_round.default_params()
-        params_words = f"trappsteg och nyckel enligt anvisningen ({at_round.dnr})"
-        if assumption == SCENARIO:
-            names = store.scenario_names(at_round.id)
-            if not names:
-                st.info("Inga sparade scenarier ännu: spara ett på simuleringssidan.")
-                return
-            active = st.session_state.get("scenario")  # the sidebar's active scenario, when it is one of these
-            label = scenario_labeller(store, at_round.id)  # made on example data: said so
-            scenario_name = st.selectbox(
-                "Scenario",
-                names,
-                index=names.index(active) if active in names else 0,
-                key="pv_scenario",
-                format_func=label,
-            )
-            scenario = store.scenario(scenario_name)
-            if scenario is not None:
-                others = [i for i in scenario.inputs if i.code != code]
-                params = scenario.params  # the scenario's own rules (pot, steps, key), not the instruction's
-                params_words = f"trappsteg och nyckel enligt scenariot ”{label(scenario_name)}”"
-            scenario_shown = label(scenario_name)
-            described = f"De andra regionerna enligt scenariot ”{scenario_shown}”"
-        elif assumption == UNCERTAIN:
-            others, described = _uncertain_inputs(at_round, figures)
-    results = st.container()
-    with st.expander("För den som vill veta mer"):
-        band = st.slider("Osäkerhet i egna siffror (± tjänster)", 0, 5, 0, key="pv_band")
-        s1, s2 = st.columns(2)
-        n = s1.select_slider(
-            "Antal simuleringar", [1_000, 10_000, 100_000], value=100_000, key="pv_n", format_func=f.number
-        )
-        seed = s2.number_input(
-            "Slumpfrö (samma frö ger samma resultat)", min_value=0, value=2023, step=1, key="pv_seed"
-        )
-        expert = st.container()
-    known = tuple(figures.known) if assumption == UNCERTAIN else ()
-    with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
-        result = simulated(at_round, own, others, params, int(n), int(seed), int(band), known)
-    with results:
-        _results(result, assumption, scenario_shown, params, own, at_round, code)
-        rows: list[tuple[str, AboutValue]] = [
-            ("Antagande om de andra regionerna", described),
-            *([("Scenario", scenario_shown)] if scenario_shown else []),
-            ("Planerat enligt planeringsunderlaget", _planned_cell(at_round.planned[code])),
-            ("Tillsatta", own.filled),
-            ("Påbörjade", own.started),
-            ("Avräknade (tidigare omgång)", own.excluded),
-            ("Osäkerhet i egna siffror (± tjänster)", int(band)),
-            ("Bidragsomgång", at_round.title),
-            ("Pott och regler", f"{f.kr(params.pot)}, {params_words}"),
-            *store_facts(store, ref.id),
-            ("Per datum", (st.session_state.get("as_of") or date.today()).isoformat()),
-        ]
-        st.download_button(
-            "Ladda ned förhandsbeskedet (XLSX, preliminärt)",
-            lambda: preview_xlsx(result, region_name, rows),
-            file_name=export_file_name(ref.short_title, "förhandsbesked", region_name, scenario_name, ext="xlsx"),
-            on_click="ignore",
-            key="pv_download",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    with expert:
-        _expert(result, described)
+    codes = sorted({c for by_code in what_if.values.values() for c in by_code} - {code})
+    dated = {
+        c: min(d[c] for d in what_if.events.values() if c in d)
+        for c in codes
+        if any(c in d for d in what_if.events.values())
+    }
+    reports = []
+    for c in codes:
+        values = {k: Fraction(v[c]) for k, v in what_if.values.items() if c in v and k != "planned"}
+        planned = what_if.values.get("planned", {}).get(c)
+        reports.append(Report(c, values, dated.get(c), None if planned is None else Fraction(planned)))
+    return tuple(reports)
 
 
-def _planned_cell(text: str) -> AboutValue:
-    return int(text) if text.isdigit() else text  # a count, or a range as written ("1-5")
+@dataclass(frozen=True)
+class Assumption:
+    key: str  # UNCERTAIN, PLAN or SCENARIO
+    setting: Setting  # the rules applied: a scenario's own, else the round's
+    others: tuple[Report, ...] | Uncertain
+    described: str  # in words, for the workbook and the expert section
+    rules: str  # whose staircase and key: the instruction's or the scenario's
+    scenario_name: str | None = None
+    scenario_shown: str | None = None  # its name as shown (marked when made on example data)
 
 
-def _uncertain_inputs(at_round: AtRound, figures: OwnFigures) -> tuple[Uncertain, str]:
+def _assumption(store: Session, setting: Setting, code: str, figures: OwnFigures) -> Assumption | None:
+    round_ = setting.round_
+    assumptions = dict(ASSUMPTIONS_SV)  # the uncertain assumption first: the default
+    if not store.may(Action.READ_SCENARIOS):  # scenarios hold other regions' figures: staff and managers
+        del assumptions[SCENARIO]
+    key = st.radio(
+        "Antagande om de andra regionerna",
+        list(assumptions),
+        format_func=lambda k: plain(assumptions[k]),
+        key="pv_assumption",
+    )
+    rules = (
+        f"trappsteg och nyckel enligt anvisningen ({round_.dnr})"
+        if round_.dnr
+        else "trappsteg och nyckel enligt reglerna"
+    )
+    if key == UNCERTAIN:
+        uncertain, described = _uncertain_inputs(setting, figures)
+        return Assumption(key, setting, uncertain, described, rules)
+    if key != SCENARIO:
+        by = on_time(round_)
+        others = tuple(plan_report(setting, r.code, by) for r in setting.recipients if r.code != code)
+        return Assumption(key, setting, others, assumptions[key], rules)
+    names = store.scenario_names(round_.id)
+    if not names:
+        st.info("Inga sparade scenarier ännu: spara ett på simuleringssidan.")
+        return None
+    active = st.session_state.get("scenario")  # the sidebar's active scenario, when it is one of these
+    label = scenario_labeller(store, round_.id)  # made on example data: said so
+    name = st.selectbox(
+        "Scenario", names, index=names.index(active) if active in names else 0, key="pv_scenario", format_func=label
+    )
+    scenario = store.scenario(name)
+    shown = label(name)
+    described = f"De andra regionerna enligt scenariot ”{shown}”"
+    if scenario is None:
+        return Assumption(key, setting, (), described, rules, name, shown)
+    if scenario.what_if is not None:
+        what_if = scenario.what_if
+    else:
+        assert scenario.params is not None
+        what_if = from_at_params(round_, scenario.params, {})
+    # The scenario's own rules (pots, steps, key), not the instruction's.
+    scenario_setting = Setting(apply(round_, what_if), setting.recipients, dict(what_if.pots))
+    rules = f"trappsteg och nyckel enligt scenariot ”{shown}”"
+    return Assumption(key, scenario_setting, _reports_of(what_if, scenario, code), described, rules, name, shown)
+
+
+def _uncertain_inputs(setting: Setting, figures: OwnFigures) -> tuple[Uncertain, str]:
     u1, u2 = st.columns(2)
     low, high = u1.slider(
         "Utökning när en region växer (tjänster)",
@@ -182,44 +198,128 @@ def _uncertain_inputs(at_round: AtRound, figures: OwnFigures) -> tuple[Uncertain
     share = u2.slider(
         "Andel regioner som växer", 0, 100, round(DEFAULT_UNCERTAIN.share * 100), step=5, key="pv_share", format="%d %%"
     )
+    on_time_words = " och rapporterar i tid" if on_time(setting.round_) else ""
     described = (
         f"Varje annan region växer med sannolikhet {share} % och då med {low}–{high} tjänster utöver plan "
-        "(jämnt fördelat), oberoende av varandra."
+        f"(jämnt fördelat), oberoende av varandra{on_time_words}."
     )
     if figures.known:
         described += f" De {len(figures.known)} andra regioner som har rapporterat räknas med sina rapporter."
+    first = min((t for _, p in setting.staircases() for t in (s.min_expansion for s in p.steps)), default=0)
     st.caption(
         f"Standardvalet: hälften av de andra regionerna växer, var och en med {DEFAULT_UNCERTAIN.low}–"
-        f"{DEFAULT_UNCERTAIN.high} tjänster utöver plan — från under första trappsteget "
-        f"({at_round.steps[0].min_expansion} tjänster) till mitten av trappan. Det visar hur mycket beloppet "
-        "beror på de andra; det är ingen prognos. Ändra det efter vad ni vet."
-        + (" Regioner som har rapporterat räknas med sina rapporter." if figures.known else "")
+        f"{DEFAULT_UNCERTAIN.high} tjänster utöver plan — från under första trappsteget ({first} tjänster) till "
+        "mitten av trappan. Det visar hur mycket beloppet beror på de andra; det är ingen prognos. Ändra det efter "
+        "vad ni vet." + (" Regioner som har rapporterat räknas med sina rapporter." if figures.known else "")
     )
     return Uncertain(low, high, share / 100), described
 
 
-def _results(
+def what_if(
+    store: Session, ref: RoundRef, setting: Setting, code: str, region_name: str, figures: OwnFigures, decided: bool
+) -> None:
+    """The simulation step, below the first figure: for a round with a staircase on the expansion (else nothing:
+    the first figure says what it can)."""
+    if not simulates(setting):  # nothing to add positions to, or values the others' draws would invent
+        return
+    st.subheader("Om ni utökar fler tjänster")
+    if decided:
+        st.caption("Beslutet ovan gäller. Räkningen här ändrar inget i det: den visar hur beloppet beror på utfallen.")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        own = _own_inputs(store, setting, code, figures)
+    with right:
+        chosen = _assumption(store, setting, code, figures)
+    if chosen is None:
+        return
+    results = st.container()
+    with st.expander("För den som vill veta mer"):
+        band = st.slider("Osäkerhet i egna siffror (± tjänster)", 0, 5, 0, key="pv_band")
+        s1, s2 = st.columns(2)
+        n = s1.select_slider(
+            "Antal simuleringar", [1_000, 10_000, 100_000], value=100_000, key="pv_n", format_func=f.number
+        )
+        seed = s2.number_input(
+            "Slumpfrö (samma frö ger samma resultat)", min_value=0, value=2023, step=1, key="pv_seed"
+        )
+        expert = st.container()
+    known = tuple(figures.known) if chosen.key == UNCERTAIN else ()
+    with st.spinner(f"Simulerar {f.number(n)} fördelningsomgångar …"):
+        result = simulated(chosen.setting, own, chosen.others, int(n), int(seed), int(band), known)
+    titles = {b.id: b.title for b in chosen.setting.round_.blocks}
+    with results:
+        _results(result, chosen, own, titles)
+        _download(store, ref, chosen, own, int(band), result, region_name, titles, code)
+    with expert:
+        _expert(result, chosen.described)
+
+
+def _download(
+    store: Session,
+    ref: RoundRef,
+    chosen: Assumption,
+    own: Report,
+    band: int,
     result: PreviewResult,
-    assumption: str,
-    scenario_name: str | None,
-    params: AtParams,
-    own: RegionInput,
-    at_round: AtRound,
+    region_name: str,
+    titles: Mapping[str, str],
     code: str,
 ) -> None:
-    top = headline(result, assumption, scenario_name)
-    st.metric(plain(top.label), top.value)
+    round_ = chosen.setting.round_
+    pot = sum(pot_for(b, chosen.setting.pots.get(b.id))[0] for b in round_.blocks)
+    rows: list[tuple[str, AboutValue]] = [
+        ("Antagande om de andra regionerna", chosen.described),
+        *([("Scenario", chosen.scenario_shown)] if chosen.scenario_shown else []),
+        ("Planerat enligt planeringsunderlaget", _planned_cell(_planned_words(store, chosen.setting, code))),
+        *((INPUTS_SV[k], int(own.value(k))) for k in AT_PARTS if k in own.values),
+        ("Osäkerhet i egna siffror (± tjänster)", band),
+        ("Bidragsomgång", round_.title),
+        ("Pott och regler", f"{f.kr(pot)}, {chosen.rules}"),
+        *store_facts(store, ref.id),
+        ("Per datum", (st.session_state.get("as_of") or date.today()).isoformat()),
+    ]
+    st.download_button(
+        "Ladda ned förhandsbeskedet (XLSX, preliminärt)",
+        lambda: preview_xlsx(result, titles, region_name, rows),
+        file_name=export_file_name(ref.short_title, "förhandsbesked", region_name, chosen.scenario_name, ext="xlsx"),
+        on_click="ignore",
+        key="pv_download",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _planned_cell(text: str) -> AboutValue:
+    return int(text) if text.isdigit() else text  # a count, or a range as written ("1-5")
+
+
+def _results(result: PreviewResult, chosen: Assumption, own: Report, titles: Mapping[str, str]) -> None:
+    top = headline(result, chosen.key, chosen.scenario_shown)
+    varies = result.minimum != result.maximum
+    blocks = list(result.block_medians.items()) if len(result.block_medians) > 1 else []
+    if blocks and result.maximum:
+        columns = st.columns(len(blocks) + 1)
+        columns[0].metric(plain(top.label), top.value)
+        for column, (block_id, median) in zip(columns[1:], blocks, strict=True):
+            label = f"{titles[block_id]}, omkring" if varies else titles[block_id]
+            column.metric(plain(label), about_kr(median) if varies else f.kr(median))
+    else:
+        st.metric(plain(top.label), top.value)
     if top.spread:
         st.markdown(plain(top.spread))
-    if assumption == UNCERTAIN:
-        st.caption(plain(top.condition))
+    illustrative = f" {ILLUSTRATIVE_SV}" if chosen.setting.round_.illustrative else ""
+    if chosen.key == UNCERTAIN:
+        st.caption(plain(top.condition + illustrative))
     else:
-        st.info(plain(top.condition), icon=":material/info:")
-    if steps := step_words(result):
+        st.info(plain(top.condition + illustrative), icon=":material/info:")
+    if steps := step_words(result, titles):
         st.markdown(plain(steps))
-    expansion = max(0.0, max(own.filled, own.started) - float(at_round.planned_value(code)) - own.excluded)
-    curve = curve_chart(result, params, expansion)
-    if result.minimum == result.maximum:
+    if not result.curve:
+        return
+    planned = own.planned if own.planned is not None else chosen.setting.round_.planned.get(own.code, Fraction(0))
+    expansion = max(0.0, float(max(own.value("filled"), own.value("started")) - planned - own.value("excluded")))
+    thresholds = sorted({s.min_expansion for _, p in chosen.setting.staircases() for s in p.steps})
+    curve = curve_chart(result, thresholds, expansion)
+    if not varies:
         st.html(curve.html)
     else:
         g1, g2 = st.columns(2, gap="large")
@@ -237,11 +337,12 @@ def _expert(result: PreviewResult, described: str) -> None:
         f"Högt utfall (P90, 1 fall av 10 ger mer): {f.kr(result.p90)}",
         f"Lägsta – högsta: {f.kr(result.minimum)} – {f.kr(result.maximum)}",
     ]
-    if len(result.step_probability) > 1:
-        lines += [
-            f"Sannolikhet för {'inget trappsteg' if a == 0 else f'trappsteget {f.kr(a)}'}: {f.percent(p)}"
-            for a, p in sorted(result.step_probability.items())
-        ]
+    for chances in result.step_probability.values():
+        if len(chances) > 1:
+            lines += [
+                f"Sannolikhet för {'inget trappsteg' if a == 0 else f'trappsteget {f.kr(a)}'}: {f.percent(p)}"
+                for a, p in sorted(chances.items())
+            ]
     st.markdown(bullets(lines))
     st.caption(
         f"Preliminärt. {f.number(result.n)} simuleringar, slumpfrö {result.seed}. {plain(described.rstrip('.'))}."

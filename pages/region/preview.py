@@ -1,19 +1,19 @@
-"""Förhandsbesked för en region: what it can expect, and how sure that is given the other regions."""
+"""Förhandsbesked för en region: what it can expect, and how sure that is given the other regions.
+
+One path for every round, read as blocks: the first figure (decision, report or plan; a fixed table's amount),
+then, apart, what more positions would give for a round with a staircase.
+"""
 
 from datetime import date
 
 import streamlit as st
 
-from allocation.fixed import BASIS_SV, ESTIMATE
-from allocation.milestones import needs_attention
-from present import formats as f
+from allocation.preview import Setting
 from store.access import Action
 from store.model import AccessDenied
-from ui.block_preview import block_preview
-from ui.deadlines import cells_as_of
 from ui.preview import region_in_address
-from ui.preview_first import at_first_figure, show_first
-from ui.preview_whatif import what_if
+from ui.preview_first import first_figure, show_first
+from ui.preview_whatif import simulates, what_if
 from ui.rounds import chosen_round
 from ui.state import session_or_stop
 from ui.text import plain
@@ -57,38 +57,11 @@ if own_region:
 elif from_url:
     st.session_state[REGION_KEY] = from_url
 
-
-def show_fixed(round_id: str, code: str) -> None:
-    """A round of fixed amounts: the region's maximum, what it has requisitioned, and its deadlines."""
-    store.require_region(Action.READ_AMOUNTS, code, round_id)
-    amount, basis, _ = store.fixed_amounts(round_id)[code]
-    cells = [c for c in cells_as_of(store, as_of, [round_id]) if c.code == code]
-    e1, e2 = st.columns(2)
-    e1.metric(f"Högsta belopp ({BASIS_SV[basis].lower()})", f.kr(amount))
-    requisitioned = sum(r.amount for r in store.requisitions(round_id) if r.code == code and r.received <= as_of)
-    e2.metric("Rekvirerat", f.kr(requisitioned))
-    if basis == ESTIMATE:
-        st.markdown(
-            "Sidan visar en **uppskattning** av regionens högsta belopp efter befolkningsandel: den officiella "
-            "tabellen med varje regions belopp är inte inläst ännu."
-        )
-    else:
-        st.markdown("Sidan visar regionens högsta belopp enligt den **officiella tabellen**.")
-    st.markdown("\n".join(f"- **{plain(c.milestone)}**: {plain(c.result.text_sv)}" for c in cells))
-    if needs_attention(cells):
-        st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
-
-
-if ref.kind == "performance":
-    at_round = store.at_round(ref.id)
-    st.caption(
-        f"Vad kan regionen räkna med från {plain(ref.short_title)}? Först det mest tillförlitliga belopp som "
-        "finns just nu; sedan, för sig, vad fler tjänster kan ge."
-    )
-elif ref.kind == "blocks":
-    st.caption(f"{plain(ref.short_title)}: vad regionen kan räkna med, i allt och per block.")
-else:
-    st.caption(f"{plain(ref.short_title)}: fasta belopp per region, som regionen rekvirerar.")
+setting = Setting.of(store.block_round(ref.id), store.recipients(ref.id))
+st.caption(
+    f"Vad kan regionen räkna med från {plain(ref.short_title)}? Först det mest tillförlitliga belopp som finns just "
+    "nu" + ("; sedan, för sig, vad fler tjänster kan ge." if simulates(setting) else ".")
+)
 code = st.selectbox(
     "Region",
     [own_region] if own_region else list(regions),
@@ -99,14 +72,10 @@ code = st.selectbox(
 st.query_params[REGION_KEY] = st.session_state[URL_SEEN] = code
 try:
     store.require_region(Action.PREVIEW, code)  # a widget value is the client's: checked again here
+    store.require_region(Action.READ_AMOUNTS, code, ref.id)
 except AccessDenied as exc:
     st.error(plain(exc.message_sv), icon=":material/block:")
     st.stop()
-if ref.kind == "blocks":
-    block_preview(store, ref, code)
-elif ref.kind != "performance":
-    show_fixed(ref.id, code)
-else:
-    figure, snapshot, figures = at_first_figure(store, at_round, code)
-    show_first(figure, snapshot, ref.short_title, code)
-    what_if(store, ref, at_round, code, regions[code].name, figures, decided=snapshot is not None)
+figure, snapshot, figures = first_figure(store, setting, code)
+show_first(store, setting, figure, snapshot, ref.short_title, code, as_of)
+what_if(store, ref, setting, code, regions[code].name, figures, decided=snapshot is not None)
