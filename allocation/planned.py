@@ -23,7 +23,7 @@ _RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*[-–—]\s*([^\s\-–—]+)\s*$")
 class ParseError(ValueError):
     """A value that cannot be read; the message is in English and names the value.
 
-    ``code`` is one of the problem codes of ``allocation.problems``; ``detail`` fills its ``{detail}``.
+    ``code`` is one of the problem codes of ``present.problems``; ``detail`` fills its ``{detail}``.
     """
 
     def __init__(self, code: str, message: str, detail: str = "") -> None:

@@ -1,157 +1,24 @@
-"""Problems found in input, with the row and column they concern, in English and Swedish."""
+"""Problems found in input, as values: a code, the row and column they concern, the value and a detail.
+
+Found in files and forms by ``ingest/`` and the engine's readers; worded in English and Swedish by
+``present.problems`` (the catalog of codes), which names the row and column first.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "unreadable_file": ("cannot read the file: {detail}", "filen går inte att läsa: {detail}"),
-    "file_too_large": (
-        "the file is {value}; at most {detail} is accepted",
-        "filen är {value}; högst {detail} tas emot",
-    ),
-    "zip_too_large": (
-        "the XLSX file unpacks to more than {detail}, the most that is accepted (a damaged file or a zip bomb?)",
-        "XLSX-filen packas upp till mer än {detail}, det mesta som tas emot (en skadad fil eller en zipbomb?)",
-    ),
-    "zip_too_many_members": (
-        "the XLSX file holds {value} parts; at most {detail} are accepted",
-        "XLSX-filen består av {value} delar; högst {detail} tas emot",
-    ),
-    "xml_too_many_tags": (
-        "the XLSX part {value} holds more than {detail} XML tags (a damaged or generated file?); "
-        "save it again as a new workbook or as CSV",
-        "XLSX-filens del {value} har fler än {detail} XML-taggar (en skadad eller maskinskapad fil?); "
-        "spara den på nytt som en ny arbetsbok eller som CSV",
-    ),
-    "too_many_rows": (
-        "more than {detail} rows with content; split the file",
-        "fler än {detail} rader med innehåll; dela upp filen",
-    ),
-    "too_many_cells_in_file": (
-        "more than {detail} cells; remove empty or unused columns and rows, or split the file",
-        "fler än {detail} celler; ta bort tomma eller oanvända kolumner och rader, eller dela upp filen",
-    ),
-    "beyond_last_row": (
-        "content below row {detail}; remove the rows in between",
-        "innehåll nedanför rad {detail}; ta bort raderna däremellan",
-    ),
-    "too_many_columns": (
-        "content beyond column {detail}, the last one that is read",
-        "innehåll efter kolumn {detail}, den sista som läses",
-    ),
-    "cell_too_long": (
-        "the cell holds {value} characters; at most {detail} are accepted",
-        "cellen innehåller {value} tecken; högst {detail} tas emot",
-    ),
-    "not_utf8": (
-        "the file is not UTF-8 text (save it as 'CSV UTF-8' or as XLSX)",
-        'filen är inte UTF-8-text (spara den som "CSV UTF-8" eller som XLSX)',
-    ),
-    "empty_file": ("the file has no header row", "filen saknar rubrikrad"),
-    "no_rows": ("the file has a header but no data rows", "filen har rubriker men inga datarader"),
-    "missing_column": ("missing column '{value}'", 'kolumnen "{value}" saknas'),
-    "missing_column_named": ("missing column '{value}' (in Swedish '{detail}')", 'kolumnen "{detail}" saknas'),
-    "region_mismatch": (
-        "'{value}' is not the region of län code {detail}",
-        '"{value}" är inte regionen med länskod {detail}',
-    ),
-    "missing_date": (
-        "no date received: add a column 'received' (YYYY-MM-DD) or give the date",
-        "datum mottagen saknas: lägg till kolumnen Mottagen (ÅÅÅÅ-MM-DD) eller välj datumet",
-    ),
-    "future_date": ("'{value}' is after today ({detail})", '"{value}" är senare än i dag ({detail})'),
-    "unknown_column": (
-        "unknown column '{value}' (expected {detail})",
-        'okänd kolumn "{value}" (förväntade {detail})',
-    ),
-    "duplicate_column": ("column '{value}' appears twice", 'kolumnen "{value}" förekommer två gånger'),
-    "unknown_region": ("unknown region '{value}'", 'okänd region "{value}"'),
-    "duplicate_region": (
-        "region '{value}' appears again (first on row {detail})",
-        'regionen "{value}" förekommer igen (först på rad {detail})',
-    ),
-    "too_many_cells": (
-        "the row has {value} cells but the header only {detail} (a decimal comma in a comma-separated file?)",
-        "raden har {value} celler men rubrikraden bara {detail} (decimalkomma i en kommaseparerad fil?)",
-    ),
-    "not_a_date": ("'{value}' is not a date (write YYYY-MM-DD)", '"{value}" är inget datum (skriv ÅÅÅÅ-MM-DD)'),
-    "duplicate_row": (
-        "the same row for '{value}' appears again (first on row {detail})",
-        'samma rad för "{value}" förekommer igen (först på rad {detail})',
-    ),
-    "missing_regions": ("regions missing from the table: {value}", "regioner saknas i tabellen: {value}"),
-    "wrong_sum": (
-        "the amounts sum to {value}: {detail}",
-        "beloppen summerar till {value}: {detail}",
-    ),
-    "no_ombud": ("no approved ombud on {value} ({detail})", "inget godkänt ombud den {value} ({detail})"),
-    "above_max": (
-        "{value} is above the region's maximum ({detail})",
-        "{value} överstiger regionens högsta belopp ({detail})",
-    ),
-    "too_large": ("'{value}' is larger than {detail}", '"{value}" är större än {detail}'),
-    "below_requisitioned": (
-        "{value} is less than the region has already requisitioned ({detail})",
-        "{value} är mindre än regionen redan har rekvirerat ({detail})",
-    ),
-    "empty_value": ("empty value; write 0 if there is none", "tomt värde; skriv 0 om det inte finns några"),
-    "foreign_digits": (
-        "'{value}' has digits other than 0-9; write the number with 0-9",
-        '"{value}" har andra siffror än 0–9; skriv talet med 0–9',
-    ),
-    "too_many_decimals": (
-        "'{value}' has more than {detail} decimals",
-        '"{value}" har fler än {detail} decimaler',
-    ),
-    "too_many_digits": (
-        "'{value}' has more than {detail} digits before the decimal mark",
-        '"{value}" har fler än {detail} siffror före decimaltecknet',
-    ),
-    "not_a_number": ("'{value}' is not a number", '"{value}" är inte ett tal'),
-    "negative_number": ("'{value}' is negative", '"{value}" är negativt'),
-    "not_whole": ("'{value}' is not a whole number", '"{value}" är inte ett heltal'),
-    "invalid_number": ("'{value}': {detail}", '"{value}": {detail}'),
-    "reversed_range": (
-        "'{value}' is a reversed range (write the lower bound first)",
-        '"{value}" är ett omvänt intervall (skriv det lägre talet först)',
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem. ``row`` is the spreadsheet row (the header is row 1); 0 means the whole file."""
 
-    code: str
+    code: str  # a name of present.problems.MESSAGES
     row: int = 0
     column: str = ""
     value: str = ""
     detail: str = ""
     detail_sv: str = ""  # when the detail is words rather than a value, its Swedish form
-
-    def _where(self, swedish: bool) -> str:
-        parts = []
-        if self.row:
-            parts.append(f"{'rad' if swedish else 'row'} {self.row}")
-        if self.column:
-            parts.append(f"{'kolumn' if swedish else 'column'} {self.column}")
-        return ", ".join(parts)
-
-    def _render(self, swedish: bool) -> str:
-        template = _MESSAGES[self.code][1 if swedish else 0]
-        detail = self.detail_sv if swedish and self.detail_sv else self.detail
-        text = template.format(value=self.value, detail=detail)
-        where = self._where(swedish)
-        return f"{where}: {text}" if where else text
-
-    @property
-    def message_en(self) -> str:
-        return self._render(False)
-
-    @property
-    def message_sv(self) -> str:
-        return self._render(True)
 
 
 SHOWN_PROBLEMS = 50  # a file with thousands of bad rows is listed up to here, then counted
@@ -167,13 +34,8 @@ class InputError(Exception):
         """The first ``limit`` problems (in the order they were raised) and how many more there are."""
         return self.problems[:limit], max(0, len(self.problems) - limit)
 
-    def lines_en(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
-        shown, more = self.shown(limit)
-        return [p.message_en for p in shown] + ([f"… and {more} more problems"] if more else [])
-
-    def lines_sv(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
-        shown, more = self.shown(limit)
-        return [p.message_sv for p in shown] + ([f"… och {more} fel till"] if more else [])
-
     def __str__(self) -> str:
-        return "\n".join(self.lines_en())
+        """For a log or a traceback: each problem's code and place (``present.problems`` words them)."""
+        return "\n".join(
+            f"{p.code} (row {p.row}, column {p.column!r}): {p.value!r} {p.detail!r}".strip() for p in self.problems
+        )

@@ -34,6 +34,7 @@ from cli.rounds import PERFORMANCE, LoadedRound, Refused, load_rules_file, round
 from cli.values import Columns, Inputs, columns_for, read_inputs
 from ingest.inputs import read_file, read_reports_file
 from present import report
+from present.problems import lines_en
 from store.paths import data_dir
 
 EXIT_BAD_INPUT = 2
@@ -146,7 +147,7 @@ def _read_inputs(path: Path | None, loaded: LoadedRound, columns: Columns) -> In
     try:
         return read_inputs(read_file(path), loaded.index, columns)
     except InputError as exc:
-        raise Refused([f"{path}: {line}" for line in exc.lines_en()]) from None
+        raise Refused([f"{path}: {line}" for line in lines_en(exc)]) from None
 
 
 def _round(args: argparse.Namespace) -> LoadedRound:
@@ -168,7 +169,7 @@ def _legacy(args: argparse.Namespace, loaded: LoadedRound) -> int:
     try:
         inputs = read_reports_file(args.outcomes, RegionIndex(at_round.regions))
     except InputError as exc:
-        return _fail([f"{args.outcomes}: {line}" for line in exc.lines_en()])
+        return _fail([f"{args.outcomes}: {line}" for line in lines_en(exc)])
     allocation = allocate(at_round, inputs, params)
     if args.format == "json":
         text = json.dumps(report.to_dict(allocation, at_round.version), ensure_ascii=False, indent=2) + "\n"

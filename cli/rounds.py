@@ -31,6 +31,7 @@ from allocation.rules import AtRound, parse_round
 from ingest.data_folder import DATA_DIR, load_regions, round_path
 from ingest.inputs import parse_planned_table, read_file
 from ingest.spreadsheet import read_table
+from present.problems import lines_en
 from store.model import RulesRefused
 from store.round_check import RulesHead, check_rules, read_head
 
@@ -78,7 +79,7 @@ def _regions_at(data_dir: Path) -> Callable[[date], tuple[Region, ...]]:
 
 
 def _file_problems(path: Path, exc: InputError) -> Refused:
-    return Refused([f"{path}: {line}" for line in exc.lines_en()])
+    return Refused([f"{path}: {line}" for line in lines_en(exc)])
 
 
 def _read_text(path: Path) -> str:

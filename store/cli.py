@@ -32,6 +32,7 @@ from pathlib import Path
 from allocation.problems import InputError, Problem
 from ingest.inputs import read_file
 from ingest.spreadsheet import read_table
+from present.problems import lines_en
 from store.access import Role
 from store.paths import DEFAULT_PATH, PATH_ENV, URL_ENV, is_url
 from store.tables import EXPORTABLE_TABLES
@@ -243,7 +244,7 @@ def alias_note(argv: Sequence[str]) -> str:
 
 
 def print_problems(args: argparse.Namespace, exc: InputError, file: Path | None = None) -> int:
-    for line in exc.lines_en():  # the first 50 problems, then how many more
+    for line in lines_en(exc):  # the first 50 problems, then how many more
         print(f"error: {file or getattr(args, 'file', '')}: {line}", file=sys.stderr)
     return EXIT_BAD_INPUT
 

@@ -40,6 +40,7 @@ from allocation.fixed import Requisition, requisition_problems
 from allocation.milestones import round_milestones
 from allocation.money import apportion
 from allocation.planned import parse_planned
+from present.problems import problem_en
 from store.core import Tx
 from store.model import Actor, WriteRefused
 from store.service import Store
@@ -298,7 +299,7 @@ def plan_problems(store: Store, plan: Plan) -> list[str]:
     problems = []
     for round_id, maximum in plan.maxima.items():
         items = [item for r, item in plan.requisitions if r == round_id]
-        problems += [p.message_en for p in requisition_problems(items, maximum, {}, ombud, names)]
+        problems += [problem_en(p) for p in requisition_problems(items, maximum, {}, ombud, names)]
     return problems
 
 

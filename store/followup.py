@@ -15,6 +15,7 @@ from allocation.problems import InputError, Problem
 from ingest.inputs import read_requisitions
 from ingest.official import read_official_amounts
 from present.formats import kr as fkr
+from present.problems import problem_en, problem_sv
 from store import paid_guard
 from store.core import Tx
 from store.model import Actor, ImportResult, WriteRefused
@@ -86,7 +87,7 @@ class FollowupMixin(RoundsMixin):
                 return self._write_requisition(tx, round_id, item, source)
         except InputError as exc:
             raise WriteRefused(
-                "; ".join(p.message_sv for p in exc.problems), "; ".join(p.message_en for p in exc.problems)
+                "; ".join(problem_sv(p) for p in exc.problems), "; ".join(problem_en(p) for p in exc.problems)
             ) from None
 
     def import_requisitions(

@@ -31,6 +31,7 @@ from allocation.regions import Region
 from allocation.rules import KEYS, parse_round
 from allocation.rules_text import visible
 from allocation.toml_bounds import load_rules
+from present.problems import problem_en, problem_sv
 from store.model import RulesRefused
 
 KINDS = ("performance", "fixed", "blocks")
@@ -324,7 +325,7 @@ def check_planned(planned: Mapping[str, Any], codes: Collection[str], field: str
             parse_planned(_as_text(raw))
         except ParseError as exc:
             problem = Problem(exc.code, value=_as_text(raw), detail=exc.detail)
-            _add(problems, f"{field}.{code}", problem.message_en, problem.message_sv)
+            _add(problems, f"{field}.{code}", problem_en(problem), problem_sv(problem))
     missing = sorted(set(codes) - set(planned))
     if missing:
         _add(problems, field, f"no value for {', '.join(missing)}", f"värde saknas för {', '.join(missing)}")

@@ -21,6 +21,7 @@ from ingest import spreadsheet
 from ingest.data_folder import load_regions
 from ingest.inputs import read_file, read_reports, read_requisitions
 from ingest.official import read_official_amounts
+from present.problems import lines_en, lines_sv, problem_en, problem_sv
 from store.service import EXPORTABLE_TABLES, Actor, Store
 from tests import hostile_files as h
 
@@ -118,19 +119,22 @@ def test_the_store_imports_every_row_of_a_stale_dimension_file(store: Store) -> 
 def test_a_file_over_the_byte_limit_is_refused_before_it_is_read() -> None:
     error = refusal(h.giant_csv(spreadsheet.MAX_BYTES + 1))
     assert codes(error) == [("file_too_large", 0, "")]
-    assert "at most 2 MB" in error.problems[0].message_en and "högst 2 MB" in error.problems[0].message_sv
+    assert "at most 2 MB" in problem_en(error.problems[0]) and "högst 2 MB" in problem_sv(error.problems[0])
 
 
 def test_read_file_never_reads_more_than_the_limit(tmp_path: Path) -> None:
     giant = tmp_path / "giant.csv"
     with open(giant, "wb") as fh:  # sparse: 50 MB on paper, nothing on disk
         fh.truncate(50 * 1024 * 1024)
-    with pytest.raises(InputError, match="at most 2 MB"):
+    with pytest.raises(InputError) as raised:
         read_file(giant)
-    with pytest.raises(InputError, match="at most 2 MB"):
+    assert "at most 2 MB" in "\n".join(lines_en(raised.value))
+    with pytest.raises(InputError) as raised:
         read_file(Path("/dev/zero"))  # no size to stat: reading stops one byte past the limit
-    with pytest.raises(InputError, match="folder"):
+    assert "at most 2 MB" in "\n".join(lines_en(raised.value))
+    with pytest.raises(InputError) as raised:
         read_file(tmp_path)
+    assert "folder" in "\n".join(lines_en(raised.value))
 
 
 @pytest.mark.parametrize("bomb", [h.zip_bomb, h.sheet_bomb, h.lying_zip_bomb], ids=["media", "sheet", "lying"])
@@ -140,7 +144,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it(bomb) -> None:  # type: igno
     error = refusal(data)
     assert error.problems[0].code in {"zip_too_large", "unreadable_file"}
     if bomb is not h.lying_zip_bomb:
-        assert "more than 10 MB" in error.problems[0].message_en
+        assert "more than 10 MB" in problem_en(error.problems[0])
 
 
 @pytest.mark.parametrize(
@@ -160,8 +164,8 @@ def test_an_xml_part_with_too_many_tags_is_refused_before_openpyxl_parses_it(mem
     assert len(data) < 200_000  # small on disk: only the tag count gives it away
     error = refusal(data)
     assert codes(error) == [("xml_too_many_tags", 0, "")]
-    assert member in error.problems[0].message_en and f"{limit:,}".replace(",", " ") in error.problems[0].message_en
-    assert "XML-taggar" in error.problems[0].message_sv
+    assert member in problem_en(error.problems[0]) and f"{limit:,}".replace(",", " ") in problem_en(error.problems[0])
+    assert "XML-taggar" in problem_sv(error.problems[0])
 
 
 def test_the_largest_real_file_passes_every_limit() -> None:
@@ -189,7 +193,7 @@ def test_a_float_from_a_formula_reads_as_excel_shows_it() -> None:
 def test_too_many_rows_stops_reading_at_the_first_row_over_the_limit() -> None:
     error = refusal(h.many_rows_xlsx(spreadsheet.MAX_ROWS + 100))
     assert codes(error) == [("too_many_rows", spreadsheet.MAX_ROWS + 1, "")]
-    assert "more than 2 000 rows" in error.problems[0].message_en
+    assert "more than 2 000 rows" in problem_en(error.problems[0])
     csv_rows = "region;filled;started\n" + "Gotland;1;1\n" * spreadsheet.MAX_ROWS
     assert codes(refusal(csv_rows.encode()))[0] == ("too_many_rows", spreadsheet.MAX_ROWS + 1, "")
 
@@ -202,13 +206,13 @@ def test_the_cells_read_are_counted_empty_ones_too() -> None:
     data = h.rewrite_member(base, h.SHEET, lambda xml: xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
     error = refusal(data)
     assert codes(error)[0][0] == "too_many_cells_in_file"
-    assert "more than 12 000 cells" in error.problems[0].message_en
+    assert "more than 12 000 cells" in problem_en(error.problems[0])
 
 
 def test_a_row_claiming_a_huge_number_is_refused_at_once() -> None:
     error = refusal(h.far_row_xlsx(10**12))
     assert codes(error) == [("beyond_last_row", 10**12, "")]
-    assert "below row 100 000" in error.problems[0].message_en
+    assert "below row 100 000" in problem_en(error.problems[0])
 
 
 def test_blank_rows_count_in_the_row_numbers_but_are_not_kept() -> None:
@@ -222,7 +226,7 @@ def test_blank_rows_count_in_the_row_numbers_but_are_not_kept() -> None:
 def test_a_value_far_to_the_right_is_refused_naming_the_column() -> None:
     error = refusal(h.far_column_xlsx("XFD"))
     assert codes(error) == [("too_many_columns", 2, "XFD")]
-    assert "beyond column AD (30)" in error.problems[0].message_en
+    assert "beyond column AD (30)" in problem_en(error.problems[0])
     wide = ("region;filled;started" + ";x" * 40 + "\n").encode()
     assert codes(refusal(wide))[0][0] == "too_many_columns"
 
@@ -231,16 +235,16 @@ def test_a_giant_cell_is_refused_naming_its_column() -> None:
     data = ("region;filled;started\nGotland;1;" + "9" * 5000 + "\n").encode()
     error = refusal(data)
     assert codes(error) == [("cell_too_long", 2, "started")]
-    assert "5 000 characters" in error.problems[0].message_en and "1 000" in error.problems[0].message_en
+    assert "5 000 characters" in problem_en(error.problems[0]) and "1 000" in problem_en(error.problems[0])
 
 
 def test_at_most_fifty_problems_are_listed_then_counted() -> None:
     data = ("region;filled;started\n" + "Atlantis;1;1\n" * 200).encode()
     with pytest.raises(InputError) as info:
         read_reports(data, INDEX)
-    lines = info.value.lines_en()
+    lines = lines_en(info.value)
     assert len(info.value.problems) == 200 and len(lines) == 51
-    assert lines[-1] == "… and 150 more problems" and info.value.lines_sv()[-1] == "… och 150 fel till"
+    assert lines[-1] == "… and 150 more problems" and lines_sv(info.value)[-1] == "… och 150 fel till"
 
 
 def test_the_upload_limit_of_the_dashboard_matches_the_readers_limit() -> None:
@@ -335,7 +339,7 @@ def test_a_long_planned_value_is_refused_in_validation_so_the_write_cannot_fail(
         with pytest.raises(InputError) as info:
             store.import_at_reports(ANNA, "test", "at-2023", data, "lang.csv", RECEIVED, dry_run=dry_run)
         assert codes(info.value) == [("too_many_decimals", 2, "planned")]
-        assert "fler än 2 decimaler" in info.value.problems[0].message_sv
+        assert "fler än 2 decimaler" in problem_sv(info.value.problems[0])
     assert counts(store) == before
 
 

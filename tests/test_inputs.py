@@ -16,6 +16,7 @@ from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
 from ingest.data_folder import load_regions
 from ingest.inputs import parse_reports, read_reports, read_reports_file, read_table
+from present.problems import lines_en, problem_en, problem_sv
 
 INDEX = RegionIndex(load_regions())
 
@@ -397,7 +398,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_reports_file(tmp_path / "nowhere.csv", INDEX)
     assert where(info.value.problems) == [("unreadable_file", 0, "")]
-    assert info.value.problems[0].message_en.startswith("cannot read the file: ")
+    assert problem_en(info.value.problems[0]).startswith("cannot read the file: ")
 
 
 # --- messages in English and Swedish ------------------------------------------------------------
@@ -470,14 +471,14 @@ def test_missing_file(tmp_path: Path) -> None:
 )
 def test_messages(data: bytes, english: str, swedish: str) -> None:
     [problem] = problems_of(data)
-    assert problem.message_en == english
-    assert problem.message_sv == swedish
+    assert problem_en(problem) == english
+    assert problem_sv(problem) == swedish
 
 
 def test_input_error_lists_every_problem_in_english() -> None:
     with pytest.raises(InputError) as info:
         read_reports(b"region,filled,started\nNarnia,1,1\nGotland,-1,1\n", INDEX)
-    assert str(info.value).splitlines() == [
+    assert lines_en(info.value) == [
         "row 2, column region: unknown region 'Narnia'",
         "row 3, column filled: '-1' is negative",
     ]
@@ -485,8 +486,8 @@ def test_input_error_lists_every_problem_in_english() -> None:
 
 def test_problem_without_place() -> None:
     problem = Problem("unreadable_file", detail="it is not a CSV or XLSX file")
-    assert problem.message_en == "cannot read the file: it is not a CSV or XLSX file"
-    assert problem.message_sv == "filen går inte att läsa: it is not a CSV or XLSX file"
+    assert problem_en(problem) == "cannot read the file: it is not a CSV or XLSX file"
+    assert problem_sv(problem) == "filen går inte att läsa: it is not a CSV or XLSX file"
 
 
 # --- review findings: decimal commas in comma files, exponents, dashes ---------------------------
@@ -498,7 +499,7 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_reported_not_misread() -> 
         read_reports(data, INDEX)
     (problem,) = info.value.problems
     assert (problem.code, problem.row) == ("too_many_cells", 2)
-    assert "decimalkomma" in problem.message_sv
+    assert "decimalkomma" in problem_sv(problem)
 
 
 @pytest.mark.parametrize("text", ["1e3", "1E3", "1e999999999", "0x10", "+3", "3."])

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from allocation.payouts import PendingRequisition, decision_payouts, requisition_payouts
 from allocation.problems import InputError
 from ingest.payment_details import InvalidNumber, bankgiro, luhn_ok, org_number, parse_payment_details
+from present.problems import lines_sv
 from store import db
 from store.access import Principal, Role
 from store.model import AccessDenied, Requisition
@@ -88,7 +89,7 @@ def test_a_file_of_details_names_every_problem_by_row_and_column(tmp_path: Path,
     )
     with pytest.raises(InputError) as exc:
         parse_payment_details([line.split(";") for line in text.splitlines()], store.region_index())
-    lines = exc.value.lines_sv()
+    lines = lines_sv(exc.value)
     assert any(line.startswith("rad 4, kolumn Län") and "Atlantis" in line for line in lines)
     assert any(line.startswith("rad 4, kolumn Bankgiro") for line in lines)
     assert any(line.startswith("rad 5, kolumn Län") for line in lines)  # Gotland again

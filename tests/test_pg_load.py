@@ -155,6 +155,7 @@ from pathlib import Path
 from allocation.problems import InputError
 from store.model import Actor, WriteRefused
 from store.service import Store
+from present.problems import lines_en
 url, command, file, round_id = sys.argv[1:5]
 store = Store.open(url)
 data = Path(file).read_bytes()
@@ -164,7 +165,7 @@ try:
     else:
         result = store.import_requisitions(Actor("kommandorad"), "import", round_id, data, Path(file).name)
 except InputError as exc:
-    for line in exc.lines_en():
+    for line in lines_en(exc):
         print(f"error: {file}: {line}", file=sys.stderr)
     sys.exit(2)
 except WriteRefused as exc:

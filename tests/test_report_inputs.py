@@ -18,6 +18,7 @@ from allocation.report_values import Report, ReportSpec, counts, engine_values, 
 from ingest.columns import canonical
 from ingest.data_folder import load_regions
 from ingest.reports import read_round_reports
+from present.problems import problem_sv
 
 INDEX = RegionIndex(load_regions())
 TODAY = date(2024, 12, 1)
@@ -32,7 +33,7 @@ def read(data: bytes, spec: ReportSpec = AT, received: date | None = date(2024, 
 def problems(data: bytes, spec: ReportSpec = AT, received: date | None = date(2024, 10, 30)) -> list[str]:
     with pytest.raises(InputError) as info:
         read(data, spec, received)
-    return [p.message_sv for p in info.value.problems]
+    return [problem_sv(p) for p in info.value.problems]
 
 
 # --- which values a round reports: from its rules ----------------------------------------------------

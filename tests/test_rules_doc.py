@@ -15,6 +15,7 @@ from allocation.regions import RegionIndex
 from allocation.rules import parse_round
 from ingest.data_folder import load_regions, read_planned_file
 from ingest.inputs import parse_planned_table
+from present.problems import lines_sv
 from ui import rules_doc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def test_a_planned_table_names_every_bad_row() -> None:
     bad = [["region", "planned"], ["Narnia", "3"], ["Gotland", "-2"], ["Skåne", "=1+1"]]
     with pytest.raises(InputError) as caught:
         parse_planned_table(bad, index)
-    lines = " ".join(caught.value.lines_sv())
+    lines = " ".join(lines_sv(caught.value))
     assert "Narnia" in lines and "rad 3" in lines and "rad 4" in lines
 
 

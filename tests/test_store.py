@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from allocation.at import RegionInput, allocate
 from allocation.problems import InputError
 from ingest.data_folder import load_round
+from present.problems import problem_sv
 from store import db
 from store.export import export_allocation, export_table
 from store.seed import seed_from_data
@@ -163,7 +164,7 @@ def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None
     with pytest.raises(InputError) as info:
         store.import_at_reports(ANNA, "test", "at-2023", bad, "bad.csv", RECEIVED)
     assert [(p.row, p.column) for p in info.value.problems] == [(3, "region"), (4, "filled"), (4, "started")]
-    assert "rad 3, kolumn region: okänd region" in info.value.problems[0].message_sv
+    assert "rad 3, kolumn region: okänd region" in problem_sv(info.value.problems[0])
     assert store.audit_count() == before
     assert store.at_reports("at-2023") == []
 
@@ -304,7 +305,7 @@ def test_an_official_table_that_sums_wrongly_is_refused_with_the_difference(stor
         store.import_official_amounts(ANNA, "bilaga 1", "elderly-2023", _official(store, 1_000), "b1.csv", "IV:6")
     (problem,) = info.value.problems
     assert problem.code == "wrong_sum"
-    assert "1\u00a0000\u00a0kr för mycket" in problem.message_sv
+    assert "1\u00a0000\u00a0kr för mycket" in problem_sv(problem)
     assert {basis for _, basis, _ in store.fixed_amounts("elderly-2023").values()} == {"estimate"}
 
 
@@ -353,4 +354,4 @@ def test_review_findings_bad_codes_large_numbers_and_official_below_requisitione
     with pytest.raises(InputError) as info:
         store.import_official_amounts(ANNA, "bilaga 1", "elderly-2023", table.encode(), "b1.csv", "IV:6")
     assert info.value.problems[0].code == "below_requisitioned"
-    assert "Gotland" in info.value.problems[0].message_sv
+    assert "Gotland" in problem_sv(info.value.problems[0])

@@ -28,6 +28,7 @@ from allocation.method_params import ProportionalParams, ReportedShareParams
 from allocation.planned import ParseError
 from ingest.inputs import parse_date
 from present.eligibility import key_sv
+from present.problems import problem_sv
 from store.model import fraction_text
 from ui.simulator_editor import (
     CHECK,
@@ -220,7 +221,7 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
     for index, row in enumerate(frame.to_dict("records"), start=1):
         where = f"{row['region']} (rad {index})"
         item, row_problems = parse_row(row, s.plan)  # type: ignore[arg-type]
-        problems += [f"{where}, {p.message_sv}" for p in row_problems]
+        problems += [f"{where}, {problem_sv(p)}" for p in row_problems]
         if item is not None:
             inputs.append(item)
         for key in s.keys:
@@ -230,7 +231,7 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
                     raise ParseError("empty_value", "empty")
                 number = Fraction(str(value))
                 if number < 0:
-                    raise ParseError("negative", "negative")
+                    raise ParseError("negative_number", "negative")
             except (ParseError, ValueError, ZeroDivisionError):
                 problems.append(f"{where}, {key_label(key)}: ett tal ≥ 0 behövs")
             else:

@@ -15,6 +15,7 @@ from ingest.reports import RECEIVED
 from ingest.reports import columns as report_columns
 from ingest.spreadsheet import MAX_BYTES, MAX_ROWS
 from present import formats as f
+from present.problems import lines_sv
 from store.model import ImportResult, WriteRefused
 from store.session import Session
 from ui.text import bullets, plain
@@ -77,7 +78,7 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
             return
         st.error(
             f"Filen ”{plain(uploaded.name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
-            "Rätta och ladda upp igen:\n\n" + bullets(exc.lines_sv())
+            "Rätta och ladda upp igen:\n\n" + bullets(lines_sv(exc))
         )
         return
     st.info(
@@ -102,7 +103,7 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
             st.error(plain(exc.message_sv))
             return
         except InputError as exc:  # the file cannot change between preview and write, but be safe
-            st.error(bullets(exc.lines_sv()))
+            st.error(bullets(lines_sv(exc)))
             return
         st.success(f"Inläst: {rows_sv(result.changed)} ändrade, {result.unchanged} oförändrade.")
 
@@ -168,7 +169,7 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
         )
     except InputError as exc:
         st.error(
-            f"Tabellen ”{plain(uploaded.name)}” kan inte läsas in; ingenting har ändrats:\n\n" + bullets(exc.lines_sv())
+            f"Tabellen ”{plain(uploaded.name)}” kan inte läsas in; ingenting har ändrats:\n\n" + bullets(lines_sv(exc))
         )
         return
     st.info(f"{preview.rows} regioner; {preview.changed} belopp ändras.")

@@ -9,6 +9,7 @@ from allocation.at import RegionInput
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
 from ingest.inputs import read_reports
+from present.problems import problem_sv
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -30,4 +31,4 @@ def load_outcomes(data: bytes, index: RegionIndex) -> LoadedInputs:
     try:
         return LoadedInputs(read_reports(data, index), [])
     except InputError as exc:
-        return LoadedInputs([], [p.message_sv for p in exc.problems])
+        return LoadedInputs([], [problem_sv(p) for p in exc.problems])

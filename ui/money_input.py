@@ -18,6 +18,7 @@ from allocation.money import MAX_AMOUNT
 from allocation.planned import ParseError, parse_count
 from allocation.problems import Problem
 from present import formats as f
+from present.problems import problem_sv
 from ui.text import plain
 
 _UNIT = re.compile(r"\s*(kr|kronor|:-)\s*$", re.IGNORECASE)
@@ -43,7 +44,7 @@ def _read(label: str, text: str, maximum: int | None) -> tuple[int | None, str]:
     try:
         amount = parse_kronor(text)
     except ParseError as exc:
-        return None, Problem(exc.code, value=str(text)).message_sv
+        return None, problem_sv(Problem(exc.code, value=str(text)))
     if amount > maximum:
         return None, f"högst {f.kr(maximum)}"
     return amount, ""

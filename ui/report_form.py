@@ -16,6 +16,7 @@ from allocation.report_values import Report, ReportSpec
 from ingest.columns import column_sv
 from ingest.inputs import MAX_POSITIONS
 from present import formats as f
+from present.problems import problem_sv
 from store.model import WriteRefused, fraction_text
 from store.session import Session
 from ui.audit_text import when
@@ -58,7 +59,7 @@ def _parsed(spec: ReportSpec, raw: dict[str, str | int | None]) -> tuple[dict[st
         try:
             values[key] = parse_number(given)
         except ParseError as exc:
-            problems.append(f"{column_sv(key)}: " + Problem(exc.code, value=str(given), detail=exc.detail).message_sv)
+            problems.append(f"{column_sv(key)}: " + problem_sv(Problem(exc.code, value=str(given), detail=exc.detail)))
     return values, problems
 
 
@@ -68,7 +69,7 @@ def _planned(text: str) -> tuple[Fraction | None, list[str]]:
     try:
         return parse_planned(text), []
     except ParseError as exc:
-        return None, ["Planerade: " + Problem(exc.code, value=text, detail=exc.detail).message_sv]
+        return None, ["Planerade: " + problem_sv(Problem(exc.code, value=text, detail=exc.detail))]
 
 
 def report_rounds(store: Session) -> list[RoundRef]:

@@ -25,6 +25,7 @@ from ingest.inputs import parse_date, read_planned_table
 from ingest.spreadsheet import MAX_BYTES
 from present import formats as f
 from present import round_review as sv
+from present.problems import lines_sv
 from store.model import fraction_text
 from store.session import Session
 from ui import rules_doc
@@ -257,7 +258,7 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
         try:
             planned = read_planned_table(upload.getvalue(), store.region_index())
         except InputError as exc:
-            problems += [f"Planeringsunderlaget: {line}" for line in exc.lines_sv()]
+            problems += [f"Planeringsunderlaget: {line}" for line in lines_sv(exc)]
         else:
             note = sv.planned_origin(len(planned), upload=upload.name)
     if problems:

@@ -22,6 +22,7 @@ from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import Problem
 from allocation.rules import AtRound
 from present import formats as f
+from present.problems import problem_sv
 from store.model import fraction_text
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
@@ -136,7 +137,7 @@ def parse_edited(frame: pd.DataFrame, at_round: AtRound) -> EditedInputs:
     for index, row in enumerate(frame[list(EDITOR_COLUMNS)].to_dict("records")):
         item, row_problems = parse_row(row, at_round)
         if item is None:
-            problems += [f"{row['region']} (rad {index + 1}), {p.message_sv}" for p in row_problems]
+            problems += [f"{row['region']} (rad {index + 1}), {problem_sv(p)}" for p in row_problems]
         else:
             inputs.append(item)
     return EditedInputs(inputs, problems)

@@ -1,0 +1,44 @@
+"""Input problems are values (a code, row, column, value, detail); their words live in present/problems.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from allocation.problems import InputError, Problem
+from present.problems import MESSAGES, lines_en, lines_sv, problem_en, problem_sv
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("allocation", "ingest", "store", "cli", "ui", "pages")
+# Problem("code", ...) and ParseError("code", ...): every code a module raises
+RAISED = re.compile(r"\b(?:Problem|ParseError|_refusal|_error)\(\s*\"([a-z_0-9]+)\"")
+
+
+def _raised_codes() -> set[str]:
+    codes = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            codes |= set(RAISED.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_every_problem_code_raised_has_an_english_and_a_swedish_text() -> None:
+    raised = _raised_codes()
+    assert {"unknown_region", "not_a_number", "empty_value"} <= raised  # the scan finds the codes
+    assert raised <= set(MESSAGES), sorted(raised - set(MESSAGES))
+    for code, (english, swedish) in MESSAGES.items():
+        assert english.strip() and swedish.strip() and english != swedish, code
+
+
+def test_a_problem_names_its_row_and_column_first() -> None:
+    problem = Problem("unknown_region", 3, "Län", "Atlantis")
+    assert problem_sv(problem) == 'rad 3, kolumn Län: okänd region "Atlantis"'
+    assert problem_en(problem) == "row 3, column Län: unknown region 'Atlantis'"
+    assert problem_sv(Problem("no_rows")) == "filen har rubriker men inga datarader"
+
+
+def test_many_problems_are_listed_then_counted() -> None:
+    error = InputError([Problem("empty_value", row) for row in range(2, 62)])
+    assert len(lines_sv(error)) == 51 and lines_sv(error)[-1] == "… och 10 fel till"
+    assert lines_en(error, limit=5)[-1] == "… and 55 more problems"
+    assert "empty_value (row 2" in str(error)  # a log still tells which problem and where
