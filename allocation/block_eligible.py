@@ -67,11 +67,7 @@ def _read_threshold(f: Fields, key: str | None) -> Fraction | str | None:
     than = f.value("than")
     if isinstance(than, str) and than in (MEAN, NATIONAL_AVERAGE):
         if than == NATIONAL_AVERAGE and key is not None and not key.endswith("_per_100k"):
-            f.problem(
-                "than",
-                f"national_average needs a *_per_100k key, got {key!r}",
-                f"national_average kräver en nyckel *_per_100k, fick {key!r}",
-            )
+            f.report("than", "average_needs_rate", key=key)
             return None
         return than
     if than is None:
@@ -79,11 +75,7 @@ def _read_threshold(f: Fields, key: str | None) -> Fraction | str | None:
     try:
         return as_value("than", "-", than if not isinstance(than, float) else repr(than))
     except ValueError:
-        f.problem(
-            "than",
-            f"must be a non-negative number, mean or national_average, got {than!r}",
-            f"måste vara ett icke-negativt tal, mean eller national_average, fick {than!r}",
-        )
+        f.report("than", "bad_threshold", value=repr(than))
         return None
 
 
@@ -98,21 +90,17 @@ def read_eligibility(f: Fields) -> tuple[Eligibility | None, str | None]:
         codes = f.value("codes")
         f.done()
         if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-            f.problem("codes", "must be a non-empty list of recipient codes", "måste vara en lista med mottagarkoder")
+            f.report("codes", "not_codes")
             return None, None
         if len(set(codes)) != len(codes):
-            f.problem("codes", "a recipient is listed twice", "en mottagare står två gånger")
+            f.report("codes", "code_twice")
         return (Eligibility(LIST, tuple(sorted(codes)), source=source) if source else None), None
     key = f.text("key")
     if key is not None and not KEY_PATTERN.match(key):
-        f.problem("key", f"not a key: {key!r}", f"ingen nyckel: {key!r}")
+        f.report("key", "not_a_key", value=repr(key))
     op = f.text("op")
     if op is not None and op not in OPERATORS:
-        f.problem(
-            "op",
-            f"must be one of {' '.join(OPERATORS)}, got {op!r}",
-            f"måste vara en av {' '.join(OPERATORS)}, fick {op!r}",
-        )
+        f.report("op", "bad_operator", value=repr(op), choices=tuple(OPERATORS))
         op = None
     than = _read_threshold(f, key)
     f.done()
@@ -132,9 +120,8 @@ def resolve_same_as(
         other = by_id.get(target)
         field = f"blocks[{i}].eligible.same_as"
         if other is None or other.eligible.same_as is not None or other.id == block.id:
-            why = "unknown block" if other is None else "a block that itself repeats another (or itself)"
-            why_sv = "okänt block" if other is None else "ett block som själv upprepar ett annat (eller sig självt)"
-            problems.append(RuleProblem(field, f"{field}: {why}: {target!r}", f"{field}: {why_sv}: {target!r}"))
+            code = "same_as_unknown" if other is None else "same_as_repeats"
+            problems.append(RuleProblem(field, code=code, params={"block": target}))
             continue
         mine = Eligibility(
             other.eligible.kind, other.eligible.codes, other.eligible.rule, target, block.eligible.source

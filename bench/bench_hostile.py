@@ -170,7 +170,7 @@ def measure_rules(root: Path, folder: Path) -> list[tuple[str, str, str, str]]:
                 load_rules(text)
                 outcome = "accepted"
             except RulesError as exc:
-                outcome = exc.problems[0].message[:60]
+                outcome = exc.problems[0].log_text()[:60]
             seconds = time.perf_counter() - start
             mb = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()

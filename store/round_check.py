@@ -32,6 +32,7 @@ from allocation.rules import KEYS, parse_round
 from allocation.rules_text import visible
 from allocation.toml_bounds import load_rules
 from present.problems import problem_en, problem_sv
+from present.rule_problems import rule_problem_en, rule_problem_sv
 from store.model import RulesRefused
 
 KINDS = ("performance", "fixed", "blocks")
@@ -123,7 +124,7 @@ def read_head(text: str) -> RulesHead:
     try:
         doc = load_rules(text)
     except RulesError as exc:
-        raise RulesRefused([(p.message, p.message_sv) for p in exc.problems]) from None
+        raise RulesRefused([(rule_problem_en(p), rule_problem_sv(p)) for p in exc.problems]) from None
     problems: Problems = []
     kind = doc.get("kind")
     if kind not in KINDS:
@@ -360,7 +361,7 @@ def check_rules(
         try:
             round_ = parse_block_round(doc, codes)
         except RulesError as exc:
-            raise RulesRefused([(p.message, p.message_sv) for p in exc.problems]) from None
+            raise RulesRefused([(rule_problem_en(p), rule_problem_sv(p)) for p in exc.problems]) from None
         except _UNFORESEEN as exc:  # what the reader did not foresee: still a refusal naming the cause
             raise RulesRefused([_unreadable(exc)]) from None
         _population(regions_at, round_.population_date, "population_date", problems)

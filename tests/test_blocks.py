@@ -27,6 +27,7 @@ from allocation.block_rules import parse_block_round, parse_block_round_text
 from allocation.blocks import RULE, Block, Eligibility, Pot, PotOption, Round, Rule
 from allocation.methods import UNPAID_REASONS
 from ingest.data_folder import load_round
+from present.rule_problems import rule_problem_en, rule_problem_sv
 
 CODES = [r.code for r in recipients()]
 AT_2023 = load_round("at-2023")
@@ -72,7 +73,7 @@ def minimal_doc() -> dict[str, Any]:
 def _problems(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
     with pytest.raises(RulesError) as caught:
         parse_block_round(doc, CODES)
-    return {p.field: (p.message, p.message_sv) for p in caught.value.problems}
+    return {p.field: (rule_problem_en(p), rule_problem_sv(p)) for p in caught.value.problems}
 
 
 def test_the_minimal_document_reads() -> None:

@@ -26,6 +26,7 @@ from ingest.spreadsheet import MAX_BYTES
 from present import formats as f
 from present import round_review as sv
 from present.problems import lines_sv
+from present.rule_problems import rule_problem_sv
 from store.model import fraction_text
 from store.session import Session
 from ui import rules_doc
@@ -173,7 +174,8 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
     try:
         doc = rules_doc.load(store.round_toml(ref.id))
     except RulesError as exc:  # a text saved before today's bounds: it cannot be copied in the form
-        st.error("Källomgångens regelfil kan inte redigeras här:\n\n" + bullets([p.message_sv for p in exc.problems]))
+        problems = [rule_problem_sv(p) for p in exc.problems]
+        st.error("Källomgångens regelfil kan inte redigeras här:\n\n" + bullets(problems))
         return None
     h = rules_doc.header(doc)
     refs = {

@@ -21,6 +21,7 @@ from allocation.block_fields import RulesError
 from allocation.rules_text import FORBIDDEN_IN_LINE, MAX_TEXT, describe
 from allocation.toml_bounds import load_rules
 from present import round_review as sv
+from present.rule_problems import rule_problem_sv
 from store.model import WriteRefused
 from store.session import Session
 from ui import rules_doc
@@ -74,7 +75,7 @@ def file_draft(store: Session, data: bytes, reason: str) -> Draft | None:
         st.error("Filen är inte en textfil i UTF-8: en regelfil är TOML-text.")
         return None
     except RulesError as exc:
-        st.error("Regelfilen kan inte läsas:\n\n" + bullets([p.message_sv for p in exc.problems]))
+        st.error("Regelfilen kan inte läsas:\n\n" + bullets([rule_problem_sv(p) for p in exc.problems]))
         return None
     rid = str(doc.get("id", ""))
     source = rid if rid in store.round_ids() else None

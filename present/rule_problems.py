@@ -1,0 +1,108 @@
+"""Problems of a rules document in words: a catalog from a problem's code to its English and Swedish text.
+
+``allocation.block_fields.RuleProblem`` names the field (its path in the document, which the author of the
+file wrote) and says what is wrong as a code with plain parameters; the text here names the field first.
+Readers not yet moved to codes carry both texts themselves: those are passed through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from allocation.block_fields import RuleProblem, RuleValue
+from present import formats as f
+
+__all__ = ["ENGLISH", "SWEDISH", "rule_problem_en", "rule_problem_sv", "rule_problems_sv"]
+
+Params = Mapping[str, RuleValue]
+
+
+def _sv(value: RuleValue) -> str:
+    """A value as the Swedish text quotes it: ``'x'`` (a repr) becomes ``”x”``."""
+    text = str(value)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return f"”{text[1:-1]}”"
+    return text
+
+
+def _choices(p: Params) -> str:
+    value = p.get("choices") or ()
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _amount(p: Params, name: str) -> str:
+    value = p.get(name)
+    return f.kr(value) if isinstance(value, int) else str(value)
+
+
+ENGLISH: Mapping[str, Callable[[Params], str]] = {
+    "missing_field": lambda p: "missing field",
+    "not_text": lambda p: "must be non-empty text",
+    "not_whole": lambda p: f"must be a whole number, got {p.get('value')}",
+    "negative": lambda p: f"must not be negative, got {p.get('value')}",
+    "below_minimum": lambda p: f"must be at least {p.get('minimum')}, got {p.get('value')}",
+    "above_max_amount": lambda p: f"{p.get('value')} is more than {_amount(p, 'maximum')}, the largest amount accepted",
+    "not_a_date": lambda p: f"must be a date (YYYY-MM-DD), got {p.get('value')}",
+    "not_bool": lambda p: "must be true or false",
+    "not_table": lambda p: "must be a table",
+    "not_tables": lambda p: "must be a list of tables",
+    "unknown_field": lambda p: "unknown field",
+    "average_needs_rate": lambda p: f"national_average needs a *_per_100k key, got {p.get('key')!r}",
+    "bad_threshold": lambda p: f"must be a non-negative number, mean or national_average, got {p.get('value')}",
+    "not_codes": lambda p: "must be a non-empty list of recipient codes",
+    "code_twice": lambda p: "a recipient is listed twice",
+    "not_a_key": lambda p: f"not a key: {p.get('value')}",
+    "bad_operator": lambda p: f"must be one of {_choices(p)}, got {p.get('value')}",
+    "same_as_unknown": lambda p: f"unknown block: {p.get('block')!r}",
+    "same_as_repeats": lambda p: f"a block that itself repeats another (or itself): {p.get('block')!r}",
+}
+
+SWEDISH: Mapping[str, Callable[[Params], str]] = {
+    "missing_field": lambda p: "fältet saknas",
+    "not_text": lambda p: "måste vara en text som inte är tom",
+    "not_whole": lambda p: f"måste vara ett heltal, fick {_sv(p.get('value'))}",
+    "negative": lambda p: f"får inte vara negativt, fick {p.get('value')}",
+    "below_minimum": lambda p: f"måste vara minst {p.get('minimum')}, fick {p.get('value')}",
+    "above_max_amount": lambda p: (
+        f"{_amount(p, 'value')} är mer än {_amount(p, 'maximum')}, det största belopp som tas emot"
+    ),
+    "not_a_date": lambda p: f"måste vara ett datum (ÅÅÅÅ-MM-DD), fick {_sv(p.get('value'))}",
+    "not_bool": lambda p: "måste vara true eller false",
+    "not_table": lambda p: "måste vara en tabell",
+    "not_tables": lambda p: "måste vara en lista av tabeller",
+    "unknown_field": lambda p: "okänt fält",
+    "average_needs_rate": lambda p: (
+        f"national_average (riksgenomsnittet) kräver en nyckel per 100 000 invånare (*_per_100k), fick ”{p.get('key')}”"
+    ),
+    "bad_threshold": lambda p: (
+        f"måste vara ett icke-negativt tal, mean eller national_average, fick {_sv(p.get('value'))}"
+    ),
+    "not_codes": lambda p: "måste vara en lista med mottagarkoder",
+    "code_twice": lambda p: "en mottagare står två gånger",
+    "not_a_key": lambda p: f"ingen nyckel: {_sv(p.get('value'))}",
+    "bad_operator": lambda p: f"måste vara en av {_choices(p)}, fick {_sv(p.get('value'))}",
+    "same_as_unknown": lambda p: f"okänt block: ”{p.get('block')}”",
+    "same_as_repeats": lambda p: f"ett block som självt upprepar ett annat (eller sig självt): ”{p.get('block')}”",
+}
+
+
+def _render(problem: RuleProblem, catalog: Mapping[str, Callable[[Params], str]], fallback: str) -> str:
+    if not problem.code:
+        return fallback
+    wording = catalog.get(problem.code)
+    text = wording(problem.params) if wording else problem.code
+    return f"{problem.field}: {text}" if problem.field else text
+
+
+def rule_problem_en(problem: RuleProblem) -> str:
+    """The problem in English, naming its field (the command line, logs)."""
+    return _render(problem, ENGLISH, problem.message)
+
+
+def rule_problem_sv(problem: RuleProblem) -> str:
+    """The problem in Swedish, naming its field (the dashboard)."""
+    return _render(problem, SWEDISH, problem.message_sv)
+
+
+def rule_problems_sv(problems: Iterable[RuleProblem]) -> str:
+    return "; ".join(rule_problem_sv(p) for p in problems)
