@@ -57,31 +57,42 @@ class RoundBatch:
 
 
 def _given(values: Mapping[str, ArrayLike], n_cols: int) -> tuple[int, dict[str, NDArray[np.float64]]]:
+    """The values as float64 arrays, (R,) or (S, R), checked finite and never negative; and S."""
     arrays = {key: np.asarray(v, dtype=np.float64) for key, v in values.items()}
     for key, a in arrays.items():
         if a.ndim not in (1, 2) or a.shape[-1] != n_cols:
             raise ValueError(f"values {key!r} must have shape ({n_cols},) or (scenarios, {n_cols})")
-        if (a < 0).any() or not np.isfinite(a).all():
+        # One pass each: NaN fails the first comparison, inf the second.
+        if a.size and not (a.min() >= 0 and a.max() < np.inf):
             raise ValueError(f"values {key!r} must be finite and non-negative")
     n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1)
-    return n, {key: np.broadcast_to(a, (n, n_cols)) for key, a in arrays.items()}
+    return n, arrays
 
 
 class _Derived(Mapping[str, NDArray[np.float64]]):
-    """Values with the ``*_per_100k`` keys computed when first asked for (each is an (S, R) array)."""
+    """Values of one chunk of scenarios, each (S, R): the given ones, and ``outcome``, ``expansion`` and the
+    ``*_per_100k`` keys computed when first asked for (a round reads only a few of them)."""
 
-    def __init__(self, base: dict[str, NDArray[np.float64]], population: NDArray[np.float64]) -> None:
+    def __init__(self, base: dict[str, NDArray[np.float64]], derivable: list[str], excluded: bool) -> None:
         self._base = base
-        self._population = population
-        per_100k = [k + PER_100K for k in base if not k.endswith(PER_100K) and k != "population"]
-        self._keys = list(dict.fromkeys([*base, *per_100k]))
+        self._excluded = excluded  # given: otherwise it is 0 everywhere and subtracts nothing
+        keys = [*base, *derivable]
+        per_100k = [k + PER_100K for k in keys if not k.endswith(PER_100K) and k != "population"]
+        self._keys = list(dict.fromkeys([*keys, *per_100k]))
 
     def __getitem__(self, key: str) -> NDArray[np.float64]:
         if key not in self._base:
             if key not in self._keys:
                 raise KeyError(key)
-            self._base[key] = per_inhabitants(self._base[key.removesuffix(PER_100K)], self._population, PER_100K_BASE)
+            self._base[key] = self._derive(key)
         return self._base[key]
+
+    def _derive(self, key: str) -> NDArray[np.float64]:
+        if key == "outcome":
+            return outcome(self["filled"], self["started"])
+        if key == "expansion":
+            return expansion(self["outcome"], self["planned"], self["excluded"] if self._excluded else 0.0)
+        return per_inhabitants(self[key.removesuffix(PER_100K)], self["population"], PER_100K_BASE)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -93,23 +104,38 @@ class _Derived(Mapping[str, NDArray[np.float64]]):
 def derive_batch(
     recipients: tuple[Recipient, ...], given: Mapping[str, NDArray[np.float64]], planned: Mapping[str, Fraction], n: int
 ) -> Mapping[str, NDArray[np.float64]]:
-    """The keys of ``allocation.block_data.derive_values``, as (S, R) arrays, by the same formulas."""
-    shape = (n, len(recipients))
-    values = dict(given)
+    """The keys of ``allocation.block_data.derive_values``, as (S, R) arrays, by the same formulas (a value
+    given as (R,) is repeated for every scenario)."""
+    return _derived(_shared_rows(recipients, given, planned), given, n)
+
+
+def _shared_rows(
+    recipients: tuple[Recipient, ...], given: Mapping[str, NDArray[np.float64]], planned: Mapping[str, Fraction]
+) -> dict[str, NDArray[np.float64]]:
+    """The values every scenario shares, (R,) each: the given ones, the planned table, the population, and 0
+    for a reported part nobody gave."""
+    rows = {key: a for key, a in given.items() if a.ndim == 1}
     for key in REPORTED_PARTS:
-        values.setdefault(key, np.broadcast_to(0.0, shape))
-    if planned and "planned" not in values:
+        if key not in given:
+            rows[key] = np.zeros(len(recipients))
+    if planned and "planned" not in given:
         missing = [r.code for r in recipients if r.code not in planned]
         if missing:
             raise ValueError(f"no planned value for {', '.join(missing)}")
-        values["planned"] = np.broadcast_to(np.array([float(planned[r.code]) for r in recipients]), shape)
-    population = np.array([r.population for r in recipients], dtype=np.float64)
-    values["population"] = np.broadcast_to(population, shape)
-    if "outcome" not in given:
-        values["outcome"] = outcome(values["filled"], values["started"])
-    if "expansion" not in given and "planned" in values:
-        values["expansion"] = expansion(values["outcome"], values["planned"], given.get("excluded", 0.0))
-    return _Derived(values, population)
+        rows["planned"] = np.array([float(planned[r.code]) for r in recipients])
+    rows["population"] = np.array([r.population for r in recipients], dtype=np.float64)
+    return rows
+
+
+def _derived(tiles: Mapping[str, NDArray[np.float64]], given: Mapping[str, NDArray[np.float64]], n: int) -> _Derived:
+    """A chunk's values: ``tiles`` are the shared rows repeated (at least ``n`` rows, contiguous: numpy is
+    several times faster on them than on a broadcast row), ``given`` the chunk's own (S, R) rows."""
+    base = {key: t[:n] if t.ndim == 2 else np.broadcast_to(t, (n, t.shape[0])) for key, t in tiles.items()}
+    base |= {key: a for key, a in given.items() if a.ndim == 2}
+    derivable = [] if "outcome" in given else ["outcome"]
+    if "expansion" not in given and "planned" in base:
+        derivable.append("expansion")
+    return _Derived(base, derivable, "excluded" in given)
 
 
 def _compare(op: str, left: NDArray[np.float64], right: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -155,7 +181,7 @@ def eligible_batch(
     near_rows = np.flatnonzero(near.any(axis=1)) if near.any() else np.zeros(0, dtype=np.intp)
     decided: dict[bytes, NDArray[np.bool_]] = {}
     for row in near_rows:
-        raw = {key: a[row] for key, a in given.items()}
+        raw = {key: a[row] if a.ndim == 2 else a for key, a in given.items()}
         fingerprint = b"".join(key.encode() + a.tobytes() for key, a in sorted(raw.items()))
         if fingerprint not in decided:
             exact_given = {
@@ -176,12 +202,10 @@ def _pot_array(block: Block, choice: PotChoice | ArrayLike | None, n: int) -> ND
     return pots
 
 
-def _chunks(n: int, n_cols: int) -> Iterator[slice]:
-    """Row slices of about ``_CHUNK_CELLS`` cells: temporaries that stay in the CPU cache cost less than
-    large ones in page faults, and the peak memory stays that of the results."""
-    rows = max(64, _CHUNK_CELLS // max(n_cols, 1))
-    for start in range(0, n, rows):
-        yield slice(start, min(start + rows, n))
+def _chunk_rows(n: int, n_cols: int) -> int:
+    """Scenarios per chunk, about ``_CHUNK_CELLS`` cells: temporaries that stay in the CPU cache cost less
+    than large ones in page faults, and the peak memory stays that of the results."""
+    return max(1, min(n, max(64, _CHUNK_CELLS // max(n_cols, 1))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +216,7 @@ class _Setting:
     people: tuple[Recipient, ...]
     events: Mapping[str, Mapping[str, date]]
     pots: dict[str, NDArray[np.int64]]  # block id -> (S,)
+    tiles: dict[str, NDArray[np.float64]]  # the values every scenario shares, repeated for a chunk's rows
 
 
 def allocate_round_batch(
@@ -206,7 +231,11 @@ def allocate_round_batch(
     people = sorted_recipients(recipients)
     n, given = _given(values or {}, len(people))
     pots = pots or {}
-    setting = _Setting(round_, people, events or {}, {b.id: _pot_array(b, pots.get(b.id), n) for b in round_.blocks})
+    step = _chunk_rows(n, len(people))
+    tiles = {key: np.tile(row, (step, 1)) for key, row in _shared_rows(people, given, round_.planned).items()}
+    setting = _Setting(
+        round_, people, events or {}, {b.id: _pot_array(b, pots.get(b.id), n) for b in round_.blocks}, tiles
+    )
     shape = (n, len(people))
     blocks = {
         b.id: BlockBatch(
@@ -219,9 +248,12 @@ def allocate_round_batch(
         )
         for b in round_.blocks
     }
-    totals = np.zeros(shape, dtype=np.int64)
-    for rows in _chunks(n, len(people)):
-        _allocate_chunk(setting, {key: a[rows] for key, a in given.items()}, rows, blocks, totals)
+    # One block: the round's totals are its amounts (one array, not a copy).
+    totals = next(iter(blocks.values())).amounts if len(blocks) == 1 else np.zeros(shape, dtype=np.int64)
+    for start in range(0, n, step):
+        rows = slice(start, min(start + step, n))
+        chunk = {key: a[rows] if a.ndim == 2 else a for key, a in given.items()}
+        _allocate_chunk(setting, chunk, rows, blocks, None if len(blocks) == 1 else totals)
     own_pots = sum((setting.pots[b.id] for b in round_.blocks), np.zeros(n, dtype=np.int64))
     unallocated = sum((b.unpaid for b in blocks.values() if b.unpaid_to is None), np.zeros(n, dtype=np.int64))
     return RoundBatch(tuple(r.code for r in people), blocks, totals, own_pots, unallocated)
@@ -232,21 +264,27 @@ def _allocate_chunk(
     given: dict[str, NDArray[np.float64]],
     rows: slice,
     out: dict[str, BlockBatch],
-    totals: NDArray[np.int64],
+    totals: NDArray[np.int64] | None,
 ) -> None:
-    """The round's blocks, in flow order, for the scenarios ``rows``; results written into ``out``."""
+    """The round's blocks, in flow order, for the scenarios ``rows``; results written into ``out`` (and
+    added to ``totals`` when the round has more than one block)."""
     round_, people = setting.round_, setting.people
     n = rows.stop - rows.start
-    derived = derive_batch(people, given, round_.planned, n)
-    inflow = {b.id: np.zeros(n, dtype=np.int64) for b in round_.blocks}
+    derived = _derived(setting.tiles, given, n)
+    inflow: dict[str, NDArray[np.int64]] = {}
     decided: dict[tuple, NDArray[np.bool_]] = {}  # a rule that another block repeats (same_as) is decided once
     for block in round_.order():
-        available = setting.pots[block.id][rows] + inflow[block.id]
+        available = setting.pots[block.id][rows]
+        if block.id in inflow:
+            available = available + inflow[block.id]
         rule = (block.eligible.kind, block.eligible.codes, block.eligible.rule)
-        if rule not in decided:
-            decided[rule] = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
-        eligible = decided[rule]
         everyone = block.eligible.kind == ALL
+        if everyone:
+            eligible = np.ones((n, len(people)), dtype=bool)
+        else:
+            if rule not in decided:
+                decided[rule] = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
+            eligible = decided[rule]
         if everyone or eligible.any():
             inp = BatchInput(available, people, eligible, derived, setting.events, everyone)
             amounts = method(block.method).allocate_batch(block.params, inp).amounts  # 0 for the ineligible
@@ -256,8 +294,9 @@ def _allocate_chunk(
         if (amounts.size and amounts.min() < 0) or (unpaid < 0).any():
             raise AssertionError(f"block {block.id}: a negative amount, or more paid than available")
         if block.unpaid_to is not None:
-            inflow[block.unpaid_to] += unpaid
+            inflow[block.unpaid_to] = inflow[block.unpaid_to] + unpaid if block.unpaid_to in inflow else unpaid
         result = out[block.id]
         result.available[rows], result.amounts[rows], result.unpaid[rows] = available, amounts, unpaid
         result.eligible[rows] = True if everyone else eligible
-        totals[rows] += amounts
+        if totals is not None:
+            totals[rows] += amounts

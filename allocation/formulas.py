@@ -28,30 +28,44 @@ def outcome(filled: N, started: N) -> N:
 
 
 def raw_expansion(outcome_: N, planned: N, excluded: N) -> N:
-    """Outcome beyond the plan, less the positions already paid for (*excluded*); may be negative."""
-    return outcome_ - planned - excluded
+    """Outcome beyond the plan, less the positions already paid for (*excluded*); may be negative.
+
+    On arrays the result is one new array (the subtractions in place; an excluded of 0 is not subtracted)."""
+    raw = outcome_ - planned
+    if isinstance(raw, np.ndarray):
+        if np.ndim(excluded) or excluded != 0:
+            np.subtract(raw, excluded, out=raw)
+        return raw
+    return raw - excluded
 
 
 def expansion(outcome_: N, planned: N, excluded: N) -> N:
     """The expansion (*utökning*): outcome − planned − excluded, never below 0."""
     raw = raw_expansion(outcome_, planned, excluded)
-    return np.maximum(raw, 0.0) if isinstance(raw, np.ndarray) else max(raw, raw * 0)
+    return np.maximum(raw, 0.0, out=raw) if isinstance(raw, np.ndarray) else max(raw, raw * 0)
 
 
 def per_inhabitants(value: N, population: N, base: int = 100_000) -> N:
-    """A value per ``base`` inhabitants (expansion per 100 000 inhabitants)."""
+    """A value per ``base`` inhabitants (expansion per 100 000 inhabitants); on arrays one new array."""
+    if isinstance(value, np.ndarray):
+        scaled = np.multiply(value, float(base))
+        return np.divide(scaled, population, out=scaled)
     return value * base / population
 
 
 def step_level(measure: N, thresholds: Sequence[int]) -> N:
     """The highest step reached: how many of the strictly rising thresholds ``measure`` reaches (0: none).
 
-    On arrays the count is kept in the smallest integer type that holds it (a pass over bytes, not over
-    8-byte integers) and returned as indices."""
+    On arrays the count is kept in bytes (each comparison's booleans added as bytes: numpy casts mixed
+    operands in buffers, several times slower) and returned as indices."""
     if isinstance(measure, np.ndarray):
-        level = np.zeros(measure.shape, dtype=np.min_scalar_type(len(thresholds)))
+        if len(thresholds) > np.iinfo(np.uint8).max:
+            return sum((measure >= t).astype(np.intp) for t in thresholds) + np.zeros(measure.shape, dtype=np.intp)
+        level = np.zeros(measure.shape, dtype=np.uint8)
+        reached = np.empty(measure.shape, dtype=bool)
         for threshold in thresholds:
-            level += measure >= threshold
+            np.greater_equal(measure, threshold, out=reached)
+            level += reached.view(np.uint8)
         return level.astype(np.intp)
     return sum(measure >= threshold for threshold in thresholds)
 

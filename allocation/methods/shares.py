@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from allocation.money import apportion
 
-__all__ = ["apportion", "apportion_rows", "equal_rows", "row_sums"]
+__all__ = ["apportion", "apportion_rows", "apportion_rows_float", "equal_rows", "row_sums"]
 
 # Shares are floored after shrinking by this relative margin, so float error can never round a share up
 # past its exact value; the largest-remainder step then hands the krona back.
@@ -31,38 +31,48 @@ def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> N
     Rows whose weights are all 0 get 0. Equal remainders go to the lower column index first. One sort of
     the remainders per row finds the threshold; only rows with a tie at the threshold are ranked further.
     """
+    return apportion_rows_float(totals, weights).astype(np.int64)
+
+
+def apportion_rows_float(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``apportion_rows`` as whole numbers in float64 (exact below 2**53), for a caller that adds more to
+    them before the one conversion to integers. Every pass is over one dtype (numpy casts mixed operands in
+    buffers, several times slower) and writes into the arrays it already has."""
     n_rows, n_cols = weights.shape
     if n_cols == 0:
-        return np.zeros((n_rows, 0), dtype=np.int64)
+        return np.zeros((n_rows, 0))
     weight_sum = row_sums(weights)
     has_weight = weight_sum > 0
     scale = np.divide(totals, weight_sum, out=np.zeros(n_rows), where=has_weight)
-    remainders = weights * scale[:, None]
-    floors = remainders * (1.0 - _FLOOR_MARGIN)
+    remainders = np.multiply(weights, scale[:, None])
+    floors = np.multiply(remainders, 1.0 - _FLOOR_MARGIN)
     np.floor(floors, out=floors)
     remainders -= floors
-    left = np.where(has_weight, totals - np.rint(row_sums(floors)).astype(np.int64), 0)
+    left = totals - np.rint(row_sums(floors)).astype(np.int64)
+    left[~has_weight] = 0
     floors += _largest(remainders, left)
-    return floors.astype(np.int64)
+    return floors
 
 
-def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """For each row, True at its ``left`` largest remainders; equal remainders to the lower column first."""
+def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.float64]:
+    """For each row, 1.0 at its ``left`` largest remainders, else 0.0; equal remainders to the lower column
+    first."""
     n_rows, n_cols = remainders.shape
     ascending = np.sort(remainders, axis=1)
-    k = np.clip(n_cols - left, 0, n_cols - 1)
-    rows = np.arange(n_rows)
-    threshold = np.where(left > 0, ascending[rows, k], np.inf)
-    extra = remainders >= threshold[:, None]
+    k = np.minimum(np.maximum(n_cols - left, 0), n_cols - 1)
+    flat = np.arange(0, n_rows * n_cols, n_cols)
+    threshold = ascending.ravel().take(flat + k)
+    threshold[left <= 0] = np.inf
+    extra = (remainders >= threshold[:, None]).view(np.uint8)
     # Where the remainder just below the threshold equals it, more columns tie than kronor are left:
     # those rows (rare but for equal weights) give the tied kronor to the lowest columns.
-    tied_rows = np.flatnonzero((k > 0) & (ascending[rows, np.maximum(k - 1, 0)] == threshold))
+    tied_rows = np.flatnonzero((k > 0) & (ascending.ravel().take(flat + np.maximum(k - 1, 0)) == threshold))
     if tied_rows.size:
         rem, at = remainders[tied_rows], threshold[tied_rows, None]
         above, tied = rem > at, rem == at
         need = left[tied_rows] - above.sum(axis=1)
         extra[tied_rows] = above | (tied & (np.cumsum(tied, axis=1) <= need[:, None]))
-    return extra
+    return extra.astype(np.float64)
 
 
 def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool = False) -> NDArray[np.int64]:

@@ -31,7 +31,7 @@ from allocation.methods.record import (
     MethodInput,
     MethodOutput,
 )
-from allocation.methods.shares import apportion, apportion_rows, row_sums
+from allocation.methods.shares import apportion, apportion_rows_float, row_sums
 from allocation.rules import Step
 
 
@@ -170,27 +170,45 @@ def solve_rows(
     share_leftover: bool = True,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
     """The batch twin of ``solve`` for S scenarios: (step paid, leftover paid, pot below Σ steps), (S, R) each
-    and (S,). ``measure`` is (S, R) and never below 0; the formulas are the exact path's own."""
+    and (S,). ``measure`` is (S, R) and never below 0; ``population`` (R,) or (S, R); the formulas are the
+    exact path's own."""
+    step, leftover, below = solve_rows_float(pot, steps, key, per_inhabitants, population, measure, share_leftover)
+    return step.astype(np.int64), leftover.astype(np.int64), below
+
+
+def solve_rows_float(
+    pot: NDArray[np.int64],
+    steps: Sequence[Step],
+    key: str,
+    per_inhabitants: int,
+    population: NDArray[np.float64],
+    measure: NDArray[np.float64],
+    share_leftover: bool = True,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """``solve_rows`` in whole numbers held in float64 (exact below 2**53): a caller adds the parts before
+    its one conversion to integers. The leftover part is all zeros when nothing is shared."""
     levels = step_level(measure, [s.min_expansion for s in steps])
     nominal = np.array(amounts_by_level(steps), dtype=np.float64).take(levels)
     steps_total = row_sums(nominal)
     below = pot < steps_total
-    if share_leftover:
-        # Only those on a step share the leftover (a new array: the weight may be the measure itself).
-        weights = leftover_weight(key, measure, population, per_inhabitants) * (levels > 0)
-        totals = pot - steps_total.astype(np.int64)
-        if below.any():
-            weights = np.where(below[:, None], nominal, weights)
-            totals = np.where(below, pot, totals)
-        shares = apportion_rows(totals, weights)
-        if not below.any():
-            return nominal.astype(np.int64), shares, below
-        return np.where(below[:, None], shares, nominal.astype(np.int64)), np.where(below[:, None], 0, shares), below
-    paid = nominal.astype(np.int64)
-    rows = np.flatnonzero(below)
-    if rows.size:
-        paid[rows] = apportion_rows(pot[rows], nominal[rows])
-    return paid, np.zeros_like(paid), below
+    below_rows = np.flatnonzero(below)
+    if not share_leftover:
+        if below_rows.size:
+            nominal[below_rows] = apportion_rows_float(pot[below_rows], nominal[below_rows])
+        return nominal, np.zeros_like(nominal), below
+    # Only those on a step share the leftover (in a new array: the weight may be the measure itself).
+    weights = leftover_weight(key, measure, population, per_inhabitants)
+    on_step = levels > 0
+    weights = np.multiply(weights, on_step, out=None if weights is measure else weights)
+    totals = pot - steps_total.astype(np.int64)
+    if below_rows.size:  # those rows scale the steps to the pot and share nothing
+        weights[below_rows] = nominal[below_rows]
+        totals[below_rows] = pot[below_rows]
+    shares = apportion_rows_float(totals, weights)
+    if below_rows.size:
+        nominal[below_rows] = shares[below_rows]
+        shares[below_rows] = 0.0
+    return nominal, shares, below
 
 
 def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
@@ -199,9 +217,10 @@ def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
     measure = inp.column(params.measure)
     if not inp.everyone:
         measure = np.where(inp.eligible, measure, 0.0)
-    population = np.array([r.population for r in inp.recipients], dtype=np.float64)
+    population = inp.column("population")
     share = params.leftover == mp.SHARE
-    step, leftover, _ = solve_rows(
+    step, leftover, _ = solve_rows_float(
         inp.pot, params.steps, params.key, params.per_inhabitants, population, measure, share
     )
-    return BatchOutput(step + leftover, {"step": step, "leftover": leftover})
+    # The block engine reads the amounts only: the parts stay unsplit (two more conversions to integers).
+    return BatchOutput((np.add(step, leftover, out=step) if share else step).astype(np.int64))
