@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -41,7 +42,7 @@ _CHUNK_CELLS = 1 << 16  # scenarios × recipients per chunk
 class BlockBatch:
     block_id: str
     available: NDArray[np.int64]  # (S,) own pot plus inflow
-    eligible: NDArray[np.bool_]  # (S, R)
+    eligible: NDArray[np.bool_]  # (S, R); a read-only view of one row when no value decides it
     amounts: NDArray[np.int64]  # (S, R)
     unpaid: NDArray[np.int64]  # (S,)
     unpaid_to: str | None
@@ -217,6 +218,9 @@ class _Setting:
     events: Mapping[str, Mapping[str, date]]
     pots: dict[str, NDArray[np.int64]]  # block id -> (S,)
     tiles: dict[str, NDArray[np.float64]]  # the values every scenario shares, repeated for a chunk's rows
+    order: tuple[Block, ...]  # the blocks in flow order
+    masks: dict[tuple, NDArray[np.bool_]]  # eligibility by no value (everyone, a list), for a chunk's rows
+    shared: dict[str, dict[str, Any]]  # block id -> what its kernel keeps for every chunk (BatchInput.shared)
 
 
 def allocate_round_batch(
@@ -233,15 +237,27 @@ def allocate_round_batch(
     pots = pots or {}
     step = _chunk_rows(n, len(people))
     tiles = {key: np.tile(row, (step, 1)) for key, row in _shared_rows(people, given, round_.planned).items()}
+    masks = {
+        _rule(b): np.tile(eligible_batch(b.eligible, people, {}, {}, {}, 1)[0], (step, 1))
+        for b in round_.blocks
+        if b.eligible.kind in (ALL, LIST)
+    }
     setting = _Setting(
-        round_, people, events or {}, {b.id: _pot_array(b, pots.get(b.id), n) for b in round_.blocks}, tiles
+        round_,
+        people,
+        events or {},
+        {b.id: _pot_array(b, pots.get(b.id), n) for b in round_.blocks},
+        tiles,
+        round_.order(),
+        masks,
+        {b.id: {} for b in round_.blocks},
     )
     shape = (n, len(people))
     blocks = {
         b.id: BlockBatch(
             b.id,
             np.empty(n, dtype=np.int64),
-            np.empty(shape, dtype=bool),
+            np.broadcast_to(masks[_rule(b)][0], shape) if _rule(b) in masks else np.empty(shape, dtype=bool),
             np.empty(shape, dtype=np.int64),
             np.empty(n, dtype=np.int64),
             b.unpaid_to,
@@ -259,6 +275,10 @@ def allocate_round_batch(
     return RoundBatch(tuple(r.code for r in people), blocks, totals, own_pots, unallocated)
 
 
+def _rule(block: Block) -> tuple:
+    return (block.eligible.kind, block.eligible.codes, block.eligible.rule)
+
+
 def _allocate_chunk(
     setting: _Setting,
     given: dict[str, NDArray[np.float64]],
@@ -273,20 +293,20 @@ def _allocate_chunk(
     derived = _derived(setting.tiles, given, n)
     inflow: dict[str, NDArray[np.int64]] = {}
     decided: dict[tuple, NDArray[np.bool_]] = {}  # a rule that another block repeats (same_as) is decided once
-    for block in round_.order():
+    for block in setting.order:
         available = setting.pots[block.id][rows]
         if block.id in inflow:
             available = available + inflow[block.id]
-        rule = (block.eligible.kind, block.eligible.codes, block.eligible.rule)
+        rule = _rule(block)
         everyone = block.eligible.kind == ALL
-        if everyone:
-            eligible = np.ones((n, len(people)), dtype=bool)
+        if rule in setting.masks:
+            eligible = setting.masks[rule][:n]
         else:
             if rule not in decided:
                 decided[rule] = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
             eligible = decided[rule]
         if everyone or eligible.any():
-            inp = BatchInput(available, people, eligible, derived, setting.events, everyone)
+            inp = BatchInput(available, people, eligible, derived, setting.events, everyone, setting.shared[block.id])
             amounts = method(block.method).allocate_batch(block.params, inp).amounts  # 0 for the ineligible
         else:
             amounts = np.zeros(eligible.shape, dtype=np.int64)
@@ -297,6 +317,7 @@ def _allocate_chunk(
             inflow[block.unpaid_to] = inflow[block.unpaid_to] + unpaid if block.unpaid_to in inflow else unpaid
         result = out[block.id]
         result.available[rows], result.amounts[rows], result.unpaid[rows] = available, amounts, unpaid
-        result.eligible[rows] = True if everyone else eligible
+        if rule not in setting.masks:
+            result.eligible[rows] = eligible
         if totals is not None:
             totals[rows] += amounts

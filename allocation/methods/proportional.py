@@ -23,7 +23,7 @@ def shares_rows(pot: np.ndarray, inp: BatchInput, key: str, mask: np.ndarray, ev
     if key == EQUAL:
         return equal_rows(pot, mask, everyone)
     weights = inp.column(key)
-    return apportion_rows(pot, weights if everyone else np.where(mask, weights, 0.0))
+    return apportion_rows(pot, weights if everyone else np.multiply(weights, mask))
 
 
 def batch(params: mp.ProportionalParams, inp: BatchInput) -> BatchOutput:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -88,6 +89,9 @@ class BatchInput:
     values: Mapping[str, NDArray[np.float64]]  # key -> (S, R)
     events: Mapping[str, Mapping[str, date]] = field(default_factory=dict)
     everyone: bool = False  # every column is eligible in every scenario (lets a kernel skip masking)
+    # What a kernel computes from the recipients, events and params alone, kept for the call's next chunks
+    # of scenarios (the same dict for every chunk of one block; empty at first).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def column(self, key: str) -> NDArray[np.float64]:
         """The key's values, (S, R); ``equal``: 1 each. A key nobody supplied is an error."""

@@ -53,10 +53,13 @@ def exact(params: mp.ReportedShareParams, inp: MethodInput) -> MethodOutput:
 
 
 def batch(params: mp.ReportedShareParams, inp: BatchInput) -> BatchOutput:
-    done = set(reporters(params, inp))
-    reported = np.array([r.code in done for r in inp.recipients], dtype=bool)
+    if "reported" not in inp.shared:  # the same for every chunk of scenarios
+        done = set(reporters(params, inp))
+        inp.shared["reported"] = np.array([r.code in done for r in inp.recipients], dtype=bool)
+    reported = inp.shared["reported"]
     among = inp.eligible if params.among == mp.AMONG_ELIGIBLE else inp.eligible & reported[None, :]
     everyone = inp.everyone and params.among == mp.AMONG_ELIGIBLE
     shares = shares_rows(inp.pot, inp, params.key, among, everyone)
-    shares[:, ~reported] = 0  # a recipient that did not report leaves its share unpaid
+    if not reported.all():
+        shares[:, ~reported] = 0  # a recipient that did not report leaves its share unpaid
     return BatchOutput(shares)

@@ -8,6 +8,8 @@ wins a tie as the lower code does, and every row sums to its total exactly.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -50,12 +52,12 @@ def apportion_rows_float(totals: NDArray[np.int64], weights: NDArray[np.float64]
     remainders -= floors
     left = totals - np.rint(row_sums(floors)).astype(np.int64)
     left[~has_weight] = 0
-    floors += _largest(remainders, left)
+    np.add(floors, _largest(remainders, left), out=floors)  # the bytes read as 0 and 1
     return floors
 
 
-def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.float64]:
-    """For each row, 1.0 at its ``left`` largest remainders, else 0.0; equal remainders to the lower column
+def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArray[np.uint8]:
+    """For each row, 1 at its ``left`` largest remainders, else 0; equal remainders to the lower column
     first."""
     n_rows, n_cols = remainders.shape
     ascending = np.sort(remainders, axis=1)
@@ -72,7 +74,15 @@ def _largest(remainders: NDArray[np.float64], left: NDArray[np.int64]) -> NDArra
         above, tied = rem > at, rem == at
         need = left[tied_rows] - above.sum(axis=1)
         extra[tied_rows] = above | (tied & (np.cumsum(tied, axis=1) <= need[:, None]))
-    return extra.astype(np.float64)
+    return extra
+
+
+@lru_cache(maxsize=8)
+def _first_columns(n_cols: int) -> NDArray[np.int64]:
+    """Row ``e``: 1 in the first ``e`` columns, 0 after (the krona more for the first ``pot % n`` columns)."""
+    table = (np.arange(n_cols)[None, :] < np.arange(n_cols)[:, None]).astype(np.int64)
+    table.flags.writeable = False
+    return table
 
 
 def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool = False) -> NDArray[np.int64]:
@@ -80,9 +90,13 @@ def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool =
     krona more for the first ``pot % n`` of them (largest remainder with all remainders equal).
     ``everyone``: every column is True (no counting needed)."""
     if everyone:
-        n_cols = mask.shape[1]
-        base, extra = np.divmod(pot, max(n_cols, 1))
-        return base[:, None] + (np.arange(1, n_cols + 1) <= extra[:, None])
+        n_rows, n_cols = mask.shape
+        if n_cols == 0:
+            return np.zeros((n_rows, 0), dtype=np.int64)
+        base, extra = np.divmod(pot, n_cols)
+        shares = np.repeat(base, n_cols).reshape(n_rows, n_cols)
+        shares += _first_columns(n_cols).take(extra, axis=0)
+        return shares
     count = mask.sum(axis=1)
     safe = np.maximum(count, 1)
     base, extra = np.divmod(pot, safe)

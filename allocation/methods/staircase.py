@@ -216,7 +216,7 @@ def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
     never negative: ``block_batch`` refuses negative inputs and every derived key is at least 0.)"""
     measure = inp.column(params.measure)
     if not inp.everyone:
-        measure = np.where(inp.eligible, measure, 0.0)
+        measure = np.multiply(measure, inp.eligible)
     population = inp.column("population")
     share = params.leftover == mp.SHARE
     step, leftover, _ = solve_rows_float(
