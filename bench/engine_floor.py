@@ -17,8 +17,13 @@ need on every cell:
   reporters; a fixed table: 2 passes (the table where eligible, the cap);
 - an eligibility rule: 4 passes (difference, compare, near-tie check: 2) and one row sum (the average).
 
-A pass is one elementwise operation writing a new array; the ratio engine / floor says how much the
-engine spends beyond that arithmetic (Python per chunk, masks, checks, the results' own memory).
+A pass is one elementwise operation writing a new array. The engine hands back its results in new arrays
+(each block's amounts, and the round's totals when it has more than one block): as many of the floor's
+bookkeeping passes write into new arrays of that size (``Work.results``), since on a fresh page the
+first write costs the operating system's page fault and zeroing, not only the arithmetic (on this kind of
+machine some 0.2–0.3 ms a MB, as much as several passes). ``floor(..., results=False)`` leaves that out:
+the bench prints both. The ratio engine / floor says how much the engine spends beyond that work (Python
+per chunk, masks, checks).
 """
 
 from __future__ import annotations
@@ -43,9 +48,13 @@ class Work:
     passes: int
     sorts: int
     sums: int
+    results: int = 0  # of the passes, those writing into new (scenarios × recipients) arrays kept as results
 
     def describe(self) -> str:
-        return f"{self.sorts} row sort(s), {self.passes} passes, {self.sums} row sums"
+        return (
+            f"{self.sorts} row sort(s), {self.passes} passes of which {self.results} into new result arrays,"
+            f" {self.sums} row sums"
+        )
 
 
 def floor_work(round_: Round) -> Work:
@@ -58,16 +67,21 @@ def floor_work(round_: Round) -> Work:
         key = getattr(block.params, "key", EQUAL)
         if block.method in _SORTED or (block.method == "reported_share" and key != EQUAL):
             passes, sorts, sums = passes + (block.method == "reported_share") * 4, sorts + 1, sums + 2
-    return Work(passes, sorts, sums)
+    blocks = len(round_.blocks)
+    return Work(passes, sorts, sums, blocks + (blocks > 1))
 
 
-def floor(x: NDArray[np.float64], work: Work) -> None:
+def floor(x: NDArray[np.float64], work: Work, results: bool = True) -> None:
     """The bare numpy work: ``work.passes`` elementwise passes, ``work.sorts`` row sorts and ``work.sums``
-    row sums over ``x``, chunk by chunk."""
+    row sums over ``x``, chunk by chunk; ``work.results`` of the passes write into new arrays of ``x``'s
+    size (unless ``results`` is False)."""
     rows = max(64, _CHUNK_CELLS // x.shape[1])
+    kept = [np.empty(x.shape) for _ in range(work.results if results else 0)]
     for start in range(0, x.shape[0], rows):
         chunk = x[start : start + rows]
-        for _ in range(work.passes):
+        for out in kept:
+            np.multiply(chunk, 1.0000001, out=out[start : start + rows])
+        for _ in range(work.passes - len(kept)):
             chunk * 1.0000001
         for _ in range(work.sorts):
             np.sort(chunk, axis=1)
