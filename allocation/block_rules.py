@@ -65,14 +65,10 @@ def _pot(f: Fields) -> Pot | None:
         seen: set[str] = set()
         for option_id in ids:
             if option_id in seen:
-                f.problem(
-                    "options",
-                    f"pot option {option_id!r} appears twice",
-                    f"pottalternativet {option_id!r} förekommer två gånger",
-                )
+                f.report("options", "pot_option_twice", option=option_id)
             seen.add(option_id)
         if default is not None and options and default not in ids:
-            f.problem("default", f"no pot option {default!r}", f"inget pottalternativ {default!r}")
+            f.report("default", "no_pot_option", option=default)
             return None
     else:
         amount, label, source = f.amount("amount"), f.text("label", required=False), f.citation()
@@ -89,11 +85,7 @@ def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str |
     illustrative = f.flag("illustrative")
     paid_on = f.text("paid_on", required=False, default=PAID_ON_DECISION)
     if paid_on not in PAID_ON:
-        f.problem(
-            "paid_on",
-            f"must be one of {', '.join(PAID_ON)}, got {paid_on!r}",
-            f"måste vara {' eller '.join(PAID_ON)}, fick {paid_on!r}",
-        )
+        f.report("paid_on", "bad_paid_on", value=repr(paid_on), choices=tuple(PAID_ON))
         paid_on = None
     pot_fields = f.table("pot")
     pot = _pot(pot_fields) if pot_fields else None
@@ -104,17 +96,13 @@ def _block(f: Fields, sources: dict[str, Citation]) -> tuple[Block | None, str |
     elif isinstance(raw, dict):
         eligibility, same_as = read_eligibility(Fields(raw, f"{f.path}.eligible", f.problems))
     elif raw is not None:
-        f.problem("eligible", 'must be "all" or a table (codes, a rule or same_as)', 'måste vara "all" eller en tabell')
+        f.report("eligible", "bad_eligible")
         eligibility = None
     if eligibility is not None and eligibility.source is not None:
         sources["eligible"] = eligibility.source
     params = None
     if name is not None and name not in METHODS:
-        f.problem(
-            "method",
-            f"unknown method {name!r}; known: {', '.join(sorted(METHODS))}",
-            f"okänd metod {name!r}; kända: {', '.join(sorted(METHODS))}",
-        )
+        f.report("method", "unknown_method", value=repr(name), choices=tuple(sorted(METHODS)))
     elif name is not None:
         p = f.table("params", required=False) or Fields({}, f"{f.path}.params", f.problems)
         citation = p.citation() if p.raw else None
@@ -159,7 +147,7 @@ def read_milestone(f: Fields) -> RoundMilestone | None:
     f.done()
     for name, early in (("start", start), ("after", after)):
         if early is not None and due is not None and early > due:
-            f.problem(name, f"{early} comes after the due date {due}", f"{early} kommer efter slutdatumet {due}")
+            f.report(name, "after_due", value=early, due=due)
             return None
     if milestone_id and label and source:
         return RoundMilestone(milestone_id, label, due, start, after, expected, region_action, event, source)
@@ -176,9 +164,9 @@ def _planned(f: Fields) -> tuple[dict[str, Fraction], str | None]:
             try:
                 table[code] = as_value("planned", code, raw)
             except ValueError as exc:
-                rows.problem(code, str(exc), f"planerat värde kan inte läsas: {raw!r}")
+                rows.report(code, "bad_planned", value=repr(raw), detail=str(exc))
     if (file_name is None) == (rows is None):
-        f.problem(None, "give either file or table", "ange antingen file eller table")
+        f.report(None, "file_or_table")
     return table, file_name
 
 
@@ -186,11 +174,7 @@ def _agency_costs(f: Fields) -> AgencyCosts | None:
     gross, at_most, source = f.amount("gross"), f.amount("at_most"), f.citation()
     f.done()
     if gross is not None and at_most is not None and at_most > gross:
-        f.problem(
-            "at_most",
-            f"{at_most} is more than the gross appropriation {gross}",
-            f"{at_most} är mer än hela anslaget {gross}",
-        )
+        f.report("at_most", "above_gross", value=at_most, gross=gross)
         return None
     if gross is None or at_most is None or source is None:
         return None
@@ -204,9 +188,7 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
     f = Fields(doc, "", problems)
     kind = f.text("kind")
     if kind is not None and kind != KIND:
-        f.problem(
-            "kind", f'must be "{KIND}" for a round of blocks, got {kind!r}', f'måste vara "{KIND}", fick {kind!r}'
-        )
+        f.report("kind", "not_blocks_kind", value=repr(kind), kind=KIND)
     round_id, title, version = f.text("id"), f.text("title"), f.text("version")
     year = f.integer("year", minimum=1)
     population_date = f.day("population_date")
@@ -245,7 +227,7 @@ def parse_block_round(doc: dict[str, Any], recipient_codes: Collection[str] | No
         same.append(same_as)
         blocks.append(block)
     if f.has("blocks") and not blocks:
-        f.problem("blocks", "a round needs at least one block", "en omgång behöver minst ett block")
+        f.report("blocks", "no_blocks")
     f.done()
     problems.extend(flow_problems(flows))
     blocks = resolve_same_as(blocks, same, problems)
@@ -285,9 +267,7 @@ def _check_codes(
             named += [(f"blocks[{i}].params.table", c) for c in block.params.referenced_codes()]
     for field, code in named:
         if code not in known:
-            problems.append(
-                RuleProblem(field, f"{field}: unknown recipient {code!r}", f"{field}: okänd mottagare {code!r}")
-            )
+            problems.append(RuleProblem(field, code="unknown_recipient", params={"code": code}))
 
 
 def parse_block_round_text(text: str, recipient_codes: Collection[str] | None = None) -> Round:

@@ -88,11 +88,7 @@ MethodParams = StaircaseParams | ProportionalParams | EqualParams | FixedTablePa
 def _key(f: Fields, name: str, required: bool, default: str | None = None) -> str | None:
     value = f.text(name, required, default)
     if value is not None and not KEY_PATTERN.match(value):
-        f.problem(
-            name,
-            f"a key is lower-case letters, digits and _, got {value!r}",
-            f"en nyckel består av små bokstäver, siffror och _, fick {value!r}",
-        )
+        f.report(name, "bad_key_name", value=repr(value))
         return None
     return value
 
@@ -100,11 +96,7 @@ def _key(f: Fields, name: str, required: bool, default: str | None = None) -> st
 def _choice(f: Fields, name: str, choices: tuple[str, ...], default: str) -> str | None:
     value = f.text(name, required=False, default=default)
     if value not in choices:
-        f.problem(
-            name,
-            f"must be one of {', '.join(choices)}, got {value!r}",
-            f"måste vara en av {', '.join(choices)}, fick {value!r}",
-        )
+        f.report(name, "not_among", value=repr(value), choices=tuple(choices))
         return None
     return value
 
@@ -124,24 +116,16 @@ def read_staircase(f: Fields, section: str | None) -> StaircaseParams | None:
             continue
         if threshold <= previous:
             ok = False
-            step.problem(
-                "min_expansion",
-                f"steps must be strictly increasing: {threshold} comes after {previous}",
-                f"trappstegen måste öka strikt: {threshold} kommer efter {previous}",
-            )
+            step.report("min_expansion", "steps_not_increasing", value=threshold, previous=previous)
         if amount < paid:
             ok = False
-            step.problem(
-                "amount",
-                f"a higher step may not pay less: {amount} after {paid}",
-                f"ett högre trappsteg får inte ge mindre: {amount} efter {paid}",
-            )
+            step.report("amount", "step_pays_less", value=amount, previous=paid)
         previous, paid = threshold, max(paid, amount)
         steps.append(Step(threshold, amount))
         sources.append(citation)
     if not steps and f.has("steps") and ok:
         ok = False
-        f.problem("steps", "the staircase needs at least one step", "trappan behöver minst ett steg")
+        f.report("steps", "no_steps")
     key = _choice(f, "key", KEYS, "expansion_per_100k")
     per_inhabitants = f.integer("per_inhabitants", required=False, minimum=1)
     measure = _key(f, "measure", required=False, default="expansion")

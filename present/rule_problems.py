@@ -25,9 +25,9 @@ def _sv(value: RuleValue) -> str:
     return text
 
 
-def _choices(p: Params) -> str:
+def _listed(p: Params, separator: str) -> str:
     value = p.get("choices") or ()
-    return " ".join(value) if isinstance(value, tuple) else str(value)
+    return separator.join(value) if isinstance(value, tuple) else str(value)
 
 
 def _amount(p: Params, name: str) -> str:
@@ -52,9 +52,28 @@ ENGLISH: Mapping[str, Callable[[Params], str]] = {
     "not_codes": lambda p: "must be a non-empty list of recipient codes",
     "code_twice": lambda p: "a recipient is listed twice",
     "not_a_key": lambda p: f"not a key: {p.get('value')}",
-    "bad_operator": lambda p: f"must be one of {_choices(p)}, got {p.get('value')}",
+    "bad_operator": lambda p: f"must be one of {_listed(p, ' ')}, got {p.get('value')}",
     "same_as_unknown": lambda p: f"unknown block: {p.get('block')!r}",
     "same_as_repeats": lambda p: f"a block that itself repeats another (or itself): {p.get('block')!r}",
+    "pot_option_twice": lambda p: f"pot option {p.get('option')!r} appears twice",
+    "no_pot_option": lambda p: f"no pot option {p.get('option')!r}",
+    "bad_paid_on": lambda p: f"must be one of {_listed(p, ', ')}, got {p.get('value')}",
+    "bad_eligible": lambda p: 'must be "all" or a table (codes, a rule or same_as)',
+    "unknown_method": lambda p: f"unknown method {p.get('value')}; known: {_listed(p, ', ')}",
+    "after_due": lambda p: f"{p.get('value')} comes after the due date {p.get('due')}",
+    "bad_planned": lambda p: str(p.get("detail")),
+    "file_or_table": lambda p: "give either file or table",
+    "above_gross": lambda p: f"{p.get('value')} is more than the gross appropriation {p.get('gross')}",
+    "not_blocks_kind": lambda p: f'must be "{p.get("kind")}" for a round of blocks, got {p.get("value")}',
+    "no_blocks": lambda p: "a round needs at least one block",
+    "unknown_recipient": lambda p: f"unknown recipient {p.get('code')!r}",
+    "bad_key_name": lambda p: f"a key is lower-case letters, digits and _, got {p.get('value')}",
+    "not_among": lambda p: f"must be one of {_listed(p, ', ')}, got {p.get('value')}",
+    "steps_not_increasing": lambda p: (
+        f"steps must be strictly increasing: {p.get('value')} comes after {p.get('previous')}"
+    ),
+    "step_pays_less": lambda p: f"a higher step may not pay less: {p.get('value')} after {p.get('previous')}",
+    "no_steps": lambda p: "the staircase needs at least one step",
 }
 
 SWEDISH: Mapping[str, Callable[[Params], str]] = {
@@ -80,9 +99,30 @@ SWEDISH: Mapping[str, Callable[[Params], str]] = {
     "not_codes": lambda p: "måste vara en lista med mottagarkoder",
     "code_twice": lambda p: "en mottagare står två gånger",
     "not_a_key": lambda p: f"ingen nyckel: {_sv(p.get('value'))}",
-    "bad_operator": lambda p: f"måste vara en av {_choices(p)}, fick {_sv(p.get('value'))}",
+    "bad_operator": lambda p: f"måste vara en av {_listed(p, ' ')}, fick {_sv(p.get('value'))}",
     "same_as_unknown": lambda p: f"okänt block: ”{p.get('block')}”",
     "same_as_repeats": lambda p: f"ett block som självt upprepar ett annat (eller sig självt): ”{p.get('block')}”",
+    "pot_option_twice": lambda p: f"pottalternativet ”{p.get('option')}” förekommer två gånger",
+    "no_pot_option": lambda p: f"inget pottalternativ ”{p.get('option')}”",
+    "bad_paid_on": lambda p: f"måste vara {_listed(p, ' eller ')}, fick {_sv(p.get('value'))}",
+    "bad_eligible": lambda p: "måste vara ”all” eller en tabell (codes, en regel eller same_as)",
+    "unknown_method": lambda p: f"okänd metod {_sv(p.get('value'))}; kända: {_listed(p, ', ')}",
+    "after_due": lambda p: f"{p.get('value')} kommer efter slutdatumet {p.get('due')}",
+    "bad_planned": lambda p: f"planerat värde kan inte läsas: {_sv(p.get('value'))}",
+    "file_or_table": lambda p: "ange antingen file eller table",
+    "above_gross": lambda p: f"{_amount(p, 'value')} är mer än hela anslaget {_amount(p, 'gross')}",
+    "not_blocks_kind": lambda p: f"måste vara ”{p.get('kind')}”, fick {_sv(p.get('value'))}",
+    "no_blocks": lambda p: "en omgång behöver minst ett block",
+    "unknown_recipient": lambda p: f"okänd mottagare ”{p.get('code')}”",
+    "bad_key_name": lambda p: f"en nyckel består av små bokstäver, siffror och _, fick {_sv(p.get('value'))}",
+    "not_among": lambda p: f"måste vara en av {_listed(p, ', ')}, fick {_sv(p.get('value'))}",
+    "steps_not_increasing": lambda p: (
+        f"trappstegen måste öka strikt: {p.get('value')} kommer efter {p.get('previous')}"
+    ),
+    "step_pays_less": lambda p: (
+        f"ett högre trappsteg får inte ge mindre: {_amount(p, 'value')} efter {_amount(p, 'previous')}"
+    ),
+    "no_steps": lambda p: "trappan behöver minst ett steg",
 }
 
 
