@@ -363,3 +363,34 @@ def test_payment_before_the_decision_or_without_reference_is_refused(store: Stor
     with pytest.raises(WriteRefused, match="reference"):
         store.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "  ")
     assert store.payment_runs(AT) == []
+
+
+def test_an_illustrative_round_is_decided_but_never_paid(store: Store) -> None:
+    """An illustrative round's amounts are examples: it may be decided (to try the flow), never paid. The same
+    rules not marked illustrative at the round's level are paid (tests/browser/test_round_end_to_end.py pays
+    the 2024-shaped round that way)."""
+    text = (Path(__file__).parent / "rounds" / "at-2024-illustrative.toml").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n[source]")
+    real = head.replace('id = "at-2024-illustrative"', 'id = "at-2024-real"').replace(
+        "\nillustrative = true\n", "\nillustrative = false\n"
+    )
+    assert real != head
+    for rules in (text, real + sep + rest):
+        store.save_round(ANNA, "testomgång", rules)
+    for round_id in ("at-2024-illustrative", "at-2024-real"):
+        reports = "Region;Tillsatta;Påbörjade;Avräknade;Mottagen\nUppsala;58;57;0;2024-10-31\n"
+        store.import_reports(ANNA, "rapporter", round_id, reports.encode(), "r.csv")
+        store.decide_round(ANNA, "beslut", round_id, "S2024/1", date(2024, 12, 10), confirmed=True)
+    for i, r in enumerate(store.recipients("at-2024-real")):
+        store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+
+    listed = store.payout_list("at-2024-illustrative")
+    assert listed.total == 223_000_000  # the list is shown, with why it cannot be recorded
+    assert "Illustrativ omgång: inga utbetalningar registreras." in listed.problems()[1]
+    with pytest.raises(WriteRefused, match="illustrative"):
+        store.record_payment_run(ANNA, "utbetalning", "at-2024-illustrative", date(2024, 12, 15), "UB-1")
+    assert store.payment_runs("at-2024-illustrative") == []
+
+    assert store.payout_list("at-2024-real").problems() == ([], [])
+    store.record_payment_run(ANNA, "utbetalning", "at-2024-real", date(2024, 12, 15), "UB-2")
+    assert sum(a for _, _, a in store.payouts("at-2024-real")) == 223_000_000
