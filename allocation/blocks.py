@@ -12,7 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from allocation.block_data import Notice
-from allocation.block_fields import Citation, RuleProblem, RulesError
+from allocation.block_fields import Citation, RuleProblem, RulesError, RuleValue
 from allocation.method_params import FixedTableParams, MethodParams
 from allocation.methods import METHODS
 from allocation.report_values import report_spec
@@ -213,8 +213,9 @@ class Round:
         return sum(b.pot.amount for b in self.blocks)
 
 
-def _problem(field_name: str, message: str, message_sv: str) -> RuleProblem:
-    return RuleProblem(field_name, f"{field_name}: {message}", f"{field_name}: {message_sv}")
+def _problem(field_name: str, code: str, **params: RuleValue) -> RuleProblem:
+    """A problem of the field, as a code and its parameters (worded by ``present.rule_problems``)."""
+    return RuleProblem(field_name, code=code, params=params)
 
 
 def payment_problems(blocks: Sequence[Block], milestones: Sequence[RoundMilestone]) -> list[RuleProblem]:
@@ -224,41 +225,15 @@ def payment_problems(blocks: Sequence[Block], milestones: Sequence[RoundMileston
     for i, block in enumerate(blocks):
         if block.paid_on not in PAID_ON:
             problems.append(
-                _problem(
-                    f"blocks[{i}].paid_on",
-                    f'must be "{PAID_ON_DECISION}" or "{PAID_ON_REQUISITION}", got {block.paid_on!r}',
-                    f'måste vara "{PAID_ON_DECISION}" eller "{PAID_ON_REQUISITION}", fick {block.paid_on!r}',
-                )
+                _problem(f"blocks[{i}].paid_on", "bad_paid_on", value=repr(block.paid_on), choices=tuple(PAID_ON))
             )
         elif block.on_requisition and block.method != "fixed_table":
-            problems.append(
-                _problem(
-                    f"blocks[{i}].paid_on",
-                    f"a block paid on requisition needs the method fixed_table (the most each recipient may "
-                    f"requisition), not {block.method}",
-                    f"ett block som betalas ut efter rekvisition kräver metoden fixed_table (det högsta belopp "
-                    f"varje mottagare kan rekvirera), inte {block.method}",
-                )
-            )
+            problems.append(_problem(f"blocks[{i}].paid_on", "requisition_needs_table", method=block.method))
     ways = {b.paid_on for b in blocks if b.paid_on in PAID_ON}
     if len(ways) > 1:
-        problems.append(
-            _problem(
-                "blocks",
-                "either every block is paid on requisition or none is",
-                "antingen betalas alla block ut efter rekvisition eller inget",
-            )
-        )
+        problems.append(_problem("blocks", "mixed_payment"))
     if PAID_ON_REQUISITION in ways and not any(m.event == REQUISITION_EVENT and m.due is not None for m in milestones):
-        problems.append(
-            _problem(
-                "milestones",
-                f'a round paid on requisition needs a milestone with event = "{REQUISITION_EVENT}" and a due date '
-                "(the last day to requisition)",
-                f'en omgång som betalas ut efter rekvisition behöver en milstolpe med event = "{REQUISITION_EVENT}" '
-                "och ett slutdatum (sista dag att rekvirera)",
-            )
-        )
+        problems.append(_problem("milestones", "requisition_needs_milestone", event=REQUISITION_EVENT))
     return problems
 
 
@@ -267,19 +242,11 @@ def method_problems(blocks: Sequence[Block]) -> list[RuleProblem]:
     problems = []
     for i, block in enumerate(blocks):
         if block.method not in METHODS:
-            known = ", ".join(sorted(METHODS))
-            problems.append(
-                _problem(
-                    f"blocks[{i}].method",
-                    f"unknown method {block.method!r}; known: {known}",
-                    f"okänd metod {block.method!r}; kända: {known}",
-                )
-            )
+            known = tuple(sorted(METHODS))
+            problems.append(_problem(f"blocks[{i}].method", "unknown_method", value=repr(block.method), choices=known))
         elif not isinstance(block.params, METHODS[block.method].params_type):
             kind = METHODS[block.method].params_type.__name__
-            problems.append(
-                _problem(f"blocks[{i}].params", f"{block.method} needs {kind}", f"{block.method} kräver {kind}")
-            )
+            problems.append(_problem(f"blocks[{i}].params", "params_of_other_method", method=block.method, kind=kind))
     return problems
 
 
@@ -290,25 +257,12 @@ def flow_problems(flows: Sequence[tuple[str, str | None]]) -> list[RuleProblem]:
     ids = [block_id for block_id, _ in flows]
     for i, (block_id, target) in enumerate(flows):
         if block_id == UNALLOCATED or ids.index(block_id) != i:
-            what = "is reserved" if block_id == UNALLOCATED else "appears twice"
-            what_sv = "är reserverat" if block_id == UNALLOCATED else "förekommer två gånger"
-            problems.append(
-                _problem(f"blocks[{i}].id", f"block id {block_id!r} {what}", f"block-id {block_id!r} {what_sv}")
-            )
+            code = "block_id_reserved" if block_id == UNALLOCATED else "block_id_twice"
+            problems.append(_problem(f"blocks[{i}].id", code, block=block_id))
         if target is not None and target not in ids:
-            problems.append(
-                _problem(
-                    f"blocks[{i}].unpaid.to",
-                    f"unpaid money flows to an unknown block {target!r}",
-                    f"ej utbetalda medel går till ett okänt block {target!r}",
-                )
-            )
+            problems.append(_problem(f"blocks[{i}].unpaid.to", "flows_to_unknown", block=target))
         elif target == block_id:
-            problems.append(
-                _problem(
-                    f"blocks[{i}].unpaid.to", "a block cannot flow into itself", "ett block kan inte gå till sig självt"
-                )
-            )
+            problems.append(_problem(f"blocks[{i}].unpaid.to", "flows_to_itself"))
     if problems:
         return problems
     following = dict(flows)
@@ -319,12 +273,7 @@ def flow_problems(flows: Sequence[tuple[str, str | None]]) -> list[RuleProblem]:
             seen.append(target)
             target = following[target]
         if target == block_id:
-            cycle = " → ".join([*seen, block_id])
-            problems.append(
-                _problem(
-                    f"blocks[{i}].unpaid.to", f"the flows form a cycle: {cycle}", f"flödena bildar en cykel: {cycle}"
-                )
-            )
+            problems.append(_problem(f"blocks[{i}].unpaid.to", "flow_cycle", blocks=(*seen, block_id)))
     return problems
 
 

@@ -25,8 +25,8 @@ def _sv(value: RuleValue) -> str:
     return text
 
 
-def _listed(p: Params, separator: str) -> str:
-    value = p.get("choices") or ()
+def _listed(p: Params, separator: str, name: str = "choices") -> str:
+    value = p.get(name) or ()
     return separator.join(value) if isinstance(value, tuple) else str(value)
 
 
@@ -74,6 +74,21 @@ ENGLISH: Mapping[str, Callable[[Params], str]] = {
     ),
     "step_pays_less": lambda p: f"a higher step may not pay less: {p.get('value')} after {p.get('previous')}",
     "no_steps": lambda p: "the staircase needs at least one step",
+    "requisition_needs_table": lambda p: (
+        "a block paid on requisition needs the method fixed_table (the most each recipient may requisition), "
+        f"not {p.get('method')}"
+    ),
+    "mixed_payment": lambda p: "either every block is paid on requisition or none is",
+    "requisition_needs_milestone": lambda p: (
+        f'a round paid on requisition needs a milestone with event = "{p.get("event")}" and a due date '
+        "(the last day to requisition)"
+    ),
+    "params_of_other_method": lambda p: f"{p.get('method')} needs {p.get('kind')}",
+    "block_id_reserved": lambda p: f"block id {p.get('block')!r} is reserved",
+    "block_id_twice": lambda p: f"block id {p.get('block')!r} appears twice",
+    "flows_to_unknown": lambda p: f"unpaid money flows to an unknown block {p.get('block')!r}",
+    "flows_to_itself": lambda p: "a block cannot flow into itself",
+    "flow_cycle": lambda p: f"the flows form a cycle: {_listed(p, ' → ', 'blocks')}",
 }
 
 SWEDISH: Mapping[str, Callable[[Params], str]] = {
@@ -123,6 +138,21 @@ SWEDISH: Mapping[str, Callable[[Params], str]] = {
         f"ett högre trappsteg får inte ge mindre: {_amount(p, 'value')} efter {_amount(p, 'previous')}"
     ),
     "no_steps": lambda p: "trappan behöver minst ett steg",
+    "requisition_needs_table": lambda p: (
+        "ett block som betalas ut efter rekvisition kräver metoden fixed_table (det högsta belopp varje mottagare "
+        f"kan rekvirera), inte {p.get('method')}"
+    ),
+    "mixed_payment": lambda p: "antingen betalas alla block ut efter rekvisition eller inget",
+    "requisition_needs_milestone": lambda p: (
+        f"en omgång som betalas ut efter rekvisition behöver en milstolpe med event = ”{p.get('event')}” "
+        "och ett slutdatum (sista dag att rekvirera)"
+    ),
+    "params_of_other_method": lambda p: f"{p.get('method')} kräver parametrar av sitt eget slag ({p.get('kind')})",
+    "block_id_reserved": lambda p: f"block-id ”{p.get('block')}” är reserverat",
+    "block_id_twice": lambda p: f"block-id ”{p.get('block')}” förekommer två gånger",
+    "flows_to_unknown": lambda p: f"ej utbetalda medel går till ett okänt block ”{p.get('block')}”",
+    "flows_to_itself": lambda p: "ett block kan inte gå till sig självt",
+    "flow_cycle": lambda p: f"flödena bildar en cykel: {_listed(p, ' → ', 'blocks')}",
 }
 
 

@@ -300,8 +300,11 @@ def test_a_round_built_in_code_is_validated_too() -> None:
     cite_pot = Pot((PotOption("p", 1, "1 kr", Citation("S", "Q")),), "p")
     a = Block("a", "A", cite_pot, "equal", mp.EqualParams(), unpaid_to="b")
     b = Block("b", "B", cite_pot, "equal", mp.EqualParams(), unpaid_to="a")
-    with pytest.raises(RulesError, match="cycle"):
+    with pytest.raises(RulesError) as caught:
         Round("r", "R", 2030, "1", date(2030, 1, 1), (a, b))
+    texts = [rule_problem_en(p) for p in caught.value.problems]
+    assert texts[0] == "blocks[0].unpaid.to: the flows form a cycle: a → b → a"
+    assert "flödena bildar en cykel: a → b → a" in rule_problem_sv(caught.value.problems[0])
 
 
 def test_no_literal_21_in_the_block_engine() -> None:

@@ -20,9 +20,11 @@ from allocation import method_params as mp
 from allocation.block_batch import allocate_round_batch
 from allocation.block_data import Recipient, derive_values
 from allocation.block_engine import allocate_round
+from allocation.block_fields import RulesError
 from allocation.blocks import LIST, NATIONAL_AVERAGE, RULE, Eligibility, Rule
 from allocation.methods import METHODS, UNPAID_REASONS, method
 from allocation.rules import KEYS, Step
+from present.rule_problems import rule_problem_en
 
 BY = date(2030, 3, 1)
 KEYS_OF_DATA = (
@@ -243,8 +245,9 @@ def test_methods_that_ignore_outcome_ignore_it(name: str, data: st.DataObject, m
 
 
 def test_params_of_another_method_are_refused() -> None:
-    with pytest.raises(ValueError, match="staircase_leftover needs StaircaseParams"):
+    with pytest.raises(RulesError) as caught:
         one_block_round("staircase_leftover", mp.EqualParams(), pot=100)
+    assert "staircase_leftover needs StaircaseParams" in rule_problem_en(caught.value.problems[0])
 
 
 def test_the_registry_is_closed_and_names_the_five_methods() -> None:
@@ -258,5 +261,6 @@ def test_unknown_method_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="unknown method"):
         method(name)
     round_ = one_block_round("equal", mp.EqualParams(), pot=100)
-    with pytest.raises(ValueError, match="unknown method"):
+    with pytest.raises(RulesError) as caught:
         replace(round_, blocks=(replace(round_.blocks[0], method=name),))
+    assert "unknown method" in rule_problem_en(caught.value.problems[0])
