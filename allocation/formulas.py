@@ -59,7 +59,7 @@ def step_level(measure: N, thresholds: Sequence[int]) -> N:
     On arrays the count is kept in bytes (each comparison's booleans added as bytes: numpy casts mixed
     operands in buffers, several times slower) and returned as indices."""
     if isinstance(measure, np.ndarray):
-        if len(thresholds) > np.iinfo(np.uint8).max:
+        if len(thresholds) > 255:  # a count that does not fit in a byte
             return sum((measure >= t).astype(np.intp) for t in thresholds) + np.zeros(measure.shape, dtype=np.intp)
         level = np.zeros(measure.shape, dtype=np.uint8)
         reached = np.empty(measure.shape, dtype=bool)

@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -88,6 +89,7 @@ class Figure:
     note: str = ""  # why there is no value
     floor: float | None = None  # a batch's numpy floor (seconds), or the 21-recipient time of a scale figure
     bare: float | None = None  # a batch's floor without writing its results into new arrays (seconds)
+    cpu_ratio: float | None = None  # a batch's CPU time over its floor's
 
 
 def peak_mb(fn: Callable[[], object]) -> float:
@@ -158,25 +160,40 @@ def measure_engine() -> list[Figure]:
         figures.append(Figure("exact", round_id, timed(fn, repeats=30, number=50)))
     for round_id, fn in batch.items():
         w = work[round_id]
-        seconds, floor_seconds, bare = interleaved(
-            fn, lambda w=w: floor(outcome, w), lambda w=w: floor(outcome, w, results=False), repeats=15
+        (seconds, floor_seconds, bare), cpu = interleaved(
+            fn, lambda w=w: floor(outcome, w), lambda w=w: floor(outcome, w, results=False), repeats=15, cpu=True
         )
-        figures.append(Figure("batch", round_id, seconds, w.describe(), floor_seconds, bare))
+        figures.append(Figure("batch", round_id, seconds, w.describe(), floor_seconds, bare, cpu[0] / cpu[1]))
     figures += [Figure("memory", round_id, peak_mb(fn)) for round_id, fn in batch.items()]
     return figures + measure_scale()
 
 
-def interleaved(*fns: Callable[[], object], repeats: int) -> tuple[float, ...]:
-    """Median seconds of each of ``fns``, each run once in turn ``repeats`` times (after a warm-up)."""
+@overload
+def interleaved(*fns: Callable[[], object], repeats: int) -> tuple[float, ...]: ...
+
+
+@overload
+def interleaved(
+    *fns: Callable[[], object], repeats: int, cpu: Literal[True]
+) -> tuple[tuple[float, ...], tuple[float, ...]]: ...
+
+
+def interleaved(*fns: Callable[[], object], repeats: int, cpu: bool = False) -> Any:
+    """Median seconds of each of ``fns``, each run once in turn ``repeats`` times (after a warm-up); with
+    ``cpu`` also the median CPU seconds of this process (on a shared machine another job's load stretches
+    the clock time, not the CPU time a call takes)."""
     for f in fns:
         f()
     times: list[list[float]] = [[] for _ in fns]
+    cpus: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
         for i, f in enumerate(fns):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             f()
             times[i].append(time.perf_counter() - start)
-    return tuple(statistics.median(t) for t in times)
+            cpus[i].append(time.process_time() - start_cpu)
+    wall = tuple(statistics.median(t) for t in times)
+    return (wall, tuple(statistics.median(t) for t in cpus)) if cpu else wall
 
 
 def measure_scale() -> list[Figure]:
@@ -250,6 +267,8 @@ def rows(figures: list[Figure]) -> list[tuple[str, str, str, str]]:
             parts.append(f"{f.value / EXACT_TARGET:.2f} of target")
         elif f.quantity == "batch" and f.floor:
             parts.append(f"{f.value / f.floor:.2f} × floor {f.floor * 1e3:.1f} ms ({f.note})")
+            if f.cpu_ratio:
+                parts.append(f"CPU time {f.cpu_ratio:.2f} × floor's")
             if f.bare:
                 parts.append(f"{f.value / f.bare:.2f} × the floor without new result arrays {f.bare * 1e3:.1f} ms")
         elif f.quantity == "rerun":

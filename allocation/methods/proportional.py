@@ -23,7 +23,9 @@ def shares_rows(pot: np.ndarray, inp: BatchInput, key: str, mask: np.ndarray, ev
     if key == EQUAL:
         return equal_rows(pot, mask, everyone)
     weights = inp.column(key)
-    return apportion_rows(pot, weights if everyone else np.multiply(weights, mask))
+    if everyone:
+        return apportion_rows(pot, weights)
+    return apportion_rows(pot, np.multiply(weights, mask), overwrite=True)
 
 
 def batch(params: mp.ProportionalParams, inp: BatchInput) -> BatchOutput:

@@ -27,26 +27,31 @@ def row_sums(a: NDArray[np.float64]) -> NDArray[np.float64]:
     return a @ np.ones(a.shape[1])
 
 
-def apportion_rows(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> NDArray[np.int64]:
+def apportion_rows(
+    totals: NDArray[np.int64], weights: NDArray[np.float64], overwrite: bool = False
+) -> NDArray[np.int64]:
     """Largest remainder per row: whole numbers proportional to ``weights`` summing to ``totals``.
 
     Rows whose weights are all 0 get 0. Equal remainders go to the lower column index first. One sort of
     the remainders per row finds the threshold; only rows with a tie at the threshold are ranked further.
     """
-    return apportion_rows_float(totals, weights).astype(np.int64)
+    return apportion_rows_float(totals, weights, overwrite).astype(np.int64)
 
 
-def apportion_rows_float(totals: NDArray[np.int64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+def apportion_rows_float(
+    totals: NDArray[np.int64], weights: NDArray[np.float64], overwrite: bool = False
+) -> NDArray[np.float64]:
     """``apportion_rows`` as whole numbers in float64 (exact below 2**53), for a caller that adds more to
     them before the one conversion to integers. Every pass is over one dtype (numpy casts mixed operands in
-    buffers, several times slower) and writes into the arrays it already has."""
+    buffers, several times slower) and writes into the arrays it already has (``overwrite``: ``weights``
+    too, which the caller no longer needs: fewer arrays, more of them in the CPU cache)."""
     n_rows, n_cols = weights.shape
     if n_cols == 0:
         return np.zeros((n_rows, 0))
     weight_sum = row_sums(weights)
     has_weight = weight_sum > 0
     scale = np.divide(totals, weight_sum, out=np.zeros(n_rows), where=has_weight)
-    remainders = np.multiply(weights, scale[:, None])
+    remainders = np.multiply(weights, scale[:, None], out=weights if overwrite else None)
     floors = np.multiply(remainders, 1.0 - _FLOOR_MARGIN)
     np.floor(floors, out=floors)
     remainders -= floors

@@ -204,7 +204,7 @@ def solve_rows_float(
     if below_rows.size:  # those rows scale the steps to the pot and share nothing
         weights[below_rows] = nominal[below_rows]
         totals[below_rows] = pot[below_rows]
-    shares = apportion_rows_float(totals, weights)
+    shares = apportion_rows_float(totals, weights, overwrite=True)
     if below_rows.size:
         nominal[below_rows] = shares[below_rows]
         shares[below_rows] = 0.0
