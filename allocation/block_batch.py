@@ -305,8 +305,11 @@ def _allocate_chunk(
             if rule not in decided:
                 decided[rule] = eligible_batch(block.eligible, people, derived, given, round_.planned, n)
             eligible = decided[rule]
+        result = out[block.id]
+        rows_out = result.amounts[rows]
         if everyone or eligible.any():
-            inp = BatchInput(available, people, eligible, derived, setting.events, everyone, setting.shared[block.id])
+            shared = setting.shared[block.id]
+            inp = BatchInput(available, people, eligible, derived, setting.events, everyone, shared, rows_out)
             amounts = method(block.method).allocate_batch(block.params, inp).amounts  # 0 for the ineligible
         else:
             amounts = np.zeros(eligible.shape, dtype=np.int64)
@@ -315,8 +318,9 @@ def _allocate_chunk(
             raise AssertionError(f"block {block.id}: a negative amount, or more paid than available")
         if block.unpaid_to is not None:
             inflow[block.unpaid_to] = inflow[block.unpaid_to] + unpaid if block.unpaid_to in inflow else unpaid
-        result = out[block.id]
-        result.available[rows], result.amounts[rows], result.unpaid[rows] = available, amounts, unpaid
+        if amounts is not rows_out:
+            rows_out[...] = amounts
+        result.available[rows], result.unpaid[rows] = available, unpaid
         if rule not in setting.masks:
             result.eligible[rows] = eligible
         if totals is not None:

@@ -19,13 +19,14 @@ def exact(params: mp.ProportionalParams, inp: MethodInput) -> MethodOutput:
 
 
 def shares_rows(pot: np.ndarray, inp: BatchInput, key: str, mask: np.ndarray, everyone: bool = False) -> np.ndarray:
-    """The pot by ``key`` among the True columns of ``mask`` (``equal``: alike, exactly)."""
+    """The pot by ``key`` among the True columns of ``mask`` (``equal``: alike, exactly), written into
+    ``inp.out`` when the block engine gives one."""
     if key == EQUAL:
-        return equal_rows(pot, mask, everyone)
+        return equal_rows(pot, mask, everyone, inp.out)
     weights = inp.column(key)
     if everyone:
-        return apportion_rows(pot, weights)
-    return apportion_rows(pot, np.multiply(weights, mask), overwrite=True)
+        return apportion_rows(pot, weights, out=inp.out)
+    return apportion_rows(pot, np.multiply(weights, mask), overwrite=True, out=inp.out)
 
 
 def batch(params: mp.ProportionalParams, inp: BatchInput) -> BatchOutput:

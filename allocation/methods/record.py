@@ -92,6 +92,9 @@ class BatchInput:
     # What a kernel computes from the recipients, events and params alone, kept for the call's next chunks
     # of scenarios (the same dict for every chunk of one block; empty at first).
     shared: dict[str, Any] = field(default_factory=dict)
+    # The block's result rows for these scenarios, (S, R): a kernel may write its amounts there and return
+    # this array (one pass less than a copy). None: return a new array.
+    out: NDArray[np.int64] | None = None
 
     def column(self, key: str) -> NDArray[np.float64]:
         """The key's values, (S, R); ``equal``: 1 each. A key nobody supplied is an error."""

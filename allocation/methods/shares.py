@@ -28,14 +28,22 @@ def row_sums(a: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def apportion_rows(
-    totals: NDArray[np.int64], weights: NDArray[np.float64], overwrite: bool = False
+    totals: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    overwrite: bool = False,
+    out: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """Largest remainder per row: whole numbers proportional to ``weights`` summing to ``totals``.
 
     Rows whose weights are all 0 get 0. Equal remainders go to the lower column index first. One sort of
     the remainders per row finds the threshold; only rows with a tie at the threshold are ranked further.
+    ``overwrite``: ``weights`` may be written over; ``out``: the array to write the result into.
     """
-    return apportion_rows_float(totals, weights, overwrite).astype(np.int64)
+    shares = apportion_rows_float(totals, weights, overwrite)
+    if out is None:
+        return shares.astype(np.int64)
+    np.copyto(out, shares, casting="unsafe")  # whole numbers: the conversion is exact
+    return out
 
 
 def apportion_rows_float(
@@ -90,18 +98,19 @@ def _first_columns(n_cols: int) -> NDArray[np.int64]:
     return table
 
 
-def equal_rows(pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool = False) -> NDArray[np.int64]:
+def equal_rows(
+    pot: NDArray[np.int64], mask: NDArray[np.bool_], everyone: bool = False, out: NDArray[np.int64] | None = None
+) -> NDArray[np.int64]:
     """Equal whole-krona shares among the True columns of each row, exactly: ``pot // n`` each and one
     krona more for the first ``pot % n`` of them (largest remainder with all remainders equal).
-    ``everyone``: every column is True (no counting needed)."""
+    ``everyone``: every column is True (no counting needed); ``out``: where to write them then."""
     if everyone:
         n_rows, n_cols = mask.shape
         if n_cols == 0:
             return np.zeros((n_rows, 0), dtype=np.int64)
         base, extra = np.divmod(pot, n_cols)
         shares = np.repeat(base, n_cols).reshape(n_rows, n_cols)
-        shares += _first_columns(n_cols).take(extra, axis=0)
-        return shares
+        return np.add(shares, _first_columns(n_cols).take(extra, axis=0), out=shares if out is None else out)
     count = mask.sum(axis=1)
     safe = np.maximum(count, 1)
     base, extra = np.divmod(pot, safe)

@@ -223,4 +223,8 @@ def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
         inp.pot, params.steps, params.key, params.per_inhabitants, population, measure, share
     )
     # The block engine reads the amounts only: the parts stay unsplit (two more conversions to integers).
-    return BatchOutput((np.add(step, leftover, out=step) if share else step).astype(np.int64))
+    amounts = np.add(step, leftover, out=step) if share else step
+    if inp.out is None:
+        return BatchOutput(amounts.astype(np.int64))
+    np.copyto(inp.out, amounts, casting="unsafe")  # whole numbers: the conversion is exact
+    return BatchOutput(inp.out)
