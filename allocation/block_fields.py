@@ -2,8 +2,8 @@
 
 Pure: works on the dict that ``tomllib`` returns. A problem names its field by its path in the
 document (``blocks[1].params.steps[0].amount``), so a reader of either message can find it. A problem is
-a value, a code and its plain parameters (``Fields.report``), worded by ``present.rule_problems``; the
-readers not yet moved to codes still give both texts (``Fields.problem``).
+a value, a code and its plain parameters (``Fields.report``), worded in English and Swedish by
+``present.rule_problems``.
 """
 
 from __future__ import annotations
@@ -21,22 +21,15 @@ RuleValue = str | int | float | bool | date | None | tuple[str, ...]
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
-    """One problem of a rules document, naming its field.
-
-    Either a ``code`` (a name of ``present.rule_problems``) with plain ``params`` (the value found, a limit),
-    or, from a reader not yet moved to codes, ``message`` and ``message_sv`` (each naming the field).
-    """
+    """One problem of a rules document: the field (its path; empty for the whole text), a ``code`` (a name of
+    ``present.rule_problems``) and plain ``params`` (the value found, a limit, the line of the text)."""
 
     field: str  # path in the rules document
-    message: str = ""  # English, naming the field (a problem without a code)
-    message_sv: str = ""  # Swedish, naming the field (a problem without a code)
-    code: str = ""
+    code: str
     params: Mapping[str, RuleValue] = dc_field(default_factory=dict, hash=False)
 
     def log_text(self) -> str:
         """For a log or a traceback (``present.rule_problems`` words it for people)."""
-        if not self.code:
-            return self.message
         return f"{self.field}: {self.code} {dict(self.params)!r}"
 
 
@@ -74,10 +67,6 @@ class Fields:
         self.path = path
         self.problems = problems
         self._read: set[str] = set()
-
-    def problem(self, name: str | int | None, message: str, message_sv: str) -> None:
-        field = self.path if name is None else join(self.path, name)
-        self.problems.append(RuleProblem(field, f"{field}: {message}", f"{field}: {message_sv}"))
 
     def report(self, name: str | int | None, code: str, **params: RuleValue) -> None:
         """A problem of the field ``name`` (None: this table) as a code and its parameters."""

@@ -28,14 +28,15 @@ MAX_TEXT = 20_000  # characters of one text (a quote); a label or title is far s
 MAX_LINE_TEXT = 500  # characters of a one-line text: an id, a title, a label, a version
 
 
-def _what(char: str) -> tuple[str, str]:
+def _what(char: str) -> str:
+    """The kind of a forbidden character: ``break``, ``direction``, ``invisible`` or ``control``."""
     if char in BREAKS:
-        return "a tab or line break", "en tabb eller radbrytning"
+        return "break"
     if re.match(f"[{BIDI}]", char):
-        return "a character that changes the text direction", "ett tecken som ändrar textriktningen"
+        return "direction"
     if re.match(f"[{INVISIBLE}]", char):
-        return "an invisible character", "ett osynligt tecken"
-    return "a control character", "ett styrtecken"
+        return "invisible"
+    return "control"
 
 
 def describe(char: str) -> str:
@@ -59,23 +60,14 @@ def char_problem(value: str, field: str, in_line: bool = True) -> RuleProblem | 
     found = (FORBIDDEN_IN_LINE if in_line else FORBIDDEN).search(value)
     if found is None:
         return None
-    en, sv = _what(found.group())
-    code, at = describe(found.group()), found.start() + 1
-    return RuleProblem(
-        field,
-        f"{field}: holds {en} ({code}) at character {at}; write it without",
-        f"{field}: innehåller {sv} ({code}) vid tecken {at}; skriv utan det",
-    )
+    params = {"kind": _what(found.group()), "char": describe(found.group()), "at": found.start() + 1}
+    return RuleProblem(field, code="forbidden_char", params=params)
 
 
 def _length_problem(value: str, field: str, limit: int) -> RuleProblem | None:
     if len(value) <= limit:
         return None
-    return RuleProblem(
-        field,
-        f"{field}: {len(value)} characters; at most {limit}",
-        f"{field}: {len(value)} tecken; högst {limit}",
-    )
+    return RuleProblem(field, code="text_too_long", params={"length": len(value), "limit": limit})
 
 
 def text_problems(doc: Any, path: str = "") -> list[RuleProblem]:

@@ -23,7 +23,7 @@ import tomllib
 from datetime import date
 from typing import Any
 
-from allocation.block_fields import RuleProblem, RulesError, join
+from allocation.block_fields import RuleProblem, RulesError, RuleValue, join
 from allocation.rules_text import text_problems as character_problems
 
 MAX_BYTES = 256 * 1024  # the whole file, UTF-8
@@ -45,21 +45,14 @@ YEARS = (2000, 2100)  # a round's year
 DATE_SPAN = 5  # a milestone lies within this many years of the round's year
 
 
-def _problem(field: str, en: str, sv: str) -> RuleProblem:
-    return RuleProblem(field, f"{field}: {en}" if field else en, f"{field}: {sv}" if field else sv)
+def _problem(field: str, code: str, **params: RuleValue) -> RuleProblem:
+    """A problem of ``field`` (empty: the whole file) as a code and its parameters (``present.rule_problems``)."""
+    return RuleProblem(field, code=code, params=params)
 
 
-def _line(n: int) -> tuple[str, str]:
-    return f"line {n}", f"rad {n}"
-
-
-def _refuse(n: int, en: str, sv: str) -> RulesError:
-    where_en, where_sv = _line(n)
-    return RulesError([RuleProblem(where_en, f"{where_en}: {en}", f"{where_sv}: {sv}")])
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u00a0")
+def _refuse(n: int, code: str, **params: RuleValue) -> RulesError:
+    """The text refused at its line ``n``."""
+    return RulesError([RuleProblem("", code=code, params={"line": n, **params})])
 
 
 # One token at a time, each alternative linear: strings as TOML reads them (an escape in a basic string,
@@ -80,33 +73,13 @@ def check_text(text: str) -> None:
     """Raise ``RulesError`` if the text exceeds a bound; linear in its length, nothing parsed."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise RulesError(
-            [
-                _problem(
-                    "",
-                    f"the rules file is {_n(size)} bytes; at most {_n(MAX_BYTES)} are accepted",
-                    f"regelfilen är {_n(size)} byte; högst {_n(MAX_BYTES)} tas emot",
-                )
-            ]
-        )
+        raise RulesError([_problem("", "file_too_big", size=size, limit=MAX_BYTES)])
     lines = text.count("\n") + 1
     if lines > MAX_LINES:
-        raise RulesError(
-            [
-                _problem(
-                    "",
-                    f"the rules file has {_n(lines)} lines; at most {_n(MAX_LINES)} are accepted",
-                    f"regelfilen har {_n(lines)} rader; högst {_n(MAX_LINES)} tas emot",
-                )
-            ]
-        )
+        raise RulesError([_problem("", "too_many_lines", count=lines, limit=MAX_LINES)])
     for n, line in enumerate(text.split("\n"), start=1):
         if len(line) > MAX_LINE_CHARS:
-            raise _refuse(
-                n,
-                f"{_n(len(line))} characters; at most {_n(MAX_LINE_CHARS)} on a line",
-                f"{_n(len(line))} tecken; högst {_n(MAX_LINE_CHARS)} på en rad",
-            )
+            raise _refuse(n, "line_too_long", length=len(line), limit=MAX_LINE_CHARS)
     _scan(text)
 
 
@@ -117,20 +90,11 @@ def _scan(text: str) -> None:
         kind, token = match.lastgroup, match.group()
         if kind in _KEY_PART:
             if kind == "bare" and len(token) > MAX_BARE_CHARS:
-                raise _refuse(
-                    line,
-                    f"a number or word of {_n(len(token))} characters; at most {MAX_BARE_CHARS}",
-                    f"ett tal eller ord med {_n(len(token))} tecken; högst {MAX_BARE_CHARS}",
-                )
+                raise _refuse(line, "bare_too_long", length=len(token), limit=MAX_BARE_CHARS)
             parts, chars = (parts + 1, chars + len(token)) if after_dot else (1, len(token))
             after_dot = False
             if parts > MAX_KEY_PARTS or (parts > 1 and chars > MAX_KEY_CHARS):
-                raise _refuse(
-                    line,
-                    f"a dotted key or table header longer than {MAX_KEY_PARTS} parts or {MAX_KEY_CHARS} characters",
-                    f"en punktad nyckel eller tabellrubrik längre än {MAX_KEY_PARTS} delar eller "
-                    f"{MAX_KEY_CHARS} tecken",
-                )
+                raise _refuse(line, "key_too_long", parts=MAX_KEY_PARTS, limit=MAX_KEY_CHARS)
             continue
         if kind == "dot":
             after_dot = parts > 0
@@ -142,21 +106,13 @@ def _scan(text: str) -> None:
             depth += 1
             tables += 1 if token == "{" or depth == 1 else 0
             if depth > MAX_DEPTH:
-                raise _refuse(
-                    line,
-                    f"arrays or inline tables nested more than {MAX_DEPTH} deep",
-                    f"listor eller tabeller i varandra i mer än {MAX_DEPTH} nivåer",
-                )
+                raise _refuse(line, "nested_too_deep", limit=MAX_DEPTH)
             if tables > MAX_TABLES:
-                raise _refuse(
-                    line,
-                    f"more than {_n(MAX_TABLES)} tables and arrays in the file",
-                    f"fler än {_n(MAX_TABLES)} tabeller och listor i filen",
-                )
+                raise _refuse(line, "too_many_tables", limit=MAX_TABLES)
         elif kind == "close":
             depth = max(depth - 1, 0)
         elif kind == "other" and token in "\"'":
-            raise _refuse(line, "a text is not closed", "en text avslutas inte")
+            raise _refuse(line, "text_not_closed")
         line += token.count("\n")
 
 
@@ -164,15 +120,10 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _count(items: Any, limit: int, field: str, what: tuple[str, str], problems: list[RuleProblem]) -> None:
+def _count(items: Any, limit: int, field: str, what: str, problems: list[RuleProblem]) -> None:
+    """``what``: blocks, milestones, keys, pot_options, steps or entries."""
     if isinstance(items, list | dict) and len(items) > limit:
-        problems.append(
-            _problem(
-                field,
-                f"{_n(len(items))} {what[0]}; at most {_n(limit)} are accepted",
-                f"{_n(len(items))} {what[1]}; högst {_n(limit)} tas emot",
-            )
-        )
+        problems.append(_problem(field, "too_many", count=len(items), limit=limit, what=what))
 
 
 def _tables(doc: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
@@ -183,30 +134,30 @@ def _tables(doc: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _count_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
-    _count(doc.get("blocks"), MAX_BLOCKS, "blocks", ("blocks", "block"), problems)
-    _count(doc.get("milestones"), MAX_MILESTONES, "milestones", ("milestones", "milstolpar"), problems)
+    _count(doc.get("blocks"), MAX_BLOCKS, "blocks", "blocks", problems)
+    _count(doc.get("milestones"), MAX_MILESTONES, "milestones", "milestones", problems)
     pots: list[tuple[str, Any]] = [("pot", doc.get("pot"))]
     stairs: list[tuple[str, Any]] = [("staircase", doc.get("staircase"))]
     for path, block in _tables(doc, "blocks")[:MAX_BLOCKS]:
         pots.append((f"{path}.pot", block.get("pot")))
         stairs.append((f"{path}.params", block.get("params")))
-        _count(block.get("keys"), MAX_KEYS, f"{path}.keys", ("keys", "nycklar"), problems)
+        _count(block.get("keys"), MAX_KEYS, f"{path}.keys", "keys", problems)
     for path, pot in pots:
         if isinstance(pot, dict):
-            _count(pot.get("options"), MAX_POT_OPTIONS, f"{path}.options", ("pot options", "pottalternativ"), problems)
+            _count(pot.get("options"), MAX_POT_OPTIONS, f"{path}.options", "pot_options", problems)
     for path, table in stairs:
         if isinstance(table, dict):
-            _count(table.get("steps"), MAX_STEPS, f"{path}.steps", ("steps", "trappsteg"), problems)
+            _count(table.get("steps"), MAX_STEPS, f"{path}.steps", "steps", problems)
 
 
 def _entries(value: Any, path: str, problems: list[RuleProblem], depth: int = 0) -> None:
     """Any array or table of more than ``MAX_ENTRIES`` (recipients, codes, rows); depth is bounded by the scan."""
     if isinstance(value, dict):
-        _count(value, MAX_ENTRIES, path, ("entries", "poster"), problems)
+        _count(value, MAX_ENTRIES, path, "entries", problems)
         for key, item in list(value.items())[:MAX_ENTRIES]:
             _entries(item, join(path, key), problems, depth + 1)
     elif isinstance(value, list):
-        _count(value, MAX_ENTRIES, path, ("entries", "poster"), problems)
+        _count(value, MAX_ENTRIES, path, "entries", problems)
         for i, item in enumerate(value[:MAX_ENTRIES]):
             _entries(item, join(path, i), problems, depth + 1)
 
@@ -228,13 +179,7 @@ def _year_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
     year = doc.get("year")
     low, high = YEARS
     if _whole(year) and not low <= year <= high:
-        problems.append(
-            _problem(
-                "year",
-                f"must be a year from {low} to {high}, got {year}",
-                f"måste vara ett år {low}–{high}, fick {year}",
-            )
-        )
+        problems.append(_problem("year", "year_out_of_range", low=low, high=high, value=year))
         year = None
     found: list[tuple[str, date]] = []
     _dates(doc, "", found)
@@ -242,9 +187,10 @@ def _year_problems(doc: dict[str, Any], problems: list[RuleProblem]) -> None:
         near = _whole(year) and path.startswith("milestones[")
         first, last = (year - DATE_SPAN, year + DATE_SPAN) if near else YEARS
         if not first <= when.year <= last:
-            span_en = f"more than {DATE_SPAN} years from the round's year {year}" if near else "outside 2000–2100"
-            span_sv = f"mer än {DATE_SPAN} år från omgångens år {year}" if near else "utanför 2000–2100"
-            problems.append(_problem(path, f"{when.isoformat()} is {span_en}", f"{when.isoformat()} ligger {span_sv}"))
+            if near:
+                problems.append(_problem(path, "date_far_from_year", value=when, span=DATE_SPAN, year=year))
+            else:
+                problems.append(_problem(path, "date_out_of_range", value=when, low=YEARS[0], high=YEARS[1]))
 
 
 def document_problems(doc: dict[str, Any]) -> list[RuleProblem]:
@@ -264,12 +210,10 @@ def parse(text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError([_problem("", f"not valid TOML: {exc}", f"inte giltig TOML: {exc}")]) from None
+        raise RulesError([_problem("", "not_toml", detail=str(exc))]) from None
     except (RecursionError, ValueError, OverflowError, MemoryError) as exc:  # bounded above; a last guard
         cause = type(exc).__name__
-        raise RulesError(
-            [_problem("", f"the rules file cannot be read ({cause})", f"regelfilen kan inte läsas ({cause})")]
-        ) from None
+        raise RulesError([_problem("", "unreadable_rules", cause=cause)]) from None
 
 
 def load_rules(text: str) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Problems of a rules document in words: a catalog from a problem's code to its English and Swedish text.
 
 ``allocation.block_fields.RuleProblem`` names the field (its path in the document, which the author of the
-file wrote) and says what is wrong as a code with plain parameters; the text here names the field first.
-Readers not yet moved to codes carry both texts themselves: those are passed through.
+file wrote) and says what is wrong as a code with plain parameters; the text here names the field first
+(or, for a text refused before it could be read as fields, its line).
 """
 
 from __future__ import annotations
@@ -23,6 +23,34 @@ def _sv(value: RuleValue) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return f"”{text[1:-1]}”"
     return text
+
+
+WHAT_EN = {"pot_options": "pot options"}  # what a rules file has too many of; others by their own name
+WHAT_SV = {
+    "blocks": "block",
+    "milestones": "milstolpar",
+    "keys": "nycklar",
+    "pot_options": "pottalternativ",
+    "steps": "trappsteg",
+    "entries": "poster",
+}
+CHAR_EN = {
+    "break": "a tab or line break",
+    "direction": "a character that changes the text direction",
+    "invisible": "an invisible character",
+    "control": "a control character",
+}
+CHAR_SV = {
+    "break": "en tabb eller radbrytning",
+    "direction": "ett tecken som ändrar textriktningen",
+    "invisible": "ett osynligt tecken",
+    "control": "ett styrtecken",
+}
+
+
+def _n(p: Params, name: str) -> str:
+    value = p.get(name)
+    return f.number(value) if isinstance(value, int) else str(value)
 
 
 def _listed(p: Params, separator: str, name: str = "choices") -> str:
@@ -89,6 +117,31 @@ ENGLISH: Mapping[str, Callable[[Params], str]] = {
     "flows_to_unknown": lambda p: f"unpaid money flows to an unknown block {p.get('block')!r}",
     "flows_to_itself": lambda p: "a block cannot flow into itself",
     "flow_cycle": lambda p: f"the flows form a cycle: {_listed(p, ' → ', 'blocks')}",
+    "file_too_big": lambda p: f"the rules file is {_n(p, 'size')} bytes; at most {_n(p, 'limit')} are accepted",
+    "too_many_lines": lambda p: f"the rules file has {_n(p, 'count')} lines; at most {_n(p, 'limit')} are accepted",
+    "line_too_long": lambda p: f"{_n(p, 'length')} characters; at most {_n(p, 'limit')} on a line",
+    "bare_too_long": lambda p: f"a number or word of {_n(p, 'length')} characters; at most {_n(p, 'limit')}",
+    "key_too_long": lambda p: (
+        f"a dotted key or table header longer than {p.get('parts')} parts or {p.get('limit')} characters"
+    ),
+    "nested_too_deep": lambda p: f"arrays or inline tables nested more than {p.get('limit')} deep",
+    "too_many_tables": lambda p: f"more than {_n(p, 'limit')} tables and arrays in the file",
+    "text_not_closed": lambda p: "a text is not closed",
+    "too_many": lambda p: (
+        f"{_n(p, 'count')} {WHAT_EN.get(str(p.get('what')), p.get('what'))}; at most {_n(p, 'limit')} are accepted"
+    ),
+    "year_out_of_range": lambda p: f"must be a year from {p.get('low')} to {p.get('high')}, got {p.get('value')}",
+    "date_far_from_year": lambda p: (
+        f"{p.get('value')} is more than {p.get('span')} years from the round's year {p.get('year')}"
+    ),
+    "date_out_of_range": lambda p: f"{p.get('value')} is outside {p.get('low')}–{p.get('high')}",
+    "not_toml": lambda p: f"not valid TOML: {p.get('detail')}",
+    "unreadable_rules": lambda p: f"the rules file cannot be read ({p.get('cause')})",
+    "forbidden_char": lambda p: (
+        f"holds {CHAR_EN.get(str(p.get('kind')), 'a control character')} ({p.get('char')}) at character "
+        f"{p.get('at')}; write it without"
+    ),
+    "text_too_long": lambda p: f"{p.get('length')} characters; at most {p.get('limit')}",
 }
 
 SWEDISH: Mapping[str, Callable[[Params], str]] = {
@@ -153,25 +206,53 @@ SWEDISH: Mapping[str, Callable[[Params], str]] = {
     "flows_to_unknown": lambda p: f"ej utbetalda medel går till ett okänt block ”{p.get('block')}”",
     "flows_to_itself": lambda p: "ett block kan inte gå till sig självt",
     "flow_cycle": lambda p: f"flödena bildar en cykel: {_listed(p, ' → ', 'blocks')}",
+    "file_too_big": lambda p: f"regelfilen är {_n(p, 'size')} byte; högst {_n(p, 'limit')} tas emot",
+    "too_many_lines": lambda p: f"regelfilen har {_n(p, 'count')} rader; högst {_n(p, 'limit')} tas emot",
+    "line_too_long": lambda p: f"{_n(p, 'length')} tecken; högst {_n(p, 'limit')} på en rad",
+    "bare_too_long": lambda p: f"ett tal eller ord med {_n(p, 'length')} tecken; högst {_n(p, 'limit')}",
+    "key_too_long": lambda p: (
+        f"en punktad nyckel eller tabellrubrik längre än {p.get('parts')} delar eller {p.get('limit')} tecken"
+    ),
+    "nested_too_deep": lambda p: f"listor eller tabeller i varandra i mer än {p.get('limit')} nivåer",
+    "too_many_tables": lambda p: f"fler än {_n(p, 'limit')} tabeller och listor i filen",
+    "text_not_closed": lambda p: "en text avslutas inte",
+    "too_many": lambda p: (
+        f"{_n(p, 'count')} {WHAT_SV.get(str(p.get('what')), p.get('what'))}; högst {_n(p, 'limit')} tas emot"
+    ),
+    "year_out_of_range": lambda p: f"måste vara ett år {p.get('low')}–{p.get('high')}, fick {p.get('value')}",
+    "date_far_from_year": lambda p: (
+        f"{p.get('value')} ligger mer än {p.get('span')} år från omgångens år {p.get('year')}"
+    ),
+    "date_out_of_range": lambda p: f"{p.get('value')} ligger utanför {p.get('low')}–{p.get('high')}",
+    "not_toml": lambda p: f"inte giltig TOML: {p.get('detail')}",
+    "unreadable_rules": lambda p: f"regelfilen kan inte läsas ({p.get('cause')})",
+    "forbidden_char": lambda p: (
+        f"innehåller {CHAR_SV.get(str(p.get('kind')), 'ett styrtecken')} ({p.get('char')}) vid tecken "
+        f"{p.get('at')}; skriv utan det"
+    ),
+    "text_too_long": lambda p: f"{p.get('length')} tecken; högst {p.get('limit')}",
 }
 
 
-def _render(problem: RuleProblem, catalog: Mapping[str, Callable[[Params], str]], fallback: str) -> str:
-    if not problem.code:
-        return fallback
+def _render(problem: RuleProblem, catalog: Mapping[str, Callable[[Params], str]]) -> str:
     wording = catalog.get(problem.code)
     text = wording(problem.params) if wording else problem.code
-    return f"{problem.field}: {text}" if problem.field else text
+    if problem.field:
+        return f"{problem.field}: {text}"
+    line = problem.params.get("line")
+    if line is not None:  # the text of the file refused at a line, before it could be read as fields
+        return f"{'rad' if catalog is SWEDISH else 'line'} {line}: {text}"
+    return text
 
 
 def rule_problem_en(problem: RuleProblem) -> str:
     """The problem in English, naming its field (the command line, logs)."""
-    return _render(problem, ENGLISH, problem.message)
+    return _render(problem, ENGLISH)
 
 
 def rule_problem_sv(problem: RuleProblem) -> str:
     """The problem in Swedish, naming its field (the dashboard)."""
-    return _render(problem, SWEDISH, problem.message_sv)
+    return _render(problem, SWEDISH)
 
 
 def rule_problems_sv(problems: Iterable[RuleProblem]) -> str:

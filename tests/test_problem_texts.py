@@ -52,7 +52,10 @@ def test_many_problems_are_listed_then_counted() -> None:
     assert "empty_value (row 2" in str(error)  # a log still tells which problem and where
 
 
-REPORTED = re.compile(r"\.report\(\s*[^,]+,\s*\"([a-z_0-9]+)\"|code = \"([a-z_0-9]+)\" if|else \"([a-z_0-9]+)\"")
+REPORTED = re.compile(
+    r"(?:\.report|_problem|_refuse)\(\s*[^,()]+,\s*\"([a-z_0-9]+)\""
+    r"|code=\"([a-z_0-9]+)\"|code = \"([a-z_0-9]+)\" if|else \"([a-z_0-9]+)\""
+)
 
 
 def test_every_rule_problem_code_has_an_english_and_a_swedish_text() -> None:
@@ -60,7 +63,7 @@ def test_every_rule_problem_code_has_an_english_and_a_swedish_text() -> None:
     for path in (ROOT / "allocation").rglob("*.py"):
         for groups in REPORTED.findall(path.read_text(encoding="utf-8")):
             reported |= {g for g in groups if g}
-    assert {"missing_field", "unknown_field", "bad_operator", "same_as_unknown"} <= reported
+    assert {"missing_field", "bad_operator", "same_as_unknown", "flow_cycle", "too_many", "forbidden_char"} <= reported
     assert reported <= set(RULE_EN) and set(RULE_EN) == set(RULE_SV), sorted(reported - set(RULE_EN))
 
 
@@ -69,8 +72,11 @@ def test_a_rule_problem_names_its_field_in_both_languages() -> None:
     problem = RuleProblem("blocks[0].eligible.op", code="bad_operator", params=params)
     assert rule_problem_en(problem) == "blocks[0].eligible.op: must be one of >= <, got '!='"
     assert rule_problem_sv(problem) == "blocks[0].eligible.op: måste vara en av >= <, fick ”!=”"
-    old = RuleProblem("x", "x: in English", "x: på svenska")  # a reader not yet moved to codes
-    assert (rule_problem_en(old), rule_problem_sv(old)) == ("x: in English", "x: på svenska")
+    at_line = RuleProblem("", code="text_not_closed", params={"line": 4})  # the text, before its fields
+    assert (rule_problem_en(at_line), rule_problem_sv(at_line)) == (
+        "line 4: a text is not closed",
+        "rad 4: en text avslutas inte",
+    )
     with pytest.raises(RulesError) as caught:
         parse_block_round({"kind": "blocks", "blocks": [], "surplus": 1})
     texts = [rule_problem_sv(p) for p in caught.value.problems]
