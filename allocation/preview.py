@@ -112,6 +112,7 @@ class PreviewResult:
     step_probability: dict[str, dict[int, float]]  # staircase block id -> nominal step amount (0 none) -> share
     curve: list[tuple[int, int]]  # (own expansion, median total) for 0..15 (or 5 beyond the top step)
     gain_two: int  # median gain if the region fills two more positions than entered
+    block_fixed: frozenset[str] = frozenset()  # blocks whose amount is the same in every simulated round
 
 
 def _filled(report: Report) -> Fraction:
@@ -258,7 +259,13 @@ def simulate(
         _own_steps(setting, arrays, index, eligible),
         curve,
         gain_two,
+        _fixed(blocks, index),
     )
+
+
+def _fixed(amounts: Mapping[str, NDArray[np.int64]], index: int) -> frozenset[str]:
+    """The blocks whose amount for the recipient in column ``index`` is the same in every simulated round."""
+    return frozenset(b for b, a in amounts.items() if a[:, index].min() == a[:, index].max())
 
 
 def exact_amounts(setting: Setting, reports: Sequence[Report]) -> tuple[int, dict[str, int]]:
@@ -286,6 +293,7 @@ class Expected:
     exact: bool
     drawn: int  # other recipients whose outcome was drawn (0: every other one is known)
     blocks: dict[str, int] = field(default_factory=dict)  # block id -> amount (exact) or median
+    block_fixed: frozenset[str] = frozenset()  # blocks whose amount no draw changes (exact kronor)
     partial: bool = False  # no planning table to draw from: those without a report count with nothing
 
 
@@ -308,7 +316,7 @@ def expected(
     drawn = len(codes) - 1 - len({k.code for k in known}) if takes_values else 0
     if drawn == 0 or not setting.round_.planned:
         total, blocks = exact_amounts(setting, [own, *known])
-        return Expected(total, total, total, True, drawn, blocks, partial=drawn > 0)
+        return Expected(total, total, total, True, drawn, blocks, frozenset(blocks), partial=drawn > 0)
     rng = np.random.default_rng(seed)
     arrays, events = _draws(setting, own, others, known, n, rng, 0)
     totals_all, amounts, _ = _allocate(setting, arrays, events)
@@ -316,8 +324,9 @@ def expected(
     if int(totals.min()) == int(totals.max()):
         total = int(totals[0])
         index = codes.index(own.code)
-        return Expected(total, total, total, True, drawn, {b: int(a[0, index]) for b, a in amounts.items()})
+        fixed = {b: int(a[0, index]) for b, a in amounts.items()}
+        return Expected(total, total, total, True, drawn, fixed, frozenset(fixed))
     p10, median, p90 = _percentiles(totals)
     index = codes.index(own.code)
     medians = {b: int(np.percentile(a[:, index], 50, method="lower")) for b, a in amounts.items()}
-    return Expected(median, p10, p90, False, drawn, medians)
+    return Expected(median, p10, p90, False, drawn, medians, _fixed(amounts, index))

@@ -70,6 +70,7 @@ def test_the_block_simulation_is_reproducible() -> None:
     a, b = (simulate(AT_2024, own, Uncertain(), n=500, seed=7, curve_n=50) for _ in range(2))
     assert (a.totals == b.totals).all() and a.block_medians == b.block_medians and a.curve == b.curve
     assert a.step_probability == {"performance": {3_000_000: 1.0}}  # three beyond plan: always the 3-step
+    assert a.block_fixed == {"reporting"} and a.block_medians["reporting"] == SHARE  # reported on time: its share
 
 
 def test_a_late_report_loses_the_reporting_block_only() -> None:
@@ -218,7 +219,8 @@ def test_uppsala_sees_the_same_three_states_of_the_first_figure_as_in_at_2023(st
     first, box = first_box(at)
     assert first[0][0] == "Troligt belopp enligt er rapport, omkring"
     assert re.fullmatch(r"\d+(,\d)? miljoner\u00a0kr", first[0][1])
-    assert [label for label, _ in first[1:]] == [b.title for b in ROUND.blocks]
+    # Block 1 is the same whatever the others do (a report on time): exact; block 2 is rounded.
+    assert first[1:] == [(ROUND.blocks[0].title, f.kr(SHARE)), (f"{ROUND.blocks[1].title}, omkring", first[2][1])]
     assert "inlämnade rapport (inkom 20 oktober 2024)" in box and "I 8 fall av 10 mellan" in box
     assert "utfall visas inte förrän beslutet är publicerat" in box and not STATISTICS.search(box)
     assert at.number_input(key="pv_filled_03").value == AT_2024.plan("03") + 5  # the what-if starts from it

@@ -158,7 +158,7 @@ def expected_figure(
     planned_text: str | None,
     result: Expected,
     others: int,
-    blocks: Sequence[tuple[str, int]] = (),
+    blocks: Sequence[tuple[str, int, bool]] = (),  # (title, amount, the same in every draw)
     uncertain: Uncertain = DEFAULT_UNCERTAIN,
     illustrative: bool = False,
 ) -> FirstFigure:
@@ -166,7 +166,7 @@ def expected_figure(
     where = "enligt er rapport" if figures.source == REPORT else "enligt er plan"
     lines = []
     if result.exact:
-        metrics = [(f"Belopp {where}", f.kr(result.amount)), *((t, f.kr(a)) for t, a in blocks)]
+        metrics = [(f"Belopp {where}", f.kr(result.amount)), *((t, f.kr(a)) for t, a, _ in blocks)]
         if result.partial:
             lines.append("Regioner som inte har rapporterat räknas utan utfall: beloppet kan bli mindre.")
         elif result.amount == 0 and result.drawn:
@@ -184,7 +184,7 @@ def expected_figure(
     else:
         metrics = [
             (f"Troligt belopp {where}, omkring", about_kr(result.amount)),
-            *((t, about_kr(a)) for t, a in blocks),
+            *((t, f.kr(a)) if fixed else (f"{t}, omkring", about_kr(a)) for t, a, fixed in blocks),
         ]
         if spread := about_spread(result.low, result.high):
             lines.append(f"{spread}.")
@@ -268,7 +268,7 @@ def first_figure(store: Session, setting: Setting, code: str) -> tuple[FirstFigu
             return values_unknown(needed, figures), None, figures
     result = _expected(setting, figures.own, figures.known)
     blocks = setting.round_.blocks
-    parts = [(b.title, result.blocks[b.id]) for b in blocks] if len(blocks) > 1 else []
+    parts = [(b.title, result.blocks[b.id], b.id in result.block_fixed) for b in blocks] if len(blocks) > 1 else []
     figure = expected_figure(
         figures,
         planned_text(setting, code, figures.own if figures.source == REPORT else None),

@@ -300,8 +300,9 @@ def _results(result: PreviewResult, chosen: Assumption, own: Report, titles: Map
         columns = st.columns(len(blocks) + 1)
         columns[0].metric(plain(top.label), top.value)
         for column, (block_id, median) in zip(columns[1:], blocks, strict=True):
-            label = f"{titles[block_id]}, omkring" if varies else titles[block_id]
-            column.metric(plain(label), about_kr(median) if varies else f.kr(median))
+            fixed = block_id in result.block_fixed
+            label = titles[block_id] if fixed else f"{titles[block_id]}, omkring"
+            column.metric(plain(label), f.kr(median) if fixed else about_kr(median))
     else:
         st.metric(plain(top.label), top.value)
     if top.spread:

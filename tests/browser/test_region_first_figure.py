@@ -1,6 +1,7 @@
 """The region's first figure in Chromium, logged in as region Uppsala through a real OIDC provider: its plan
 before a report, its report's amount after one (an unpublished decision shows nothing), the published decision
-with its letter after publication. Screenshots of each state at 1440 px and at 390 px (a phone).
+with its letter after publication — for AT 2023 (one staircase block) and for the 2024-shaped test round (a block
+paid on reporting and a staircase), by the same page. Screenshots of each state at 1440 px and at 390 px.
 
 Each state is its own server: the app holds its DuckDB file, so the store is filled before the server starts.
 """
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from allocation.at import RegionInput
-from allocation.planned import parse_planned
 from present.formats import kr
+from store.paths import DATA_ENV
 from store.service import Actor, Store
 from tests.browser.conftest import expect, metric_value, running_app, screenshot, wait_idle
 from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a fixture used by name)
@@ -26,14 +30,30 @@ from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a
 pytestmark = pytest.mark.browser
 
 CLI = Actor("test", "handläggare (kommandorad)")
-ROUND = "at-2023"
+ROOT = Path(__file__).resolve().parents[2]
 STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|[Mm]edian")
 # Others that reported: a few grow, so the decision shares the leftover among several.
 OTHERS = {"01": 7, "12": 10, "14": 3, "18": 2, "24": 5}
 
 
-def _planned(store: Store, code: str) -> int:
-    return math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+@dataclass(frozen=True)
+class Shape:
+    round_id: str
+    short_title: str
+    year: int  # of its reports
+    at_plan: int  # Uppsala's amount at plan: no step (AT 2024: block 1's equal share for reporting on time)
+    name: str  # in the screenshots' names
+    test_round: bool = False  # from tests/rounds/, copied into the server's data folder
+
+
+SHAPES = {
+    "at-2023": Shape("at-2023", "AT-tjänster 2023", 2023, 0, ""),
+    "at-2024": Shape("at-2024-illustrative", "AT 2024 (illustrativ)", 2024, 63_000_000 // 21, "2024-", True),
+}
+
+
+def _planned(store: Store, round_id: str, code: str) -> int:
+    return math.ceil(store.block_round(round_id).planned[code])
 
 
 @pytest.fixture
@@ -44,22 +64,30 @@ def context(browser):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, state: str) -> Iterator[tuple[str, int]]:
+def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, shape: Shape, state: str) -> Iterator[tuple[str, int]]:
     """A server whose store is in ``state`` (plan, report, decision); yields its URL and the decided amount."""
     folder = tmp_path_factory.mktemp(f"first-{state}")
-    store = Store.open(folder / "app.duckdb")
+    env, data = {}, None
+    if shape.test_round:
+        data = folder / "data"
+        shutil.copytree(ROOT / "data", data)
+        shutil.copy(ROOT / "tests" / "rounds" / f"{shape.round_id}.toml", data / "rounds")
+        env = {DATA_ENV: str(data)}
+    store = Store.open(folder / "app.duckdb", data_dir=data)
     for user in USERS.values():
         store.save_user(CLI, "e2e", user)
     decided = 0
+    round_id = shape.round_id
     if state != "plan":
-        store.record_at_report(CLI, "e2e", ROUND, RegionInput("03", _planned(store, "03") + 5, 0), date(2023, 10, 20))
+        own = RegionInput("03", _planned(store, round_id, "03") + 5, 0)
+        store.record_at_report(CLI, "e2e", round_id, own, date(shape.year, 10, 20))
         for code, more in OTHERS.items():
-            store.record_at_report(
-                CLI, "e2e", ROUND, RegionInput(code, _planned(store, code) + more, 0), date(2023, 10, 25)
-            )
+            item = RegionInput(code, _planned(store, round_id, code) + more, 0)
+            store.record_at_report(CLI, "e2e", round_id, item, date(shape.year, 10, 25))
         # "report": a decision recorded but published only in a month; "decision": published yesterday.
         day = date.today() + (timedelta(days=30) if state == "report" else -timedelta(days=1))
-        decided = store.decide_round(CLI, "beslut", ROUND, "S2023/00678-9", day, confirmed=True).recipient("03").total
+        snapshot = store.decide_round(CLI, "beslut", round_id, f"S{shape.year}/00678-9", day, confirmed=True)
+        decided = snapshot.recipient("03").total
     store.close()
     auth = {
         "cookie_secret": "e2e-only-cookie-secret",
@@ -67,7 +95,7 @@ def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, state: str) -> Ite
         "client_secret": "e2e-only",
         "server_metadata_url": f"{oidc}/.well-known/openid-configuration",
     }
-    with running_app(folder, auth) as url:
+    with running_app(folder, auth, env) as url:
         yield url, decided
 
 
@@ -89,22 +117,27 @@ def _both_widths(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("state", ["plan", "report", "decision"])
-def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, state: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    with _app(tmp_path_factory, oidc_server, state) as (url, decided):
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, shape: str, state: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    round_ = SHAPES[shape]
+    with _app(tmp_path_factory, oidc_server, round_, state) as (url, decided):
         page = log_in(context, url, "region")
+        if round_.test_round:  # an illustrative round is never the default: asked for by its short title
+            page.goto(f"{url}/?omgang={quote(round_.short_title)}")
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Förhandsbesked för Uppsala", level=1)).to_be_visible()
+        expect(main).to_contain_text(f"Vad kan regionen räkna med från {round_.short_title}?")
         first = main.locator(".st-key-pv_first")
         what_if = main.get_by_role("heading", name="Om ni utökar fler tjänster")
         expect(what_if).to_be_visible()
         if state == "plan":
-            expect(metric_value(page, "Belopp enligt er plan")).to_have_text(kr(0))
+            expect(metric_value(page, "Belopp enligt er plan")).to_have_text(kr(round_.at_plan))
             expect(first).to_contain_text("Regionen har inte lämnat någon rapport ännu")
         elif state == "report":
             expect(metric_value(page, "Troligt belopp enligt er rapport, omkring")).to_have_text(
                 re.compile(r"^\d+(,\d)? miljon(er)?\u00a0kr$")
             )
-            expect(first).to_contain_text("inlämnade rapport (inkom 20 oktober 2023)")
+            expect(first).to_contain_text(f"inlämnade rapport (inkom 20 oktober {round_.year})")
             expect(first).to_contain_text("I 8 fall av 10 mellan")
             wait_idle(page)
             expect(main).not_to_contain_text("Beslutat belopp")  # the decision is not published yet
@@ -117,9 +150,9 @@ def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, state
         # The what-if's inputs start from the report or the plan.
         wait_idle(page)
         filled = main.get_by_label("Tillsatta")
-        planned = 53  # Uppsala's planned positions (the seed's table)
+        planned = 53  # Uppsala's planned positions (the seed's table; the 2024 shape compares with it too)
         expect(filled).to_have_value(str(planned if state == "plan" else planned + 5))
-        _both_widths(page, state)
+        _both_widths(page, f"{round_.name}{state}")
         assert not page.console_errors
 
 
