@@ -265,11 +265,14 @@ def allocate_round_batch(
         for b in round_.blocks
     }
     # One block: the round's totals are its amounts (one array, not a copy).
-    totals = next(iter(blocks.values())).amounts if len(blocks) == 1 else np.zeros(shape, dtype=np.int64)
+    if len(blocks) == 1:
+        totals = next(iter(blocks.values())).amounts
+    else:  # filled chunk by chunk (no blocks: nothing to fill)
+        totals = np.empty(shape, dtype=np.int64) if blocks else np.zeros(shape, dtype=np.int64)
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
         chunk = {key: a[rows] if a.ndim == 2 else a for key, a in given.items()}
-        _allocate_chunk(setting, chunk, rows, blocks, None if len(blocks) == 1 else totals)
+        _allocate_chunk(setting, chunk, rows, blocks, totals if len(blocks) > 1 else None)
     own_pots = sum((setting.pots[b.id] for b in round_.blocks), np.zeros(n, dtype=np.int64))
     unallocated = sum((b.unpaid for b in blocks.values() if b.unpaid_to is None), np.zeros(n, dtype=np.int64))
     return RoundBatch(tuple(r.code for r in people), blocks, totals, own_pots, unallocated)
@@ -287,7 +290,7 @@ def _allocate_chunk(
     totals: NDArray[np.int64] | None,
 ) -> None:
     """The round's blocks, in flow order, for the scenarios ``rows``; results written into ``out`` (and
-    added to ``totals`` when the round has more than one block)."""
+    their sum into ``totals`` when the round has more than one block)."""
     round_, people = setting.round_, setting.people
     n = rows.stop - rows.start
     derived = _derived(setting.tiles, given, n)
@@ -323,5 +326,8 @@ def _allocate_chunk(
         result.available[rows], result.unpaid[rows] = available, unpaid
         if rule not in setting.masks:
             result.eligible[rows] = eligible
-        if totals is not None:
+    if totals is not None:  # Σ the blocks' rows: one pass fewer than adding each into zeros
+        first, *others = (out[b.id].amounts[rows] for b in setting.order)
+        np.add(first, others[0], out=totals[rows])
+        for amounts in others[1:]:
             totals[rows] += amounts
