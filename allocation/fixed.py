@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from allocation.money import apportion, kr
+from allocation.money import apportion
 from allocation.problems import Problem
 from allocation.regions import Region
 
@@ -129,30 +129,17 @@ def requisition_problems(
     for item in items:
         approved = ombud_approved.get(item.code)
         if approved is None or approved > item.received:
-            when_en = "none approved" if approved is None else f"approved only on {approved.isoformat()}"
-            when_sv = "inget godkänt" if approved is None else f"godkänt först {approved.isoformat()}"
-            problems.append(
-                Problem(
-                    "no_ombud",
-                    item.row,
-                    "received",
-                    item.received.isoformat(),
-                    f"{names[item.code]}: {when_en}",
-                    f"{names[item.code]}: {when_sv}",
-                )
-            )
+            params = {"column": "received", "name": names[item.code], "approved": approved}
+            problems.append(Problem("no_ombud", item.row, value=item.received.isoformat(), params=params))
         total = running.get(item.code, 0) + item.amount
         if total > maximum.get(item.code, 0):
-            top, before = kr(maximum.get(item.code, 0)), kr(running.get(item.code, 0))
-            problems.append(
-                Problem(
-                    "above_max",
-                    item.row,
-                    "amount",
-                    kr(item.amount),
-                    f"{names[item.code]} may requisition at most {top}; already requisitioned {before}",
-                    f"{names[item.code]} kan rekvirera högst {top}; redan rekvirerat {before}",
-                )
-            )
+            params = {
+                "column": "amount",
+                "name": names[item.code],
+                "amount": item.amount,
+                "maximum": maximum.get(item.code, 0),
+                "already": running.get(item.code, 0),
+            }
+            problems.append(Problem("above_max", item.row, params=params))
         running[item.code] = total
     return problems

@@ -6,7 +6,11 @@ Found in files and forms by ``ingest/`` and the engine's readers; worded in Engl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+
+ProblemValue = str | int | date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,9 @@ class Problem:
     value: str = ""
     detail: str = ""
     detail_sv: str = ""  # when the detail is words rather than a value, its Swedish form
+    # Plain parameters instead of a composed detail: amounts in kronor, a recipient's name, a date, and
+    # ``column``: the column's key (e.g. ``received``) when the header as written is not known.
+    params: Mapping[str, ProblemValue] = field(default_factory=dict, hash=False)
 
 
 SHOWN_PROBLEMS = 50  # a file with thousands of bad rows is listed up to here, then counted

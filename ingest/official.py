@@ -19,22 +19,22 @@ def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, to
     amounts: dict[str, int] = {}
     for row_number, cells, code in table.rows:
         if not cells["amount"]:
-            problems.append(Problem("empty_value", row_number, "amount"))
+            problems.append(Problem("empty_value", row_number, table.column("amount")))
             continue
         try:
             amount = parse_count(cells["amount"])
         except ParseError as exc:
-            problems.append(Problem(exc.code, row_number, "amount", cells["amount"], exc.detail))
+            problems.append(Problem(exc.code, row_number, table.column("amount"), cells["amount"], exc.detail))
             continue
         if amount > total:
-            problems.append(Problem("too_large", row_number, "amount", cells["amount"], kr(total)))
+            problems.append(Problem("too_large", row_number, table.column("amount"), cells["amount"], kr(total)))
             continue
         if code is not None:
             amounts[code] = amount
     if not problems:
         missing = [r.name for r in index.regions if r.code not in amounts]
         if missing:
-            problems.append(Problem("missing_regions", 0, "region", ", ".join(missing)))
+            problems.append(Problem("missing_regions", 0, table.column("region"), ", ".join(missing)))
         elif sum(amounts.values()) != total:
             difference = sum(amounts.values()) - total
             en, sv = ("too much", "för mycket") if difference > 0 else ("too little", "för lite")
@@ -42,7 +42,7 @@ def parse_official_amounts(rows: Sequence[Sequence[str]], index: RegionIndex, to
                 Problem(
                     "wrong_sum",
                     0,
-                    "amount",
+                    table.column("amount"),
                     kr(sum(amounts.values())),
                     f"{kr(abs(difference))} {en}; the total is {kr(total)}",
                     f"{kr(abs(difference))} {sv}; totalen är {kr(total)}",

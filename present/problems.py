@@ -7,9 +7,11 @@ its row and column first: "rad 3, kolumn Region: okänd region "Atlantis"".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
-from allocation.problems import SHOWN_PROBLEMS, InputError, Problem
+from allocation.problems import SHOWN_PROBLEMS, InputError, Problem, ProblemValue
+from present import formats as f
 
 __all__ = ["MESSAGES", "lines_en", "lines_sv", "problem_en", "problem_sv"]
 
@@ -128,19 +130,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# A column named by its key (the header as written is not known), as the import files name it in Swedish
+# (``ingest.columns.COLUMNS``; tests/test_problem_texts.py checks they agree).
+COLUMN_SV = {"region": "Region", "code": "Länskod", "received": "Mottagen", "amount": "Belopp"}
+
+Params = Mapping[str, ProblemValue]
+
+
+def _kr(p: Params, name: str, swedish: bool) -> str:
+    value = p.get(name)
+    amount = value if isinstance(value, int) else 0
+    return f.kr(amount) if swedish else f"{amount:,} kr"
+
+
+def _day(value: ProblemValue) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _no_ombud(p: Params, value: str, swedish: bool) -> str:
+    approved = p.get("approved")
+    if swedish:
+        when = "inget godkänt" if approved is None else f"godkänt först {_day(approved)}"
+        return f"inget godkänt ombud den {value} ({p.get('name')}: {when})"
+    when = "none approved" if approved is None else f"approved only on {_day(approved)}"
+    return f"no approved ombud on {value} ({p.get('name')}: {when})"
+
+
+def _above_max(p: Params, value: str, swedish: bool) -> str:
+    amount, top, before = (_kr(p, k, swedish) for k in ("amount", "maximum", "already"))
+    if swedish:
+        return (
+            f"{amount} överstiger regionens högsta belopp ({p.get('name')} kan rekvirera högst {top}; "
+            f"redan rekvirerat {before})"
+        )
+    return f"{amount} is above the region's maximum ({p.get('name')} may requisition at most {top}; already {before})"
+
+
+def _below_requisitioned(p: Params, value: str, swedish: bool) -> str:
+    amount, before = _kr(p, "amount", swedish), _kr(p, "already", swedish)
+    if swedish:
+        return f"{amount} är mindre än regionen redan har rekvirerat ({p.get('name')}: {before})"
+    return f"{amount} is less than the region has already requisitioned ({p.get('name')}: {before})"
+
+
+# Codes whose text is composed from ``Problem.params`` (amounts, names, dates) rather than a detail.
+FROM_PARAMS: Mapping[str, Callable[[Params, str, bool], str]] = {
+    "no_ombud": _no_ombud,
+    "above_max": _above_max,
+    "below_requisitioned": _below_requisitioned,
+}
+
+
 def _where(problem: Problem, swedish: bool) -> str:
     parts = []
     if problem.row:
         parts.append(f"{'rad' if swedish else 'row'} {problem.row}")
-    if problem.column:
-        parts.append(f"{'kolumn' if swedish else 'column'} {problem.column}")
+    column = problem.column
+    if not column and problem.params.get("column"):
+        key = str(problem.params["column"])
+        column = COLUMN_SV.get(key, key) if swedish else key
+    if column:
+        parts.append(f"{'kolumn' if swedish else 'column'} {column}")
     return ", ".join(parts)
 
 
 def _render(problem: Problem, swedish: bool) -> str:
-    english, swedish_text = MESSAGES.get(problem.code, ("{value} {detail}", "{value} {detail}"))
-    detail = problem.detail_sv if swedish and problem.detail_sv else problem.detail
-    text = (swedish_text if swedish else english).format(value=problem.value, detail=detail).strip()
+    if problem.params and problem.code in FROM_PARAMS:
+        text = FROM_PARAMS[problem.code](problem.params, problem.value, swedish)
+    else:
+        english, swedish_text = MESSAGES.get(problem.code, ("{value} {detail}", "{value} {detail}"))
+        detail = problem.detail_sv if swedish and problem.detail_sv else problem.detail
+        text = (swedish_text if swedish else english).format(value=problem.value, detail=detail).strip()
     where = _where(problem, swedish)
     return f"{where}: {text}" if where else text
 

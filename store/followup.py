@@ -248,7 +248,10 @@ class FollowupMixin(RoundsMixin):
             for code, amount in rows:
                 already[code] = already.get(code, 0) + int(amount)
             below = [
-                Problem("below_requisitioned", 0, "amount", fkr(amount), f"{names[code]}: {fkr(already[code])}")
+                Problem(
+                    "below_requisitioned",
+                    params={"column": "amount", "name": names[code], "amount": amount, "already": already[code]},
+                )
                 for code, amount in amounts.items()
                 if already.get(code, 0) > amount
             ]

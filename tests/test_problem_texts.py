@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 
 from allocation.block_fields import RuleProblem, RulesError
 from allocation.block_rules import parse_block_round
+from allocation.fixed import Requisition, requisition_problems
 from allocation.problems import InputError, Problem
-from present.problems import MESSAGES, lines_en, lines_sv, problem_en, problem_sv
+from ingest.columns import COLUMNS
+from present.problems import COLUMN_SV, MESSAGES, lines_en, lines_sv, problem_en, problem_sv
 from present.rule_problems import ENGLISH as RULE_EN
 from present.rule_problems import SWEDISH as RULE_SV
 from present.rule_problems import rule_problem_en, rule_problem_sv
@@ -81,3 +84,16 @@ def test_a_rule_problem_names_its_field_in_both_languages() -> None:
         parse_block_round({"kind": "blocks", "blocks": [], "surplus": 1})
     texts = [rule_problem_sv(p) for p in caught.value.problems]
     assert "surplus: okänt fält" in texts and "id: fältet saknas" in texts
+
+
+def test_a_column_named_by_its_key_is_shown_by_its_swedish_name() -> None:
+    assert all(COLUMNS[key][0] == label for key, label in COLUMN_SV.items())
+    items = [Requisition("09", date(2023, 3, 1), 2_000_000, "ref", row=2)]
+    problems = requisition_problems(items, {"09": 1_000_000}, {}, {}, {"09": "Gotland"})
+    texts = [problem_sv(p) for p in problems]
+    assert texts == [
+        "rad 2, kolumn Mottagen: inget godkänt ombud den 2023-03-01 (Gotland: inget godkänt)",
+        "rad 2, kolumn Belopp: 2\u00a0000\u00a0000\u00a0kr överstiger regionens högsta belopp (Gotland kan "
+        "rekvirera högst 1\u00a0000\u00a0000\u00a0kr; redan rekvirerat 0\u00a0kr)",
+    ]
+    assert problem_en(problems[0]).startswith("row 2, column received: no approved ombud on 2023-03-01")
