@@ -188,3 +188,31 @@ def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:
     assert with_scenario["09"].total != with_instruction["09"].total
     figure = next(m for m in at.metric if m.label.startswith("Belopp om scenariot"))
     assert figure.value == f.kr(with_scenario["09"].total)
+
+
+def test_a_fixed_table_block_shows_its_amount_labelled_as_estimate_even_when_paid_up_to_a_requisition(
+    store: Store,
+) -> None:
+    """Läkare i äldreomsorgen, one fixed_table block: the region's maximum is the table's, said to be an estimate
+    by population share until the official table is imported — also when the block pays up to what is requisitioned."""
+    from dataclasses import replace
+
+    from allocation.preview import Setting
+    from ui.preview_first import TABLE, table_figure
+
+    round_ = store.block_round("elderly-2023")
+    block = round_.blocks[0]
+    maximum = block.params.table["03"]  # type: ignore[union-attr]
+    capped = replace(round_, blocks=(replace(block, params=replace(block.params, cap_key="requisitioned")),))
+    for rules in (round_, capped):
+        figure = table_figure(Setting.of(rules, store.recipients("elderly-2023")), "03")
+        assert figure.source == TABLE
+        assert figure.metrics == (("Högsta belopp (uppskattning efter befolkningsandel)", f.kr(maximum)),)
+        assert "uppskattning" in figure.shows and "officiella tabellen" in figure.shows
+    at = as_staff("03")
+    at.session_state["omgang"] = "elderly-2023"
+    at.run()
+    metrics, text = first_box(at)
+    assert "uppskattning" in text
+    assert metrics == [("Högsta belopp (uppskattning efter befolkningsandel)", f.kr(maximum)), ("Rekvirerat", f.kr(0))]
+    assert not at.subheader  # no staircase: nothing to add positions to

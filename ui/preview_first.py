@@ -203,9 +203,13 @@ def _table_label(params: FixedTableParams) -> str:
 def table_figure(setting: Setting, code: str) -> FirstFigure:
     """A round in which nothing the region reports changes its amount: the rules' own figures (a fixed table,
     official or an estimate that says it is one)."""
-    total, amounts = exact_amounts(setting, [Report(code)])
     blocks = setting.round_.blocks
     tables = [b for b in blocks if isinstance(b.params, FixedTableParams)]
+    # A table paid up to what each recipient requisitions (its cap): the maximum is the table, fully requisitioned.
+    caps = [(b.params.cap_key, b.params.table) for b in tables if b.params.cap_key]  # type: ignore[union-attr]
+    codes = [code, *(r.code for r in setting.recipients if r.code != code)]
+    reports = [Report(c, {key: table.get(c, 0) for key, table in caps}) for c in codes]
+    total, amounts = exact_amounts(setting, reports)
     labels = {b.id: _table_label(b.params) if isinstance(b.params, FixedTableParams) else b.title for b in blocks}
     if len(blocks) == 1:
         metrics = [(labels[blocks[0].id], f.kr(total))]
