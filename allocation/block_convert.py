@@ -164,6 +164,16 @@ def document_milestones(doc: Mapping[str, Any]) -> tuple[RoundMilestone, ...]:
     return tuple(m for m in found if m is not None)
 
 
+def legacy_at_round(
+    doc: Mapping[str, Any], regions_at: Callable[[date], tuple[Region, ...]], planned: Mapping[str, str]
+) -> AtRound | None:
+    """The 2023 performance format's own reading (its what-if options and the 2023 output of the command
+    line), or None for a document in another format."""
+    if doc.get("kind") != PERFORMANCE:
+        return None
+    return parse_round(dict(doc), regions_at(doc["redistribution"]["population_date"]), dict(planned))
+
+
 def read_round(
     doc: Mapping[str, Any],
     *,
@@ -176,11 +186,10 @@ def read_round(
     ``planned`` (code → planned positions as entered), ``amounts`` (code → (amount, basis, source): a
     fixed-amount round's table, the labelled estimate or the imported official one) and the known
     recipient ``codes``. Raises what the format's reader raises."""
-    kind = doc.get("kind")
-    if kind == PERFORMANCE:
-        regions = regions_at(doc["redistribution"]["population_date"])
-        return from_at_round(parse_round(dict(doc), regions, dict(planned)))
-    if kind == FIXED:
+    at_round = legacy_at_round(doc, regions_at, planned)
+    if at_round is not None:
+        return from_at_round(at_round)
+    if doc.get("kind") == FIXED:
         fixed = parse_fixed_round(dict(doc))
         estimate = not amounts or any(basis != mp.OFFICIAL for _, basis, _ in amounts.values())
         sources = sorted({source for _, _, source in amounts.values()})

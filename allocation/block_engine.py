@@ -101,6 +101,7 @@ def allocate_round(
             unpaid,
             block.unpaid_to,
             tuple(notices),
+            block.paid_on,
         )
     ordered = tuple(results[b.id] for b in round_.blocks)
     totals = {c: sum(r.amounts[c] for r in ordered) for c in codes}

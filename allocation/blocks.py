@@ -304,6 +304,7 @@ class BlockResult:
     unpaid: int
     unpaid_to: str | None  # None: stays unallocated
     notices: tuple[Notice, ...]
+    paid_on: str = PAID_ON_DECISION  # the block's own: by decision or on requisition
 
     @property
     def available(self) -> int:

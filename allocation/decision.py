@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from allocation.block_data import Notice
-from allocation.blocks import RoundResult
+from allocation.blocks import PAID_ON_REQUISITION, RoundResult
 
 SCHEMA = 1
 DECISION = "beslut"
@@ -46,6 +46,17 @@ class BlockOutcome:
     amounts: dict[str, int]  # code -> kronor, every recipient
     parts: dict[str, dict[str, int]]  # part name -> code -> kronor (e.g. step, leftover)
     notices: tuple[str, ...] = ()  # Swedish
+    # How the block is paid (``allocation.blocks.PAID_ON``); None in a snapshot sealed before blocks recorded
+    # it (its canonical JSON has no such field, so its hash still holds).
+    paid_on: str | None = None
+
+    @property
+    def on_requisition(self) -> bool:
+        """Paid as the recipients requisition. A snapshot sealed before blocks recorded it: its one
+        ``fixed_table`` block ``fixed`` is the fixed-amount format as the reader converted it (paid so)."""
+        if self.paid_on is not None:
+            return self.paid_on == PAID_ON_REQUISITION
+        return (self.block_id, self.method) == ("fixed", "fixed_table")
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,7 @@ def outcomes(result: RoundResult, say_sv: Callable[[Notice], str]) -> tuple[Bloc
             amounts=dict(sorted(b.amounts.items())),
             parts={part: dict(sorted(per.items())) for part, per in sorted(b.parts.items())},
             notices=tuple(say_sv(n) for n in b.notices),
+            paid_on=b.paid_on,
         )
         for b in result.blocks
     )
@@ -154,6 +166,9 @@ def _plain(value: Any) -> Any:
 
 def to_dict(snapshot: Snapshot, with_hash: bool = True) -> dict[str, Any]:
     data = _plain(asdict(snapshot))
+    for block in data["blocks"]:
+        if block.get("paid_on") is None:  # not recorded (an earlier snapshot): its JSON as it was sealed
+            block.pop("paid_on", None)
     if not with_hash:
         data.pop("content_hash")
     return data

@@ -133,9 +133,9 @@ def meta(snapshot: Snapshot) -> tuple[tuple[str, str], ...]:
 
 
 def paid_on_requisition(snapshot: Snapshot) -> bool:
-    """A fixed-amount round (one block ``fixed``, as ``allocation.block_convert.from_fixed_round`` makes it) is
-    paid when a recipient requisitions, not by the decision's payout run (``store.payments``)."""
-    return [(b.block_id, b.method) for b in snapshot.blocks] == [("fixed", "fixed_table")]
+    """Whether the decision's blocks are paid when a recipient requisitions, not by the decision's payout run
+    (``store.payments``): what the round's blocks say (``allocation.decision.BlockOutcome.on_requisition``)."""
+    return bool(snapshot.blocks) and all(b.on_requisition for b in snapshot.blocks)
 
 
 def payment_reference(snapshot: Snapshot, code: str) -> str:

@@ -145,11 +145,28 @@ def test_a_letter_says_when_where_and_with_which_reference_the_money_is_paid(
 def test_a_fixed_amount_round_is_paid_on_requisition_not_by_the_decision(snapshot: Snapshot, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    fixed = replace(snapshot, blocks=(replace(snapshot.blocks[0], block_id="fixed", method="fixed_table", parts={}),))
+    block = replace(snapshot.blocks[0], method="fixed_table", parts={}, paid_on="requisition")
+    fixed = replace(snapshot, blocks=(block,))
     letter = pdftotext(documents.letter_pdf(fixed, "25", COMPLETE, bankgiro="5050-1055"), tmp_path)
     assert "högsta belopp som regionen kan rekvirera" in letter and "när regionen har rekvirerat dem" in letter
     assert "regionens bankgiro 5050-1055" in letter and "S2023/01234 25" not in letter
     assert "rekvirerat" in pdftotext(documents.decision_pdf(fixed, COMPLETE), tmp_path)
+
+
+def test_a_snapshot_sealed_before_blocks_recorded_how_they_are_paid_reads_as_before(snapshot: Snapshot) -> None:
+    """Its JSON (and so its content hash) has no ``paid_on``; the fixed-amount format's one block, as the reader
+    converted it, is paid on requisition, any other block by decision."""
+    from dataclasses import replace
+
+    from allocation import decision as d
+
+    old = replace(snapshot.blocks[0], block_id="fixed", method="fixed_table", parts={}, paid_on=None)
+    sealed = d.sealed(replace(snapshot, blocks=(old,), content_hash=""))
+    assert "paid_on" not in d.to_dict(sealed)["blocks"][0]
+    again = d.from_json(d.canonical_json(sealed))
+    assert again.blocks[0].on_requisition and again.content_hash == sealed.content_hash
+    assert not replace(old, block_id="performance").on_requisition
+    assert d.to_dict(snapshot)["blocks"][0]["paid_on"] == "decision" and not snapshot.blocks[0].on_requisition
 
 
 def test_a_document_the_agency_has_not_completed_is_a_draft_on_every_page(snapshot: Snapshot, tmp_path: Path) -> None:
