@@ -63,7 +63,6 @@ CACHE_TABLES: dict[str, frozenset[str]] = {
     "round_document": frozenset({"rounds"}),
     "planned_table": frozenset({"planned_positions"}),
     "at_round": frozenset({"rounds", "regions", "population", "planned_positions"}),
-    "fixed_round": frozenset({"rounds"}),
     "fixed_amounts": frozenset({"fixed_amounts"}),
     "at_reports": frozenset({"at_reports"}),
     "scenario_names": frozenset({"scenarios"}),

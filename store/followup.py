@@ -1,5 +1,5 @@
-"""Follow-up of the fixed-amount rounds: requisitions, payouts, ombud, usage reports and the amounts
-per region (the labelled estimate, or the imported official table)."""
+"""Follow-up of the rounds paid on requisition (their blocks say so): requisitions, payouts, ombud, usage
+reports and the amounts per region (the labelled estimate, or the imported official table)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ class FollowupMixin(RoundsMixin):
         With ``tx`` the check reads inside that write transaction, after its lock: on PostgreSQL another
         process may have recorded a requisition a moment ago, and the database, not a cache, decides.
         """
-        if self.round_kind(round_id) != "fixed":
+        table = self.requisition_maximum(round_id)
+        if table is None:
             return
 
         def read(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -69,7 +70,7 @@ class FollowupMixin(RoundsMixin):
         for code, _, amount, _ in recorded:
             already[code] = already.get(code, 0) + int(amount)
         amounts = read("SELECT code, amount FROM fixed_amounts WHERE round_id = ?", [round_id])
-        maximum = {code: int(amount) for code, amount in amounts}
+        maximum = {code: int(amount) for code, amount in amounts} or table
         ombud = dict(read("SELECT code, approved_on FROM ombud", []))
         names = {r.code: r.name for r in self.regions(self.latest_population_date())}
         problems = requisition_problems(new, maximum, already, ombud, names)
@@ -80,7 +81,7 @@ class FollowupMixin(RoundsMixin):
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
         self._check_no_example_data()
-        self._check_round_kind(round_id, "fixed", _REQUISITIONS, RECORDED)
+        self._check_paid_on_requisition(round_id, _REQUISITIONS, RECORDED)
         try:
             with self.transaction(actor, reason) as tx:  # the check and the write in one transaction, locked
                 self._check_requisitions(round_id, [item], tx)
@@ -100,7 +101,7 @@ class FollowupMixin(RoundsMixin):
         dry_run: bool = False,
     ) -> ImportResult:
         self._check_no_example_data()
-        self._check_round_kind(round_id, "fixed", _REQUISITIONS, IMPORTED)
+        self._check_paid_on_requisition(round_id, _REQUISITIONS, IMPORTED)
         items = read_requisitions(data, self.region_index())
         if dry_run:
             self._check_requisitions(round_id, items)
@@ -149,18 +150,16 @@ class FollowupMixin(RoundsMixin):
             ).fetchone()
             after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
             tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
-            paid_guard.check_within(tx, round_id, self.round_kind(round_id) == "fixed", before)
+            paid_guard.check_within(tx, round_id, self.requisition_maximum(round_id), before)
         return int(new_id)
 
     def _check_payout_cap(self, tx: Tx, round_id: str, code: str, amount: int) -> None:
         """A payout recorded by hand never takes a region above its maximum (fixed amounts) or above the
         round's decision in force; a round that pays on decision and has none cannot be paid by hand."""
         paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
-        if self.round_kind(round_id) == "fixed":
-            row = tx.execute(
-                "SELECT amount FROM fixed_amounts WHERE round_id = ? AND code = ?", [round_id, code]
-            ).fetchone()
-            limit, what = (int(row[0]) if row else 0), "regionens högsta belopp"
+        table = self.requisition_maximum(round_id)
+        if table is not None:
+            limit, what = paid_guard.limits(tx, round_id, table).get(code, 0), "regionens högsta belopp"
         else:
             row = tx.execute(
                 "SELECT snapshot FROM decision_snapshots WHERE round_id = ? ORDER BY id DESC LIMIT 1", [round_id]
@@ -214,15 +213,6 @@ class FollowupMixin(RoundsMixin):
             tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
             return True
 
-    def fixed_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
-        """Per län code: (maximum amount, basis "estimate" or "official", source)."""
-
-        def compute() -> dict[str, tuple[int, str, str]]:
-            rows = self.query("SELECT code, amount, basis, source FROM fixed_amounts WHERE round_id = ?", [round_id])
-            return {code: (int(amount), basis, source) for code, amount, basis, source in rows}
-
-        return dict(self._cached(("fixed_amounts", round_id), compute))
-
     def import_official_amounts(
         self,
         actor: Actor,
@@ -234,9 +224,9 @@ class FollowupMixin(RoundsMixin):
         dry_run: bool = False,
     ) -> ImportResult:
         """Replace the amounts with the official table (validated: 21 regions, summing to the total)."""
-        self._check_round_kind(round_id, "fixed", _AMOUNTS, IMPORTED)
-        fixed = self.fixed_round(round_id)
-        amounts = read_official_amounts(data, self.region_index(), fixed.total)
+        self._check_paid_on_requisition(round_id, _AMOUNTS, IMPORTED)
+        total = sum(b.pot.amount for b in self.block_round(round_id).blocks if b.on_requisition)
+        amounts = read_official_amounts(data, self.region_index(), total)
         if not source_note.strip():
             raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
         source = f"{source_note.strip()} (fil: {filename})"

@@ -32,18 +32,22 @@ def paid_per_code(tx: Tx, round_id: str) -> dict[str, int]:
     return {code: int(total) for code, total in rows}
 
 
-def limits(tx: Tx, round_id: str, by_requisition: bool) -> dict[str, int] | None:
-    """Per recipient what the round may pay it; None when nothing may be paid (no decision yet)."""
-    if by_requisition:
+def limits(tx: Tx, round_id: str, requisition: Mapping[str, int] | None) -> dict[str, int] | None:
+    """Per recipient what the round may pay it; None when nothing may be paid (no decision yet).
+
+    ``requisition``: for a round paid on requisition, the most each recipient may requisition as its rules
+    give it; the store's table of amounts (the estimate or the imported official table), read in this
+    transaction, comes first. None: a round paid by decision, limited by the decision in force."""
+    if requisition is not None:
         rows = tx.execute("SELECT code, amount FROM fixed_amounts WHERE round_id = ?", [round_id]).fetchall()
-        return {code: int(amount) for code, amount in rows}
+        return {code: int(amount) for code, amount in rows} if rows else dict(requisition)
     row = tx.execute(
         "SELECT snapshot FROM decision_snapshots WHERE round_id = ? ORDER BY id DESC LIMIT 1", [round_id]
     ).fetchone()
     return None if row is None else dict(from_json(row[0]).totals)
 
 
-def check_within(tx: Tx, round_id: str, by_requisition: bool, before: Mapping[str, int]) -> None:
+def check_within(tx: Tx, round_id: str, requisition: Mapping[str, int] | None, before: Mapping[str, int]) -> None:
     """Refuse (the transaction then rolls back) a write that took a recipient or the round above its limit.
 
     ``before``: ``paid_per_code`` as it was when the write began, under the write lock."""
@@ -51,13 +55,13 @@ def check_within(tx: Tx, round_id: str, by_requisition: bool, before: Mapping[st
     grown = {code for code, amount in after.items() if amount > before.get(code, 0)}
     if not grown:
         return
-    limit = limits(tx, round_id, by_requisition)
+    limit = limits(tx, round_id, requisition)
     if limit is None:
         raise WriteRefused(
             "Omgången är inte beslutad: ingenting kan betalas ut ännu; ingenting registrerades.",
             f"round {round_id!r} has no decision: nothing can be paid; nothing was recorded",
         )
-    what_sv = "regionens högsta belopp" if by_requisition else "beslutet i kraft"
+    what_sv = "regionens högsta belopp" if requisition is not None else "beslutet i kraft"
     over = sorted(code for code in grown if after[code] > limit.get(code, 0))
     if over:
         sv = "; ".join(f"{code}: {kr(after[code])}, {what_sv} {kr(limit.get(code, 0))}" for code in over)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from allocation import decision as d
 from allocation.block_data import Recipient
 from allocation.fixed import OFFICIAL
+from allocation.method_params import FixedTableParams
 from allocation.money import kr
 from allocation.payouts import (
     DECISION,
@@ -90,7 +91,7 @@ class PaymentsMixin(BankDetailsMixin):
         """What to pay now: a decision's rests (``decision_id`` None: the round's current decision), or for a
         fixed-amount round the requisitions received up to ``up_to`` (None: all) and not yet paid."""
         self._check_round(round_id)
-        if self.round_kind(round_id) == "fixed":
+        if self.block_round(round_id).paid_on_requisition:
             if decision_id is not None:
                 raise WriteRefused(
                     "Omgången betalas ut efter rekvisition, inte per beslut; ange ett datum i stället.",
@@ -153,15 +154,16 @@ class PaymentsMixin(BankDetailsMixin):
         )
         pending = [PendingRequisition(int(i), c, r, int(a), ref) for i, c, r, a, ref in rows]
         considered = [p for p in pending if up_to is None or p.received <= up_to]
-        amounts = self.fixed_amounts(round_id)
-        maximum = {code: amount for code, (amount, _, _) in amounts.items()}
+        round_ = self.block_round(round_id)
+        maximum = round_.requisition_maximum()
         paid = self._paid_per_code(round_id)
         names = {r.code: r.name for r in self.regions(self.latest_population_date())}
         decided = self.current_decision(round_id)
-        reference = decided.reference if decided else self.fixed_round(round_id).dnr
+        reference = decided.reference if decided else round_.dnr
         lines, refused = requisition_payouts(considered, maximum, paid, names, reference, self.payment_details(), up_to)
         blocking_sv, blocking_en, notices = [], [], []
-        if any(basis != OFFICIAL for _, basis, _ in amounts.values()) or not amounts:
+        tables = [b.params for b in round_.blocks if b.on_requisition and isinstance(b.params, FixedTableParams)]
+        if not maximum or any(params.basis != OFFICIAL for params in tables):
             blocking_sv.append(
                 "Regionernas högsta belopp är uppskattningar; läs in den officiella tabellen innan något betalas ut."
             )
@@ -215,7 +217,7 @@ class PaymentsMixin(BankDetailsMixin):
         reference = reference.strip()
         if not reference:
             raise WriteRefused("Ange utbetalningens referens.", "a payment reference is required")
-        fixed = self.round_kind(round_id) == "fixed"
+        fixed = self.block_round(round_id).paid_on_requisition
         if fixed and up_to is None:
             up_to = paid_on
         if up_to is not None and up_to > paid_on:
@@ -246,7 +248,9 @@ class PaymentsMixin(BankDetailsMixin):
                 before = paid_guard.paid_per_code(tx, round_id)
                 self._check_within(listed)
                 run_id = self._write_run(tx, actor, listed, paid_on, reference)
-                paid_guard.check_within(tx, round_id, fixed, before)  # the store's invariant, after the write
+                paid_guard.check_within(
+                    tx, round_id, self.requisition_maximum(round_id), before
+                )  # the store's invariant, after the write
                 return run_id
         except db.CONSTRAINT_ERRORS:
             raise WriteRefused(
@@ -376,7 +380,7 @@ class PaymentsMixin(BankDetailsMixin):
                         f"reference {reference!r} is already recorded for {code} with another amount",
                     )
                 return int(done[0])
-            decided = paid_guard.limits(tx, round_id, self.round_kind(round_id) == "fixed")
+            decided = paid_guard.limits(tx, round_id, self.requisition_maximum(round_id))
             current = self.current_decision(round_id)
             paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
             owed = paid - (decided or {}).get(code, 0)

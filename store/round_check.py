@@ -94,6 +94,41 @@ class RulesHead:
     planned_file: str | None  # the planned table's file, named by the rules (beside the rules file)
     planned_table: dict[str, str] | None  # a blocks round's inline ``[planned] table``, as text
 
+    @property
+    def planned_field(self) -> str:
+        """The field that names the planned table's file, as the rules' format spells it."""
+        return "planned_file" if self.kind == "performance" else "planned.file"
+
+
+# Each format (``kind``) in English and Swedish, for the reader's messages.
+FORMAT_WORDS = {
+    "performance": ("performance round", "prestationsbaserad omgång"),
+    "fixed": ("fixed-amount round", "omgång med fasta belopp"),
+    "blocks": ("round of blocks", "omgång i block"),
+}
+
+
+def format_problem(head: RulesHead, stored: Collection[str]) -> tuple[str, str] | None:
+    """(English, Swedish) when the store holds the round in another format (``stored``: the formats of its
+    saved versions): a round keeps its format, so that every decision's frozen rules text reads the same way."""
+    other = sorted(set(stored) - {head.kind})
+    if not other:
+        return None
+    sv = FORMAT_WORDS[other[0]][1]
+    return (
+        f"kind: round {head.id!r} is a {other[0]} round, not {head.kind}; save it under a new id",
+        f"kind: omgången {head.id} är en {sv}, inte en {FORMAT_WORDS[head.kind][1]}; spara den under ett nytt id.",
+    )
+
+
+def estimate_basis(head: RulesHead) -> tuple[int, date, str] | None:
+    """For a format whose rules carry no table of amounts (``fixed``): the total to share, the population date
+    of the estimate and where the official table is published; None for a format that has its own table."""
+    if head.kind != "fixed":
+        return None
+    fixed = parse_fixed_round(head.doc)
+    return fixed.total, fixed.population_date, fixed.official_table
+
 
 def _add(problems: Problems, field: str, en: str, sv: str) -> None:
     problems.append((f"{field}: {en}" if field else en, f"{field}: {sv}" if field else sv))
@@ -334,10 +369,9 @@ def check_planned(planned: Mapping[str, Any], codes: Collection[str], field: str
 
 
 def _missing_planned(head: RulesHead, problems: Problems) -> None:
-    field = "planned_file" if head.kind == "performance" else "planned.file"
     _add(
         problems,
-        field,
+        head.planned_field,
         f"the planned table {head.planned_file!r} is not in the store: give it with the rules file",
         f"planeringsunderlaget {head.planned_file!r} finns inte i databasen: lämna det tillsammans med regelfilen",
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from allocation.fixed import ESTIMATE, estimate_amounts, parse_fixed_round
+from allocation.fixed import ESTIMATE, estimate_amounts
 from allocation.regions import Region
 from present.formats import kr
 from store.core import Tx
-from store.round_check import RulesHead
+from store.round_check import RulesHead, estimate_basis
 from store.sql import upsert
 
 
@@ -124,10 +124,12 @@ def write_planned(tx: Tx, round_id: str, planned: Mapping[str, str], source: str
 
 
 def write_estimates(tx: Tx, head: RulesHead) -> None:
-    """A fixed round without amounts gets the labelled estimate; an imported official table is never touched."""
-    if head.kind != "fixed":
+    """A round whose rules carry no table of amounts gets the labelled estimate; an imported official table
+    is never touched."""
+    basis = estimate_basis(head)
+    if basis is None:
         return
-    rid, doc = head.id, head.doc
+    rid = head.id
     has_table = tx.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'fixed_amounts'"
     ).fetchone()[0]
@@ -135,12 +137,12 @@ def write_estimates(tx: Tx, head: RulesHead) -> None:
         return
     if tx.execute("SELECT count(*) FROM fixed_amounts WHERE round_id = ?", [rid]).fetchone()[0]:
         return
-    fixed = parse_fixed_round(doc)
-    regions = regions_at(tx, fixed.population_date)
+    total, population_date, official_table = basis
+    regions = regions_at(tx, population_date)
     source = (
-        f"UPPSKATTNING, inte officiell: {kr(fixed.total)} fördelat efter befolkning {fixed.population_date} "
-        f"(största rest). Officiell tabell: {fixed.official_table}."
+        f"UPPSKATTNING, inte officiell: {kr(total)} fördelat efter befolkning {population_date} "
+        f"(största rest). Officiell tabell: {official_table}."
     )
-    for code, amount in estimate_amounts(regions, fixed.total).items():
+    for code, amount in estimate_amounts(regions, total).items():
         tx.execute("INSERT INTO fixed_amounts VALUES (?, ?, ?, ?, ?)", [rid, code, amount, ESTIMATE, source])
         tx.audit("insert", "fixed_amounts", f"{rid}/{code}", None, {"amount": amount, "basis": ESTIMATE})

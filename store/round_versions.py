@@ -12,45 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from allocation.block_convert import read_round, recipients_from_regions
-from allocation.block_data import Recipient
-from allocation.blocks import Round
 from store.decisions import DecisionsMixin
 from store.followup import FollowupMixin
 from store.model import Actor, RulesRefused, WriteRefused
-from store.round_check import RulesHead, check_planned, check_rules, read_head
+from store.round_check import RulesHead, check_planned, check_rules, format_problem, read_head
 from store.round_rows import has_decision, planned_rows, write_estimates, write_planned, write_round
-from store.rounds import ROUND_KINDS
 
 
 class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
-    """Rounds as blocks, their recipients, and saving rounds with versions."""
-
-    def _region_codes(self) -> list[str]:
-        return [row[0] for row in self.query("SELECT code FROM regions ORDER BY code")]
-
-    def block_round(self, round_id: str) -> Round:
-        """Any round as a round of blocks, as the rules reader reads it (``allocation.block_convert``), with the
-        store's region codes as recipients, its planned table and its table of amounts."""
-
-        def compute() -> Round:
-            return read_round(
-                self.round_document(round_id),
-                regions_at=self.regions,
-                planned=self.planned_table(round_id),
-                amounts=self.fixed_amounts(round_id),
-                codes=self._region_codes(),
-            )
-
-        return self._cached(("block_round", round_id), compute)
-
-    def recipients(self, round_id: str) -> tuple[Recipient, ...]:
-        """The regions with their population at the round's population date, as the block engine takes them."""
-
-        def compute() -> tuple[Recipient, ...]:
-            return recipients_from_regions(self.regions(self.block_round(round_id).population_date))
-
-        return self._cached(("recipients", round_id), compute)
+    """Saving rounds with versions."""
 
     # --- saving ------------------------------------------------------------------------------------
 
@@ -95,13 +65,10 @@ class RoundVersionsMixin(FollowupMixin, DecisionsMixin):
     def _checked(self, head: RulesHead, planned: dict[str, str] | None) -> tuple[dict[str, str] | None, str]:
         table, borrowed = self._planned_for(head, planned)
         check_rules(head, self._region_codes(), self.regions, table)
-        kind = self.round_kind(head.id)
-        if kind is not None and kind != head.kind:
-            raise WriteRefused(
-                f"kind: omgången {head.id} är en {ROUND_KINDS[kind][1]}, inte en {ROUND_KINDS[head.kind][1]}; "
-                "spara den under ett nytt id.",
-                f"kind: round {head.id!r} is a {kind} round, not {head.kind}; save it under a new id",
-            )
+        stored = self._stored_format(head.id)
+        problem = format_problem(head, [] if stored is None else [stored])
+        if problem is not None:
+            raise WriteRefused(problem[1], problem[0])
         return table, borrowed
 
     def save_round(

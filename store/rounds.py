@@ -1,4 +1,9 @@
-"""Regions, population and the rounds' rules as the store holds them; checks of round ids and län codes."""
+"""Regions, population and the rounds' rules as the store holds them; checks of round ids and län codes.
+
+Every round is read as one model, a round of blocks (``block_round``, by ``allocation.block_convert.read_round``,
+whatever the format of its rules); what a page or a write does follows from the round's blocks, never from
+the format (``_stored_format`` is for the rules reader's own checks).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,20 @@ from typing import Any
 
 import pandas as pd
 
-from allocation.fixed import FixedRound, parse_fixed_round
+from allocation.block_convert import read_round, recipients_from_regions
+from allocation.block_data import Recipient
+from allocation.blocks import Round
+from allocation.method_params import FixedTableParams
 from allocation.regions import Region, RegionIndex
 from allocation.rules import AtRound, parse_round
 from allocation.toml_bounds import load_rules
 from store.core import StoreCore
 from store.model import RoundProblem, WriteRefused
 
-# A round's kind (``kind`` in its rules file), in English and Swedish, for messages.
-ROUND_KINDS = {
-    "performance": ("performance round", "prestationsbaserad omgång"),
-    "fixed": ("fixed-amount round", "omgång med fasta belopp"),
-    "blocks": ("round of blocks", "omgång i block"),
+# How a round's money is paid (its blocks' ``paid_on``), in English and Swedish, for messages.
+PAID_ON_WORDS = {
+    True: ("round paid on requisition", "omgång som betalas ut efter rekvisition"),
+    False: ("round paid by decision", "omgång som betalas ut enligt beslut"),
 }
 IMPORTED = ("imported into", "importeras till")
 RECORDED = ("recorded for", "registreras för")
@@ -48,12 +55,15 @@ class RoundsMixin(StoreCore):
         """Finds regions by name or code (the population date does not matter for that)."""
         return RegionIndex(self.regions(population_date or self.latest_population_date()))
 
-    def round_ids(self, kind: str | None = None) -> list[str]:
+    def round_ids(self) -> list[str]:
         def compute() -> tuple[str, ...]:
-            sql = "SELECT DISTINCT id FROM rounds" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
-            return tuple(row[0] for row in self.query(sql, [kind] if kind else []))
+            return tuple(row[0] for row in self.query("SELECT DISTINCT id FROM rounds ORDER BY id"))
 
-        return list(self._cached(("round_ids", kind), compute))
+        return list(self._cached(("round_ids",), compute))
+
+    def requisition_round_ids(self) -> list[str]:
+        """The rounds paid on requisition (their blocks say so): those that take requisitions and a table."""
+        return [round_id for round_id in self.round_ids() if self.block_round(round_id).paid_on_requisition]
 
     def _newest_first(self) -> str:
         """ORDER BY for a round's versions, newest saved first (a file at an older schema: by load time)."""
@@ -119,12 +129,66 @@ class RoundsMixin(StoreCore):
 
         return self._cached(("at_round", round_id), compute)
 
-    def round_kind(self, round_id: str) -> str | None:
+    def _region_codes(self) -> list[str]:
+        return [row[0] for row in self.query("SELECT code FROM regions ORDER BY code")]
+
+    def block_round(self, round_id: str) -> Round:
+        """Any round as a round of blocks, as the rules reader reads it (``allocation.block_convert``), with the
+        store's region codes as recipients, its planned table and its table of amounts."""
+
+        def compute() -> Round:
+            return read_round(
+                self.round_document(round_id),
+                regions_at=self.regions,
+                planned=self.planned_table(round_id),
+                amounts=self._stored_amounts(round_id),
+                codes=self._region_codes(),
+            )
+
+        return self._cached(("block_round", round_id), compute)
+
+    def recipients(self, round_id: str) -> tuple[Recipient, ...]:
+        """The regions with their population at the round's population date, as the block engine takes them."""
+
+        def compute() -> tuple[Recipient, ...]:
+            return recipients_from_regions(self.regions(self.block_round(round_id).population_date))
+
+        return self._cached(("recipients", round_id), compute)
+
+    def _stored_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
+        """The store's table of amounts for the round: the labelled estimate, or the imported official table."""
+
+        def compute() -> dict[str, tuple[int, str, str]]:
+            rows = self.query("SELECT code, amount, basis, source FROM fixed_amounts WHERE round_id = ?", [round_id])
+            return {code: (int(amount), basis, source) for code, amount, basis, source in rows}
+
+        return dict(self._cached(("fixed_amounts", round_id), compute))
+
+    def fixed_amounts(self, round_id: str) -> dict[str, tuple[int, str, str]]:
+        """Per län code: (maximum amount, basis "estimate" or "official", source) — the store's table, or for a
+        round paid on requisition whose rules carry the table, the rules' own (empty for any other round)."""
+        stored = self._stored_amounts(round_id)
+        if stored or round_id not in self.round_ids():
+            return stored
+        round_ = self.block_round(round_id)
+        out: dict[str, tuple[int, str, str]] = {}
+        for block in round_.blocks:
+            if block.on_requisition and isinstance(block.params, FixedTableParams):
+                source = block.table_source.section if block.table_source else ""
+                for code, amount in block.params.table.items():
+                    out[code] = (out.get(code, (0,))[0] + amount, block.params.basis, source)
+        return out
+
+    def requisition_maximum(self, round_id: str) -> dict[str, int] | None:
+        """For a round paid on requisition, the most each recipient may requisition (its blocks' tables);
+        None for a round paid by decision."""
+        round_ = self.block_round(round_id)
+        return round_.requisition_maximum() if round_.paid_on_requisition else None
+
+    def _stored_format(self, round_id: str) -> str | None:
+        """The format (``kind``) the store holds the round's rules in: only the rules reader asks."""
         rows = self.query("SELECT kind FROM rounds WHERE id = ? LIMIT 1", [round_id])
         return rows[0][0] if rows else None
-
-    def fixed_round(self, round_id: str) -> FixedRound:
-        return self._cached(("fixed_round", round_id), lambda: parse_fixed_round(self.round_document(round_id)))
 
     def _check_code(self, code: str) -> None:
         if code not in {r.code for r in self.regions(self.latest_population_date())}:
@@ -146,25 +210,26 @@ class RoundsMixin(StoreCore):
         if round_id not in self.round_ids():
             raise WriteRefused(f"Okänd bidragsomgång: {round_id}", f"unknown round {round_id!r}")
 
-    def _check_round_kind(self, round_id: str, kind: str, what: tuple[str, str], verb: tuple[str, str]) -> None:
-        """Refuse an unknown round or one of another kind; the message lists the store's rounds that fit.
+    def _check_paid_on_requisition(self, round_id: str, what: tuple[str, str], verb: tuple[str, str]) -> None:
+        """Refuse an unknown round or one its blocks do not pay on requisition; the message lists the store's
+        rounds that are paid so.
 
-        ``what`` and ``verb`` are (English, Swedish): e.g. ("AT reports", "AT-rapporter"), ("imported into",
+        ``what`` and ``verb`` are (English, Swedish): e.g. ("requisitions", "rekvisitioner"), ("imported into",
         "importeras till").
         """
-        actual = self.round_kind(round_id)
-        if actual == kind:
+        known = round_id in self.round_ids()
+        if known and self.block_round(round_id).paid_on_requisition:
             return
-        fitting = self.round_ids(kind)
-        wanted_en, wanted_sv = ROUND_KINDS.get(kind, (f"{kind} round", f"omgång av typen {kind}"))
+        fitting = self.requisition_round_ids()
+        wanted_en, wanted_sv = PAID_ON_WORDS[True]
         where_en = f"a {wanted_en} such as {', '.join(fitting)}" if fitting else f"a {wanted_en} (the store has none)"
         where_sv = f"en {wanted_sv}, t.ex. {', '.join(fitting)}" if fitting else f"en {wanted_sv} (databasen har ingen)"
-        if actual is None:
+        if not known:
             head_en, head_sv = f"unknown round {round_id!r}", f"Okänd bidragsomgång ”{round_id}”"
         else:
-            kind_en, kind_sv = ROUND_KINDS.get(actual, (f"{actual} round", f"omgång av typen {actual}"))
-            head_en = f"round {round_id!r} is a {kind_en}"
-            head_sv = f"Bidragsomgången ”{round_id}” är en {kind_sv}"
+            paid_en, paid_sv = PAID_ON_WORDS[False]
+            head_en = f"round {round_id!r} is a {paid_en}"
+            head_sv = f"Bidragsomgången ”{round_id}” är en {paid_sv}"
         raise WriteRefused(
             f"{head_sv}; {what[1]} kan bara {verb[1]} {where_sv}.",
             f"{head_en}; {what[0]} can only be {verb[0]} {where_en}",

@@ -77,7 +77,7 @@ class ScenariosMixin(RoundsMixin):
         note: str = "",
         overwrite: bool = False,
     ) -> Scenario:
-        version = self.at_round(round_id).version
+        version = self.block_round(round_id).version
         inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
         return self._write_scenario(
             actor, reason, name, round_id, version, params_json(params), inputs_data, note, overwrite

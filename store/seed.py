@@ -21,7 +21,7 @@ from ingest.data_folder import DATA_DIR, read_planned_file
 from store.core import StoreCore, Tx
 from store.db import rollback_quietly
 from store.model import SYSTEM, RoundProblem, RulesRefused
-from store.round_check import RulesHead, check_rules, read_head
+from store.round_check import RulesHead, check_rules, format_problem, read_head
 from store.round_rows import (
     has_decision,
     planned_rows,
@@ -113,18 +113,15 @@ def _seed_round(store: StoreCore, tx: Tx, path: Path, seen: dict[tuple[str, str]
     planned: dict[str, str] | None = None
     planned_source = name
     if head.planned_file is not None:
-        field = "planned_file" if head.kind == "performance" else "planned.file"
-        planned = _read_planned(path.parent / head.planned_file, field)
+        planned = _read_planned(path.parent / head.planned_file, head.planned_field)
         planned_source = f"data/rounds/{head.planned_file}"
     elif head.planned_table is not None:
         planned = head.planned_table
     check_rules(head, region_codes(tx), lambda when: regions_at(tx, when), planned)
-    kinds = {k for (k,) in tx.execute("SELECT DISTINCT kind FROM rounds WHERE id = ?", [head.id]).fetchall()}
-    if kinds - {head.kind}:
-        raise _refuse(
-            f"kind: round {head.id!r} is a {', '.join(sorted(kinds))} round in the store, not {head.kind}",
-            f"kind: omgången {head.id!r} är av typen {', '.join(sorted(kinds))} i databasen, inte {head.kind}",
-        )
+    stored = [k for (k,) in tx.execute("SELECT DISTINCT kind FROM rounds WHERE id = ?", [head.id]).fetchall()]
+    problem = format_problem(head, stored)
+    if problem is not None:
+        raise _refuse(*problem)
     rows = tx.execute(
         "SELECT rules_toml, source_file FROM rounds WHERE id = ? AND version = ?", [head.id, head.version]
     ).fetchall()

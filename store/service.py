@@ -44,14 +44,12 @@ from store.model import (
 from store.payments import PaymentsMixin
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
-from store.rounds import ROUND_KINDS
 from store.scenarios import ScenariosMixin, input_from_json, input_json, params_from_json, params_json
 from store.seed import seed_from_data
 from store.users import UsersMixin
 
 __all__ = [
     "EXPORTABLE_TABLES",
-    "ROUND_KINDS",
     "SYSTEM",
     "TIMEZONE",
     "Actor",

@@ -54,7 +54,7 @@ def test_the_store_round_is_the_rules_file_round(store: Store) -> None:
     assert store.at_round("at-2023") == load_round("at-2023")
     assert store.at_round("at-2023").planned["25"] == "51"
     assert store.round_ids() == ["at-2023", "elderly-2023"]
-    assert store.round_ids(kind="fixed") == ["elderly-2023"]
+    assert store.requisition_round_ids() == ["elderly-2023"]
 
 
 def test_default_path_is_in_var_and_set_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

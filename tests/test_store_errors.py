@@ -32,6 +32,11 @@ REPORTS = "region;filled;started\nGotland;19;18\nKalmar;52;50\n"
 NO_SPACE = "No space left on device"
 
 
+def of_format(store: Store, kind: str) -> list[str]:
+    """The store's rounds whose rules are in the format ``kind`` (the AT report API takes the 2023 format)."""
+    return [r for r in store.round_ids() if store.round_document(r).get("kind") == kind]
+
+
 def run(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "store", "--db", str(database), *args],
@@ -129,17 +134,17 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     store.con = FullDisk(real, store.path)  # type: ignore[assignment]
     with pytest.raises(db.StoreError) as info:
         store.import_at_reports(
-            ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv", RECEIVED
+            ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
         )
     message = str(info.value)
     assert NO_SPACE in message and str(store.path) in message and "no transaction" not in message
     assert "disken är full" in info.value.message_sv and str(store.path) in info.value.message_sv
     store.con = real
     assert counts(store) == before
-    assert store.at_reports(store.round_ids("performance")[0]) == []
+    assert store.at_reports(of_format(store, "performance")[0]) == []
     # The connection is not left inside a transaction: the same write succeeds once there is space.
     store.import_at_reports(
-        ANNA, "inrapportering", store.round_ids("performance")[0], REPORTS.encode(), "r.csv", RECEIVED
+        ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
     )
     assert counts(store)["at_reports"] == before["at_reports"] + 2
 
@@ -347,21 +352,23 @@ def test_reports_into_a_fixed_amount_round_or_an_unknown_round_exit_2(isolated_d
     requisitions = tmp_path / "q.csv"
     requisitions.write_text("region;received;amount;reference\nGotland;2023-05-02;1000;R-1\n", encoding="utf-8")
     wrong_q = run(isolated_database, "import-requisitions", str(requisitions), "--round", performance[0], *common)
-    refused(wrong_q, 2, f"round '{performance[0]}' is a performance round", "fixed-amount round such as", *fixed)
+    refused(
+        wrong_q, 2, f"round '{performance[0]}' is a round paid by decision", "round paid on requisition such as", *fixed
+    )
     assert file_counts(isolated_database) == before
 
 
 def test_recording_into_a_round_of_the_wrong_kind_is_refused_in_swedish(store: Store) -> None:
     before = counts(store)
-    fixed, performance = store.round_ids("fixed")[0], store.round_ids("performance")[0]
+    fixed, performance = store.requisition_round_ids()[0], of_format(store, "performance")[0]
     with pytest.raises(WriteRefused) as info:
         store.record_at_report(ANNA, "test", fixed, RegionInput("09", 1, 1), date(2023, 10, 1))
     shown = info.value.message_sv  # the rounds by their titles, never their ids
     assert "tar inte emot rapporter" in shown and "”AT-tjänster 2023”" in shown and fixed not in shown
     with pytest.raises(WriteRefused) as info:
         store.record_requisition(ANNA, "test", performance, Requisition("09", date(2023, 5, 2), 1_000, "R"))
-    assert "prestationsbaserad omgång" in info.value.message_sv and fixed in info.value.message_sv
-    with pytest.raises(WriteRefused, match=f"round '{performance}' is a performance round; official amounts"):
+    assert "betalas ut enligt beslut" in info.value.message_sv and fixed in info.value.message_sv
+    with pytest.raises(WriteRefused, match=f"round '{performance}' is a round paid by decision; official amounts"):
         store.import_official_amounts(ANNA, "test", performance, b"region,amount\n09,1\n", "b.csv", "Dnr 1")
     with pytest.raises(WriteRefused, match="unknown round"):
         store.import_requisitions(ANNA, "test", "finns-inte", b"region,received,amount\n09,2023-05-02,1\n", "q.csv")

@@ -31,17 +31,17 @@ CHART_KEY = "ov_diagram"
 def money_owed(
     store: Session, refs: Sequence[RoundRef], milestones: dict[str, RoundMilestones], as_of: date
 ) -> list[Unrequisitioned]:
-    """Per region and round of fixed amounts: what it has not requisitioned as of the date."""
+    """Per region and round paid on requisition: what it has not requisitioned as of the date."""
     owed = []
     regions = store.regions(store.latest_population_date())
     for ref in refs:
-        if ref.kind != "fixed" or ref.id not in milestones:
+        if not ref.paid_on_requisition or ref.id not in milestones:
             continue
         rounds = milestones[ref.id]
         requisition = next((w.id for w, kind in rounds.windows if kind == REQUISITION_EVENT), None)
         if requisition is None:
             continue
-        fixed = store.fixed_round(ref.id)
+        due = store.block_round(ref.id).requisition_due
         amounts = store.fixed_amounts(ref.id)
         rows = followup(
             regions,
@@ -49,7 +49,7 @@ def money_owed(
             store.requisitions(ref.id),
             store.payouts(ref.id),
             as_of,
-            fixed.requisition_due,
+            due,
         )
         final = rounds.closed(as_of)
         owed += [
@@ -59,10 +59,10 @@ def money_owed(
 
 
 def estimated_rounds(store: Session, refs: Sequence[RoundRef]) -> list[str]:
-    """Short titles of the rounds of fixed amounts whose amounts per region are still the estimate."""
+    """Short titles of the rounds paid on requisition whose amounts per region are still the estimate."""
     out = []
     for ref in refs:
-        if ref.kind == "fixed":
+        if ref.paid_on_requisition:
             amounts = store.fixed_amounts(ref.id)
             if amounts and {basis for _, basis, _ in amounts.values()} != {"official"}:
                 out.append(ref.short_title)
@@ -101,7 +101,7 @@ def attention_section(
     show_all = st.toggle("Visa alla regioner", key="ov_alla_regioner", value=not needing)
     rows = ranked if show_all else needing
     if rows:
-        attention_table(rows, refs, events, any(r.kind == "fixed" for r in refs))
+        attention_table(rows, refs, events, any(r.paid_on_requisition for r in refs))
     # One chart at a time, chosen; drawn as HTML bars (no Plotly: the overview is the landing page).
     builders = {"Dagar till sista dag": days_chart, "Ej rekvirerat": money_chart}
     present = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from allocation.fixed import FixedRound
+from allocation.blocks import Round
 from present import formats as f
 from store.export import export_file_name
 from store.session import Session
@@ -12,9 +12,7 @@ from store.session import Session
 PDF = "application/pdf"
 
 
-def confirmation_panel(
-    store: Session, round_id: str, short_title: str, fixed: FixedRound, names: dict[str, str]
-) -> None:
+def confirmation_panel(store: Session, round_id: str, short_title: str, round_: Round, names: dict[str, str]) -> None:
     """Pick a requisition; download its confirmation (the maximum is marked an estimate when it is one)."""
     requisitions = sorted(store.requisitions(round_id), key=lambda r: (r.received, r.code), reverse=True)
     st.subheader("Bekräftelse av rekvisition")
@@ -39,15 +37,15 @@ def confirmation_panel(
 
         return requisition_confirmation_pdf(
             RequisitionConfirmation(
-                round_title=fixed.title,
-                dnr=fixed.dnr,
+                round_title=round_.title,
+                dnr=round_.dnr,
                 region_name=names.get(item.code, item.code),
                 region_code=item.code,
                 received=item.received.isoformat(),
                 amount=item.amount,
                 maximum=maximum,
                 requisition_reference=item.reference,
-                deadline=fixed.requisition_due.isoformat(),
+                deadline=round_.requisition_due.isoformat() if round_.requisition_due else "",
                 maximum_source=source if basis == "official" else "uppskattning (befolkningsandel), inte officiell",
                 illustrative=basis != "official",
                 requisitioned_before=before,

@@ -22,7 +22,7 @@ from ui.text import plain
 def fixed_frame(store: Session, round_id: str) -> pd.DataFrame:
     """One row per region the principal may see: its amount, basis, share of the total and per inhabitant."""
     amounts = store.fixed_amounts(round_id)
-    regions = store.regions(store.fixed_round(round_id).population_date)
+    regions = store.regions(store.block_round(round_id).population_date)
     total = sum(a for a, _, _ in amounts.values())
     rows = []
     for region in regions:
@@ -68,10 +68,11 @@ def fixed_chart(frame: pd.DataFrame, title: str) -> Chart:
 
 def fixed_table_view(store: Session, ref: RoundRef) -> None:
     """The allocation of a round whose amounts are fixed per region (official or a labelled estimate)."""
-    fixed = store.fixed_round(ref.id)
+    round_ = store.block_round(ref.id)
+    due = f" senast {round_.requisition_due.isoformat()}" if round_.requisition_due else ""
     st.caption(
-        f"{plain(fixed.title)} · {plain(fixed.dnr)} · {f.kr(fixed.total)} · fasta belopp per region som regionerna "
-        f"rekvirerar senast {fixed.requisition_due.isoformat()}: det finns inget att simulera."
+        f"{plain(round_.title)} · {plain(round_.dnr)} · {f.kr(round_.pot)} · fasta belopp per region som regionerna "
+        f"rekvirerar{due}: det finns inget att simulera."
     )
     amounts = store.fixed_amounts(ref.id)
     kind, text = basis_notice(amounts)
@@ -100,6 +101,6 @@ def fixed_table_view(store: Session, ref: RoundRef) -> None:
         hide_index=True,
         width="stretch",
     )
-    about = [("Bidragsomgång", fixed.title), ("Diarienummer", fixed.dnr), ("Underlag", text), *store_facts(store)]
+    about = [("Bidragsomgång", round_.title), ("Diarienummer", round_.dnr), ("Underlag", text), *store_facts(store)]
     download_pair(frame, about, sheet="Belopp per region", name=(ref.short_title, "belopp per region"), key="fixed")
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen av rekvisitionerna", icon=":material/elderly:")

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.deadlines import Status, opens_on
@@ -94,35 +94,21 @@ def received_by(store: Session, round_id: str, as_of: date | None) -> tuple[list
     return [r for r in reports if r.code in dates], dates
 
 
-def performance_card(
+def round_card(
     store: Session,
     ref: RoundRef,
     n_regions: int,
-    milestones: RoundMilestones | None = None,
-    cells: Sequence[StatusCell] = (),
-    as_of: date | None = None,
+    milestones: RoundMilestones | None,
+    cells: Sequence[StatusCell],
+    as_of: date,
     decided: bool = False,
 ) -> None:
-    at_round = store.at_round(ref.id)
-    reports, _ = received_by(store, ref.id, as_of)
-    allocation = allocate(at_round, reports, at_round.default_params())
-    a1, a2 = st.columns(2)
-    a1.metric("Pott", f.mnkr(allocation.pot))
-    _metric(
-        a2,
-        "Rapporter inkomna",
-        f"{len(reports)} av {n_regions}",
-        due_delta(milestones, _event_cells(milestones, cells, "at_report")),
-    )
-    a3, a4 = st.columns(2)
-    a3.metric("Kvalificerade", f"{sum(r.qualifies for r in allocation.regions)} av {len(allocation.regions)}")
-    if decided:  # the decision's figures stand above; a computed one would compete with them
-        return
-    a4.metric("Beräknat att betala ut", f.mnkr(allocation.paid))
-    st.caption(
-        f"Beräknat med anvisningens regler på inkomna rapporter (ej fördelat: {f.mnkr(allocation.unallocated)}); "
-        "regioner utan rapport räknas med utfall 0."
-    )
+    """One card for every round, showing what its blocks imply: requisitioned and paid for blocks paid on
+    requisition; reports received and what the rules would pay on them for blocks paid by decision."""
+    if ref.paid_on_requisition:
+        requisition_card(store, ref, as_of, cells, milestones)
+    else:
+        blocks_card(store, ref, n_regions, milestones, cells, as_of, decided)
 
 
 def blocks_card(
@@ -134,7 +120,7 @@ def blocks_card(
     as_of: date | None = None,
     decided: bool = False,
 ) -> None:
-    """A round of blocks: its pot, what its rules would pay on the reports received so far, per block."""
+    """A round paid by decision: its pot, what its rules would pay on the reports received so far, per block."""
     round_ = store.block_round(ref.id)
     reports, dates = received_by(store, ref.id, as_of)
     events = {e: dates for e in report_events(round_)}
@@ -152,7 +138,12 @@ def blocks_card(
     a1.metric("Pott", f.mnkr(result.pot))
     _metric(a2, "Rapporter inkomna", received, delta)
     a3, a4 = st.columns(2)
-    a3.metric("Block", f.count(len(result.blocks)))
+    steps = [b.parts["step"] for b in result.blocks if "step" in b.parts]  # a staircase: who reached a step
+    if steps:
+        qualifying = {code for step in steps for code, amount in step.items() if amount > 0}
+        a3.metric("Kvalificerade", f"{len(qualifying)} av {len(result.codes)}")
+    else:
+        a3.metric("Block", f.count(len(result.blocks)))
     if decided:
         return
     a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
@@ -161,10 +152,11 @@ def blocks_card(
     st.caption(f"Beräknat på inkomna rapporter: {per_block}.{illustrative}")
 
 
-def fixed_card(
+def requisition_card(
     store: Session, ref: RoundRef, as_of: date, cells: Sequence[StatusCell], milestones: RoundMilestones | None = None
 ) -> None:
-    fixed = store.fixed_round(ref.id)
+    """A round paid on requisition: to requisition, requisitioned, paid, not requisitioned, reports on use."""
+    due = store.block_round(ref.id).requisition_due or as_of
     amounts = store.fixed_amounts(ref.id)
     rows = followup(
         store.regions(store.latest_population_date()),
@@ -172,7 +164,7 @@ def fixed_card(
         store.requisitions(ref.id),
         store.payouts(ref.id),
         as_of,
-        fixed.requisition_due,
+        due,
     )
     e1, e2 = st.columns(2)
     e1.metric("Att rekvirera", f.mnkr(sum(r.maximum for r in rows)))
@@ -182,10 +174,10 @@ def fixed_card(
     left = sum(r.not_requisitioned for r in rows)
     if not left:
         lost = None
-    elif as_of > fixed.requisition_due:
+    elif as_of > due:
         lost = ("kan inte längre betalas ut", "red")
     else:
-        lost = (f"sista dag {long_date(fixed.requisition_due)}", "gray")
+        lost = (f"sista dag {long_date(due)}", "gray")
     _metric(e4, "Ej rekvirerat", f.mnkr(left), lost)
     reports = _event_cells(milestones, cells, "usage_report")
     done, total = _count(reports)

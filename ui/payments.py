@@ -24,7 +24,7 @@ PAID = "payment_done"
 
 
 def _list(store: Session, ref: RoundRef) -> PayoutList:
-    if ref.kind == "fixed":  # paid by requisition: what came in up to a day
+    if ref.paid_on_requisition:  # what came in up to a day
         up_to = st.date_input(
             "Rekvisitioner inkomna till och med",
             value=date.today(),

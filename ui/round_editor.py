@@ -50,13 +50,12 @@ class Edits:
 
 
 def source_planned(store: Session, ref: RoundRef) -> dict[str, str] | None:
-    """The source round's planned positions as written, to copy into the new round."""
-    if ref.kind == "performance":
-        return dict(store.at_round(ref.id).planned)
-    if ref.kind == "blocks":
-        planned = store.block_round(ref.id).planned
-        return {code: fraction_text(value) for code, value in planned.items()} or None
-    return None
+    """The source round's planned positions as entered ("28", "1-5"), to copy into the new round; None when
+    its rules have no planning document."""
+    round_ = store.block_round(ref.id)
+    if not (round_.planned or round_.planned_file):
+        return None
+    return store.planned_table(ref.id) or {code: fraction_text(v) for code, v in round_.planned.items()} or None
 
 
 def _whole(value: Any, where: str, problems: list[str], amount: bool = False) -> int | None:

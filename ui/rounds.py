@@ -1,7 +1,8 @@
 """The grant rounds the store holds, and the round picker: chosen in the sidebar, carried in the URL.
 
-Every page works on the chosen round (or on all of them); which rounds exist, their titles, kinds
-and years are data (the rules files the store loaded), never code.
+Every page works on the chosen round (or on all of them); which rounds exist, their titles, years and
+what their blocks imply (paid on requisition, reports needed) are data (the rules the store loaded, read as
+rounds of blocks), never code.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from store.session import Session
 
 PENDING_ROUND = "pending_round"  # a round just saved: chosen in the sidebar on the next run
 ROUND_KEY = "omgang"  # session state key and URL parameter (?omgang=<the round's short title>)
-KIND_SV = {"performance": "prestationsbaserad", "fixed": "fasta belopp per region", "blocks": "i flera block"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,21 @@ class RoundRef:
     dnr: str
     version: str
     illustrative: bool = False  # a test round whose figures are made up (rules file ``illustrative = true``)
+    paid_on_requisition: bool = False  # its blocks are paid as the recipients requisition, not by decision
+    has_reports: bool = False  # some block needs values the recipients report
+    blocks: int = 1  # how many blocks the round has
 
     @property
-    def kind_sv(self) -> str:
-        return KIND_SV.get(self.kind, self.kind)
+    def summary_sv(self) -> str:
+        """What the round's blocks imply, in a few Swedish words (for a card or a menu)."""
+        parts = ["ett block" if self.blocks == 1 else f"{self.blocks} block"]
+        if self.paid_on_requisition:
+            parts.append("betalas ut efter rekvisition")
+        else:
+            parts.append("betalas ut enligt beslut")
+        if self.has_reports:
+            parts.append("regionerna rapporterar")
+        return ", ".join(parts)
 
 
 def round_refs(store: Session) -> list[RoundRef]:
@@ -42,6 +53,7 @@ def round_refs(store: Session) -> list[RoundRef]:
     for round_id in store.round_ids():
         doc = store.round_document(round_id)
         year = doc.get("year")
+        round_ = store.block_round(round_id)
         refs.append(
             RoundRef(
                 id=round_id,
@@ -52,6 +64,9 @@ def round_refs(store: Session) -> list[RoundRef]:
                 dnr=str(doc.get("dnr", "")),
                 version=str(doc["version"]),
                 illustrative=doc.get("illustrative") is True,
+                paid_on_requisition=round_.paid_on_requisition,
+                has_reports=round_.has_reports,
+                blocks=len(round_.blocks),
             )
         )
     return sorted(refs, key=lambda r: (r.illustrative, -(r.year or 0), r.short_title, r.id))
@@ -96,5 +111,6 @@ def chosen_round(store: Session) -> RoundRef:
     return next((r for r in refs if r.id == wanted), refs[0])
 
 
-def rounds_of_kind(store: Session, *kinds: str) -> list[RoundRef]:
-    return [r for r in round_refs(store) if r.kind in kinds]
+def requisition_rounds(store: Session) -> list[RoundRef]:
+    """The rounds paid on requisition: those that take requisitions and an official table of amounts."""
+    return [r for r in round_refs(store) if r.paid_on_requisition]

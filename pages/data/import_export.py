@@ -11,7 +11,7 @@ from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.audit_text import TABLES_SV, audit_in_words
 from ui.imports import import_panel
 from ui.report_form import report_form, report_rounds, reports_frame_sv, reports_intro
-from ui.rounds import RoundRef, chosen_round, round_refs, rounds_of_kind
+from ui.rounds import RoundRef, chosen_round, requisition_rounds, round_refs
 from ui.state import READ_ONLY_SV, session_or_stop
 from ui.tables import display_frame
 from ui.text import plain
@@ -45,7 +45,7 @@ def show_report_import() -> None:
 
 def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
-    if ref := pick_round(rounds_of_kind(store, "fixed"), "requisition_round"):
+    if ref := pick_round(requisition_rounds(store), "requisition_round"):
         import_panel(store, "requisitions", ref.id)
         show_frame(store.requisitions_frame(ref.id), "Inga rekvisitioner registrerade för omgången ännu.")
 

@@ -1,5 +1,5 @@
-"""Follow-up of the chosen round as of a date: for fixed amounts the requisitions, payouts and reports per
-region; for a performance round each region's report and its deadline."""
+"""Follow-up of the chosen round as of a date: for a round paid on requisition (its blocks say so) the
+requisitions, payouts and reports per region; for any other round each region's report and its deadline."""
 
 from datetime import date
 
@@ -22,15 +22,17 @@ as_of: date = st.session_state.get("as_of") or date.today()
 ref = chosen_round(store)
 round_id = ref.id
 st.title(f"{plain(ref.short_title)} – uppföljning")
-if ref.kind != "fixed":
+round_ = store.block_round(round_id)
+due = round_.requisition_due
+if not round_.paid_on_requisition or due is None:
     st.caption(f"{plain(ref.title)} · {plain(ref.dnr)} · status per {as_of.isoformat()}")
     reports_followup(store, round_id, cells_as_of(store, as_of, [round_id]))
     st.stop()
-fixed = store.fixed_round(round_id)
+costs = round_.agency_costs
+gross = f" ({f.kr(costs.gross)} minus högst {f.kr(costs.at_most)} för Socialstyrelsens kostnader)" if costs else ""
 st.caption(
-    f"{plain(fixed.title)} · {plain(fixed.dnr)} · {f.kr(fixed.total)} ({f.kr(fixed.gross)} minus högst "
-    f"{f.kr(fixed.agency_costs_max)} för Socialstyrelsens kostnader) · rekvisition senast "
-    f"{fixed.requisition_due.isoformat()} · status per {as_of.isoformat()}"
+    f"{plain(round_.title)} · {plain(round_.dnr)} · {f.kr(round_.pot)}{gross} · rekvisition senast "
+    f"{due.isoformat()} · status per {as_of.isoformat()}"
 )
 amounts = store.fixed_amounts(round_id)
 kind, text = basis_notice(amounts)
@@ -44,7 +46,7 @@ rows = followup(
     store.requisitions(round_id),
     store.payouts(round_id),
     as_of,
-    fixed.requisition_due,
+    due,
 )
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Totalt att rekvirera", f.mnkr(sum(r.maximum for r in rows)))
@@ -52,9 +54,9 @@ m2.metric("Rekvirerat", f.mnkr(sum(r.requisitioned for r in rows)))
 m3.metric("Utbetalt", f.mnkr(sum(r.paid for r in rows)))
 left = sum(r.not_requisitioned for r in rows)
 m4.metric("Ej rekvirerat", f.mnkr(left))
-if as_of > fixed.requisition_due and left:
+if as_of > due and left:
     st.error(
-        f"Sista dag för rekvisition var {fixed.requisition_due.isoformat()}: {f.kr(left)} som inte rekvirerats kan "
+        f"Sista dag för rekvisition var {due.isoformat()}: {f.kr(left)} som inte rekvirerats kan "
         "inte längre betalas ut."
     )
 
@@ -77,7 +79,8 @@ if tabs[1].open:
         record_forms(store, round_id, {r.code: r.name for r in regions}, as_of)
 if tabs[2].open:
     with tabs[2]:
-        official_table_panel(store, round_id, fixed.official_table, fixed.total)
+        sources = [b.table_source.section for b in round_.blocks if b.on_requisition and b.table_source]
+        official_table_panel(store, round_id, "; ".join(sources) or plain(round_.title), round_.pot)
 if tabs[3].open:
     with tabs[3]:
-        confirmation_panel(store, round_id, ref.short_title, fixed, {r.code: r.name for r in regions})
+        confirmation_panel(store, round_id, ref.short_title, round_, {r.code: r.name for r in regions})

@@ -7,7 +7,7 @@ import streamlit as st
 from allocation.deadlines import LABELS_SV, Status
 from ui.attention import attention_section
 from ui.deadlines import cells_as_of, closed_notice, rounds
-from ui.overview import PHASE_ICONS, blocks_card, fixed_card, performance_card, phase_of, phase_text
+from ui.overview import PHASE_ICONS, phase_of, phase_text, round_card
 from ui.overview_decision import decision_section, settled_by_decision
 from ui.rounds import ROUND_KEY, round_refs
 from ui.state import session_or_stop
@@ -39,18 +39,14 @@ for pair in range(0, len(refs), 2):
         with column, st.container(border=True):
             phase = phase_of(store, milestones[ref.id], as_of)
             st.subheader(plain(ref.short_title))
-            st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.kind_sv}")
+            st.markdown(f"{PHASE_ICONS[phase]} **{phase_text(phase, milestones[ref.id])}** · {ref.summary_sv}")
             mine = [c for c in cells if c.round_id == ref.id]
-            decided = decision_section(store, ref.id, as_of, by_decision=ref.kind != "fixed")
-            if ref.kind == "performance":
-                performance_card(store, ref, n_regions, milestones[ref.id], mine, as_of, decided)
-                target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
-            elif ref.kind == "blocks":
-                blocks_card(store, ref, n_regions, milestones[ref.id], mine, as_of, decided)
-                target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
-            else:
-                fixed_card(store, ref, as_of, mine, milestones[ref.id])
+            decided = decision_section(store, ref.id, as_of, by_decision=not ref.paid_on_requisition)
+            round_card(store, ref, n_regions, milestones[ref.id], mine, as_of, decided)
+            if ref.paid_on_requisition:
                 target, label, icon = "pages/elderly/followup.py", "Till uppföljningen", ":material/elderly:"
+            else:
+                target, label, icon = "pages/at/simulator.py", "Till simuleringen", ":material/stairs:"
             if st.button(label, icon=icon, key=f"open_{ref.id}", on_click=open_round, args=(ref.id,)):
                 st.switch_page(target)
 
