@@ -30,7 +30,7 @@ from allocation.problems import InputError
 from allocation.regions import RegionIndex
 from allocation.rules import KEYS, Step
 from cli import output
-from cli.rounds import PERFORMANCE, LoadedRound, Refused, load_rules_file, round_file
+from cli.rounds import LoadedRound, Refused, load_rules_file, round_file
 from cli.values import Columns, Inputs, columns_for, read_inputs
 from ingest.inputs import read_file, read_reports_file
 from present import report
@@ -194,7 +194,7 @@ def _what_if(args: argparse.Namespace, loaded: LoadedRound) -> LoadedRound:
 def run_allocate(args: argparse.Namespace) -> int:
     try:
         loaded = _round(args)
-        if args.outcomes is not None and loaded.kind == PERFORMANCE:
+        if args.outcomes is not None and loaded.at_round is not None:  # the 2023 output, as scripted against
             status = _legacy(args, loaded)
             sys.stderr.write(OUTCOMES_NOTE)
             return status

@@ -1,10 +1,10 @@
-"""Any rules file, of any kind, as a round of blocks for the command line.
+"""Any rules file, of any format, as a round of blocks for the command line.
 
-``kind = "blocks"`` is read by ``allocation.block_rules``; the two 2023 formats (``performance``,
-``fixed``) by their readers and then converted to one block each (``allocation.block_convert``), so that
-every round runs through the block engine. Every file is checked first, field by field, by the same check
-the store runs before it saves a round (``store.round_check``: pure, no database), so a bad rules file is a
-refusal naming its fields, never a traceback.
+Read by the rules reader (``allocation.block_convert.read_round``: ``kind = "blocks"`` by
+``allocation.block_rules``, the two 2023 formats converted to one block each), so that every round runs
+through the block engine; nothing here branches on the format. Every file is checked first, field by
+field, by the same check the store runs before it saves a round (``store.round_check``: pure, no
+database), so a bad rules file is a refusal naming its fields, never a traceback.
 
 Regions and their population come from the data folder (``data/``); a planned table a rules file names
 (``planned_file``, ``[planned] file``) is read from beside the rules file, within the import limits.
@@ -13,29 +13,24 @@ Regions and their population come from the data folder (``data/``); a planned ta
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from allocation import method_params as mp
-from allocation.block_convert import from_at_round, from_fixed_round, recipients_from_regions
+from allocation.block_convert import legacy_at_round, read_round, recipients_from_regions
 from allocation.block_data import Recipient
-from allocation.block_fields import Citation
-from allocation.block_rules import parse_block_round
 from allocation.blocks import Round
-from allocation.fixed import estimate_amounts, parse_fixed_round
-from allocation.planned import parse_planned
+from allocation.fixed import estimate_amounts
 from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
-from allocation.rules import AtRound, parse_round
+from allocation.rules import AtRound
 from ingest.data_folder import DATA_DIR, load_regions, round_path
 from ingest.inputs import parse_planned_table, read_file
 from ingest.spreadsheet import read_table
 from present.problems import lines_en
 from store.model import RulesRefused
-from store.round_check import RulesHead, check_rules, read_head
-
-PERFORMANCE, FIXED, BLOCKS = "performance", "fixed", "blocks"
+from store.round_check import RulesHead, check_rules, estimate_basis, read_head
 
 
 class Refused(Exception):
@@ -51,11 +46,10 @@ class LoadedRound:
     """A rules file read as a round of blocks, with the recipients it is allocated among."""
 
     round_: Round
-    kind: str  # the file's own kind: performance, fixed or blocks
     version: str
     recipients: tuple[Recipient, ...]
     index: RegionIndex  # finds a recipient by code or name (the seed's spellings too)
-    at_round: AtRound | None  # a 2023 performance file: its what-if options (pot, key, steps)
+    at_round: AtRound | None  # the reader's 2023 view of a file in that format: its what-if options and output
     estimate: bool  # a fixed round's amounts are an estimate by population, not the official table
     path: Path
 
@@ -126,11 +120,10 @@ def _planned_for(
     for folder in (path.parent, data_dir / "rounds"):
         if (folder / head.planned_file).is_file():
             return _planned_table(folder / head.planned_file, index)
-    field = "planned_file" if head.kind == PERFORMANCE else "planned.file"
     raise Refused(
         [
-            f"{path}: {field}: the planned table {head.planned_file!r} is neither beside the rules file nor in "
-            f"{data_dir / 'rounds'}: give it with --planned FILE"
+            f"{path}: {head.planned_field}: the planned table {head.planned_file!r} is neither beside the rules file "
+            f"nor in {data_dir / 'rounds'}: give it with --planned FILE"
         ]
     )
 
@@ -147,28 +140,17 @@ def load_rules_file(path: Path, planned_file: Path | None = None, data_dir: Path
         check_rules(head, codes, regions_at, planned)
     except RulesRefused as exc:
         raise Refused([f"{path}: {en}" for en, _ in exc.problems]) from None
-    at_round, estimate = None, False
-    if head.kind == PERFORMANCE:
-        regions = regions_at(head.doc["redistribution"]["population_date"])
-        at_round = parse_round(head.doc, regions, dict(planned or {}))
-        round_ = from_at_round(at_round)
-    elif head.kind == FIXED:
-        fixed = parse_fixed_round(head.doc)
-        amounts = estimate_amounts(regions_at(fixed.population_date), fixed.total)
-        cite = Citation(
-            f"UPPSKATTNING efter befolkning {fixed.population_date}, inte officiell: {fixed.official_table}",
-            "",
-            illustrative=True,
-        )
-        round_, estimate = from_fixed_round(fixed, amounts, mp.ESTIMATE, cite), True
-    else:
-        round_ = parse_block_round(head.doc, codes)
-        if planned:
-            round_ = replace(round_, planned={code: parse_planned(value) for code, value in planned.items()})
+    amounts: dict[str, tuple[int, str, str]] = {}
+    if (basis := estimate_basis(head)) is not None:  # rules without a table of amounts: the labelled estimate
+        total, when, official = basis
+        source = f"UPPSKATTNING efter befolkning {when}, inte officiell: {official}"
+        amounts = {c: (a, mp.ESTIMATE, source) for c, a in estimate_amounts(regions_at(when), total).items()}
+    at_round = legacy_at_round(head.doc, regions_at, planned or {})
+    round_ = read_round(head.doc, regions_at=regions_at, planned=planned or {}, amounts=amounts, codes=codes)
+    estimate = bool(amounts)
     regions = load_regions(data_dir, round_.population_date)
     return LoadedRound(
         round_,
-        head.kind,
         head.version,
         recipients_from_regions(regions),
         RegionIndex(regions),
