@@ -147,8 +147,14 @@ def blocks_card(
     if decided:
         return
     a4.metric("Beräknat att betala ut", f.mnkr(result.paid))
-    per_block = "; ".join(f"{plain(b.title)}: {f.mnkr(b.paid)}" for b in result.blocks)
     illustrative = " Illustrativ omgång: beloppen är exempel." if round_.illustrative else ""
+    if len(result.blocks) == 1:
+        st.caption(
+            f"Beräknat med reglerna på inkomna rapporter (ej fördelat: {f.mnkr(result.unallocated)}); regioner "
+            f"utan rapport räknas med utfall 0.{illustrative}"
+        )
+        return
+    per_block = "; ".join(f"{plain(b.title)}: {f.mnkr(b.paid)}" for b in result.blocks)
     st.caption(f"Beräknat på inkomna rapporter: {per_block}.{illustrative}")
 
 
