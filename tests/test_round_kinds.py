@@ -7,7 +7,8 @@ documents/, present/ and ingest/:
 - a comparison with a format's name (``"performance"``, ``"fixed"``, ``"blocks"``, or the constants
   ``PERFORMANCE``, ``FIXED``, ``BLOCKS``), but for a key test (``"blocks" in doc``);
 - ``.kind`` of a round reference or rules head (``ref``, ``head``, ``loaded``, ``r``, ``round_``) compared, tested
-  or looked up, ``.kind_sv`` anywhere, and a document's ``"kind"`` read (``doc["kind"]``, ``doc.get("kind")``);
+  or looked up, ``.kind_sv`` anywhere, and a rules document's ``"kind"`` read (``doc["kind"]``,
+  ``head.doc.get("kind")``);
 - a call of ``round_kind``, ``at_round``, ``fixed_round``, ``_check_round_kind`` or ``rounds_of_kind``.
 A decision's kind (``snapshot.kind``: decision or amendment) and a payout list's are not a round's format.
 """
@@ -22,6 +23,7 @@ PACKAGES = ("store", "ui", "pages", "cli", "documents", "present", "ingest")
 FORMATS = {"performance", "fixed", "blocks"}
 FORMAT_NAMES = {"PERFORMANCE", "FIXED", "BLOCKS"}
 HOLDERS = {"ref", "head", "loaded", "r", "round_"}
+DOCUMENTS = {"doc", "document", "rules"}
 CALLS = {"round_kind", "at_round", "fixed_round", "_check_round_kind", "rounds_of_kind"}
 
 # Files that may still branch on the format, each with why. A new file here needs a reason as good.
@@ -30,11 +32,10 @@ ALLOWED = {
     "store/round_check.py",
     # The round editor's writer of a rules text, in place and in the text's own format (keeps its comments).
     "ui/rules_doc.py",
-    # RoundRef.kind stays while the two pages below still read it (their owners rewrite them).
+    # RoundRef.kind stays while the page below still reads it.
     "ui/rounds.py",
-    # Being rewritten elsewhere (the one simulator and the one region preview for every round).
+    # Being rewritten elsewhere (the one simulator for every round).
     "pages/at/simulator.py",
-    "pages/region/preview.py",
     # A scenario saved in the 2023 format is exported through that format's engine (the scenario's own
     # format: a what-if of a round of blocks is exported from the simulator).
     "store/commands.py",
@@ -47,13 +48,21 @@ def _is_format(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id in FORMAT_NAMES
 
 
+def _is_document(node: ast.AST) -> bool:
+    """A rules document: a name ``doc``/``document``/``rules`` or an attribute ``.doc`` (``head.doc``)."""
+    if isinstance(node, ast.Name):
+        return node.id in DOCUMENTS
+    return isinstance(node, ast.Attribute) and node.attr == "doc"
+
+
 def _is_kind_read(node: ast.AST) -> bool:
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "kind":
-        return True
+        return _is_document(node.value)
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "get"
+        and _is_document(node.func.value)
         and bool(node.args)
         and isinstance(node.args[0], ast.Constant)
         and node.args[0].value == "kind"
@@ -139,5 +148,6 @@ ok = snapshot.kind == AMENDMENT
 ok2 = listed.kind != "decision"
 ok3 = "blocks" in doc
 ok4 = [head.id, head.kind]
+ok5 = params.get("kind")
 """
     assert branches(ast.parse(code)) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
