@@ -23,8 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from allocation.money import kr
-
 DECISION = "decision"
 REQUISITIONS = "requisitions"
 
@@ -54,14 +52,29 @@ class PayoutLine:
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """A line that is not paid, and why (English and Swedish)."""
+    """A line that is not paid, and why: ``reason`` a code (``NO_MAXIMUM``, ``ABOVE_MAXIMUM``) with the region's
+    ``maximum`` and what is ``left`` of it in kronor; ``present.payouts`` words it."""
 
     code: str
     name: str
     amount: int
-    reason_en: str
-    reason_sv: str
+    reason: str
     requisition_id: int | None = None
+    maximum: int = 0
+    left: int = 0
+
+
+NO_MAXIMUM, ABOVE_MAXIMUM = "no_maximum", "above_maximum"  # why a requisition is not paid
+# Why a list cannot be recorded (``PayoutList.issues``), beyond the store's own reasons (``blocking_*``).
+MISSING_DETAILS, RECOVER_FIRST, NOTHING_TO_PAY = "missing_details", "recover_first", "nothing_to_pay"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Why a list cannot be recorded: a code and the recipients' names it concerns."""
+
+    code: str
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,32 +146,22 @@ class PayoutList:
     def missing_details(self) -> tuple[PayoutLine, ...]:
         return tuple(line for line in self.lines if not line.complete)
 
-    def problems(self) -> tuple[list[str], list[str]]:
-        """Why recording this list is refused: (English, Swedish); both empty when it can be recorded."""
-        en, sv = list(self.blocking_en), list(self.blocking_sv)
+    def issues(self) -> tuple[Issue, ...]:
+        """Why recording this list is refused, beyond ``blocking_*``; empty when it can be recorded
+        (``present.payouts.problems_sv`` words them with the list's amounts)."""
+        found = []
         missing = self.missing_details
         if missing:
-            names = ", ".join(line.name for line in missing)
-            en.append(f"payment details (organisation number, bankgiro) missing for {names}")
-            sv.append(f"Betalningsuppgifter (organisationsnummer, bankgiro) saknas för {names}.")
+            found.append(Issue(MISSING_DETAILS, tuple(line.name for line in missing)))
         if self.lines and self.recoveries:
-            names = ", ".join(r.name for r in self.recoveries)
-            en.append(
-                f"{kr(self.to_recover)} is to be recovered ({names}): paying {kr(self.total)} now would take the "
-                f"round above its decision ({kr(self.basis)}); record the repayments first"
-            )
-            sv.append(
-                f"{kr(self.to_recover)} ska återkrävas ({names}). Att betala ut {kr(self.total)} nu skulle ta "
-                f"omgången över beslutet i kraft ({kr(self.basis)}); registrera återbetalningarna först."
-            )
+            found.append(Issue(RECOVER_FIRST, tuple(r.name for r in self.recoveries)))
         if not self.lines:
-            en.append("nothing is left to pay on this list")
-            sv.append("Det finns inget kvar att betala ut på den här listan.")
-        return en, sv
+            found.append(Issue(NOTHING_TO_PAY))
+        return tuple(found)
 
     @property
     def recordable(self) -> bool:
-        return not self.problems()[0]
+        return not self.blocking_en and not self.blocking_sv and not self.issues()
 
 
 def _details(details: Mapping[str, tuple[str, str]], code: str) -> tuple[str | None, str | None]:
@@ -212,31 +215,11 @@ def requisition_payouts(
             continue
         name = names.get(item.code, item.code)
         if item.code not in room:
-            refused.append(
-                Refused(
-                    item.code,
-                    name,
-                    item.amount,
-                    "the region has no maximum amount in this round",
-                    "Regionen har inget högsta belopp i omgången.",
-                    item.id,
-                )
-            )
+            refused.append(Refused(item.code, name, item.amount, NO_MAXIMUM, item.id))
             continue
         if item.amount > room[item.code]:
             left = max(room[item.code], 0)
-            refused.append(
-                Refused(
-                    item.code,
-                    name,
-                    item.amount,
-                    f"{kr(item.amount)} is above what is left of the region's maximum ({kr(maximum[item.code])}, "
-                    f"{kr(left)} left)",
-                    f"{kr(item.amount)} överstiger vad som återstår av regionens högsta belopp "
-                    f"({kr(maximum[item.code])}, kvar {kr(left)}).",
-                    item.id,
-                )
-            )
+            refused.append(Refused(item.code, name, item.amount, ABOVE_MAXIMUM, item.id, maximum[item.code], left))
             continue
         room[item.code] -= item.amount
         org, bg = _details(details, item.code)

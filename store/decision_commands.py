@@ -16,6 +16,7 @@ from allocation.decision import Snapshot
 from allocation.money import MAX_AMOUNT, kr
 from allocation.payouts import PayoutList
 from ingest.inputs import read_file
+from present.payouts import problems_en, refused_en
 from store import db
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE
 from store.model import Actor
@@ -184,7 +185,7 @@ def _notes(listed: PayoutList) -> None:
             f"to pay now {kr(listed.total)} - to recover {kr(listed.to_recover)}"
         )
     for refused in listed.refused:
-        print(f"not paid: {refused.name} {kr(refused.amount)}: {refused.reason_en}")
+        print(f"not paid: {refused.name} {kr(refused.amount)}: {refused_en(refused)}")
     for text in listed.notices_sv:
         print(f"note: {text}")
 
@@ -197,7 +198,7 @@ def _payouts(store: Store, args: argparse.Namespace) -> int:
     print(f"wrote {args.out}: {len(listed.lines)} lines, {kr(listed.total)} ({listed.reference})")
     print(f"list fingerprint: {listed.fingerprint} (pay exactly this list: pay … --expect {listed.fingerprint})")
     _notes(listed)
-    for text in listed.problems()[0]:
+    for text in problems_en(listed):
         print(f"cannot be recorded yet: {text}")
     return 0
 

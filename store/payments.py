@@ -30,6 +30,7 @@ from allocation.payouts import (
     decision_payouts,
     requisition_payouts,
 )
+from present.payouts import problems_en, problems_sv, refused_en, refused_sv
 from store import db, paid_guard
 from store.bank_details import BankDetailsMixin
 from store.core import Tx
@@ -228,10 +229,10 @@ class PaymentsMixin(BankDetailsMixin):
         try:
             with self.transaction(actor, reason) as tx:  # locked: the list, its checks and the payment as one
                 listed = self.payout_list(round_id, decision_id, up_to if fixed else None)
-                en, sv = listed.problems()
+                en, sv = problems_en(listed), problems_sv(listed)
                 if not listed.lines and listed.refused:
-                    sv += [f"{r.name}: {r.reason_sv}" for r in listed.refused]
-                    en += [f"{r.name}: {r.reason_en}" for r in listed.refused]
+                    sv += [f"{r.name}: {refused_sv(r)}" for r in listed.refused]
+                    en += [f"{r.name}: {refused_en(r)}" for r in listed.refused]
                 if not fixed:
                     snapshot = self.decision_snapshot(listed.decision_id or 0)
                     if paid_on < date.fromisoformat(snapshot.published_on):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from allocation.money import kr
 from allocation.payouts import DECISION, PayoutList
+from present.payouts import problems_sv, refused_sv
 from store.export import AboutValue, created_row, export_file_name, frame_to_csv, frame_to_xlsx, store_facts
 
 if TYPE_CHECKING:
@@ -80,10 +81,9 @@ def _about(store: Store | Session, listed: PayoutList) -> list[tuple[str, AboutV
                 f"= {kr(listed.basis - listed.already_paid)}",
             )
         )
-    rows += [("Betalas inte ut", f"{r.name}: {kr(r.amount)}. {r.reason_sv}") for r in listed.refused]
+    rows += [("Betalas inte ut", f"{r.name}: {kr(r.amount)}. {refused_sv(r)}") for r in listed.refused]
     rows += [("Observera", text) for text in listed.notices_sv]
-    _, problems = listed.problems()
-    rows += [("Kan inte registreras", text) for text in problems]
+    rows += [("Kan inte registreras", text) for text in problems_sv(listed)]
     rows += store_facts(store, listed.round_id)
     rows.append(created_row())
     return rows

@@ -12,8 +12,10 @@ import pytest
 from allocation.block_fields import RuleProblem, RulesError
 from allocation.block_rules import parse_block_round
 from allocation.fixed import Requisition, requisition_problems
+from allocation.payouts import ABOVE_MAXIMUM, NO_MAXIMUM, NOTHING_TO_PAY, PayoutList, Refused
 from allocation.problems import InputError, Problem
 from ingest.columns import COLUMNS
+from present.payouts import problems_en, problems_sv, refused_en, refused_sv
 from present.problems import COLUMN_SV, MESSAGES, lines_en, lines_sv, problem_en, problem_sv
 from present.rule_problems import ENGLISH as RULE_EN
 from present.rule_problems import SWEDISH as RULE_SV
@@ -97,3 +99,16 @@ def test_a_column_named_by_its_key_is_shown_by_its_swedish_name() -> None:
         "rekvirera högst 1\u00a0000\u00a0000\u00a0kr; redan rekvirerat 0\u00a0kr)",
     ]
     assert problem_en(problems[0]).startswith("row 2, column received: no approved ombud on 2023-03-01")
+
+
+def test_a_payout_list_says_why_in_words_from_values() -> None:
+    above = Refused("09", "Gotland", 3_000_000, ABOVE_MAXIMUM, 7, maximum=5_000_000, left=2_000_000)
+    assert refused_sv(above) == (
+        "3\u00a0000\u00a0000\u00a0kr överstiger vad som återstår av regionens högsta belopp "
+        "(5\u00a0000\u00a0000\u00a0kr, kvar 2\u00a0000\u00a0000\u00a0kr)."
+    )
+    assert refused_en(Refused("09", "Gotland", 1, NO_MAXIMUM)) == "the region has no maximum amount in this round"
+    empty = PayoutList("r", "decision", "S1", (), 0, 0, blocking_sv=("Butiken är stängd.",), blocking_en=("closed",))
+    assert [i.code for i in empty.issues()] == [NOTHING_TO_PAY] and not empty.recordable
+    assert problems_sv(empty) == ["Butiken är stängd.", "Det finns inget kvar att betala ut på den här listan."]
+    assert problems_en(empty) == ["closed", "nothing is left to pay on this list"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from allocation.payouts import PayoutList
 from present import formats as f
+from present.payouts import problems_sv, refused_sv
 from store.access import Action
 from store.model import WriteRefused
 from store.payout_export import payout_export, payout_file_name, payout_frame
@@ -57,7 +58,7 @@ def payout_panel(store: Session, ref: RoundRef) -> None:
     if listed.recoveries:
         recovery_panel(store, ref, listed)
     for refused in listed.refused:
-        st.warning(f"{plain(refused.name)}: {f.kr(refused.amount)} betalas inte ut. {plain(refused.reason_sv)}")
+        st.warning(f"{plain(refused.name)}: {f.kr(refused.amount)} betalas inte ut. {plain(refused_sv(refused))}")
     for notice in listed.notices_sv:
         st.caption(plain(notice))
     c = st.columns([1, 1, 3])
@@ -76,7 +77,7 @@ def payout_panel(store: Session, ref: RoundRef) -> None:
 
 
 def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
-    _, problems = listed.problems()
+    problems = problems_sv(listed)
     if problems:
         st.info(bullets(problems), icon=":material/info:")
         return
