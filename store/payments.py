@@ -88,6 +88,10 @@ class PaymentsMixin(BankDetailsMixin):
         )
         return {code: int(total) for code, total in rows if int(total)}
 
+    def paid_per_recipient(self, round_id: str) -> dict[str, int]:
+        """Per recipient what the round has paid it so far, net of repayments (0: not listed)."""
+        return self._paid_per_code(round_id)
+
     def payout_list(self, round_id: str, decision_id: int | None = None, up_to: date | None = None) -> PayoutList:
         """What to pay now: a decision's rests (``decision_id`` None: the round's current decision), or for a
         fixed-amount round the requisitions received up to ``up_to`` (None: all) and not yet paid."""

@@ -274,6 +274,7 @@ class Session:
     requisitions_frame = _Narrowed(Store.requisitions_frame, Action.READ_FOLLOWUP, _frame)
     ombud_dates = _Narrowed(Store.ombud_dates, Action.READ_FOLLOWUP, _keys)
     usage_report_dates = _Narrowed(Store.usage_report_dates, Action.READ_FOLLOWUP, _keys)
+    paid_per_recipient = _Narrowed(Store.paid_per_recipient, Action.READ_FOLLOWUP, _keys)
 
     def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
         """Payouts (code, day, kronor) of the regions the principal may see. A region sees a payout from its day

@@ -395,3 +395,16 @@ def test_an_illustrative_round_is_decided_but_never_paid(store: Store) -> None:
     assert problems_sv(store.payout_list("at-2024-real")) == [] and store.payout_list("at-2024-real").recordable
     store.record_payment_run(ANNA, "utbetalning", "at-2024-real", date(2024, 12, 15), "UB-2")
     assert sum(a for _, _, a in store.payouts("at-2024-real")) == 223_000_000
+
+
+def test_a_region_reads_what_it_has_been_paid_of_its_decided_amount(store: Store) -> None:
+    number = decided(store)
+    totals = store.decision_snapshot(number).totals
+    own = next(code for code, total in totals.items() if total)
+    uppsala = Session(store, Principal("region-user", Role.REGION, own))
+    assert uppsala.paid_per_recipient(AT) == {}  # decided, nothing paid yet
+    enter_details(store)
+    store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    assert uppsala.paid_per_recipient(AT)[own] == totals[own]
+    # The decision is published, so (as its amounts) what each region was paid is public; read as follow-up.
+    assert uppsala.paid_per_recipient(AT) == store.paid_per_recipient(AT) == {c: t for c, t in totals.items() if t}

@@ -168,7 +168,12 @@ def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_o
     metrics, text = first_box(at)
     assert metrics == [("Beslutat belopp", f.kr(decided))]
     assert "Beslutet är publicerat" in text and "S2023/78" in text
-    assert at.subheader[0].value == "Om ni utökar fler tjänster"  # the what-if stays, below and apart
+    assert "Inget är utbetalt ännu" in page_text(at)  # what of the decided amount is paid: nothing yet
+    # The what-if stays, below and apart, folded: the decided amount stands alone until the region asks.
+    assert at.subheader[0].value == "Om ni hade utökat fler tjänster"
+    assert not [m for m in at.metric if m.label.startswith("Troligt")]
+    at.toggle(key="pv_after_decision").set_value(True).run()
+    assert not at.exception and [m for m in at.metric if m.label.startswith(("Troligt", "Beräknat"))]
 
 
 def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:

@@ -298,6 +298,21 @@ def _requisitions(store: Session, setting: Setting, code: str, as_of: date) -> N
         st.warning("Minst en tidsfrist är försenad eller nära (högst 14 dagar kvar).")
 
 
+def _paid(store: Session, round_id: str, decided: int, code: str) -> None:
+    """What of the decided amount the agency has paid the region so far, and what is left to pay."""
+    paid = store.paid_per_recipient(round_id).get(code, 0)
+    if paid == 0:
+        st.markdown("Inget är utbetalt ännu: beloppet betalas ut enligt beslutet.")
+    elif paid == decided:
+        st.markdown(f"Hela beloppet är utbetalt ({f.kr(paid)}).")
+    elif paid > decided:
+        st.markdown(
+            f"Utbetalt hittills: {f.kr(paid)}, vilket är {f.kr(paid - decided)} mer än beslutet. Skillnaden återkrävs."
+        )
+    else:
+        st.markdown(f"Utbetalt hittills: {f.kr(paid)}. Kvar att betala ut: {f.kr(decided - paid)}.")
+
+
 def show_first(
     store: Session,
     setting: Setting,
@@ -319,6 +334,7 @@ def show_first(
         if snapshot is None:
             _requisitions(store, setting, code, as_of)
         if snapshot is not None and code in snapshot.totals:
+            _paid(store, setting.round_.id, snapshot.totals[code], code)
             from ui.decision_view import documents_panel
 
             documents_panel(snapshot, short_title, codes=[code])

@@ -222,9 +222,20 @@ def what_if(
     the first figure says what it can)."""
     if not simulates(setting):  # nothing to add positions to, or values the others' draws would invent
         return
-    st.subheader("Om ni utökar fler tjänster")
-    if decided:
+    if decided:  # the decided amount stands alone: the simulation only when asked for
+        st.subheader("Om ni hade utökat fler tjänster")
         st.caption("Beslutet ovan gäller. Räkningen här ändrar inget i det: den visar hur beloppet beror på utfallen.")
+        if not st.toggle("Visa räkningen", key="pv_after_decision"):
+            return
+        _simulation(store, ref, setting, code, region_name, figures)
+        return
+    st.subheader("Om ni utökar fler tjänster")
+    _simulation(store, ref, setting, code, region_name, figures)
+
+
+def _simulation(
+    store: Session, ref: RoundRef, setting: Setting, code: str, region_name: str, figures: OwnFigures
+) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         own = _own_inputs(store, setting, code, figures)
