@@ -75,6 +75,12 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         if scenario is None:
             names = ", ".join(s.name for s in store.scenarios()) or "none saved"
             return _error(f"no scenario named {args.scenario!r} (saved: {names})", EXIT_BAD_INPUT)
+        if scenario.params is None:  # a what-if of a round of blocks: its own engine and sheets, in Simulering
+            return _error(
+                f"scenario {scenario.name!r} is a what-if of a round of blocks: export its result from the "
+                "simulator's XLSX/CSV downloads (this command exports scenarios saved in the 2023 format)",
+                EXIT_BAD_INPUT,
+            )
         at_round = store.at_round(scenario.round_id)
         allocation = allocate(at_round, scenario.inputs, scenario.params)
         extra = {

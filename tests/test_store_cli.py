@@ -106,6 +106,18 @@ def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Pa
     assert missing.returncode == 2 and "no scenario named 'nope'" in missing.stderr
 
 
+def test_a_what_if_scenario_is_refused_by_the_2023_export(isolated_database: Path, tmp_path: Path) -> None:
+    from allocation.whatif import WhatIf
+
+    store = Store.open(isolated_database)
+    store.save_what_if(Actor("Anna"), "test", "Block", "at-2023", WhatIf(pots={"performance": 200_000_000}))
+    store.close()
+    out = tmp_path / "x.xlsx"
+    refused = run(isolated_database, "export", "--scenario", "Block", "--out", str(out))
+    assert refused.returncode == 2 and "what-if of a round of blocks" in refused.stderr
+    assert "Traceback" not in refused.stderr and not out.exists()
+
+
 def test_users_are_added_listed_and_validated_on_the_command_line(isolated_database: Path) -> None:
     common = ["--actor", "Drift", "--reason", "första handläggaren"]
     added = run(isolated_database, "user", "Anna@Myndighet.se", "--name", "Anna A", "--role", "handläggare", *common)
