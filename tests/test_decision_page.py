@@ -227,8 +227,9 @@ def test_deciding_takes_a_review_and_a_confirmation_and_a_chosen_publication_day
     assert "Publiceringsdag och beslutsdatum: 1 december 2023" in page and "Diarienummer: S2023/200" in page
     assert "Rapport saknas från 18 av 21 regioner" in page[page.index("Varningar som du har bekräftat") :]
     pots, receiving = (d.value for d in at.dataframe)
-    assert list(pots["pott"]) == [kr(254_000_000)] and list(pots["källa"]) == ["Bidragets storlek"]
-    assert sorted(receiving["mottagare"]) == ["Norrbotten", "Stockholm", "Uppsala"]
+    assert list(pots["Pott"]) == [kr(254_000_000)] and list(pots["Källa"]) == ["Bidragets storlek"]
+    assert sorted(receiving["Mottagare"]) == ["Norrbotten", "Stockholm", "Uppsala"]
+    assert list(pots.columns) == ["Del", "Pott", "Källa"] and list(receiving.columns) == ["Mottagare", "Belopp"]
 
     click(at, "Ändra uppgifterna")  # back to the form, with what was entered
     assert at.text_input(key="decide_reference").value == "S2023/200"

@@ -131,14 +131,14 @@ def summary_frames(store: Session, review: Review) -> tuple[pd.DataFrame, pd.Dat
     for block in round_.blocks:
         amount, option = review.pots.get(block.id, (0, ""))
         source = next((o.source.section for o in block.pot.options if o.id == option), "")
-        pots.append({"del": block.title, "pott": f.kr(amount), "källa": source or "egen pott (inte ur reglerna)"})
+        pots.append({"Del": block.title, "Pott": f.kr(amount), "Källa": source or "egen pott (inte ur reglerna)"})
     names = {r.code: r.name for r in store.recipients(review.round_id)}
     receiving = [
-        {"mottagare": names.get(code, code), "belopp": f.kr(amount)}
+        {"Mottagare": names.get(code, code), "Belopp": f.kr(amount)}
         for code, amount in sorted(review.totals.items(), key=lambda x: (-x[1], x[0]))
         if amount
     ]
-    return pd.DataFrame(pots), pd.DataFrame(receiving, columns=["mottagare", "belopp"])
+    return pd.DataFrame(pots), pd.DataFrame(receiving, columns=["Mottagare", "Belopp"])
 
 
 def confirm_panel(store: Session, ref: RoundRef, review: Review) -> None:

@@ -309,7 +309,7 @@ def decide(page, url: str, expected: dict, uppsala: int) -> None:  # type: ignor
     expect(page.get_by_text("Granska beslutet innan det fattas")).to_be_visible()
     expect(page.get_by_text("Publiceringsdag och beslutsdatum: 10 december 2024")).to_be_visible()
     expect(metric_value(page, "Fördelas")).to_have_text(f.kr(expected["paid"]))
-    expect(uppsala_row(page, "belopp")).to_have_text(re.compile(rf"^\s*Uppsala\s*{f.kr(uppsala)}\s*$"))
+    expect(uppsala_row(page, "Belopp")).to_have_text(re.compile(rf"^\s*Uppsala\s*{f.kr(uppsala)}\s*$"))
     wait_idle(page)
     shot(page, "e2e-5-granska-beslut")
     page.get_by_role("button", name="Fatta beslutet").click()
