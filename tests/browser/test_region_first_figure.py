@@ -99,14 +99,18 @@ def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, shape: Shape, stat
         yield url, decided
 
 
-def _both_widths(page, name: str) -> None:  # type: ignore[no-untyped-def]
+WHAT_IF = "Om ni utökar fler tjänster"
+AFTER_DECISION = "Om ni hade utökat fler tjänster"  # after the decision the what-if is folded behind a toggle
+
+
+def _both_widths(page, name: str, what_if: str) -> None:  # type: ignore[no-untyped-def]
     """Screenshots at 1440 px and, after a reload, at 390 px; on the phone no amount is cut off."""
     screenshot(page, f"region-preview-{name}-1440")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     first = page.locator(".st-key-pv_first")
     expect(first.get_by_test_id("stMetricValue").first).to_be_visible()
-    expect(page.get_by_role("heading", name="Om ni utökar fler tjänster")).to_be_visible()
+    expect(page.get_by_role("heading", name=what_if)).to_be_visible()
     wait_idle(page)
     overflowing = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=stMetricValue] div, [data-testid=stMetricValue]')]
@@ -128,8 +132,8 @@ def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, shape
         expect(main.get_by_role("heading", name="Förhandsbesked för Uppsala", level=1)).to_be_visible()
         expect(main).to_contain_text(f"Vad kan regionen räkna med från {round_.short_title}?")
         first = main.locator(".st-key-pv_first")
-        what_if = main.get_by_role("heading", name="Om ni utökar fler tjänster")
-        expect(what_if).to_be_visible()
+        heading = AFTER_DECISION if state == "decision" else WHAT_IF
+        expect(main.get_by_role("heading", name=heading)).to_be_visible()
         if state == "plan":
             expect(metric_value(page, "Belopp enligt er plan")).to_have_text(kr(round_.at_plan))
             expect(first).to_contain_text("Regionen har inte lämnat någon rapport ännu")
@@ -146,13 +150,18 @@ def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, shape
             expect(metric_value(page, "Beslutat belopp")).to_have_text(kr(decided))
             expect(first).to_contain_text("Beslutet är publicerat")
             expect(first.get_by_role("button", name="Brev till Uppsala (PDF)")).to_be_visible()
+            expect(first).to_contain_text("Inget är utbetalt ännu")
+            expect(main.get_by_label("Tillsatta")).to_have_count(0)  # folded until the region asks
+            main.get_by_text("Visa räkningen").click()
         expect(first).not_to_contain_text(STATISTICS)  # no P10, P90 or seed in the first figure
         # The what-if's inputs start from the report or the plan.
         wait_idle(page)
         filled = main.get_by_label("Tillsatta")
         planned = 53  # Uppsala's planned positions (the seed's table; the 2024 shape compares with it too)
         expect(filled).to_have_value(str(planned if state == "plan" else planned + 5))
-        _both_widths(page, f"{round_.name}{state}")
+        if state == "decision":
+            expect(main).to_contain_text("Beslutet ovan gäller")
+        _both_widths(page, f"{round_.name}{state}", heading)
         assert not page.console_errors
 
 
