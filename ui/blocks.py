@@ -17,7 +17,7 @@ from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.whatif import WhatIf, apply, from_at_params
 from present import formats as f
-from present.notices import names_of, text_sv
+from present.notices import FLOW_CODES, names_of, text_sv
 from store.access import Action
 from store.export import store_facts
 from store.model import Scenario
@@ -44,7 +44,6 @@ from ui.text import bullets, plain
 
 __all__ = ["block_simulator", "extra_keys", "missing_keys", "report_events"]
 
-FLOW_NOTICES = ("flows_to", "unallocated")
 APPLIED = "blk_applied_scenario"
 BLOCKED_SV = "Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
 CHART_CONFIG = {"displaylogo": False, "locale": "sv"}
@@ -202,7 +201,7 @@ def _show_result(
                 plain(titles[block.block_id]), f.mnkr(block.paid), help=f"Utbetalt av {f.kr(block.available)}{inflow}"
             )
     for block_id, notice in result.notices:
-        if notice.code in FLOW_NOTICES:  # each block's tab says where its unpaid money goes
+        if notice.code in FLOW_CODES:  # each block's tab says where its unpaid money goes
             continue
         st.info(f"**{plain(titles[block_id])}:** {plain(text_sv(notice, names_of(s.round_.blocks, s.recipients)))}")
     frame = results_frame(result, s.recipients, titles)
