@@ -376,9 +376,10 @@ def test_the_overview_of_2026_lists_every_round_with_its_phase(page, blocks_app:
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("3 bidragsomgångar per 2026-11-23")
     phases = {
-        BLOCKS_SHORT: "Avslutad (sista tidsfrist 2024-11-01) · i flera block",
-        SOURCE_SHORT: "Avslutad (sista tidsfrist 2023-12-31) · prestationsbaserad",
-        "Läkare i äldreomsorgen 2023": "Avslutad (sista tidsfrist 2024-04-30) · fasta belopp per region",
+        # what each round's blocks imply, never its rules' format
+        BLOCKS_SHORT: "Avslutad (sista tidsfrist 2024-11-01) · 2 block, betalas ut enligt beslut, regionerna rapp",
+        SOURCE_SHORT: "Avslutad (sista tidsfrist 2023-12-31) · ett block, betalas ut enligt beslut, regionerna rapp",
+        "Läkare i äldreomsorgen 2023": "Avslutad (sista tidsfrist 2024-04-30) · ett block, betalas ut efter rekv",
     }
     cards = main.get_by_test_id("stColumn")  # one card a column
     for short, phase in phases.items():
