@@ -205,7 +205,7 @@ def first_edit(browser: Browser, url: str) -> tuple[float, float]:
     """Seconds from the Enter that commits the first edit of the simulator's table in a fresh session (its own
     browser cache, as a new visitor) to the results showing it (the metric "Trappsteg" changed, script idle);
     and the seconds from the Enter that opens the cell's editor to the editor shown (the grid's own code)."""
-    from ui.simulator_editor import EDITOR_WIDTHS
+    from ui.editor_rows import EDITOR_WIDTHS
 
     context, page = open_simulator(browser, url)
     grid = page.get_by_test_id("stDataFrame").first

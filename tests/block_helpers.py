@@ -5,6 +5,7 @@ The engine itself reads no file: these helpers do, and pass recipients and value
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -46,3 +47,58 @@ def one_block_round(method_name: str, params: MethodParams, eligible: Eligibilit
         eligible or Eligibility(),
     )  # fmt: skip
     return Round("test", "Test round", 2030, "0", date(2029, 11, 1), (block,), illustrative=True)
+
+
+# --- the simulator page (pages/at/simulator.py, ui.blocks) as AppTest sees it -------------------------------
+
+SIMULATOR = "pages/at/simulator.py"
+GREYED = ".st-key-blk_results { opacity"  # the style that greys the last valid results
+
+
+def base_key(round_id: str) -> str:
+    """Where the simulator keeps the table its editor starts from (ui.block_editor)."""
+    return f"blk_base_{round_id}"
+
+
+def kronor(text: str) -> int | None:
+    """``1 234 kr`` (with a real minus for a loss) as an int; ``–`` as None."""
+    if text.strip() == "–":
+        return None
+    sign = -1 if text.strip().startswith(("−", "-")) else 1
+    return sign * int(re.sub(r"\D", "", text))
+
+
+def results_table(at):  # type: ignore[no-untyped-def]
+    """The simulator's results table with every kronor column as numbers, indexed by nothing."""
+    frame = next(d.value for d in at.dataframe if "totalt (kr)" in d.value.columns).copy()
+    for column in frame.columns:
+        if column.endswith("(kr)"):
+            frame[column] = [kronor(v) for v in frame[column]]
+    return frame
+
+
+def at_table(inputs, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
+    """The simulator's table as if these AT outcomes had been typed in (a round of the data folder)."""
+    from allocation.block_convert import from_at_round
+    from ingest.data_folder import load_round
+    from ui import block_editor as ed
+
+    setup = ed.make_setup(from_at_round(load_round(round_id)), recipients())
+    return ed.base_frame(setup, inputs, {})
+
+
+def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
+    """A round of the data folder simulated as the page does: (the round with the what-if applied, the result,
+    each staircase block's details, the derived values)."""
+    from allocation.block_convert import at_values, from_at_round
+    from allocation.block_engine import allocate_round
+    from allocation.whatif import WhatIf, apply
+    from ingest.data_folder import load_round
+    from ui.block_staircase import stair_details
+
+    what_if = what_if or WhatIf()
+    applied = apply(from_at_round(load_round(round_id)), what_if)
+    values = at_values(inputs)
+    result = allocate_round(applied, recipients(), values, {}, dict(what_if.pots))
+    stairs, derived = stair_details(applied, result, recipients(), values)
+    return applied, result, stairs, derived

@@ -12,7 +12,7 @@ from allocation.at import RegionInput, allocate
 from allocation.regions import RegionIndex
 from ingest.data_folder import load_round
 from store.service import Actor
-from tests.html_table import parse_results_html
+from tests.block_helpers import SIMULATOR, kronor, results_table
 from tests.markdown_text import shown
 from ui.inputs import example_outcomes, load_outcomes
 from ui.state import get_store
@@ -22,9 +22,6 @@ EXAMPLE = load_outcomes(
     example_outcomes("at-2023").read_bytes(),  # type: ignore[union-attr]
     RegionIndex(ROUND.regions),
 ).inputs
-
-
-SIMULATOR = "pages/at/simulator.py"
 
 
 def _simulator(at: AppTest) -> AppTest:
@@ -46,14 +43,20 @@ def _frame_with(at: AppTest, column: str):  # type: ignore[no-untyped-def]
 
 
 def _table(at: AppTest):  # type: ignore[no-untyped-def]
-    """The results table (static HTML) as numbers: (regions, totals row)."""
-    html = next(h.proto.body for h in at.get("html") if 'class="resultat"' in h.proto.body)
-    frame = parse_results_html(html)
-    return frame[frame["Region"] != "Summa"], frame[frame["Region"] == "Summa"].iloc[0]
+    """The results table as numbers: (regions, the sum of each column)."""
+    frame = results_table(at).rename(
+        columns={
+            "länskod": "Länskod",
+            "totalt (kr)": "Totalt",
+            "trappsteg (kr)": "Trappsteg",
+            "omfördelning (kr)": "Omfördelning",
+        }
+    )
+    return frame, {"Totalt": int(frame["Totalt"].sum())}
 
 
 def _with_example(at: AppTest) -> AppTest:
-    at.button(key="fill_example").click().run()
+    at.button(key="blk_example").click().run()
     assert not at.exception
     return at
 
@@ -93,7 +96,7 @@ def test_changing_the_pot_changes_the_totals_which_still_sum_to_it(app: AppTest)
 def test_a_custom_pot_below_the_steps_scales_them_and_warns(app: AppTest) -> None:
     _with_example(app)
     app.radio(key="pot").set_value("custom").run()
-    app.number_input(key="pot_kr").set_value(10_000_000).run()
+    app.text_input(key="pot_kr").set_value("10 000 000").run()
     assert not app.exception
     regions, _ = _table(app)
     assert int(regions["Totalt"].sum()) == 10_000_000
@@ -102,7 +105,7 @@ def test_a_custom_pot_below_the_steps_scales_them_and_warns(app: AppTest) -> Non
 
 def test_staircase_amounts_and_key_are_overridable_and_resettable(app: AppTest) -> None:
     _with_example(app)
-    app.number_input(key="steg10").set_value(20_000_000).run()
+    app.text_input(key="steg10").set_value("20 000 000").run()
     app.selectbox(key="nyckel").set_value("equal").run()
     assert not app.exception
     regions, _ = _table(app)
@@ -110,7 +113,7 @@ def test_staircase_amounts_and_key_are_overridable_and_resettable(app: AppTest) 
     params = ROUND.params(steps=(*ROUND.steps[:4], ROUND.steps[4].__class__(10, 20_000_000)), key="equal")
     assert stockholm["Trappsteg"] == 20_000_000
     assert regions["Totalt"].tolist() == [r.total for r in allocate(ROUND, EXAMPLE, params).regions]
-    app.button(key="reset_params").click().run()
+    app.button(key="blk_reset").click().run()
     regions, _ = _table(app)
     assert regions["Totalt"].tolist() == [r.total for r in allocate(ROUND, EXAMPLE).regions]
 
@@ -118,8 +121,9 @@ def test_staircase_amounts_and_key_are_overridable_and_resettable(app: AppTest) 
 def test_explanation_for_the_chosen_region(app: AppTest) -> None:
     _with_example(app)
     app.selectbox(key="explain_region").set_value("23").run()
-    text = app.markdown[-1].value if "Utökning" in app.markdown[-1].value else "\n".join(m.value for m in app.markdown)
-    assert "Utökning = 30 − 24 − 0 = 6." in text
+    text = shown("\n".join(m.value for m in app.markdown))
+    assert "planerat 24 tjänster; tidigare finansierade 0 tjänster; utökning 6 tjänster." in text
+    assert "Utfall 30 tjänster" in text
 
 
 def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_database: Path) -> None:
@@ -136,7 +140,10 @@ def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_da
     store = get_store(str(isolated_database))
     scenario = store.scenario("Prov 1")
     assert scenario is not None and scenario.author == "Anna Andersson"
-    assert scenario.inputs == tuple(sorted(_full(EXAMPLE), key=lambda i: i.code))
+    assert scenario.what_if is not None  # the pots, steps and the table as they were
+    full = _full(EXAMPLE)
+    for column in ("filled", "started", "excluded"):
+        assert scenario.what_if.values[column] == {i.code: getattr(i, column) for i in full}
     assert store.audit(limit=1).iloc[0]["entity_key"] == "Prov 1"
     assert app.session_state["scenario"] == "Prov 1"  # the saved scenario becomes the active one
     assert [t.value for t in app.toast if "sparades" in t.value]  # the confirmation is shown (one run, no st.rerun)
@@ -184,7 +191,7 @@ def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isol
     app.run()
     assert not app.exception
     diff = _frame_with(app, "Skillnad")
-    assert int(diff["Skillnad"].sum()) == 252_000_000 - 254_000_000
+    assert sum(kronor(v) for v in diff["Skillnad"]) == 252_000_000 - 254_000_000
 
 
 def test_data_page_renders_every_tab(app: AppTest) -> None:

@@ -82,8 +82,8 @@ def test_the_simulator_shows_each_block_and_the_engine_figures(data_dir: Path) -
     for block in expected.blocks:
         assert metrics[block.title] == f.mnkr(block.paid)
     frame = next(d.value for d in at.dataframe if "totalt (kr)" in d.value.columns)
-    assert list(frame["totalt (kr)"]) == [expected.totals[c] for c in frame["länskod"]]
-    assert int(frame["totalt (kr)"].sum()) + expected.unallocated == 223_000_000
+    assert list(frame["totalt (kr)"]) == [f.kr(expected.totals[c]) for c in frame["länskod"]]
+    assert sum(expected.totals.values()) + expected.unallocated == 223_000_000
     assert [shown(t.label) for t in at.tabs] == [
         "Resultat",
         "Pottens fördelning",

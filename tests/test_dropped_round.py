@@ -7,6 +7,7 @@ that round chosen in the sidebar, and the simulator's figures agree with the eng
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from datetime import date
@@ -15,14 +16,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import allocate
+from allocation.at import RegionInput, allocate
 from ingest.data_folder import load_round
 from present import formats as f
-from present.tables import COLUMNS_SV
 from store.paths import DATA_ENV
-from tests.html_table import parse_results_html
+from tests.block_helpers import results_table
 from tests.markdown_text import shown
-from ui.simulator_editor import at_plan_inputs
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NEW_ID = "at-2031-test"
@@ -98,19 +97,16 @@ def test_the_simulator_allocates_it_by_its_own_rules(data_dir: Path) -> None:
     new = load_round(NEW_ID, data_dir)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pott"] == f.mnkr(POT)
-    labels = [n.label for n in at.number_input]
+    labels = [n.label for n in at.text_input]
     assert [label for label in labels if label.startswith("Trappsteg")] == [
-        f"Trappsteg ≥ {m} tjänster (kr)" for m, _ in STEPS
+        f"Trappsteg vid minst {m} tjänster utöver plan (kr)" for m, _ in STEPS
     ]
     # Everyone at plan + 3: the table's totals are the engine's on the new rules, to the krona.
-    at.button(key="fill_plan_k").click().run()
-    html = next(h.proto.body for h in at.get("html") if "resultat" in h.proto.body)
-    table = parse_results_html(html)
-    table = table[table["Region"] != "Summa"]
-    expected = allocate(new, at_plan_inputs(new, 3), new.default_params())
-    assert dict(zip(table[COLUMNS_SV["code"]], table[COLUMNS_SV["total"]], strict=True)) == {
-        r.code: r.total for r in expected.regions
-    }
+    at.button(key="blk_plan_k").click().run()
+    table = results_table(at)
+    plan_plus_3 = [RegionInput(r.code, math.ceil(new.planned_value(r.code)) + 3, 0) for r in new.regions]
+    expected = allocate(new, plan_plus_3, new.default_params())
+    assert dict(zip(table["länskod"], table["totalt (kr)"], strict=True)) == {r.code: r.total for r in expected.regions}
     assert sum(r.total for r in expected.regions) == POT
 
 

@@ -28,15 +28,19 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from allocation.at import RegionInput, allocate
+from allocation.block_engine import allocate_round
 from allocation.preview import Setting, simulate
 from allocation.report_values import Report
+from allocation.whatif import apply
+from present.block_method import method_rows
 from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
 from present.report import REGION_FIELDS, to_csv
 from store.export import export_allocation, export_table, frame_to_csv, frame_to_xlsx
 from store.service import EXPORTABLE_TABLES, Actor, Store, User
+from ui.block_compare import difference_frame
+from ui.blocks import scenario_what_if
 from ui.charts import comparison_chart
 from ui.preview import preview_xlsx
-from ui.simulator import difference_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -268,13 +272,23 @@ def test_frame_to_csv_neutralises_text_and_leaves_numbers() -> None:
 
 
 def test_comparison_chart_data_names_scenarios_and_keeps_negative_differences(store: Store) -> None:
-    at_round = store.at_round("at-2023")
+    round_ = store.block_round("at-2023")
+    people = store.recipients("at-2023")
     first, second = (store.scenario(name) for name in (HYPERLINK, PLUS))
     assert first is not None and second is not None
-    diff = difference_frame(
-        allocate(at_round, first.inputs, first.params), allocate(at_round, second.inputs, second.params)
-    )
+
+    def simulated(scenario):  # type: ignore[no-untyped-def]
+        what_if = scenario_what_if(round_, scenario)
+        return allocate_round(apply(round_, what_if), people, what_if.values, what_if.events, dict(what_if.pots))
+
+    base, other = simulated(first), simulated(second)
+    diff = difference_frame(base, other, people)
     chart = comparison_chart(diff, first.name, second.name)
+    # The simulator's method sheet names the scenario (and where the table came from) as text.
+    rows = method_rows(
+        apply(round_, scenario_what_if(round_, first)), scenario_what_if(round_, first), base, PLUS, HYPERLINK
+    )
+    assert {HYPERLINK, PLUS} <= set(xlsx_texts(frame_to_xlsx(chart.data, rows)))
     assert (chart.data["difference"] < 0).any()
     rows = csv_rows(frame_to_csv(chart.data))
     assert_csv_safe(rows, numeric_columns(chart.data))

@@ -11,8 +11,9 @@ from present import formats as f
 from present.outcome import NO_REPORT_SV
 from present.report import to_table
 from present.tables import results_frame
+from tests.block_helpers import at_result, recipients
+from ui.block_staircase import stair_columns
 from ui.decision_view import moment_sv
-from ui.results import results_html
 from ui.tables import signed_kr
 
 
@@ -23,8 +24,10 @@ def test_a_region_without_a_report_shows_no_next_step() -> None:
     frame = results_frame(allocation)
     silent = frame[frame["code"] != reporter]
     assert silent["next_step_positions"].isna().all() and silent["next_step_kronor"].isna().all()
-    html = results_html(allocation)
-    assert html.count(f">{NO_REPORT_SV}<") == len(at_round.regions) - 1
+    applied, _, stairs, derived = at_result([RegionInput(reporter, 300, 0)])
+    shown = stair_columns(applied, stairs, derived, recipients())
+    assert shown["nästa steg"].count(NO_REPORT_SV) == len(at_round.regions) - 1
+    assert shown["nästa steg"][0] == "–"  # the reporter stands on the top step
     assert NO_REPORT_SV in to_table(allocation, at_round)
 
 

@@ -17,15 +17,15 @@ from streamlit.testing.v1 import AppTest
 from allocation.at import RegionInput, allocate
 from ingest.data_folder import load_round
 from store.service import Actor
-from tests.html_table import parse_results_html
+from tests.block_helpers import GREYED, SIMULATOR, at_table, base_key, kronor, results_table
 from tests.markdown_text import shown
-from ui.simulator import CURRENT, baseline_label
-from ui.simulator_editor import CHECK, CHECK_COLOURS, EDITOR_BASE, base_frame
+from ui.editor_rows import CHECK, CHECK_COLOURS
 from ui.state import get_store
 
 ROUND = load_round("at-2023")
-SIMULATOR = "pages/at/simulator.py"
-GREYED = ".st-key-sim_results { opacity"
+EDITOR_BASE = base_key("at-2023")
+CURRENT = "Aktuell simulering"
+BASELINE = "Utgångsläge (reglernas belopp, inga rapporter)"
 # Five regions on the staircase: Uppsala +2, Stockholm +10, Västra Götaland +7, Skåne +5, Gotland +4.
 FIVE = [
     RegionInput("03", 55, 55),
@@ -46,9 +46,7 @@ def app() -> AppTest:
 
 
 def _table(at: AppTest) -> pd.DataFrame:
-    html = next(h.proto.body for h in at.get("html") if 'class="resultat"' in h.proto.body)
-    frame = parse_results_html(html)
-    return frame[frame["Region"] != "Summa"]
+    return results_table(at)
 
 
 def _editor(at: AppTest):  # type: ignore[no-untyped-def]
@@ -65,14 +63,14 @@ def _greyed(at: AppTest) -> bool:
 
 def _with(at: AppTest, inputs: list[RegionInput]) -> AppTest:
     """The table as if these outcomes had been typed in."""
-    at.session_state[EDITOR_BASE] = base_frame(ROUND, inputs)
+    at.session_state[EDITOR_BASE] = at_table(inputs)
     at.run()
     assert not at.exception
     return at
 
 
 def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_until_undone(app: AppTest) -> None:
-    app.button(key="fill_example").click().run()
+    app.button(key="blk_example").click().run()
     valid = _table(app)
     good_frame = app.session_state[EDITOR_BASE].copy()
     bad = good_frame.copy()
@@ -81,7 +79,7 @@ def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_unt
     app.run()
     assert not app.exception
     error = shown(app.error[0].value)
-    assert 'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal' in error
+    assert 'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal' in error, error
     assert "senast giltiga" in error
     # The row is marked in the editor: its label in the check column names the wrong column, in red.
     data, colours = _editor(app)
@@ -90,11 +88,11 @@ def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_unt
     # The results of the last valid table stay, greyed and labelled; so do the downloads; saving waits.
     assert _greyed(app)
     assert any("Senast giltiga resultat" in c.value for c in app.caption)
-    assert _table(app)["Totalt"].tolist() == valid["Totalt"].tolist()
+    assert _table(app)["totalt (kr)"].tolist() == valid["totalt (kr)"].tolist()
     assert {b.label for b in app.get("download_button")} >= {"Ladda ned (XLSX)", "Ladda ned (CSV)"}
     assert app.get("form_submit_button")[0].disabled
     # Ångra: back to the last valid table, the results no longer greyed.
-    app.button(key="sim_undo").click().run()
+    app.button(key="blk_undo").click().run()
     assert not app.exception
     assert not app.error
     assert not _greyed(app)
@@ -120,7 +118,7 @@ def test_the_check_column_follows_the_table(app: AppTest) -> None:
 def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scenario(
     app: AppTest, isolated_database: Path
 ) -> None:
-    app.button(key="fill_example").click().run()
+    app.button(key="blk_example").click().run()
     app.session_state["actor_name"] = "Anna Andersson"  # the sidebar's name (see test_app.py)
     app.text_input(key="scenario_name").set_value("Exempel")
     app.get("form_submit_button")[0].click().run()
@@ -128,14 +126,14 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
     app.session_state["vy"] = "Jämför scenarier"
     app.run()
     assert not app.exception
-    baseline = baseline_label(False)
+    baseline = BASELINE
     assert (app.selectbox(key="compare_base").value, app.selectbox(key="compare_other").value) == (
         baseline,
         "Exempel",
     )
     diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
     expected = allocate(ROUND, [*_example_inputs(app)])
-    assert diff["Skillnad"].tolist() == [r.total for r in expected.regions]
+    assert [kronor(v) for v in diff["Skillnad"]] == [r.total for r in expected.regions]
     assert app.get("plotly_chart")
     # Changed after saving, the tab opened again: the scenario against the current simulation.
     app.session_state["vy"] = "Resultat"
@@ -148,7 +146,7 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
         CURRENT,
     )
     diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
-    assert int(diff["Skillnad"].sum()) == 252_000_000 - 254_000_000
+    assert sum(kronor(v) for v in diff["Skillnad"]) == 252_000_000 - 254_000_000
 
 
 def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_database: Path) -> None:
@@ -158,7 +156,7 @@ def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_datab
     # Nothing active, the newest scenario equals the current simulation: compared with the baseline instead,
     # which (everyone at plan too) gives the same amounts, and the page says so instead of an empty chart.
     assert (app.selectbox(key="compare_base").value, app.selectbox(key="compare_other").value) == (
-        baseline_label(False),
+        BASELINE,
         "Plan",
     )
     assert any("ger samma belopp för varje region" in shown(i.value) for i in app.info)
@@ -170,12 +168,12 @@ def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_datab
 def test_below_the_staircase_the_next_step_is_scaled_like_the_steps(app: AppTest) -> None:
     _with(app, FIVE)
     app.radio(key="pot").set_value("custom").run()
-    app.number_input(key="pot_kr").set_value(20_000_000).run()
+    app.text_input(key="pot_kr").set_value("20 000 000").run()
     assert not app.exception
-    regions = _table(app).set_index("Länskod")
-    assert int(regions["Totalt"].sum()) == 20_000_000
-    assert regions.loc["03", "Trappsteg"] == 1_333_334
-    assert regions.loc["03", "Nästa steg: kr"] == 602_150  # not the unscaled 1 000 000
+    regions = _table(app).set_index("länskod")
+    assert int(regions["totalt (kr)"].sum()) == 20_000_000
+    assert regions.loc["03", "trappsteg (kr)"] == 1_333_334
+    assert regions.loc["03", "nästa steg (kr)"] == 602_150  # not the unscaled 1 000 000
     app.selectbox(key="explain_region").set_value("03").run()
     text = "\n".join(m.value for m in app.markdown)
     assert (

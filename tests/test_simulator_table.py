@@ -9,24 +9,39 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
+from allocation.block_convert import from_at_round
+from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
-from present.explain import concentration_notice, positions
+from present.explain import block_concentration_notice, positions
+from tests.block_helpers import at_result, recipients
+from ui import block_editor as ed
 from ui import charts
-from ui.simulator import CURRENT, comparison_defaults, difference_frame
-from ui.simulator_editor import (
-    CHECK,
-    CHECK_COLOURS,
-    EDITOR_COLUMNS,
-    RowCheck,
-    base_frame,
-    check_row,
-    editor_view,
-    parse_edited,
-    with_edits,
-)
+from ui.block_charts import block_chart, block_titles, per_capita_chart, waterfall_chart
+from ui.block_compare import CURRENT, comparison_defaults, difference_frame
+from ui.block_staircase import staircase_chart
+from ui.editor_rows import CHECK, CHECK_COLOURS, EDITOR_COLUMNS, RowCheck, check_row
 
 ROUND = load_round("at-2023")
+SETUP = ed.make_setup(from_at_round(ROUND), recipients())
+PLAN = SETUP.plan
+NAMES = {r.code: r.name for r in recipients()}
+POPULATIONS = {r.code: r.population for r in recipients()}
+
+
+def base_frame(_round, inputs):  # type: ignore[no-untyped-def]
+    return ed.base_frame(SETUP, inputs, {})
+
+
+def with_edits(frame, state):  # type: ignore[no-untyped-def]
+    return ed.with_edits(SETUP, frame, state)
+
+
+def concentration_notice(inputs, what_if=None):  # type: ignore[no-untyped-def]
+    applied, result, stairs, _ = at_result(inputs, what_if)
+    return block_concentration_notice(applied, result, "performance", stairs["performance"], NAMES, POPULATIONS)
+
+
 CODES = [r.code for r in ROUND.regions]
 SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("25", 58, 56, 1)]
 
@@ -54,27 +69,28 @@ def test_pending_edits_are_applied_to_the_rows_the_check_column_is_computed_from
     assert edited.dtypes.equals(frame.dtypes)
     odd = with_edits(frame, {"edited_rows": {0: {"filled": 2.5, "started": None}}})
     assert odd.loc[0, "filled"] == 2.5 and pd.isna(odd.loc[0, "started"])
-    assert "Stockholm (rad 1), kolumn Tillsatta" in parse_edited(odd, ROUND).problems_sv[0]
+    assert "Stockholm (rad 1), kolumn Tillsatta" in ed.parse(SETUP, odd).problems_sv[0]
 
 
 def test_each_row_against_its_plan() -> None:
-    assert check_row(_row("09", filled=21), ROUND).text == "+5 över plan"
-    assert check_row(_row("09", filled=21), ROUND).kind == "above"
-    assert check_row(_row("09", filled=10, started=13), ROUND).text == "3 under plan"
-    assert check_row(_row("09", filled=16), ROUND).text == "enligt plan"
-    assert check_row(_row("09"), ROUND) == RowCheck("inget utfall", "none")
-    assert check_row(_row("09", planned="0"), ROUND) == RowCheck("enligt plan, plan ändrad", "changed")
-    assert check_row(_row("09", planned="20", filled=16), ROUND) == RowCheck("4 under plan, plan ändrad", "below")
-    assert check_row(_row("09", planned="1-4", filled=5), ROUND).text == "+2,5 över plan, plan ändrad"
-    assert check_row(_row("09", planned="16", filled=20), ROUND).text == "+4 över plan"  # the plan as written
-    wrong = check_row(_row("09", planned="abc", filled=None), ROUND)
+    assert check_row(_row("09", filled=21), PLAN).text == "+5 över plan"
+    assert check_row(_row("09", filled=21), PLAN).kind == "above"
+    assert check_row(_row("09", filled=10, started=13), PLAN).text == "3 under plan"
+    assert check_row(_row("09", filled=16), PLAN).text == "enligt plan"
+    assert check_row(_row("09"), PLAN) == RowCheck("inget utfall", "none")
+    assert check_row(_row("09", planned="0"), PLAN) == RowCheck("enligt plan, plan ändrad", "changed")
+    assert check_row(_row("09", planned="20", filled=16), PLAN) == RowCheck("4 under plan, plan ändrad", "below")
+    assert check_row(_row("09", planned="1-4", filled=5), PLAN).text == "+2,5 över plan, plan ändrad"
+    assert check_row(_row("09", planned="16", filled=20), PLAN).text == "+4 över plan"  # the plan as written
+    wrong = check_row(_row("09", planned="abc", filled=None), PLAN)
     assert (wrong.text, wrong.kind) == ("Fel: Tillsatta, Planerat", "error")
 
 
 def test_the_editor_view_holds_the_edits_and_a_coloured_label_per_row() -> None:
     frame = base_frame(ROUND, SOME)
-    view = editor_view(frame, {"edited_rows": {1: {"planned": "abc"}, 7: {"filled": 21}}}, ROUND)
-    data = view.data
+    data, column_config = ed.editor_view(
+        SETUP, with_edits(frame, {"edited_rows": {1: {"planned": "abc"}, 7: {"filled": 21}}})
+    )
     assert list(data.columns) == [*EDITOR_COLUMNS, CHECK]
     assert data.loc[1, "planned"] == "abc" and data.loc[7, "filled"] == 21  # the edits are in the data itself
     assert (data.loc[1, CHECK], data.loc[7, CHECK], data.loc[0, CHECK]) == (
@@ -82,13 +98,14 @@ def test_the_editor_view_holds_the_edits_and_a_coloured_label_per_row() -> None:
         ["+5 över plan"],
         ["+12 över plan"],
     )
-    config = view.column_config[CHECK]
+    config = column_config[CHECK]
     assert config["disabled"] is True
     colours = {o["value"]: o["color"] for o in config["type_config"]["options"]}
     assert colours["Fel: Planerat"] == CHECK_COLOURS["error"]
     assert colours["+5 över plan"] == CHECK_COLOURS["above"]
     assert colours["inget utfall"] == CHECK_COLOURS["none"]  # Södermanland: nothing reported
-    assert set(view.column_config) == {*EDITOR_COLUMNS, CHECK}
+    assert set(column_config) == {*EDITOR_COLUMNS, CHECK}
+    assert ed.column_order(SETUP) == ["region", "filled", "started", "planned", "excluded", CHECK, "code"]
 
 
 edits = st.dictionaries(
@@ -114,10 +131,11 @@ def test_whole_number_edits_never_change_the_column_types(state: dict) -> None:
     after = with_edits(frame, {"edited_rows": counts_only})
     assert after.dtypes.to_dict() == frame.dtypes.to_dict()
     edited = with_edits(frame, {"edited_rows": state})
-    parsed = parse_edited(edited, ROUND)
-    checks = [check_row(row, ROUND) for row in edited.to_dict("records")]
-    assert len(parsed.inputs) == sum(c.kind != "error" for c in checks)
-    assert len(parsed.inputs) + len({p.split(",")[0] for p in parsed.problems_sv}) == len(ROUND.regions)
+    parsed = ed.parse(SETUP, edited)
+    checks = [check_row(row, PLAN) for row in edited.to_dict("records")]
+    wrong = {p.split(",")[0] for p in parsed.problems_sv}
+    assert len(wrong) == sum(c.kind == "error" for c in checks)
+    assert len(parsed.values["filled"]) + len(wrong) == len(ROUND.regions)
 
 
 def test_the_comparison_never_opens_on_a_scenario_and_its_copy() -> None:
@@ -141,25 +159,23 @@ FIVE = [
 
 
 def test_concentration_is_named_with_its_reason() -> None:
-    allocation = allocate(ROUND, FIVE)
-    gotland = allocation.by_code()["09"]
-    notice = concentration_notice(allocation)
+    notice = concentration_notice(FIVE)
     assert notice is not None
     assert notice.startswith("**Gotland får 71\u00a0% av potten**: 181\u00a0598\u00a0062\u00a0kr för 4 tjänster")
-    assert gotland.total == 181_598_062
+    assert at_result(FIVE)[1].totals["09"] == 181_598_062
     assert "De övriga 4 regionerna på trappan får tillsammans 72\u00a0401\u00a0938\u00a0kr för 24 tjänster" in notice
     assert "4 tjänster blir 6,54 per 100\u00a0000 invånare, mot högst 0,50 för de övriga" in notice
 
 
 def test_concentration_alone_by_another_key_or_not_at_all() -> None:
-    alone = concentration_notice(allocate(ROUND, [RegionInput("01", 274, 274)]))
+    alone = concentration_notice([RegionInput("01", 274, 274)])
     assert alone is not None and "ensam om att nå trappan" in alone
-    by_count = concentration_notice(allocate(ROUND, FIVE, ROUND.params(key="expansion")))
+    by_count = concentration_notice(FIVE, WhatIf(keys={"performance": "expansion"}))
     assert by_count is None or "per 100" not in by_count
-    assert concentration_notice(allocate(ROUND, [])) is None  # nothing paid
+    assert concentration_notice([]) is None  # nothing paid
     spread = [RegionInput(r.code, int(ROUND.planned_value(r.code)) + 3, 0) for r in ROUND.regions]
-    assert concentration_notice(allocate(ROUND, spread)) is None
-    scaled = concentration_notice(allocate(ROUND, FIVE[:2], ROUND.params(pot=10_000_000)))
+    assert concentration_notice(spread) is None
+    scaled = concentration_notice(FIVE[:2], WhatIf(pots={"performance": 10_000_000}))
     assert scaled is not None and "Kvarstående" not in scaled  # nothing is redistributed below the steps
 
 
@@ -168,12 +184,15 @@ def test_positions_in_singular_and_plural() -> None:
 
 
 def test_charts_never_round_two_ticks_to_one_label() -> None:
-    allocation = allocate(ROUND, FIVE)
+    applied, result, stairs, _ = at_result(FIVE)
+    people = recipients()
+    titles = block_titles(applied)
     figures = [
-        charts.staircase_chart(allocation).figure,
-        charts.waterfall_chart(allocation).figure,
-        charts.per_capita_chart(allocation).figure,
-        charts.comparison_chart(difference_frame(allocation, allocation), "A", "B").figure,
+        staircase_chart(applied, "performance", stairs["performance"], people, set(NAMES)).figure,
+        waterfall_chart(result, titles).figure,
+        per_capita_chart(result, people, titles).figure,
+        charts.comparison_chart(difference_frame(result, result, people), "A", "B").figure,
+        block_chart(result.blocks[0], people, "Block").figure,
     ]
     for figure in figures:
         layout = figure.layout
@@ -183,6 +202,6 @@ def test_charts_never_round_two_ticks_to_one_label() -> None:
     waterfall = figures[1]
     assert waterfall.layout.yaxis.ticksuffix == " mnkr"  # one unit: the bars' labels are in mnkr too
     assert waterfall.data[0].text[0] == "254,0"  # in mnkr, as the axis says
-    tiny = difference_frame(allocation, allocate(ROUND, FIVE, ROUND.params(pot=254_000_001)))
+    tiny = difference_frame(result, at_result(FIVE, WhatIf(pots={"performance": 254_000_001}))[1], people)
     axis = charts.comparison_chart(tiny, "A", "B").figure.layout.xaxis
     assert axis.dtick == 1  # a krona's difference: whole-krona ticks, not −1, −1, 0, 1, 1

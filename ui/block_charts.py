@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,7 +13,7 @@ from allocation.block_data import Recipient
 from allocation.blocks import BlockResult, Round, RoundResult
 from present import formats as f
 from present.decision_text import METHOD_SV, PART_SV
-from ui.charts import COLORS, Chart, _layout, map_figure, per_capita_figure
+from ui.charts import COLORS, TICKS, Chart, _layout, map_figure, per_capita_figure
 
 __all__ = ["METHOD_SV", "PART_SV"]  # the methods' and parts' Swedish names, as the pages import them from here
 
@@ -21,13 +22,23 @@ def block_titles(round_: Round) -> dict[str, str]:
     return {b.id: b.title for b in round_.blocks}
 
 
-def results_frame(result: RoundResult, recipients: Sequence[Recipient], titles: Mapping[str, str]) -> pd.DataFrame:
-    """One row per recipient: the amount of each block, the total and kronor per inhabitant."""
+def results_frame(
+    result: RoundResult,
+    recipients: Sequence[Recipient],
+    titles: Mapping[str, str],
+    extra: Mapping[str, Sequence[object]] | None = None,
+) -> pd.DataFrame:
+    """One row per recipient: the amount of each block (with ``extra`` columns, e.g. a staircase's step and
+    next step, one value per recipient), the total and kronor per inhabitant."""
     rows = []
-    for r in recipients:
-        row: dict[str, object] = {"länskod": r.code, "region": r.name}
-        for block in result.blocks:
-            row[f"{titles[block.block_id]} (kr)"] = block.amounts[r.code]
+    for i, r in enumerate(recipients):
+        row: dict[str, object] = {"länskod": r.code, "region": r.name, "befolkning": r.population}
+        for column, values in (extra or {}).items():
+            value = values[i]
+            row[column] = float(value) if isinstance(value, Fraction) else value
+        if len(result.blocks) > 1:
+            for block in result.blocks:
+                row[f"{titles[block.block_id]} (kr)"] = block.amounts[r.code]
         row["totalt (kr)"] = result.totals[r.code]
         row["kr per invånare"] = result.totals[r.code] / r.population
         rows.append(row)
@@ -35,16 +46,25 @@ def results_frame(result: RoundResult, recipients: Sequence[Recipient], titles: 
 
 
 def waterfall_chart(result: RoundResult, titles: Mapping[str, str]) -> Chart:
-    """Each block's own pot, then what it paid; what no block paid is the last bar."""
+    """Each block's own pot, then what it paid (by its parts, e.g. steps and leftover, where it has them);
+    what no block paid is the last bar."""
+    single = len(result.blocks) == 1
     labels, measures, values = [], [], []
     for block in result.blocks:
-        labels.append(f"{titles[block.block_id]}: pott")
+        labels.append("Pott" if single else f"{titles[block.block_id]}: pott")
         measures.append("relative")
         values.append(block.pot)
+    paid_parts: list[tuple[str, int]] = []
     for block in result.blocks:
-        labels.append(f"{titles[block.block_id]}: utbetalt")
-        measures.append("relative")
-        values.append(-block.paid)
+        parts = block.parts or {"amount": block.amounts}
+        for part, amounts in parts.items():
+            name = PART_SV.get(part, "utbetalt") if len(parts) > 1 else "utbetalt"
+            label = name.capitalize() if single else f"{titles[block.block_id]}: {name.lower()}"
+            paid = sum(amounts.values())
+            labels.append(label)
+            measures.append("relative")
+            values.append(-paid)
+            paid_parts.append((name.lower(), paid))
     labels.append("Ej fördelat")
     measures.append("total")
     values.append(0)
@@ -52,9 +72,12 @@ def waterfall_chart(result: RoundResult, titles: Mapping[str, str]) -> Chart:
         go.Waterfall(
             x=labels,
             measure=measures,
-            y=values,
-            text=[f.mnkr(abs(v)) for v in values[:-1]] + [f.mnkr(result.unallocated)],
-            textposition="outside",
+            y=[v / 1_000_000 for v in values],
+            # In mnkr, as the axis says (a bar's label inside it where it fits, else outside).
+            text=[f.number(Fraction(abs(v), 1_000_000), 1) for v in values[:-1]]
+            + [f.number(Fraction(result.unallocated, 1_000_000), 1)],
+            textposition="auto",
+            cliponaxis=False,
             hovertext=[f"{html.escape(label)}: {f.kr(abs(v))}" for label, v in zip(labels, values, strict=True)],
             hoverinfo="text",
             increasing={"marker": {"color": COLORS["step"]}},
@@ -62,10 +85,19 @@ def waterfall_chart(result: RoundResult, titles: Mapping[str, str]) -> Chart:
             totals={"marker": {"color": COLORS["muted"]}},
         )
     )
-    paid = "hela potten betalas ut" if result.unallocated == 0 else f"{f.kr(result.unallocated)} fördelas inte"
-    title = f"{f.kr(result.pot)} i {len(result.blocks)} block: {paid}"
+    if single and len(paid_parts) > 1:
+        spent = " och ".join(f"{f.mnkr(paid)} i {name}" for name, paid in paid_parts)
+        title = (
+            "Hela potten betalas ut: "
+            if result.unallocated == 0
+            else f"{f.mnkr(result.unallocated)} av potten fördelas inte; "
+        ) + spent
+    else:
+        paid = "hela potten betalas ut" if result.unallocated == 0 else f"{f.kr(result.unallocated)} fördelas inte"
+        title = f"{f.kr(result.pot)} i {len(result.blocks)} block: {paid}"
     _layout(fig, title, height=440)
-    fig.update_yaxes(tickformat=",.0f", title="kr")
+    fig.update_yaxes(tickformat=TICKS, ticksuffix=" mnkr", rangemode="tozero")
+    fig.update_layout(uniformtext={"minsize": 11, "mode": "show"})  # the bars' labels readable on a phone too
     data = pd.DataFrame({"steg": labels, "kronor": values})
     return Chart(fig, data, title)
 
@@ -99,7 +131,7 @@ def block_chart(block: BlockResult, recipients: Sequence[Recipient], title: str)
     _layout(fig, chart_title, height=440)
     fig.update_layout(margin={"t": 80})
     fig.update_layout(barmode="stack", showlegend=len(parts) > 1)
-    fig.update_yaxes(tickformat=",.0f", title="kr")
+    fig.update_yaxes(tickformat=TICKS, title="kr")
     fig.update_xaxes(tickangle=-45)
     return Chart(fig, data, chart_title)
 

@@ -10,6 +10,7 @@ what it was filled from, ``blk_v_<round>`` the editor's version (a new version d
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,11 +31,12 @@ from ingest.inputs import parse_date
 from present.eligibility import key_sv
 from present.problems import problem_sv
 from store.model import fraction_text
-from ui.simulator_editor import (
+from ui.editor_rows import (
     CHECK,
     CHECK_COLOURS,
     CHECK_LABEL,
     EDITOR_COLUMNS,
+    EDITOR_ORDER,
     EDITOR_WIDTHS,
     check_row,
     editor_column_config,
@@ -141,7 +143,7 @@ def base_frame(
             day = reported.get(r.code)
             row[event] = day.isoformat() if day else ""
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(s.columns))
+    return _typed(pd.DataFrame(rows, columns=list(s.columns)))
 
 
 def plan_inputs(s: Setup, more: int = 0) -> list[RegionInput]:
@@ -248,19 +250,44 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
     return Parsed(values, events, problems)
 
 
-def _with_edits(s: Setup, frame: pd.DataFrame, state: Mapping[str, Any] | None) -> pd.DataFrame:
-    """``frame`` with the editor's pending cell edits (there before the editor is drawn)."""
-    data = frame[list(s.columns)].copy()
-    for position, changes in ((state or {}).get("edited_rows") or {}).items():
-        for column, value in changes.items():
-            if column in s.columns and 0 <= int(position) < len(data):
-                data[column] = data[column].astype(object)
-                data.iat[int(position), data.columns.get_loc(column)] = value
+COUNT_COLUMNS = ("filled", "started", "excluded")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts as whole numbers that may be empty (``Int64``) on every run: Streamlit keys a fixed-size editor's
+    identity on its columns' types, so a count column that turned into decimals would start it afresh."""
+    for column in COUNT_COLUMNS:
+        # A value that is not a whole number is kept as typed (the column stays text); parse_row names it.
+        with contextlib.suppress(TypeError, ValueError):
+            frame[column] = pd.array([None if _missing(v) else v for v in frame[column]], dtype="Int64")
+    return frame
+
+
+def with_edits(s: Setup, frame: pd.DataFrame, state: Mapping[str, Any] | None) -> pd.DataFrame:
+    """``frame`` with the editor's pending cell edits (there before the editor is drawn); the column types stay
+    unless a count cell holds something other than a whole number."""
+    data = frame[list(s.columns)]
+    edits = [
+        (int(position), column, value)
+        for position, changes in ((state or {}).get("edited_rows") or {}).items()
+        for column, value in changes.items()
+        if column in s.columns and 0 <= int(position) < len(frame)
+    ]
+    if not edits:
+        return data
+    data = data.copy()
+    for index, column, value in edits:
+        position = data.columns.get_loc(column)
+        try:
+            data.iat[index, position] = None if _missing(value) else value
+        except (TypeError, ValueError):  # not of the column's type (2,5 in a count): kept as typed
+            data[column] = data[column].astype(object)
+            data.iat[index, position] = value
     return data
 
 
 def _current_frame(s: Setup) -> pd.DataFrame:
-    return _with_edits(s, st.session_state[_k("base", s)], st.session_state.get(editor_key(s)))
+    return with_edits(s, st.session_state[_k("base", s)], st.session_state.get(editor_key(s)))
 
 
 def current(s: Setup) -> tuple[pd.DataFrame, Parsed]:
@@ -285,7 +312,8 @@ def _column_config(s: Setup, checks: Sequence[Any]) -> dict[str, object]:
         width=EDITOR_WIDTHS[CHECK],
         help=(
             "Utfallet (högsta av tillsatta och påbörjade) mot planerat: grönt över plan, brandgult under plan, "
-            "grått utan utfall, rött när en cell i raden är fel (kolumnen nämns). Följer varje ändring."
+            "grått utan utfall, blått när bara planen är ändrad, rött när en cell i raden är fel (kolumnen "
+            "nämns). Följer varje ändring."
         ),
         options=list(kinds),
         color=[CHECK_COLOURS[kind] for kind in kinds.values()],
@@ -293,22 +321,39 @@ def _column_config(s: Setup, checks: Sequence[Any]) -> dict[str, object]:
     return config
 
 
+def editor_view(s: Setup, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """What the editor draws: the table as edited so far, and a read-only check column of coloured labels.
+
+    Streamlit lets no one colour a data editor's editable cells (a canvas), so each row gets a label in its
+    own column, coloured by a multiselect column's options: green above plan, amber below, red naming the
+    row's wrong cells.
+    """
+    checks = [check_row(row, s.plan) for row in frame.to_dict("records")]  # type: ignore[arg-type]
+    return frame.assign(**{CHECK: [[c.text] for c in checks]}), _column_config(s, checks)
+
+
+def column_order(s: Setup) -> list[str]:
+    """The region and what a user edits first (a phone shows only the first few columns), the län code last."""
+    edited = [c for c in EDITOR_ORDER if c not in (CHECK, "code")]
+    return [*edited, *s.keys, *s.events, CHECK, "code"]
+
+
 def editor(s: Setup) -> tuple[pd.DataFrame, Parsed]:
     """The data editor, drawn from the table with its pending edits and the "Mot plan" column."""
     frame = _current_frame(s)  # parsed once, after the editor: the check column reads each row itself
-    checks = [check_row(row, s.plan) for row in frame.to_dict("records")]  # type: ignore[arg-type]
-    view = frame.assign(**{CHECK: [[c.text] for c in checks]})
+    view, config = editor_view(s, frame)
     edited = st.data_editor(
         view,
         key=editor_key(s),
-        column_config=_column_config(s, checks),
+        column_config=config,
+        column_order=column_order(s),
         hide_index=True,
         num_rows="fixed",
         width="content",
         height=(len(s.recipients) + 1) * 35 + 3,
     )
     table = edited[list(s.columns)]
-    st.session_state[_k("base", s)] = table  # the next run draws the edited table (see ui.simulator_editor)
+    st.session_state[_k("base", s)] = table  # the next run draws the edited table (see ui.editor_rows)
     return table, parse(s, table)
 
 

@@ -9,8 +9,12 @@ with the block's id (``pot_kr_performance``). Amounts are typed and shown the Sw
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import streamlit as st
 
+from allocation.block_fields import Citation
 from allocation.blocks import CUSTOM_POT, Block, Round
 from allocation.method_params import StaircaseParams
 from allocation.rules import KEYS
@@ -111,7 +115,7 @@ def controls(round_: Round) -> WhatIf:
     columns = st.columns(min(len(round_.blocks), 3))
     for i, block in enumerate(round_.blocks):
         with columns[i % len(columns)]:
-            pots[block.id] = _pot(block, n)
+            pots[block.id] = _pot(block, n, round_.sources)
             if isinstance(block.params, StaircaseParams):
                 steps[block.id], keys[block.id] = _staircase(block.id, block.params, n)
     what_if = WhatIf(pots=pots, steps=steps, keys=keys)
@@ -119,7 +123,7 @@ def controls(round_: Round) -> WhatIf:
     return what_if
 
 
-def _pot(block: Block, n: Names) -> int | str:
+def _pot(block: Block, n: Names, sources: Mapping[str, Citation]) -> int | str:
     """The block's pot: a choice among the rules' figures (and an amount of one's own), or an amount."""
     options = {o.id: o.label for o in block.pot.options}
     method = METHOD_SV.get(block.method, block.method)
@@ -141,7 +145,7 @@ def _pot(block: Block, n: Names) -> int | str:
             bind="query-params",
             disabled=choice != CUSTOM_POT,
         )
-        st.info(options_notice(block), icon=":material/info:")
+        st.info(options_notice(block, sources), icon=":material/info:")
         if choice != CUSTOM_POT:
             st.caption(f"Potten som används: **{f.kr(block.pot.option(choice).amount)}**; {method}.{illustrative}")
             return choice
@@ -163,12 +167,15 @@ def _adopt_old_link(name: str, old: dict[str, str]) -> None:
         st.session_state[name] = old[linked]
 
 
-def options_notice(block: Block) -> str:
-    """When the rules give more than one figure for a pot: each with its section and sentence."""
+def options_notice(block: Block, sources: Mapping[str, Citation] | None = None) -> str:
+    """When the rules give more than one figure for a pot: each with its section and sentence, and what the
+    difference of two figures is when a cited sentence of the rules names that amount."""
     lines = [f"**{len(block.pot.options)} belopp i reglerna.**", ""]
     lines += [
         f"- {f.kr(o.amount)} under ”{plain(o.source.section)}”: ”{plain(o.source.quote)}”" for o in block.pot.options
     ]
+    if explained := difference_sv(block, sources or {}):
+        lines += ["", explained]
     lines += ["", "Resultatet och varje export anger vilken pott som används."]
     return "\n".join(lines)
 
@@ -197,3 +204,24 @@ def _staircase(block_id: str, params: StaircaseParams, n: Names) -> tuple[tuple[
             bind="query-params",
         )
     return tuple(amounts), str(key)
+
+
+def _amounts_in(text: str) -> set[int]:
+    """The whole amounts written in a sentence (``2 000 000``, ``2000000``, ``2 000 000``)."""
+    return {int(re.sub(r"\D", "", m)) for m in re.findall(r"\d{1,3}(?:[\s\u00a0\u202f]\d{3})+|\d+", text)}
+
+
+def difference_sv(block: Block, sources: Mapping[str, Citation]) -> str | None:
+    """``Skillnaden, 2 000 000 kr, motsvarar …`` when the pot's two figures differ by an amount that a cited
+    sentence of the rules on the agency's own costs names (the sentence is the rules', never ours)."""
+    amounts = sorted({o.amount for o in block.pot.options})
+    if len(amounts) != 2:
+        return None
+    difference = amounts[1] - amounts[0]
+    for name, cite in sources.items():
+        if "cost" in name and difference in _amounts_in(cite.quote):
+            return (
+                f"Skillnaden, {f.kr(difference)}, motsvarar medlen för myndighetens egna kostnader "
+                f"(”{plain(cite.section)}”: ”{plain(cite.quote)}”)."
+            )
+    return None

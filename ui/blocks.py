@@ -8,6 +8,8 @@ by heart: the pots, the blocks and their charts all come from the round's rules.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +17,11 @@ import streamlit as st
 from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
-from allocation.whatif import WhatIf, apply, from_at_params
+from allocation.method_params import FixedTableParams, StaircaseParams
+from allocation.whatif import WhatIf, apply, from_at_params, staircase_blocks
 from present import formats as f
+from present.block_method import method_rows
+from present.explain import block_concentration_notice, block_explanation, has_report
 from present.notices import FLOW_CODES, names_of, text_sv
 from store.access import Action
 from store.export import store_facts
@@ -32,19 +37,23 @@ from ui.block_charts import (
     results_frame,
     waterfall_chart,
 )
+from ui.block_compare import CURRENT, comparison_tab
 from ui.block_editor import Setup, extra_keys, report_events
-from ui.charts import Chart, comparison_chart
+from ui.block_staircase import Stairs, stair_columns, stair_details, staircase_chart
+from ui.charts import Chart
 from ui.downloads import download_pair
+from ui.fixed_table import fixed_block_view
 from ui.geo import lan_outlines
+from ui.inputs import example_outcomes, load_outcomes
 from ui.rounds import RoundRef
 from ui.scenarios import NO_SCENARIO, save_what_if_form
-from ui.simulator import CURRENT, comparison_defaults
 from ui.state import READ_ONLY_SV
 from ui.text import bullets, plain
 
 __all__ = ["block_simulator", "extra_keys", "missing_keys", "report_events"]
 
 APPLIED = "blk_applied_scenario"
+FACTS = "blk_store_facts"  # (the store's generation, the facts read then)
 BLOCKED_SV = "Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
 CHART_CONFIG = {"displaylogo": False, "locale": "sv"}
 
@@ -57,6 +66,14 @@ def _reports_frame(store: Session, s: Setup) -> tuple[pd.DataFrame, str]:
     reports = store.at_reports(s.round_.id)
     dates = store.report_dates(s.round_.id)
     return ed.base_frame(s, reports, dates), f"inlästa rapporter ({len(reports)} regioner)"
+
+
+def _start(store: Session, s: Setup) -> None:
+    """The table a simulation starts from: the reports read in, or everyone at plan while there are none."""
+    if store.at_reports(s.round_.id):
+        ed.set_base(s, *_reports_frame(store, s))
+    else:
+        ed.set_base(s, ed.base_frame(s, ed.plan_inputs(s), {}), "alla regioner enligt plan")
 
 
 def _open_scenario(store: Session, s: Setup) -> None:
@@ -82,20 +99,56 @@ def scenario_what_if(round_: Round, scenario: Scenario) -> WhatIf:
     return from_at_params(round_, scenario.params, at_values(scenario.inputs))
 
 
+def _plan_frame(s: Setup, more: int) -> pd.DataFrame:
+    on_time = s.report_by  # everyone reports on the last day that counts
+    reported = {r.code: on_time for r in s.recipients} if on_time else {}
+    return ed.base_frame(s, ed.plan_inputs(s, more), reported)
+
+
 def _fills(store: Session, s: Setup) -> None:
+    """Quick fills of the table: the reports, everyone at plan, at plan + k, the fictitious example file."""
     reports = store.at_reports(s.round_.id)
-    fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
+    fills = st.columns([1.4, 1, 1.1, 1.2, 1.2], vertical_alignment="bottom")
     if fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports", disabled=not reports):
         ed.set_base(s, *_reports_frame(store, s))
-    more = int(fills[2].number_input("Tjänster utöver plan", min_value=0, max_value=50, value=3, key="blk_more"))
-    if fills[1].button("Alla plan + tjänster", key="blk_plan_k"):
-        on_time = s.report_by  # everyone reports on the last day that counts
-        reported = {r.code: on_time for r in s.recipients} if on_time else {}
-        ed.set_base(s, ed.base_frame(s, ed.plan_inputs(s, more), reported), f"alla regioner plan + {more}")
+    if fills[1].button("Alla enligt plan", key="blk_plan"):
+        ed.set_base(s, _plan_frame(s, 0), "alla regioner enligt plan")
+    more = int(fills[3].number_input("Tjänster utöver plan", min_value=0, max_value=50, value=3, key="blk_more"))
+    if fills[2].button("Alla plan + tjänster", key="blk_plan_k"):
+        ed.set_base(s, _plan_frame(s, more), f"alla regioner plan + {more}")
+    example = example_outcomes(s.round_.id)
+    if fills[4].button("Exempel (fiktivt)", key="blk_example", disabled=example is None) and example:
+        inputs = load_outcomes(example.read_bytes(), store.region_index()).inputs
+        ed.set_base(s, ed.base_frame(s, inputs, {}), "exempelfilen med fiktiva utfall")
 
 
 def _simulate(round_: Round, s: Setup, what_if: WhatIf, values: ed.Values, events: ed.Events) -> RoundResult:
     return allocate_round(apply(round_, what_if), s.recipients, values, events, dict(what_if.pots))
+
+
+def _needs_table(s: Setup) -> bool:
+    """Whether any block reads values per recipient (a round of fixed amounts has nothing to edit)."""
+    return bool(staircase_blocks(s.round_) or s.keys or s.events or s.round_.planned)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One run's result and what the views read from it."""
+
+    store: Session
+    ref: RoundRef
+    s: Setup
+    result: RoundResult
+    applied: Round  # the round with the what-if's staircases
+    what_if: WhatIf
+    stairs: Stairs
+    derived: dict[str, dict[str, Fraction]]
+    result_of: Callable[[str], RoundResult]
+
+    @property
+    def scenario(self) -> str:
+        active = st.session_state.get("scenario", NO_SCENARIO)
+        return "" if active == NO_SCENARIO else str(active)
 
 
 def block_simulator(store: Session, ref: RoundRef) -> None:
@@ -112,15 +165,19 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
         )
     _open_scenario(store, s)
     if not ed.has_base(s):
-        ed.set_base(s, *_reports_frame(store, s))
+        _start(store, s)
     with st.container(border=True):
         st.subheader("Block och pottar")
         what_if = block_whatif.controls(round_)
-    st.subheader("Utfall per region")
-    _fills(store, s)
-    st.caption(f"Tabellen utgår från **{plain(ed.source(s))}**. Ändra cellerna fritt: resultatet följer direkt.")
-    frame, parsed = ed.editor(s)
-    stale = bool(parsed.problems_sv)
+    stale = False
+    if _needs_table(s):
+        st.subheader("Utfall per region")
+        _fills(store, s)
+        st.caption(f"Tabellen utgår från **{plain(ed.source(s))}**. Ändra cellerna fritt: resultatet följer direkt.")
+        frame, parsed = ed.editor(s)
+        stale = bool(parsed.problems_sv)
+    else:
+        frame, parsed = None, ed.current(s)[1]
     if stale:
         last = ed.last_valid(s)
         st.error(
@@ -147,12 +204,26 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
         st.html("<style>.st-key-blk_results { opacity: 0.5; filter: grayscale(1); }</style>")
     else:
         values, events = parsed.values, parsed.events
-        ed.remember_valid(s, frame, parsed)
-    result = _simulate(round_, s, what_if, values, events)
+        if frame is not None:
+            ed.remember_valid(s, frame, parsed)
+    applied = apply(round_, what_if)
+    result = allocate_round(applied, s.recipients, values, events, dict(what_if.pots))
+    stairs, derived = stair_details(applied, result, s.recipients, values)
     with st.container(key="blk_results"):
         if stale:
             st.caption("Senast giltiga resultat: tabellen ovan har fel.")
-        _show_result(store, ref, s, result, lambda name: _scenario_result(store, s, name, result))
+        shown = Shown(
+            store,
+            ref,
+            s,
+            result,
+            applied,
+            what_if,
+            stairs,
+            derived,
+            lambda name: _scenario_result(store, s, name, result),
+        )
+        _show_result(shown, stale)
     st.subheader("Spara som scenario")
     if store.may(Action.SAVE_SCENARIO):
 
@@ -185,26 +256,35 @@ def _scenario_result(store: Session, s: Setup, name: str, current: RoundResult) 
     return _simulate(s.round_, s, what_if, dict(what_if.values), dict(what_if.events))
 
 
-def _show_result(
-    store: Session, ref: RoundRef, s: Setup, result: RoundResult, result_of: Callable[[str], RoundResult]
-) -> None:
+def _show_result(v: Shown, stale: bool) -> None:
+    result, s = v.result, v.s
     titles = block_titles(s.round_)
     m = st.columns(3)
     m[0].metric("Pott", f.mnkr(result.pot), help=f.kr(result.pot))
     m[1].metric("Utbetalt", f.mnkr(result.paid), help=f.kr(result.paid))
     m[2].metric("Ej fördelat", f.mnkr(result.unallocated), help=f.kr(result.unallocated))
-    for start in range(0, len(result.blocks), 3):  # at most three blocks a row: the titles stay whole
-        row = result.blocks[start : start + 3]
-        for column, block in zip(st.columns(3), row, strict=False):
-            inflow = f" (varav {f.mnkr(block.inflow)} från andra block)" if block.inflow else ""
-            column.metric(
-                plain(titles[block.block_id]), f.mnkr(block.paid), help=f"Utbetalt av {f.kr(block.available)}{inflow}"
-            )
+    if len(result.blocks) > 1:
+        for start in range(0, len(result.blocks), 3):  # at most three blocks a row: the titles stay whole
+            row = result.blocks[start : start + 3]
+            for column, block in zip(st.columns(3), row, strict=False):
+                inflow = f" (varav {f.mnkr(block.inflow)} från andra block)" if block.inflow else ""
+                column.metric(
+                    plain(titles[block.block_id]),
+                    f.mnkr(block.paid),
+                    help=f"Utbetalt av {f.kr(block.available)}{inflow}",
+                )
+    for block_id, stair in v.stairs.items():
+        _stair_metrics(v, block_id, stair)
     for block_id, notice in result.notices:
         if notice.code in FLOW_CODES:  # each block's tab says where its unpaid money goes
             continue
-        st.info(f"**{plain(titles[block_id])}:** {plain(text_sv(notice, names_of(s.round_.blocks, s.recipients)))}")
-    frame = results_frame(result, s.recipients, titles)
+        where = "" if len(result.blocks) == 1 else f"**{plain(titles[block_id])}:** "
+        st.warning(f"{where}{plain(text_sv(notice, names_of(s.round_.blocks, s.recipients)))}")
+    names = {r.code: r.name for r in s.recipients}
+    populations = {r.code: r.population for r in s.recipients}
+    for block_id, stair in v.stairs.items():
+        if notice := block_concentration_notice(v.applied, result, block_id, stair, names, populations):
+            st.info(notice, icon=":material/pie_chart:")
     # Lazy tabs, bound to the address: only the open tab builds its table or chart.
     tabs = st.tabs(
         [
@@ -213,30 +293,60 @@ def _show_result(
             "Per invånare",
             "Karta",
             "Jämför scenarier",
-            *(plain(titles[b.block_id]) for b in result.blocks),  # titles: markdown
+            *(_block_tab(v, b.block_id) for b in result.blocks),  # titles: markdown
         ],
-        key="blk_vy",
+        key="vy",
         on_change="rerun",
         bind="query-params",
     )
     views: list[Callable[[], None]] = [
-        lambda: _results_tab(store, ref, s, result, frame),
-        lambda: _chart(waterfall_chart(result, titles), ref, "pottens-fordelning"),
-        lambda: _chart(per_capita_chart(result, s.recipients, titles), ref, "per-invanare"),
-        lambda: _map_tab(result, s, titles, ref),
-        lambda: _comparison_tab(store, s, result, result_of),
+        lambda: _results_tab(v, stale),
+        lambda: _chart(waterfall_chart(result, titles), "pottens-fordelning"),
+        lambda: _chart(per_capita_chart(result, s.recipients, titles), "per-invanare"),
+        lambda: _map_tab(result, s, titles),
+        lambda: comparison_tab(v.store, s, result, _baseline_label(v.store, s), v.result_of),
     ]
-    views += [
-        (lambda b=b: _chart(block_chart(b, s.recipients, titles[b.block_id]), ref, f"block-{b.block_id}", b))
-        for b in result.blocks
-    ]
+    views += [(lambda b=b: _block_view(v, b)) for b in result.blocks]
     for tab, view in zip(tabs, views, strict=True):
         if tab.open:
             with tab:
                 view()
 
 
-def _chart(chart: Chart, ref: RoundRef, name: str, block=None) -> None:  # type: ignore[no-untyped-def]
+def _stair_metrics(v: Shown, block_id: str, stair: Stairs) -> None:
+    """A staircase block in figures: steps, leftover shared, recipients on the stairs."""
+    outcome = v.result.block(block_id)
+    title = "" if len(v.result.blocks) == 1 else f"{v.applied.block(block_id).title}: "
+    steps = sum(outcome.parts.get("step", {}).values())
+    leftover = sum(outcome.parts.get("leftover", {}).values())
+    on = sum(1 for d in stair.values() if d.level)
+    with st.container(horizontal=True, gap="medium", key=f"blk_stair_{block_id}"):
+        st.metric(plain(f"{title}Trappsteg"), f.mnkr(steps), help=f"Exakt: {f.kr(steps)}", width="content")
+        st.metric(plain(f"{title}Omfördelat"), f.mnkr(leftover), help=f"Exakt: {f.kr(leftover)}", width="content")
+        st.metric(plain(f"{title}Kvalificerade regioner"), f"{on} av {len(stair)}", width="content")
+
+
+def _block_tab(v: Shown, block_id: str) -> str:
+    """A block's tab: ``Trappan`` for the one staircase of a round of one block, else the block's title."""
+    if len(v.result.blocks) == 1 and block_id in v.stairs:
+        return "Trappan"
+    return plain(v.applied.block(block_id).title)
+
+
+def _block_view(v: Shown, b) -> None:  # type: ignore[no-untyped-def]
+    """A block's tab: the staircase with every recipient, the fixed table, and the block's amounts."""
+    block = v.applied.block(b.block_id)
+    if b.block_id in v.stairs:
+        reported = {r.code for r in v.s.recipients if has_report(v.derived, r.code)}
+        chart = staircase_chart(v.applied, b.block_id, v.stairs[b.block_id], v.s.recipients, reported)
+        _chart(chart, f"trappan-{b.block_id}" if len(v.result.blocks) > 1 else "trappan")
+    if isinstance(block.params, FixedTableParams):
+        fixed_block_view(block, v.s.recipients)
+    if not isinstance(block.params, StaircaseParams | FixedTableParams) or len(v.result.blocks) > 1:
+        _chart(block_chart(b, v.s.recipients, block.title), f"block-{b.block_id}", b)
+
+
+def _chart(chart: Chart, name: str, block=None) -> None:  # type: ignore[no-untyped-def]
     st.plotly_chart(chart.figure, key=f"blk_chart_{name}", config=CHART_CONFIG)
     st.dataframe(chart.data, hide_index=True, width="stretch")  # the chart's figures as a table
     if block is not None:
@@ -252,7 +362,7 @@ def _chart(chart: Chart, ref: RoundRef, name: str, block=None) -> None:  # type:
         )
 
 
-def _map_tab(result: RoundResult, s: Setup, titles: dict[str, str], ref: RoundRef) -> None:
+def _map_tab(result: RoundResult, s: Setup, titles: dict[str, str]) -> None:
     metric = st.radio(
         "Färg efter",
         ["total", "kr_per_inhabitant"],
@@ -260,76 +370,77 @@ def _map_tab(result: RoundResult, s: Setup, titles: dict[str, str], ref: RoundRe
         key="blk_map_metric",
         format_func={"total": "Totalt belopp", "kr_per_inhabitant": "Kronor per invånare"}.get,
     )
-    _chart(map_chart(result, s.recipients, titles, lan_outlines(), metric), ref, "karta")
+    _chart(map_chart(result, s.recipients, titles, lan_outlines(), metric), "karta")
 
 
-def _results_tab(store: Session, ref: RoundRef, s: Setup, result: RoundResult, frame: pd.DataFrame) -> None:
-    money = [c for c in frame.columns if c.endswith("(kr)")]
-    styled = frame.style.format(
-        {c: (lambda v: f.kr(int(v))) for c in money} | {"kr per invånare": lambda v: f.number(v, 2)}
-    )
-    st.dataframe(styled, hide_index=True, width="stretch")
+def _facts(store: Session) -> list[tuple[str, str]]:
+    """The rules' versions and data dates for the export's sheet, read again only after a write."""
+    cached = st.session_state.get(FACTS)
+    if cached is None or cached[0] != store.generation:
+        cached = (store.generation, store_facts(store))
+        st.session_state[FACTS] = cached
+    return list(cached[1])
+
+
+def _shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The results as text in Swedish formats (cheaper to send than a styled frame), figures right-aligned."""
+    shown = frame.copy()
+    for column in frame.columns[2:]:
+        values = frame[column].tolist()
+        if column.endswith("(kr)"):
+            shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]
+        elif column == "kr per invånare" or "per 100 000" in column:
+            shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]
+        elif pd.api.types.is_numeric_dtype(frame[column]):
+            shown[column] = ["–" if _blank(x) else f.count(Fraction(x).limit_denominator(100)) for x in values]
+    config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in frame.columns[2:]}
+    return shown, config
+
+
+def with_sum_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table and a last row ``Summa`` with the sum of each kronor column and of the population."""
+    sums: dict[str, object] = {"länskod": "", "region": "Summa"}
+    for column in frame.columns:
+        if column.endswith("(kr)") or column == "befolkning":
+            sums[column] = int(pd.to_numeric(frame[column], errors="coerce").fillna(0).sum())
+    return pd.concat([frame, pd.DataFrame([sums])], ignore_index=True)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _results_tab(v: Shown, stale: bool) -> None:
+    result, s = v.result, v.s
+    titles = block_titles(s.round_)
+    extra = stair_columns(v.applied, v.stairs, v.derived, s.recipients)
+    frame = results_frame(result, s.recipients, titles, extra)
+    shown, config = _shown_frame(frame)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="blk_results_table")
     st.caption(
         f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
         "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
     )
-    titles = block_titles(s.round_)
+    source = ed.source(s) + ("; senast giltiga tabell (tabellen på sidan hade fel när filen togs ut)" if stale else "")
     about = [
-        ("Bidragsomgång", s.round_.title),
-        ("Diarienummer", s.round_.dnr),
-        ("Regelversion", s.round_.version),
-        *((f"Pott: {titles[b.block_id]}", f.kr(b.pot)) for b in result.blocks),
-        ("Utfall", ed.source(s)),
-        ("Illustrativ", "ja: antaganden, inte officiella siffror" if s.round_.illustrative else "nej"),
-        *store_facts(store),
+        *method_rows(v.applied, v.what_if, result, source, v.scenario),
+        *_facts(v.store),
     ]
-    download_pair(frame, about, sheet="Fördelning", name=(ref.short_title, "fördelning"), key="blk")
+    exported = with_sum_row(frame)
+    download_pair(exported, about, sheet="Fördelning", name=(v.ref.short_title, "fördelning", v.scenario), key="blk")
+    if v.stairs:
+        _explanation(v)
 
 
-def _comparison_tab(store: Session, s: Setup, result: RoundResult, result_of: Callable[[str], RoundResult]) -> None:
-    saved = [x.name for x in store.scenarios(s.round_.id)]
-    baseline = _baseline_label(store, s)
-    options = [baseline, CURRENT, *saved]
-    base_default, other_default = comparison_defaults(
-        baseline,
-        saved,
-        st.session_state.get("scenario"),
-        lambda name: result_of(name).totals == result.totals,
+def _explanation(v: Shown) -> None:
+    names = {r.code: f"{r.code} {r.name}" for r in v.s.recipients}
+    default = max(v.s.recipients, key=lambda r: (v.result.totals[r.code], r.code)).code
+    code = st.selectbox(
+        "Förklaring för region",
+        list(names),
+        index=list(names).index(default),
+        format_func=names.get,
+        key="explain_region",
     )
-    c1, c2 = st.columns(2)
-    base_name = c1.selectbox("Bas", options, index=options.index(base_default), key="compare_base")
-    other_name = c2.selectbox("Jämförs med", options, index=options.index(other_default), key="compare_other")
-    if not saved:
-        st.caption("Spara ett scenario nedan för att kunna jämföra det med utgångsläget och med andra scenarier.")
-    if base_name == other_name:
-        st.info("Välj två olika alternativ att jämföra.")
-        return
-    base, other = result_of(base_name), result_of(other_name)
-    diff = pd.DataFrame(
-        {
-            "code": [r.code for r in s.recipients],
-            "region": [r.name for r in s.recipients],
-            "baseline": [base.totals[r.code] for r in s.recipients],
-            "scenario": [other.totals[r.code] for r in s.recipients],
-        }
-    )
-    diff["difference"] = diff["scenario"] - diff["baseline"]
-    if not diff["difference"].any():
-        st.info(f"”{plain(other_name)}” och ”{plain(base_name)}” ger samma belopp för varje region.")
-        return
-    chart = comparison_chart(diff, base_name, other_name)
-    st.plotly_chart(chart.figure, key="blk_chart_jamforelse", config=CHART_CONFIG)
-    shown = diff.rename(
-        columns={
-            "code": "Länskod",
-            "region": "Region",
-            "baseline": base_name,
-            "scenario": other_name,
-            "difference": "Skillnad",
-        }
-    )
-    st.dataframe(
-        shown.style.format({c: lambda v: f.kr(int(v)) for c in (base_name, other_name, "Skillnad")}),
-        hide_index=True,
-        width="stretch",
-    )
+    lines = block_explanation(v.applied, v.result, v.derived, code, v.stairs)
+    st.markdown("\n".join(f"1. {plain(line)}" for line in lines))

@@ -1,4 +1,4 @@
-"""Plotly figures as pure functions: an allocation in, a figure and its data out.
+"""Plotly figures as pure functions: figures in, a figure and its data out (shared by the block charts).
 
 Each figure's title states the result. Swedish number formats: ``separators=", "`` (decimal comma,
 space for thousands) with explicit tick formats; hover texts are formatted on the server with Babel.
@@ -13,16 +13,12 @@ import html
 import math
 import textwrap
 from dataclasses import dataclass
-from fractions import Fraction
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from allocation.at import Allocation
 from present import formats as f
-from present.explain import positions
-from present.tables import results_frame
 
 TICKS = ",~f"  # thousands grouped, no trailing zeros, never the same label on two ticks
 COLORS = {"step": "#1f4e79", "redistribution": "#6fa8dc", "gain": "#2e7d32", "loss": "#c62828", "muted": "#9e9e9e"}
@@ -83,128 +79,6 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
     fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
     return fig
-
-
-def staircase_chart(allocation: Allocation) -> Chart:
-    """The step function with each region placed on it at its expansion."""
-    steps = allocation.params.steps
-    frame = results_frame(allocation)
-    top = max(steps[-1].min_expansion + 3, int(frame["expansion"].max()) + 2)
-    xs, ys = [0.0], [0]
-    for step in steps:
-        xs += [float(step.min_expansion), float(step.min_expansion)]
-        ys += [ys[-1], step.amount]
-    xs.append(float(top))
-    ys.append(ys[-1])
-    qualifying = [r for r in allocation.regions if r.step is not None]
-    if not qualifying:
-        title = f"Ingen region når första trappsteget ({steps[0].min_expansion} tjänster utöver plan)"
-    else:
-        best = max(qualifying, key=lambda r: (r.expansion, r.total))
-        title = (
-            f"{len(qualifying)} av {len(allocation.regions)} regioner når trappan; {best.name} står högst "
-            f"({f.count(best.expansion)} tjänster, {f.kr(best.step_nominal)})"
-        )
-    nominal = {r.code: r.step_nominal for r in allocation.regions}
-    data = frame[["code", "region", "expansion", "step_amount"]].assign(
-        step_nominal=frame["code"].map(nominal), expansion_capped=frame["expansion"].clip(upper=top)
-    )
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line={"shape": "linear", "color": COLORS["step"], "width": 3},
-            name="Trappsteg",
-            hoverinfo="skip",
-        )
-    )
-    # Regions at the same expansion share one point, labelled with all their names.
-    groups: dict[float, list] = {}
-    for r in allocation.regions:
-        groups.setdefault(min(float(r.expansion), float(top)), []).append(r)
-    xs_points, ys_points, labels, hovers, colors, sizes = [], [], [], [], [], []
-    for x, members in sorted(groups.items()):
-        members.sort(key=lambda r: r.name)
-        xs_points.append(x)
-        ys_points.append(members[0].step_nominal)
-        qualified = members[0].step is not None
-        labels.append("<br>".join(r.name for r in members) if qualified else "")
-        hovers.append(
-            "<br>".join(
-                f"<b>{r.name}</b>: utökning {f.count(r.expansion)}, trappsteg {f.kr(r.step_nominal)}"
-                + ("" if r.next_step is None else f", {positions(r.next_step_positions or 0)} till nästa steg")
-                for r in members
-            )
-        )
-        colors.append(COLORS["redistribution"] if qualified else COLORS["muted"])
-        sizes.append(10 + 3 * min(len(members), 6))
-    fig.add_trace(
-        go.Scatter(
-            x=xs_points,
-            y=ys_points,
-            mode="markers+text",
-            text=labels,
-            textposition="top center",
-            textfont={"size": 11},
-            marker={"size": sizes, "color": colors, "line": {"width": 1, "color": "white"}},
-            name="Regioner",
-            hovertext=hovers,
-            hoverinfo="text",
-        )
-    )
-    fig.update_xaxes(title="Utökning (tjänster utöver plan)", range=[-0.3, top], tickformat=TICKS)
-    fig.update_yaxes(title="Belopp", tickformat=TICKS, ticksuffix=" kr", rangemode="tozero")
-    return Chart(_layout(fig, title), data, title)
-
-
-def waterfall_chart(allocation: Allocation) -> Chart:
-    """Pot → staircase → leftover → redistribution → unallocated, in mnkr (exact kronor on hover)."""
-    steps_paid = sum(r.step_amount for r in allocation.regions)
-    redistributed = sum(r.redistribution for r in allocation.regions)
-    leftover = allocation.pot - steps_paid
-    labels = ["Pott", "Trappsteg", "Kvarstående", "Omfördelning", "Ej fördelat"]
-    values = [allocation.pot, -steps_paid, leftover, -redistributed, allocation.unallocated]
-    measures = ["absolute", "relative", "total", "relative", "total"]
-    data = pd.DataFrame({"post": labels, "kronor": values})
-    if allocation.unallocated == 0:
-        title = f"Hela potten betalas ut: {f.mnkr(steps_paid)} i trappsteg och {f.mnkr(redistributed)} i omfördelning"
-    else:
-        title = f"{f.mnkr(allocation.unallocated)} av potten fördelas inte"
-    fig = go.Figure(
-        go.Waterfall(
-            x=labels,
-            y=[v / 1_000_000 for v in values],
-            measure=measures,
-            text=[f.number(Fraction(abs(v), 1_000_000), 1) for v in values],  # the axis says mnkr
-            # A falling bar's label inside it where it fits: outside it would hang below, into the axis labels.
-            textposition=["auto" if m == "relative" else "outside" for m in measures],
-            cliponaxis=False,
-            hovertext=[f"{label}: {f.kr(abs(v))}" for label, v in zip(labels, values, strict=True)],
-            hoverinfo="text",
-            decreasing={"marker": {"color": COLORS["redistribution"]}},
-            increasing={"marker": {"color": COLORS["step"]}},
-            totals={"marker": {"color": COLORS["step"]}},
-            connector={"line": {"color": "#bbbbbb"}},
-        )
-    )
-    top = allocation.pot / 1_000_000 * 1.12 or 1
-    fig.update_yaxes(tickformat=TICKS, ticksuffix=" mnkr", rangemode="tozero", range=[0, top])
-    fig.update_layout(uniformtext={"minsize": 11, "mode": "show"})  # the bars' labels readable on a phone too
-    return Chart(_layout(fig, title, height=380), data, title)
-
-
-def per_capita_chart(allocation: Allocation) -> Chart:
-    """Kronor per inhabitant by region, with the expansion per 100 000 inhabitants that drives it."""
-    frame = results_frame(allocation).sort_values("kr_per_inhabitant", ascending=True)
-    hover = [
-        f"<b>{row.region}</b><br>{f.number(row.kr_per_inhabitant, 2)} kr per invånare<br>"
-        f"Utökning per 100 000 inv.: {f.number(row.expansion_per_100k, 2)}<br>Totalt {f.kr(int(row.total))}"
-        for row in frame.itertuples()
-    ]
-    data = frame[["code", "region", "expansion_per_100k", "kr_per_inhabitant", "total", "population"]]
-    return per_capita_figure(frame, hover, data, marker=("expansion_per_100k", "Utökning per 100 000 inv."))
 
 
 def per_capita_figure(
@@ -268,20 +142,6 @@ def per_capita_figure(
         showlegend=marker is not None,
     )
     return Chart(fig, data, title)
-
-
-def map_chart(allocation: Allocation, outlines: dict[str, tuple[list, list]], metric: str = "total") -> Chart:
-    """The län coloured by total or by kronor per inhabitant, with the region's figures on hover."""
-    frame = results_frame(allocation)
-    hover = {
-        r.code: (
-            f"<b>{r.name}</b><br>Totalt {f.kr(r.total)}<br>Trappsteg {f.kr(r.step_amount)}<br>"
-            f"Omfördelning {f.kr(r.redistribution)}<br>{f.number(r.total / r.population, 2)} kr per invånare<br>"
-            f"Utökning {f.count(r.expansion)} ({f.number(r.expansion_per_100k, 2)} per 100 000 inv.)"
-        )
-        for r in allocation.regions
-    }
-    return map_figure(frame, hover, outlines, metric)
 
 
 def map_figure(

@@ -1,4 +1,5 @@
-"""A round of fixed amounts per region: its table, a chart, and the downloads (nothing to simulate)."""
+"""A block whose method is a fixed table: its amounts per region, official or clearly labelled as an estimate,
+as a chart and a table (nothing to simulate)."""
 
 from __future__ import annotations
 
@@ -8,39 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from allocation.block_data import Recipient
+from allocation.blocks import Block
 from allocation.fixed import BASIS_SV
+from allocation.method_params import OFFICIAL, FixedTableParams
 from present import formats as f
-from store.export import store_facts
-from store.session import Session
-from ui.charts import COLORS, Chart, _layout
-from ui.downloads import download_pair
-from ui.followup import basis_notice
-from ui.rounds import RoundRef
+from ui.charts import COLORS, TICKS, Chart, _layout
 from ui.text import plain
-
-
-def fixed_frame(store: Session, round_id: str) -> pd.DataFrame:
-    """One row per region the principal may see: its amount, basis, share of the total and per inhabitant."""
-    amounts = store.fixed_amounts(round_id)
-    regions = store.regions(store.block_round(round_id).population_date)
-    total = sum(a for a, _, _ in amounts.values())
-    rows = []
-    for region in regions:
-        if region.code not in amounts:
-            continue
-        amount, basis, _ = amounts[region.code]
-        rows.append(
-            {
-                "länskod": region.code,
-                "region": region.name,
-                "befolkning": region.population,
-                "högsta belopp (kr)": amount,
-                "andel av summan": amount / total if total else 0.0,
-                "kr per invånare": amount / region.population,
-                "underlag": BASIS_SV.get(basis, basis),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def fixed_chart(frame: pd.DataFrame, title: str) -> Chart:
@@ -62,45 +37,58 @@ def fixed_chart(frame: pd.DataFrame, title: str) -> Chart:
         )
     )
     _layout(fig, title, height=max(360, 26 * len(ordered) + 90))
-    fig.update_xaxes(tickformat=",.0f", title="kr")
+    fig.update_xaxes(tickformat=TICKS, title="kr")
     return Chart(fig, ordered, title)
 
 
-def fixed_table_view(store: Session, ref: RoundRef) -> None:
-    """The allocation of a round whose amounts are fixed per region (official or a labelled estimate)."""
-    round_ = store.block_round(ref.id)
-    due = f" senast {round_.requisition_due.isoformat()}" if round_.requisition_due else ""
-    st.caption(
-        f"{plain(round_.title)} · {plain(round_.dnr)} · {f.kr(round_.pot)} · fasta belopp per region som regionerna "
-        f"rekvirerar{due}: det finns inget att simulera."
-    )
-    amounts = store.fixed_amounts(ref.id)
-    kind, text = basis_notice(amounts)
-    (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
-    frame = fixed_frame(store, ref.id)
+def block_table_frame(block: Block, recipients: tuple[Recipient, ...]) -> pd.DataFrame:
+    """A fixed-table block's amount per recipient, its share of the sum and per inhabitant."""
+    params = block.params
+    assert isinstance(params, FixedTableParams)
+    total = sum(params.table.values())
+    basis = BASIS_SV.get(params.basis, params.basis)
+    rows = [
+        {
+            "länskod": r.code,
+            "region": r.name,
+            "befolkning": r.population,
+            "högsta belopp (kr)": params.table[r.code],
+            "andel av summan": params.table[r.code] / total if total else 0.0,
+            "kr per invånare": params.table[r.code] / r.population,
+            "underlag": basis,
+        }
+        for r in recipients
+        if r.code in params.table
+    ]
+    return pd.DataFrame(rows)
+
+
+def fixed_block_view(block: Block, recipients: tuple[Recipient, ...]) -> None:
+    """A fixed-table block's tab: whether the table is official or an estimate, its chart and its table."""
+    params = block.params
+    assert isinstance(params, FixedTableParams)
+    source = block.sources.get("params")
+    where = plain(source.section) if source is not None else ""
+    if params.basis == OFFICIAL:
+        st.info(f"Beloppen är den officiella tabellen. Källa: {where}", icon=":material/info:")
+    else:
+        st.warning(f"{BASIS_SV[params.basis]}: beloppen är inte officiella. {where}", icon=":material/info:")
+    frame = block_table_frame(block, recipients)
     if frame.empty:
         st.info("Omgången har inga belopp per region ännu.")
         return
     total = int(frame["högsta belopp (kr)"].sum())
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Summa", f.mnkr(total))
-    m2.metric("Regioner", f.count(len(frame)))
-    m3.metric("Största belopp", f.mnkr(int(frame["högsta belopp (kr)"].max())))
-    estimate = " (uppskattning)" if kind == "warning" else ""
+    estimate = "" if params.basis == OFFICIAL else " (uppskattning)"
     chart = fixed_chart(frame, f"Högsta belopp per region{estimate}, summa {f.kr(total)}")
     st.plotly_chart(chart.figure, key="fixed_chart", config={"displaylogo": False, "locale": "sv"})
-    st.dataframe(
-        frame.style.format(
-            {
-                "befolkning": lambda v: f.number(int(v)),
-                "högsta belopp (kr)": lambda v: f.kr(int(v)),
-                "andel av summan": lambda v: f.percent(v, 2),
-                "kr per invånare": lambda v: f.number(v, 2),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    shown = frame.assign(
+        befolkning=[f.number(int(v)) for v in frame["befolkning"]],
+        **{
+            "högsta belopp (kr)": [f.kr(int(v)) for v in frame["högsta belopp (kr)"]],
+            "andel av summan": [f.percent(v, 2) for v in frame["andel av summan"]],
+            "kr per invånare": [f.number(v, 2) for v in frame["kr per invånare"]],
+        },
     )
-    about = [("Bidragsomgång", round_.title), ("Diarienummer", round_.dnr), ("Underlag", text), *store_facts(store)]
-    download_pair(frame, about, sheet="Belopp per region", name=(ref.short_title, "belopp per region"), key="fixed")
+    right = {c: st.column_config.TextColumn(c, alignment="right") for c in shown.columns[2:6]}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=right)
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen av rekvisitionerna", icon=":material/elderly:")

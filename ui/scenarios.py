@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import streamlit as st
 
-from allocation.at import RegionInput
-from allocation.rules import AtParams, AtRound
 from allocation.whatif import WhatIf
 from store import demo
 from store.model import Scenario, WriteRefused
@@ -67,43 +64,14 @@ COMPARISON_KEYS = ("compare_base", "compare_other")
 SAVE_ERROR = "scenario_save_error"  # why the last click on "Spara scenario" saved nothing (shown once)
 
 
-@dataclass(frozen=True)
-class Simulation:
-    """What a scenario saves: the rules and the outcomes as on screen, or why they cannot be saved."""
-
-    params: AtParams
-    inputs: Sequence[RegionInput]
-    blocked_sv: str | None = None
-
-
-def save_scenario_form(at_round: AtRound, current: Callable[[], Simulation], blocked_sv: str | None = None) -> None:
+def save_what_if_form(round_id: str, current: Callable[[], WhatIf | str], blocked_sv: str | None = None) -> None:
     """The form stays on the page. Saving is the button's callback: the scenario is written before the page
     runs again, so that one run shows it (active in the sidebar, in the address) and keeps the confirmation.
 
-    ``current`` gives the simulation as the widgets hold it when the button is pressed (the callback runs
-    before the page is drawn again), with why it cannot be saved if so. ``blocked_sv`` (why it cannot be
-    saved now) disables the button.
+    ``current`` gives the what-if as the widgets hold it when the button is pressed (the callback runs before
+    the page is drawn again), or why it cannot be saved. ``blocked_sv`` (why it cannot be saved now) disables
+    the button.
     """
-
-    def write(store: Session, name: str, note: str, overwrite: bool) -> Scenario | str:
-        simulation = current()
-        if simulation.blocked_sv:
-            return simulation.blocked_sv
-        return store.save_scenario(
-            "Sparat från fördelningssidan",
-            name,
-            at_round.id,
-            simulation.params,
-            list(simulation.inputs),
-            note,
-            overwrite,
-        )
-
-    _form(write, blocked_sv)
-
-
-def save_what_if_form(round_id: str, current: Callable[[], WhatIf | str], blocked_sv: str | None = None) -> None:
-    """The same form for a round of blocks: ``current`` gives its what-if, or why it cannot be saved."""
 
     def write(store: Session, name: str, note: str, overwrite: bool) -> Scenario | str:
         what_if = current()

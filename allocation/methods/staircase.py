@@ -228,3 +228,48 @@ def batch(params: mp.StaircaseParams, inp: BatchInput) -> BatchOutput:
         return BatchOutput(amounts.astype(np.int64))
     np.copyto(inp.out, amounts, casting="unsafe")  # whole numbers: the conversion is exact
     return BatchOutput(inp.out)
+
+
+@dataclass(frozen=True, slots=True)
+class StepDetail:
+    """One recipient on a block's staircase, as plain data (tables, charts and explanations read it)."""
+
+    measure: Fraction  # the block's measure (never below 0)
+    level: int  # steps reached: 0 none
+    nominal: int  # the staircase amount of that step
+    step_paid: int  # nominal, or scaled down when the pot is below Σ steps
+    leftover_paid: int  # its share of the leftover (0 when the rules keep the leftover unpaid)
+    weight: Fraction  # its value of the key among those on a step, 0 for the others
+    share: Fraction  # weight / Σ weights: its share of the leftover
+    next_threshold: int | None  # the next step's threshold; None at the top step
+    to_next: Fraction | None  # how much more of the measure the next step needs
+    next_gain: int | None  # what reaching it adds in staircase money, everyone else unchanged
+
+
+def details(params: mp.StaircaseParams, inp: MethodInput) -> dict[str, StepDetail]:
+    """Each eligible recipient's place on the staircase, from the kernel's own ``solve`` and
+    ``next_step_gains`` (the same figures ``exact`` pays)."""
+    codes = inp.codes
+    measures = [larger(m, Fraction(0)) for m in key_values(inp.values, params.measure, codes)]
+    populations = [r.population for r in inp.recipients]
+    stair = solve(inp.pot, params.steps, params.key, params.per_inhabitants, codes, populations, measures)
+    gains = next_step_gains(stair, inp.pot, params.steps, codes)
+    shared = stair.leftover_paid if params.leftover == mp.SHARE else (0,) * len(codes)
+    out = {}
+    for i, code in enumerate(codes):
+        level = stair.levels[i]
+        following = params.steps[level] if level < len(params.steps) else None
+        weight = stair.weights[i]
+        out[code] = StepDetail(
+            measures[i],
+            level,
+            stair.nominal[i],
+            stair.step_paid[i],
+            shared[i],
+            weight,
+            weight / stair.weight_sum if stair.weight_sum else Fraction(0),
+            None if following is None else following.min_expansion,
+            None if following is None else following.min_expansion - measures[i],
+            gains[i],
+        )
+    return out

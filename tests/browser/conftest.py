@@ -238,7 +238,7 @@ def edit_cell(page: Page, row: int, column: str, value: str) -> None:
     their text, ``aria-selected`` and focus) and opens its cell editor as an ``input.gdg-input`` in an overlay:
     each step waits for that state, not for time.
     """
-    from ui.simulator_editor import EDITOR_WIDTHS
+    from ui.editor_rows import EDITOR_WIDTHS
 
     grid = page.get_by_test_id("stDataFrame").first
     names = list(EDITOR_WIDTHS)

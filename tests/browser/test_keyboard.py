@@ -14,7 +14,7 @@ from tests.browser.a11y import (
     page_url,
 )
 from tests.browser.conftest import expect, wait_idle
-from ui.simulator_editor import EDITOR_ORDER
+from ui.editor_rows import EDITOR_ORDER
 
 pytestmark = pytest.mark.browser
 MAX_TABS = 120  # a page has fewer tab stops than this before the element a test looks for

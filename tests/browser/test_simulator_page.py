@@ -17,7 +17,7 @@ from tests.browser.conftest import (
     screenshot,
     wait_idle,
 )
-from ui.simulator_editor import CHECK, EDITOR_ORDER
+from ui.editor_rows import CHECK, EDITOR_ORDER
 
 pytestmark = pytest.mark.browser
 GOTLAND_ROW = 7  # 0-based row of län 09 in the table (sorted by län code)
@@ -71,7 +71,7 @@ def test_the_xlsx_download_holds_the_figures_on_screen(page) -> None:  # type: i
     sheet = workbook["Fördelning"]
     header = [c.value for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    totals = {row[0]: row[header.index("Totalt")] for row in rows if row[0]}
+    totals = {row[0]: row[header.index("totalt (kr)")] for row in rows if row[0]}
     assert sum(totals.values()) == 254_000_000
     assert totals["09"] == 65_168_107  # the example's Gotland, as the results table shows
     assert rows[-1][1] == "Summa"
@@ -140,7 +140,7 @@ def test_a_wrong_cell_is_marked_the_last_results_stay_greyed_and_undo_restores(p
     expect(error).to_contain_text('Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal')
     expect(error).to_contain_text("senast giltiga")
     expect(grid.get_by_test_id(f"glide-cell-{CHECK_COLUMN}-{UPPSALA_ROW}")).to_have_text("Fel: Planerat")
-    results = page.locator(".st-key-sim_results")
+    results = page.locator(".st-key-blk_results")
     expect(results).to_have_css("opacity", "0.5")
     expect(results).to_contain_text("Senast giltiga resultat")
     expect(metric_value(page, "Trappsteg")).to_have_text("55,0\u00a0mnkr")  # the last valid results, kept
@@ -178,7 +178,7 @@ def test_on_a_phone_the_bad_cell_is_named_and_nothing_is_cut_off(browser, app_ur
     expect(page.locator("[data-testid='stAlertContentError']").first).to_contain_text(
         'Uppsala (rad 2), kolumn Planerat: "abc" är inte ett tal'
     )
-    expect(page.locator(".st-key-sim_results")).to_have_css("opacity", "0.5")
+    expect(page.locator(".st-key-blk_results")).to_have_css("opacity", "0.5")
     _no_metric_cut_off(page)
     screenshot(page, "simulator-bad-cell-phone")
     context.close()

@@ -1,0 +1,145 @@
+"""The rows of the simulator's outcomes table: its AT columns, one row parsed (each wrong cell a problem naming
+the column in Swedish), the read-only check column (each row against its plan) and the columns' widths and
+labels. The table itself, its state and quick fills are in ``ui.block_editor``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol
+
+import pandas as pd
+import streamlit as st
+
+from allocation.at import RegionInput
+from allocation.planned import ParseError, parse_count, parse_planned
+from allocation.problems import Problem
+from present import formats as f
+
+EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
+CHECK = "check"  # the editor's read-only column: each row against its plan, or its wrong cells
+CHECK_LABEL = "Mot plan"
+# The editor's column headers: a wrong cell is named by its region and by the header the user sees.
+EDITOR_LABELS = {"planned": "Planerat", "filled": "Tillsatta", "started": "Påbörjade", "excluded": "Avräknade"}
+
+
+class Plan(Protocol):
+    """The planned table a row is read against: as written (a range such as ``1-5``) and as a number."""
+
+    planned: Mapping[str, str]
+
+    def planned_value(self, code: str) -> Fraction: ...
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def parse_row(row: Mapping[str, Any], plan: Plan) -> tuple[RegionInput | None, list[Problem]]:
+    """One row of the table: its input, or its wrong cells (each a problem naming the column in Swedish)."""
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for column in ("filled", "started", "excluded"):
+        value = row[column]
+        label = EDITOR_LABELS[column]
+        if _missing(value):
+            problems.append(Problem("empty_value", 0, label))
+            continue
+        try:
+            counts[column] = parse_count(value)
+        except ParseError as exc:
+            problems.append(Problem(exc.code, 0, label, str(value), exc.detail))
+    planned_text = "" if _missing(row["planned"]) else str(row["planned"]).strip()
+    planned = None
+    if planned_text != plan.planned[row["code"]]:
+        try:
+            planned = parse_planned(planned_text)
+        except ParseError as exc:
+            problems.append(Problem(exc.code, 0, EDITOR_LABELS["planned"], planned_text, exc.detail))
+    if problems:
+        return None, problems
+    return RegionInput(row["code"], counts["filled"], counts["started"], counts["excluded"], planned), []
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    text: str
+    kind: str  # "error", "above", "below", "changed" (the plan, only), "none" (no outcome) or "" (as planned)
+
+
+def check_row(row: Mapping[str, Any], plan: Plan) -> RowCheck:
+    """``+5 över plan``, ``3 under plan``, ``enligt plan``, ``inget utfall`` (with ``, plan ändrad`` when the
+    plan differs from the planning document), or the row's wrong columns."""
+    item, problems = parse_row(row, plan)
+    if item is None:
+        columns = list(dict.fromkeys(p.column for p in problems))
+        return RowCheck("Fel: " + ", ".join(columns), "error")
+    planned = item.planned if item.planned is not None else plan.planned_value(item.code)
+    outcome = max(item.filled, item.started)
+    difference = Fraction(outcome) - planned
+    if outcome == 0 and planned > 0:
+        check = RowCheck("inget utfall", "none")  # nothing reported (yet): not a shortfall to point at
+    elif difference > 0:
+        check = RowCheck(f"+{f.count(difference)} över plan", "above")
+    elif difference < 0:
+        check = RowCheck(f"{f.count(-difference)} under plan", "below")
+    else:
+        check = RowCheck("enligt plan", "")
+    if item.planned is not None:
+        return RowCheck(check.text + ", plan ändrad", check.kind if check.kind in ("above", "below") else "changed")
+    return check
+
+
+CHECK_COLOURS = {
+    "error": "#c62828",
+    "above": "#2e7d32",
+    "below": "#a15c00",
+    "changed": "#1f4e79",
+    "none": "#8a8a8a",
+    "": "#6b6b6b",
+}
+
+
+# The columns in the order they are shown: the region and what a user edits first (a phone shows only the
+# first two or three columns), then the check, and the län code last.
+EDITOR_WIDTHS = {
+    "region": 150,
+    "filled": 100,
+    "started": 100,
+    "planned": 100,
+    "excluded": 150,
+    CHECK: 190,
+    "code": 80,
+}
+EDITOR_ORDER = list(EDITOR_WIDTHS)
+
+
+def editor_column_config() -> dict[str, object]:
+    """Fixed column widths (pixels) keep the table readable and its cells at known places for tests."""
+    count = {"min_value": 0, "step": 1, "format": "%d", "required": True}
+    w = EDITOR_WIDTHS
+    return {
+        "code": st.column_config.TextColumn("Länskod", disabled=True, width=w["code"]),
+        "region": st.column_config.TextColumn("Region", disabled=True, width=w["region"]),
+        "planned": st.column_config.TextColumn(
+            EDITOR_LABELS["planned"],
+            width=w["planned"],
+            alignment="right",  # a number (or a range such as 1-5): right-aligned like the other counts
+            help="Från planeringsunderlaget; ett spann som 1-5 räknas som medelvärdet. Ändra för what-if.",
+        ),
+        "filled": st.column_config.NumberColumn(
+            EDITOR_LABELS["filled"], help="Tillsatta AT-tjänster under omgångens år", width=w["filled"], **count
+        ),
+        "started": st.column_config.NumberColumn(
+            EDITOR_LABELS["started"], help="Påbörjade AT-tjänster under omgångens år", width=w["started"], **count
+        ),
+        "excluded": st.column_config.NumberColumn(
+            EDITOR_LABELS["excluded"],
+            width=w["excluded"],
+            help="Tjänster som låg till grund för utbetalning i en tidigare omgång och inte får räknas igen",
+            **count,
+        ),
+    }
