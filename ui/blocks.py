@@ -45,6 +45,7 @@ from ui.downloads import download_pair
 from ui.fixed_table import fixed_block_view
 from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
+from ui.phone import swipe_cue, wrapping_tabs
 from ui.rounds import RoundRef
 from ui.scenarios import NO_SCENARIO, save_what_if_form
 from ui.state import READ_ONLY_SV
@@ -174,6 +175,7 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
         st.subheader("Utfall per region")
         _fills(store, s)
         st.caption(f"Tabellen utgår från **{plain(ed.source(s))}**. Ändra cellerna fritt: resultatet följer direkt.")
+        swipe_cue()  # a phone shows the region and the first edited columns; the cue says there are more
         frame, parsed = ed.editor(s)
         stale = bool(parsed.problems_sv)
     else:
@@ -209,6 +211,7 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
     applied = apply(round_, what_if)
     result = allocate_round(applied, s.recipients, values, events, dict(what_if.pots))
     stairs, derived = stair_details(applied, result, s.recipients, values)
+    wrapping_tabs()  # every tab's name whole on a phone
     with st.container(key="blk_results"):
         if stale:
             st.caption("Senast giltiga resultat: tabellen ovan har fel.")
@@ -330,6 +333,8 @@ def _block_tab(v: Shown, block_id: str) -> str:
     """A block's tab: ``Trappan`` for the one staircase of a round of one block, else the block's title."""
     if len(v.result.blocks) == 1 and block_id in v.stairs:
         return "Trappan"
+    if len(v.result.blocks) == 1 and isinstance(v.applied.block(block_id).params, FixedTableParams):
+        return "Belopp per region"
     return plain(v.applied.block(block_id).title)
 
 
@@ -348,7 +353,8 @@ def _block_view(v: Shown, b) -> None:  # type: ignore[no-untyped-def]
 
 def _chart(chart: Chart, name: str, block=None) -> None:  # type: ignore[no-untyped-def]
     st.plotly_chart(chart.figure, key=f"blk_chart_{name}", config=CHART_CONFIG)
-    st.dataframe(chart.data, hide_index=True, width="stretch")  # the chart's figures as a table
+    shown, config = _shown_frame(chart.data)  # the chart's figures as a table
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
     if block is not None:
         flow = (
             " Det som blocket inte betalar går till ett annat block."
@@ -382,18 +388,26 @@ def _facts(store: Session) -> list[tuple[str, str]]:
     return list(cached[1])
 
 
+MONEY = ("kronor", "total")  # the chart tables' columns of kronor (besides every "… (kr)")
+DECIMALS = ("kr per invånare", "kr_per_inhabitant")
+
+
 def _shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
-    """The results as text in Swedish formats (cheaper to send than a styled frame), figures right-aligned."""
+    """A table as text in Swedish formats (cheaper to send than a styled frame), its figures right-aligned."""
     shown = frame.copy()
-    for column in frame.columns[2:]:
+    figures = []
+    for column in frame.columns:
         values = frame[column].tolist()
-        if column.endswith("(kr)"):
+        if column.endswith("(kr)") or column in MONEY:
             shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]
-        elif column == "kr per invånare" or "per 100 000" in column:
+        elif column in DECIMALS or "per 100 000" in column:
             shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]
-        elif pd.api.types.is_numeric_dtype(frame[column]):
+        elif pd.api.types.is_numeric_dtype(frame[column]) and column not in ("länskod", "code"):
             shown[column] = ["–" if _blank(x) else f.count(Fraction(x).limit_denominator(100)) for x in values]
-    config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in frame.columns[2:]}
+        else:
+            continue
+        figures.append(column)
+    config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in figures}
     return shown, config
 
 

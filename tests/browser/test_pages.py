@@ -35,7 +35,7 @@ VIEWS: list[tuple[str, str, str | None, str | re.Pattern[str], bool]] = [
     ("elderly", f"aldreomsorg?{ELDERLY}", "Per region", "Återrapportering", False),
     ("elderly-record", f"aldreomsorg?{ELDERLY}", "Registrera händelser", "Rekvisition mottagen", False),
     ("elderly-official", f"aldreomsorg?{ELDERLY}", "Officiell tabell", "Den officiella tabellen finns i", False),
-    ("elderly-amounts", f"at?{ELDERLY}", None, "Högsta belopp per region", True),
+    ("elderly-amounts", f"at?{ELDERLY}", "Belopp per region", "Högsta belopp per region", True),
     ("elderly-preview", f"region?{ELDERLY}", None, "Högsta belopp (uppskattning", False),
     ("at-followup", "aldreomsorg", None, "regioner har rapporterat", False),
     ("deadlines", "tidsfrister", None, "Sista dagen räknas som i tid.", True),
