@@ -158,7 +158,6 @@ REVIEWED = {
     "pages/data/import_export.py: label",  # the page's own tab names
     "pages/decision/decision.py: names",  # the page's own tab names
     "ui/followup.py: format_func=kinds.get",  # the three kinds of event
-    "ui/simulator.py: label",  # "Pott", "Trappsteg", "Omfördelat", "Ej fördelat"
     "ui/decision_view.py: label",  # "Beslutet (PDF)", ...
     "ui/round_editor.py: label",  # DATE_COLUMNS
     "ui/imports.py: label",  # KINDS
