@@ -22,27 +22,37 @@ def block_titles(round_: Round) -> dict[str, str]:
     return {b.id: b.title for b in round_.blocks}
 
 
+def results_columns(
+    result: RoundResult,
+    recipients: Sequence[Recipient],
+    titles: Mapping[str, str],
+    extra: Mapping[str, Sequence[object]] | None = None,
+) -> dict[str, list[object]]:
+    """One value per recipient in each column: the amount of each block (with ``extra`` columns, e.g. a
+    staircase's step and next step), the total and kronor per inhabitant."""
+    columns: dict[str, list[object]] = {
+        "länskod": [r.code for r in recipients],
+        "region": [r.name for r in recipients],
+        "befolkning": [r.population for r in recipients],
+    }
+    for column, values in (extra or {}).items():
+        columns[column] = [float(v) if isinstance(v, Fraction) else v for v in values]
+    if len(result.blocks) > 1:
+        for block in result.blocks:
+            columns[f"{titles[block.block_id]} (kr)"] = [block.amounts[r.code] for r in recipients]
+    columns["totalt (kr)"] = [result.totals[r.code] for r in recipients]
+    columns["kr per invånare"] = [result.totals[r.code] / r.population for r in recipients]
+    return columns
+
+
 def results_frame(
     result: RoundResult,
     recipients: Sequence[Recipient],
     titles: Mapping[str, str],
     extra: Mapping[str, Sequence[object]] | None = None,
 ) -> pd.DataFrame:
-    """One row per recipient: the amount of each block (with ``extra`` columns, e.g. a staircase's step and
-    next step, one value per recipient), the total and kronor per inhabitant."""
-    rows = []
-    for i, r in enumerate(recipients):
-        row: dict[str, object] = {"länskod": r.code, "region": r.name, "befolkning": r.population}
-        for column, values in (extra or {}).items():
-            value = values[i]
-            row[column] = float(value) if isinstance(value, Fraction) else value
-        if len(result.blocks) > 1:
-            for block in result.blocks:
-                row[f"{titles[block.block_id]} (kr)"] = block.amounts[r.code]
-        row["totalt (kr)"] = result.totals[r.code]
-        row["kr per invånare"] = result.totals[r.code] / r.population
-        rows.append(row)
-    return pd.DataFrame(rows)
+    """``results_columns`` as a table, one row per recipient."""
+    return pd.DataFrame(results_columns(result, recipients, titles, extra))
 
 
 def waterfall_chart(result: RoundResult, titles: Mapping[str, str]) -> Chart:

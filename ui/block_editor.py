@@ -38,7 +38,8 @@ from ui.editor_rows import (
     EDITOR_COLUMNS,
     EDITOR_ORDER,
     EDITOR_WIDTHS,
-    check_row,
+    RowCheck,
+    check_of,
     editor_column_config,
     parse_row,
 )
@@ -208,6 +209,7 @@ class Parsed:
     values: Values
     events: Events
     problems_sv: list[str]
+    checks: tuple[RowCheck, ...] = ()  # each row against its plan (the editor's check column), in order
 
 
 def _missing(value: object) -> bool:
@@ -220,9 +222,11 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
     inputs: list[RegionInput] = []
     events: Events = {e: {} for e in s.events}
     extra: Values = {}
+    checks = []
     for index, row in enumerate(frame.to_dict("records"), start=1):
         where = f"{row['region']} (rad {index})"
         item, row_problems = parse_row(row, s.plan)  # type: ignore[arg-type]
+        checks.append(check_of(item, row_problems, s.plan))
         problems += [f"{where}, {problem_sv(p)}" for p in row_problems]
         if item is not None:
             inputs.append(item)
@@ -247,7 +251,7 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
                     problems.append(f"{where}, {REPORTED_SV}: ”{plain(text)}” är inget datum (ÅÅÅÅ-MM-DD)")
     values: Values = at_values(inputs)  # type: ignore[assignment]
     values.update(extra)
-    return Parsed(values, events, problems)
+    return Parsed(values, events, problems, tuple(checks))
 
 
 COUNT_COLUMNS = ("filled", "started", "excluded")
@@ -321,14 +325,14 @@ def _column_config(s: Setup, checks: Sequence[Any]) -> dict[str, object]:
     return config
 
 
-def editor_view(s: Setup, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+def editor_view(s: Setup, frame: pd.DataFrame, parsed: Parsed | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
     """What the editor draws: the table as edited so far, and a read-only check column of coloured labels.
 
     Streamlit lets no one colour a data editor's editable cells (a canvas), so each row gets a label in its
     own column, coloured by a multiselect column's options: green above plan, amber below, red naming the
     row's wrong cells.
     """
-    checks = [check_row(row, s.plan) for row in frame.to_dict("records")]  # type: ignore[arg-type]
+    checks = (parsed or parse(s, frame)).checks
     return frame.assign(**{CHECK: [[c.text] for c in checks]}), _column_config(s, checks)
 
 
@@ -340,8 +344,9 @@ def column_order(s: Setup) -> list[str]:
 
 def editor(s: Setup) -> tuple[pd.DataFrame, Parsed]:
     """The data editor, drawn from the table with its pending edits and the "Mot plan" column."""
-    frame = _current_frame(s)  # parsed once, after the editor: the check column reads each row itself
-    view, config = editor_view(s, frame)
+    frame = _current_frame(s)  # with the pending edits: what the editor returns, parsed once a run
+    parsed = parse(s, frame)
+    view, config = editor_view(s, frame, parsed)
     edited = st.data_editor(
         view,
         key=editor_key(s),
@@ -354,7 +359,7 @@ def editor(s: Setup) -> tuple[pd.DataFrame, Parsed]:
     )
     table = edited[list(s.columns)]
     st.session_state[_k("base", s)] = table  # the next run draws the edited table (see ui.editor_rows)
-    return table, parse(s, table)
+    return table, parsed
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ by heart: the pots, the blocks and their charts all come from the round's rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,7 +24,7 @@ from present.block_method import method_rows
 from present.explain import block_concentration_notice, block_explanation, has_report
 from present.notices import FLOW_CODES, names_of, text_sv
 from store.access import Action
-from store.export import store_facts
+from store.export import export_file_name, frame_to_csv, frame_to_xlsx, store_facts
 from store.model import Scenario
 from store.session import Session
 from ui import block_editor as ed
@@ -34,14 +34,14 @@ from ui.block_charts import (
     block_titles,
     map_chart,
     per_capita_chart,
-    results_frame,
+    results_columns,
     waterfall_chart,
 )
 from ui.block_compare import CURRENT, comparison_tab
 from ui.block_editor import Setup, extra_keys, report_events
 from ui.block_staircase import Stairs, stair_columns, stair_details, staircase_chart
 from ui.charts import Chart
-from ui.downloads import download_pair
+from ui.downloads import XLSX
 from ui.fixed_table import fixed_block_view
 from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
@@ -394,17 +394,30 @@ DECIMALS = ("kr per invånare", "kr_per_inhabitant")
 
 def _shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
     """A table as text in Swedish formats (cheaper to send than a styled frame), its figures right-aligned."""
-    shown = frame.copy()
+    shown, config = _shown_columns(frame.to_dict("list"))
+    return pd.DataFrame(shown), config
+
+
+def _is_figure(value: object) -> bool:
+    return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
+
+
+def _shown_columns(columns: Mapping[str, list[object]]) -> tuple[dict[str, list[object]], dict[str, object]]:
+    """Each column of figures as text in Swedish formats ("–" where there is none); other columns as they are."""
+    shown: dict[str, list[object]] = {}
     figures = []
-    for column in frame.columns:
-        values = frame[column].tolist()
+    for column, values in columns.items():
         if column.endswith("(kr)") or column in MONEY:
-            shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]
+            shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]  # type: ignore[call-overload]
         elif column in DECIMALS or "per 100 000" in column:
-            shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]
-        elif pd.api.types.is_numeric_dtype(frame[column]) and column not in ("länskod", "code"):
-            shown[column] = ["–" if _blank(x) else f.count(Fraction(x).limit_denominator(100)) for x in values]
+            shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]  # type: ignore[arg-type]
+        elif column not in ("länskod", "code") and values and all(_is_figure(x) or _blank(x) for x in values):
+            shown[column] = [
+                "–" if _blank(x) else f.count(Fraction(x).limit_denominator(100))  # type: ignore[arg-type]
+                for x in values
+            ]
         else:
+            shown[column] = list(values)
             continue
         figures.append(column)
     config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in figures}
@@ -428,22 +441,46 @@ def _results_tab(v: Shown, stale: bool) -> None:
     result, s = v.result, v.s
     titles = block_titles(s.round_)
     extra = stair_columns(v.applied, v.stairs, v.derived, s.recipients)
-    frame = results_frame(result, s.recipients, titles, extra)
-    shown, config = _shown_frame(frame)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="blk_results_table")
+    columns = results_columns(result, s.recipients, titles, extra)
+    shown, config = _shown_columns(columns)
+    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", column_config=config, key="blk_results_table")
     st.caption(
         f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
         "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
     )
     source = ed.source(s) + ("; senast giltiga tabell (tabellen på sidan hade fel när filen togs ut)" if stale else "")
-    about = [
-        *method_rows(v.applied, v.what_if, result, source, v.scenario),
-        *_facts(v.store),
-    ]
-    exported = with_sum_row(frame)
-    download_pair(exported, about, sheet="Fördelning", name=(v.ref.short_title, "fördelning", v.scenario), key="blk")
+    facts = _facts(v.store)
+
+    def about() -> list[tuple[str, str]]:
+        return [*method_rows(v.applied, v.what_if, result, source, v.scenario), *facts]
+
+    # The files are made when a button is clicked, not on every run.
+    _downloads(lambda: with_sum_row(pd.DataFrame(columns)), about, (v.ref.short_title, "fördelning", v.scenario))
     if v.stairs:
         _explanation(v)
+
+
+def _downloads(
+    frame: Callable[[], pd.DataFrame], about: Callable[[], list[tuple[str, str]]], name: tuple[str, str, str]
+) -> None:
+    """XLSX (with its "Om uttaget" sheet) and CSV of the results, side by side; both formula-safe."""
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button(
+        "Ladda ned (XLSX)",
+        lambda: frame_to_xlsx(frame(), about(), sheet_name="Fördelning"),
+        file_name=export_file_name(*name, ext="xlsx"),
+        on_click="ignore",
+        key="blk_xlsx",
+        mime=XLSX,
+    )
+    d2.download_button(
+        "Ladda ned (CSV)",
+        lambda: frame_to_csv(frame()),
+        file_name=export_file_name(*name, ext="csv"),
+        mime="text/csv",
+        on_click="ignore",
+        key="blk_csv",
+    )
 
 
 def _explanation(v: Shown) -> None:

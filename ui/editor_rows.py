@@ -73,7 +73,11 @@ class RowCheck:
 def check_row(row: Mapping[str, Any], plan: Plan) -> RowCheck:
     """``+5 över plan``, ``3 under plan``, ``enligt plan``, ``inget utfall`` (with ``, plan ändrad`` when the
     plan differs from the planning document), or the row's wrong columns."""
-    item, problems = parse_row(row, plan)
+    return check_of(*parse_row(row, plan), plan)
+
+
+def check_of(item: RegionInput | None, problems: list[Problem], plan: Plan) -> RowCheck:
+    """``check_row`` of a row already parsed (``parse_row``'s item and problems)."""
     if item is None:
         columns = list(dict.fromkeys(p.column for p in problems))
         return RowCheck("Fel: " + ", ".join(columns), "error")
