@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput, allocate
+from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
 from store.service import Actor
 from tests.block_helpers import GREYED, SIMULATOR, at_table, base_key, kronor, results_table
@@ -199,3 +200,24 @@ def _example_inputs(at: AppTest) -> list[RegionInput]:
         RegionInput(row.code, int(row.filled), int(row.started), int(row.excluded))
         for row in frame.itertuples(index=False)
     ]
+
+
+def test_the_pots_difference_is_explained_by_the_rules_sentence_on_the_agencys_costs(app: AppTest) -> None:
+    """Two pots in the rules, 2 000 000 kr apart: the difference is named with the cited sentence that gives it
+    (the amount is the rules', read from the pot options and their sources)."""
+    notice = next(shown(i.value) for i in app.info if "belopp i reglerna" in i.value)
+    assert "Skillnaden, 2\u00a0000\u00a0000\u00a0kr, motsvarar medlen för myndighetens egna kostnader" in notice
+    assert "Socialstyrelsens egna kostnader" in notice  # the rules' own sentence, quoted
+
+
+def test_the_method_sheet_names_the_pot_steps_key_and_scenario() -> None:
+    from present.block_method import NO_SCENARIO_SV, method_rows
+    from tests.block_helpers import at_result
+
+    applied, result, _, _ = at_result(FIVE)
+    rows = dict(method_rows(applied, WhatIf(), result, "exempelfilen", ""))
+    assert rows["Pott"].startswith("254\u00a0000\u00a0000\u00a0kr (Bidragets storlek")
+    assert rows["Trappsteg"].startswith("≥ 2 → 2\u00a0000\u00a0000\u00a0kr")
+    assert rows["Fördelningsnyckel"] == "utökning per 100 000 invånare"
+    assert rows["Utfall"] == "exempelfilen" and rows["Scenario"] == NO_SCENARIO_SV
+    assert rows["Utbetalt"] == "254\u00a0000\u00a0000\u00a0kr"

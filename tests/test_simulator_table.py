@@ -205,3 +205,20 @@ def test_charts_never_round_two_ticks_to_one_label() -> None:
     tiny = difference_frame(result, at_result(FIVE, WhatIf(pots={"performance": 254_000_001}))[1], people)
     axis = charts.comparison_chart(tiny, "A", "B").figure.layout.xaxis
     assert axis.dtick == 1  # a krona's difference: whole-krona ticks, not −1, −1, 0, 1, 1
+
+
+def test_a_region_without_a_report_has_no_distance_to_the_next_step() -> None:
+    """Not "nås med 201 tjänster": a region that has reported nothing is said to have no report, in the
+    simulator's explanation and in the report's (the decision's) explanation alike."""
+    from allocation.at import allocate
+    from present.explain import block_explanation, explain
+
+    allocation = allocate(ROUND, FIVE)
+    silent = allocation.by_code()["25"]
+    lines = explain(silent, allocation)
+    assert any("ingen rapport" in line for line in lines) and not any("nås med" in line for line in lines)
+    applied, result, stairs, derived = at_result(FIVE)
+    lines = block_explanation(applied, result, derived, "25", stairs)
+    assert any("ingen rapport" in line for line in lines) and not any("nås med" in line for line in lines)
+    reporting = block_explanation(applied, result, derived, "03", stairs)
+    assert any("nås med 1 tjänst till" in line for line in reporting)  # Uppsala +2: one more for the 3-step
