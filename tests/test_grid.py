@@ -1,0 +1,32 @@
+"""The data grid's figures are sent as the Swedish text shown: its hidden accessible copy reads them as such."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from present import formats as f
+from ui.grid import as_text
+
+
+def test_figures_become_the_swedish_text_and_text_columns_stay() -> None:
+    frame = pd.DataFrame(
+        {
+            "länskod": ["01", "03"],
+            "region": ["Stockholm", "Uppsala"],
+            "Block 2 (kr)": [3_000_000, 0],
+            "Skillnad": [-1_500, 2],
+            "kr per invånare": [75.9929337365961, 0.5],
+            "befolkning": [2_454_821, 395_026],
+        }
+    )
+    shown, figures = as_text(frame, {"kr per invånare": lambda v: f.number(v, 2)})
+    assert figures == ["Block 2 (kr)", "Skillnad", "kr per invånare", "befolkning"]
+    assert shown.to_dict("list") == {
+        "länskod": ["01", "03"],
+        "region": ["Stockholm", "Uppsala"],
+        "Block 2 (kr)": ["3\u00a0000\u00a0000\u00a0kr", "0\u00a0kr"],
+        "Skillnad": ["\u22121\u00a0500\u00a0kr", "2\u00a0kr"],
+        "kr per invånare": ["75,99", "0,50"],
+        "befolkning": ["2\u00a0454\u00a0821", "395\u00a0026"],
+    }
+    assert frame["Block 2 (kr)"].tolist() == [3_000_000, 0]  # the frame given is left as it was
