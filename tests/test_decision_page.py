@@ -153,6 +153,7 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
         giro = with_check_digit(f"555{i}000")
         store.save_payment_details(CLI, "test", code, org, giro)
     at.run()
+    assert len(at.get("download_button")) == 2  # the list to pay as XLSX and CSV
     at.text_input(key="pay_reference").set_value("BET-2023-12")
     at.text_input(key="pay_reason").set_value("Utbetalning enligt beslut")
     next(b for b in at.button if b.label == "Registrera som utbetald").click()
@@ -161,7 +162,12 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
     assert f"Utbetalningen BET-2023-12 är registrerad: {kr(snapshot.paid)}" in texts(at)
     paid = store.query("SELECT sum(amount) FROM payouts WHERE round_id = ?", [ROUND])[0][0]
     assert paid == snapshot.paid
-    assert "Det finns inget kvar att betala ut" in texts(at)  # a second run has nothing to pay
+    # A second run has nothing to pay: one sentence, no list with a "Summa 0 kr" row, no empty file, no form.
+    assert f"Det finns inget kvar att betala ut enligt beslutet S2023/9: {kr(snapshot.paid)} är redan utbetalt." in [
+        shown(i.value) for i in at.info
+    ]
+    assert not [d for d in at.dataframe if "Belopp (kr)" in d.value.columns]
+    assert not at.get("download_button") and "Registrera som utbetald" not in [b.label for b in at.button]
 
 
 def test_an_amendment_below_what_was_paid_shows_what_to_recover_and_staff_record_the_repayment(

@@ -17,6 +17,7 @@ from store.payout_export import payout_export, payout_file_name, payout_frame
 from store.session import Session
 from ui.attention_text import long_date
 from ui.downloads import XLSX
+from ui.grid import figures_table
 from ui.imports import import_panel
 from ui.rounds import RoundRef
 from ui.text import bullets, plain
@@ -48,19 +49,39 @@ def payout_panel(store: Session, ref: RoundRef) -> None:
         return
     st.subheader("Utbetalningslista")
     basis = "beslutet" if listed.kind != "requisitions" else "rekvisitionerna"
-    recover = f"; att återkräva {f.kr(listed.to_recover)}" if listed.recoveries else ""
-    st.caption(
-        f"Underlag: {plain(listed.reference)}. Enligt {basis} {f.kr(listed.basis)}; redan utbetalt "
-        f"{f.kr(listed.already_paid)}; att betala ut nu {f.kr(listed.total)}{recover}."
-    )
-    frame = payout_frame(listed)
-    st.dataframe(frame.style.format({"Belopp (kr)": f.kr}), hide_index=True, width="stretch")
+    if not listed.lines:  # one sentence: no empty table, no empty file to download, no run to record
+        st.info(_nothing_to_pay_sv(listed, basis), icon=":material/check:")
+    else:
+        _payout_list(store, listed, basis)
     if listed.recoveries:
         recovery_panel(store, ref, listed)
     for refused in listed.refused:
         st.warning(f"{plain(refused.name)}: {f.kr(refused.amount)} betalas inte ut. {plain(refused_sv(refused))}")
     for notice in listed.notices_sv:
         st.caption(plain(notice))
+    if listed.lines and store.may(Action.WRITE_FOLLOWUP):
+        _record_form(store, ref, listed)
+    _runs(store, ref)
+
+
+def _nothing_to_pay_sv(listed: PayoutList, basis: str) -> str:
+    if listed.up_to is not None:  # requisitions received up to a day
+        return f"Det finns inga obetalda rekvisitioner inkomna till och med {long_date(listed.up_to)}."
+    return (
+        f"Det finns inget kvar att betala ut enligt {basis} {plain(listed.reference)}: "
+        f"{f.kr(listed.already_paid)} är redan utbetalt."
+    )
+
+
+def _payout_list(store: Session, listed: PayoutList, basis: str) -> None:
+    """The lines to pay now, their sum, and the list as a file for the bank."""
+    recover = f"; att återkräva {f.kr(listed.to_recover)}" if listed.recoveries else ""
+    st.caption(
+        f"Underlag: {plain(listed.reference)}. Enligt {basis} {f.kr(listed.basis)}; redan utbetalt "
+        f"{f.kr(listed.already_paid)}; att betala ut nu {f.kr(listed.total)}{recover}."
+    )
+    frame = payout_frame(listed)
+    figures_table(frame)  # "Belopp (kr)" as the text shown, also to a screen reader
     c = st.columns([1, 1, 3])
     for column, fmt, mime in ((c[0], "xlsx", XLSX), (c[1], "csv", "text/csv")):
         column.download_button(
@@ -71,9 +92,6 @@ def payout_panel(store: Session, ref: RoundRef) -> None:
             on_click="ignore",
             key=f"pay_{fmt}",
         )
-    if store.may(Action.WRITE_FOLLOWUP):
-        _record_form(store, ref, listed)
-    _runs(store, ref)
 
 
 def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:

@@ -369,7 +369,10 @@ def pay(page, tmp_path: Path, expected: dict) -> None:  # type: ignore[no-untype
     form.get_by_role("textbox", name=REASON).fill("Utbetalning enligt beslut S2024/00586-7")
     form.get_by_role("button", name="Registrera som utbetald").click()
     expect(success(page)).to_contain_text(f"Utbetalningen BET-2024-12 är registrerad: {f.kr(expected['paid'])}")
-    expect(page.get_by_text("Det finns inget kvar att betala ut på den här listan.")).to_be_visible()
+    paid = f.kr(expected["paid"])
+    done = f"Det finns inget kvar att betala ut enligt beslutet S2024/00586-7: {paid} är redan utbetalt."
+    expect(page.get_by_text(done)).to_be_visible()  # one sentence: no "Summa 0 kr" list, no empty download
+    expect(page.get_by_role("button", name=re.compile("^Ladda ned"))).to_have_count(0)
     expect_no_exception(page)
     shot(page, "e2e-6-utbetalt")
 
