@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tests.markdown_text import shown
-from ui.text import bullets, plain
+from ui.text import bullets, code, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDERER = MarkdownIt("gfm-like")  # CommonMark with GitHub's autolinks, tables and strikethrough
@@ -71,6 +71,15 @@ def test_the_tests_view_of_escaped_text_is_the_text(text: str) -> None:
     assert shown(plain(text)) == re.sub(r"[\r\n\u2028\u2029]+", " ", text)
 
 
+@pytest.mark.parametrize("text", [*PAYLOADS, "per@regionskane.se", "`a``b`"])
+def test_a_code_span_shows_the_text_as_typed_with_nothing_invisible(text: str) -> None:
+    out = RENDERER.render(f"Användaren {code(text)} är tillagd.")
+    assert set(re.findall(r"<([a-z0-9]+)", out)) == {"p", "code"}  # one code span: no link, image or markup
+    [inside] = re.findall(r"<code>(.*?)</code>", out, re.DOTALL)
+    assert html.unescape(inside) == re.sub(r"[\r\n]+", " ", text)  # the characters typed, nothing added
+    assert "\u2060" not in code(text)
+
+
 def test_bullets_are_a_list_of_plain_items() -> None:
     out = RENDERER.render(bullets(['rad 2, kolumn region: okänd region "![x](http://evil.example/p.png)"', "ok"]))
     assert out.count("<li>") == 2 and "<img" not in out and "<a " not in out
@@ -81,8 +90,9 @@ USER_TEXT = {"message_sv", "problems_sv", "name", "session_state"}  # session st
 
 
 def _unescaped_user_text(node: ast.AST) -> list[str]:
-    """Attributes that carry user text in ``node``, outside a ``plain(...)``/``bullets(...)``/``label(...)`` call."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"plain", "bullets", "label"}:
+    """Attributes that carry user text in ``node``, outside a ``plain``/``bullets``/``label``/``code`` call."""
+    escaping = {"plain", "bullets", "label", "code"}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in escaping:
         return []
     found = []
     if isinstance(node, ast.Attribute) and node.attr in USER_TEXT:

@@ -37,6 +37,19 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", unlinked(_LINE_BREAKS.sub(" ", str(text))))
 
 
+def code(text: object) -> str:
+    """``text`` as an inline code span: shown as the characters it is, with nothing invisible added.
+
+    Inside a code span CommonMark takes every character literally and remark-gfm finds no autolink, so an
+    e-mail address or web address stays plain text that copies as typed (``plain`` needs a word joiner
+    there). The fence is one backtick longer than any run of backticks in the text.
+    """
+    line = _LINE_BREAKS.sub(" ", str(text))
+    fence = "`" * (max((len(run) for run in re.findall("`+", line)), default=0) + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
 # Punctuation that is no markup wherever it stands in one line of text: a widget label keeps it as written, so
 # that a screen reader's name for the widget (its aria-label is the label's raw text) has no backslashes.
 _INERT = set(",.;'\"?%/=")

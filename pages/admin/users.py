@@ -10,7 +10,7 @@ from ui.decision_register import decision_rows
 from ui.rounds import round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
-from ui.text import plain
+from ui.text import code, plain
 
 SAVED = "user_saved"  # the confirmation of the last save, shown on the run after the save (st.rerun)
 
@@ -78,7 +78,7 @@ if submitted:
         st.error(plain(exc.message_sv))
     else:
         if changed:  # the rerun shows the new table; the message waits for it
-            st.session_state[SAVED] = f"Användaren {plain(login.strip().lower())} är {verb}."
+            st.session_state[SAVED] = f"Användaren {code(login.strip().lower())} är {verb}."  # copies as typed
             st.rerun()
         st.info("Inget ändrades: användaren har redan de uppgifterna.")
 
