@@ -15,6 +15,7 @@ from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from present.formats import kr
 from store.service import Actor, Store, User
+from tests.block_helpers import kronor
 from tests.markdown_text import shown
 from tests.test_roles_app import login
 from ui.state import get_store
@@ -308,4 +309,5 @@ def test_the_decision_page_has_one_date_format_and_capitalised_headers(store: St
     headers = [str(c) for frame in at.dataframe for c in frame.value.columns]
     assert headers and all(h[0].isupper() or h[0].isdigit() or h.startswith("S20") for h in headers), headers
     changes = [frame.value for frame in at.dataframe if "Skillnad" in frame.value.columns]
-    assert changes and (changes[0]["Skillnad"] != 0).any()
+    assert changes and any(kronor(x) for x in changes[0]["Skillnad"])  # the grid holds the text shown
+    assert all(re.fullmatch(r"[+−]?\d{1,3}(\u00a0\d{3})*\u00a0kr", x) for x in changes[0]["Skillnad"])

@@ -21,6 +21,7 @@ from store.access import Action
 from store.export import export_file_name
 from store.session import Session
 from ui.downloads import download_pair
+from ui.grid import figures_table, money
 from ui.tables import signed_kr
 from ui.text import bullets, plain
 
@@ -117,8 +118,7 @@ def decision_summary(snapshot: d.Snapshot) -> None:
 
 def decision_table(snapshot: d.Snapshot, short_title: str, key: str) -> None:
     frame = decision_frame(snapshot)
-    money = [c for c in frame.columns if c.endswith("(kr)")]
-    st.dataframe(frame.style.format({c: (lambda v: f.kr(int(v))) for c in money}), hide_index=True, width="stretch")
+    figures_table(frame)  # "… (kr)" as the text shown, also in the grid's accessible copy
     st.caption(f"Summa {f.kr(snapshot.paid)} av potten {f.kr(snapshot.pot)}; ej fördelat {f.kr(snapshot.unallocated)}.")
     download_pair(
         frame, about_rows(snapshot), sheet="Beslut", name=(short_title, "beslut", snapshot.reference), key=key
@@ -158,8 +158,7 @@ def changes_table(changes: Sequence[d.Change], before: str, after: str) -> None:
         [{"Region": c.name, before: c.before, after: c.after, "Skillnad": c.delta} for c in changes],
         columns=["Region", before, after, "Skillnad"],
     )
-    styled = frame.style.format({before: f.kr, after: f.kr, "Skillnad": signed_kr})  # a gain with "+"
-    st.dataframe(styled, hide_index=True, width="content")
+    figures_table(frame, {before: money, after: money, "Skillnad": signed_kr}, width="content")  # a gain with "+"
 
 
 def decision_chain(store: Session, round_id: str, listed: list) -> None:

@@ -252,8 +252,13 @@ def simulate_and_share(page, browser, url: str) -> None:  # type: ignore[no-unty
     expect(page).to_have_url(re.compile(r"pot_kr_performance="))
     expect_no_exception(page)
     figures = {label: metric_value(page, label).inner_text() for label in BLOCK_METRICS}
-    row = uppsala_row(page, "totalt (kr)")
-    expect(row).to_contain_text(re.compile(r"\d{7}"))  # the accessible copy holds the values, unformatted
+    row = uppsala_row(page, "region")
+    # The accessible copy (what a screen reader hears; the columns in view) holds the figures as shown:
+    # "400 070" and "51,25", never "400070" or "51.2493".
+    expect(row).to_contain_text(re.compile(r"\d\s\d{3}"))
+    cells = row.locator("td").all_inner_texts()
+    assert any(re.fullmatch(r"\d{1,3}(\s\d{3})+", c) for c in cells), cells
+    assert not any(re.fullmatch(r"−?\d*\.\d+|\d{4,}", c.strip()) for c in cells), cells
     simulated = row.inner_text()
     shot(page, "e2e-3-simulering")
     shared = page.url
@@ -268,7 +273,7 @@ def simulate_and_share(page, browser, url: str) -> None:  # type: ignore[no-unty
         expect(other.get_by_label(POT_LABEL)).to_have_value(f.number(120_000_000))
         for label, value in figures.items():
             expect(metric_value(other, label)).to_have_text(value)
-        expect(uppsala_row(other, "totalt (kr)")).to_have_text(simulated)
+        expect(uppsala_row(other, "region")).to_have_text(simulated)
         expect_no_exception(other)
         shot(other, "e2e-3-delad-adress")
     finally:
@@ -290,7 +295,7 @@ def save_and_compare(page, uppsala: int) -> None:  # type: ignore[no-untyped-def
     table = main.locator("[data-testid='stDataFrame']").last
     expect(table.locator("th").filter(has_text=re.compile(rf"^{name}$"))).to_have_count(1)
     expect(table.locator("th").filter(has_text=re.compile(r"^Skillnad$"))).to_have_count(1)
-    expect(uppsala_row(page, "Skillnad")).to_contain_text(str(uppsala))  # the value: the accessible copy's
+    expect(uppsala_row(page, "Skillnad")).to_contain_text(f.kr(uppsala))  # as shown, also in the accessible copy
     expect_no_exception(page)
     shot(page, "e2e-4-jamforelse")
 
