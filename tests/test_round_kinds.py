@@ -32,10 +32,6 @@ ALLOWED = {
     "store/round_check.py",
     # The round editor's writer of a rules text, in place and in the text's own format (keeps its comments).
     "ui/rules_doc.py",
-    # RoundRef.kind stays while the page below still reads it (PENDING: goes once it does not).
-    "ui/rounds.py",
-    # Being rewritten elsewhere, the one simulator for every round (PENDING: its branches go with it).
-    "pages/at/simulator.py",
     # A scenario saved in the 2023 format is exported through that format's engine (the scenario's own
     # format: a what-if of a round of blocks is exported from the simulator).
     "store/commands.py",
@@ -127,15 +123,10 @@ def test_no_branch_on_a_rounds_format_outside_the_reader_and_the_files_listed() 
     assert sum(len(lines) for name, lines in found.items() if name not in ALLOWED) == 0
 
 
-# Allowed files whose branches are going in work under way elsewhere: they may stop branching before the list
-# is updated (the others must leave the list when they do).
-PENDING = {"ui/rounds.py", "pages/at/simulator.py"}
-
-
 def test_the_allowed_list_names_only_files_that_still_branch() -> None:
     """A file that no longer branches leaves the list, so the list cannot hide a new branch later."""
     found = _files()
-    assert {name for name in ALLOWED - PENDING if (ROOT / name).exists() and name not in found} == set()
+    assert {name for name in ALLOWED if (ROOT / name).exists() and name not in found} == set()
 
 
 def test_the_check_sees_each_form_of_branch() -> None:

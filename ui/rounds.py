@@ -22,7 +22,6 @@ class RoundRef:
     """What the menus need to know about a round: the rest is in its rules."""
 
     id: str
-    kind: str
     title: str  # the rules file's full title
     short_title: str  # for menus and headings
     year: int | None
@@ -57,7 +56,6 @@ def round_refs(store: Session) -> list[RoundRef]:
         refs.append(
             RoundRef(
                 id=round_id,
-                kind=str(doc["kind"]),
                 title=str(doc["title"]),
                 short_title=str(doc.get("short_title") or doc["title"]),
                 year=int(year) if year else None,

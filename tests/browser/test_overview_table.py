@@ -34,7 +34,7 @@ def four_rounds_html() -> str:
     assert len(docs) == 4
     milestones = [round_milestones(doc) for doc in docs]
     refs = [
-        RoundRef(m.round_id, str(doc["kind"]), str(doc["title"]), m.title, m.year, "", "")
+        RoundRef(m.round_id, str(doc["title"]), m.title, m.year, "", "")
         for m, doc in zip(milestones, docs, strict=True)
     ]
     regions = load_regions()
