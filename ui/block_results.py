@@ -1,0 +1,167 @@
+"""The results tab of the simulator (a table per recipient in Swedish formats, its downloads with the method
+sheet, the explanation of one recipient's amount) and the record of one run's result the views read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pandas as pd
+import streamlit as st
+
+from allocation.blocks import Round, RoundResult
+from allocation.whatif import WhatIf
+from present import formats as f
+from present.block_method import method_rows
+from present.explain import block_explanation
+from store.export import export_file_name, frame_to_csv, frame_to_xlsx, store_facts
+from store.session import Session
+from ui import block_editor as ed
+from ui.block_charts import block_titles, results_columns
+from ui.block_editor import Setup
+from ui.block_staircase import Stairs, stair_columns
+from ui.downloads import XLSX
+from ui.rounds import RoundRef
+from ui.scenarios import NO_SCENARIO
+from ui.text import plain
+
+FACTS = "blk_store_facts"  # (the store's generation, the facts read then)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One run's result and what the views read from it."""
+
+    store: Session
+    ref: RoundRef
+    s: Setup
+    result: RoundResult
+    applied: Round  # the round with the what-if's staircases
+    what_if: WhatIf
+    stairs: Stairs
+    derived: dict[str, dict[str, Fraction]]
+    result_of: Callable[[str], RoundResult]
+
+    @property
+    def scenario(self) -> str:
+        active = st.session_state.get("scenario", NO_SCENARIO)
+        return "" if active == NO_SCENARIO else str(active)
+
+
+def _facts(store: Session) -> list[tuple[str, str]]:
+    """The rules' versions and data dates for the export's sheet, read again only after a write."""
+    cached = st.session_state.get(FACTS)
+    if cached is None or cached[0] != store.generation:
+        cached = (store.generation, store_facts(store))
+        st.session_state[FACTS] = cached
+    return list(cached[1])
+
+
+MONEY = ("kronor", "total")  # the chart tables' columns of kronor (besides every "… (kr)")
+DECIMALS = ("kr per invånare", "kr_per_inhabitant")
+
+
+def shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A table as text in Swedish formats (cheaper to send than a styled frame), its figures right-aligned."""
+    shown, config = _shown_columns(frame.to_dict("list"))
+    return pd.DataFrame(shown), config
+
+
+def _is_figure(value: object) -> bool:
+    return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
+
+
+def _shown_columns(columns: Mapping[str, list[object]]) -> tuple[dict[str, list[object]], dict[str, object]]:
+    """Each column of figures as text in Swedish formats ("–" where there is none); other columns as they are."""
+    shown: dict[str, list[object]] = {}
+    figures = []
+    for column, values in columns.items():
+        if column.endswith("(kr)") or column in MONEY:
+            shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]  # type: ignore[call-overload]
+        elif column in DECIMALS or "per 100 000" in column:
+            shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]  # type: ignore[arg-type]
+        elif column not in ("länskod", "code") and values and all(_is_figure(x) or _blank(x) for x in values):
+            shown[column] = [
+                "–" if _blank(x) else f.count(Fraction(x).limit_denominator(100))  # type: ignore[arg-type]
+                for x in values
+            ]
+        else:
+            shown[column] = list(values)
+            continue
+        figures.append(column)
+    config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in figures}
+    return shown, config
+
+
+def with_sum_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table and a last row ``Summa`` with the sum of each kronor column and of the population."""
+    sums: dict[str, object] = {"länskod": "", "region": "Summa"}
+    for column in frame.columns:
+        if column.endswith("(kr)") or column == "befolkning":
+            sums[column] = int(pd.to_numeric(frame[column], errors="coerce").fillna(0).sum())
+    return pd.concat([frame, pd.DataFrame([sums])], ignore_index=True)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def results_tab(v: Shown, stale: bool) -> None:
+    result, s = v.result, v.s
+    titles = block_titles(s.round_)
+    extra = stair_columns(v.applied, v.stairs, v.derived, s.recipients)
+    columns = results_columns(result, s.recipients, titles, extra)
+    shown, config = _shown_columns(columns)
+    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", column_config=config, key="blk_results_table")
+    st.caption(
+        f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
+        "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."
+    )
+    source = ed.source(s) + ("; senast giltiga tabell (tabellen på sidan hade fel när filen togs ut)" if stale else "")
+    facts = _facts(v.store)
+
+    def about() -> list[tuple[str, str]]:
+        return [*method_rows(v.applied, v.what_if, result, source, v.scenario), *facts]
+
+    # The files are made when a button is clicked, not on every run.
+    _downloads(lambda: with_sum_row(pd.DataFrame(columns)), about, (v.ref.short_title, "fördelning", v.scenario))
+    if v.stairs:
+        _explanation(v)
+
+
+def _downloads(
+    frame: Callable[[], pd.DataFrame], about: Callable[[], list[tuple[str, str]]], name: tuple[str, str, str]
+) -> None:
+    """XLSX (with its "Om uttaget" sheet) and CSV of the results, side by side; both formula-safe."""
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button(
+        "Ladda ned (XLSX)",
+        lambda: frame_to_xlsx(frame(), about(), sheet_name="Fördelning"),
+        file_name=export_file_name(*name, ext="xlsx"),
+        on_click="ignore",
+        key="blk_xlsx",
+        mime=XLSX,
+    )
+    d2.download_button(
+        "Ladda ned (CSV)",
+        lambda: frame_to_csv(frame()),
+        file_name=export_file_name(*name, ext="csv"),
+        mime="text/csv",
+        on_click="ignore",
+        key="blk_csv",
+    )
+
+
+def _explanation(v: Shown) -> None:
+    names = {r.code: f"{r.code} {r.name}" for r in v.s.recipients}
+    default = max(v.s.recipients, key=lambda r: (v.result.totals[r.code], r.code)).code
+    code = st.selectbox(
+        "Förklaring för region",
+        list(names),
+        index=list(names).index(default),
+        format_func=names.get,
+        key="explain_region",
+    )
+    lines = block_explanation(v.applied, v.result, v.derived, code, v.stairs)
+    st.markdown("\n".join(f"1. {plain(line)}" for line in lines))
