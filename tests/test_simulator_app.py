@@ -221,3 +221,11 @@ def test_the_method_sheet_names_the_pot_steps_key_and_scenario() -> None:
     assert rows["Fördelningsnyckel"] == "utökning per 100 000 invånare"
     assert rows["Utfall"] == "exempelfilen" and rows["Scenario"] == NO_SCENARIO_SV
     assert rows["Utbetalt"] == "254\u00a0000\u00a0000\u00a0kr"
+
+
+def test_the_results_tables_headers_are_capitalised_as_every_other_tables(app: AppTest) -> None:
+    element = next(d for d in app.dataframe if "totalt (kr)" in d.value.columns)
+    columns = json.loads(element.proto.columns)
+    labels = {name: c.get("label") for name, c in columns.items() if name != "_index"}  # the hidden index
+    assert labels["länskod"] == "Länskod" and labels["totalt (kr)"] == "Totalt (kr)" and labels["region"] == "Region"
+    assert [n for n, label in labels.items() if not (label and label[0].isupper())] == []

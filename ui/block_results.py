@@ -90,8 +90,18 @@ def _shown_columns(columns: Mapping[str, list[object]]) -> tuple[dict[str, list[
             shown[column] = list(values)
             continue
         figures.append(column)
-    config: dict[str, object] = {c: st.column_config.TextColumn(c, alignment="right") for c in figures}
+    # Headers as every other table writes them (capitalised); the frame keeps its columns' names for exports.
+    config: dict[str, object] = {
+        c: st.column_config.TextColumn(_header(c), alignment="right")
+        if c in figures
+        else st.column_config.Column(_header(c))
+        for c in shown
+    }
     return shown, config
+
+
+def _header(column: str) -> str:
+    return column[:1].upper() + column[1:]
 
 
 def with_sum_row(frame: pd.DataFrame) -> pd.DataFrame:
