@@ -171,15 +171,24 @@ def _staircase(block: Block, result: BlockResult, values: Derived, code: str) ->
     return line + f". Summa {f.kr(result.amounts.get(code, 0))}."
 
 
-def explanation(round_: Round, result: RoundResult, values: Derived, code: str) -> tuple[str, ...]:
+NO_REPORT_SV = "Ingen rapport från regionen kom in före beslutet, så dess värden räknas som 0."
+
+
+def explanation(
+    round_: Round, result: RoundResult, values: Derived, code: str, reported: frozenset[str] | None = None
+) -> tuple[str, ...]:
     """One sentence a step: the reported outcome (if any), each block's part, the total.
 
+    ``reported``: the recipients with a report, for a round whose rules use reports (None: not a question);
+    a recipient without one is told so first, rather than shown an outcome it never reported.
     A round of one block names no block (its title is the round's)."""
     if len(round_.blocks) == 1:
         only = round_.blocks[0]
         round_ = replace(round_, blocks=(replace(only, title="Beräkning"),))
     lines = []
-    if at := _at_line(values, code):
+    if reported is not None and code not in reported:
+        lines.append(NO_REPORT_SV)
+    elif at := _at_line(values, code):
         lines.append(at)
     for outcome in result.blocks:
         block = round_.block(outcome.block_id)

@@ -119,9 +119,14 @@ class DecidedMixin(ReportsMixin, RoundVersionsMixin):
         if round_.planned:  # the planning document, with any region's own planned figure over it
             planned = dict(round_.planned) | dict(values.get("planned", {}))
             inputs["planned"] = d.exact_inputs({"planned": planned})["planned"]
+        reported = frozenset(r.code for r in self.reports(round_id)) if round_.has_reports else None
         lines = tuple(
             d.RecipientLine(
-                r.code, r.name, r.population, result.totals.get(r.code, 0), explanation(round_, result, derived, r.code)
+                r.code,
+                r.name,
+                r.population,
+                result.totals.get(r.code, 0),
+                explanation(round_, result, derived, r.code, reported),
             )
             for r in recipients
         )

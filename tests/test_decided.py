@@ -172,3 +172,13 @@ def test_any_consistent_snapshot_round_trips_and_its_hash_covers_every_field(
     assert d.content_hash(replace(snapshot, decided_by=name + "x")) != snapshot.content_hash
     with pytest.raises(ValueError):
         d.sealed(replace(snapshot, paid=snapshot.paid + 1))
+
+
+def test_a_recipient_without_a_report_is_told_so_not_shown_an_outcome_it_never_reported(store: Store) -> None:
+    from present.decision_text import NO_REPORT_SV
+
+    snapshot = decide(store)  # the fixture's reports: Stockholm, Uppsala, Gotland, Norrbotten
+    uppsala, kalmar = snapshot.recipient("03"), snapshot.recipient("08")
+    assert uppsala.explanation[0].startswith("Utfall ") and NO_REPORT_SV not in uppsala.explanation
+    assert kalmar.explanation[0] == NO_REPORT_SV and not any("Utfall" in line for line in kalmar.explanation)
+    assert kalmar.explanation[-1] == "Totalt: 0\u00a0kr."
