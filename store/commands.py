@@ -10,14 +10,13 @@ import argparse
 import sys
 from contextlib import suppress
 
-from allocation.at import allocate
 from allocation.problems import InputError
 from ingest.inputs import parse_planned_table, read_file
 from present import formats as f
 from store import db, decision_commands
 from store.auth_config import startup_problem
 from store.cli import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, print_problems, print_rule_problems
-from store.export import export_allocation, export_table, stamp
+from store.export import export_scenario, export_table
 from store.model import Actor, RulesRefused, StoreBusy, StoreLocked, User, WriteRefused
 from store.paths import database_target
 from store.service import Store
@@ -75,20 +74,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         if scenario is None:
             names = ", ".join(s.name for s in store.scenarios()) or "none saved"
             return _error(f"no scenario named {args.scenario!r} (saved: {names})", EXIT_BAD_INPUT)
-        if scenario.params is None:  # a what-if of a round of blocks: its own engine and sheets, in Simulering
-            return _error(
-                f"scenario {scenario.name!r} is a what-if of a round of blocks: export its result from the "
-                "simulator's XLSX/CSV downloads (this command exports scenarios saved in the 2023 format)",
-                EXIT_BAD_INPUT,
-            )
-        at_round = store.at_round(scenario.round_id)
-        allocation = allocate(at_round, scenario.inputs, scenario.params)
-        extra = {
-            "Scenario": scenario.name,
-            "Sparat av": f"{scenario.author}, {stamp(scenario.created)}",
-            "Regelversion vid sparande": scenario.rules_version,
-        }
-        content = export_allocation(at_round, allocation, args.format, extra)
+        content = export_scenario(store, scenario, args.format)
     tmp = args.out.with_name(args.out.name + ".part")
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)

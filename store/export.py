@@ -24,11 +24,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from allocation.at import Allocation
+from allocation.block_convert import recipients_from_regions
+from allocation.block_engine import allocate_round
 from allocation.rules import AtRound
+from allocation.whatif import apply
+from present.block_method import method_rows as block_method_rows
+from present.block_table import result_columns, with_sum_row
 from present.cells import csv_cell, csv_text, ooxml_text
 from present.tables import method_rows, results_frame_sv
 from store.core import now_local
-from store.model import EXPORTABLE_TABLES
+from store.model import EXPORTABLE_TABLES, Scenario
+from store.scenarios import scenario_what_if
 from store.service import Store
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: no page needs it to open
@@ -260,4 +266,28 @@ def export_allocation(
             continue
         rows.append((key, value))
     rows.append(created_row())
+    return frame_to_xlsx(frame, rows, sheet_name="Fördelning")
+
+
+def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
+    """A saved scenario's result, of any round, as the simulator exports it: the same table (one row per
+    recipient, a ``Summa`` row) and, in XLSX, the same method sheet with who saved it and under which rules.
+
+    A scenario saved in the 2023 format is converted to a what-if of its round first, as the simulator opens it.
+    """
+    round_ = store.block_round(scenario.round_id)
+    what_if = scenario_what_if(round_, scenario)
+    applied = apply(round_, what_if)
+    recipients = recipients_from_regions(store.regions(round_.population_date))
+    result = allocate_round(applied, recipients, what_if.values, what_if.events, dict(what_if.pots))
+    frame = with_sum_row(pd.DataFrame(result_columns(applied, result, recipients, what_if.values)))
+    if fmt == "csv":
+        return frame_to_csv(frame)
+    rows: list[tuple[str, AboutValue]] = [
+        *block_method_rows(applied, what_if, result, f"scenariot ”{scenario.name}”", scenario.name),
+        ("Sparat av", f"{scenario.author}, {stamp(scenario.created)}"),
+        ("Regelversion vid sparande", scenario.rules_version),
+        *store_facts(store, scenario.round_id),
+        created_row(),
+    ]
     return frame_to_xlsx(frame, rows, sheet_name="Fördelning")

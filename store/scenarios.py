@@ -10,9 +10,11 @@ import json
 from typing import Any
 
 from allocation.at import RegionInput
+from allocation.block_convert import at_values
+from allocation.blocks import Round
 from allocation.planned import parse_planned
 from allocation.rules import AtParams, Step
-from allocation.whatif import WhatIf, apply
+from allocation.whatif import WhatIf, apply, from_at_params
 from store.model import Actor, Scenario, WriteRefused, fraction_text
 from store.rounds import RoundsMixin
 from store.scenario_json import is_what_if_json, what_if_from_json, what_if_json
@@ -61,6 +63,14 @@ def input_from_json(data: dict[str, Any]) -> RegionInput:
         int(data.get("excluded", 0)),
         None if planned in (None, "") else parse_planned(str(planned)),
     )
+
+
+def scenario_what_if(round_: Round, scenario: Scenario) -> WhatIf:
+    """A saved scenario as a what-if: its own, or one saved in the 2023 AT format converted."""
+    if scenario.what_if is not None:
+        return scenario.what_if
+    assert scenario.params is not None
+    return from_at_params(round_, scenario.params, at_values(scenario.inputs))
 
 
 class ScenariosMixin(RoundsMixin):

@@ -94,7 +94,7 @@ def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[
     from allocation.block_engine import allocate_round
     from allocation.whatif import WhatIf, apply
     from ingest.data_folder import load_round
-    from ui.block_staircase import stair_details
+    from present.block_table import stair_details
 
     what_if = what_if or WhatIf()
     applied = apply(from_at_round(load_round(round_id)), what_if)

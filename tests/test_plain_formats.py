@@ -8,11 +8,11 @@ from datetime import datetime
 from allocation.at import RegionInput, allocate
 from ingest.data_folder import load_round
 from present import formats as f
+from present.block_table import stair_columns
 from present.outcome import NO_REPORT_SV
 from present.report import to_table
 from present.tables import results_frame
 from tests.block_helpers import at_result, recipients
-from ui.block_staircase import stair_columns
 from ui.decision_view import moment_sv
 from ui.tables import signed_kr
 

@@ -32,9 +32,6 @@ ALLOWED = {
     "store/round_check.py",
     # The round editor's writer of a rules text, in place and in the text's own format (keeps its comments).
     "ui/rules_doc.py",
-    # A scenario saved in the 2023 format is exported through that format's engine (the scenario's own
-    # format: a what-if of a round of blocks is exported from the simulator).
-    "store/commands.py",
 }
 
 

@@ -106,16 +106,29 @@ def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Pa
     assert missing.returncode == 2 and "no scenario named 'nope'" in missing.stderr
 
 
-def test_a_what_if_scenario_is_refused_by_the_2023_export(isolated_database: Path, tmp_path: Path) -> None:
+def test_a_what_if_scenario_exports_the_simulators_table(isolated_database: Path, tmp_path: Path) -> None:
+    """A what-if of a round of blocks exports its result as the simulator does: the same columns, a Summa row
+    that sums to the pot it paid, and its pot on the method sheet."""
     from allocation.whatif import WhatIf
 
     store = Store.open(isolated_database)
-    store.save_what_if(Actor("Anna"), "test", "Block", "at-2023", WhatIf(pots={"performance": 200_000_000}))
+    values = {"filled": {"01": 400, "09": 19}, "started": {"01": 0, "09": 18}}
+    store.save_what_if(Actor("Anna"), "test", "Block", "at-2023", WhatIf({"performance": 200_000_000}, values=values))
     store.close()
     out = tmp_path / "x.xlsx"
-    refused = run(isolated_database, "export", "--scenario", "Block", "--out", str(out))
-    assert refused.returncode == 2 and "what-if of a round of blocks" in refused.stderr
-    assert "Traceback" not in refused.stderr and not out.exists()
+    result = run(isolated_database, "export", "--scenario", "Block", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(io.BytesIO(out.read_bytes()))
+    about = {row[0].value: row[1].value for row in workbook["Om uttaget"].iter_rows(min_row=2)}
+    assert about["Scenario"] == "Block" and about["Pott"].startswith("200\u00a0000\u00a0000\u00a0kr")
+    sheet = workbook["Fördelning"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["länskod", "region", "befolkning"] and header[-2:] == ["totalt (kr)", "kr per invånare"]
+    last = [c.value for c in sheet[sheet.max_row]]
+    assert last[1] == "Summa" and last[header.index("totalt (kr)")] == 200_000_000
+    csv = tmp_path / "x.csv"
+    assert run(isolated_database, "export", "--scenario", "Block", "--format", "csv", "--out", str(csv)).returncode == 0
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].startswith("länskod;region;befolkning;")
 
 
 def test_users_are_added_listed_and_validated_on_the_command_line(isolated_database: Path) -> None:

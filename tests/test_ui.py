@@ -12,12 +12,12 @@ from allocation.block_convert import from_at_round
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
 from present import formats as f
+from present.block_table import stair_columns, with_sum_row
 from tests.block_helpers import at_result, recipients
 from ui import block_editor as ed
 from ui.block_charts import block_titles, map_chart, per_capita_chart, results_frame, waterfall_chart
 from ui.block_compare import difference_frame
-from ui.block_results import with_sum_row
-from ui.block_staircase import stair_columns, staircase_chart
+from ui.block_staircase import staircase_chart
 from ui.charts import comparison_chart
 from ui.geo import lan_outlines
 

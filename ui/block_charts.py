@@ -10,39 +10,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from allocation.block_data import Recipient
-from allocation.blocks import BlockResult, Round, RoundResult
+from allocation.blocks import BlockResult, RoundResult
 from present import formats as f
+from present.block_table import block_titles, results_columns
 from present.decision_text import METHOD_SV, PART_SV
 from ui.charts import COLORS, TICKS, Chart, _layout, map_figure, per_capita_figure
 
-__all__ = ["METHOD_SV", "PART_SV"]  # the methods' and parts' Swedish names, as the pages import them from here
-
-
-def block_titles(round_: Round) -> dict[str, str]:
-    return {b.id: b.title for b in round_.blocks}
-
-
-def results_columns(
-    result: RoundResult,
-    recipients: Sequence[Recipient],
-    titles: Mapping[str, str],
-    extra: Mapping[str, Sequence[object]] | None = None,
-) -> dict[str, list[object]]:
-    """One value per recipient in each column: the amount of each block (with ``extra`` columns, e.g. a
-    staircase's step and next step), the total and kronor per inhabitant."""
-    columns: dict[str, list[object]] = {
-        "länskod": [r.code for r in recipients],
-        "region": [r.name for r in recipients],
-        "befolkning": [r.population for r in recipients],
-    }
-    for column, values in (extra or {}).items():
-        columns[column] = [float(v) if isinstance(v, Fraction) else v for v in values]
-    if len(result.blocks) > 1:
-        for block in result.blocks:
-            columns[f"{titles[block.block_id]} (kr)"] = [block.amounts[r.code] for r in recipients]
-    columns["totalt (kr)"] = [result.totals[r.code] for r in recipients]
-    columns["kr per invånare"] = [result.totals[r.code] / r.population for r in recipients]
-    return columns
+# The methods' and parts' Swedish names and the blocks' titles, as the pages import them from here.
+__all__ = ["METHOD_SV", "PART_SV", "block_titles"]
 
 
 def results_frame(

@@ -14,13 +14,12 @@ from allocation.blocks import Round, RoundResult
 from allocation.whatif import WhatIf
 from present import formats as f
 from present.block_method import method_rows
+from present.block_table import Stairs, block_titles, results_columns, stair_columns, with_sum_row
 from present.explain import block_explanation
 from store.export import export_file_name, frame_to_csv, frame_to_xlsx, store_facts
 from store.session import Session
 from ui import block_editor as ed
-from ui.block_charts import block_titles, results_columns
 from ui.block_editor import Setup
-from ui.block_staircase import Stairs, stair_columns
 from ui.downloads import XLSX
 from ui.rounds import RoundRef
 from ui.scenarios import NO_SCENARIO
@@ -102,15 +101,6 @@ def _shown_columns(columns: Mapping[str, list[object]]) -> tuple[dict[str, list[
 
 def _header(column: str) -> str:
     return column[:1].upper() + column[1:]
-
-
-def with_sum_row(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table and a last row ``Summa`` with the sum of each kronor column and of the population."""
-    sums: dict[str, object] = {"länskod": "", "region": "Summa"}
-    for column in frame.columns:
-        if column.endswith("(kr)") or column == "befolkning":
-            sums[column] = int(pd.to_numeric(frame[column], errors="coerce").fillna(0).sum())
-    return pd.concat([frame, pd.DataFrame([sums])], ignore_index=True)
 
 
 def _blank(value: object) -> bool:

@@ -1,6 +1,6 @@
 """What the simulator shows for every block whose method is a staircase (by its method, never by the round):
-each recipient's place on the stairs and its next step, the chart with every recipient, the results table's
-step, leftover and next-step columns, and the explanation of one recipient's amount.
+each recipient's place on the stairs and its next step, the chart with every recipient, and the explanation of
+one recipient's amount (the results table's step, leftover and next-step columns: ``present.block_table``).
 
 The figures are the kernel's own (``allocation.methods.staircase.details``): the block's available pot,
 its eligible recipients and the values the engine derived.
@@ -15,80 +15,21 @@ from fractions import Fraction
 import pandas as pd
 import plotly.graph_objects as go
 
-from allocation.block_data import Recipient, derive_values, sorted_recipients
+from allocation.block_data import Recipient
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import StaircaseParams
-from allocation.methods import MethodInput
 from allocation.methods.record import POT_BELOW_STEPS
-from allocation.methods.staircase import StepDetail, details
-from allocation.whatif import staircase_blocks
+from allocation.methods.staircase import StepDetail
 from present import formats as f
+from present.block_table import measure_sv
 from present.eligibility import key_sv
-from present.explain import KEY_LABELS_SV, has_report, next_step_sv, positions
+from present.explain import next_step_sv, positions
 from ui.charts import COLORS, TICKS, Chart, _layout
-
-Stairs = dict[str, dict[str, StepDetail]]  # block id -> code -> the recipient on that block's staircase
-
-
-def stair_details(
-    round_: Round, result: RoundResult, recipients: Sequence[Recipient], values: Mapping[str, Mapping[str, object]]
-) -> tuple[Stairs, dict[str, dict[str, Fraction]]]:
-    """Each staircase block's recipients on its stairs, and the values the engine derived (``round_``: the
-    round the result was computed with, what-if steps applied)."""
-    people = sorted_recipients(recipients)
-    derived = derive_values(people, values, round_.planned)
-    stairs: Stairs = {}
-    for block_id in staircase_blocks(round_):
-        outcome = result.block(block_id)
-        eligible = set(outcome.eligible)
-        chosen = tuple(r for r in people if r.code in eligible)
-        params = round_.block(block_id).params
-        assert isinstance(params, StaircaseParams)
-        stairs[block_id] = details(params, MethodInput(outcome.available, chosen, derived))
-    return stairs, derived
-
-
-def measure_sv(measure: str) -> str:
-    return "utökning (tjänster utöver plan)" if measure == "expansion" else key_sv(measure)
 
 
 def amount_of(measure: str, value: Fraction | int) -> str:
     """``3 tjänster`` for the expansion, ``befolkning 12 345`` for another measure."""
     return positions(value) if measure == "expansion" else f"{key_sv(measure)} {f.count(value)}"
-
-
-def _prefix(round_: Round, block_id: str) -> str:
-    return "" if len(round_.blocks) == 1 else f"{round_.block(block_id).title}: "
-
-
-def stair_columns(
-    round_: Round,
-    stairs: Stairs,
-    derived: Mapping[str, Mapping[str, Fraction]],
-    recipients: Sequence[Recipient],
-) -> dict[str, list[object]]:
-    """The results table's columns of each staircase block: measure, key, step, leftover, next step."""
-    columns: dict[str, list[object]] = {}
-    for block_id, stair in stairs.items():
-        params = round_.block(block_id).params
-        assert isinstance(params, StaircaseParams)
-        p = _prefix(round_, block_id)
-        rows = [stair.get(r.code) for r in recipients]
-        columns[f"{p}{measure_sv(params.measure)}"] = [d.measure if d else None for d in rows]
-        if params.key not in (params.measure, "equal") and params.key in derived:
-            columns[f"{p}{KEY_LABELS_SV.get(params.key, key_sv(params.key))}"] = [
-                derived[params.key].get(r.code) for r in recipients
-            ]
-        columns[f"{p}trappsteg (kr)"] = [d.step_paid if d else 0 for d in rows]
-        columns[f"{p}omfördelning (kr)"] = [d.leftover_paid if d else 0 for d in rows]
-        reported = [has_report(derived, r.code) for r in recipients]
-        columns[f"{p}nästa steg"] = [
-            next_step_sv(d, ok, params.measure) if d else "–" for d, ok in zip(rows, reported, strict=True)
-        ]
-        columns[f"{p}nästa steg (kr)"] = [
-            d.next_gain if d and ok and d.next_gain is not None else None for d, ok in zip(rows, reported, strict=True)
-        ]
-    return columns
 
 
 def scaled(result: RoundResult, block_id: str) -> bool:

@@ -12,16 +12,17 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_convert import recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, StaircaseParams
-from allocation.whatif import WhatIf, apply, from_at_params, staircase_blocks
+from allocation.whatif import WhatIf, apply, staircase_blocks
 from present import formats as f
+from present.block_table import Stairs, stair_details
 from present.explain import block_concentration_notice, has_report
 from present.notices import FLOW_CODES, names_of, text_sv
 from store.access import Action
-from store.model import Scenario
+from store.scenarios import scenario_what_if
 from store.session import Session
 from ui import block_editor as ed
 from ui import block_whatif
@@ -35,7 +36,7 @@ from ui.block_charts import (
 from ui.block_compare import CURRENT, comparison_tab
 from ui.block_editor import Setup, extra_keys, report_events
 from ui.block_results import Shown, results_tab, shown_frame
-from ui.block_staircase import Stairs, stair_details, staircase_chart
+from ui.block_staircase import staircase_chart
 from ui.charts import Chart
 from ui.fixed_table import fixed_block_view
 from ui.geo import lan_outlines
@@ -84,14 +85,6 @@ def _open_scenario(store: Session, s: Setup) -> None:
     block_whatif.open_what_if(s.round_, what_if)
     frame = ed.what_if_frame(s, what_if.values, what_if.events)
     ed.set_base(s, frame, f"scenariot ”{scenario.name}”")
-
-
-def scenario_what_if(round_: Round, scenario: Scenario) -> WhatIf:
-    """A saved scenario as a what-if: its own, or one saved in the 2023 AT format converted."""
-    if scenario.what_if is not None:
-        return scenario.what_if
-    assert scenario.params is not None
-    return from_at_params(round_, scenario.params, at_values(scenario.inputs))
 
 
 def _plan_frame(s: Setup, more: int) -> pd.DataFrame:
