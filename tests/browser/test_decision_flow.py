@@ -147,7 +147,10 @@ def test_decide_correct_and_pay_a_round_in_the_browser(browser, tmp_path) -> Non
         expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text(
             "Utbetalningen BET-2023-12 är registrerad: 254 000 000 kr"
         )
-        expect(page.get_by_text("Det finns inget kvar att betala ut på den här listan.")).to_be_visible()
+        # Nothing left to pay: one sentence, no list with a "Summa 0 kr" row and no empty file to download.
+        done = "Det finns inget kvar att betala ut enligt beslutet S2023/2: 254 000 000 kr är redan utbetalt."
+        expect(page.get_by_text(done)).to_be_visible()
+        expect(page.get_by_role("button", name="Ladda ned (XLSX)")).to_have_count(0)
         screenshot(page, "decision-paid")
         expect_no_exception(page)
         page.set_viewport_size({"width": 390, "height": 844})
