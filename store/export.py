@@ -23,15 +23,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from allocation.at import Allocation
 from allocation.block_convert import recipients_from_regions
 from allocation.block_engine import allocate_round
-from allocation.rules import AtRound
 from allocation.whatif import apply
-from present.block_method import method_rows as block_method_rows
+from present.block_method import method_rows
 from present.block_table import result_columns, with_sum_row
 from present.cells import csv_cell, csv_text, ooxml_text
-from present.tables import method_rows, results_frame_sv
 from store.core import now_local
 from store.model import EXPORTABLE_TABLES, Scenario
 from store.scenarios import scenario_what_if
@@ -237,38 +234,6 @@ def export_table(store: Store | Session, table: str, fmt: str) -> bytes:
     return frame_to_xlsx(frame, about, sheet_name=table)
 
 
-def export_allocation(
-    at_round: AtRound,
-    allocation: Allocation,
-    fmt: str,
-    extra: dict[str, str] | None = None,
-    scenario: str | None = None,
-) -> bytes:
-    """An allocation result (per region, with a totals row) as CSV or XLSX with its method sheet.
-
-    The method sheet names the scenario: ``scenario`` is the active scenario's name, ``""`` when none is
-    active (the sheet says so), ``None`` when the caller does not know (then only a "Scenario" in ``extra``).
-    The round is named by its title and the rules' version, never by its id.
-    """
-    frame = results_frame_sv(allocation)
-    if fmt == "csv":
-        return frame_to_csv(frame)
-    extra = dict(extra or {})
-    if scenario is not None:
-        extra["Scenario"] = scenario or NO_SCENARIO_SV
-    rows: list[tuple[str, AboutValue]] = []
-    for key, value in method_rows(at_round, allocation, extra):
-        if key == "Bidragsomgång":
-            value = at_round.title
-        elif key == "Regelfil":
-            value = f"version {at_round.version}"
-        elif key == CREATED:
-            continue
-        rows.append((key, value))
-    rows.append(created_row())
-    return frame_to_xlsx(frame, rows, sheet_name="Fördelning")
-
-
 def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
     """A saved scenario's result, of any round, as the simulator exports it: the same table (one row per
     recipient, a ``Summa`` row) and, in XLSX, the same method sheet with who saved it and under which rules.
@@ -284,10 +249,11 @@ def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
     if fmt == "csv":
         return frame_to_csv(frame)
     rows: list[tuple[str, AboutValue]] = [
-        *block_method_rows(applied, what_if, result, f"scenariot ”{scenario.name}”", scenario.name),
+        *method_rows(applied, what_if, result, f"scenariot ”{scenario.name}”", scenario.name),
         ("Sparat av", f"{scenario.author}, {stamp(scenario.created)}"),
         ("Regelversion vid sparande", scenario.rules_version),
-        *store_facts(store, scenario.round_id),
+        *([("Anteckning", scenario.note)] if scenario.note else []),
+        *(row for row in store_facts(store, scenario.round_id) if row[0] != "Regelfil"),  # said above
         created_row(),
     ]
     return frame_to_xlsx(frame, rows, sheet_name="Fördelning")

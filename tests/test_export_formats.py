@@ -14,14 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from store.export import (
     COUNT_FORMAT,
     KRONOR_FORMAT,
-    NO_SCENARIO_SV,
     PERCENT_FORMAT,
-    export_allocation,
     export_file_name,
+    export_scenario,
     export_table,
     frame_to_xlsx,
     stamp,
@@ -74,21 +73,18 @@ def test_any_texts_make_a_safe_file_name(parts: list[str], ext: str) -> None:
     assert ".." not in name and "/" not in name and not name.startswith((".", "-"))
 
 
-def test_the_method_sheet_names_the_active_scenario_and_no_round_id(store: Store) -> None:
-    at_round = store.at_round("at-2023")
-    allocation = allocate(at_round, [RegionInput("09", 19, 18)], at_round.params())
-    data = export_allocation(at_round, allocation, "xlsx", scenario="Bakgrund 252")
+def test_the_method_sheet_names_the_scenario_and_no_round_id(store: Store) -> None:
+    params = store.at_round("at-2023").params(pot=252_000_000)
+    store.save_scenario(ANNA, "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
+    scenario = store.scenario("Bakgrund 252")
+    assert scenario is not None
+    data = export_scenario(store, scenario, "xlsx")
     about = about_of(data)
-    assert about["Scenario"] == "Bakgrund 252"
-    assert about["Bidragsomgång"] == at_round.title and about["Regelfil"] == "version 1.2.0"
+    assert about["Scenario"] == "Bakgrund 252" and about["Utfall"] == "scenariot ”Bakgrund 252”"
+    assert about["Bidragsomgång"] == store.block_round("at-2023").title and about["Regelfil"] == "version 1.2.0"
+    assert about["Regelversion vid sparande"] == "1.2.0" and str(about["Sparat av"]).startswith("Anna")
     assert str(about["Skapad"]).endswith(ZONE)
     assert not any("at-2023" in t for t in all_texts(data))
-    assert about_of(export_allocation(at_round, allocation, "xlsx", scenario=""))["Scenario"] == NO_SCENARIO_SV
-    # A caller that does not know the scenario says nothing about it (never "no scenario" by mistake).
-    assert "Scenario" not in about_of(export_allocation(at_round, allocation, "xlsx"))
-    assert about_of(export_allocation(at_round, allocation, "xlsx", {"Scenario": "Från CLI"}))["Scenario"] == (
-        "Från CLI"
-    )
 
 
 @pytest.mark.parametrize("table", ["at_reports", "audit_log", "scenarios"])

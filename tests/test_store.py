@@ -12,12 +12,12 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.problems import InputError
 from ingest.data_folder import load_round
 from present.problems import problem_sv
 from store import db
-from store.export import export_allocation, export_table
+from store.export import export_scenario, export_table
 from store.seed import seed_from_data
 from store.service import Actor, Store, WriteRefused
 
@@ -252,16 +252,19 @@ def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
 
 
 def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) -> None:
-    at_round = store.at_round("at-2023")
-    allocation = allocate(at_round, [RegionInput("09", 19, 18), RegionInput("01", 290, 283)], at_round.params())
-    sheet = load_workbook(io.BytesIO(export_allocation(at_round, allocation, "xlsx")))
+    inputs = [RegionInput("09", 19, 18), RegionInput("01", 290, 283)]
+    store.save_scenario(Actor("Anna"), "test", "Två", "at-2023", store.at_round("at-2023").params(), inputs)
+    scenario = store.scenario("Två")
+    assert scenario is not None
+    sheet = load_workbook(io.BytesIO(export_scenario(store, scenario, "xlsx")))
     data = sheet["Fördelning"]
     header = [c.value for c in data[1]]
-    totals = {r.code: r.total for r in allocation.regions}
     rows = {row[0]: row for row in data.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert {code: row[header.index("Totalt")] for code, row in rows.items()} == totals
+    totals = {code: row[header.index("totalt (kr)")] for code, row in rows.items()}
+    # The leftover goes by expansion per 100 000 inhabitants: Gotland's is the larger; the rest reported nothing.
+    assert totals["09"] > totals["01"] > 0 and all(v == 0 for c, v in totals.items() if c not in ("01", "09"))
     last = [c.value for c in data[data.max_row]]
-    assert last[1] == "Summa" and last[header.index("Totalt")] == 254_000_000
+    assert last[1] == "Summa" and last[header.index("totalt (kr)")] == sum(totals.values()) == 254_000_000
     about = {row[0].value: row[1].value for row in sheet["Om uttaget"].iter_rows(min_row=2)}
     assert "254 000 000 kr" in about["Pott"].replace("\u00a0", " ")
     assert "största-rest" in about["Avrundning"]
