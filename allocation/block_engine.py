@@ -110,4 +110,4 @@ def allocate_round(
     unallocated = sum(r.unpaid for r in ordered if r.unpaid_to is None)
     if pot_total != paid_total + unallocated:
         raise AssertionError(f"round {round_.id}: {pot_total} kr ≠ {paid_total} paid + {unallocated} unallocated")
-    return RoundResult(round_.id, codes, ordered, totals, pot_total, paid_total, unallocated)
+    return RoundResult(round_.id, codes, ordered, totals, pot_total, paid_total, unallocated, derived)

@@ -320,6 +320,9 @@ class RoundResult:
     pot: int  # Σ the blocks' own pots
     paid: int
     unallocated: int  # pot − paid: what no block paid and no flow carried on
+    # The values the blocks were computed on (given and derived: outcome, expansion, per 100 000 ...), key ->
+    # code -> value; what explanations and charts show beside the amounts. Not part of the result's identity.
+    derived: Mapping[str, Mapping[str, Fraction]] = field(default_factory=dict, compare=False, repr=False)
 
     def block(self, block_id: str) -> BlockResult:
         for result in self.blocks:

@@ -29,7 +29,7 @@ def stair_details(
     """Each staircase block's recipients on its stairs, and the values the engine derived (``round_``: the
     round the result was computed with, what-if steps applied)."""
     people = sorted_recipients(recipients)
-    derived = derive_values(people, values, round_.planned)
+    derived = dict(result.derived) if result.derived else derive_values(people, values, round_.planned)
     stairs: Stairs = {}
     for block_id in staircase_blocks(round_):
         outcome = result.block(block_id)

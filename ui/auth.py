@@ -126,10 +126,21 @@ def _lookup(store: Store, claims: Mapping[str, Any]) -> User | None:
     return None
 
 
+EXPOSURE_KEY = "_local_exposure"
+
+
 def local_exposure() -> Exposure:
-    """Who can reach this server without login: its listening address, and this session's request headers."""
+    """Who can reach this server without login: its listening address, and this session's request headers.
+
+    Kept for the session: the address and environment are the process's, and the headers are those of the
+    session's one connection (reading them costs about 1 ms, on every run and page)."""
+    known = st.session_state.get(EXPOSURE_KEY)
+    if isinstance(known, Exposure):
+        return known
     address = st.get_option("server.address")
-    return exposure(address, os.environ, proxied(st.context.headers))
+    found = exposure(address, os.environ, proxied(st.context.headers))
+    st.session_state[EXPOSURE_KEY] = found
+    return found
 
 
 def local_banner() -> str:

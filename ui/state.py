@@ -28,11 +28,20 @@ def get_store(path: str) -> Store:
     return Store.open(path if is_url(path) else Path(path), data_dir=data_dir())
 
 
+TARGET_KEY = "_database_target"
+
+
 def database_target() -> str:
     """Where the store is, decided as the command line decides it (``store.paths.database_target``):
     ``$STATSBIDRAG_DATABASE_URL``, else ``url`` in ``[connections.statsbidrag]`` of the secrets files
-    Streamlit reads, else the DuckDB file."""
-    return str(paths_database_target())
+    Streamlit reads, else the DuckDB file. Read once a session (reading the secrets files on every run
+    and page cost about 1 ms each); a new session reads a changed configuration."""
+    known = st.session_state.get(TARGET_KEY)
+    if isinstance(known, str):
+        return known
+    target = str(paths_database_target())
+    st.session_state[TARGET_KEY] = target
+    return target
 
 
 def store_or_stop() -> Store:
