@@ -9,6 +9,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from allocation.block_convert import read_round
+from allocation.blocks import Round
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.regions import Region
 from allocation.rules import AtRound, parse_round
@@ -57,6 +59,17 @@ def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
     regions = load_regions(data_dir, doc["redistribution"]["population_date"])
     planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
     return parse_round(doc, regions, planned)
+
+
+def load_block_round(round_id: str, data_dir: Path = DATA_DIR) -> Round:
+    """The round of ``data/`` as a round of blocks, read as the store reads it (any format; no fixed table)."""
+    doc = load_rules(round_path(round_id, data_dir).read_text(encoding="utf-8"))
+    planned_file = doc.get("planned_file")
+    planned = read_planned_file(data_dir / "rounds" / planned_file) if planned_file else {}
+    codes = [r.code for r in load_regions(data_dir)]
+    return read_round(
+        doc, regions_at=lambda when: load_regions(data_dir, when), planned=planned, amounts={}, codes=codes
+    )
 
 
 def load_fixed_round(round_id: str, data_dir: Path = DATA_DIR) -> FixedRound:
