@@ -5,14 +5,12 @@ staircase) and AT 2022 (illustrative, three blocks: an eligibility rule on the n
 proportional blocks and a staircase whose leftover flows back), both from tests/rounds/. For each, as
 for AT 2023 in ``bench_engine.py`` and ``bench_pages.py``:
 
-- one exact allocation (``allocation.block_engine.allocate_round``; AT 2023: ``allocation.at.allocate``,
-  now a wrapper over the staircase kernel): target ≤ 2 ms;
-- a batch of 100 000 scenarios × 21 regions (``allocation.block_batch.allocate_round_batch``; AT 2023:
-  ``allocation.batch.allocate_batch``): median time beside a numpy floor of the same work measured
-  interleaved with it (``bench/engine_floor.py``: the sort and elementwise work of the same array, some
-  of its passes writing into new arrays as large as the results the engine hands back; target ≤ 2 ×
-  floor), the same ratio in CPU time (a shared machine's load stretches the clock time of both, unevenly),
-  the ratio to the floor without new result arrays, and the peak of memory allocated during one call
+- one exact allocation (``allocation.block_engine.allocate_round``): target ≤ 2 ms;
+- a batch of 100 000 scenarios × 21 regions (``allocation.block_batch.allocate_round_batch``): median time beside a
+  numpy floor of the same work measured interleaved with it (``bench/engine_floor.py``: the sort and elementwise
+  work of the same array, some of its passes writing into new arrays as large as the results the engine hands back;
+  target ≤ 2 × floor), the same ratio in CPU time (a shared machine's load stretches the clock time of both,
+  unevenly), the ratio to the floor without new result arrays, and the peak of memory allocated during one call
   (``tracemalloc``, which numpy reports its arrays to), over the scenarios' inputs already in memory;
 - cost grows with the work: one staircase block with 290 made-up kommun-sized recipients beside 21
   (``bench/engine_floor.py``): one exact allocation, and 10 000 simulated rounds; target ≤ 20 × each;
@@ -20,7 +18,7 @@ for AT 2023 in ``bench_engine.py`` and ``bench_pages.py``:
   ``bench_pages.py``), with the round chosen in the sidebar from a copy of data/ holding its rules file;
   a round the simulator cannot show gets a row saying why instead of a figure.
 
-AT 2023 also runs through the block engine as a one-block round (``from_at_round``), which separates what
+AT 2023 runs through the block engine as the one-block round the store reads it as, which separates what
 the engine costs from what the extra blocks cost. Figures only, no assertions: the machine is noisy.
 
 .venv/bin/python bench/bench_blocks.py [--no-pages]
@@ -40,7 +38,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -50,17 +48,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from allocation.at import RegionInput, allocate  # noqa: E402
-from allocation.batch import allocate_batch  # noqa: E402
 from allocation.block_batch import allocate_round_batch  # noqa: E402
-from allocation.block_convert import at_values, from_at_round  # noqa: E402
 from allocation.block_engine import allocate_round  # noqa: E402
 from allocation.blocks import Round  # noqa: E402
 from allocation.method_params import ReportedShareParams, StaircaseParams  # noqa: E402
 from bench.bench_engine import timed  # noqa: E402
 from bench.bench_hostile import print_table  # noqa: E402
 from bench.engine_floor import floor, floor_work, kommun_recipients  # noqa: E402
-from ingest.data_folder import load_round  # noqa: E402
+from ingest.data_folder import load_block_round  # noqa: E402
 from store.paths import DATA_ENV, PATH_ENV  # noqa: E402
 from tests.block_helpers import load_test_round, one_block_round, recipients  # noqa: E402
 
@@ -69,7 +64,6 @@ TWO_BLOCKS = "at-2024-illustrative"
 THREE_BLOCKS = "at-2022-illustrative"
 LABELS = {
     "at-2023": "AT 2023",
-    "at-2023-blocks": "AT 2023 as one block",
     TWO_BLOCKS: "AT 2024 illustr., 2 blocks",
     THREE_BLOCKS: "AT 2022 illustr., 3 blocks",
 }
@@ -113,15 +107,15 @@ def _report_by(round_: Round) -> date:
 
 def measure_engine() -> list[Figure]:
     """Exact time, batch time and batch peak memory for AT 2023 and the two rounds of blocks, same outcomes."""
-    at_round = load_round("at-2023")
+    as_block = load_block_round(BASELINE)
     people = recipients()
     codes = [r.code for r in people]
-    assert codes == [r.code for r in at_round.regions], "regions and recipients in different orders"
     # The same draws as bench_engine.py: every region reports, most around plan, some several above.
     rng = np.random.default_rng(2023)
-    planned = np.array([float(at_round.planned_value(c)) for c in codes])
+    planned = np.array([float(as_block.planned.get(c, 0)) for c in codes])
     deltas = rng.integers(-2, 14, size=len(codes))
-    inputs = [RegionInput(c, int(p + d), int(p + d) - 1) for c, p, d in zip(codes, planned, deltas, strict=True)]
+    filled = {c: int(p + d) for c, p, d in zip(codes, planned, deltas, strict=True)}
+    reports = {"filled": filled, "started": {c: n - 1 for c, n in filled.items()}, "excluded": {}}
     outcome = np.maximum(planned + rng.integers(-3, 15, size=(SCENARIOS, len(codes))), 0)
     started = np.maximum(outcome - 1, 0)
 
@@ -139,22 +133,18 @@ def measure_engine() -> list[Figure]:
     expansion_1 = {c: max(0, int(d)) for c, d in zip(codes, deltas, strict=True)}
     expansion = np.maximum(outcome - planned, 0)
 
-    as_block = from_at_round(at_round)
     exact: dict[str, Callable[[], object]] = {
-        BASELINE: lambda: allocate(at_round, inputs),
-        "at-2023-blocks": lambda: allocate_round(as_block, people, at_values(inputs)),
-        TWO_BLOCKS: lambda: allocate_round(two, people, at_values(inputs), events),
+        BASELINE: lambda: allocate_round(as_block, people, reports),
+        TWO_BLOCKS: lambda: allocate_round(two, people, reports, events),
         THREE_BLOCKS: lambda: allocate_round(three, people, {"positions": positions_1, "expansion": expansion_1}),
     }
     batch: dict[str, Callable[[], object]] = {
-        BASELINE: lambda: allocate_batch(at_round, outcome),
-        "at-2023-blocks": lambda: allocate_round_batch(as_block, people, {"filled": outcome, "started": started}),
+        BASELINE: lambda: allocate_round_batch(as_block, people, {"filled": outcome, "started": started}),
         TWO_BLOCKS: lambda: allocate_round_batch(two, people, {"filled": outcome, "started": started}, events),
         THREE_BLOCKS: lambda: allocate_round_batch(three, people, {"positions": outcome, "expansion": expansion}),
     }
-    # The AT wrapper keeps four result arrays (expansion, steps, leftover, totals); the block engine one per
-    # block and the totals when there are several blocks.
-    work = {BASELINE: replace(floor_work(as_block), results=4), "at-2023-blocks": floor_work(as_block)}
+    # The block engine keeps one result array per block and the totals when there are several blocks.
+    work = {BASELINE: floor_work(as_block)}
     work |= {TWO_BLOCKS: floor_work(two), THREE_BLOCKS: floor_work(three)}
     figures = []
     for round_id, fn in exact.items():
@@ -201,7 +191,7 @@ def interleaved(*fns: Callable[[], object], repeats: int, cpu: bool = False) -> 
 def measure_scale() -> list[Figure]:
     """One staircase block (AT 2023's steps and key) among 21 and among 290 kommun-sized recipients:
     one exact allocation and 10 000 simulated rounds each, every recipient around its plan."""
-    steps = load_round("at-2023").steps
+    steps = next(b.params for b in load_block_round(BASELINE).blocks if isinstance(b.params, StaircaseParams)).steps
     figures, base = [], {}
     for n in (21, KOMMUNER):
         one, below, many = _kommun_round(n, steps)

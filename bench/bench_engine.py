@@ -15,12 +15,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from allocation.at import RegionInput, allocate
-from allocation.batch import allocate_batch
-from allocation.block_convert import from_at_round, recipients_from_regions
+from allocation.block_batch import allocate_round_batch
+from allocation.block_convert import recipients_from_regions
+from allocation.block_engine import allocate_round
 from allocation.preview import Setting, Uncertain, simulate
 from allocation.report_values import Report
-from ingest.data_folder import load_regions, load_round
+from ingest.data_folder import load_block_round, load_regions
 
 
 def timed(fn: Callable[[], object], repeats: int, number: int = 1) -> float:
@@ -36,22 +36,22 @@ def timed(fn: Callable[[], object], repeats: int, number: int = 1) -> float:
 
 def measure() -> list[tuple[str, float, float]]:
     """(figure, median seconds, target seconds)."""
-    at_round = load_round("at-2023")
+    round_ = load_block_round("at-2023")
+    people = recipients_from_regions(load_regions())
     rng = np.random.default_rng(2023)
-    planned = np.array([float(at_round.planned_value(r.code)) for r in at_round.regions])
+    planned = np.array([float(round_.planned.get(r.code, 0)) for r in people])
     # A realistic round: every region reports, most around plan, some several positions above.
-    deltas = rng.integers(-2, 14, size=21)
-    inputs = [
-        RegionInput(r.code, int(p + d), int(p + d) - 1)
-        for r, p, d in zip(at_round.regions, planned, deltas, strict=True)
-    ]
-    outcome = np.maximum(planned + rng.integers(-3, 15, size=(100_000, 21)), 0)
+    deltas = rng.integers(-2, 14, size=len(people))
+    filled = {r.code: int(p + d) for r, p, d in zip(people, planned, deltas, strict=True)}
+    reports = {"filled": filled, "started": {c: n - 1 for c, n in filled.items()}}
+    outcome = np.maximum(planned + rng.integers(-3, 15, size=(100_000, len(people))), 0)
+    batch = {"filled": outcome, "started": np.maximum(outcome - 1, 0)}
 
-    exact_median = timed(lambda: allocate(at_round, inputs), repeats=30, number=50)
-    allocate_batch(at_round, outcome)  # warm-up
-    batch_median = timed(lambda: allocate_batch(at_round, outcome), repeats=15)
+    exact_median = timed(lambda: allocate_round(round_, people, reports), repeats=30, number=50)
+    allocate_round_batch(round_, people, batch)  # warm-up
+    batch_median = timed(lambda: allocate_round_batch(round_, people, batch), repeats=15)
 
-    setting = Setting.of(from_at_round(at_round), recipients_from_regions(load_regions()))
+    setting = Setting.of(round_, people)
     own = Report("09", {"filled": 19, "started": 18})
     preview_10k = timed(lambda: simulate(setting, own, Uncertain(), n=10_000), repeats=7)
     preview_100k = timed(lambda: simulate(setting, own, Uncertain(), n=100_000), repeats=5)
