@@ -58,31 +58,74 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
     if uploaded is None:
         return
     data = uploaded.getvalue()
-    received = None
-    if kind == "reports":  # explicit: never today by default
-        received = st.date_input(
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    if kind == "reports":
+        _reports_step(store, round_id, uploaded.name, data, digest)
+        return
+    preview = _preview(store, kind, round_id, data, uploaded.name, None)
+    if preview is None or preview.changed == 0:
+        return
+    reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
+    if st.button(f"Läs in {rows_sv(preview.changed)}", type="primary", key=f"confirm_{kind}_{digest}"):
+        _write(store, kind, round_id, data, uploaded.name, None, reason)
+
+
+def _reports_step(store: Session, round_id: str, name: str, data: bytes, digest: str) -> None:
+    """The received day, the reason and the button as one form: what is typed applies on the button, never
+    on the focus leaving a field (a date field outside a form applies its day only then; Enter does not).
+
+    The button writes only the file as previewed with the day it carries; with another day (or none
+    before) it previews the file with that day first, and the next press writes it.
+    """
+    kind = "reports"
+    day_key, shown_key = f"received_{kind}_{round_id}", f"import_shown_{kind}_{digest}"
+    received: date | None = st.session_state.get(day_key)
+    preview = _preview(store, kind, round_id, data, name, received)
+    ready = preview is not None and preview.changed > 0
+    # What the button's preview was made with on the last run, and on this one: the day (or none needed).
+    shown = st.session_state.get(shown_key)
+    now = (received.isoformat() if received else "") if ready else None
+    st.session_state[shown_key] = now
+    with st.form(f"import_form_{kind}_{round_id}_{digest}", border=False, enter_to_submit=False):
+        received = st.date_input(  # explicit: never today by default
             "Mottagen (för rader utan eget datum i filen)",
             value=None,
             max_value=store.today(),
             format="YYYY-MM-DD",
-            key=f"received_{kind}_{round_id}",
+            key=day_key,
         )
+        reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
+        label = f"Läs in {rows_sv(preview.changed)}" if preview is not None and ready else "Granska filen"
+        submitted = st.form_submit_button(label, type="primary")
+    # Written only when the preview on screen when the button was pressed is the file with the day it carries;
+    # a day chosen or changed has just been previewed above (this run) and waits for the next press.
+    if submitted and now is not None and shown == now:
+        _write(store, kind, round_id, data, name, received, reason)
+
+
+def _preview(
+    store: Session, kind: str, round_id: str, data: bytes, name: str, received: date | None
+) -> ImportResult | None:
+    """The dry run's result on screen (counts and changes), or None with why the file cannot be read."""
     try:
-        preview = _run(store, kind, round_id, data, uploaded.name, received, True, "förhandsgranskning")
+        preview = _run(store, kind, round_id, data, name, received, True, "förhandsgranskning")
     except WriteRefused as exc:  # e.g. example data loaded: nothing real may be written
         st.error(plain(exc.message_sv))
-        return
+        return None
     except InputError as exc:
         if all(p.code == "missing_date" and not p.row for p in exc.problems):
-            st.info("Välj dagen rapporterna togs emot, eller lägg till kolumnen Mottagen (ÅÅÅÅ-MM-DD) i filen.")
-            return
+            st.info(
+                "Välj dagen rapporterna togs emot och tryck Granska filen, eller lägg till kolumnen Mottagen "
+                "(ÅÅÅÅ-MM-DD) i filen."
+            )
+            return None
         st.error(
-            f"Filen ”{plain(uploaded.name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
+            f"Filen ”{plain(name)}” kan inte läsas in: {len(exc.problems)} fel. Ingenting har skrivits. "
             "Rätta och ladda upp igen:\n\n" + bullets(lines_sv(exc))
         )
-        return
+        return None
     st.info(
-        f"”{plain(uploaded.name)}”: {rows_sv(preview.rows)}, varav {preview.changed} "
+        f"”{plain(name)}”: {rows_sv(preview.rows)}, varav {preview.changed} "
         f"{'ny eller ändrad' if preview.changed == 1 else 'nya eller ändrade'} och {preview.unchanged} "
         f"{'oförändrad' if preview.unchanged == 1 else 'oförändrade'}."
     )
@@ -90,22 +133,24 @@ def import_panel(store: Session, kind: str, round_id: str) -> None:
         st.markdown(bullets(changes_sv(store, preview.changes)))
     if preview.changed == 0:
         st.success("Databasen har redan exakt dessa uppgifter: en ny inläsning ändrar ingenting.")
+    return preview
+
+
+def _write(
+    store: Session, kind: str, round_id: str, data: bytes, name: str, received: date | None, reason: str
+) -> None:
+    if not store.principal.name:
+        st.error("Ange ditt namn i sidofältet innan du läser in: det skrivs i granskningsloggen.")
         return
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    reason = st.text_input("Anledning (skrivs i granskningsloggen)", key=f"reason_{kind}_{digest}")
-    if st.button(f"Läs in {rows_sv(preview.changed)}", type="primary", key=f"confirm_{kind}_{digest}"):
-        if not store.principal.name:
-            st.error("Ange ditt namn i sidofältet innan du läser in: det skrivs i granskningsloggen.")
-            return
-        try:
-            result = _run(store, kind, round_id, data, uploaded.name, received, False, reason)
-        except WriteRefused as exc:
-            st.error(plain(exc.message_sv))
-            return
-        except InputError as exc:  # the file cannot change between preview and write, but be safe
-            st.error(bullets(lines_sv(exc)))
-            return
-        st.success(f"Inläst: {rows_sv(result.changed)} ändrade, {result.unchanged} oförändrade.")
+    try:
+        result = _run(store, kind, round_id, data, name, received, False, reason)
+    except WriteRefused as exc:
+        st.error(plain(exc.message_sv))
+        return
+    except InputError as exc:  # the file cannot change between preview and write, but be safe
+        st.error(bullets(lines_sv(exc)))
+        return
+    st.success(f"Inläst: {rows_sv(result.changed)} ändrade, {result.unchanged} oförändrade.")
 
 
 def rows_sv(count: int) -> str:

@@ -80,7 +80,7 @@ def test_import_swedish_columns_then_correct_a_date_in_the_form(page, blocks_app
     expect(received).to_have_value("2024-11-05")
     received.fill("2024-10-31")
     received.press("Enter")
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara rapporten"))
     form.get_by_role("textbox", name=REASON).fill("Datum rättat: rapporten kom 31 oktober")
     form.get_by_role("button", name="Spara rapporten").click()
     expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text(
@@ -102,4 +102,52 @@ def test_import_swedish_columns_then_correct_a_date_in_the_form(page, blocks_app
     expect(main.get_by_text("Regionerna rapporterar")).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "reports-390")
+    assert page.console_errors == []
+
+
+UNDATED = "Länskod;Region;Tillsatta;Påbörjade;Avräknade\n08;Kalmar;40;39;0\n10;Blekinge;30;30;0\n"
+RECEIVED_FIELD = "Mottagen (för rader utan eget datum i filen)"
+
+
+def _type_day(page, yyyymmdd: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("spinbutton", name=f"år, {RECEIVED_FIELD}").click()
+    page.keyboard.type(yyyymmdd)
+    page.keyboard.press("Escape")  # the calendar the field opens closes; the day typed stays
+
+
+def test_the_received_day_applies_on_the_button_and_a_changed_day_is_previewed_before_it_is_written(
+    page, blocks_app: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    reports = tmp_path / "utan datum.csv"
+    reports.write_text(UNDATED, encoding="utf-8-sig")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{blocks_app}/data?omgang={quote(SHORT)}")
+    main = page.get_by_test_id("stMain")
+    wait_idle(page)
+    _sign_in(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(reports))
+    expect(main.get_by_text("Välj dagen rapporterna togs emot och tryck Granska filen")).to_be_visible()
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Granska filen"))
+    _type_day(page, "20241028")
+    form.get_by_role("textbox", name=REASON).fill("Inrapportering utan datum i filen")
+    form.get_by_role("button", name="Granska filen").click()  # the day applies on the button, with the reason
+    info = page.locator("[data-testid='stAlertContentInfo']").first
+    expect(info).to_contain_text("2 rader, varav 2 nya eller ändrade")
+    wait_idle(page)
+    screenshot(page, "reports-import-day-in-form")
+
+    # Another day typed after the preview: the button previews the file with it, and writes nothing yet.
+    _type_day(page, "20241030")
+    page.get_by_role("button", name="Läs in 2 rader").click()
+    wait_idle(page)
+    expect(info).to_contain_text("2 rader, varav 2 nya eller ändrade")
+    expect(page.locator("[data-testid='stAlertContentSuccess']")).to_have_count(0)
+    page.get_by_role("button", name="Läs in 2 rader").click()
+    expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("Inläst: 2 rader ändrade")
+
+    region = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Region", exact=True))
+    region.click()
+    page.get_by_role("option", name="Kalmar", exact=True).click()
+    expect(main.get_by_text("mottagen 30 oktober 2024.", exact=False).first).to_be_visible()  # the day shown last
+    expect_no_exception(page)
     assert page.console_errors == []

@@ -183,10 +183,10 @@ def import_reports(page, url: str, tmp_path: Path) -> None:  # type: ignore[no-u
     main = page.get_by_test_id("stMain")
     expect(main.get_by_text("Regionerna rapporterar: Tillsatta, Påbörjade, Avräknade")).to_be_visible()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(reports))
-    expect(main.get_by_text("Välj dagen rapporterna togs emot")).to_be_visible()
+    expect(main.get_by_text("Välj dagen rapporterna togs emot och tryck Granska filen")).to_be_visible()
     type_date(page, "Mottagen (för rader utan eget datum i filen)", RECEIVED.replace("-", ""))
-    # Outside a form the field applies its date when the focus leaves it (Enter does not): click elsewhere.
-    main.get_by_role("heading", name="Regionernas rapporter").click()
+    # The day, the reason and the button are one form: the day applies on the button (as the hint says).
+    page.get_by_role("button", name="Granska filen").click()
     expect(page.locator("[data-testid='stAlertContentInfo']").first).to_contain_text(
         "6 rader, varav 6 nya eller ändrade"
     )
@@ -210,7 +210,7 @@ def correct_date(page) -> None:  # type: ignore[no-untyped-def]
         main.get_by_text("Nu i databasen: Tillsatta 19; Påbörjade 18; Avräknade 0; mottagen 31 oktober 2024.")
     ).to_be_visible()
     wait_idle(page)
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Spara rapporten"))
     received = form.get_by_test_id("stDateInput").filter(has=page.get_by_text("Mottagen", exact=True)).locator("input")
     expect(received).to_have_value(RECEIVED)
     received.fill(day)
