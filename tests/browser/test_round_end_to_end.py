@@ -252,7 +252,7 @@ def simulate_and_share(page, browser, url: str) -> None:  # type: ignore[no-unty
     expect(page).to_have_url(re.compile(r"pot_kr_performance="))
     expect_no_exception(page)
     figures = {label: metric_value(page, label).inner_text() for label in BLOCK_METRICS}
-    row = uppsala_row(page, "region")
+    row = uppsala_row(page, "Befolkning")
     # The accessible copy (what a screen reader hears; the columns in view) holds the figures as shown:
     # "400 070" and "51,25", never "400070" or "51.2493".
     expect(row).to_contain_text(re.compile(r"\d\s\d{3}"))
@@ -273,7 +273,7 @@ def simulate_and_share(page, browser, url: str) -> None:  # type: ignore[no-unty
         expect(other.get_by_label(POT_LABEL)).to_have_value(f.number(120_000_000))
         for label, value in figures.items():
             expect(metric_value(other, label)).to_have_text(value)
-        expect(uppsala_row(other, "region")).to_have_text(simulated)
+        expect(uppsala_row(other, "Befolkning")).to_have_text(simulated)
         expect_no_exception(other)
         shot(other, "e2e-3-delad-adress")
     finally:
