@@ -8,14 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation.at import NOBODY_QUALIFIES, RegionInput, allocate, step_reached
-from allocation.batch import allocate_batch, apportion_rows
+from allocation.block_batch import allocate_round_batch
+from allocation.methods.shares import apportion_rows
 from allocation.money import apportion
 from allocation.rules import Step
-from ingest.data_folder import load_round
+from allocation.whatif import staircase_blocks
+from ingest.data_folder import load_block_round, load_round
 from present.explain import explain
 from present.report import to_dict
+from tests.block_helpers import recipients
 
 ROUND = load_round("at-2023")
+BLOCK_ROUND = load_block_round("at-2023")
 STEPS = ROUND.steps
 
 
@@ -190,19 +194,22 @@ def test_json_record_has_the_specified_fields() -> None:
 
 def test_batch_rejects_a_wrong_shape() -> None:
     with pytest.raises(ValueError, match="21"):
-        allocate_batch(ROUND, np.zeros((3, 20)))
+        allocate_round_batch(BLOCK_ROUND, recipients(), {"filled": np.zeros((3, 20))})
 
 
 def test_batch_of_many_scenarios_sums_to_the_pot_per_scenario() -> None:
+    """Per scenario: the whole pot paid when anybody reaches a step, else the whole pot unallocated."""
     rng = np.random.default_rng(7)
-    planned = np.array([float(ROUND.planned_value(r.code)) for r in ROUND.regions])
-    outcome = np.maximum(planned + rng.integers(-3, 15, size=(20_000, 21)), 0)
+    people = recipients()
+    planned = np.array([float(BLOCK_ROUND.planned.get(r.code, 0)) for r in people])
+    outcome = np.maximum(planned + rng.integers(-3, 15, size=(20_000, len(people))), 0)
     pots = rng.integers(0, 300_000_000, size=20_000)
-    result = allocate_batch(ROUND, outcome, pots=pots)
-    assert (result.total >= 0).all()
-    nobody = result.step_amount.sum(axis=1) == 0
-    assert (result.total.sum(axis=1)[~nobody] == pots[~nobody]).all()
-    assert (result.unallocated[nobody] == pots[nobody]).all()
+    (block,) = staircase_blocks(BLOCK_ROUND)
+    result = allocate_round_batch(BLOCK_ROUND, people, {"filled": outcome}, {}, {block: pots})
+    assert (result.totals >= 0).all()
+    assert (result.totals.sum(axis=1) + result.unallocated == pots).all()
+    nobody = result.totals.sum(axis=1) == 0
+    assert (result.unallocated[nobody] == pots[nobody]).all() and (result.unallocated[~nobody] == 0).all()
 
 
 def test_apportion_rows_ties_go_to_the_lower_column() -> None:
