@@ -155,3 +155,22 @@ def test_comparison_chart_says_who_gains_and_who_loses(simulated) -> None:  # ty
     assert "vinner (mest Norrbotten" in chart.title and "förlorar" in chart.title
     same = comparison_chart(difference_frame(result, result, recipients()), "Bas", "Bas igen")
     assert "samma belopp" in same.title
+
+
+def test_the_comparison_charts_own_title_leaves_the_names_to_the_pickers_and_takes_two_lines() -> None:
+    long_names = ("Utgångsläge (reglernas belopp, inlästa rapporter)", "Block 2 med 120 miljoner")
+    diff = pd.DataFrame(
+        {
+            "region": ["Gotland", "Uppsala", "Norrbotten"],
+            "baseline": [115_680_677, 36_713_054, 10],
+            "scenario": [90_915_693, 30_402_493, 1_234_577],
+            "difference": [-24_764_984, -6_310_561, 1_234_567],
+        }
+    )
+    chart = comparison_chart(diff, *long_names)
+    shown = chart.figure.layout.title.text
+    assert shown.count("<br>") <= 1, shown  # it was four lines with the names
+    assert not any(name in shown for name in long_names)
+    gains, losses = f"+{f.kr(1_234_567)}", f"−{f.kr(24_764_984)}"
+    assert shown.replace(" <br>", " ") == f"1 vinner (mest Norrbotten, {gains}); 2 förlorar (mest Gotland, {losses})"
+    assert all(name in chart.title for name in long_names)  # the plain title still names both

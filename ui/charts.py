@@ -205,12 +205,16 @@ def map_figure(
     return Chart(_layout(fig, title, height=720), data, title)
 
 
-def _comparison_title(diff: pd.DataFrame, baseline: str, scenario: str) -> str:
+def _comparison_title(diff: pd.DataFrame, baseline: str, scenario: str, named: bool = True) -> str:
+    """Who gains and who loses; ``named`` puts the two names first (the figure's own title leaves them to the
+    pickers right above it: with them it took four lines)."""
     frame = diff.sort_values("difference")
     gainers = frame[frame["difference"] > 0]
     losers = frame[frame["difference"] < 0]
     if gainers.empty and losers.empty:
         title = f"”{scenario}” ger samma belopp som ”{baseline}” för alla regioner"
+        if not named:
+            title = "Samma belopp för alla regioner"
     else:
         parts = []
         if not gainers.empty:
@@ -219,7 +223,7 @@ def _comparison_title(diff: pd.DataFrame, baseline: str, scenario: str) -> str:
         if not losers.empty:
             low = losers.iloc[0]
             parts.append(f"{len(losers)} förlorar (mest {low['region']}, −{f.kr(int(-low['difference']))})")
-        title = f"”{scenario}” mot ”{baseline}”: " + "; ".join(parts)
+        title = (f"”{scenario}” mot ”{baseline}”: " if named else "") + "; ".join(parts)
     return title
 
 
@@ -252,5 +256,5 @@ def comparison_chart(diff: pd.DataFrame, baseline: str, scenario: str) -> Chart:
     widest = int(frame["difference"].abs().max()) if len(frame) else 0
     if widest < 10:  # a few kronor (or none): whole-krona ticks, not half kronor
         fig.update_xaxes(dtick=1, range=[-max(widest, 1) - 0.5, max(widest, 1) + 0.5])
-    shown_title = _comparison_title(diff, baseline, scenario)  # the names escaped above
+    shown_title = _comparison_title(diff, baseline, scenario, named=False)  # the names are in the pickers above
     return Chart(_layout(fig, shown_title, height=620), frame, plain_title)
