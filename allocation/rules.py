@@ -11,7 +11,7 @@ from allocation.planned import parse_planned
 from allocation.regions import Region
 
 KEYS = ("expansion_per_100k", "expansion", "equal")
-# The rules a performance round's file names for measuring: the engine applies exactly these (allocation.at),
+# The rules a performance round's file names for measuring: the engine applies exactly these (allocation.formulas),
 # so a file that names another rule is refused rather than silently computed the usual way.
 OUTCOME_RULES = ("max(filled, started)",)
 RANGE_RULES = ("midpoint",)

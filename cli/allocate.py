@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from allocation.at import allocate
 from allocation.block_convert import from_at_round
 from allocation.block_engine import PotChoice, allocate_round
 from allocation.planned import ParseError, parse_count
@@ -34,6 +33,7 @@ from cli.rounds import LoadedRound, Refused, load_rules_file, round_file
 from cli.values import Columns, Inputs, columns_for, read_inputs
 from ingest.inputs import read_file, read_reports_file
 from present import report
+from present.at_view import allocate_view
 from present.problems import lines_en
 from store.paths import data_dir
 
@@ -170,7 +170,7 @@ def _legacy(args: argparse.Namespace, loaded: LoadedRound) -> int:
         inputs = read_reports_file(args.outcomes, RegionIndex(at_round.regions))
     except InputError as exc:
         return _fail([f"{args.outcomes}: {line}" for line in lines_en(exc)])
-    allocation = allocate(at_round, inputs, params)
+    allocation = allocate_view(at_round, inputs, params)
     if args.format == "json":
         text = json.dumps(report.to_dict(allocation, at_round.version), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":

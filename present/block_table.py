@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from allocation.block_data import Recipient, derive_values, sorted_recipients
 from allocation.blocks import Round, RoundResult
@@ -19,6 +18,9 @@ from allocation.methods.staircase import StepDetail, details
 from allocation.whatif import staircase_blocks
 from present.eligibility import key_sv
 from present.explain import KEY_LABELS_SV, has_report, next_step_sv
+
+if TYPE_CHECKING:  # pandas loads where a table is made: the command line's 2023 output reads the stairs only
+    import pandas as pd
 
 Stairs = dict[str, dict[str, StepDetail]]  # block id -> code -> the recipient on that block's staircase
 
@@ -108,6 +110,8 @@ def results_columns(
 
 def with_sum_row(frame: pd.DataFrame) -> pd.DataFrame:
     """The table and a last row ``Summa`` with the sum of each kronor column and of the population."""
+    import pandas as pd
+
     sums: dict[str, object] = {"länskod": "", "region": "Summa"}
     for column in frame.columns:
         if column.endswith("(kr)") or column == "befolkning":

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from allocation.at import POT_BELOW_STEPS, Allocation, RegionResult
 from allocation.blocks import Round, RoundResult
+from allocation.methods.record import POT_BELOW_STEPS
 from allocation.methods.staircase import StepDetail
 from present import formats as f
 from present.decision_text import explanation
 from present.outcome import NO_REPORT_SV
+
+if TYPE_CHECKING:  # the 2023 view builds on present.block_table, which reads this module
+    from present.at_view import Allocation, RegionResult
 
 KEY_LABELS_SV = {
     "expansion_per_100k": "utökning per 100 000 invånare",

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from allocation.at import RegionResult
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the view builds on present.block_table, which reads this module's text
+    from present.at_view import RegionResult
 
 NO_REPORT_SV = "ingen rapport"
 

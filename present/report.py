@@ -7,9 +7,9 @@ import io
 from fractions import Fraction
 from typing import Any
 
-from allocation.at import Allocation, RegionResult
 from allocation.rules import AtRound
 from present import formats as f
+from present.at_view import Allocation, RegionResult
 from present.cells import csv_cell
 from present.explain import explain
 from present.notices import text_en, text_sv

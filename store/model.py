@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from allocation.at import Allocation, RegionInput
+from allocation.at import RegionInput
 from allocation.block_data import Recipient
 from allocation.blocks import Round
 from allocation.fixed import FixedRound, Requisition
@@ -29,7 +29,6 @@ __all__ = [
     "SYSTEM",
     "AccessDenied",
     "Actor",
-    "Allocation",
     "AtParams",
     "AtRound",
     "FixedRound",

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.regions import RegionIndex
 from ingest.data_folder import load_round
+from present.at_view import allocate_view
 from store.service import Actor
 from tests.block_helpers import SIMULATOR, kronor, results_table
 from tests.markdown_text import shown
@@ -72,7 +73,7 @@ def test_without_reports_everyone_is_at_plan_and_nobody_qualifies(app: AppTest) 
 def test_results_table_equals_the_engine(app: AppTest) -> None:
     _with_example(app)
     regions, totals = _table(app)
-    expected = allocate(ROUND, EXAMPLE)
+    expected = allocate_view(ROUND, EXAMPLE)
     assert regions["Länskod"].tolist() == [r.code for r in expected.regions]
     assert regions["Totalt"].tolist() == [r.total for r in expected.regions]
     assert regions["Trappsteg"].tolist() == [r.step_amount for r in expected.regions]
@@ -86,7 +87,7 @@ def test_changing_the_pot_changes_the_totals_which_still_sum_to_it(app: AppTest)
     assert not app.exception
     regions, totals = _table(app)
     assert regions["Totalt"].tolist() == [
-        r.total for r in allocate(ROUND, EXAMPLE, ROUND.params(pot=252_000_000)).regions
+        r.total for r in allocate_view(ROUND, EXAMPLE, ROUND.params(pot=252_000_000)).regions
     ]
     assert int(regions["Totalt"].sum()) == 252_000_000
     assert totals["Totalt"] == 252_000_000
@@ -112,10 +113,10 @@ def test_staircase_amounts_and_key_are_overridable_and_resettable(app: AppTest) 
     stockholm = regions[regions["Länskod"] == "01"].iloc[0]
     params = ROUND.params(steps=(*ROUND.steps[:4], ROUND.steps[4].__class__(10, 20_000_000)), key="equal")
     assert stockholm["Trappsteg"] == 20_000_000
-    assert regions["Totalt"].tolist() == [r.total for r in allocate(ROUND, EXAMPLE, params).regions]
+    assert regions["Totalt"].tolist() == [r.total for r in allocate_view(ROUND, EXAMPLE, params).regions]
     app.button(key="blk_reset").click().run()
     regions, _ = _table(app)
-    assert regions["Totalt"].tolist() == [r.total for r in allocate(ROUND, EXAMPLE).regions]
+    assert regions["Totalt"].tolist() == [r.total for r in allocate_view(ROUND, EXAMPLE).regions]
 
 
 def test_explanation_for_the_chosen_region(app: AppTest) -> None:

@@ -1,5 +1,5 @@
 """Today's single-pot rounds as one-block rounds: the block engine gives, to the krona, what
-allocation.at.allocate gives for at-2023 and what the fixed table gives for elderly-2023."""
+the 2023 view (present.at_view.allocate_view) gives for at-2023 and what the fixed table gives for elderly-2023."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation import method_params as mp
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.block_convert import at_values, from_at_round, from_fixed_round, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.fixed import estimate_amounts
 from ingest.data_folder import load_fixed_round, load_round
+from present.at_view import allocate_view
 
 CODES = [r.code for r in recipients()]
 AT_2023 = load_round("at-2023")
@@ -42,7 +43,7 @@ def at_inputs(draw: st.DrawFn) -> list[RegionInput]:
 )
 def test_at_2023_as_one_block_is_the_at_engine_to_the_krona(inputs: list[RegionInput], pot: int, key: str) -> None:
     params = AT_2023.params(pot=pot, key=key)
-    expected = allocate(AT_2023, inputs, params)
+    expected = allocate_view(AT_2023, inputs, params)
     round_ = from_at_round(AT_2023, params)
     result = allocate_round(round_, recipients_from_regions(AT_2023.regions), at_values(inputs))
     block = result.blocks[0]

@@ -14,8 +14,9 @@ import pytest
 from block_helpers import ROUNDS_DIR
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.fixed import Requisition
+from present.at_view import allocate_view
 from store import db, demo
 from store.model import Actor, User, WriteRefused
 from store.service import Store
@@ -63,7 +64,7 @@ def test_every_round_with_region_events_gets_a_realistic_mix(store: Store) -> No
         received = {item.code: day for r, item, day in plan.reports if r == round_id}
         on_time = sum(day <= due for day in received.values())
         assert 0 < on_time < len(received) < n  # some on time, some late, some never
-        allocation = allocate(store.at_round(round_id), [i for r, i, _ in plan.reports if r == round_id])
+        allocation = allocate_view(store.at_round(round_id), [i for r, i, _ in plan.reports if r == round_id])
         steps = Counter(r.step_amount for r in allocation.regions if r.qualifies)
         assert len(steps) >= 3 and sum(steps.values()) < len(received)  # several steps reached; not everyone
         assert allocation.paid == allocation.pot

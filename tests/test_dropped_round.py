@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from ingest.data_folder import load_round
 from present import formats as f
+from present.at_view import allocate_view
 from store.paths import DATA_ENV
 from tests.block_helpers import results_table
 from tests.markdown_text import shown
@@ -105,7 +106,7 @@ def test_the_simulator_allocates_it_by_its_own_rules(data_dir: Path) -> None:
     at.button(key="blk_plan_k").click().run()
     table = results_table(at)
     plan_plus_3 = [RegionInput(r.code, math.ceil(new.planned_value(r.code)) + 3, 0) for r in new.regions]
-    expected = allocate(new, plan_plus_3, new.default_params())
+    expected = allocate_view(new, plan_plus_3, new.default_params())
     assert dict(zip(table["länskod"], table["totalt (kr)"], strict=True)) == {r.code: r.total for r in expected.regions}
     assert sum(r.total for r in expected.regions) == POT
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from ingest.data_folder import load_round
 from present import formats as f
+from present.at_view import allocate_view
 from present.block_table import stair_columns
 from present.outcome import NO_REPORT_SV
 from present.report import to_table
@@ -19,7 +20,7 @@ from ui.tables import signed_kr
 def test_a_region_without_a_report_shows_no_next_step() -> None:
     at_round = load_round("at-2023")
     reporter = at_round.regions[0].code
-    allocation = allocate(at_round, [RegionInput(reporter, 300, 0)])
+    allocation = allocate_view(at_round, [RegionInput(reporter, 300, 0)])
     applied, _, stairs, derived = at_result([RegionInput(reporter, 300, 0)])
     shown = stair_columns(applied, stairs, derived, recipients())
     assert shown["nästa steg"].count(NO_REPORT_SV) == len(at_round.regions) - 1

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from allocation.rules import Step
 from present import formats as f
+from present.at_view import allocate_view
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
 from ui.preview_words import about_kr, about_range, about_sentence
@@ -139,7 +140,7 @@ def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Stor
     inputs = [RegionInput(r.code, planned(store, r.code) + (5 if r.code == "03" else 2), 0) for r in at_round.regions]
     for item in inputs:
         store.record_at_report(CLI, "test", ROUND, item, date(2023, 10, 20))
-    exact = allocate(at_round, inputs, at_round.default_params()).by_code()["03"].total
+    exact = allocate_view(at_round, inputs, at_round.default_params()).by_code()["03"].total
     metrics, text = first_box(as_staff("03"))
     assert metrics == [("Belopp enligt er rapport", f.kr(exact))]
     assert "Alla andra regioners rapporter är kända" in text
@@ -188,8 +189,8 @@ def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:
     at.number_input(key="pv_filled_09").set_value(own.filled).run()
     at.radio(key="pv_assumption").set_value("scenario").run()
     assert not at.exception
-    with_scenario = allocate(at_round, [*others, own], rules).by_code()
-    with_instruction = allocate(at_round, [*others, own], default).by_code()
+    with_scenario = allocate_view(at_round, [*others, own], rules).by_code()
+    with_instruction = allocate_view(at_round, [*others, own], default).by_code()
     assert with_scenario["09"].total != with_instruction["09"].total
     figure = next(m for m in at.metric if m.label.startswith("Belopp om scenariot"))
     assert figure.value == f.kr(with_scenario["09"].total)

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
+from present.at_view import allocate_view
 from store.service import Actor
 from tests.block_helpers import GREYED, SIMULATOR, at_table, base_key, kronor, results_table
 from tests.markdown_text import shown
@@ -133,7 +134,7 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
         "Exempel",
     )
     diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
-    expected = allocate(ROUND, [*_example_inputs(app)])
+    expected = allocate_view(ROUND, [*_example_inputs(app)])
     assert [kronor(v) for v in diff["Skillnad"]] == [r.total for r in expected.regions]
     assert app.get("plotly_chart")
     # Changed after saving, the tab opened again: the scenario against the current simulation.
@@ -185,7 +186,7 @@ def test_below_the_staircase_the_next_step_is_scaled_like_the_steps(app: AppTest
 def test_one_region_taking_most_of_the_pot_is_said_out_loud(app: AppTest) -> None:
     _with(app, FIVE)
     notice = next(shown(i.value) for i in app.info if "av potten" in i.value)
-    gotland = allocate(ROUND, FIVE).by_code()["09"]
+    gotland = allocate_view(ROUND, FIVE).by_code()["09"]
     assert notice.startswith("**Gotland får 71\u00a0% av potten**")
     assert f"{gotland.total:,}".replace(",", "\u00a0") + "\u00a0kr för 4 tjänster" in notice
     assert "per 100\u00a0000 invånare" in notice

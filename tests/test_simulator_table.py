@@ -210,10 +210,10 @@ def test_charts_never_round_two_ticks_to_one_label() -> None:
 def test_a_region_without_a_report_has_no_distance_to_the_next_step() -> None:
     """Not "nås med 201 tjänster": a region that has reported nothing is said to have no report, in the
     simulator's explanation and in the report's (the decision's) explanation alike."""
-    from allocation.at import allocate
+    from present.at_view import allocate_view
     from present.explain import block_explanation, explain
 
-    allocation = allocate(ROUND, FIVE)
+    allocation = allocate_view(ROUND, FIVE)
     silent = allocation.by_code()["25"]
     lines = explain(silent, allocation)
     assert any("ingen rapport" in line for line in lines) and not any("nås med" in line for line in lines)

@@ -11,7 +11,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
+from present.at_view import allocate_view
 from store.service import Actor, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
                         scenario_writes.append(name)
                 elif op == 2:
                     at_round = store.at_round("at-2023")
-                    allocate(at_round, store.at_reports("at-2023"), params)
+                    allocate_view(at_round, store.at_reports("at-2023"), params)
                     with lock:
                         reads[0] += 1
                 else:

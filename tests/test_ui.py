@@ -7,11 +7,12 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from allocation.at import RegionInput, allocate
+from allocation.at import RegionInput
 from allocation.block_convert import from_at_round
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
 from present import formats as f
+from present.at_view import allocate_view
 from present.block_table import stair_columns, with_sum_row
 from tests.block_helpers import at_result, recipients
 from ui import block_editor as ed
@@ -68,9 +69,9 @@ def test_wrong_cells_are_named_by_region_and_column() -> None:
 
 
 def test_everyone_at_plan_plus_k_expands_by_k() -> None:
-    result = allocate(ROUND, ed.plan_inputs(SETUP, 3))
+    result = allocate_view(ROUND, ed.plan_inputs(SETUP, 3))
     assert {r.expansion for r in result.regions} == {3}
-    assert allocate(ROUND, ed.plan_inputs(SETUP)).paid == 0
+    assert allocate_view(ROUND, ed.plan_inputs(SETUP)).paid == 0
 
 
 def test_results_table_is_the_engine_with_step_leftover_next_step_and_a_totals_row() -> None:
@@ -78,7 +79,7 @@ def test_results_table_is_the_engine_with_step_leftover_next_step_and_a_totals_r
     extra = stair_columns(applied, stairs, derived, recipients())
     frame = with_sum_row(results_frame(result, recipients(), block_titles(applied), extra))
     regions, totals = frame.iloc[:-1], frame.iloc[-1]
-    expected = allocate(ROUND, SOME)
+    expected = allocate_view(ROUND, SOME)
     assert regions["länskod"].tolist() == [r.code for r in expected.regions]
     assert regions["totalt (kr)"].tolist() == [r.total for r in expected.regions]
     assert regions["trappsteg (kr)"].tolist() == [r.step_amount for r in expected.regions]
