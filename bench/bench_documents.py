@@ -117,9 +117,10 @@ def _decide_and_letters() -> float:
     import math
     import tempfile
     from datetime import date
+    from fractions import Fraction
 
-    from allocation.at import RegionInput
     from allocation.planned import parse_planned
+    from allocation.report_values import Report
     from store.service import Actor, Store
 
     actor = Actor("bench", "handläggare")
@@ -129,7 +130,8 @@ def _decide_and_letters() -> float:
         round_id = next(r for r in store.round_ids() if store.planned_table(r) and store.block_round(r).has_reports)
         for i, (code, planned) in enumerate(sorted(store.planned_table(round_id).items())):
             filled = math.ceil(parse_planned(planned)) + i % 4
-            store.record_at_report(actor, "bench", round_id, RegionInput(code, filled, 0), date(2023, 10, 20))
+            report = Report(code, {"filled": Fraction(filled), "started": Fraction(0)}, date(2023, 10, 20))
+            store.record_report(actor, "bench", round_id, report)
         times = []
         for n in range(3):
             start = time.perf_counter()

@@ -5,7 +5,7 @@ production (and as DuckDB flushes its file's write-ahead log), and measures, in 
 - the simulator's rerun after a staircase edit (AppTest, as bench/bench_pages.py measures it) on DuckDB and on
   PostgreSQL (``STATSBIDRAG_DATABASE_URL``), and on PostgreSQL after another process's write, when the run's
   ``sync()`` drops the whole read cache;
-- one recorded write (``record_at_report``: the checks, one transaction with its audit entry; on PostgreSQL also
+- one recorded write (``record_report``: the checks, one transaction with its audit entry; on PostgreSQL also
   the advisory lock and the shared counter) on both engines;
 - the load test's writes per second (tests/test_pg_load.py: two writer processes of 10 threads each and the
   command line, one process killed with SIGKILL halfway; ``STATSBIDRAG_LOAD_SECONDS``, default 10).
@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def simulator_reruns(url: str | None, writer_url: str | None = None) -> list[flo
     With ``writer_url``, another store (another instance, as far as the app's store can tell) records a report
     before each rerun: that run's ``sync()`` drops the app's read cache, and the run reads everything again.
     """
-    from allocation.at import RegionInput
+    from allocation.report_values import Report
     from store.model import Actor
     from store.service import Store
 
@@ -89,7 +90,8 @@ def simulator_reruns(url: str | None, writer_url: str | None = None) -> list[flo
         other = Store.open(writer_url)
 
         def write_then_edit(at: AppTest, i: int) -> None:
-            other.record_at_report(Actor("annan instans"), "bänk", "at-2023", RegionInput("21", i + 1, 0), date.today())
+            report = Report("21", {"filled": Fraction(i + 1), "started": Fraction(0)}, date.today())
+            other.record_report(Actor("annan instans"), "bänk", "at-2023", report)
             _edit_step(at, i)
 
         try:
@@ -101,19 +103,22 @@ def simulator_reruns(url: str | None, writer_url: str | None = None) -> list[flo
 
 
 def recorded_writes(target: Path | str) -> list[float]:
-    """``record_at_report`` one after another, each with new figures (so each writes)."""
-    from allocation.at import RegionInput
+    """``record_report`` one after another, each with new figures (so each writes)."""
+    from allocation.report_values import Report
     from store.model import Actor
     from store.service import Store
 
     store = Store.open(target)
-    codes = [r.code for r in store.at_round("at-2023").regions]
+    round_ = store.block_round("at-2023")
+    codes = [r.code for r in store.regions(round_.population_date)]
     times = []
     try:
         for i in range(WRITES):
-            item = RegionInput(codes[i % len(codes)], 1000 + i, 0)
+            report = Report(
+                codes[i % len(codes)], {"filled": Fraction(1000 + i), "started": Fraction(0)}, date(2023, 11, 1)
+            )
             start = time.perf_counter()
-            store.record_at_report(Actor("bänk"), "bänk", "at-2023", item, date(2023, 11, 1))
+            store.record_report(Actor("bänk"), "bänk", "at-2023", report)
             times.append(time.perf_counter() - start)
     finally:
         store.close()
@@ -144,8 +149,8 @@ def measure() -> list[tuple[str, float, str]]:
         with fresh_database(cluster) as url:
             pg_write = statistics.median(recorded_writes(url)) * 1e3
         rows += [
-            ("recorded write (record_at_report), DuckDB", duck_write, "ms (median)"),
-            ("recorded write (record_at_report), PostgreSQL", pg_write, "ms (median)"),
+            ("recorded write (record_report), DuckDB", duck_write, "ms (median)"),
+            ("recorded write (record_report), PostgreSQL", pg_write, "ms (median)"),
             ("recorded write, PostgreSQL ÷ DuckDB", pg_write / duck_write, "×"),
         ]
 

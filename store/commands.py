@@ -34,7 +34,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     data = read_file(args.file)
     actor = Actor(args.actor)
     if args.command == "import-reports":
-        result = store.import_at_reports(
+        result = store.import_reports(
             actor, args.reason, args.round, data, args.file.name, args.received, dry_run=args.dry_run
         )
     else:

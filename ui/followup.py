@@ -10,6 +10,7 @@ import streamlit as st
 
 from allocation.fixed import BASIS_SV, FollowupRow, Requisition
 from allocation.milestones import StatusCell
+from allocation.report_values import AT_PARTS
 from present import formats as f
 from store.model import WriteRefused
 from store.session import Session
@@ -144,9 +145,8 @@ def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: 
 
 def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell]) -> None:
     """Follow-up of a performance round: each region's report and the status of its reporting deadline."""
-    reports = {r.code: r for r in store.at_reports(round_id)}
-    frame = store.at_reports_frame(round_id)
-    received = dict(zip(frame["code"], frame["received"], strict=True)) if len(frame) else {}
+    reports = {r.code: r for r in store.reports(round_id)}
+    received = {code: r.received for code, r in reports.items() if r.received is not None}
     status = {c.code: c.result.text_sv for c in cells}
     regions = [r for r in store.regions(store.latest_population_date()) if r.code in status]
     head = ["Länskod", "Region", "Rapport mottagen", "Tillsatta", "Påbörjade", "Avräknade", "Status"]
@@ -157,9 +157,7 @@ def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell])
             region.code,
             region.name,
             when_sv(received[region.code]) if region.code in received else "–",
-            f.count(item.filled) if item else "–",
-            f.count(item.started) if item else "–",
-            f.count(item.excluded) if item else "–",
+            *(f.count(item.value(k)) if item else "–" for k in AT_PARTS),
             status.get(region.code, "–"),
         ]
         tds = "".join(f'<td class="{"text" if i in (0, 1, 6) else ""}">{escape(v)}</td>' for i, v in enumerate(values))

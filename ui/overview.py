@@ -8,12 +8,12 @@ from datetime import date
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_convert import recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.deadlines import Status, opens_on
 from allocation.fixed import followup
 from allocation.milestones import PHASE_SV, Phase, RoundMilestones, StatusCell
+from allocation.report_values import Report, engine_values
 from present import formats as f
 from present.eligibility import key_sv
 from store.session import Session
@@ -84,10 +84,10 @@ def _metric(column: DeltaGenerator, label: str, value: str, delta: tuple[str, st
         column.metric(label, value, delta[0], delta_color=delta[1], delta_arrow="off")  # type: ignore[arg-type]
 
 
-def received_by(store: Session, round_id: str, as_of: date | None) -> tuple[list[RegionInput], dict[str, date]]:
+def received_by(store: Session, round_id: str, as_of: date | None) -> tuple[list[Report], dict[str, date]]:
     """The reports a round had received as of the date (all when no date is given), and their dates."""
     dates = store.report_dates(round_id)
-    reports = store.at_reports(round_id)
+    reports = store.reports(round_id)
     if as_of is None:
         return reports, dates
     dates = {code: day for code, day in dates.items() if day <= as_of}
@@ -125,7 +125,7 @@ def blocks_card(
     reports, dates = received_by(store, ref.id, as_of)
     events = {e: dates for e in report_events(round_)}
     recipients = recipients_from_regions(store.regions(round_.population_date))
-    values = at_values(reports)
+    values = engine_values(reports)
     received = f"{len(reports)} av {n_regions}"
     delta = due_delta(milestones, _event_cells(milestones, cells, "at_report"))
     if missing := missing_keys(round_, values):  # type: ignore[arg-type]
