@@ -114,13 +114,6 @@ class ReportsMixin(RoundsMixin):
         columns = ["code", "region", *spec.values, *planned, "received", "source", "updated_at"]
         return pd.DataFrame(data, columns=columns)
 
-    def at_reports_frame(self, round_id: str) -> pd.DataFrame:
-        return self.frame(
-            "SELECT a.code, r.name AS region, a.filled, a.started, a.excluded, a.planned_override, a.received, "
-            "a.source, a.updated_at FROM at_reports a JOIN regions r USING (code) WHERE a.round_id = ? ORDER BY a.code",
-            [round_id],
-        )
-
     def report_dates(self, round_id: str) -> dict[str, date]:
         return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
 
@@ -284,19 +277,6 @@ class ReportsMixin(RoundsMixin):
         with self.transaction(actor, reason) as tx:
             changed = sum(self._write_report(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
-
-    def import_at_reports(
-        self,
-        actor: Actor,
-        reason: str,
-        round_id: str,
-        data: bytes,
-        filename: str,
-        received: date | None = None,
-        dry_run: bool = False,
-    ) -> ImportResult:
-        """The old name of ``import_reports``, kept for the commands that still call it."""
-        return self.import_reports(actor, reason, round_id, data, filename, received, dry_run)
 
 
 def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...] | None:

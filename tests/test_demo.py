@@ -207,7 +207,7 @@ def test_real_follow_up_records_are_refused_while_example_data_is_loaded(store: 
         ),
         lambda: store.record_payout(ANNA, "utbetald", "elderly-2023", code, date(2023, 11, 10), 1_000, "U-1"),
         lambda: store.record_usage_report(ANNA, "inkommen", "elderly-2023", code, date(2024, 4, 2), "Dnr 2"),
-        lambda: store.import_at_reports(ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv", RECEIVED),
+        lambda: store.import_reports(ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv", RECEIVED),
         lambda: store.import_requisitions(
             ANNA, "fil", "elderly-2023", b"region,received,amount\n01,2023-10-01,5\n", "f.csv"
         ),

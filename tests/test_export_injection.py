@@ -97,7 +97,7 @@ def fill_with_hostile_texts(store: Store) -> None:
     store.record_payout(anna, "utbetalning", "elderly-2023", "09", date(2023, 6, 1), 1000, reference=AT)
     store.record_decision(anna, "beslut", "elderly-2023", date(2023, 4, 1), MINUS)
     reports = b"region;filled;started\nGotland;19;18\nKalmar;52;50\n"
-    store.import_at_reports(Actor(HYPERLINK), CMD, at_round.id, reports, HYPERLINK, date(2023, 10, 30))
+    store.import_reports(Actor(HYPERLINK), CMD, at_round.id, reports, HYPERLINK, date(2023, 10, 30))
 
 
 @pytest.fixture

@@ -108,7 +108,7 @@ def test_the_cli_allocates_a_stale_dimension_file_as_the_whole_file(tmp_path: Pa
 
 def test_the_store_imports_every_row_of_a_stale_dimension_file(store: Store) -> None:
     stale = h.stale_dimension(h.xlsx(h.report_rows()), "A1:E2")
-    result = store.import_at_reports(ANNA, "test", "at-2023", stale, "stale.xlsx", RECEIVED)
+    result = store.import_reports(ANNA, "test", "at-2023", stale, "stale.xlsx", RECEIVED)
     assert (result.rows, result.changed) == (9, 9)
     assert len(store.at_reports("at-2023")) == 9
 
@@ -337,7 +337,7 @@ def test_a_long_planned_value_is_refused_in_validation_so_the_write_cannot_fail(
     before = counts(store)
     for dry_run in (True, False):
         with pytest.raises(InputError) as info:
-            store.import_at_reports(ANNA, "test", "at-2023", data, "lang.csv", RECEIVED, dry_run=dry_run)
+            store.import_reports(ANNA, "test", "at-2023", data, "lang.csv", RECEIVED, dry_run=dry_run)
         assert codes(info.value) == [("too_many_decimals", 2, "planned")]
         assert "fler än 2 decimaler" in problem_sv(info.value.problems[0])
     assert counts(store) == before

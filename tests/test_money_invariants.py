@@ -55,7 +55,7 @@ def report(store: Store, extra: dict[str, int]) -> None:
     for r in store.recipients(AT):
         value = int(planned.get(r.code, 0)) + extra.get(r.code, 0)
         rows.append(f"{r.code};{value};{value}")
-    store.import_at_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
 
 
 codes = st.sampled_from(["01", "03", "09", "12", "25"])

@@ -166,7 +166,7 @@ def report(store: Store, outcome: dict[str, int] | None = None) -> None:
     for n, r in enumerate(store.recipients(AT)):
         value = (outcome or {}).get(r.code, 20 + 3 * n)
         rows.append(f"{r.code};{value};{value}")
-    store.import_at_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
 
 
 def decided(store: Store) -> int:

@@ -161,7 +161,7 @@ store = Store.open(url)
 data = Path(file).read_bytes()
 try:
     if command == "import-reports":
-        result = store.import_at_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name, RECEIVED)
+        result = store.import_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name, RECEIVED)
     else:
         result = store.import_requisitions(Actor("kommandorad"), "import", round_id, data, Path(file).name)
 except InputError as exc:

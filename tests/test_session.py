@@ -45,7 +45,7 @@ def refusals(store: Store) -> list[tuple[str, str, str]]:
 def test_a_region_user_reads_only_its_own_region_before_the_decision(store: Store) -> None:
     region = Session(store, UPPSALA)
     assert [r.code for r in region.at_reports("at-2023")] == ["03"]
-    assert set(region.at_reports_frame("at-2023")["code"]) == {"03"}
+    assert set(region.reports_frame("at-2023")["code"]) == {"03"}
     assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}
     assert set(region.requisitions_frame(ELDERLY)["code"]) == {"03"}
     assert set(region.fixed_amounts(ELDERLY)) == {"03"}
@@ -94,7 +94,7 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
     tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
     writes = [
         lambda: session.record_at_report("x", "at-2023", RegionInput("03", 1, 0), date(2023, 10, 1)),
-        lambda: session.import_at_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv", RECEIVED),
+        lambda: session.import_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv", RECEIVED),
         lambda: session.import_requisitions("x", ELDERLY, b"region,received,amount\n03,2023-09-02,1\n", "f.csv"),
         lambda: session.import_official_amounts("x", ELDERLY, b"region,amount\n", "f.csv", "källa"),
         lambda: session.record_requisition("x", ELDERLY, Requisition("03", date(2023, 9, 2), 5, "")),

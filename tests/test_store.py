@@ -125,9 +125,7 @@ def test_data_survives_a_restart(store_target: Path | str) -> None:
 
 def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:
     before = store.audit_count()
-    result = store.import_at_reports(
-        ANNA, "Inrapportering 2023", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED
-    )
+    result = store.import_reports(ANNA, "Inrapportering 2023", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     assert (result.rows, result.changed, result.unchanged) == (4, 4, 0)
     assert store.audit_count() == before + 4
     reports = {r.code: r for r in store.at_reports("at-2023")}
@@ -140,19 +138,19 @@ def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:
 
 
 def test_reimporting_the_same_file_changes_nothing(store: Store) -> None:
-    store.import_at_reports(ANNA, "first", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
+    store.import_reports(ANNA, "first", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     entries = store.audit_count()
-    again = store.import_at_reports(ANNA, "again", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
+    again = store.import_reports(ANNA, "again", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     assert (again.changed, again.unchanged) == (0, 4)
     assert store.audit_count() == entries
 
 
 def test_a_changed_row_is_written_with_before_and_after(store: Store) -> None:
-    store.import_at_reports(ANNA, "first", "at-2023", REPORTS.encode(), "v1.csv", RECEIVED)
+    store.import_reports(ANNA, "first", "at-2023", REPORTS.encode(), "v1.csv", RECEIVED)
     changed = REPORTS.replace("Gotland,19,18", "Gotland,21,18").encode()
-    result = store.import_at_reports(ANNA, "correction", "at-2023", changed, "v2.csv", RECEIVED, dry_run=True)
+    result = store.import_reports(ANNA, "correction", "at-2023", changed, "v2.csv", RECEIVED, dry_run=True)
     assert (result.changed, result.unchanged) == (1, 3)
-    store.import_at_reports(ANNA, "correction", "at-2023", changed, "v2.csv", RECEIVED)
+    store.import_reports(ANNA, "correction", "at-2023", changed, "v2.csv", RECEIVED)
     entry = store.audit(limit=1).iloc[0]
     assert (entry["action"], entry["entity_key"]) == ("update", "at-2023/09")
     assert json.loads(entry["before"])["filled"] == 19 and json.loads(entry["after"])["filled"] == 21
@@ -162,7 +160,7 @@ def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None
     before = store.audit_count()
     bad = "region;filled;started\nGotland;19;18\nAtlantis;1;2\nSkåne;-1;abc\n".encode()
     with pytest.raises(InputError) as info:
-        store.import_at_reports(ANNA, "test", "at-2023", bad, "bad.csv", RECEIVED)
+        store.import_reports(ANNA, "test", "at-2023", bad, "bad.csv", RECEIVED)
     assert [(p.row, p.column) for p in info.value.problems] == [(3, "region"), (4, "filled"), (4, "started")]
     assert "rad 3, kolumn region: okänd region" in problem_sv(info.value.problems[0])
     assert store.audit_count() == before
@@ -172,7 +170,7 @@ def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None
 def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.import_at_reports(ANNA, "first", "at-2023", b"region,filled,started\nKalmar,52,50\n", "first.csv", RECEIVED)
+    store.import_reports(ANNA, "first", "at-2023", b"region,filled,started\nKalmar,52,50\n", "first.csv", RECEIVED)
     reports, entries = store.at_reports("at-2023"), store.audit_count()
     original = Store._write_report
     calls = {"n": 0}
@@ -185,7 +183,7 @@ def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
 
     monkeypatch.setattr(Store, "_write_report", failing)
     with pytest.raises(OSError, match="injected"):
-        store.import_at_reports(ANNA, "second", "at-2023", REPORTS.encode(), "second.csv", RECEIVED)
+        store.import_reports(ANNA, "second", "at-2023", REPORTS.encode(), "second.csv", RECEIVED)
     assert calls["n"] == 3  # two rows were written inside the transaction before the failure
     assert store.at_reports("at-2023") == reports
     assert store.audit_count() == entries
@@ -240,7 +238,7 @@ def test_payouts_ombud_and_usage_reports_are_audited(store: Store) -> None:
 
 
 def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
-    store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
+    store.import_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     workbook = load_workbook(io.BytesIO(export_table(store, "at_reports", "xlsx")))
     assert workbook.sheetnames == ["at_reports", "Om uttaget"]
     about = {row[0].value: row[1].value for row in workbook["Om uttaget"].iter_rows(min_row=2)}
@@ -279,7 +277,7 @@ def test_a_postgresql_store_is_backed_up_with_pg_dump_not_from_the_dashboard(pg_
 
 def test_backup_is_a_complete_copy(duckdb_store: Store, tmp_path: Path) -> None:
     store = duckdb_store
-    store.import_at_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
+    store.import_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     target = store.backup(tmp_path / "backup" / "copy.duckdb")
     copy = Store.open(target)
     assert copy.at_reports("at-2023") == store.at_reports("at-2023")
@@ -345,9 +343,7 @@ def test_review_findings_bad_codes_large_numbers_and_official_below_requisitione
     with pytest.raises(WriteRefused, match="unknown region"):
         store.record_at_report(ANNA, "test", "at-2023", RegionInput("99", 1, 1), date(2023, 1, 1))
     with pytest.raises(InputError) as info:
-        store.import_at_reports(
-            ANNA, "test", "at-2023", b"region,filled,started\n01,3000000000,1\n", "big.csv", RECEIVED
-        )
+        store.import_reports(ANNA, "test", "at-2023", b"region,filled,started\n01,3000000000,1\n", "big.csv", RECEIVED)
     assert info.value.problems[0].code == "too_large"
     store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
     store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 1_700_000))

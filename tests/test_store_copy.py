@@ -50,12 +50,12 @@ def real_store(path: Path) -> Store:
     s.save_scenario(ANNA, "test", "Bakgrund 252", AT, params, [RegionInput("09", 19, 18)], note="50 % – «citat»")
     recipients = s.recipients(AT)
     rows = ["region;filled;started"] + [f"{r.code};{20 + 3 * n};{20 + 3 * n}" for n, r in enumerate(recipients)]
-    s.import_at_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    s.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
     s.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True)
     for i, r in enumerate(recipients):
         s.save_payment_details(ANNA, "från regionen", r.code, complete(f"23{i % 8 + 2}{i:06d}"), complete(f"9{i:06d}"))
     s.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
-    s.import_at_reports(
+    s.import_reports(
         ANNA, "rättelse", AT, f"region;filled;started\n{recipients[-1].code};0;0".encode(), "r2.csv", date(2023, 10, 30)
     )
     s.decide_round(ANNA, "ändring", AT, "S2023/00002", date(2023, 12, 20), supersedes=1, confirmed=True)

@@ -61,7 +61,7 @@ def reported(db: Path) -> list[tuple[str, str]]:
     rows = ["region;filled;started"] + [
         f"{code};{20 + 3 * n};{20 + 3 * n}" for n, (code, _) in enumerate(recipients[:-1])
     ]
-    store.import_at_reports(Actor("Anna"), "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.import_reports(Actor("Anna"), "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
     store.close()
     return recipients
 

@@ -133,7 +133,7 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     real = store.con
     store.con = FullDisk(real, store.path)  # type: ignore[assignment]
     with pytest.raises(db.StoreError) as info:
-        store.import_at_reports(
+        store.import_reports(
             ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
         )
     message = str(info.value)
@@ -143,7 +143,7 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     assert counts(store) == before
     assert store.at_reports(of_format(store, "performance")[0]) == []
     # The connection is not left inside a transaction: the same write succeeds once there is space.
-    store.import_at_reports(
+    store.import_reports(
         ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
     )
     assert counts(store)["at_reports"] == before["at_reports"] + 2
