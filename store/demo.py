@@ -30,16 +30,17 @@ import random
 import re
 import time
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import TypeVar
 
-from allocation.at import RegionInput
 from allocation.deadlines import MilestoneWindow, opens_on
 from allocation.fixed import Requisition, requisition_problems
 from allocation.milestones import round_milestones
 from allocation.money import apportion
 from allocation.planned import parse_planned
+from allocation.report_values import Report
 from present.problems import problem_en
 from store.core import Tx
 from store.model import Actor, WriteRefused
@@ -90,7 +91,7 @@ class Payout:
 class Plan:
     """The example records for the rounds the store holds (nothing written yet)."""
 
-    reports: tuple[tuple[str, RegionInput, date], ...] = ()
+    reports: tuple[tuple[str, Report], ...] = ()  # (round id, the report as the store keeps it, dated)
     ombud: tuple[tuple[str, date], ...] = ()
     requisitions: tuple[tuple[str, Requisition], ...] = ()
     payouts: tuple[Payout, ...] = ()
@@ -100,7 +101,7 @@ class Plan:
     @property
     def rounds(self) -> tuple[str, ...]:
         """The rounds that get at least one record, in order."""
-        ids = [r for r, _, _ in self.reports] + [r for r, _ in self.requisitions]
+        ids = [r for r, _ in self.reports] + [r for r, _ in self.requisitions]
         ids += [p.round_id for p in self.payouts] + [r for r, _, _ in self.usage_reports]
         return tuple(sorted(set(ids)))
 
@@ -156,7 +157,7 @@ def _late(rng: random.Random, due: date, most: int = 30) -> date:
 
 def _reports(
     rng: random.Random, round_id: str, codes: Sequence[str], planned: dict[str, str], span: tuple[date, date]
-) -> list[tuple[str, RegionInput, date]]:
+) -> list[tuple[str, Report]]:
     """AT reports: on time, late or never; outcomes from below plan to far above it."""
     first, due = span
     timing = _mix(rng, codes, REPORT_TIMING)
@@ -173,7 +174,8 @@ def _reports(
         excluded = 1 if delta >= 3 and rng.random() < 0.25 else 0
         earliest = max(first, due - timedelta(days=40))
         received = _day(rng, earliest, due) if timing[code] == "on_time" else _late(rng, due)
-        found.append((round_id, RegionInput(code, filled, started, excluded), received))
+        values = {"filled": Fraction(filled), "started": Fraction(started), "excluded": Fraction(excluded)}
+        found.append((round_id, Report(code, values, received)))
     return found
 
 
@@ -258,7 +260,7 @@ def _ombud(
 def make_plan(store: Store, seed: int = SEED) -> Plan:
     """The example records for every round the store holds, from each round's rules (nothing is written)."""
     codes = [r.code for r in store.regions(store.latest_population_date())]
-    reports: list[tuple[str, RegionInput, date]] = []
+    reports: list[tuple[str, Report]] = []
     requisitions: list[tuple[str, Requisition]] = []
     payouts: list[Payout] = []
     usage: list[tuple[str, str, date]] = []
@@ -432,9 +434,11 @@ def load(store: Store, actor: Actor, reason: str, seed: int = SEED) -> Loaded:
 
 
 def _write(store: Store, tx: Tx, plan: Plan, seed: int) -> None:
-    for round_id, item, received in plan.reports:  # as record_at_report writes them, with their audit entries
-        store._write_report(tx, round_id, store.as_report(round_id, item, received), MARK)
-        tx.execute("UPDATE at_reports SET example = TRUE WHERE round_id = ? AND code = ?", [round_id, item.code])
+    for round_id, report in plan.reports:  # as record_report writes them, with their audit entries
+        spec = store.report_spec(round_id)  # the values the round's rules use
+        values = {k: v for k, v in report.values.items() if k in spec.values}
+        store._write_report(tx, round_id, replace(report, values=values), MARK)
+        tx.execute("UPDATE at_reports SET example = TRUE WHERE round_id = ? AND code = ?", [round_id, report.code])
     for code, approved in plan.ombud:  # as record_ombud
         tx.execute(
             "INSERT INTO ombud (code, approved_on, recorded_at, example) VALUES (?, ?, ?, TRUE)",
