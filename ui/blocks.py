@@ -66,7 +66,7 @@ def _reports_frame(store: Session, s: Setup) -> tuple[pd.DataFrame, str]:
 
 def _start(store: Session, s: Setup) -> None:
     """The table a simulation starts from: the reports read in, or everyone at plan while there are none."""
-    if store.at_reports(s.round_.id):
+    if store.reports(s.round_.id):
         ed.set_base(s, *_reports_frame(store, s))
     else:
         ed.set_base(s, ed.base_frame(s, ed.plan_inputs(s), {}), "alla regioner enligt plan")
@@ -95,7 +95,7 @@ def _plan_frame(s: Setup, more: int) -> pd.DataFrame:
 
 def _fills(store: Session, s: Setup) -> None:
     """Quick fills of the table: the reports, everyone at plan, at plan + k, the fictitious example file."""
-    reports = store.at_reports(s.round_.id)
+    reports = store.reports(s.round_.id)
     fills = st.columns([1.4, 1, 1.1, 1.2, 1.2], vertical_alignment="bottom")
     if fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports", disabled=not reports):
         ed.set_base(s, *_reports_frame(store, s))
@@ -209,7 +209,7 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
 
 
 def _baseline_label(store: Session, s: Setup) -> str:
-    reports = store.at_reports(s.round_.id)
+    reports = store.reports(s.round_.id)
     return "Utgångsläge (reglernas belopp, " + ("inlästa rapporter)" if reports else "inga rapporter)")
 
 
