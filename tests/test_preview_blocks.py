@@ -240,5 +240,8 @@ def test_uppsala_sees_the_same_three_states_of_the_first_figure_as_in_at_2023(st
     first, box = first_box(at)
     assert first[0] == ("Beslutat belopp", f.kr(decided))
     assert first[1:] == [(b.title, f.kr(b.amounts.get("03", 0))) for b in snapshot.blocks]
-    assert "Beslutet är publicerat" in box and "S2024/78" in box
-    assert at.subheader[0].value == "Om ni utökar fler tjänster"  # the what-if stays, below and apart
+    assert "Beslutet är publicerat" in box and "S2024/78" in box and "Inget är utbetalt ännu" in box
+    # The what-if stays, below and apart, folded until the region asks: the decided amount stands alone.
+    assert at.subheader[0].value == "Om ni hade utökat fler tjänster"
+    at.toggle(key="pv_after_decision").set_value(True).run()
+    assert not at.exception and at.number_input(key="pv_filled_03").value == AT_2024.plan("03") + 5
