@@ -195,9 +195,10 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
     expect(sidebar_round(page)).to_have_value(NEW_SHORT)
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text(NEW_TITLE)
-    step = main.get_by_role("spinbutton", name=f"Trappsteg ≥ {STEP_THRESHOLD} tjänster (kr)", exact=True)
-    expect(step).to_have_value(str(NEW_AMOUNT))
-    page.get_by_role("button", name="Alla plan + k").click()
+    main.get_by_text("Trappans belopp och fördelningsnyckel").click()  # the steps, folded by default
+    step = main.get_by_role("textbox", name=f"Trappsteg vid minst {STEP_THRESHOLD} tjänster utöver plan (kr)")
+    expect(step).to_have_value(f.number(NEW_AMOUNT))  # grouped kronor: 3 500 000
+    page.get_by_role("button", name="Alla plan + tjänster").click()
     expect(page.get_by_text("alla regioner plan + 3")).to_be_visible()
     # Everyone at plan + 3 reaches the changed step, and only it: 21 regions × 3 500 000 kr.
     expect(metric_value(page, "Trappsteg")).to_have_text(f.mnkr(21 * NEW_AMOUNT))
