@@ -14,7 +14,8 @@ figure is the median. Target: page ≤ 1.2 × floor.
 
 Rerun after a table edit: AppTest in the server's steady state (``bench_pages``' patches), on the same store
 and data folder, the simulator's data editor sent one changed cell (the first editable number column of the
-first row, as the browser sends it), interleaved with an empty page's and a hello-world page's reruns. Target:
+first row, as the browser sends it: the editor is drawn in a fragment, so the rerun is that fragment's, as in the
+browser), interleaved with an empty page's and a hello-world page's reruns. Target:
 ≤ 10 × the empty page.
 
     .venv/bin/python bench/bench_floors.py [--rounds N] [--no-browser] [--no-reruns] [--check]
@@ -23,6 +24,7 @@ first row, as the browser sends it), interleaved with an empty page's and a hell
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -139,13 +141,37 @@ def _editor(at: Any) -> tuple[Any, str]:
 
 def edit_cell(at: Any, value: int) -> None:
     """Rerun as after a browser's edit of one cell: the editor's state names the changed cell, other widgets
-    keep theirs."""
+    keep theirs. An editor drawn inside a fragment (``st.fragment``) reruns that fragment only, as the browser
+    asks (its rerun request names the fragment of the widget that changed)."""
     editor, column = _editor(at)
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = editor.proto.id
     state.string_value = json.dumps({"edited_rows": {"0": {column: value}}, "added_rows": [], "deleted_rows": []})
-    at._run(states)
+    with _fragment_rerun(_fragment_of(at, editor.proto.id)):
+        at._run(states)
+
+
+def _fragment_of(at: Any, widget_id: str) -> str | None:
+    """The fragment that drew the widget in the last run (None: the whole page draws it)."""
+    metadata = at._session_state._state._new_widget_state.widget_metadata.get(widget_id)
+    return getattr(metadata, "fragment_id", None)
+
+
+@contextmanager
+def _fragment_rerun(fragment_id: str | None) -> Iterator[None]:
+    """AppTest's next run as the browser's request after a change inside a fragment: that fragment only."""
+    if fragment_id is None:
+        yield
+        return
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    local_script_runner.RerunData = functools.partial(RerunData, fragment_id_queue=[fragment_id])  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        local_script_runner.RerunData = RerunData  # type: ignore[misc]
 
 
 @contextmanager

@@ -43,7 +43,7 @@ from ui.geo import lan_outlines
 from ui.inputs import example_outcomes, load_outcomes
 from ui.phone import swipe_cue, wrapping_tabs
 from ui.rounds import RoundRef
-from ui.scenarios import NO_SCENARIO, save_what_if_form
+from ui.scenarios import NO_SCENARIO, PENDING, save_what_if_form
 from ui.state import READ_ONLY_SV
 from ui.text import bullets, plain
 
@@ -137,6 +137,17 @@ def block_simulator(store: Session, ref: RoundRef) -> None:
     with st.container(border=True):
         st.subheader("Block och pottar")
         what_if = block_whatif.controls(round_)
+    _table_and_results(store, ref, s, what_if)
+
+
+@st.fragment
+def _table_and_results(store: Session, ref: RoundRef, s: Setup, what_if: WhatIf) -> None:
+    """The outcomes table and everything computed from it, one fragment: an edit of a cell, a quick fill,
+    Ångra or a tab reruns this part only (the frame, the sidebar and the pots above do not depend on the
+    table). A change above reruns the whole page, this part with it."""
+    if PENDING in st.session_state:  # a scenario was just saved: the sidebar makes it the active one
+        st.rerun()
+    round_ = s.round_
     stale = False
     if _needs_table(s):
         st.subheader("Utfall per region")

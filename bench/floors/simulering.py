@@ -33,35 +33,36 @@ with st.container(border=True):
     key_column.selectbox("Fördelningsnyckel för kvarstående medel", ["per 100 000", "lika"], key="nyckel")
     reset_column.button("Återställ till anvisningens värden", disabled=True, key="reset_params")
 
-st.subheader("Utfall per region")
-fills = st.columns([1.4, 1, 1, 1.3, 1.2, 1.5], vertical_alignment="bottom")
-fills[0].button("Inlästa rapporter (17)", key="fill_reports")
-fills[1].button("Alla enligt plan", key="fill_plan")
-fills[3].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, step=1, key="fill_k")
-fills[2].button("Alla plan + k", key="fill_plan_k")
-fills[4].button("Exempel (fiktivt)", key="fill_example")
-st.caption(text(100))
-st.html(
-    "<style>p.cue { display: none; } @media (max-width: 640px) { p.cue { display: block; } }</style>"
-    f'<p class="cue">{text(50)}</p>'
-)
-outcomes_editor("sim_editor", {"Tillsatta": "number", "Påbörjade": "number", "Avräknade": "number"})
+with st.container():  # the page draws the table and its results in a fragment (a container of its own)
+    st.subheader("Utfall per region")
+    fills = st.columns([1.4, 1, 1, 1.3, 1.2, 1.5], vertical_alignment="bottom")
+    fills[0].button("Inlästa rapporter (17)", key="fill_reports")
+    fills[1].button("Alla enligt plan", key="fill_plan")
+    fills[3].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, step=1, key="fill_k")
+    fills[2].button("Alla plan + k", key="fill_plan_k")
+    fills[4].button("Exempel (fiktivt)", key="fill_example")
+    st.caption(text(100))
+    st.html(
+        "<style>p.cue { display: none; } @media (max-width: 640px) { p.cue { display: block; } }</style>"
+        f'<p class="cue">{text(50)}</p>'
+    )
+    outcomes_editor("sim_editor", {"Tillsatta": "number", "Påbörjade": "number", "Avräknade": "number"})
 
-with st.container(key="sim_results"):
-    with st.container(horizontal=True, gap="medium", key="sim_metrics"):
-        for label in ("Pott", "Trappsteg", "Omfördelat", "Ej fördelat", "Kvalificerade regioner"):
-            st.metric(label, "254,0 mnkr", help=text(30), width="content")
-    names = ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
-    tabs = st.tabs(names, key="vy", on_change="rerun", bind="query-params")
-    if tabs[0].open:
-        with tabs[0]:
-            st.html(table_html(11, rows=22, css=300, cell=7))
-            st.caption(text(125))
-            d1, d2, _ = st.columns([1, 1, 3])
-            d1.download_button("Ladda ned (XLSX)", lambda: b"x", file_name="f.xlsx", on_click="ignore", key="dx")
-            d2.download_button("Ladda ned (CSV)", lambda: "x", file_name="f.csv", on_click="ignore", key="dc")
-            labels = [f"{c} {n}" for c, n in zip(CODES, NAMES, strict=True)]
-            st.selectbox("Förklaring för region", labels, key="explain_region")
-            st.markdown("\n".join(f"1. {text(36)}" for _ in range(10)))
+    with st.container(key="sim_results"):
+        with st.container(horizontal=True, gap="medium", key="sim_metrics"):
+            for label in ("Pott", "Trappsteg", "Omfördelat", "Ej fördelat", "Kvalificerade regioner"):
+                st.metric(label, "254,0 mnkr", help=text(30), width="content")
+        names = ["Resultat", "Trappan", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
+        tabs = st.tabs(names, key="vy", on_change="rerun", bind="query-params")
+        if tabs[0].open:
+            with tabs[0]:
+                st.html(table_html(11, rows=22, css=300, cell=7))
+                st.caption(text(125))
+                d1, d2, _ = st.columns([1, 1, 3])
+                d1.download_button("Ladda ned (XLSX)", lambda: b"x", file_name="f.xlsx", on_click="ignore", key="dx")
+                d2.download_button("Ladda ned (CSV)", lambda: "x", file_name="f.csv", on_click="ignore", key="dc")
+                labels = [f"{c} {n}" for c, n in zip(CODES, NAMES, strict=True)]
+                st.selectbox("Förklaring för region", labels, key="explain_region")
+                st.markdown("\n".join(f"1. {text(36)}" for _ in range(10)))
 
-save_form()
+    save_form()

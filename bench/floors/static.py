@@ -173,35 +173,39 @@ def block_simulator(blocks: int, steps: int, extra: dict[str, str], metric_rows:
                             st.text_input(f"Trappsteg {step + 1} (kr)", value="2 000 000", key=f"blk_step_{step}")
                         st.selectbox(text(30), [text(20), text(12)], key="blk_key")
         st.button("Återställ reglernas belopp", key="blk_reset")
-    st.subheader("Utfall per region")
-    fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
-    fills[0].button("Alla enligt plan", key="blk_plan")
-    fills[1].button("Alla plan + k", key="blk_plan_k")
-    fills[2].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, key="blk_k")
-    st.caption(text(99))
-    outcomes_editor("blk_editor", extra)
-    with st.container(key="blk_results"):
-        for count in metric_rows:
-            for column in st.columns(3)[:count]:
-                column.metric(text(12), "63,0 mnkr", help=text(30))
-        st.info(text(105))
-        st.info(text(120))
-        names = ["Resultat", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
-        names += [f"Block {b + 1}: {text(20)}" for b in range(blocks)]
-        tabs = st.tabs(names, key="blk_vy", on_change="rerun", bind="query-params")
-        if tabs[0].open:
-            with tabs[0]:
-                frame = pd.DataFrame({"länskod": CODES, "region": NAMES})
-                for b in range(blocks):
-                    frame[f"Block {b + 1}: {text(20)} (kr)"] = [1_000_000 + 7919 * i * b for i in range(len(CODES))]
-                frame["totalt (kr)"] = [2_000_000 + 7919 * i for i in range(len(CODES))]
-                frame["kr per invånare"] = [12.5 + i for i in range(len(CODES))]
-                money = [c for c in frame.columns if c.endswith("(kr)")]
-                styled = frame.style.format({c: (lambda v: kr(int(v))) for c in money} | {"kr per invånare": "{:.2f}"})
-                st.dataframe(styled, hide_index=True, width="stretch")
-                st.caption(text(140))
-                d1, d2, _ = st.columns([1, 1, 3])
-                d1.download_button("Ladda ned (XLSX)", lambda: b"x", file_name="f.xlsx", on_click="ignore", key="bx")
-                d2.download_button("Ladda ned (CSV)", lambda: "x", file_name="f.csv", on_click="ignore", key="bc")
-    save_form()
+    with st.container():  # the page draws the table and its results in a fragment (a container of its own)
+        st.subheader("Utfall per region")
+        fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
+        fills[0].button("Alla enligt plan", key="blk_plan")
+        fills[1].button("Alla plan + k", key="blk_plan_k")
+        fills[2].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, key="blk_k")
+        st.caption(text(99))
+        outcomes_editor("blk_editor", extra)
+        with st.container(key="blk_results"):
+            for count in metric_rows:
+                for column in st.columns(3)[:count]:
+                    column.metric(text(12), "63,0 mnkr", help=text(30))
+            st.info(text(105))
+            st.info(text(120))
+            names = ["Resultat", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
+            names += [f"Block {b + 1}: {text(20)}" for b in range(blocks)]
+            tabs = st.tabs(names, key="blk_vy", on_change="rerun", bind="query-params")
+            if tabs[0].open:
+                with tabs[0]:
+                    frame = pd.DataFrame({"länskod": CODES, "region": NAMES})
+                    for b in range(blocks):
+                        frame[f"Block {b + 1}: {text(20)} (kr)"] = [1_000_000 + 7919 * i * b for i in range(len(CODES))]
+                    frame["totalt (kr)"] = [2_000_000 + 7919 * i for i in range(len(CODES))]
+                    frame["kr per invånare"] = [12.5 + i for i in range(len(CODES))]
+                    money = [c for c in frame.columns if c.endswith("(kr)")]
+                    formats = {c: (lambda v: kr(int(v))) for c in money} | {"kr per invånare": "{:.2f}"}
+                    styled = frame.style.format(formats)
+                    st.dataframe(styled, hide_index=True, width="stretch")
+                    st.caption(text(140))
+                    d1, d2, _ = st.columns([1, 1, 3])
+                    d1.download_button(
+                        "Ladda ned (XLSX)", lambda: b"x", file_name="f.xlsx", on_click="ignore", key="bx"
+                    )
+                    d2.download_button("Ladda ned (CSV)", lambda: "x", file_name="f.csv", on_click="ignore", key="bc")
+        save_form()
     st.stop()  # as the real page: the frame's footer is not drawn
