@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from allocation.at import RegionInput
 from allocation.planned import parse_number, parse_planned
 from allocation.report_values import AT_PARTS, Report, ReportSpec, engine_values, report_spec
 from ingest.reports import read_round_reports
@@ -85,13 +84,6 @@ class ReportsMixin(RoundsMixin):
     def report_values(self, round_id: str) -> dict[str, dict[str, Fraction]]:
         """The reports as the engine's values (key -> recipient -> value): what the simulation and decision use."""
         return engine_values(self.reports(round_id))
-
-    def at_reports(self, round_id: str) -> list[RegionInput]:
-        """The reports' positions filled, started and excluded (0 where not reported), as the AT pages read them."""
-        return [
-            RegionInput(r.code, *(int(r.value(k)) for k in AT_PARTS), r.planned)  # type: ignore[arg-type]
-            for r in self.reports(round_id)
-        ]
 
     def reports_frame(self, round_id: str) -> pd.DataFrame:
         """One row per report: code, region, the round's values, its own planned figure (a round with a planning
@@ -237,18 +229,6 @@ class ReportsMixin(RoundsMixin):
         self._check_report(spec, report)
         with self.transaction(actor, reason) as tx:
             return self._write_report(tx, round_id, report, source)
-
-    def record_at_report(
-        self, actor: Actor, reason: str, round_id: str, item: RegionInput, received: date, source: str = "manuell"
-    ) -> bool:
-        """An AT report (filled, started, excluded) for a round whose recipients report those."""
-        return self.record_report(actor, reason, round_id, self.as_report(round_id, item, received), source)
-
-    def as_report(self, round_id: str, item: RegionInput, received: date) -> Report:
-        """An AT report as a report of the round: the parts the round's rules use, the planned figure if any."""
-        spec = self._accepting(round_id)
-        values = {k: Fraction(getattr(item, k)) for k in AT_PARTS if k in spec.values}
-        return Report(item.code, values, received, item.planned if spec.planned_override else None)
 
     def import_reports(
         self,

@@ -27,8 +27,8 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import pandas as pd
 
-from allocation.at import RegionInput
 from allocation.decision import Snapshot
+from allocation.report_values import Report
 from store.access import Action, Principal, Role, decide
 from store.model import EXPORTABLE_TABLES, AccessDenied, Actor
 from store.service import Store
@@ -63,6 +63,11 @@ def _rows(code: Callable[[T], str]) -> Callable[[Iterable[T], Codes], list[T]]:
 def _keys(mapping: dict[str, V], codes: Codes) -> dict[str, V]:
     """A mapping keyed by län code."""
     return {c: v for c, v in mapping.items() if codes is None or c in codes}
+
+
+def _values(values: dict[str, dict[str, V]], codes: Codes) -> dict[str, dict[str, V]]:
+    """Values by key, each a mapping keyed by län code."""
+    return {k: _keys(by_code, codes) for k, by_code in values.items()}
 
 
 def _frame(frame: pd.DataFrame, codes: Codes) -> pd.DataFrame:
@@ -265,8 +270,8 @@ class Session:
     # --- per-region data, narrowed for region users ----------------------------------------------
 
     reports = _Narrowed(Store.reports, Action.READ_REPORTS, _rows(attrgetter("code")))
+    report_values = _Narrowed(Store.report_values, Action.READ_REPORTS, _values)
     reports_frame = _Narrowed(Store.reports_frame, Action.READ_REPORTS, _frame)
-    at_reports = _Narrowed(Store.at_reports, Action.READ_REPORTS, _rows(attrgetter("code")))
     report_dates = _Narrowed(Store.report_dates, Action.READ_STATUS, _keys)
     fixed_amounts = _Narrowed(Store.fixed_amounts, Action.READ_AMOUNTS, _keys)
     requisitions = _Narrowed(Store.requisitions, Action.READ_FOLLOWUP, _rows(attrgetter("code")))
@@ -285,10 +290,10 @@ class Session:
             rows = [p for p in rows if p[1] <= today]
         return rows
 
-    def at_report(self, code: str, round_id: str) -> RegionInput | None:
-        """One region's report: refused (and logged) for a region user asking for another region."""
+    def report(self, code: str, round_id: str) -> Report | None:
+        """One recipient's report: refused (and logged) for a region user asking for another region."""
         self.require(Action.READ_REPORTS, code, round_id)
-        return next((i for i in self.store.at_reports(round_id) if i.code == code), None)
+        return next((r for r in self.store.reports(round_id) if r.code == code), None)
 
     # --- frozen decisions: staff and managers; a region user once the round's decision is published --
 
@@ -354,7 +359,6 @@ class Session:
     # --- writes (staff): the principal is the actor ------------------------------------------------
 
     record_report = _Write(Store.record_report, Action.WRITE_REPORTS, region="report.code")
-    record_at_report = _Write(Store.record_at_report, Action.WRITE_REPORTS, region="item.code")
     import_reports = _Write(Store.import_reports, Action.IMPORT)
     import_requisitions = _Write(Store.import_requisitions, Action.IMPORT)
     import_official_amounts = _Write(Store.import_official_amounts, Action.IMPORT)

@@ -15,6 +15,7 @@ from present.at_view import allocate_view
 from store.service import Actor
 from tests.block_helpers import SIMULATOR, kronor, results_table
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 from ui.inputs import example_outcomes, load_outcomes
 from ui.state import get_store
 
@@ -175,7 +176,7 @@ def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database
 
 def test_results_start_from_the_store_reports_when_there_are_some(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.record_at_report(Actor("Anna"), "test", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
+    store.record_report(Actor("Anna"), "test", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
     at = _simulator(AppTest.from_file("../app.py", default_timeout=60))
     assert any("inlästa rapporter (1 regioner)" in shown(c.value) for c in at.caption)
     regions, _ = _table(at)

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allocation import decision as d
-from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from store.decision_types import BLOCKING
 from store.service import Actor, Store, WriteRefused
+from tests.report_helpers import positions
 
 STAFF = Actor("Sara Handläggare", "handläggare")
 ROUND = "at-2023"
@@ -24,7 +24,7 @@ ROUND = "at-2023"
 
 def report(store: Store, code: str, above_plan: int, received: date = date(2023, 10, 20)) -> None:
     planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-    store.record_at_report(STAFF, "test", ROUND, RegionInput(code, planned + above_plan, 0), received)
+    store.record_report(STAFF, "test", ROUND, positions(code, planned + above_plan, 0, received=received))
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_a_changed_byte_in_a_stored_snapshot_is_detected(store: Store) -> None:
 def test_a_corrected_report_changes_nothing_the_decision_said_and_shows_as_drift(store: Store) -> None:
     snapshot = decide(store)
     assert not store.decision_drift(snapshot).any
-    store.record_at_report(STAFF, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    store.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     assert store.current_decision(ROUND) == snapshot  # the decision is what it was
     drift = store.decision_drift(snapshot)
     assert [(c.key, c.code, c.before) for c in drift.inputs] == [("filled", "03", snapshot.inputs["filled"]["03"])]
@@ -87,7 +87,7 @@ def test_a_corrected_report_changes_nothing_the_decision_said_and_shows_as_drift
 def test_an_amendment_names_the_decision_it_changes_and_the_first_stays_readable(store: Store) -> None:
     first = decide(store)
     refused("redan beslutad", decide, store, reference="S2023/2")
-    store.record_at_report(STAFF, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    store.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     second = decide(store, reference="S2023/2", supersedes=first.number, published_on=date(2023, 12, 8))
     assert second.kind == d.AMENDMENT and second.supersedes == first.number
     assert second.supersedes_reference == "S2023/1"

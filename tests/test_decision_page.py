@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from present.formats import kr
 from store.service import Actor, Store, User
 from tests.block_helpers import kronor
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 from tests.test_roles_app import login
 from ui.state import get_store
 
@@ -30,7 +30,7 @@ def store(isolated_database: Path) -> Store:
     store = get_store(str(isolated_database))
     for code, more in (("01", 5), ("03", 2), ("25", 3)):
         planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_at_report(CLI, "test", ROUND, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+        store.record_report(CLI, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
     store.save_user(CLI, "test", User("mats@myndighet.se", "Mats Chef", "chef"))
     store.save_user(CLI, "test", User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"))
     return store
@@ -89,7 +89,7 @@ def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
     assert f"Beslutet S2023/100 är fattat och låst: {kr(first.paid)}" in texts(at)
 
     # a corrected report does not change the decision: the page says what changed, an amendment corrects it
-    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    store.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     at.session_state["beslut_flik"] = "Beslut"
     at.run()
     page = texts(at)
@@ -181,7 +181,7 @@ def test_an_amendment_below_what_was_paid_shows_what_to_recover_and_staff_record
         )
     store.record_payment_run(CLI, "betalt", ROUND, date(2023, 12, 15), "UB-1")
     planned = math.ceil(parse_planned(store.planned_table(ROUND)["01"]))
-    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("01", planned + 2, 0), date(2023, 10, 20))
+    store.record_report(CLI, "rättelse", ROUND, positions("01", planned + 2, 0, received=date(2023, 10, 20)))
     amended = store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
     owed = first.totals["01"] - amended.totals["01"]
     at = open_page(staff())
@@ -253,7 +253,7 @@ def test_a_review_made_before_the_inputs_changed_is_reviewed_again(store: Store)
     at = open_page(staff())
     fill(at, "S2023/201")
     click(at, "Granska beslutet")
-    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", 10, 0), date(2023, 10, 20))
+    store.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     at.run()
     assert "Uppgifterna har ändrats sedan du granskade beslutet" in texts(at)
     assert not any(b.label == "Fatta beslutet" for b in at.button) and store.current_decision(ROUND) is None
@@ -299,7 +299,7 @@ def test_letters_name_the_bankgiro_the_agency_registered(store: Store) -> None:
 def test_the_decision_page_has_one_date_format_and_capitalised_headers(store: Store) -> None:
     first = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
     planned = math.ceil(parse_planned(store.planned_table(ROUND)["03"]))
-    store.record_at_report(CLI, "rättelse", ROUND, RegionInput("03", planned + 7, 0), date(2023, 10, 20))
+    store.record_report(CLI, "rättelse", ROUND, positions("03", planned + 7, 0, received=date(2023, 10, 20)))
     store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
     at = open_page(staff())
     page = texts(at)

@@ -23,6 +23,7 @@ from present.block_table import stair_details
 from store import db, demo
 from store.model import Actor, User, WriteRefused
 from store.service import Store
+from tests.report_helpers import positions
 from ui.example_data import READER_NOTE, STAFF_INSTRUCTION
 from ui.scenarios import EXAMPLE_SUFFIX
 from ui.state import get_store
@@ -182,7 +183,7 @@ def test_loading_twice_writes_nothing_the_second_time(store: Store) -> None:
 
 
 def test_loading_is_refused_while_the_store_holds_real_records(store: Store) -> None:
-    store.record_at_report(ANNA, "inkommen", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
+    store.record_report(ANNA, "inkommen", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
     before = store.audit_count()
     with pytest.raises(WriteRefused, match="real records") as refused:
         demo.load(store, ANNA, "visning")
@@ -208,7 +209,7 @@ def test_real_follow_up_records_are_refused_while_example_data_is_loaded(store: 
     entries = store.audit_count()
     code = sorted(r.code for r in store.regions(store.latest_population_date()))[0]
     writes = [
-        lambda: store.record_at_report(ANNA, "inkommen", "at-2023", RegionInput(code, 30, 29), date(2023, 11, 1)),
+        lambda: store.record_report(ANNA, "inkommen", "at-2023", positions(code, 30, 29, received=date(2023, 11, 1))),
         lambda: store.record_ombud(ANNA, "godkänt", code, date(2023, 4, 4)),
         lambda: store.record_requisition(
             ANNA, "inkommen", "elderly-2023", Requisition(code, date(2023, 10, 30), 1_000, "R-1")
@@ -468,7 +469,7 @@ def test_a_scenario_made_on_example_data_is_labelled_in_the_sidebar_and_in_the_c
     demo.load(store, ANNA, "visning")
     _scenario(store, "Prov")
     demo.remove(store, ANNA, "städning")
-    store.record_at_report(ANNA, "e-tjänsten", "at-2023", RegionInput("01", 300, 0), date(2023, 10, 20))
+    store.record_report(ANNA, "e-tjänsten", "at-2023", positions("01", 300, 0, received=date(2023, 10, 20)))
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["actor_name"] = "Anna Andersson"
     at.run()

@@ -20,10 +20,10 @@ import docx
 import pytest
 
 import documents
-from allocation.at import RegionInput
 from allocation.decision import Snapshot
 from allocation.planned import parse_planned
 from store.service import Actor, Store
+from tests.report_helpers import positions
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
 
@@ -51,7 +51,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
     store = Store.open(tmp_path_factory.mktemp("db") / "test.duckdb")
     for code, more in (("01", 5), ("03", 2), ("09", 1), ("25", 3)):
         planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_at_report(STAFF, "test", ROUND, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+        store.record_report(STAFF, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
     return store.decide_round(STAFF, "beslut", ROUND, "S2023/01234", date(2023, 12, 1), confirmed=True)
 
 

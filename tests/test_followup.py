@@ -16,6 +16,7 @@ from ingest.data_folder import load_fixed_round, load_regions
 from present.calendar import deadlines_ics
 from store.service import Actor
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,14 +177,13 @@ def test_the_overview_says_which_rounds_are_closed(isolated_database: Path) -> N
 def test_a_report_received_shows_a_swedish_date_and_a_time_only_when_there_is_one(isolated_database: Path) -> None:
     from datetime import datetime
 
-    from allocation.at import RegionInput
     from ui.followup import when_sv
 
     assert when_sv(datetime(2023, 11, 25)) == "2023-11-25"  # recorded by day: no time of day
     assert when_sv(datetime(2023, 11, 25, 14, 5)) == "2023-11-25 14:05"
     assert when_sv(date(2023, 11, 25)) == "2023-11-25" and when_sv(None) == "–"
     store = get_store(str(isolated_database))
-    store.record_at_report(ANNA, "e-tjänsten", "at-2023", RegionInput("03", 40, 40), date(2023, 11, 25))
+    store.record_report(ANNA, "e-tjänsten", "at-2023", positions("03", 40, 40, received=date(2023, 11, 25)))
     at = _app("pages/elderly/followup.py", date(2023, 12, 1), "at-2023")
     (table,) = [h.proto.body for h in at.html if "Rapport mottagen" in h.proto.body]
     assert "<td>2023-11-25</td>" in table.replace(' class=""', "") and "T00:00" not in table

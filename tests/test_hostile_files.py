@@ -110,7 +110,7 @@ def test_the_store_imports_every_row_of_a_stale_dimension_file(store: Store) -> 
     stale = h.stale_dimension(h.xlsx(h.report_rows()), "A1:E2")
     result = store.import_reports(ANNA, "test", "at-2023", stale, "stale.xlsx", RECEIVED)
     assert (result.rows, result.changed) == (9, 9)
-    assert len(store.at_reports("at-2023")) == 9
+    assert len(store.reports("at-2023")) == 9
 
 
 # --- 2. limits: refused before parsing, naming the limit -------------------------------------------

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from allocation.planned import parse_planned
 from ingest.payment_details import luhn_ok
@@ -20,6 +19,7 @@ from store.db import redacted
 from store.model import StoreError
 from store.pg import translate
 from store.service import Actor, Store, WriteRefused
+from tests.report_helpers import positions
 
 STAFF = Actor("Sara Handläggare", "handläggare")
 AT, ELDERLY = "at-2023", "elderly-2023"
@@ -35,7 +35,7 @@ def store(store_target: Path | str) -> Store:
     store = Store.open(store_target)
     for i, (code, more) in enumerate((("01", 5), ("03", 2), ("25", 3))):
         planned = math.ceil(parse_planned(store.planned_table(AT)[code]))
-        store.record_at_report(STAFF, "test", AT, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+        store.record_report(STAFF, "test", AT, positions(code, planned + more, 0, received=date(2023, 10, 20)))
         store.save_payment_details(STAFF, "test", code, valid(f"23210{i}000"), valid(f"555{i}000"))
     return store
 
@@ -49,7 +49,7 @@ def message(call: object, *args: object, **kw: object) -> str:
 def test_a_payment_run_records_the_list_that_was_shown_or_nothing(store: Store) -> None:
     first = store.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
     shown = store.payout_list(AT).fingerprint
-    store.record_at_report(STAFF, "rättelse", AT, RegionInput("03", 10, 0), date(2023, 10, 20))
+    store.record_report(STAFF, "rättelse", AT, positions("03", 10, 0, received=date(2023, 10, 20)))
     store.decide_round(STAFF, "ändring", AT, "S2", date(2023, 12, 2), supersedes=first.number, confirmed=True)
     text = message(store.record_payment_run, STAFF, "betalt", AT, date(2023, 12, 15), "UB-1", expected=shown)
     assert "har ändrats sedan den visades" in text

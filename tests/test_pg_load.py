@@ -43,6 +43,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from tests.report_helpers import positions
+
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("STATSBIDRAG_LOAD_SECONDS", "10"))
 THREADS = 10
@@ -92,7 +94,7 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
             if op == 0:  # every thread writes every region now and then: unique values, so each write changes
                 code = codes[rng.randrange(len(codes))]
                 value = rng.randrange(1, 10**9)
-                store.record_at_report(actor, tag, AT_ROUND, RegionInput(code, value, 0), RECEIVED)
+                store.record_report(actor, tag, AT_ROUND, positions(code, value, 0, received=RECEIVED))
                 log(kind="report", code=code, value=value, tag=tag)
             elif op in (1, 2):
                 if op == 1:  # the hot regions: amounts from 0.5 % to 5 % of the maximum, racing to its top
@@ -459,14 +461,13 @@ def problems_after(url: str, result: LoadResult) -> list[str]:
 
 
 def test_two_processes_and_the_command_line_lose_nothing_and_survive_a_kill(pg_url: str, tmp_path: Path) -> None:
-    from allocation.at import RegionInput
     from store.model import Actor
     from store.service import Store
 
     prepare(pg_url)
     watcher = Store.open(pg_url)  # a third instance that only reads: its cache is warm before the load
-    watcher.record_at_report(Actor("förberedelse"), "före lasten", AT_ROUND, RegionInput("01", 1, 1), RECEIVED)
-    before_reports = watcher.at_reports(AT_ROUND)
+    watcher.record_report(Actor("förberedelse"), "före lasten", AT_ROUND, positions("01", 1, 1, received=RECEIVED))
+    before_reports = watcher.reports(AT_ROUND)
     before_amounts = watcher.fixed_amounts(FIXED_ROUND)
 
     result = run_load(pg_url, tmp_path / "load", SECONDS, kill=True)
@@ -492,8 +493,8 @@ def test_two_processes_and_the_command_line_lose_nothing_and_survive_a_kill(pg_u
 
     with psycopg.connect(pg_url) as con:
         table = dict(con.execute("SELECT code, filled FROM at_reports WHERE round_id = %s", [AT_ROUND]).fetchall())
-    assert {r.code: r.filled for r in watcher.at_reports(AT_ROUND)} == table
-    assert watcher.at_reports(AT_ROUND) != before_reports
+    assert {r.code: r.value("filled") for r in watcher.reports(AT_ROUND)} == table
+    assert watcher.reports(AT_ROUND) != before_reports
     assert watcher.fixed_amounts(FIXED_ROUND) == before_amounts
     watcher.close()
 

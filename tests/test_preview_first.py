@@ -19,6 +19,7 @@ from present import formats as f
 from present.at_view import allocate_view
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 from ui.preview_words import about_kr, about_range, about_sentence
 from ui.state import get_store
 
@@ -114,22 +115,22 @@ def test_before_a_report_the_first_figure_is_the_plan_and_the_what_if_starts_at_
 
 
 def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_uncertainty(store: Store) -> None:
-    own = RegionInput("03", planned(store, "03") + 5, planned(store, "03") + 4)
-    store.record_at_report(CLI, "test", ROUND, own, date(2023, 10, 20))
-    store.record_at_report(CLI, "test", ROUND, RegionInput("01", planned(store, "01") + 7, 0), date(2023, 10, 21))
+    own = positions("03", planned(store, "03") + 5, planned(store, "03") + 4, received=date(2023, 10, 20))
+    store.record_report(CLI, "test", ROUND, own)
+    store.record_report(CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21)))
     at = as_uppsala()
     metrics, text = first_box(at)
     (label, value), *_ = metrics
     assert label == "Troligt belopp enligt er rapport, omkring"
     assert re.fullmatch(r"\d+(,\d)? miljoner\u00a0kr", value)  # rounded: the others are not known
-    assert "inlämnade rapport (inkom 20 oktober 2023)" in text and f"{own.filled} tillsatta" in text
+    assert "inlämnade rapport (inkom 20 oktober 2023)" in text and f"{own.value('filled')} tillsatta" in text
     assert "I 8 fall av 10 mellan" in text
     # The what-if starts where the first figure is: the same inputs give the same rounded figure.
     assert shown(at.metric[1].label) == "Troligt belopp, omkring" and at.metric[1].value == value
     assert "utfall visas inte förrän beslutet är publicerat" in text  # Stockholm's report is not Uppsala's
     assert not STATISTICS.search(text)
-    assert at.number_input(key="pv_filled_03").value == own.filled  # the what-if starts from the report
-    assert at.number_input(key="pv_started_03").value == own.started
+    assert at.number_input(key="pv_filled_03").value == own.value("filled")  # the what-if starts from the report
+    assert at.number_input(key="pv_started_03").value == own.value("started")
     # Statistics only in the expander for those who want to know more.
     expander = next(e for e in at.expander if e.label == "För den som vill veta mer")
     assert "P10" in "\n".join(shown(m.value) for m in expander.markdown)
@@ -139,7 +140,7 @@ def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Stor
     at_round = store.at_round(ROUND)
     inputs = [RegionInput(r.code, planned(store, r.code) + (5 if r.code == "03" else 2), 0) for r in at_round.regions]
     for item in inputs:
-        store.record_at_report(CLI, "test", ROUND, item, date(2023, 10, 20))
+        store.record_report(CLI, "test", ROUND, positions(item.code, item.filled, received=date(2023, 10, 20)))
     exact = allocate_view(at_round, inputs, at_round.default_params()).by_code()["03"].total
     metrics, text = first_box(as_staff("03"))
     assert metrics == [("Belopp enligt er rapport", f.kr(exact))]
@@ -149,9 +150,9 @@ def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Stor
 def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_one_is_never_shown(
     store: Store,
 ) -> None:
-    own = RegionInput("03", planned(store, "03") + 5, 0)
-    store.record_at_report(CLI, "test", ROUND, own, date(2023, 10, 20))
-    store.record_at_report(CLI, "test", ROUND, RegionInput("01", planned(store, "01") + 7, 0), date(2023, 10, 21))
+    own = positions("03", planned(store, "03") + 5, 0, received=date(2023, 10, 20))
+    store.record_report(CLI, "test", ROUND, own)
+    store.record_report(CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21)))
     later = date.today() + timedelta(days=30)
     snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/77", later, confirmed=True)
     decided = snapshot.recipient("03").total

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from allocation import decision as d
-from allocation.at import RegionInput
 from allocation.planned import parse_planned
 from store.access import Principal, Role
 from store.service import Store
 from store.session import AccessDenied, Session
+from tests.report_helpers import positions
 from ui.decision_register import decision_rows
 
 STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
@@ -40,7 +40,7 @@ def store(store_target: Path | str) -> Store:
     staff = Session(store, STAFF)
     for code, more in (("01", 5), ("03", 2), ("25", 3)):
         planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        staff.record_at_report("test", ROUND, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+        staff.record_report("test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
     return store
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from present.formats import kr
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 from ui import auth
 from ui.auth import login_keys, principal_from_claims
 from ui.state import get_store
@@ -41,8 +41,8 @@ def store(isolated_database: Path) -> Store:
     store = get_store(str(isolated_database))  # the same Store object the app's pages use
     for user in USERS.values():
         store.save_user(CLI, "test", user)
-    store.record_at_report(CLI, "test", "at-2023", RegionInput("01", 321, 0), date(2023, 10, 1))
-    store.record_at_report(CLI, "test", "at-2023", RegionInput("03", 60, 0), date(2023, 10, 1))
+    store.record_report(CLI, "test", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
+    store.record_report(CLI, "test", "at-2023", positions("03", 60, 0, received=date(2023, 10, 1)))
     store.record_ombud(CLI, "test", "01", date(2023, 6, 1))
     store.record_requisition(CLI, "test", "elderly-2023", Requisition("01", date(2023, 9, 1), 1_234_567, "R-01"))
     return store

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from store.access import Action, Principal, Role
 from store.service import Actor, Store, User, WriteRefused
 from store.session import AccessDenied, Session
+from tests.report_helpers import positions
 
 RECEIVED = date(2023, 10, 30)
 STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
@@ -30,7 +30,7 @@ def store(store_target: Path | str) -> Store:
     store.clock = lambda: datetime(2023, 11, 15, 10, 0)
     staff = Session(store, STAFF)
     for code, filled in (("01", 300), ("03", 60), ("12", 150)):
-        staff.record_at_report("test", "at-2023", RegionInput(code, filled, 0), date(2023, 10, 1))
+        staff.record_report("test", "at-2023", positions(code, filled, 0, received=date(2023, 10, 1)))
     for code in ("01", "03"):
         staff.record_ombud("test", code, date(2023, 6, 1))
         staff.record_requisition("test", ELDERLY, Requisition(code, date(2023, 9, 1), 1_000_000, f"R-{code}"))
@@ -44,7 +44,7 @@ def refusals(store: Store) -> list[tuple[str, str, str]]:
 
 def test_a_region_user_reads_only_its_own_region_before_the_decision(store: Store) -> None:
     region = Session(store, UPPSALA)
-    assert [r.code for r in region.at_reports("at-2023")] == ["03"]
+    assert [r.code for r in region.reports("at-2023")] == ["03"]
     assert set(region.reports_frame("at-2023")["code"]) == {"03"}
     assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}
     assert set(region.requisitions_frame(ELDERLY)["code"]) == {"03"}
@@ -57,17 +57,17 @@ def test_a_region_user_reads_only_its_own_region_before_the_decision(store: Stor
 def test_staff_and_managers_read_every_region(store: Store) -> None:
     for principal in (STAFF, MANAGER):
         session = Session(store, principal)
-        assert [r.code for r in session.at_reports("at-2023")] == ["01", "03", "12"]
+        assert [r.code for r in session.reports("at-2023")] == ["01", "03", "12"]
         assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.at_round("at-2023").regions}
         assert {r.code for r in session.requisitions(ELDERLY)} == {"01", "03"}
 
 
 def test_another_regions_data_asked_for_by_name_is_refused_and_logged(store: Store) -> None:
     region = Session(store, UPPSALA)
-    assert region.at_report("03", "at-2023") == RegionInput("03", 60, 0)
+    assert region.report("03", "at-2023") == positions("03", 60, 0, received=date(2023, 10, 1))
     before = store.audit_count()
     with pytest.raises(AccessDenied) as refused:
-        region.at_report("01", "at-2023")
+        region.report("01", "at-2023")
     assert "behörighet" in refused.value.message_sv and "01" in refused.value.message_sv
     with pytest.raises(AccessDenied):
         region.require_region(Action.PREVIEW, "01")
@@ -78,10 +78,10 @@ def test_another_regions_data_asked_for_by_name_is_refused_and_logged(store: Sto
 def test_publishing_the_decision_opens_that_rounds_data_to_every_region(store: Store) -> None:
     region = Session(store, UPPSALA)
     Session(store, STAFF).record_decision("beslut", "at-2023", date(2023, 12, 1), "Dnr 1.2-3/2023")
-    assert [r.code for r in region.at_reports("at-2023")] == ["03"]  # published on 1 December: not yet
+    assert [r.code for r in region.reports("at-2023")] == ["03"]  # published on 1 December: not yet
     store.clock = lambda: datetime(2023, 12, 1, 8, 0)
-    assert [r.code for r in region.at_reports("at-2023")] == ["01", "03", "12"]
-    assert region.at_report("01", "at-2023") == RegionInput("01", 300, 0)
+    assert [r.code for r in region.reports("at-2023")] == ["01", "03", "12"]
+    assert region.report("01", "at-2023") == positions("01", 300, 0, received=date(2023, 10, 1))
     assert {r.code for r in region.requisitions(ELDERLY)} == {"03"}  # the other round is still unpublished
     with pytest.raises(AccessDenied):
         region.require_region(Action.PREVIEW, "01")  # never another region's preview
@@ -93,7 +93,7 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
     at_round = store.at_round("at-2023")
     tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
     writes = [
-        lambda: session.record_at_report("x", "at-2023", RegionInput("03", 1, 0), date(2023, 10, 1)),
+        lambda: session.record_report("x", "at-2023", positions("03", 1, 0, received=date(2023, 10, 1))),
         lambda: session.import_reports("x", "at-2023", b"region,filled,started\nUppsala,1,0\n", "f.csv", RECEIVED),
         lambda: session.import_requisitions("x", ELDERLY, b"region,received,amount\n03,2023-09-02,1\n", "f.csv"),
         lambda: session.import_official_amounts("x", ELDERLY, b"region,amount\n", "f.csv", "källa"),
@@ -245,9 +245,9 @@ def test_payouts_and_usage_reports_are_narrowed_too(store: Store) -> None:
 def test_each_session_entry_offers_the_store_method_of_its_name() -> None:
     """The Session's table: the store's parameters, less the actor that a write takes from the principal."""
     session = Session(Store.__new__(Store), STAFF)
-    for name in ("at_reports", "fixed_amounts", "ombud_dates", "at_round", "users", "backup"):
+    for name in ("reports", "fixed_amounts", "ombud_dates", "block_round", "users", "backup"):
         assert inspect.signature(getattr(session, name)) == inspect.signature(getattr(session.store, name))
-    for name in ("record_at_report", "record_payout", "import_official_amounts", "save_scenario", "save_user"):
+    for name in ("record_report", "record_payout", "import_official_amounts", "save_scenario", "save_user"):
         store_parameters = list(inspect.signature(getattr(session.store, name)).parameters)
         assert store_parameters[0] == "actor"
         assert list(inspect.signature(getattr(session, name)).parameters) == store_parameters[1:]

@@ -20,6 +20,7 @@ from store import db
 from store.export import export_scenario, export_table
 from store.seed import seed_from_data
 from store.service import Actor, Store, WriteRefused
+from tests.report_helpers import positions
 
 RECEIVED = date(2023, 10, 30)  # the day the reports arrived: always explicit
 ANNA = Actor("Anna Andersson")
@@ -89,7 +90,7 @@ def test_an_older_file_is_upgraded_never_wiped(store_target: Path | str) -> None
     # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
     assert new.audit_count() == entries + 21
     assert new.at_round("at-2023").planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
-    assert new.at_reports("at-2023") == []
+    assert new.reports("at-2023") == []
     new.close()
 
 
@@ -108,7 +109,7 @@ def test_data_survives_a_restart(store_target: Path | str) -> None:
     params = at_round.params(pot=252_000_000)
     inputs = [RegionInput("09", 19, 18), RegionInput("14", 262, 258, 2, Fraction(5, 2))]
     store.save_scenario(ANNA, "test", "Bakgrundspotten", "at-2023", params, inputs, note="252 MSEK")
-    store.record_at_report(ANNA, "test", "at-2023", RegionInput("25", 58, 56, 1), date(2023, 10, 30))
+    store.record_report(ANNA, "test", "at-2023", positions("25", 58, 56, 1, received=date(2023, 10, 30)))
     store.close()
     reopened = Store.open(store_target)
     scenario = reopened.scenario("Bakgrundspotten")
@@ -119,7 +120,7 @@ def test_data_survives_a_restart(store_target: Path | str) -> None:
         "252 MSEK",
         ANNA.name,
     )
-    assert reopened.at_reports("at-2023") == [RegionInput("25", 58, 56, 1)]
+    assert reopened.reports("at-2023") == [positions("25", 58, 56, 1, received=date(2023, 10, 30))]
     reopened.close()
 
 
@@ -128,9 +129,9 @@ def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:
     result = store.import_reports(ANNA, "Inrapportering 2023", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     assert (result.rows, result.changed, result.unchanged) == (4, 4, 0)
     assert store.audit_count() == before + 4
-    reports = {r.code: r for r in store.at_reports("at-2023")}
+    reports = {r.code: r for r in store.reports("at-2023")}
     assert reports["23"].planned == 3
-    assert reports["25"] == RegionInput("25", 58, 56, 1)
+    assert reports["25"] == positions("25", 58, 56, 1, received=RECEIVED)
     log = store.audit(limit=4)
     assert set(log["actor"]) == {ANNA.name}
     assert set(log["reason"]) == {"Inrapportering 2023"}
@@ -164,14 +165,14 @@ def test_a_bad_file_writes_nothing_and_lists_every_problem(store: Store) -> None
     assert [(p.row, p.column) for p in info.value.problems] == [(3, "region"), (4, "filled"), (4, "started")]
     assert "rad 3, kolumn region: okänd region" in problem_sv(info.value.problems[0])
     assert store.audit_count() == before
-    assert store.at_reports("at-2023") == []
+    assert store.reports("at-2023") == []
 
 
 def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.import_reports(ANNA, "first", "at-2023", b"region,filled,started\nKalmar,52,50\n", "first.csv", RECEIVED)
-    reports, entries = store.at_reports("at-2023"), store.audit_count()
+    reports, entries = store.reports("at-2023"), store.audit_count()
     original = Store._write_report
     calls = {"n": 0}
 
@@ -185,14 +186,14 @@ def test_a_failure_half_way_through_an_import_leaves_the_database_as_it_was(
     with pytest.raises(OSError, match="injected"):
         store.import_reports(ANNA, "second", "at-2023", REPORTS.encode(), "second.csv", RECEIVED)
     assert calls["n"] == 3  # two rows were written inside the transaction before the failure
-    assert store.at_reports("at-2023") == reports
+    assert store.reports("at-2023") == reports
     assert store.audit_count() == entries
 
 
 @pytest.mark.parametrize(("actor", "reason"), [(Actor(""), "why"), (Actor("  "), "why"), (ANNA, " ")])
 def test_every_write_needs_an_actor_and_a_reason(store: Store, actor: Actor, reason: str) -> None:
     with pytest.raises(WriteRefused) as info:
-        store.record_at_report(actor, reason, "at-2023", RegionInput("09", 1, 1), date(2023, 1, 1))
+        store.record_report(actor, reason, "at-2023", positions("09", 1, 1, received=date(2023, 1, 1)))
     assert info.value.message_sv.startswith("Ange")
 
 
@@ -280,7 +281,7 @@ def test_backup_is_a_complete_copy(duckdb_store: Store, tmp_path: Path) -> None:
     store.import_reports(ANNA, "test", "at-2023", REPORTS.encode(), "rapporter.csv", RECEIVED)
     target = store.backup(tmp_path / "backup" / "copy.duckdb")
     copy = Store.open(target)
-    assert copy.at_reports("at-2023") == store.at_reports("at-2023")
+    assert copy.reports("at-2023") == store.reports("at-2023")
     assert copy.audit_count() == store.audit_count()
     copy.close()
     with pytest.raises(WriteRefused):
@@ -341,7 +342,7 @@ def test_review_findings_bad_codes_large_numbers_and_official_below_requisitione
     from allocation.fixed import Requisition
 
     with pytest.raises(WriteRefused, match="unknown region"):
-        store.record_at_report(ANNA, "test", "at-2023", RegionInput("99", 1, 1), date(2023, 1, 1))
+        store.record_report(ANNA, "test", "at-2023", positions("99", 1, 1, received=date(2023, 1, 1)))
     with pytest.raises(InputError) as info:
         store.import_reports(ANNA, "test", "at-2023", b"region,filled,started\n01,3000000000,1\n", "big.csv", RECEIVED)
     assert info.value.problems[0].code == "too_large"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from block_helpers import ROUNDS_DIR
 
-from allocation.at import RegionInput
 from store.core import Tx
 from store.model import Actor
 from store.service import Store
+from tests.report_helpers import positions
 
 ANNA = Actor("Anna Andersson")
 AT_2024 = (ROUNDS_DIR / "at-2024-illustrative.toml").read_text(encoding="utf-8")
@@ -43,9 +43,9 @@ def test_saving_a_scenario_keeps_the_parsed_rounds_and_shows_the_new_name(store:
 
 
 def test_every_write_is_seen_by_the_next_read(store: Store) -> None:
-    assert store.at_reports("at-2023") == []
-    store.record_at_report(ANNA, "test", "at-2023", RegionInput("09", 21, 20), date(2023, 10, 20))
-    assert [r.code for r in store.at_reports("at-2023")] == ["09"]
+    assert store.reports("at-2023") == []
+    store.record_report(ANNA, "test", "at-2023", positions("09", 21, 20, received=date(2023, 10, 20)))
+    assert [r.code for r in store.reports("at-2023")] == ["09"]
     # A new round, then a new version of it: its id, its rules and its parsed round follow each save.
     ids = store.round_ids()
     text = re.sub(r'(?m)^id = "[^"]*"', 'id = "at-2031-cache"', AT_2024, count=1)

@@ -44,7 +44,7 @@ def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tm
     backup = tmp_path / "backup.duckdb"
     assert run(isolated_database, "backup", str(backup)).returncode == 0
     copy = Store.open(backup)
-    assert {r.code for r in copy.at_reports("at-2023")} == {"08", "09"}
+    assert {r.code for r in copy.reports("at-2023")} == {"08", "09"}
     copy.close()
 
 
@@ -72,7 +72,7 @@ def test_a_bad_file_exits_2_with_every_problem_and_writes_nothing(isolated_datab
     assert "row 2, column region: unknown region 'Atlantis'" in lines[0]
     assert "row 3, column filled" in lines[1] and "row 3, column started" in lines[2]
     store = Store.open(isolated_database)
-    assert store.at_reports("at-2023") == []
+    assert store.reports("at-2023") == []
     store.close()
 
 

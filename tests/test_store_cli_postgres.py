@@ -81,7 +81,7 @@ def test_import_export_users_scenarios_and_demo_on_postgresql(pg_url: str, tmp_p
     store = Store.open(pg_url)
     params = store.at_round("at-2023").params(pot=252_000_000)
     store.save_scenario(Actor("Anna"), "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
-    assert {r.code for r in store.at_reports("at-2023")} == {"08", "09"}
+    assert {r.code for r in store.reports("at-2023")} == {"08", "09"}
     store.close()
     status, out, _ = cli("--db", pg_url, "scenarios")
     assert status == 0 and "Bakgrund 252\tat-2023\tAnna" in out

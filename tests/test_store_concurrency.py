@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from allocation.at import RegionInput
-from present.at_view import allocate_view
+from allocation.block_engine import allocate_round
 from store.service import Actor, Store
+from tests.report_helpers import positions
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 20
@@ -43,7 +44,9 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
                 if op == 0:  # many threads write the same regions: unique values, so every write changes
                     code = codes[(number + i) % len(codes)]
                     value = number * 1_000_000 + i
-                    store.record_at_report(actor, "stress", "at-2023", RegionInput(code, value, 0), date(2023, 11, 1))
+                    store.record_report(
+                        actor, "stress", "at-2023", positions(code, value, 0, received=date(2023, 11, 1))
+                    )
                     with lock:
                         report_writes.append((code, value))
                 elif op == 1:
@@ -52,8 +55,8 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
                     with lock:
                         scenario_writes.append(name)
                 elif op == 2:
-                    at_round = store.at_round("at-2023")
-                    allocate_view(at_round, store.at_reports("at-2023"), params)
+                    round_ = store.block_round("at-2023")
+                    allocate_round(round_, store.recipients("at-2023"), store.report_values("at-2023"))
                     with lock:
                         reads[0] += 1
                 else:
@@ -89,7 +92,9 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
     ]
     assert sorted(audited_values) == sorted(report_writes)  # every report write is in the log
     last = {code: value for code, value in audited_values}
-    assert {r.code: r.filled for r in store.at_reports("at-2023")} == last  # the table holds the last write per region
+    assert {
+        r.code: r.value("filled") for r in store.reports("at-2023")
+    } == last  # the table holds the last write per region
     store.close()
     print(
         f"\nconcurrency: {THREADS} threads, {elapsed:.1f} s, {writes} writes ({writes / elapsed:.0f}/s), "
@@ -110,7 +115,7 @@ store.close()
 
 def test_a_second_process_gets_a_clear_message_and_the_file_stays_intact(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    store.record_at_report(Actor("Anna"), "före", "at-2023", RegionInput("09", 19, 18), date(2023, 10, 30))
+    store.record_report(Actor("Anna"), "före", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
     entries = store.audit_count()
     store.close()
 
@@ -136,5 +141,5 @@ def test_a_second_process_gets_a_clear_message_and_the_file_stays_intact(isolate
 
     reopened = Store.open(isolated_database)  # the holder was killed mid-session: the file is intact
     assert reopened.audit_count() == entries
-    assert reopened.at_reports("at-2023") == [RegionInput("09", 19, 18)]
+    assert reopened.reports("at-2023") == [positions("09", 19, 18, received=date(2023, 10, 30))]
     reopened.close()

@@ -77,7 +77,7 @@ def seen(s: Store) -> dict[str, Any]:
     """What the service layer returns, for comparing two stores."""
     decisions = s.decision_list()
     return {
-        "at_reports": s.at_reports(AT),
+        "reports": s.reports(AT),
         "requisitions": s.requisitions(ELDERLY),
         "payouts": (s.payouts(AT), s.payouts(ELDERLY)),
         "decisions": [(d.id, d.kind, d.reference, d.content_hash) for d in decisions],

@@ -19,11 +19,11 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from store import cli, db
 from store.service import Actor, Store, WriteRefused
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 
 ROOT = Path(__file__).resolve().parents[1]
 RECEIVED = date(2023, 10, 30)  # the day the reports arrived: always explicit
@@ -141,7 +141,7 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     assert "disken är full" in info.value.message_sv and str(store.path) in info.value.message_sv
     store.con = real
     assert counts(store) == before
-    assert store.at_reports(of_format(store, "performance")[0]) == []
+    assert store.reports(of_format(store, "performance")[0]) == []
     # The connection is not left inside a transaction: the same write succeeds once there is space.
     store.import_reports(
         ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
@@ -362,7 +362,7 @@ def test_recording_into_a_round_of_the_wrong_kind_is_refused_in_swedish(store: S
     before = counts(store)
     fixed, performance = store.requisition_round_ids()[0], of_format(store, "performance")[0]
     with pytest.raises(WriteRefused) as info:
-        store.record_at_report(ANNA, "test", fixed, RegionInput("09", 1, 1), date(2023, 10, 1))
+        store.record_report(ANNA, "test", fixed, positions("09", 1, 1, received=date(2023, 10, 1)))
     shown = info.value.message_sv  # the rounds by their titles, never their ids
     assert "tar inte emot rapporter" in shown and "”AT-tjänster 2023”" in shown and fixed not in shown
     with pytest.raises(WriteRefused) as info:

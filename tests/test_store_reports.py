@@ -112,7 +112,7 @@ def test_a_round_that_reports_other_values_keeps_them_exactly(store: Store) -> N
     store.import_reports(ANNA, "inrapportering", AT_2022, data.encode(), "r.csv")
     skane = next(r for r in store.reports(AT_2022) if r.code == "12")
     assert skane.values == {"positions": 250, "expansion": Fraction(25, 2)}
-    assert store.at_reports(AT_2022)[0].filled == 0  # not reported: nothing is made up in their place
+    assert store.reports(AT_2022)[0].value("filled") == 0  # not reported: nothing is made up in their place
     assert store.report_values(AT_2022)["expansion"] == {"03": 0, "12": Fraction(25, 2)}
     frame = store.reports_frame(AT_2022)
     assert list(frame.columns[:4]) == ["code", "region", "expansion", "positions"]

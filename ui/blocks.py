@@ -59,9 +59,9 @@ def missing_keys(round_: Round, values: dict[str, dict[str, object]]) -> list[st
 
 
 def _reports_frame(store: Session, s: Setup) -> tuple[pd.DataFrame, str]:
-    reports = store.at_reports(s.round_.id)
-    dates = store.report_dates(s.round_.id)
-    return ed.base_frame(s, reports, dates), f"inlästa rapporter ({len(reports)} regioner)"
+    values, dates = store.report_values(s.round_.id), store.report_dates(s.round_.id)
+    frame = ed.what_if_frame(s, values, {event: dates for event in s.events})
+    return frame, f"inlästa rapporter ({len(dates)} regioner)"
 
 
 def _start(store: Session, s: Setup) -> None:

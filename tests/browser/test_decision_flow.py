@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, expect, expect_no_exception, running_app, screenshot, wait_idle
+from tests.report_helpers import positions
 
 pytestmark = pytest.mark.browser
 ROUND = "at-2023"
@@ -28,7 +29,6 @@ def with_check_digit(body: str) -> str:
 
 def seed(folder: Path) -> dict[str, str]:
     """Reports above plan for four regions, and payment details for every region (made up for the test)."""
-    from allocation.at import RegionInput
     from allocation.planned import parse_planned
     from store.service import Actor, Store
 
@@ -37,7 +37,7 @@ def seed(folder: Path) -> dict[str, str]:
     names = {r.code: r.name for r in store.regions(store.latest_population_date())}
     for code, more in (("01", 5), ("03", 2), ("09", 2), ("25", 3)):
         planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_at_report(actor, "test", ROUND, RegionInput(code, planned + more, 0), date(2023, 10, 20))
+        store.record_report(actor, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
     for i, code in enumerate(names):
         org = with_check_digit(f"2321{i:02d}000")
         store.save_payment_details(actor, "test", code, org, with_check_digit(f"56{i:02d}000"))

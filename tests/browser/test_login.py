@@ -18,11 +18,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from present.formats import kr
 from store.service import Actor, Store, User
 from tests.browser.conftest import expect, running_app, screenshot, wait_idle
+from tests.report_helpers import positions
 
 USERS = {
     "staff": User("sara@myndighet.se", "Sara Handläggare", "handläggare"),
@@ -54,7 +54,7 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iter
     cli = Actor("test", "handläggare (kommandorad)")
     for user in USERS.values():
         store.save_user(cli, "e2e", user)
-    store.record_at_report(cli, "e2e", "at-2023", RegionInput("01", 321, 0), date(2023, 10, 1))
+    store.record_report(cli, "e2e", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
     store.record_ombud(cli, "e2e", "01", date(2023, 6, 1))
     store.record_requisition(
         cli, "e2e", "elderly-2023", Requisition("01", date(2023, 9, 1), STOCKHOLM_REQUISITION, "R-01")

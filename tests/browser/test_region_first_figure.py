@@ -20,12 +20,12 @@ from urllib.parse import quote
 
 import pytest
 
-from allocation.at import RegionInput
 from present.formats import kr
 from store.paths import DATA_ENV
 from store.service import Actor, Store
 from tests.browser.conftest import expect, metric_value, running_app, screenshot, wait_idle
 from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a fixture used by name)
+from tests.report_helpers import positions
 
 pytestmark = pytest.mark.browser
 
@@ -79,11 +79,12 @@ def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, shape: Shape, stat
     decided = 0
     round_id = shape.round_id
     if state != "plan":
-        own = RegionInput("03", _planned(store, round_id, "03") + 5, 0)
-        store.record_at_report(CLI, "e2e", round_id, own, date(shape.year, 10, 20))
+        spec = store.report_spec(round_id)
+        own = positions("03", _planned(store, round_id, "03") + 5, received=date(shape.year, 10, 20), spec=spec)
+        store.record_report(CLI, "e2e", round_id, own)
         for code, more in OTHERS.items():
-            item = RegionInput(code, _planned(store, round_id, code) + more, 0)
-            store.record_at_report(CLI, "e2e", round_id, item, date(shape.year, 10, 25))
+            item = positions(code, _planned(store, round_id, code) + more, received=date(shape.year, 10, 25), spec=spec)
+            store.record_report(CLI, "e2e", round_id, item)
         # "report": a decision recorded but published only in a month; "decision": published yesterday.
         day = date.today() + (timedelta(days=30) if state == "report" else -timedelta(days=1))
         snapshot = store.decide_round(CLI, "beslut", round_id, f"S{shape.year}/00678-9", day, confirmed=True)
