@@ -6,6 +6,7 @@ from store.access import ROLE_SV, Action, Role
 from store.db import DB_ERRORS, StoreError
 from store.model import AccessDenied
 from ui import browser_sv
+from ui.addresses import requested_path, unknown_page
 from ui.auth import OPEN_BANNER, describe, local_banner
 from ui.example_data import example_data_banner, first_start_offer
 from ui.rounds import round_picker
@@ -61,6 +62,10 @@ else:
 first_page = preview if is_region else overview
 home = st.Page(lambda: None, title="Start", url_path="start", default=True, visibility="hidden")
 sections[next(iter(sections))].insert(0, home)
+# An address no page of this user answers gets a page of its own saying so in Swedish (ui/addresses.py).
+known = ["start", *(page.url_path for pages in sections.values() for page in pages)]
+if (lost := unknown_page(requested_path(), known, first_page)) is not None:
+    sections[next(iter(sections))].append(lost)
 navigation = st.navigation(sections)
 if navigation is home:  # before any widget binds a query parameter, so the address keeps them all
     st.switch_page(first_page, query_params=st.query_params.to_dict())

@@ -3,6 +3,9 @@
 import ast
 from pathlib import Path
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,3 +38,43 @@ def test_every_page_has_a_url_path_and_a_shim_that_runs_the_frame() -> None:
 def test_no_other_top_level_page_files() -> None:
     shims = {f"{url}.py" for _, url in _pages()}
     assert {p.name for p in (ROOT / "pages").glob("*.py")} == shims
+
+
+def test_an_address_is_unknown_when_no_page_answers_it_and_a_page_can_take_it() -> None:
+    from ui.addresses import unknown
+
+    known = ["start", "oversikt", "at"]
+    assert unknown("finns-inte", known) and unknown("/finns inte/", known) and unknown("åäö", known)
+    assert not unknown("", known) and not unknown("at", known) and not unknown("/at/", known)
+    assert not unknown("a/b", known)  # a nested address never reaches the app (the module's docstring)
+
+
+def _asked_for(path: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app as a browser that asked for ``/path`` sees it. AppTest sends no address, so the frame is told
+    the address, and Streamlit is asked for the page at that address as a browser's request asks for it."""
+    monkeypatch.setattr("ui.addresses.requested_path", lambda: path)
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    pages = {info.get("url_pathname"): page_hash for page_hash, info in at._registered_pages.items()}
+    if path in pages:  # switch_page takes a file; a callable page is asked for by its hash
+        at._page_hash = pages[path]
+        at.run()
+    return at
+
+
+def test_an_unknown_address_gets_a_swedish_page_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _asked_for("finns-inte", monkeypatch)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sidan finns inte"]
+    said = next(m.value for m in at.markdown if "leder inte till någon sida här" in m.value)
+    assert "`/finns-inte`" in said
+    link = at.get("page_link")[0].proto
+    assert link.label == "Till startsidan: Översikt" and link.page == "oversikt"
+    assert any(c.value.startswith("Data: befolkning") for c in at.caption)  # in the frame, to its last line
+
+
+def test_the_start_addresses_open_the_first_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in ("", "start"):
+        at = _asked_for(path, monkeypatch)
+        assert not at.exception
+        assert "Sidan finns inte" not in [t.value for t in at.title]
+        assert "Översikt" in [t.value for t in at.title]

@@ -177,9 +177,9 @@ PATTERNS = [
     ),
     (
         r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
-        "Sidan som adressen pekar på finns inte. Startsidan visas i stället.",
+        "Sidan som adressen pekar på finns inte.",  # the app's own page says so, at that address (ui/addresses.py)
     ),
-    (r"^You have requested page .* Running the app's main page\.$", "Sidan finns inte. Startsidan visas i stället."),
+    (r"^You have requested page .* Running the app's main page\.$", "Sidan som adressen pekar på finns inte."),
     (
         r"^This app has encountered an error\..*$",
         "Ett oväntat fel inträffade och sidan kunde inte visas färdigt. Felet är loggat på servern; "

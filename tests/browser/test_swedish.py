@@ -1,7 +1,7 @@
 """Swedish to the last widget, in a real browser: lang="sv", Streamlit's own texts, deep links, numbers.
 
 What ui/browser_sv.py does can only be seen in a browser: the page's language, the uploader's and the
-select boxes' texts, the "page not found" dialog, and the locale that Streamlit's number formats read.
+select boxes' texts, and the locale that Streamlit's number formats read.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import expect, expect_no_exception, screenshot, wait_idle
+from tests.browser.conftest import expect, expect_no_exception, running_app, screenshot, wait_idle
 from ui.browser_sv import TEXTS
 
 pytestmark = pytest.mark.browser
@@ -59,13 +59,34 @@ def test_the_main_address_opens_the_overview_at_its_own_address_with_the_round(p
     expect(page.get_by_text(FOOTER)).to_contain_text("Läkare i äldreomsorgen 2023")
 
 
-def test_an_unknown_address_gets_a_swedish_message(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{page.app_url}/finns-inte")
-    dialog = page.locator("[role=dialog]")
-    expect(dialog).to_contain_text("Sidan finns inte")
-    expect(dialog).to_contain_text("Startsidan visas i stället")
-    expect(dialog).not_to_contain_text("Page not found")
-    screenshot(page, "okand-adress")
+def _lost(page, url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """The frame's own page at an unknown address: in Swedish, at that address, in the frame."""
+    page.goto(f"{url}/{path}")
+    expect(page.locator("h1").first).to_contain_text("Sidan finns inte")
+    expect(page.get_by_text("leder inte till någon sida här")).to_contain_text(f"/{path}")
+    expect(page.get_by_text(FOOTER)).to_be_visible()
+    wait_idle(page)
+    assert page.url.endswith(f"/{path}")
+
+
+def test_an_unknown_address_gets_a_swedish_message(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The frame answers an unknown address with a page of its own (ui/addresses.py), from the first request
+    of a fresh process on: its own server, so that this test sees that first request whatever ran before."""
+    with running_app(tmp_path) as url:
+        _lost(page, url, "finns-inte")  # the process's first run: Streamlit's dialog too, in Swedish
+        dialog = page.locator("[role=dialog]")
+        expect(dialog).to_contain_text("Sidan som adressen pekar på finns inte")
+        expect(dialog).not_to_contain_text("Page not found")
+        screenshot(page, "okand-adress-forsta")
+        page.keyboard.press("Escape")
+        expect(dialog).to_have_count(0)
+        _lost(page, url, "finns-inte-heller")  # every later run: the page alone
+        expect(page.locator("[role=dialog]")).to_have_count(0)
+        screenshot(page, "okand-adress")
+        page.get_by_role("link", name="Till startsidan: Översikt").click()
+        expect(page.locator("h1").first).to_contain_text("Översikt")
+        expect(page).to_have_url(re.compile(r"/oversikt$"))
+        expect_no_exception(page)
 
 
 def test_the_uploader_and_the_select_boxes_speak_swedish(page) -> None:  # type: ignore[no-untyped-def]
