@@ -3,6 +3,8 @@ block's pot and where it comes from, its method and parameters, rounding, paid a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, StaircaseParams
 from allocation.whatif import WhatIf
@@ -53,7 +55,8 @@ def method_rows(
         elif isinstance(params, FixedTableParams):
             rows.append((f"{p}Underlag", "officiell tabell" if params.basis == "official" else "uppskattning"))
         outcome = result.block(block.id)
-        rows.append((f"{p}Utbetalt", f.kr(outcome.paid)))
+        if not single:  # one block: its payout is the round's, said below
+            rows.append((f"{p}Utbetalt", f.kr(outcome.paid)))
         rows += [(f"{p}Obs", text_sv(n, names_of(round_.blocks))) for n in outcome.notices]
     rows += [
         ("Avrundning", ROUNDING_SV),
@@ -64,3 +67,19 @@ def method_rows(
         ("Illustrativ", "ja: antaganden, inte officiella siffror" if round_.illustrative else "nej"),
     ]
     return rows
+
+
+def method_sheet(
+    round_: Round,
+    what_if: WhatIf,
+    result: RoundResult,
+    source: str,
+    scenario: str,
+    facts: Sequence[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """The simulator's whole "Om uttaget" sheet: the method rows, then the store's ``facts`` that they do not
+    already say. The store's facts list every round's rules file; the sheet names the one simulated, once (its
+    version, beside the round's title)."""
+    rows = method_rows(round_, what_if, result, source, scenario)
+    said = {key for key, _ in rows}
+    return [*rows, *(row for row in facts if row[0] not in said)]

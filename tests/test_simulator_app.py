@@ -224,6 +224,24 @@ def test_the_method_sheet_names_the_pot_steps_key_and_scenario() -> None:
     assert rows["Utbetalt"] == "254\u00a0000\u00a0000\u00a0kr"
 
 
+def test_the_sheet_names_the_simulated_rules_file_once_among_the_stores_facts(isolated_database: Path) -> None:
+    """The store's facts list every round's rules file: the simulator's sheet says the simulated round's, once."""
+    from present.block_method import method_sheet
+    from store.export import store_facts
+    from tests.block_helpers import at_result
+
+    store = get_store(str(isolated_database))
+    facts = store_facts(store)  # what the simulator's downloads read
+    assert len([k for k, _ in facts if k == "Regelfil"]) >= 2  # every round's (the case this is about)
+    applied, result, _, _ = at_result(FIVE)
+    rows = method_sheet(applied, WhatIf(), result, "exempelfilen", "", facts)
+    assert [v for k, v in rows if k == "Regelfil"] == [f"version {applied.version}"]
+    assert dict(rows)["Bidragsomgång"] == applied.title
+    assert len([k for k, _ in rows if k == "Befolkningsdatum"]) == 1
+    keys = [k for k, _ in rows]
+    assert [k for k in set(keys) if keys.count(k) > 1 and not k.endswith("Obs")] == []  # no row said twice
+
+
 def test_the_results_tables_headers_are_capitalised_as_every_other_tables(app: AppTest) -> None:
     element = next(d for d in app.dataframe if "totalt (kr)" in d.value.columns)
     columns = json.loads(element.proto.columns)

@@ -13,7 +13,7 @@ import streamlit as st
 from allocation.blocks import Round, RoundResult
 from allocation.whatif import WhatIf
 from present import formats as f
-from present.block_method import method_rows
+from present.block_method import method_sheet
 from present.block_table import Stairs, block_titles, results_columns, stair_columns, with_sum_row
 from present.explain import block_explanation
 from store.export import export_file_name, frame_to_csv, frame_to_xlsx, store_facts
@@ -122,7 +122,7 @@ def results_tab(v: Shown, stale: bool) -> None:
     facts = _facts(v.store)
 
     def about() -> list[tuple[str, str]]:
-        return [*method_rows(v.applied, v.what_if, result, source, v.scenario), *facts]
+        return method_sheet(v.applied, v.what_if, result, source, v.scenario, facts)
 
     # The files are made when a button is clicked, not on every run.
     _downloads(lambda: with_sum_row(pd.DataFrame(columns)), about, (v.ref.short_title, "fördelning", v.scenario))
