@@ -30,3 +30,28 @@ def test_figures_become_the_swedish_text_and_text_columns_stay() -> None:
         "befolkning": ["2\u00a0454\u00a0821", "395\u00a0026"],
     }
     assert frame["Block 2 (kr)"].tolist() == [3_000_000, 0]  # the frame given is left as it was
+
+
+def test_one_rule_for_every_table_counts_dates_identifiers_and_missing_figures() -> None:
+    import datetime as dt
+
+    frame = pd.DataFrame(
+        {
+            "Id": [12345, 7],
+            "Länskod": ["01", "03"],
+            "Mottaget": [dt.date(2023, 11, 1), None],
+            "Inläst": pd.to_datetime(["2023-11-01 14:05", "2023-11-02 00:00"]),
+            "utökning (tjänster utöver plan)": [2.5, 3],
+            "totalt (kr)": [1_000, None],
+        }
+    )
+    shown, figures = as_text(frame)
+    assert figures == ["Id", "utökning (tjänster utöver plan)", "totalt (kr)"]
+    assert shown.to_dict("list") == {
+        "Id": ["12345", "7"],  # an identifier, never grouped as a figure
+        "Länskod": ["01", "03"],
+        "Mottaget": ["2023-11-01", ""],
+        "Inläst": ["2023-11-01 14:05", "2023-11-02"],
+        "utökning (tjänster utöver plan)": ["2,5", "3"],
+        "totalt (kr)": ["1\u00a0000\u00a0kr", "–"],
+    }

@@ -10,10 +10,10 @@ import streamlit as st
 
 from allocation.block_data import Recipient
 from allocation.blocks import RoundResult
-from present import formats as f
 from store.session import Session
 from ui.block_editor import Setup
 from ui.charts import comparison_chart
+from ui.grid import figures_table, money
 from ui.scenarios import example_comparison_warning, scenario_labeller
 from ui.tables import signed_kr
 from ui.text import plain
@@ -96,8 +96,4 @@ def comparison_tab(
             "difference": "Skillnad",
         }
     )
-    money = {c: [f.kr(int(x)) for x in diff[k]] for c, k in ((base_name, "baseline"), (other_name, "scenario"))}
-    gains = [signed_kr(int(x)) for x in diff["difference"]]  # a gain with "+", as in the chart's title
-    shown = shown.assign(**money, Skillnad=gains)
-    right = {c: st.column_config.TextColumn(c, alignment="right") for c in (base_name, other_name, "Skillnad")}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=right)
+    figures_table(shown, {base_name: money, other_name: money, "Skillnad": signed_kr})  # a gain with "+"

@@ -3,7 +3,7 @@ sheet, the explanation of one recipient's amount) and the record of one run's re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -21,6 +21,7 @@ from store.session import Session
 from ui import block_editor as ed
 from ui.block_editor import Setup
 from ui.downloads import XLSX
+from ui.grid import figures_table
 from ui.rounds import RoundRef
 from ui.scenarios import NO_SCENARIO
 from ui.text import plain
@@ -57,63 +58,12 @@ def _facts(store: Session) -> list[tuple[str, str]]:
     return list(cached[1])
 
 
-MONEY = ("kronor", "total")  # the chart tables' columns of kronor (besides every "… (kr)")
-DECIMALS = ("kr per invånare", "kr_per_inhabitant")
-
-
-def shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
-    """A table as text in Swedish formats (cheaper to send than a styled frame), its figures right-aligned."""
-    shown, config = _shown_columns(frame.to_dict("list"))
-    return pd.DataFrame(shown), config
-
-
-def _is_figure(value: object) -> bool:
-    return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
-
-
-def _shown_columns(columns: Mapping[str, list[object]]) -> tuple[dict[str, list[object]], dict[str, object]]:
-    """Each column of figures as text in Swedish formats ("–" where there is none); other columns as they are."""
-    shown: dict[str, list[object]] = {}
-    figures = []
-    for column, values in columns.items():
-        if column.endswith("(kr)") or column in MONEY:
-            shown[column] = ["–" if _blank(x) else f.kr(int(x)) for x in values]  # type: ignore[call-overload]
-        elif column in DECIMALS or "per 100 000" in column:
-            shown[column] = ["–" if _blank(x) else f.number(x, 2) for x in values]  # type: ignore[arg-type]
-        elif column not in ("länskod", "code") and values and all(_is_figure(x) or _blank(x) for x in values):
-            shown[column] = [
-                "–" if _blank(x) else f.count(Fraction(x).limit_denominator(100))  # type: ignore[arg-type]
-                for x in values
-            ]
-        else:
-            shown[column] = list(values)
-            continue
-        figures.append(column)
-    # Headers as every other table writes them (capitalised); the frame keeps its columns' names for exports.
-    config: dict[str, object] = {
-        c: st.column_config.TextColumn(_header(c), alignment="right")
-        if c in figures
-        else st.column_config.Column(_header(c))
-        for c in shown
-    }
-    return shown, config
-
-
-def _header(column: str) -> str:
-    return column[:1].upper() + column[1:]
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def results_tab(v: Shown, stale: bool) -> None:
     result, s = v.result, v.s
     titles = block_titles(s.round_)
     extra = stair_columns(v.applied, v.stairs, v.derived, s.recipients)
     columns = results_columns(result, s.recipients, titles, extra)
-    shown, config = _shown_columns(columns)
-    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", column_config=config, key="blk_results_table")
+    figures_table(columns, key="blk_results_table")
     st.caption(
         f"Summa utbetalt {f.kr(result.paid)} av {f.kr(result.pot)}; ej fördelat {f.kr(result.unallocated)}. "
         "Hela kronor; största-rest-metoden (lika rester: lägre länskod först)."

@@ -35,11 +35,12 @@ from ui.block_charts import (
 )
 from ui.block_compare import CURRENT, comparison_tab
 from ui.block_editor import Setup, extra_keys, report_events
-from ui.block_results import Shown, results_tab, shown_frame
+from ui.block_results import Shown, results_tab
 from ui.block_staircase import staircase_chart
 from ui.charts import Chart
 from ui.fixed_table import fixed_block_view
 from ui.geo import lan_outlines
+from ui.grid import figures_table
 from ui.inputs import example_outcomes, load_outcomes
 from ui.phone import swipe_cue, wrapping_tabs
 from ui.rounds import RoundRef
@@ -331,8 +332,7 @@ def _block_view(v: Shown, b) -> None:  # type: ignore[no-untyped-def]
 
 def _chart(chart: Chart, name: str, block=None) -> None:  # type: ignore[no-untyped-def]
     st.plotly_chart(chart.figure, key=f"blk_chart_{name}", config=CHART_CONFIG)
-    shown, config = shown_frame(chart.data)  # the chart's figures as a table
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    figures_table(chart.data)  # the chart's figures as a table
     if block is not None:
         flow = (
             " Det som blocket inte betalar går till ett annat block."

@@ -15,6 +15,7 @@ from allocation.fixed import BASIS_SV
 from allocation.method_params import OFFICIAL, FixedTableParams
 from present import formats as f
 from ui.charts import COLORS, TICKS, Chart, _layout
+from ui.grid import figures_table
 from ui.text import plain
 
 
@@ -81,14 +82,5 @@ def fixed_block_view(block: Block, recipients: tuple[Recipient, ...]) -> None:
     estimate = "" if params.basis == OFFICIAL else " (uppskattning)"
     chart = fixed_chart(frame, f"Högsta belopp per region{estimate}, summa {f.kr(total)}")
     st.plotly_chart(chart.figure, key="fixed_chart", config={"displaylogo": False, "locale": "sv"})
-    shown = frame.assign(
-        befolkning=[f.number(int(v)) for v in frame["befolkning"]],
-        **{
-            "högsta belopp (kr)": [f.kr(int(v)) for v in frame["högsta belopp (kr)"]],
-            "andel av summan": [f.percent(v, 2) for v in frame["andel av summan"]],
-            "kr per invånare": [f.number(v, 2) for v in frame["kr per invånare"]],
-        },
-    )
-    right = {c: st.column_config.TextColumn(c, alignment="right") for c in shown.columns[2:6]}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=right)
+    figures_table(frame, {"andel av summan": lambda v: f.percent(v, 2)})
     st.page_link("pages/elderly/followup.py", label="Till uppföljningen av rekvisitionerna", icon=":material/elderly:")

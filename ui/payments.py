@@ -181,20 +181,19 @@ def _runs(store: Session, ref: RoundRef) -> None:
         st.caption("Inga utbetalningar registrerade ännu.")
         return
     st.subheader("Registrerade utbetalningar")
-    st.dataframe(
+    figures_table(
         pd.DataFrame(
             [
                 {
                     "Utbetald": long_date(r.paid_on),
                     "Referens": r.reference,
-                    "Belopp": f.kr(r.total),
+                    "Belopp": r.total,
                     "Rader": r.lines,
                     "Registrerad av": r.recorded_by,
                 }
                 for r in runs
             ]
-        ),
-        hide_index=True,
+        )
     )
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ingest.spreadsheet import MAX_BYTES
 from store.access import Action
+from ui.grid import figures_table
 from ui.round_editor import edit_form
 from ui.round_review import REVIEW_LABEL, file_draft, propose, review, saved_message
 from ui.rounds import chosen_round, round_refs
@@ -63,5 +64,5 @@ if tabs[2].open:
             format_func=lambda r: refs[r].short_title,
             key="nr_versions",
         )
-        st.dataframe(display_frame(store.round_versions(rid)), hide_index=True, width="stretch")
+        figures_table(display_frame(store.round_versions(rid)))
         st.caption(f"Den senast sparade versionen av {plain(refs[rid].short_title)} är den som sidorna visar.")

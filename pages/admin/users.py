@@ -7,6 +7,7 @@ from store.access import ROLE_SV, Action, Role
 from store.model import User, WriteRefused
 from ui.auth import auth_configured, settings
 from ui.decision_register import decision_rows
+from ui.grid import figures_table
 from ui.rounds import round_refs
 from ui.state import session_or_stop
 from ui.tables import display_frame
@@ -51,7 +52,7 @@ frame = pd.DataFrame(
 )
 st.caption(f"{len(users)} användare. Varje ändring skrivs i granskningsloggen.")
 if users:  # an empty table would say "empty" in English (drawn on a canvas, out of reach of ui/browser_sv)
-    st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+    figures_table(display_frame(frame))
 
 st.subheader("Lägg till eller ändra en användare")
 if message := st.session_state.pop(SAVED, None):
@@ -92,4 +93,4 @@ register = decision_rows(store, {r.id: r.short_title for r in round_refs(store)}
 if register.empty:
     st.caption("Ingen omgång är beslutad ännu.")
 else:
-    st.dataframe(display_frame(register), hide_index=True)
+    figures_table(display_frame(register))

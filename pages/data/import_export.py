@@ -9,6 +9,7 @@ from store.access import Action
 from store.export import export_file_name, export_table
 from store.model import EXPORTABLE_TABLES, WriteRefused
 from ui.audit_text import TABLES_SV, audit_in_words
+from ui.grid import figures_table
 from ui.imports import import_panel
 from ui.report_form import report_form, report_rounds, reports_frame_sv, reports_intro
 from ui.rounds import RoundRef, chosen_round, requisition_rounds, round_refs
@@ -53,7 +54,7 @@ def show_requisition_import() -> None:
 def show_frame(frame: pd.DataFrame, empty: str) -> None:
     """A table, or a sentence when it has no rows (an empty table would say "empty", in English)."""
     if len(frame):
-        st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+        figures_table(display_frame(frame))
     else:
         st.caption(empty)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import expect, expect_no_exception, metric_value, screenshot, wait_idle
@@ -71,3 +73,21 @@ def test_a_bad_file_lists_every_problem_in_swedish_and_writes_nothing(page, tmp_
     wait_idle(page)  # the run that shows the error has ended
     expect(page.get_by_role("button", name="Läs in")).to_have_count(0)
     screenshot(page, "data-bad-file")
+
+
+def test_a_store_table_reads_its_figures_and_dates_as_shown(page) -> None:  # type: ignore[no-untyped-def]
+    """The data grid's accessible copy (what a screen reader hears) of a store table holds the figures and
+    dates as shown: "395 026", "2022-11-01", never "395026" or a raw timestamp."""
+    page.goto(f"{page.app_url}/data?flik=Tabeller+och+export")
+    wait_idle(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Tabell").click()
+    page.get_by_role("option", name="Befolkning", exact=True).click()
+    wait_idle(page)
+    header = page.locator("th").filter(has_text=re.compile(r"^Befolkning$"))
+    table = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").filter(has=header)
+    row = table.locator("tr").filter(has=page.locator("td").filter(has_text=re.compile(r"^01$"))).first
+    expect(row).to_contain_text(re.compile(r"\d\s\d{3}\s\d{3}"))
+    cells = row.locator("td").all_inner_texts()
+    assert any(re.fullmatch(r"\d{1,3}(\s\d{3})+", c) for c in cells), cells
+    assert not any(re.fullmatch(r"−?\d*\.\d+|\d{4,}|\d{13}|.*T\d\d:.*", c.strip()) for c in cells), cells
+    expect_no_exception(page)
