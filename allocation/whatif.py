@@ -7,14 +7,14 @@ staircases; the pots, values and events go to the engine as they are. Pure: no I
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 
 from allocation.blocks import Round
 from allocation.method_params import StaircaseParams
-from allocation.rules import KEYS, AtParams, Step
+from allocation.rules import KEYS, Step
 
 Values = Mapping[str, Mapping[str, Fraction | int]]
 Events = Mapping[str, Mapping[str, date]]
@@ -88,12 +88,14 @@ def changes(round_: Round, what_if: WhatIf) -> bool:
     return pots or steps or keys
 
 
-def from_at_params(round_: Round, params: AtParams, values: Values) -> WhatIf:
-    """A scenario saved in the 2023 AT format as a what-if of the round's one staircase block."""
+def from_2023(round_: Round, pot: int, pot_source: str, steps: Sequence[Step], key: str, values: Values) -> WhatIf:
+    """A scenario saved in the 2023 AT format (a pot and where it came from, the staircase, the key, the
+    regions' reports) as a what-if of the round's one staircase block. A pot named by one of the block's
+    options stays that option; a step amount applies to the rules' step of the same threshold."""
     (block_id,) = staircase_blocks(round_)
     block = round_.block(block_id)
     known = {o.id for o in block.pot.options}
-    pot: int | str = params.pot_source if params.pot_source in known else params.pot
-    by_threshold = {s.min_expansion: s.amount for s in params.steps}
+    choice: int | str = pot_source if pot_source in known else pot
+    by_threshold = {s.min_expansion: s.amount for s in steps}
     amounts = tuple(by_threshold.get(s.min_expansion, s.amount) for s in rule_steps(round_, block_id))
-    return WhatIf({block_id: pot}, {block_id: amounts}, values, {}, {block_id: params.key})
+    return WhatIf({block_id: choice}, {block_id: amounts}, values, {}, {block_id: key})

@@ -11,6 +11,7 @@ import sys
 from contextlib import suppress
 
 from allocation.problems import InputError
+from allocation.whatif import pot_amount
 from ingest.inputs import parse_planned_table, read_file
 from present import formats as f
 from store import db, decision_commands
@@ -129,7 +130,9 @@ def _scenarios(store: Store) -> int:
     if not rows:
         print("no saved scenarios")
     for s in rows:
-        print(f"{s.name}\t{s.round_id}\t{s.author}\t{s.created:%Y-%m-%d %H:%M}\tpot {f.kr(s.params.pot)}\t{s.note}")
+        round_ = store.block_round(s.round_id)
+        pot = sum(pot_amount(round_, b.id, s.what_if.pots.get(b.id, b.pot.default)) for b in round_.blocks)
+        print(f"{s.name}\t{s.round_id}\t{s.author}\t{s.created:%Y-%m-%d %H:%M}\tpot {f.kr(pot)}\t{s.note}")
     return 0
 
 

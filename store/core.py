@@ -62,9 +62,9 @@ CACHE_TABLES: dict[str, frozenset[str]] = {
     "round_toml": frozenset({"rounds"}),
     "round_document": frozenset({"rounds"}),
     "planned_table": frozenset({"planned_positions"}),
-    "at_round": frozenset({"rounds", "regions", "population", "planned_positions"}),
+    "block_round": frozenset({"rounds", "regions", "population", "planned_positions", "fixed_amounts"}),
     "fixed_amounts": frozenset({"fixed_amounts"}),
-    "at_reports": frozenset({"at_reports"}),
+    "reports": frozenset({"at_reports"}),  # the table keeps its first name
     "scenario_names": frozenset({"scenarios"}),
     "example_scenario_names": frozenset({"scenarios"}),
     "users": frozenset({"users"}),

@@ -31,7 +31,6 @@ from present.block_table import result_columns, with_sum_row
 from present.cells import csv_cell, csv_text, ooxml_text
 from store.core import now_local
 from store.model import EXPORTABLE_TABLES, Scenario
-from store.scenarios import scenario_what_if
 from store.service import Store
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is written: no page needs it to open
@@ -238,10 +237,10 @@ def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
     """A saved scenario's result, of any round, as the simulator exports it: the same table (one row per
     recipient, a ``Summa`` row) and, in XLSX, the same method sheet with who saved it and under which rules.
 
-    A scenario saved in the 2023 format is converted to a what-if of its round first, as the simulator opens it.
+    A scenario saved in the 2023 format is read as the what-if of its round, as the simulator opens it.
     """
     round_ = store.block_round(scenario.round_id)
-    what_if = scenario_what_if(round_, scenario)
+    what_if = scenario.what_if
     applied = apply(round_, what_if)
     recipients = recipients_from_regions(store.regions(round_.population_date))
     result = allocate_round(applied, recipients, what_if.values, what_if.events, dict(what_if.pots))

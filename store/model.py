@@ -14,13 +14,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from allocation.at import RegionInput
 from allocation.block_data import Recipient
 from allocation.blocks import Round
 from allocation.fixed import FixedRound, Requisition
 from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
-from allocation.rules import AtParams, AtRound, Step
+from allocation.rules import Step
 from allocation.whatif import WhatIf
 from store.tables import EXPORTABLE_TABLES
 
@@ -29,8 +28,6 @@ __all__ = [
     "SYSTEM",
     "AccessDenied",
     "Actor",
-    "AtParams",
-    "AtRound",
     "FixedRound",
     "ImportResult",
     "InputError",
@@ -39,7 +36,6 @@ __all__ = [
     "Recipient",
     "Region",
     "RegionIndex",
-    "RegionInput",
     "Requisition",
     "Round",
     "RoundProblem",
@@ -148,10 +144,8 @@ class Scenario:
     created: datetime
     round_id: str
     rules_version: str
-    params: AtParams | None  # a scenario of the 2023 AT format; None for a round of blocks
-    inputs: tuple[RegionInput, ...]
+    what_if: WhatIf  # the pots, step amounts, values and report dates (one saved in the 2023 format: converted)
     note: str = ""
-    what_if: WhatIf | None = None  # a scenario of a round of blocks
     example: bool = False  # saved while the store held example data (fictitious figures)
 
 

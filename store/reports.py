@@ -79,7 +79,7 @@ class ReportsMixin(RoundsMixin):
         def compute() -> tuple[Report, ...]:
             return tuple(_report(r) for r in self.query(f"{_SELECT} WHERE round_id = ? ORDER BY code", [round_id]))
 
-        return list(self._cached(("at_reports", round_id), compute))
+        return list(self._cached(("reports", round_id), compute))
 
     def report_values(self, round_id: str) -> dict[str, dict[str, Fraction]]:
         """The reports as the engine's values (key -> recipient -> value): what the simulation and decision use."""

@@ -17,7 +17,6 @@ from allocation.block_data import Recipient
 from allocation.blocks import Round
 from allocation.method_params import FixedTableParams
 from allocation.regions import Region, RegionIndex
-from allocation.rules import AtRound, parse_round
 from allocation.toml_bounds import load_rules
 from store.core import StoreCore
 from store.model import RoundProblem, WriteRefused
@@ -118,16 +117,6 @@ class RoundsMixin(StoreCore):
             return dict(self.query("SELECT code, planned FROM planned_positions WHERE round_id = ?", [round_id]))
 
         return dict(self._cached(("planned_table", round_id), compute))
-
-    def at_round(self, round_id: str) -> AtRound:
-        """The AT round as the store holds it: rules, regions, population and planned positions."""
-
-        def compute() -> AtRound:
-            doc = self.round_document(round_id)
-            regions = self.regions(doc["redistribution"]["population_date"])
-            return parse_round(doc, regions, self.planned_table(round_id))
-
-        return self._cached(("at_round", round_id), compute)
 
     def _region_codes(self) -> list[str]:
         return [row[0] for row in self.query("SELECT code FROM regions ORDER BY code")]

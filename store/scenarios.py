@@ -1,7 +1,6 @@
-"""Saved scenarios: parameters and inputs as JSON, with the rules version they were saved under.
-
-A scenario of the 2023 AT format keeps its parameters and region inputs; one of a round of blocks its
-what-if (``allocation.whatif.WhatIf``: pots and step amounts per block, values and report dates).
+"""Saved scenarios: a round's what-if (``allocation.whatif.WhatIf``: pots and step amounts per block, values
+and report dates) as JSON, with the rules version it was saved under. A scenario saved in the 2023 AT format
+(a pot, a staircase and the regions' reports) is read as the what-if it stands for.
 """
 
 from __future__ import annotations
@@ -9,89 +8,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values
-from allocation.blocks import Round
-from allocation.planned import parse_planned
-from allocation.rules import AtParams, Step
-from allocation.whatif import WhatIf, apply, from_at_params
-from store.model import Actor, Scenario, WriteRefused, fraction_text
+from allocation.whatif import WhatIf, apply
+from store.model import Actor, Scenario, WriteRefused
 from store.rounds import RoundsMixin
-from store.scenario_json import is_what_if_json, what_if_from_json, what_if_json
+from store.scenario_json import is_what_if_json, what_if_from_2023_json, what_if_from_json, what_if_json
 
 # In a scenario's stored parameters: saved while the store held example data (store.demo). Kept after the
 # example data is removed, so the scenario stays labelled as made on fictitious figures.
 EXAMPLE_KEY = "example_data"
 
 
-def params_json(params: AtParams) -> dict[str, Any]:
-    return {
-        "pot": params.pot,
-        "pot_source": params.pot_source,
-        "steps": [[s.min_expansion, s.amount] for s in params.steps],
-        "key": params.key,
-        "per_inhabitants": params.per_inhabitants,
-    }
-
-
-def params_from_json(data: dict[str, Any]) -> AtParams:
-    return AtParams(
-        pot=int(data["pot"]),
-        pot_source=str(data["pot_source"]),
-        steps=tuple(Step(int(t), int(a)) for t, a in data["steps"]),
-        key=str(data["key"]),
-        per_inhabitants=int(data["per_inhabitants"]),
-    )
-
-
-def input_json(item: RegionInput) -> dict[str, Any]:
-    return {
-        "code": item.code,
-        "filled": item.filled,
-        "started": item.started,
-        "excluded": item.excluded,
-        "planned": None if item.planned is None else fraction_text(item.planned),
-    }
-
-
-def input_from_json(data: dict[str, Any]) -> RegionInput:
-    planned = data.get("planned")
-    return RegionInput(
-        str(data["code"]),
-        int(data["filled"]),
-        int(data["started"]),
-        int(data.get("excluded", 0)),
-        None if planned in (None, "") else parse_planned(str(planned)),
-    )
-
-
-def scenario_what_if(round_: Round, scenario: Scenario) -> WhatIf:
-    """A saved scenario as a what-if: its own, or one saved in the 2023 AT format converted."""
-    if scenario.what_if is not None:
-        return scenario.what_if
-    assert scenario.params is not None
-    return from_at_params(round_, scenario.params, at_values(scenario.inputs))
-
-
 class ScenariosMixin(RoundsMixin):
     """Scenarios by name: saved (or overwritten on request), listed, read and deleted."""
-
-    def save_scenario(
-        self,
-        actor: Actor,
-        reason: str,
-        name: str,
-        round_id: str,
-        params: AtParams,
-        inputs: list[RegionInput] | tuple[RegionInput, ...],
-        note: str = "",
-        overwrite: bool = False,
-    ) -> Scenario:
-        version = self.block_round(round_id).version
-        inputs_data = [input_json(i) for i in sorted(inputs, key=lambda i: i.code)]
-        return self._write_scenario(
-            actor, reason, name, round_id, version, params_json(params), inputs_data, note, overwrite
-        )
 
     def save_what_if(
         self,
@@ -184,23 +112,12 @@ class ScenariosMixin(RoundsMixin):
     def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
         sid, name, author, created, round_id, version, params, inputs, note = row
         params_data, inputs_data = json.loads(params), json.loads(inputs)
-        if is_what_if_json(params_data):  # a scenario of a round of blocks
+        if is_what_if_json(params_data):
             what_if = what_if_from_json(params_data, inputs_data)
-            example = bool(params_data.get(EXAMPLE_KEY, False))
-            return Scenario(sid, name, author, created, round_id, version, None, (), note, what_if, example)
-        return Scenario(
-            sid,
-            name,
-            author,
-            created,
-            round_id,
-            version,
-            params_from_json(params_data),
-            tuple(input_from_json(i) for i in inputs_data),
-            note,
-            None,
-            bool(params_data.get(EXAMPLE_KEY, False)),
-        )
+        else:  # saved in the 2023 AT format: the what-if of the round's staircase block it stands for
+            what_if = what_if_from_2023_json(self.block_round(round_id), params_data, inputs_data)
+        example = bool(params_data.get(EXAMPLE_KEY, False))
+        return Scenario(sid, name, author, created, round_id, version, what_if, note, example)
 
     _SCENARIO_COLUMNS = "id, name, author, created, round_id, rules_version, params, inputs, note"
 

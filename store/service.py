@@ -44,7 +44,7 @@ from store.model import (
 from store.payments import PaymentsMixin
 from store.reports import ReportsMixin
 from store.round_versions import RoundVersionsMixin
-from store.scenarios import ScenariosMixin, input_from_json, input_json, params_from_json, params_json
+from store.scenarios import ScenariosMixin
 from store.seed import seed_from_data
 from store.users import UsersMixin
 
@@ -63,11 +63,7 @@ __all__ = [
     "User",
     "WriteRefused",
     "fraction_text",
-    "input_from_json",
-    "input_json",
     "now_local",
-    "params_from_json",
-    "params_json",
 ]
 
 

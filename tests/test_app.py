@@ -16,6 +16,7 @@ from store.service import Actor
 from tests.block_helpers import SIMULATOR, kronor, results_table
 from tests.markdown_text import shown
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if, save_2023_row
 from ui.inputs import example_outcomes, load_outcomes
 from ui.state import get_store
 
@@ -162,8 +163,10 @@ def _full(inputs: list[RegionInput]) -> list[RegionInput]:
 
 def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    params = ROUND.params(pot=252_000_000, key="expansion")
-    store.save_scenario(Actor("Anna"), "test", "Bakgrund", "at-2023", params, [RegionInput("09", 19, 18)])
+    gotland = [positions("09", 19, 18)]  # saved in the 2023 format: opens as it did
+    save_2023_row(
+        store, Actor("Anna"), "test", "Bakgrund", "at-2023", pot=252_000_000, reports=gotland, key="expansion"
+    )
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.session_state["scenario"] = "Bakgrund"
     _simulator(at)
@@ -185,7 +188,8 @@ def test_results_start_from_the_store_reports_when_there_are_some(isolated_datab
 
 def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.save_scenario(Actor("Anna"), "test", "Bas", "at-2023", ROUND.params(), EXAMPLE)
+    example = [positions(i.code, i.filled, i.started, i.excluded, i.planned) for i in EXAMPLE]
+    store.save_what_if(Actor("Anna"), "test", "Bas", "at-2023", at_what_if(store, "at-2023", reports=example))
     _simulator(app)
     _with_example(app)
     app.radio(key="pot").set_value("bakgrund").run()

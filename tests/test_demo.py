@@ -14,7 +14,6 @@ import pytest
 from block_helpers import ROUNDS_DIR
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.block_convert import recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.fixed import Requisition
@@ -24,6 +23,7 @@ from store import db, demo
 from store.model import Actor, User, WriteRefused
 from store.service import Store
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 from ui.example_data import READER_NOTE, STAFF_INSTRUCTION
 from ui.scenarios import EXAMPLE_SUFFIX
 from ui.state import get_store
@@ -440,9 +440,8 @@ def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
 
 
 def _scenario(store: Store, name: str) -> None:
-    at_round = store.at_round("at-2023")
-    inputs = [RegionInput(r.code, 5, 5) for r in at_round.regions]
-    store.save_scenario(ANNA, "test", name, "at-2023", at_round.default_params(), inputs)
+    reports = [positions(r.code, 5, 5) for r in store.recipients("at-2023")]
+    store.save_what_if(ANNA, "test", name, "at-2023", at_what_if(store, "at-2023", reports=reports))
 
 
 def test_a_scenario_saved_on_example_data_stays_marked_after_its_removal(store: Store) -> None:
@@ -456,9 +455,7 @@ def test_a_scenario_saved_on_example_data_stays_marked_after_its_removal(store: 
     _scenario(store, "Efter")
     assert store.example_scenario_names() == {"På exempel"}
     # overwritten with real data later: no longer marked
-    store.save_scenario(
-        ANNA, "test", "På exempel", "at-2023", store.at_round("at-2023").default_params(), [], overwrite=True
-    )
+    store.save_what_if(ANNA, "test", "På exempel", "at-2023", at_what_if(store, "at-2023"), overwrite=True)
     assert store.example_scenario_names() == frozenset()
 
 

@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput
 from store.export import (
     COUNT_FORMAT,
     KRONOR_FORMAT,
@@ -27,6 +26,8 @@ from store.export import (
 )
 from store.model import EXPORTABLE_TABLES
 from store.service import Actor, Store
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 
 ANNA = Actor("Anna Andersson", "handläggare")
 ZONE = "svensk tid (Europe/Stockholm)"
@@ -74,8 +75,8 @@ def test_any_texts_make_a_safe_file_name(parts: list[str], ext: str) -> None:
 
 
 def test_the_method_sheet_names_the_scenario_and_no_round_id(store: Store) -> None:
-    params = store.at_round("at-2023").params(pot=252_000_000)
-    store.save_scenario(ANNA, "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
+    what_if = at_what_if(store, "at-2023", pot=252_000_000, reports=[positions("09", 19, 18)])
+    store.save_what_if(ANNA, "test", "Bakgrund 252", "at-2023", what_if)
     scenario = store.scenario("Bakgrund 252")
     assert scenario is not None
     data = export_scenario(store, scenario, "xlsx")
@@ -89,8 +90,7 @@ def test_the_method_sheet_names_the_scenario_and_no_round_id(store: Store) -> No
 
 @pytest.mark.parametrize("table", ["at_reports", "audit_log", "scenarios"])
 def test_a_table_export_has_no_internal_words_and_states_its_times_zone(store: Store, table: str) -> None:
-    at_round = store.at_round("at-2023")
-    store.save_scenario(ANNA, "test", "Plan", "at-2023", at_round.params(), [])
+    store.save_what_if(ANNA, "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     about = about_of(export_table(store, table, "xlsx"))
     assert about["Tabell"] == EXPORTABLE_TABLES[table]
     assert "Schemaversion" not in about

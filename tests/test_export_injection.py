@@ -38,8 +38,9 @@ from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like,
 from present.report import REGION_FIELDS, to_csv
 from store.export import export_scenario, export_table, frame_to_csv, frame_to_xlsx
 from store.service import EXPORTABLE_TABLES, Actor, Store, User
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 from ui.block_compare import difference_frame
-from ui.blocks import scenario_what_if
 from ui.charts import comparison_chart
 from ui.preview import preview_xlsx
 
@@ -85,11 +86,11 @@ def _requisition_file() -> bytes:
 def fill_with_hostile_texts(store: Store) -> None:
     """Write the hostile texts through the service layer, where each can come from in real use."""
     anna = Actor("Anna Andersson")
-    at_round = store.at_round("at-2023")
-    params = at_round.params()
-    store.save_scenario(Actor(TAB), AT, HYPERLINK, at_round.id, params, [RegionInput("09", 19, 18)], note=CR)
-    others = [RegionInput("09", 19, 18), RegionInput("01", 400, 400)]  # Gotland loses: a negative difference
-    store.save_scenario(Actor(CR), MINUS, PLUS, at_round.id, params, others, note=ERROR)
+    round_id = "at-2023"
+    gotland = at_what_if(store, round_id, reports=[positions("09", 19, 18)])
+    store.save_what_if(Actor(TAB), AT, HYPERLINK, round_id, gotland, note=CR)
+    others = [positions("09", 19, 18), positions("01", 400, 400)]  # Gotland loses: a negative difference
+    store.save_what_if(Actor(CR), MINUS, PLUS, round_id, at_what_if(store, round_id, reports=others), note=ERROR)
     store.save_user(Actor(CMD), PLUS, User(LOGIN, CMD, "handläggare"))
     store.record_ombud(anna, "ombud godkänt", "09", date(2023, 3, 1))
     store.import_requisitions(Actor(MINUS), DASH, "elderly-2023", _requisition_file(), REQUISITION_FILE)
@@ -97,7 +98,7 @@ def fill_with_hostile_texts(store: Store) -> None:
     store.record_payout(anna, "utbetalning", "elderly-2023", "09", date(2023, 6, 1), 1000, reference=AT)
     store.record_decision(anna, "beslut", "elderly-2023", date(2023, 4, 1), MINUS)
     reports = b"region;filled;started\nGotland;19;18\nKalmar;52;50\n"
-    store.import_reports(Actor(HYPERLINK), CMD, at_round.id, reports, HYPERLINK, date(2023, 10, 30))
+    store.import_reports(Actor(HYPERLINK), CMD, round_id, reports, HYPERLINK, date(2023, 10, 30))
 
 
 @pytest.fixture
@@ -276,16 +277,14 @@ def test_comparison_chart_data_names_scenarios_and_keeps_negative_differences(st
     assert first is not None and second is not None
 
     def simulated(scenario):  # type: ignore[no-untyped-def]
-        what_if = scenario_what_if(round_, scenario)
+        what_if = scenario.what_if
         return allocate_round(apply(round_, what_if), people, what_if.values, what_if.events, dict(what_if.pots))
 
     base, other = simulated(first), simulated(second)
     diff = difference_frame(base, other, people)
     chart = comparison_chart(diff, first.name, second.name)
     # The simulator's method sheet names the scenario (and where the table came from) as text.
-    rows = method_rows(
-        apply(round_, scenario_what_if(round_, first)), scenario_what_if(round_, first), base, PLUS, HYPERLINK
-    )
+    rows = method_rows(apply(round_, first.what_if), first.what_if, base, PLUS, HYPERLINK)
     assert {HYPERLINK, PLUS} <= set(xlsx_texts(frame_to_xlsx(chart.data, rows)))
     assert (chart.data["difference"] < 0).any()
     rows = csv_rows(frame_to_csv(chart.data))

@@ -37,13 +37,15 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
+from allocation.report_values import engine_values
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("STATSBIDRAG_LOAD_SECONDS", "10"))
@@ -76,15 +78,14 @@ class AckLog:
 
 
 def _writer_thread(store: Any, name: str, number: int, deadline: float, log: AckLog) -> None:
-    from allocation.at import RegionInput
     from allocation.fixed import Requisition
     from store.model import Actor, WriteRefused
 
     actor = Actor(f"{name}-{number}")
-    codes = [r.code for r in store.at_round(AT_ROUND).regions]
+    codes = [r.code for r in store.recipients(AT_ROUND)]
     quiet = [c for c in codes if c not in HOT]
     maxima = {code: amount for code, (amount, _, _) in store.fixed_amounts(FIXED_ROUND).items()}
-    params = store.at_round(AT_ROUND).default_params()
+    plan = at_what_if(store, AT_ROUND)
     rng = random.Random(f"{name}-{number}")
     i = 0
     while time.monotonic() < deadline:
@@ -117,8 +118,9 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
                     else:
                         log(kind="error", op="requisition", tag=tag, error="a new requisition was not written")
             else:
-                inputs = [RegionInput(codes[rng.randrange(len(codes))], rng.randrange(40), rng.randrange(40))]
-                store.save_scenario(actor, tag, f"scenario {tag}", AT_ROUND, params, inputs)
+                one = positions(codes[rng.randrange(len(codes))], rng.randrange(40), rng.randrange(40))
+                what_if = replace(plan, values=engine_values([one]))
+                store.save_what_if(actor, tag, f"scenario {tag}", AT_ROUND, what_if)
                 log(kind="scenario", name=f"scenario {tag}", tag=tag)
         except BaseException as exc:  # every unexpected error is counted by the test
             log(kind="error", op=op, tag=tag, error=repr(exc), traceback=traceback.format_exc())

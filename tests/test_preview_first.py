@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
+from allocation.block_engine import allocate_round
 from allocation.planned import parse_planned
+from allocation.report_values import Report, engine_values
 from allocation.rules import Step
+from allocation.whatif import WhatIf, apply
 from present import formats as f
-from present.at_view import allocate_view
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 from ui.preview_words import about_kr, about_range, about_sentence
 from ui.state import get_store
 
@@ -46,6 +49,12 @@ def store(isolated_database: Path) -> Store:
 
 def planned(store: Store, code: str) -> int:
     return math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+
+
+def allocated(store: Store, what_if: WhatIf, reports: Iterable[Report]) -> dict[str, int]:
+    """Each region's total by the block engine: the round with the what-if's rules, these reports."""
+    round_ = apply(store.block_round(ROUND), what_if)
+    return allocate_round(round_, store.recipients(ROUND), engine_values(reports), pots=dict(what_if.pots)).totals
 
 
 def as_uppsala() -> AppTest:
@@ -137,11 +146,12 @@ def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_
 
 
 def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Store) -> None:
-    at_round = store.at_round(ROUND)
-    inputs = [RegionInput(r.code, planned(store, r.code) + (5 if r.code == "03" else 2), 0) for r in at_round.regions]
-    for item in inputs:
-        store.record_report(CLI, "test", ROUND, positions(item.code, item.filled, received=date(2023, 10, 20)))
-    exact = allocate_view(at_round, inputs, at_round.default_params()).by_code()["03"].total
+    for r in store.recipients(ROUND):
+        more = 5 if r.code == "03" else 2
+        store.record_report(
+            CLI, "test", ROUND, positions(r.code, planned(store, r.code) + more, received=date(2023, 10, 20))
+        )
+    exact = allocated(store, WhatIf(), store.reports(ROUND))["03"]
     metrics, text = first_box(as_staff("03"))
     assert metrics == [("Belopp enligt er rapport", f.kr(exact))]
     assert "Alla andra regioners rapporter är kända" in text
@@ -179,22 +189,21 @@ def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_o
 
 
 def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:
-    at_round = store.at_round(ROUND)
-    default = at_round.default_params()
-    steps = tuple(Step(s.min_expansion, 3_000_000 if s.min_expansion == 2 else s.amount) for s in default.steps)
-    rules = type(default)(default.pot, default.pot_source, steps, default.key, default.per_inhabitants)
-    others = [RegionInput("01", planned(store, "01") + 2, 0), RegionInput("14", planned(store, "14") + 2, 0)]
-    store.save_scenario(CLI, "test", "Trappsteg 3 miljoner", ROUND, rules, others)
+    (block,) = store.block_round(ROUND).blocks
+    steps = tuple(Step(s.min_expansion, 3_000_000 if s.min_expansion == 2 else s.amount) for s in block.params.steps)
+    others = [positions("01", planned(store, "01") + 2), positions("14", planned(store, "14") + 2)]
+    rules = at_what_if(store, ROUND, reports=others, steps=steps)
+    store.save_what_if(CLI, "test", "Trappsteg 3 miljoner", ROUND, rules)
     at = as_staff("09")
-    own = RegionInput("09", planned(store, "09") + 2, 0)
-    at.number_input(key="pv_filled_09").set_value(own.filled).run()
+    own = positions("09", planned(store, "09") + 2)
+    at.number_input(key="pv_filled_09").set_value(int(own.value("filled"))).run()
     at.radio(key="pv_assumption").set_value("scenario").run()
     assert not at.exception
-    with_scenario = allocate_view(at_round, [*others, own], rules).by_code()
-    with_instruction = allocate_view(at_round, [*others, own], default).by_code()
-    assert with_scenario["09"].total != with_instruction["09"].total
+    with_scenario = allocated(store, rules, [*others, own])
+    with_instruction = allocated(store, WhatIf(), [*others, own])
+    assert with_scenario["09"] != with_instruction["09"]
     figure = next(m for m in at.metric if m.label.startswith("Belopp om scenariot"))
-    assert figure.value == f.kr(with_scenario["09"].total)
+    assert figure.value == f.kr(with_scenario["09"])
 
 
 def test_a_fixed_table_block_shows_its_amount_labelled_as_estimate_even_when_paid_up_to_a_requisition(

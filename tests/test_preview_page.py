@@ -21,13 +21,14 @@ from openpyxl import load_workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.regions import Region
 from ingest.data_folder import load_regions
 from present import formats as f
 from store.export import COUNT_FORMAT, KRONOR_FORMAT, PERCENT_FORMAT
 from store.service import Actor, Store, User
 from tests.markdown_text import shown
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 from ui.preview import region_in_address
 from ui.preview_words import about_kr
 from ui.state import get_store
@@ -120,7 +121,7 @@ def test_the_default_is_the_uncertain_assumption_and_no_headline_says_certain(st
     assert "mnkr" not in everything_shown(at)
     for assumption in ("uncertain", "plan", "scenario"):
         if assumption == "scenario":
-            store.save_scenario(CLI, "test", "Alla växer", "at-2023", store.at_round("at-2023").params(), [])
+            store.save_what_if(CLI, "test", "Alla växer", "at-2023", at_what_if(store, "at-2023"))
             at.run()
         at.radio(key="pv_assumption").set_value(assumption).run()
         assert not at.exception
@@ -248,9 +249,8 @@ def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downlo
 
 
 def test_the_workbook_names_the_scenario_in_its_name_and_on_its_method_sheet(store: Store, downloads) -> None:  # type: ignore[no-untyped-def]
-    at_round = store.at_round("at-2023")
-    others = [RegionInput("01", 290, 283), RegionInput("23", 30, 28)]
-    store.save_scenario(CLI, "test", "Storstäder växer", "at-2023", at_round.params(), others)
+    others = [positions("01", 290, 283), positions("23", 30, 28)]
+    store.save_what_if(CLI, "test", "Storstäder växer", "at-2023", at_what_if(store, "at-2023", reports=others))
     at = preview("09")
     at.number_input(key="pv_filled_09").set_value(19).run()
     at.radio(key="pv_assumption").set_value("scenario").run()

@@ -64,7 +64,7 @@ def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_databas
     store = get_store(str(isolated_database))
     saved = tomllib.loads(store.round_toml("at-2026"))
     assert (saved["id"], saved["year"], saved["short_title"]) == ("at-2026", 2026, "AT-tjänster 2026")
-    assert store.at_round("at-2026").planned == store.at_round("at-2023").planned  # copied from the source
+    assert store.planned_table("at-2026") == store.planned_table("at-2023")  # copied from the source
     audit = store.query("SELECT actor, entity FROM audit_log WHERE entity_key LIKE 'at-2026%'")
     assert ("Anna Andersson", "rounds") in [tuple(r) for r in audit]
     at.switch_page("pages/at/simulator.py").run()  # the new round is chosen in the sidebar

@@ -16,6 +16,7 @@ from store.access import Action, Principal, Role
 from store.service import Actor, Store, User, WriteRefused
 from store.session import AccessDenied, Session
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 
 RECEIVED = date(2023, 10, 30)
 STAFF = Principal("Sara Handläggare", Role.STAFF, login="oidc")
@@ -58,7 +59,7 @@ def test_staff_and_managers_read_every_region(store: Store) -> None:
     for principal in (STAFF, MANAGER):
         session = Session(store, principal)
         assert [r.code for r in session.reports("at-2023")] == ["01", "03", "12"]
-        assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.at_round("at-2023").regions}
+        assert set(session.fixed_amounts(ELDERLY)) == {r.code for r in store.recipients("at-2023")}
         assert {r.code for r in session.requisitions(ELDERLY)} == {"01", "03"}
 
 
@@ -90,7 +91,7 @@ def test_publishing_the_decision_opens_that_rounds_data_to_every_region(store: S
 @pytest.mark.parametrize("principal", [MANAGER, UPPSALA], ids=["chef", "region"])
 def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
     session = Session(store, principal)
-    at_round = store.at_round("at-2023")
+    plan = at_what_if(store, "at-2023")
     tables = {t: len(store.table(t)) for t in ("at_reports", "requisitions", "scenarios", "users", "decisions")}
     writes = [
         lambda: session.record_report("x", "at-2023", positions("03", 1, 0, received=date(2023, 10, 1))),
@@ -101,7 +102,7 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
         lambda: session.record_payout("x", ELDERLY, "03", date(2023, 9, 3), 5),
         lambda: session.record_ombud("x", "03", date(2023, 6, 2)),
         lambda: session.record_usage_report("x", ELDERLY, "03", date(2024, 4, 1)),
-        lambda: session.save_scenario("x", "s", "at-2023", at_round.default_params(), []),
+        lambda: session.save_what_if("x", "s", "at-2023", plan),
         lambda: session.delete_scenario("x", "s"),
         lambda: session.record_decision("x", "at-2023", date(2023, 12, 1), "Dnr"),
         lambda: session.save_user("x", User("ny@example.se", "Ny", "handläggare")),
@@ -116,14 +117,14 @@ def test_only_staff_write_anything(store: Store, principal: Principal) -> None:
 
 
 def test_staff_can_save_a_scenario_and_a_manager_cannot(store: Store) -> None:
-    at_round = store.at_round("at-2023")
-    saved = Session(store, STAFF).save_scenario("plan", "Alla enligt plan", "at-2023", at_round.default_params(), [])
+    plan = at_what_if(store, "at-2023")
+    saved = Session(store, STAFF).save_what_if("plan", "Alla enligt plan", "at-2023", plan)
     assert saved.author == "Sara Handläggare"
     assert store.query("SELECT role FROM audit_log WHERE entity = 'scenarios'") == [("handläggare",)]
     manager = Session(store, MANAGER)
     assert manager.scenario_names() == ["Alla enligt plan"]  # managers read scenarios
     with pytest.raises(AccessDenied) as refused:
-        manager.save_scenario("x", "Chefens", "at-2023", at_round.default_params(), [])
+        manager.save_what_if("x", "Chefens", "at-2023", plan)
     assert "chef" in refused.value.message_sv
     assert manager.scenario("Chefens") is None
 
@@ -141,7 +142,7 @@ def test_a_region_user_cannot_read_staff_material(store: Store) -> None:
     ):
         with pytest.raises(AccessDenied):
             read()
-    assert region.at_round("at-2023").id == "at-2023"  # the published rules and planning data are open to all
+    assert region.block_round("at-2023").id == "at-2023"  # the published rules and planning data are open to all
     assert len(region.regions(store.latest_population_date())) == 21
 
 
@@ -175,7 +176,7 @@ def test_status_opens_per_round_when_its_decision_is_published(store: Store) -> 
     assert {code for _, code in before} == {"03"}
     Session(store, STAFF).record_decision("beslut", ELDERLY, date(2023, 11, 1), "Dnr S2022/04810")
     after = {(c.round_id, c.code) for c in cells_as_of(region, date(2023, 11, 15))}
-    assert {code for rid, code in after if rid == ELDERLY} == {r.code for r in store.at_round("at-2023").regions}
+    assert {code for rid, code in after if rid == ELDERLY} == {r.code for r in store.recipients("at-2023")}
     assert {code for rid, code in after if rid == "at-2023"} == {"03"}  # the AT round is still unpublished
 
 
@@ -247,7 +248,7 @@ def test_each_session_entry_offers_the_store_method_of_its_name() -> None:
     session = Session(Store.__new__(Store), STAFF)
     for name in ("reports", "fixed_amounts", "ombud_dates", "block_round", "users", "backup"):
         assert inspect.signature(getattr(session, name)) == inspect.signature(getattr(session.store, name))
-    for name in ("record_report", "record_payout", "import_official_amounts", "save_scenario", "save_user"):
+    for name in ("record_report", "record_payout", "import_official_amounts", "save_what_if", "save_user"):
         store_parameters = list(inspect.signature(getattr(session.store, name)).parameters)
         assert store_parameters[0] == "actor"
         assert list(inspect.signature(getattr(session, name)).parameters) == store_parameters[1:]

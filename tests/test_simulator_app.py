@@ -21,6 +21,7 @@ from present.at_view import allocate_view
 from store.service import Actor
 from tests.block_helpers import GREYED, SIMULATOR, at_table, base_key, kronor, results_table
 from tests.markdown_text import shown
+from tests.scenario_helpers import at_what_if
 from ui.editor_rows import CHECK, CHECK_COLOURS
 from ui.state import get_store
 
@@ -152,7 +153,8 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
 
 
 def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_database: Path) -> None:
-    get_store(str(isolated_database)).save_scenario(Actor("Anna"), "test", "Plan", "at-2023", ROUND.params(), [])
+    store = get_store(str(isolated_database))
+    store.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     app.session_state["vy"] = "Jämför scenarier"
     app.run()
     # Nothing active, the newest scenario equals the current simulation: compared with the baseline instead,

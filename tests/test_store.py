@@ -12,15 +12,15 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput
 from allocation.problems import InputError
-from ingest.data_folder import load_round
+from ingest.data_folder import load_block_round
 from present.problems import problem_sv
 from store import db
 from store.export import export_scenario, export_table
 from store.seed import seed_from_data
 from store.service import Actor, Store, WriteRefused
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if, save_2023_row
 
 RECEIVED = date(2023, 10, 30)  # the day the reports arrived: always explicit
 ANNA = Actor("Anna Andersson")
@@ -52,8 +52,8 @@ def test_first_start_creates_and_seeds_then_a_second_start_changes_nothing(store
 
 
 def test_the_store_round_is_the_rules_file_round(store: Store) -> None:
-    assert store.at_round("at-2023") == load_round("at-2023")
-    assert store.at_round("at-2023").planned["25"] == "51"
+    assert store.block_round("at-2023") == load_block_round("at-2023")
+    assert store.planned_table("at-2023")["25"] == "51"
     assert store.round_ids() == ["at-2023", "elderly-2023"]
     assert store.requisition_round_ids() == ["elderly-2023"]
 
@@ -89,7 +89,7 @@ def test_an_older_file_is_upgraded_never_wiped(store_target: Path | str) -> None
     assert db.schema_version(new.con) == len(db.migrations()) == 10
     # Seeding added only what the new schema holds (the elderly-care estimate), nothing else.
     assert new.audit_count() == entries + 21
-    assert new.at_round("at-2023").planned["09"] == "14-18"  # a staff value is kept, not overwritten by the file
+    assert new.planned_table("at-2023")["09"] == "14-18"  # a staff value is kept, not overwritten by the file
     assert new.reports("at-2023") == []
     new.close()
 
@@ -105,21 +105,19 @@ def test_a_file_from_a_newer_program_is_refused(isolated_database: Path) -> None
 
 def test_data_survives_a_restart(store_target: Path | str) -> None:
     store = Store.open(store_target)
-    at_round = store.at_round("at-2023")
-    params = at_round.params(pot=252_000_000)
-    inputs = [RegionInput("09", 19, 18), RegionInput("14", 262, 258, 2, Fraction(5, 2))]
-    store.save_scenario(ANNA, "test", "Bakgrundspotten", "at-2023", params, inputs, note="252 MSEK")
+    reports = [positions("09", 19, 18), positions("14", 262, 258, 2, Fraction(5, 2))]
+    what_if = at_what_if(store, "at-2023", pot=252_000_000, reports=reports)
+    store.save_what_if(ANNA, "test", "Bakgrundspotten", "at-2023", what_if, note="252 MSEK")
+    save_2023_row(store, ANNA, "test", "Sparat 2023", "at-2023", pot=252_000_000, reports=reports, note="252 MSEK")
     store.record_report(ANNA, "test", "at-2023", positions("25", 58, 56, 1, received=date(2023, 10, 30)))
     store.close()
     reopened = Store.open(store_target)
     scenario = reopened.scenario("Bakgrundspotten")
     assert scenario is not None
-    assert (scenario.params, scenario.inputs, scenario.note, scenario.author) == (
-        params,
-        tuple(inputs),
-        "252 MSEK",
-        ANNA.name,
-    )
+    assert (scenario.what_if, scenario.note, scenario.author) == (what_if, "252 MSEK", ANNA.name)
+    assert what_if.pots == {"performance": "bakgrund"} and what_if.values["planned"] == {"14": Fraction(5, 2)}
+    old = reopened.scenario("Sparat 2023")  # saved in the 2023 format: opens as the same what-if
+    assert old is not None and (old.what_if, old.note, old.author) == (what_if, "252 MSEK", ANNA.name)
     assert reopened.reports("at-2023") == [positions("25", 58, 56, 1, received=date(2023, 10, 30))]
     reopened.close()
 
@@ -198,12 +196,13 @@ def test_every_write_needs_an_actor_and_a_reason(store: Store, actor: Actor, rea
 
 
 def test_scenario_names_are_unique_unless_overwritten(store: Store) -> None:
-    params = store.at_round("at-2023").default_params()
-    store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
+    plan = at_what_if(store, "at-2023")
+    store.save_what_if(ANNA, "test", "Bas", "at-2023", plan)
     with pytest.raises(WriteRefused, match="exists"):
-        store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [])
-    updated = store.save_scenario(ANNA, "test", "Bas", "at-2023", params, [RegionInput("09", 20, 20)], overwrite=True)
-    assert updated.inputs == (RegionInput("09", 20, 20),)
+        store.save_what_if(ANNA, "test", "Bas", "at-2023", plan)
+    gotland = at_what_if(store, "at-2023", reports=[positions("09", 20, 20)])
+    updated = store.save_what_if(ANNA, "test", "Bas", "at-2023", gotland, overwrite=True)
+    assert updated.what_if == gotland and updated.what_if.values["filled"] == {"09": 20}
     assert [s.name for s in store.scenarios()] == ["Bas"]
     assert store.delete_scenario(ANNA, "cleanup", "Bas")
     assert store.scenario("Bas") is None
@@ -251,8 +250,8 @@ def test_xlsx_export_of_a_table_explains_itself(store: Store) -> None:
 
 
 def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) -> None:
-    inputs = [RegionInput("09", 19, 18), RegionInput("01", 290, 283)]
-    store.save_scenario(Actor("Anna"), "test", "Två", "at-2023", store.at_round("at-2023").params(), inputs)
+    what_if = at_what_if(store, "at-2023", reports=[positions("09", 19, 18), positions("01", 290, 283)])
+    store.save_what_if(Actor("Anna"), "test", "Två", "at-2023", what_if)
     scenario = store.scenario("Två")
     assert scenario is not None
     sheet = load_workbook(io.BytesIO(export_scenario(store, scenario, "xlsx")))

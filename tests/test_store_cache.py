@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from block_helpers import ROUNDS_DIR
 
+from allocation.whatif import WhatIf
 from store.core import Tx
 from store.model import Actor
 from store.service import Store
@@ -27,15 +28,15 @@ def store(isolated_database: Path) -> Store:
 
 
 def test_saving_a_scenario_keeps_the_parsed_rounds_and_shows_the_new_name(store: Store) -> None:
-    at_round = store.at_round("at-2023")
+    round_ = store.block_round("at-2023")
     regions = store.regions(store.latest_population_date())
     ids = store.round_ids()
     assert store.scenario_names("at-2023") == []
     generation = store.generation
-    store.save_scenario(ANNA, "test", "Prov", "at-2023", at_round.params(), [])
+    store.save_what_if(ANNA, "test", "Prov", "at-2023", WhatIf())
     assert store.generation > generation
     assert store.scenario_names("at-2023") == ["Prov"]  # the write is seen
-    assert store.at_round("at-2023") is at_round  # a scenario changes no round: still the parsed one
+    assert store.block_round("at-2023") is round_  # a scenario changes no round: still the parsed one
     assert store.regions(store.latest_population_date()) is regions
     assert store.round_ids() == ids
     store.delete_scenario(ANNA, "test", "Prov")
@@ -60,12 +61,12 @@ def test_every_write_is_seen_by_the_next_read(store: Store) -> None:
 
 
 def test_a_statement_it_cannot_read_or_the_raw_cursor_drops_every_cached_read(store: Store) -> None:
-    at_round = store.at_round("at-2023")
+    round_ = store.block_round("at-2023")
     with store.transaction(ANNA, "test") as tx:
         tx.cursor.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09' AND round_id = 'at-2023'")
         tx.audit("update", "planned_positions", "09")
-    again = store.at_round("at-2023")
-    assert again is not at_round and again.planned["09"] == "7"
+    again = store.block_round("at-2023")
+    assert again is not round_ and again.planned["09"] == 7
 
 
 @pytest.mark.parametrize(

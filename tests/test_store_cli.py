@@ -10,8 +10,9 @@ from pathlib import Path
 from cli_helpers import run_store
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput
 from store.service import Actor, Store
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if, save_2023_row
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,12 +90,14 @@ def test_missing_actor_reason_or_unknown_round_are_refused(isolated_database: Pa
 
 def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Path) -> None:
     store = Store.open(isolated_database)
-    params = store.at_round("at-2023").params(pot=252_000_000)
-    store.save_scenario(Actor("Anna"), "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
+    gotland = [positions("09", 19, 18)]
+    save_2023_row(store, Actor("Anna"), "test", "Bakgrund 252", "at-2023", pot=252_000_000, reports=gotland)
+    store.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     store.close()
     listed = run(isolated_database, "scenarios")
     assert listed.returncode == 0
     assert "Bakgrund 252" in listed.stdout and "252\u00a0000\u00a0000\u00a0kr" in listed.stdout
+    assert "Plan\tat-2023\tAnna" in listed.stdout and "254\u00a0000\u00a0000\u00a0kr" in listed.stdout
     out = tmp_path / "scenario.xlsx"
     result = run(isolated_database, "export", "--scenario", "Bakgrund 252", "--format", "xlsx", "--out", str(out))
     assert result.returncode == 0, result.stderr

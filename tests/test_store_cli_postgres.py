@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from allocation.at import RegionInput
 from store import db
 from store.cli import main
 from store.paths import PATH_ENV, URL_ENV
 from store.service import Actor, Store
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 
 ROOT = Path(__file__).resolve().parents[1]
 WHO = ["--actor", "Anna", "--reason", "inrapportering"]
@@ -79,8 +80,8 @@ def test_import_export_users_scenarios_and_demo_on_postgresql(pg_url: str, tmp_p
     status, out, _ = cli("--db", pg_url, "scenarios")
     assert status == 0 and out.strip() == "no saved scenarios"
     store = Store.open(pg_url)
-    params = store.at_round("at-2023").params(pot=252_000_000)
-    store.save_scenario(Actor("Anna"), "test", "Bakgrund 252", "at-2023", params, [RegionInput("09", 19, 18)])
+    what_if = at_what_if(store, "at-2023", pot=252_000_000, reports=[positions("09", 19, 18)])
+    store.save_what_if(Actor("Anna"), "test", "Bakgrund 252", "at-2023", what_if)
     assert {r.code for r in store.reports("at-2023")} == {"08", "09"}
     store.close()
     status, out, _ = cli("--db", pg_url, "scenarios")

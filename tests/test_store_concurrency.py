@@ -11,10 +11,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from allocation.at import RegionInput
 from allocation.block_engine import allocate_round
 from store.service import Actor, Store
 from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 20
@@ -23,8 +23,8 @@ SECONDS = float(os.environ.get("STORE_STRESS_SECONDS", "3"))
 
 def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path | str) -> None:
     store = Store.open(store_target)
-    codes = [r.code for r in store.at_round("at-2023").regions]
-    params = store.at_round("at-2023").default_params()
+    codes = [r.code for r in store.recipients("at-2023")]
+    what_if = at_what_if(store, "at-2023", reports=[positions("09", 20, 19)])
     audit_before = store.audit_count()
     report_writes: list[tuple[str, int]] = []
     scenario_writes: list[str] = []
@@ -51,7 +51,7 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
                         report_writes.append((code, value))
                 elif op == 1:
                     name = f"t{number}-{i}"
-                    store.save_scenario(actor, "stress", name, "at-2023", params, [RegionInput("09", 20, 19)])
+                    store.save_what_if(actor, "stress", name, "at-2023", what_if)
                     with lock:
                         scenario_writes.append(name)
                 elif op == 2:

@@ -15,12 +15,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from allocation.at import RegionInput
 from ingest.payment_details import luhn_ok
 from store import db, demo, transfer
 from store.cli import main
 from store.model import Requisition
 from store.service import Actor, Store, User
+from tests.report_helpers import positions
+from tests.scenario_helpers import at_what_if, save_2023_row
 
 NEWEST = len(db.migrations())  # the schema version a new store has
 
@@ -46,8 +47,10 @@ def real_store(path: Path) -> Store:
     s = Store.open(path)
     s.save_user(ANNA, "ny handläggare", User("anna@myndighet.se", "Anna Å", "handläggare"))
     s.save_user(ANNA, "ny regionanvändare", User("ulla@region.se", "Ulla Ö", "region", "03"))
-    params = s.at_round(AT).params(pot=252_000_000)
-    s.save_scenario(ANNA, "test", "Bakgrund 252", AT, params, [RegionInput("09", 19, 18)], note="50 % – «citat»")
+    gotland = [positions("09", 19, 18)]
+    save_2023_row(s, ANNA, "test", "Bakgrund 252", AT, pot=252_000_000, reports=gotland, note="50 % – «citat»")
+    what_if = at_what_if(s, AT, pot=252_000_000, reports=gotland)
+    s.save_what_if(ANNA, "test", "Bakgrund 252 (block)", AT, what_if, note="50 % – «citat»")
     recipients = s.recipients(AT)
     rows = ["region;filled;started"] + [f"{r.code};{20 + 3 * n};{20 + 3 * n}" for n, r in enumerate(recipients)]
     s.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
@@ -88,7 +91,7 @@ def seen(s: Store) -> dict[str, Any]:
         "recoveries": s.recoveries(AT),
         "payment_details": s.payment_details(),
         "users": s.users(),
-        "scenarios": [(x.name, x.author, x.created, x.params, x.inputs, x.note) for x in s.scenarios()],
+        "scenarios": [(x.name, x.author, x.created, x.what_if, x.note) for x in s.scenarios()],
         "fixed_amounts": s.fixed_amounts(ELDERLY),
         "ombud": s.ombud_dates(),
         "usage": s.usage_report_dates(ELDERLY),

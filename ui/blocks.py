@@ -22,7 +22,6 @@ from present.block_table import Stairs, stair_details
 from present.explain import block_concentration_notice, has_report
 from present.notices import FLOW_CODES, names_of, text_sv
 from store.access import Action
-from store.scenarios import scenario_what_if
 from store.session import Session
 from ui import block_editor as ed
 from ui import block_whatif
@@ -82,7 +81,7 @@ def _open_scenario(store: Session, s: Setup) -> None:
     scenario = store.scenario(active) if active != NO_SCENARIO else None
     if scenario is None or scenario.round_id != s.round_.id:
         return
-    what_if = scenario_what_if(s.round_, scenario)
+    what_if = scenario.what_if
     block_whatif.open_what_if(s.round_, what_if)
     frame = ed.what_if_frame(s, what_if.values, what_if.events)
     ed.set_base(s, frame, f"scenariot ”{scenario.name}”")
@@ -234,7 +233,7 @@ def _scenario_result(store: Session, s: Setup, name: str, current: RoundResult) 
         return _simulate(s.round_, s, WhatIf(), parsed.values, parsed.events)
     scenario = store.scenario(name)
     assert scenario is not None
-    what_if = scenario_what_if(s.round_, scenario)
+    what_if = scenario.what_if
     return _simulate(s.round_, s, what_if, dict(what_if.values), dict(what_if.events))
 
 

@@ -21,11 +21,10 @@ import streamlit as st
 from allocation.block_engine import pot_for
 from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, Setting, Uncertain, on_time, plan_report, simulate
 from allocation.report_values import AT_PARTS, Report, report_spec
-from allocation.whatif import WhatIf, apply, from_at_params
+from allocation.whatif import WhatIf, apply
 from present import formats as f
 from store.access import Action
 from store.export import AboutValue, export_file_name, store_facts
-from store.model import Scenario
 from store.session import Session
 from ui.preview import (
     ASSUMPTIONS_SV,
@@ -105,14 +104,8 @@ def _own_inputs(store: Session, setting: Setting, code: str, figures: OwnFigures
     return Report(code, values, received, prefill.planned)
 
 
-def _reports_of(what_if: WhatIf, scenario: Scenario, code: str) -> tuple[Report, ...]:
+def _reports_of(what_if: WhatIf, code: str) -> tuple[Report, ...]:
     """A scenario's outcomes as reports of the other regions (its report dates as their received days)."""
-    if scenario.what_if is None:
-        return tuple(
-            Report(i.code, {k: Fraction(getattr(i, k)) for k in AT_PARTS}, None, i.planned)
-            for i in scenario.inputs
-            if i.code != code
-        )
     codes = sorted({c for by_code in what_if.values.values() for c in by_code} - {code})
     dated = {
         c: min(d[c] for d in what_if.events.values() if c in d)
@@ -175,15 +168,11 @@ def _assumption(store: Session, setting: Setting, code: str, figures: OwnFigures
     described = f"De andra regionerna enligt scenariot ”{shown}”"
     if scenario is None:
         return Assumption(key, setting, (), described, rules, name, shown)
-    if scenario.what_if is not None:
-        what_if = scenario.what_if
-    else:
-        assert scenario.params is not None
-        what_if = from_at_params(round_, scenario.params, {})
+    what_if = scenario.what_if
     # The scenario's own rules (pots, steps, key), not the instruction's.
     scenario_setting = Setting(apply(round_, what_if), setting.recipients, dict(what_if.pots))
     rules = f"trappsteg och nyckel enligt scenariot ”{shown}”"
-    return Assumption(key, scenario_setting, _reports_of(what_if, scenario, code), described, rules, name, shown)
+    return Assumption(key, scenario_setting, _reports_of(what_if, code), described, rules, name, shown)
 
 
 def _uncertain_inputs(setting: Setting, figures: OwnFigures) -> tuple[Uncertain, str]:
