@@ -96,9 +96,13 @@ def store(data_dir: Path, isolated_database: Path) -> Store:
     return store
 
 
-def block_preview_page(region: str = "Gotland") -> AppTest:
+BEFORE = date(2024, 10, 1)  # a sidebar date before the last day for the reports (BY)
+
+
+def block_preview_page(region: str = "Gotland", as_of: date = BEFORE) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["omgang"] = ROUND_ID
+    at.session_state["as_of"] = as_of
     at.run()
     at.switch_page("pages/region/preview.py")
     at.query_params["pv_region"] = region
@@ -107,11 +111,12 @@ def block_preview_page(region: str = "Gotland") -> AppTest:
     return at
 
 
-def as_uppsala() -> AppTest:
+def as_uppsala(as_of: date = BEFORE) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "email": UPPSALA.login, "email_verified": True, "name": UPPSALA.name}
     at.session_state["omgang"] = ROUND_ID
+    at.session_state["as_of"] = as_of
     at.run()
     assert not at.exception
     assert at.title[0].value == "Förhandsbesked för Uppsala"  # the region user's start page
@@ -166,6 +171,27 @@ def test_the_block_preview_leads_with_the_plans_amount_and_simulates_apart(data_
     at.checkbox(key="pv_on_time").uncheck().run()
     total, block_1, block_2 = what_if_metrics(at)
     assert block_1 == (ROUND.blocks[0].title, f.kr(0)) and block_2 == (ROUND.blocks[1].title, total[1])
+
+
+def test_after_the_last_day_without_a_report_the_plan_counts_as_not_reported(data_dir: Path) -> None:
+    """The sidebar's date is past the last day for the reports and none came in: block 1 (paid for a report in
+    time) gives nothing, the first figure says why, and the what-if starts from a report not in time."""
+    at = block_preview_page(as_of=BY + timedelta(days=1))
+    first, box = first_box(at)
+    assert first == [("Belopp enligt er plan", f.kr(0)), *((b.title, f.kr(0)) for b in ROUND.blocks)]
+    assert f"sista dagen för den, {f.long_date(BY)}, har passerat" in box
+    assert "det som betalas för rapport i tid får regionen inte" in box
+    assert not at.checkbox(key="pv_on_time").value
+    captions = " ".join(shown(c.value) for c in at.caption)
+    assert f"Sista dagen för rapporten, {f.long_date(BY)}, har passerat utan rapport." in captions
+    at.radio(key="pv_assumption").set_value("plan").run()
+    assert what_if_metrics(at) == [("Beräknat belopp", f.kr(0))]  # at plan, not in time: nothing at all
+    at.checkbox(key="pv_on_time").check().run()  # had it come in on time: block 1's share
+    assert what_if_metrics(at)[1] == (ROUND.blocks[0].title, f.kr(SHARE))
+    # On the last day itself the report can still come in on time: the plan counts it so.
+    at = block_preview_page(as_of=BY)
+    assert first_box(at)[0][0] == ("Belopp enligt er plan", f.kr(SHARE))
+    assert at.checkbox(key="pv_on_time").value
 
 
 def test_a_saved_scenario_of_a_round_of_blocks_applies_its_own_rules(store: Store) -> None:
@@ -245,3 +271,10 @@ def test_uppsala_sees_the_same_three_states_of_the_first_figure_as_in_at_2023(st
     assert at.subheader[0].value == "Om ni hade utökat fler tjänster"
     at.toggle(key="pv_after_decision").set_value(True).run()
     assert not at.exception and at.number_input(key="pv_filled_03").value == AT_2024.plan("03") + 5
+    # Opened, it starts from what the decision used: only Uppsala and Stockholm reported, so the 19 others count
+    # without an outcome and without a report in time (not drawn as if they had): the decided amounts, exactly.
+    assert at.radio(key="pv_assumption").value == "decided" and at.checkbox(key="pv_on_time").value
+    assert what_if_metrics(at) == [
+        ("Belopp med beslutets underlag", f.kr(decided)),
+        *((b.title, f.kr(b.amounts.get("03", 0))) for b in snapshot.blocks),
+    ]

@@ -36,7 +36,8 @@ from ui.preview_words import about_kr, about_range, about_spread
 
 # The assumptions about the other regions, first the default: the uncertain one, which never claims more
 # than the region can expect. "plan" and "scenario" give one figure that holds only under that assumption.
-UNCERTAIN, PLAN, SCENARIO = "uncertain", "plan", "scenario"
+UNCERTAIN, PLAN, SCENARIO, DECIDED = "uncertain", "plan", "scenario", "decided"
+DECIDED_SV = "Som i beslutet: de andra regionernas utfall och rapportdagar enligt beslutets underlag"
 ASSUMPTIONS_SV = {
     UNCERTAIN: "Osäkert: de andra regionernas utökning dras slumpmässigt",
     PLAN: "Alla andra regioner enligt plan (ingen annan kvalificerar sig)",
@@ -110,6 +111,14 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
             value,
             spread,
             "Hälften av de simulerade utfallen ger mer, hälften mindre.",
+        )
+    if assumption == DECIDED:
+        return Headline(
+            "Belopp med beslutets underlag" + about,
+            value,
+            spread,
+            "De andra regionerna räknas med de utfall och rapportdagar som beslutet byggde på (en region som inte "
+            "rapporterade utan utfall), med beslutets pottar: bara era egna siffror är ändrade.",
         )
     if assumption == SCENARIO:
         return Headline(

@@ -50,6 +50,7 @@ class OwnFigures:
     own: Report  # its report, or its plan (positions filled = planned, reported on time)
     known: tuple[Report, ...]  # other regions' reports this user may see
     sees_others: bool = True  # False for a region user before the decision: the others' reports are not its
+    missed: date | None = None  # the last day for its report, passed by the page's date without one
 
     @property
     def reported_on(self) -> date | None:
@@ -76,8 +77,9 @@ def published_decision(store: Session, round_id: str) -> Snapshot | None:
     return snapshot if date.fromisoformat(snapshot.published_on[:10]) <= today else None
 
 
-def own_figures(store: Session, setting: Setting, code: str) -> OwnFigures:
-    """The region's received report (and the other reports this user may see), or its plan."""
+def own_figures(store: Session, setting: Setting, code: str, as_of: date) -> OwnFigures:
+    """The region's received report (and the other reports this user may see), or its plan: reported on time
+    while the last day for the report is still to come by ``as_of``, else not reported (as the rules count it)."""
     round_id = setting.round_.id
     reports = store.reports(round_id)  # narrowed: a region user sees its own only, before the decision
     sees_others = store.visible(Action.READ_REPORTS, round_id) is None
@@ -86,6 +88,8 @@ def own_figures(store: Session, setting: Setting, code: str) -> OwnFigures:
     if own is not None:
         return OwnFigures(REPORT, own, known, sees_others)
     by = min((day for _, day in report_spec(setting.round_).deadlines), default=None)
+    if by is not None and as_of > by:
+        return OwnFigures(PLAN, plan_report(setting, code), known, sees_others, missed=by)
     return OwnFigures(PLAN, plan_report(setting, code, by), known, sees_others)
 
 
@@ -125,6 +129,12 @@ def _values_words(own: Report, planned_text: str | None) -> str:
 
 
 def _own_words(figures: OwnFigures, planned_text: str | None) -> str:
+    if figures.source == PLAN and figures.missed is not None:
+        return (
+            f"Regionen har inte lämnat någon rapport, och sista dagen för den, {f.long_date(figures.missed)}, har "
+            "passerat: det som betalas för rapport i tid får regionen inte. Sidan visar beloppet om utfallet blir "
+            f"som planerat ({positions(figures.own.value('filled'))} enligt planeringsunderlaget, ingen utökning)."
+        )
     if figures.source == PLAN:
         return (
             "Regionen har inte lämnat någon rapport ännu: sidan visar beloppet om utfallet blir som planerat "
@@ -256,9 +266,12 @@ def planned_text(setting: Setting, code: str, own: Report | None = None) -> str 
     return f.count(Fraction(setting.round_.planned.get(code, 0)))
 
 
-def first_figure(store: Session, setting: Setting, code: str) -> tuple[FirstFigure, Snapshot | None, OwnFigures]:
-    """The round's first figure for the region: its decision, its report or its plan (a table: the table's)."""
-    figures = own_figures(store, setting, code)
+def first_figure(
+    store: Session, setting: Setting, code: str, as_of: date
+) -> tuple[FirstFigure, Snapshot | None, OwnFigures]:
+    """The round's first figure for the region: its decision, its report or its plan (a table: the table's),
+    as of the page's date (a report not in by its last day is missing)."""
+    figures = own_figures(store, setting, code, as_of)
     snapshot = published_decision(store, setting.round_.id)
     if snapshot is not None:
         return decision_figure(snapshot, code), snapshot, figures

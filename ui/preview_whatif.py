@@ -19,7 +19,17 @@ from fractions import Fraction
 import streamlit as st
 
 from allocation.block_engine import pot_for
-from allocation.preview import DEFAULT_UNCERTAIN, PreviewResult, Setting, Uncertain, on_time, plan_report, simulate
+from allocation.decision import Snapshot
+from allocation.preview import (
+    DEFAULT_UNCERTAIN,
+    PreviewResult,
+    Setting,
+    Uncertain,
+    decided_inputs,
+    on_time,
+    plan_report,
+    simulate,
+)
 from allocation.report_values import AT_PARTS, Report, report_spec
 from allocation.whatif import WhatIf, apply
 from present import formats as f
@@ -28,6 +38,8 @@ from store.export import AboutValue, export_file_name, store_facts
 from store.session import Session
 from ui.preview import (
     ASSUMPTIONS_SV,
+    DECIDED,
+    DECIDED_SV,
     SCENARIO,
     UNCERTAIN,
     curve_chart,
@@ -36,7 +48,7 @@ from ui.preview import (
     preview_xlsx,
     step_words,
 )
-from ui.preview_first import ILLUSTRATIVE_SV, REPORT, OwnFigures
+from ui.preview_first import DECISION, ILLUSTRATIVE_SV, REPORT, OwnFigures
 from ui.preview_words import about_kr
 from ui.rounds import RoundRef
 from ui.scenarios import scenario_labeller
@@ -76,7 +88,10 @@ def _planned_words(store: Session, setting: Setting, code: str) -> str:
 def _own_inputs(store: Session, setting: Setting, code: str, figures: OwnFigures) -> Report:
     prefill = figures.own
     planned = Fraction(prefill.planned if prefill.planned is not None else setting.round_.planned.get(code, 0))
-    source = "er inlämnade rapport" if figures.source == REPORT else "er plan (utfall som planerat, ingen utökning)"
+    source = {
+        REPORT: "er inlämnade rapport",
+        DECISION: "de siffror beslutet räknade med" + ("" if prefill.values else " (ingen rapport: inget utfall)"),
+    }.get(figures.source, "er plan (utfall som planerat, ingen utökning)")
     st.caption(f"Fälten är förifyllda med {source}: öka Tillsatta eller Påbörjade för att se vad fler tjänster ger.")
     st.caption(f"Planerat enligt planeringsunderlaget: {plain(_planned_words(store, setting, code))} tjänster.")
     spec = report_spec(setting.round_)
@@ -96,7 +111,9 @@ def _own_inputs(store: Session, setting: Setting, code: str, figures: OwnFigures
     received = figures.own.received
     by = on_time(setting.round_)
     if by is not None:
-        in_time = received is None or received <= by
+        in_time = received is not None and received <= by
+        if figures.missed is not None:
+            st.caption(f"Sista dagen för rapporten, {f.long_date(figures.missed)}, har passerat utan rapport.")
         if st.checkbox(f"Rapporten kommer in i tid (senast {f.long_date(by)})", value=in_time, key="pv_on_time"):
             received = received if in_time else by
         else:
@@ -133,7 +150,8 @@ class Assumption:
 
 def _assumption(store: Session, setting: Setting, code: str, figures: OwnFigures) -> Assumption | None:
     round_ = setting.round_
-    assumptions = dict(ASSUMPTIONS_SV)  # the uncertain assumption first: the default
+    # The uncertain assumption first, the default; after a decision the decision's own inputs come first.
+    assumptions = ({DECIDED: DECIDED_SV} if figures.source == DECISION else {}) | ASSUMPTIONS_SV
     if not store.may(Action.READ_SCENARIOS):  # scenarios hold other regions' figures: staff and managers
         del assumptions[SCENARIO]
     key = st.radio(
@@ -147,6 +165,12 @@ def _assumption(store: Session, setting: Setting, code: str, figures: OwnFigures
         if round_.dnr
         else "trappsteg och nyckel enligt reglerna"
     )
+    if key == DECIDED:
+        described = (
+            "De andra regionerna med de utfall och rapportdagar som beslutet räknade med; en region som inte "
+            "rapporterade räknas utan utfall."
+        )
+        return Assumption(key, setting, figures.known, described, rules + ", pottar enligt beslutet")
     if key == UNCERTAIN:
         uncertain, described = _uncertain_inputs(setting, figures)
         return Assumption(key, setting, uncertain, described, rules)
@@ -205,21 +229,36 @@ def _uncertain_inputs(setting: Setting, figures: OwnFigures) -> tuple[Uncertain,
 
 
 def what_if(
-    store: Session, ref: RoundRef, setting: Setting, code: str, region_name: str, figures: OwnFigures, decided: bool
+    store: Session,
+    ref: RoundRef,
+    setting: Setting,
+    code: str,
+    region_name: str,
+    figures: OwnFigures,
+    decision: Snapshot | None,
 ) -> None:
     """The simulation step, below the first figure: for a round with a staircase on the expansion (else nothing:
-    the first figure says what it can)."""
+    the first figure says what it can). After a ``decision``, it starts from what the decision used."""
     if not simulates(setting):  # nothing to add positions to, or values the others' draws would invent
         return
-    if decided:  # the decided amount stands alone: the simulation only when asked for
+    if decision is not None:  # the decided amount stands alone: the simulation only when asked for
         st.subheader("Om ni hade utökat fler tjänster")
         st.caption("Beslutet ovan gäller. Räkningen här ändrar inget i det: den visar hur beloppet beror på utfallen.")
         if not st.toggle("Visa räkningen", key="pv_after_decision"):
             return
+        setting, figures = _decided(setting, decision, code, figures)
         _simulation(store, ref, setting, code, region_name, figures)
         return
     st.subheader("Om ni utökar fler tjänster")
     _simulation(store, ref, setting, code, region_name, figures)
+
+
+def _decided(setting: Setting, decision: Snapshot, code: str, figures: OwnFigures) -> tuple[Setting, OwnFigures]:
+    """The round and the figures as the decision computed them: its pots, the region's own inputs and the
+    others' (a region that never reported has no outcome and no report, as in the decision)."""
+    decided, reports = decided_inputs(setting, decision)
+    others = tuple(r for c, r in reports.items() if c != code and (r.values or r.received))
+    return decided, OwnFigures(DECISION, reports[code], others, figures.sees_others)
 
 
 def _simulation(

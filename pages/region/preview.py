@@ -76,6 +76,6 @@ try:
 except AccessDenied as exc:
     st.error(plain(exc.message_sv), icon=":material/block:")
     st.stop()
-figure, snapshot, figures = first_figure(store, setting, code)
+figure, snapshot, figures = first_figure(store, setting, code, as_of)
 show_first(store, setting, figure, snapshot, ref.short_title, code, as_of)
-what_if(store, ref, setting, code, regions[code].name, figures, decided=snapshot is not None)
+what_if(store, ref, setting, code, regions[code].name, figures, snapshot)
