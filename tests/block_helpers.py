@@ -79,18 +79,25 @@ def results_table(at):  # type: ignore[no-untyped-def]
 
 def at_table(inputs, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """The simulator's table as if these AT outcomes had been typed in (a round of the data folder)."""
-    from allocation.block_convert import from_at_round
+    from allocation.block_convert import at_values, from_at_round
     from ingest.data_folder import load_round
     from ui import block_editor as ed
 
     setup = ed.make_setup(from_at_round(load_round(round_id)), recipients())
-    return ed.base_frame(setup, inputs, {})
+    return ed.base_frame(setup, at_values(inputs), {})
 
 
 def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """A round of the data folder simulated as the page does: (the round with the what-if applied, the result,
     each staircase block's details, the derived values)."""
-    from allocation.block_convert import at_values, from_at_round
+    from allocation.block_convert import at_values
+
+    return simulate(at_values(inputs), what_if, round_id)
+
+
+def simulate(values, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
+    """``at_result`` of the values per key and recipient (as the simulator's table gives them)."""
+    from allocation.block_convert import from_at_round
     from allocation.block_engine import allocate_round
     from allocation.whatif import WhatIf, apply
     from ingest.data_folder import load_round
@@ -98,7 +105,6 @@ def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[
 
     what_if = what_if or WhatIf()
     applied = apply(from_at_round(load_round(round_id)), what_if)
-    values = at_values(inputs)
     result = allocate_round(applied, recipients(), values, {}, dict(what_if.pots))
     stairs, derived = stair_details(applied, result, recipients(), values)
     return applied, result, stairs, derived

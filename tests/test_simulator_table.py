@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation.at import RegionInput
-from allocation.block_convert import from_at_round
+from allocation.block_convert import at_values, from_at_round
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
 from present.explain import block_concentration_notice, positions
@@ -30,7 +30,7 @@ POPULATIONS = {r.code: r.population for r in recipients()}
 
 
 def base_frame(_round, inputs):  # type: ignore[no-untyped-def]
-    return ed.base_frame(SETUP, inputs, {})
+    return ed.base_frame(SETUP, at_values(inputs), {})
 
 
 def with_edits(frame, state):  # type: ignore[no-untyped-def]

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from allocation.at import RegionInput
-from allocation.block_convert import from_at_round
+from allocation.block_convert import at_values, from_at_round
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_round
 from present import formats as f
 from present.at_view import allocate_view
 from present.block_table import stair_columns, with_sum_row
-from tests.block_helpers import at_result, recipients
+from tests.block_helpers import at_result, recipients, simulate
 from ui import block_editor as ed
 from ui.block_charts import block_titles, map_chart, per_capita_chart, results_frame, waterfall_chart
 from ui.block_compare import difference_frame
@@ -28,7 +28,7 @@ SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("23"
 
 
 def _frame(inputs):  # type: ignore[no-untyped-def]
-    return ed.base_frame(SETUP, inputs, {})
+    return ed.base_frame(SETUP, at_values(inputs), {})
 
 
 def test_base_frame_has_every_region_with_the_plan_as_written() -> None:
@@ -69,9 +69,9 @@ def test_wrong_cells_are_named_by_region_and_column() -> None:
 
 
 def test_everyone_at_plan_plus_k_expands_by_k() -> None:
-    result = allocate_view(ROUND, ed.plan_inputs(SETUP, 3))
-    assert {r.expansion for r in result.regions} == {3}
-    assert allocate_view(ROUND, ed.plan_inputs(SETUP)).paid == 0
+    _, _, stairs, _ = simulate(ed.plan_values(SETUP, 3))
+    assert {d.measure for d in stairs["performance"].values()} == {3}  # the measure: positions beyond plan
+    assert simulate(ed.plan_values(SETUP))[1].paid == 0
 
 
 def test_results_table_is_the_engine_with_step_leftover_next_step_and_a_totals_row() -> None:

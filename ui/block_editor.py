@@ -21,12 +21,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values
 from allocation.block_data import EQUAL, Recipient
 from allocation.blocks import Round
 from allocation.method_params import ProportionalParams, ReportedShareParams
 from allocation.planned import ParseError
+from allocation.report_values import AT_PARTS, PLANNED, Report, engine_values
 from ingest.inputs import parse_date
 from present.eligibility import key_sv
 from present.problems import problem_sv
@@ -121,24 +120,21 @@ def make_setup(round_: Round, recipients: Sequence[Recipient]) -> Setup:
 # --- the table the editor starts from --------------------------------------------------------------
 
 
-def base_frame(
-    s: Setup, inputs: Sequence[RegionInput], reported: Mapping[str, date], extra: Values | None = None
-) -> pd.DataFrame:
-    """The editor's starting table: the given outcomes (else none), values of other keys, report dates."""
-    by_code = {i.code: i for i in inputs}
+def base_frame(s: Setup, values: Mapping[str, Mapping[str, Any]], reported: Mapping[str, date]) -> pd.DataFrame:
+    """The editor's starting table from the round's values per key and recipient (as the engine reads them, as
+    the store's reports and a saved what-if give them; a missing value is 0, a missing ``planned`` the plan as
+    written) and the day each recipient reported."""
     rows = []
     for r in s.recipients:
-        item = by_code.get(r.code) or RegionInput(r.code)
+        planned = values.get(PLANNED, {}).get(r.code)
         row: dict[str, object] = {
             "code": r.code,
             "region": r.name,
-            "planned": s.plan.planned[r.code] if item.planned is None else fraction_text(item.planned),
-            "filled": item.filled,
-            "started": item.started,
-            "excluded": item.excluded,
+            "planned": s.plan.planned[r.code] if planned is None else fraction_text(Fraction(planned)),
         }
+        row |= {k: int(values.get(k, {}).get(r.code, 0)) for k in AT_PARTS}
         for key in s.keys:
-            value = (extra or {}).get(key, {}).get(r.code, 0)
+            value = values.get(key, {}).get(r.code, 0)
             row[key] = float(value) if Fraction(value).denominator != 1 else int(value)
         for event in s.events:
             day = reported.get(r.code)
@@ -147,27 +143,17 @@ def base_frame(
     return _typed(pd.DataFrame(rows, columns=list(s.columns)))
 
 
-def plan_inputs(s: Setup, more: int = 0) -> list[RegionInput]:
+def plan_values(s: Setup, more: int = 0) -> Values:
     """Everyone fills exactly its plan (rounded up for a midpoint), plus ``more`` positions."""
-    return [RegionInput(r.code, math.ceil(s.plan.planned_value(r.code)) + more, 0) for r in s.recipients]
+    filled = {r.code: math.ceil(s.plan.planned_value(r.code)) + more for r in s.recipients}
+    return {"filled": filled, "started": dict.fromkeys(filled, 0), "excluded": dict.fromkeys(filled, 0)}
 
 
-def what_if_frame(s: Setup, values: Mapping[str, Mapping[str, Any]], events: Mapping[str, Mapping[str, date]]):  # type: ignore[no-untyped-def]
+def what_if_frame(
+    s: Setup, values: Mapping[str, Mapping[str, Any]], events: Mapping[str, Mapping[str, date]]
+) -> pd.DataFrame:
     """The table of a saved what-if (its values and report dates)."""
-    inputs = []
-    for r in s.recipients:
-        planned = values.get("planned", {}).get(r.code)
-        inputs.append(
-            RegionInput(
-                r.code,
-                int(values.get("filled", {}).get(r.code, 0)),
-                int(values.get("started", {}).get(r.code, 0)),
-                int(values.get("excluded", {}).get(r.code, 0)),
-                None if planned is None else Fraction(planned),
-            )
-        )
-    reported = next(iter(events.values()), {}) if events else {}
-    return base_frame(s, inputs, reported, {k: dict(v) for k, v in values.items()})
+    return base_frame(s, values, next(iter(events.values()), {}) if events else {})
 
 
 # --- state ------------------------------------------------------------------------------------------
@@ -219,7 +205,7 @@ def _missing(value: object) -> bool:
 def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
     """The engine's values and report dates from the table, or every wrong cell named by region and column."""
     problems: list[str] = []
-    inputs: list[RegionInput] = []
+    reports: list[Report] = []
     events: Events = {e: {} for e in s.events}
     extra: Values = {}
     checks = []
@@ -229,7 +215,7 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
         checks.append(check_of(item, row_problems, s.plan))
         problems += [f"{where}, {problem_sv(p)}" for p in row_problems]
         if item is not None:
-            inputs.append(item)
+            reports.append(item)
         for key in s.keys:
             value = row.get(key)
             try:
@@ -249,7 +235,7 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
                     events[event][row["code"]] = parse_date(text)
                 except ParseError:
                     problems.append(f"{where}, {REPORTED_SV}: ”{plain(text)}” är inget datum (ÅÅÅÅ-MM-DD)")
-    values: Values = at_values(inputs)  # type: ignore[assignment]
+    values: Values = engine_values(reports)  # type: ignore[assignment]
     values.update(extra)
     return Parsed(values, events, problems, tuple(checks))
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from allocation.block_convert import recipients_from_regions
+from allocation.block_convert import at_values, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, StaircaseParams
@@ -69,7 +69,7 @@ def _start(store: Session, s: Setup) -> None:
     if store.reports(s.round_.id):
         ed.set_base(s, *_reports_frame(store, s))
     else:
-        ed.set_base(s, ed.base_frame(s, ed.plan_inputs(s), {}), "alla regioner enligt plan")
+        ed.set_base(s, ed.base_frame(s, ed.plan_values(s), {}), "alla regioner enligt plan")
 
 
 def _open_scenario(store: Session, s: Setup) -> None:
@@ -90,7 +90,7 @@ def _open_scenario(store: Session, s: Setup) -> None:
 def _plan_frame(s: Setup, more: int) -> pd.DataFrame:
     on_time = s.report_by  # everyone reports on the last day that counts
     reported = {r.code: on_time for r in s.recipients} if on_time else {}
-    return ed.base_frame(s, ed.plan_inputs(s, more), reported)
+    return ed.base_frame(s, ed.plan_values(s, more), reported)
 
 
 def _fills(store: Session, s: Setup) -> None:
@@ -107,7 +107,7 @@ def _fills(store: Session, s: Setup) -> None:
     example = example_outcomes(s.round_.id)
     if fills[4].button("Exempel (fiktivt)", key="blk_example", disabled=example is None) and example:
         inputs = load_outcomes(example.read_bytes(), store.region_index()).inputs
-        ed.set_base(s, ed.base_frame(s, inputs, {}), "exempelfilen med fiktiva utfall")
+        ed.set_base(s, ed.base_frame(s, at_values(inputs), {}), "exempelfilen med fiktiva utfall")
 
 
 def _simulate(round_: Round, s: Setup, what_if: WhatIf, values: ed.Values, events: ed.Events) -> RoundResult:

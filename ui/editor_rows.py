@@ -1,6 +1,8 @@
-"""The rows of the simulator's outcomes table: its AT columns, one row parsed (each wrong cell a problem naming
-the column in Swedish), the read-only check column (each row against its plan) and the columns' widths and
-labels. The table itself, its state and quick fills are in ``ui.block_editor``.
+"""The rows of the simulator's outcomes table: its columns of positions, one row parsed into the round's
+generic per-recipient record (``allocation.report_values.Report``: the values by the keys recipients report,
+and a planned figure of its own) or each wrong cell a problem naming the column in Swedish, the read-only
+check column (each row against its plan) and the columns' widths and labels. The table itself, its state and
+quick fills are in ``ui.block_editor``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any, Protocol
 import pandas as pd
 import streamlit as st
 
-from allocation.at import RegionInput
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import Problem
+from allocation.report_values import AT_PARTS, OUTCOME_PARTS, Report
 from present import formats as f
 
 EDITOR_COLUMNS = ("code", "region", "planned", "filled", "started", "excluded")
@@ -38,18 +40,19 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def parse_row(row: Mapping[str, Any], plan: Plan) -> tuple[RegionInput | None, list[Problem]]:
-    """One row of the table: its input, or its wrong cells (each a problem naming the column in Swedish)."""
+def parse_row(row: Mapping[str, Any], plan: Plan) -> tuple[Report | None, list[Problem]]:
+    """One row of the table: the recipient's positions as a report (its own planned figure only where the row
+    changes the plan), or its wrong cells (each a problem naming the column in Swedish)."""
     problems: list[Problem] = []
-    counts: dict[str, int] = {}
-    for column in ("filled", "started", "excluded"):
+    counts: dict[str, Fraction] = {}
+    for column in AT_PARTS:
         value = row[column]
         label = EDITOR_LABELS[column]
         if _missing(value):
             problems.append(Problem("empty_value", 0, label))
             continue
         try:
-            counts[column] = parse_count(value)
+            counts[column] = Fraction(parse_count(value))
         except ParseError as exc:
             problems.append(Problem(exc.code, 0, label, str(value), exc.detail))
     planned_text = "" if _missing(row["planned"]) else str(row["planned"]).strip()
@@ -61,7 +64,7 @@ def parse_row(row: Mapping[str, Any], plan: Plan) -> tuple[RegionInput | None, l
             problems.append(Problem(exc.code, 0, EDITOR_LABELS["planned"], planned_text, exc.detail))
     if problems:
         return None, problems
-    return RegionInput(row["code"], counts["filled"], counts["started"], counts["excluded"], planned), []
+    return Report(row["code"], counts, planned=planned), []
 
 
 @dataclass(frozen=True)
@@ -76,14 +79,14 @@ def check_row(row: Mapping[str, Any], plan: Plan) -> RowCheck:
     return check_of(*parse_row(row, plan), plan)
 
 
-def check_of(item: RegionInput | None, problems: list[Problem], plan: Plan) -> RowCheck:
-    """``check_row`` of a row already parsed (``parse_row``'s item and problems)."""
+def check_of(item: Report | None, problems: list[Problem], plan: Plan) -> RowCheck:
+    """``check_row`` of a row already parsed (``parse_row``'s report and problems)."""
     if item is None:
         columns = list(dict.fromkeys(p.column for p in problems))
         return RowCheck("Fel: " + ", ".join(columns), "error")
     planned = item.planned if item.planned is not None else plan.planned_value(item.code)
-    outcome = max(item.filled, item.started)
-    difference = Fraction(outcome) - planned
+    outcome = max(item.value(k) for k in OUTCOME_PARTS)
+    difference = outcome - planned
     if outcome == 0 and planned > 0:
         check = RowCheck("inget utfall", "none")  # nothing reported (yet): not a shortfall to point at
     elif difference > 0:
