@@ -168,6 +168,91 @@ def milestone_fields(rows: list[dict[str, Any]], k: str) -> pd.DataFrame:
     return pd.DataFrame(values, columns=["id", "label", *DATE_COLUMNS])
 
 
+def _header_fields(h: dict[str, Any], k: str) -> dict[str, Any]:
+    """The round's id, version, year, titles and dnr, prefilled from the source (the id and version as a copy's)."""
+    c1, c2, c3 = st.columns([1.2, 1, 0.6])
+    new_id = c1.text_input("Id (i adresser och filnamn)", value=f"{h['id']}-kopia", key=f"{k}_id")
+    version = c2.text_input("Version", value="1.0.0", key=f"{k}_version")
+    year = c3.number_input("År", min_value=2000, max_value=2100, value=int(h.get("year") or 2024), key=f"{k}_year")
+    title = st.text_input("Titel", value=h["title"], key=f"{k}_title")
+    c4, c5 = st.columns(2)
+    short = c4.text_input("Kort titel (menyer)", value=h.get("short_title") or "", key=f"{k}_short")
+    dnr = c5.text_input("Diarienummer", value=h.get("dnr") or "", key=f"{k}_dnr")
+    return {"id": new_id, "version": version, "year": int(year), "title": title, "short_title": short, "dnr": dnr}
+
+
+def _pots_editor(pots: list[Any], k: str) -> pd.DataFrame:
+    """One row per pot of the source: its label fixed, its amount in kronor editable."""
+    st.markdown("**Pottar**")
+    return st.data_editor(
+        pd.DataFrame({"Pott": [p.label for p in pots], "Belopp (kr)": [p.amount for p in pots]}),
+        column_config={
+            "Pott": st.column_config.TextColumn(disabled=True),
+            "Belopp (kr)": st.column_config.NumberColumn(min_value=0, step=1, format="localized"),
+        },
+        hide_index=True,
+        num_rows="fixed",
+        key=f"{k}_pots",
+    )
+
+
+def _staircase_editors(staircases: list[Any], k: str) -> list[pd.DataFrame]:
+    """Each staircase block's steps (rows may be added or removed)."""
+    tables = []
+    for i, stair in enumerate(staircases):
+        st.markdown(f"**{plain(stair.label)}: trappsteg**")
+        tables.append(
+            st.data_editor(
+                pd.DataFrame(stair.steps, columns=list(STEP_COLUMNS.values())),
+                column_config={
+                    c: st.column_config.NumberColumn(min_value=0, step=1, format="localized")
+                    for c in STEP_COLUMNS.values()
+                },
+                hide_index=True,
+                num_rows="dynamic",
+                key=f"{k}_steps_{i}",
+            )
+        )
+    return tables
+
+
+def _recipient_fields(blocks: list[Any], names: dict[str, str], k: str) -> list[list[str]]:
+    """Each block's recipients chosen by name; a block whose recipients follow a rule on data says so instead."""
+    chosen = []
+    if blocks:
+        st.markdown("**Mottagare per block**")
+    for i, who in enumerate(blocks):
+        if who.rule:
+            st.caption(f"{plain(who.label)}: mottagare enligt en regel ({plain(who.rule)}); ändras i regelfilen.")
+            continue
+        chosen.append(
+            st.multiselect(
+                f"{plain(who.label)}: mottagare",
+                options=list(names),
+                default=list(who.codes if who.codes is not None else names),
+                format_func=lambda code: names.get(code, code),
+                placeholder="Välj mottagare",
+                key=f"{k}_recipients_{i}",
+            )
+        )
+    return chosen
+
+
+def _planned(store: Session, ref: RoundRef, upload: Any, problems: list[str]) -> tuple[dict[str, str] | None, str]:
+    """The new round's planned positions and where they come from: the uploaded table, else the source's.
+    A table that cannot be read adds its problems to ``problems``."""
+    planned = source_planned(store, ref)
+    note = sv.planned_origin(len(planned or {}), source=f"{ref.short_title} version {ref.version}", on=store.today())
+    if upload is None:
+        return planned, note
+    try:
+        table = read_planned_table(upload.getvalue(), store.region_index())
+    except InputError as exc:
+        problems += [f"Planeringsunderlaget: {line}" for line in lines_sv(exc)]
+        return planned, note
+    return table, sv.planned_origin(len(table), upload=upload.name)
+
+
 def edit_form(store: Session, ref: RoundRef) -> Draft | None:
     """The form over a copy of ``ref``'s rules; on submit the draft to review (new rules, planned table, reason)."""
     try:
@@ -176,7 +261,6 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
         problems = [rule_problem_sv(p) for p in exc.problems]
         st.error("Källomgångens regelfil kan inte redigeras här:\n\n" + bullets(problems))
         return None
-    h = rules_doc.header(doc)
     refs = {
         "pots": rules_doc.pots(doc),
         "staircases": rules_doc.staircases(doc),
@@ -185,57 +269,10 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
     names = {r.code: r.name for r in store.region_index().regions}
     k = f"nr_{ref.id}"
     with st.form(f"{k}_form", border=True):
-        c1, c2, c3 = st.columns([1.2, 1, 0.6])
-        new_id = c1.text_input("Id (i adresser och filnamn)", value=f"{h['id']}-kopia", key=f"{k}_id")
-        version = c2.text_input("Version", value="1.0.0", key=f"{k}_version")
-        year = c3.number_input("År", min_value=2000, max_value=2100, value=int(h.get("year") or 2024), key=f"{k}_year")
-        title = st.text_input("Titel", value=h["title"], key=f"{k}_title")
-        c4, c5 = st.columns(2)
-        short = c4.text_input("Kort titel (menyer)", value=h.get("short_title") or "", key=f"{k}_short")
-        dnr = c5.text_input("Diarienummer", value=h.get("dnr") or "", key=f"{k}_dnr")
-        st.markdown("**Pottar**")
-        pots = st.data_editor(
-            pd.DataFrame({"Pott": [p.label for p in refs["pots"]], "Belopp (kr)": [p.amount for p in refs["pots"]]}),
-            column_config={
-                "Pott": st.column_config.TextColumn(disabled=True),
-                "Belopp (kr)": st.column_config.NumberColumn(min_value=0, step=1, format="localized"),
-            },
-            hide_index=True,
-            num_rows="fixed",
-            key=f"{k}_pots",
-        )
-        staircases = []
-        for i, stair in enumerate(refs["staircases"]):
-            st.markdown(f"**{plain(stair.label)}: trappsteg**")
-            staircases.append(
-                st.data_editor(
-                    pd.DataFrame(stair.steps, columns=list(STEP_COLUMNS.values())),
-                    column_config={
-                        c: st.column_config.NumberColumn(min_value=0, step=1, format="localized")
-                        for c in STEP_COLUMNS.values()
-                    },
-                    hide_index=True,
-                    num_rows="dynamic",
-                    key=f"{k}_steps_{i}",
-                )
-            )
-        recipients = []
-        if refs["recipients"]:
-            st.markdown("**Mottagare per block**")
-        for i, who in enumerate(refs["recipients"]):
-            if who.rule:
-                st.caption(f"{plain(who.label)}: mottagare enligt en regel ({plain(who.rule)}); ändras i regelfilen.")
-                continue
-            recipients.append(
-                st.multiselect(
-                    f"{plain(who.label)}: mottagare",
-                    options=list(names),
-                    default=list(who.codes if who.codes is not None else names),
-                    format_func=lambda code: names.get(code, code),
-                    placeholder="Välj mottagare",
-                    key=f"{k}_recipients_{i}",
-                )
-            )
+        header = _header_fields(rules_doc.header(doc), k)
+        pots = _pots_editor(refs["pots"], k)
+        staircases = _staircase_editors(refs["staircases"], k)
+        recipients = _recipient_fields(refs["recipients"], names, k)
         st.markdown("**Milstolpar**")
         st.caption("Datum skrivs ÅÅÅÅ-MM-DD; ett tomt fält betyder inget datum.")
         milestones = milestone_fields(rules_doc.milestones(doc), k)
@@ -250,18 +287,8 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
     if not submitted:
         return None
     st.session_state.pop(DRAFT, None)  # the review shows only what this submission gives
-    header = {"id": new_id, "version": version, "year": int(year), "title": title, "short_title": short, "dnr": dnr}
-    edits = Edits(header, pots, staircases, milestones, recipients, list(names))
-    problems = apply(doc, edits, refs)
-    planned = source_planned(store, ref)
-    note = sv.planned_origin(len(planned or {}), source=f"{ref.short_title} version {ref.version}", on=store.today())
-    if upload is not None:
-        try:
-            planned = read_planned_table(upload.getvalue(), store.region_index())
-        except InputError as exc:
-            problems += [f"Planeringsunderlaget: {line}" for line in lines_sv(exc)]
-        else:
-            note = sv.planned_origin(len(planned), upload=upload.name)
+    problems = apply(doc, Edits(header, pots, staircases, milestones, recipients, list(names)), refs)
+    planned, note = _planned(store, ref, upload, problems)
     if problems:
         st.error("Omgången kan inte granskas än. Rätta detta:\n\n" + bullets(problems))
         return None
