@@ -35,7 +35,7 @@ from allocation.blocks import (
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.planned import parse_planned
 from allocation.regions import Region
-from allocation.rules import CUSTOM_POT, AtParams, AtRound, Source, parse_round
+from allocation.rules import CUSTOM_POT, AtParams, AtRound, Source, Step, parse_round
 
 PERFORMANCE, FIXED, BLOCKS = "performance", "fixed", "blocks"  # the formats' ``kind``
 
@@ -164,13 +164,30 @@ def document_milestones(doc: Mapping[str, Any]) -> tuple[RoundMilestone, ...]:
     return tuple(m for m in found if m is not None)
 
 
-def legacy_at_round(
+def is_performance_2023(doc: Mapping[str, Any]) -> bool:
+    """Whether a rules document is in the 2023 performance format (read as one ``staircase_leftover`` block)."""
+    return doc.get("kind") == PERFORMANCE
+
+
+def with_staircase(round_: Round, steps: tuple[Step, ...] | None = None, key: str | None = None) -> Round:
+    """A round of one staircase block (the 2023 performance format) with other steps or another key: the
+    command line's what-if of that format, checked as that format checks its parameters (``ValueError``)."""
+    (block,) = round_.blocks
+    params = block.params
+    if not isinstance(params, mp.StaircaseParams):
+        raise ValueError(f"block {block.id!r} has no staircase")
+    steps = params.steps if steps is None else steps
+    key = params.key if key is None else key
+    AtParams(block.pot.amount, block.pot.default, steps, key, params.per_inhabitants)  # validates (ValueError)
+    sources = params.step_sources if steps == params.steps else tuple(Citation("", "") for _ in steps)
+    staircase = replace(params, steps=steps, key=key, step_sources=sources)
+    return replace(round_, blocks=(replace(block, params=staircase),))
+
+
+def _performance(
     doc: Mapping[str, Any], regions_at: Callable[[date], tuple[Region, ...]], planned: Mapping[str, str]
-) -> AtRound | None:
-    """The 2023 performance format's own reading (its what-if options and the 2023 output of the command
-    line), or None for a document in another format."""
-    if doc.get("kind") != PERFORMANCE:
-        return None
+) -> AtRound:
+    """The 2023 performance format's own reading, converted to one block by ``from_at_round``."""
     return parse_round(dict(doc), regions_at(doc["redistribution"]["population_date"]), dict(planned))
 
 
@@ -186,9 +203,8 @@ def read_round(
     ``planned`` (code → planned positions as entered), ``amounts`` (code → (amount, basis, source): a
     fixed-amount round's table, the labelled estimate or the imported official one) and the known
     recipient ``codes``. Raises what the format's reader raises."""
-    at_round = legacy_at_round(doc, regions_at, planned)
-    if at_round is not None:
-        return from_at_round(at_round)
+    if is_performance_2023(doc):
+        return from_at_round(_performance(doc, regions_at, planned))
     if doc.get("kind") == FIXED:
         fixed = parse_fixed_round(dict(doc))
         estimate = not amounts or any(basis != mp.OFFICIAL for _, basis, _ in amounts.values())

@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from allocation.block_convert import from_at_round
+from allocation.block_convert import with_staircase
 from allocation.block_engine import PotChoice, allocate_round
 from allocation.planned import ParseError, parse_count
 from allocation.problems import InputError
-from allocation.regions import RegionIndex
 from allocation.rules import KEYS, Step
 from cli import output
 from cli.rounds import LoadedRound, Refused, load_rules_file, round_file
@@ -159,24 +158,23 @@ def _round(args: argparse.Namespace) -> LoadedRound:
 
 def _legacy(args: argparse.Namespace, loaded: LoadedRound) -> int:
     """``--outcomes`` on a 2023 performance round: the 2023 format, exactly as before."""
-    at_round = loaded.at_round
-    assert at_round is not None
     try:
         pot = _kronor(args.pot[-1]) if args.pot else None
-        params = at_round.params(pot=pot, key=args.key, steps=args.steps)
+        round_ = with_staircase(loaded.round_, steps=args.steps, key=args.key)
     except (argparse.ArgumentTypeError, ValueError) as exc:
         return _fail([f"argument --pot: {exc}" if isinstance(exc, argparse.ArgumentTypeError) else str(exc)])
     try:
-        inputs = read_reports_file(args.outcomes, RegionIndex(at_round.regions))
+        reports = read_reports_file(args.outcomes, loaded.index)
     except InputError as exc:
         return _fail([f"{args.outcomes}: {line}" for line in lines_en(exc)])
-    allocation = allocate_view(at_round, inputs, params)
+    pots = {} if pot is None else {block.id: pot for block in round_.blocks}
+    allocation = allocate_view(round_, loaded.recipients, reports, pots)
     if args.format == "json":
-        text = json.dumps(report.to_dict(allocation, at_round.version), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(report.to_dict(allocation, round_.version), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
         text = report.to_csv(allocation)
     else:
-        text = report.to_table(allocation, at_round)
+        text = report.to_table(allocation)
     sys.stdout.write(text)
     return 0
 
@@ -185,16 +183,18 @@ def _what_if(args: argparse.Namespace, loaded: LoadedRound) -> LoadedRound:
     """``--key`` and ``--steps`` change a 2023 performance round's one block; other rounds' rules set them."""
     if args.key is None and args.steps is None:
         return loaded
-    if loaded.at_round is None:
+    if not loaded.performance_2023:
         raise Refused(["--key and --steps change a 2023 performance round; a round of blocks sets them in its rules"])
-    params = loaded.at_round.params(key=args.key, steps=args.steps)
-    return replace(loaded, round_=from_at_round(loaded.at_round, params))
+    try:
+        return replace(loaded, round_=with_staircase(loaded.round_, steps=args.steps, key=args.key))
+    except ValueError as exc:
+        raise Refused([str(exc)]) from None
 
 
 def run_allocate(args: argparse.Namespace) -> int:
     try:
         loaded = _round(args)
-        if args.outcomes is not None and loaded.at_round is not None:  # the 2023 output, as scripted against
+        if args.outcomes is not None and loaded.performance_2023:  # the 2023 output, as scripted against
             status = _legacy(args, loaded)
             sys.stderr.write(OUTCOMES_NOTE)
             return status

@@ -18,13 +18,12 @@ from datetime import date
 from pathlib import Path
 
 from allocation import method_params as mp
-from allocation.block_convert import legacy_at_round, read_round, recipients_from_regions
+from allocation.block_convert import is_performance_2023, read_round, recipients_from_regions
 from allocation.block_data import Recipient
 from allocation.blocks import Round
 from allocation.fixed import estimate_amounts
 from allocation.problems import InputError, Problem
 from allocation.regions import Region, RegionIndex
-from allocation.rules import AtRound
 from ingest.data_folder import DATA_DIR, load_regions, round_path
 from ingest.inputs import parse_planned_table, read_file
 from ingest.spreadsheet import read_table
@@ -49,7 +48,7 @@ class LoadedRound:
     version: str
     recipients: tuple[Recipient, ...]
     index: RegionIndex  # finds a recipient by code or name (the seed's spellings too)
-    at_round: AtRound | None  # the reader's 2023 view of a file in that format: its what-if options and output
+    performance_2023: bool  # a file in the 2023 performance format: --outcomes prints that format, --key/--steps
     estimate: bool  # a fixed round's amounts are an estimate by population, not the official table
     path: Path
 
@@ -145,7 +144,6 @@ def load_rules_file(path: Path, planned_file: Path | None = None, data_dir: Path
         total, when, official = basis
         source = f"UPPSKATTNING efter befolkning {when}, inte officiell: {official}"
         amounts = {c: (a, mp.ESTIMATE, source) for c, a in estimate_amounts(regions_at(when), total).items()}
-    at_round = legacy_at_round(head.doc, regions_at, planned or {})
     round_ = read_round(head.doc, regions_at=regions_at, planned=planned or {}, amounts=amounts, codes=codes)
     estimate = bool(amounts)
     regions = load_regions(data_dir, round_.population_date)
@@ -154,7 +152,7 @@ def load_rules_file(path: Path, planned_file: Path | None = None, data_dir: Path
         head.version,
         recipients_from_regions(regions),
         RegionIndex(regions),
-        at_round,
+        is_performance_2023(head.doc),
         estimate,
         path,
     )

@@ -13,7 +13,6 @@ from allocation.block_convert import read_round
 from allocation.blocks import Round
 from allocation.fixed import FixedRound, parse_fixed_round
 from allocation.regions import Region
-from allocation.rules import AtRound, parse_round
 from allocation.toml_bounds import load_rules
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -51,14 +50,6 @@ def read_planned_file(path: Path) -> dict[str, str]:
     """Planned positions per län code, as written (``"28"``, ``"1-5"``)."""
     with open(path, encoding="utf-8", newline="") as fh:
         return {row["code"]: row["planned"].strip() for row in csv.DictReader(fh)}
-
-
-def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
-    """The round as the files in ``data/`` define it (the store loads the same files once)."""
-    doc = load_rules(round_path(round_id, data_dir).read_text(encoding="utf-8"))
-    regions = load_regions(data_dir, doc["redistribution"]["population_date"])
-    planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
-    return parse_round(doc, regions, planned)
 
 
 def load_block_round(round_id: str, data_dir: Path = DATA_DIR) -> Round:

@@ -1,4 +1,5 @@
-"""Reading region reports (filled, started, excluded, planned) from CSV or XLSX, validating everything.
+"""Reading a file of outcomes (positions filled, started, excluded, a report's own planned figure) from CSV or
+XLSX as generic reports (``allocation.report_values.Report``, undated), validating everything.
 
 The whole file is checked before anything is returned; all problems are raised together as an
 ``InputError`` naming row and column. Rows are numbered as in a spreadsheet: the header is row 1.
@@ -14,12 +15,12 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from allocation.at import RegionInput
 from allocation.fixed import Requisition
 from allocation.money import MAX_AMOUNT
 from allocation.planned import ParseError, parse_count, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
+from allocation.report_values import Report
 from ingest.columns import CODE, canonical, column_sv, names_sv
 from ingest.spreadsheet import MAX_BYTES, read_table, too_large, unreadable
 
@@ -129,11 +130,12 @@ def region_rows(
 _region_rows = region_rows  # the name the command line's readers import
 
 
-def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[RegionInput]:
-    """Validate a table of region reports; raise InputError with every problem, or return the inputs."""
+def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Report]:
+    """Validate a table of outcomes; raise InputError with every problem, or return one report per row (its
+    values ``filled``, ``started``, ``excluded`` — 0 when not given — and its own planned figure; no date)."""
     table = region_rows(rows, index, REQUIRED, OPTIONAL)
     problems = list(table.problems)
-    inputs: list[RegionInput] = []
+    reports: list[Report] = []
     for row_number, cells, code in table.rows:
         counts: dict[str, int] = {}
         for name in ("filled", "started", "excluded"):
@@ -159,10 +161,10 @@ def parse_reports(rows: Sequence[Sequence[str]], index: RegionIndex) -> list[Reg
             except ParseError as exc:
                 problems.append(Problem(exc.code, row_number, table.column("planned"), cells["planned"], exc.detail))
         if code is not None and len(counts) == 3:
-            inputs.append(RegionInput(code, counts["filled"], counts["started"], counts["excluded"], planned))
+            reports.append(Report(code, {k: Fraction(v) for k, v in counts.items()}, None, planned))
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.row))
-    return inputs
+    return reports
 
 
 REQUISITION_REQUIRED = ("region", "received", "amount")
@@ -225,7 +227,7 @@ def parse_requisitions(rows: Sequence[Sequence[str]], index: RegionIndex) -> lis
     return found
 
 
-def read_reports(data: bytes, index: RegionIndex) -> list[RegionInput]:
+def read_reports(data: bytes, index: RegionIndex) -> list[Report]:
     return parse_reports(read_table(data), index)
 
 
@@ -246,7 +248,7 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def read_reports_file(path: Path, index: RegionIndex) -> list[RegionInput]:
+def read_reports_file(path: Path, index: RegionIndex) -> list[Report]:
     return read_reports(read_file(path), index)
 
 

@@ -2,30 +2,33 @@
 expansion, step, leftover share, next step) as the command line's ``--outcomes`` form prints them
 (``present.report``) and as the explanation reads them (``present.explain.explain``).
 
-The round is the 2023 rules reader's view (``allocation.rules.AtRound``, kept for that format's what-if
-options), converted to its one staircase block (``allocation.block_convert.from_at_round``) and run by
-``allocation.block_engine.allocate_round``; every amount is the engine's, read through the staircase's own
-details (``allocation.methods.staircase.details``). Nothing here computes a rule.
+The round is a round of one ``staircase_leftover`` block (the 2023 performance format as the rules reader
+reads it), the regions' reports are generic reports (``allocation.report_values.Report``), and the result
+is ``allocation.block_engine.allocate_round``'s; every amount is the engine's, read through the staircase's
+own details (``allocation.methods.staircase.details``). Nothing here computes a rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values, from_at_round, recipients_from_regions
-from allocation.block_data import Notice
-from allocation.block_engine import allocate_round
+from allocation.block_data import Notice, Recipient
+from allocation.block_engine import PotChoice, allocate_round, pot_for
+from allocation.blocks import CUSTOM_POT, Round
 from allocation.formulas import outcome, per_inhabitants, raw_expansion
+from allocation.method_params import StaircaseParams
 from allocation.methods.record import NOBODY_QUALIFIES, POT_BELOW_STEPS
 from allocation.methods.staircase import pot_below_steps
-from allocation.rules import AtParams, AtRound, Step
+from allocation.report_values import Report, engine_values
+from allocation.rules import Step
 from present.block_table import stair_details
 
 __all__ = ["NOBODY_QUALIFIES", "POT_BELOW_STEPS", "Allocation", "RegionResult", "allocate_view", "step_reached"]
+
+CUSTOM_POT_SV = "eget belopp (what-if)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +64,16 @@ class RegionResult:
 @dataclass(frozen=True, slots=True)
 class Allocation:
     round_id: str
-    params: AtParams
+    params: StaircaseParams  # the staircase, its key and its per-inhabitants figure, as allocated
+    pot: int
+    pot_source: str  # the id of the block's pot option, or ``custom`` (a what-if amount)
+    pot_source_sv: str  # where the pot figure comes from, in Swedish: the seed's section, or a what-if amount
     steps_total: int  # Σ nominal staircase amounts
     leftover: int  # shared by the key (0 when the pot is below Σ steps)
     paid: int
     unallocated: int
     warnings: tuple[Notice, ...]  # worded by present.notices
     regions: tuple[RegionResult, ...]
-
-    @property
-    def pot(self) -> int:
-        return self.params.pot
-
-    @property
-    def pot_source(self) -> str:
-        return self.params.pot_source
 
     def by_code(self) -> dict[str, RegionResult]:
         return {r.code: r for r in self.regions}
@@ -86,35 +84,44 @@ def step_reached(level: int, steps: tuple[Step, ...]) -> tuple[Step | None, Step
     return (steps[level - 1] if level else None), (steps[level] if level < len(steps) else None)
 
 
-def _inputs_by_code(at_round: AtRound, inputs: Iterable[RegionInput]) -> dict[str, RegionInput]:
-    by_code: dict[str, RegionInput] = {}
-    known = {r.code for r in at_round.regions}
-    for item in inputs:
-        if item.code not in known:
-            raise ValueError(f"unknown region code {item.code!r}")
-        if item.code in by_code:
-            raise ValueError(f"region {item.code} appears twice")
-        by_code[item.code] = item
+def _reports_by_code(recipients: Sequence[Recipient], reports: Iterable[Report]) -> dict[str, Report]:
+    by_code: dict[str, Report] = {}
+    known = {r.code for r in recipients}
+    for report in reports:
+        if report.code not in known:
+            raise ValueError(f"unknown region code {report.code!r}")
+        if report.code in by_code:
+            raise ValueError(f"region {report.code} appears twice")
+        by_code[report.code] = report
     return by_code
 
 
-def allocate_view(at_round: AtRound, inputs: Iterable[RegionInput], params: AtParams | None = None) -> Allocation:
-    """All regions of the round on the block engine, in the 2023 format. Regions without input reported nothing."""
-    params = params or at_round.default_params()
-    by_code = _inputs_by_code(at_round, inputs)
-    round_ = from_at_round(at_round, params)
-    people = recipients_from_regions(at_round.regions)
-    values = at_values(by_code.values())
-    result = allocate_round(round_, people, values)
-    (block_id,) = (b.id for b in round_.blocks)
-    stair = stair_details(round_, result, people, values)[0][block_id]
+def allocate_view(
+    round_: Round,
+    recipients: Sequence[Recipient],
+    reports: Iterable[Report],
+    pots: Mapping[str, PotChoice] | None = None,
+) -> Allocation:
+    """Every recipient of a round of one staircase block on the block engine, in the 2023 format; ``pots``: the
+    block's pot (an option's id or kronor), the rules' default when not given. Recipients without a report
+    reported nothing."""
+    (block,) = round_.blocks
+    params = block.params
+    if not isinstance(params, StaircaseParams):
+        raise ValueError(f"block {block.id!r} is not a staircase: the 2023 format has one")
+    by_code = _reports_by_code(recipients, reports)
+    values = engine_values(by_code.values())
+    pot, source = pot_for(block, (pots or {}).get(block.id))
+    result = allocate_round(round_, recipients, values, pots={block.id: pot})
+    stair = stair_details(round_, result, recipients, values)[0][block.id]
     regions = []
-    for r in at_round.regions:
-        item = by_code.get(r.code, RegionInput(r.code))
+    for r in recipients:
+        report = by_code.get(r.code, Report(r.code))
+        filled, started, excluded = (int(report.value(k)) for k in ("filled", "started", "excluded"))
         d = stair[r.code]
-        planned = item.planned if item.planned is not None else at_round.planned_value(r.code)
-        made = outcome(item.filled, item.started)
-        raw = raw_expansion(made, planned, item.excluded)
+        planned = report.planned if report.planned is not None else round_.planned[r.code]
+        made = outcome(filled, started)
+        raw = raw_expansion(made, planned, excluded)
         step, following = step_reached(d.level, params.steps)
         regions.append(
             RegionResult(
@@ -122,11 +129,11 @@ def allocate_view(at_round: AtRound, inputs: Iterable[RegionInput], params: AtPa
                 name=r.name,
                 population=r.population,
                 planned=planned,
-                planned_overridden=item.planned is not None,
-                filled=item.filled,
-                started=item.started,
+                planned_overridden=report.planned is not None,
+                filled=filled,
+                started=started,
                 outcome=made,
-                excluded=item.excluded,
+                excluded=excluded,
                 raw_expansion=raw,
                 expansion=d.measure,
                 expansion_per_100k=per_inhabitants(d.measure, r.population, params.per_inhabitants),
@@ -145,14 +152,17 @@ def allocate_view(at_round: AtRound, inputs: Iterable[RegionInput], params: AtPa
     steps_total = sum(d.nominal for d in stair.values())
     warnings: tuple[Notice, ...] = ()
     if not any(d.level for d in stair.values()):
-        warnings = (Notice.of(NOBODY_QUALIFIES, amount=params.pot),)  # the whole pot stays unallocated
-    elif params.pot < steps_total:
-        warnings = (pot_below_steps(params.pot, steps_total),)
+        warnings = (Notice.of(NOBODY_QUALIFIES, amount=pot),)  # the whole pot stays unallocated
+    elif pot < steps_total:
+        warnings = (pot_below_steps(pot, steps_total),)
     return Allocation(
-        round_id=at_round.id,
+        round_id=round_.id,
         params=params,
+        pot=pot,
+        pot_source=source,
+        pot_source_sv=CUSTOM_POT_SV if source == CUSTOM_POT else block.pot.option(source).source.section,
         steps_total=steps_total,
-        leftover=params.pot - steps_total if not warnings else 0,
+        leftover=pot - steps_total if not warnings else 0,
         paid=result.paid,
         unallocated=result.unallocated,
         warnings=warnings,

@@ -7,7 +7,6 @@ import io
 from fractions import Fraction
 from typing import Any
 
-from allocation.rules import AtRound
 from present import formats as f
 from present.at_view import Allocation, RegionResult
 from present.cells import csv_cell
@@ -110,7 +109,7 @@ _TABLE_COLUMNS = (
 )
 
 
-def to_table(allocation: Allocation, at_round: AtRound) -> str:
+def to_table(allocation: Allocation) -> str:
     """A plain-text table in Swedish number formats, with the pot, its source and any warnings."""
     rows = []
     for r in allocation.regions:
@@ -159,7 +158,7 @@ def to_table(allocation: Allocation, at_round: AtRound) -> str:
             for cell, w, (_, align) in zip(cells, widths, _TABLE_COLUMNS, strict=True)
         ).rstrip()
 
-    source = at_round.pot_source_sv(allocation.pot_source)
+    source = allocation.pot_source_sv
     out = [
         f"Omgång {allocation.round_id}: pott {f.kr(allocation.pot)} ({source}), "
         f"fördelningsnyckel {allocation.params.key}",

@@ -18,9 +18,20 @@ from allocation.block_rules import parse_block_round
 from allocation.blocks import Block, Eligibility, Pot, PotOption, Round
 from allocation.method_params import MethodParams
 from allocation.planned import parse_planned
-from ingest.data_folder import DATA_DIR, load_regions, read_planned_file
+from allocation.rules import AtRound, parse_round
+from allocation.toml_bounds import load_rules
+from ingest.data_folder import DATA_DIR, load_regions, read_planned_file, round_path
 
 ROUNDS_DIR = Path(__file__).parent / "rounds"
+
+
+def load_round(round_id: str, data_dir: Path = DATA_DIR) -> AtRound:
+    """A round of ``data/`` in the 2023 performance format as that format's own reader parses it (the rules
+    reader's tests; everything else reads a round as blocks: ``ingest.data_folder.load_block_round``)."""
+    doc = load_rules(round_path(round_id, data_dir).read_text(encoding="utf-8"))
+    regions = load_regions(data_dir, doc["redistribution"]["population_date"])
+    planned = read_planned_file(data_dir / "rounds" / doc["planned_file"])
+    return parse_round(doc, regions, planned)
 
 
 def recipients() -> tuple[Recipient, ...]:
@@ -79,11 +90,11 @@ def results_table(at):  # type: ignore[no-untyped-def]
 
 def at_table(inputs, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """The simulator's table as if these AT outcomes had been typed in (a round of the data folder)."""
-    from allocation.block_convert import at_values, from_at_round
-    from ingest.data_folder import load_round
+    from allocation.block_convert import at_values
+    from ingest.data_folder import load_block_round
     from ui import block_editor as ed
 
-    setup = ed.make_setup(from_at_round(load_round(round_id)), recipients())
+    setup = ed.make_setup(load_block_round(round_id), recipients())
     return ed.base_frame(setup, at_values(inputs), {})
 
 
@@ -97,14 +108,25 @@ def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[
 
 def simulate(values, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """``at_result`` of the values per key and recipient (as the simulator's table gives them)."""
-    from allocation.block_convert import from_at_round
     from allocation.block_engine import allocate_round
     from allocation.whatif import WhatIf, apply
-    from ingest.data_folder import load_round
+    from ingest.data_folder import load_block_round
     from present.block_table import stair_details
 
     what_if = what_if or WhatIf()
-    applied = apply(from_at_round(load_round(round_id)), what_if)
+    applied = apply(load_block_round(round_id), what_if)
     result = allocate_round(applied, recipients(), values, {}, dict(what_if.pots))
     stairs, derived = stair_details(applied, result, recipients(), values)
     return applied, result, stairs, derived
+
+
+def at_view(reports=(), *, pot=None, steps=None, key=None, round_=None, people=None):  # type: ignore[no-untyped-def]
+    """The 2023 output form (``present.at_view``) of AT 2023 (or ``round_``, a round of one staircase block) with
+    these reports; ``pot``, ``steps`` and ``key`` as the command line's what-if changes them."""
+    from allocation.block_convert import with_staircase
+    from ingest.data_folder import load_block_round
+    from present.at_view import allocate_view
+
+    round_ = with_staircase(round_ or load_block_round("at-2023"), steps, key)
+    pots = {} if pot is None else {b.id: pot for b in round_.blocks}
+    return allocate_view(round_, people or recipients(), reports, pots)

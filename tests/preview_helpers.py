@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from allocation.block_convert import from_at_round
 from allocation.preview import Setting
 from allocation.report_values import Report
-from ingest.data_folder import load_round
+from ingest.data_folder import load_block_round
 from tests.block_helpers import load_test_round, recipients
 
-AT_2023 = Setting.of(from_at_round(load_round("at-2023")), recipients())  # one staircase_leftover block
+AT_2023 = Setting.of(load_block_round("at-2023"), recipients())  # one staircase_leftover block
 AT_2024 = Setting.of(load_test_round("at-2024-illustrative"), recipients())  # a reporting block and a staircase
 CODES = [r.code for r in AT_2023.recipients]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from allocation.report_values import AT_PARTS, Report, ReportSpec
 
@@ -28,3 +30,14 @@ def positions(
         values = {k: v for k, v in values.items() if k in spec.values}
         planned = planned if spec.planned_override else None
     return Report(code, values, received, planned)
+
+
+def reports_of(items: Iterable[Any]) -> list[Report]:
+    """Rows of positions (anything with ``code``, ``filled``, ``started``, ``excluded``, ``planned``, such as the
+    simulator table's rows) as reports; a report is kept as it is."""
+    return [
+        item
+        if isinstance(item, Report)
+        else positions(item.code, item.filled, item.started, item.excluded, item.planned)
+        for item in items
+    ]

@@ -8,23 +8,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
 from allocation.regions import RegionIndex
-from ingest.data_folder import load_round
-from present.at_view import allocate_view
+from allocation.report_values import Report
+from allocation.rules import Step
+from ingest.data_folder import load_regions
 from store.service import Actor
-from tests.block_helpers import SIMULATOR, kronor, results_table
+from tests.block_helpers import SIMULATOR, at_view, kronor, recipients, results_table
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if, save_2023_row
 from ui.inputs import example_outcomes, load_outcomes
 from ui.state import get_store
 
-ROUND = load_round("at-2023")
 EXAMPLE = load_outcomes(
     example_outcomes("at-2023").read_bytes(),  # type: ignore[union-attr]
-    RegionIndex(ROUND.regions),
-).inputs
+    RegionIndex(load_regions()),
+).reports
+STEPS = (Step(2, 2_000_000), Step(3, 3_000_000), Step(5, 5_000_000), Step(7, 8_000_000), Step(10, 12_000_000))
 
 
 def _simulator(at: AppTest) -> AppTest:
@@ -75,7 +75,7 @@ def test_without_reports_everyone_is_at_plan_and_nobody_qualifies(app: AppTest) 
 def test_results_table_equals_the_engine(app: AppTest) -> None:
     _with_example(app)
     regions, totals = _table(app)
-    expected = allocate_view(ROUND, EXAMPLE)
+    expected = at_view(EXAMPLE)
     assert regions["Länskod"].tolist() == [r.code for r in expected.regions]
     assert regions["Totalt"].tolist() == [r.total for r in expected.regions]
     assert regions["Trappsteg"].tolist() == [r.step_amount for r in expected.regions]
@@ -88,9 +88,7 @@ def test_changing_the_pot_changes_the_totals_which_still_sum_to_it(app: AppTest)
     app.radio(key="pot").set_value("bakgrund").run()
     assert not app.exception
     regions, totals = _table(app)
-    assert regions["Totalt"].tolist() == [
-        r.total for r in allocate_view(ROUND, EXAMPLE, ROUND.params(pot=252_000_000)).regions
-    ]
+    assert regions["Totalt"].tolist() == [r.total for r in at_view(EXAMPLE, pot=252_000_000).regions]
     assert int(regions["Totalt"].sum()) == 252_000_000
     assert totals["Totalt"] == 252_000_000
     assert app.metric[0].value == "252,0\u00a0mnkr"
@@ -113,12 +111,12 @@ def test_staircase_amounts_and_key_are_overridable_and_resettable(app: AppTest) 
     assert not app.exception
     regions, _ = _table(app)
     stockholm = regions[regions["Länskod"] == "01"].iloc[0]
-    params = ROUND.params(steps=(*ROUND.steps[:4], ROUND.steps[4].__class__(10, 20_000_000)), key="equal")
+    steps = (*STEPS[:4], Step(10, 20_000_000))
     assert stockholm["Trappsteg"] == 20_000_000
-    assert regions["Totalt"].tolist() == [r.total for r in allocate_view(ROUND, EXAMPLE, params).regions]
+    assert regions["Totalt"].tolist() == [r.total for r in at_view(EXAMPLE, steps=steps, key="equal").regions]
     app.button(key="blk_reset").click().run()
     regions, _ = _table(app)
-    assert regions["Totalt"].tolist() == [r.total for r in allocate_view(ROUND, EXAMPLE).regions]
+    assert regions["Totalt"].tolist() == [r.total for r in at_view(EXAMPLE).regions]
 
 
 def test_explanation_for_the_chosen_region(app: AppTest) -> None:
@@ -146,7 +144,7 @@ def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_da
     assert scenario.what_if is not None  # the pots, steps and the table as they were
     full = _full(EXAMPLE)
     for column in ("filled", "started", "excluded"):
-        assert scenario.what_if.values[column] == {i.code: getattr(i, column) for i in full}
+        assert scenario.what_if.values[column] == {i.code: i.value(column) for i in full}
     assert store.audit(limit=1).iloc[0]["entity_key"] == "Prov 1"
     assert app.session_state["scenario"] == "Prov 1"  # the saved scenario becomes the active one
     assert [t.value for t in app.toast if "sparades" in t.value]  # the confirmation is shown (one run, no st.rerun)
@@ -155,10 +153,10 @@ def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_da
     assert any("finns redan" in e.value for e in app.error) and len(store.scenarios()) == 1
 
 
-def _full(inputs: list[RegionInput]) -> list[RegionInput]:
+def _full(reports: list[Report]) -> list[Report]:
     """The table always holds all 21 regions: those not reported have zeros."""
-    by_code = {i.code: i for i in inputs}
-    return [by_code.get(r.code, RegionInput(r.code)) for r in ROUND.regions]
+    by_code = {i.code: i for i in reports}
+    return [by_code.get(r.code, Report(r.code)) for r in recipients()]
 
 
 def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database: Path) -> None:
@@ -188,8 +186,7 @@ def test_results_start_from_the_store_reports_when_there_are_some(isolated_datab
 
 def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    example = [positions(i.code, i.filled, i.started, i.excluded, i.planned) for i in EXAMPLE]
-    store.save_what_if(Actor("Anna"), "test", "Bas", "at-2023", at_what_if(store, "at-2023", reports=example))
+    store.save_what_if(Actor("Anna"), "test", "Bas", "at-2023", at_what_if(store, "at-2023", reports=EXAMPLE))
     _simulator(app)
     _with_example(app)
     app.radio(key="pot").set_value("bakgrund").run()

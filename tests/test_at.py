@@ -12,17 +12,19 @@ from allocation.block_batch import allocate_round_batch
 from allocation.formulas import step_level
 from allocation.methods.shares import apportion_rows
 from allocation.money import apportion
+from allocation.report_values import Report
 from allocation.rules import Step
 from allocation.whatif import staircase_blocks
-from ingest.data_folder import load_block_round, load_round
-from present.at_view import NOBODY_QUALIFIES, allocate_view, step_reached
+from ingest.data_folder import load_block_round
+from present.at_view import NOBODY_QUALIFIES, step_reached
 from present.explain import explain
 from present.report import to_dict
-from tests.block_helpers import recipients
+from tests.block_helpers import at_view, recipients
+from tests.report_helpers import positions
 
-ROUND = load_round("at-2023")
 BLOCK_ROUND = load_block_round("at-2023")
-STEPS = ROUND.steps
+STEPS = BLOCK_ROUND.blocks[0].params.steps  # type: ignore[union-attr]
+CODES = [r.code for r in recipients()]
 
 
 @pytest.mark.parametrize(
@@ -49,19 +51,19 @@ def test_highest_step_reached(expansion: Fraction, amount: int) -> None:
 
 
 def test_outcome_is_the_higher_of_filled_and_started() -> None:
-    result = allocate_view(ROUND, [RegionInput("09", filled=17, started=19)]).by_code()["09"]
+    result = at_view([positions("09", filled=17, started=19)]).by_code()["09"]
     assert (result.outcome, result.expansion, result.step_amount) == (19, 3, 3_000_000)
 
 
 def test_excluded_positions_do_not_count_again() -> None:
-    result = allocate_view(ROUND, [RegionInput("09", filled=19, started=19, excluded=2)]).by_code()["09"]
+    result = at_view([positions("09", filled=19, started=19, excluded=2)]).by_code()["09"]
     assert result.expansion == 1
     assert result.step is None
     assert result.total == 0
 
 
 def test_below_plan_is_zero_expansion_and_distance_counts_from_the_deficit() -> None:
-    result = allocate_view(ROUND, [RegionInput("09", filled=13, started=12)]).by_code()["09"]
+    result = at_view([positions("09", filled=13, started=12)]).by_code()["09"]
     assert result.raw_expansion == -3
     assert result.expansion == 0
     assert result.next_step_positions == 5  # 3 to reach the plan, 2 more for the first step
@@ -70,7 +72,7 @@ def test_below_plan_is_zero_expansion_and_distance_counts_from_the_deficit() -> 
 
 def test_midpoint_plan_and_distance_in_whole_positions() -> None:
     # planned 1-4 → 2.5; outcome 5 → expansion 2.5 → the 2-step; the 3-step needs one more position.
-    result = allocate_view(ROUND, [RegionInput("09", 5, 5, 0, Fraction(5, 2))]).by_code()["09"]
+    result = at_view([positions("09", 5, 5, 0, Fraction(5, 2))]).by_code()["09"]
     assert result.planned_overridden
     assert result.expansion == Fraction(5, 2)
     assert result.step_amount == 2_000_000
@@ -78,7 +80,7 @@ def test_midpoint_plan_and_distance_in_whole_positions() -> None:
 
 
 def test_top_step_has_no_next_step() -> None:
-    result = allocate_view(ROUND, [RegionInput("09", 30, 0)]).by_code()["09"]
+    result = at_view([positions("09", 30, 0)]).by_code()["09"]
     assert result.next_step is None
     assert result.next_step_positions is None and result.next_step_kronor is None
 
@@ -91,34 +93,35 @@ def test_below_the_staircase_the_next_step_is_worth_its_scaled_amount() -> None:
     the unscaled 1 000 000 kr (and not 666 667 kr either: the scale itself falls as the staircase grows).
     """
     inputs = [
-        RegionInput("03", 55, 55),  # Uppsala, plan 53: +2 → 2 MSEK
-        RegionInput("01", 282, 282),  # Stockholm, plan 272: +10 → 12 MSEK
-        RegionInput("14", 257, 257),  # Västra Götaland, plan 250: +7 → 8 MSEK
-        RegionInput("12", 204, 204),  # Skåne, plan 199: +5 → 5 MSEK
-        RegionInput("09", 19, 19),  # Gotland, plan 16: +3 → 3 MSEK
+        positions("03", 55, 55),  # Uppsala, plan 53: +2 → 2 MSEK
+        positions("01", 282, 282),  # Stockholm, plan 272: +10 → 12 MSEK
+        positions("14", 257, 257),  # Västra Götaland, plan 250: +7 → 8 MSEK
+        positions("12", 204, 204),  # Skåne, plan 199: +5 → 5 MSEK
+        positions("09", 19, 19),  # Gotland, plan 16: +3 → 3 MSEK
     ]
-    allocation = allocate_view(ROUND, inputs, ROUND.params(pot=20_000_000))
+    allocation = at_view(inputs, pot=20_000_000)
     assert allocation.steps_total == 30_000_000
     uppsala = allocation.by_code()["03"]
     assert uppsala.step_amount == 1_333_334
     assert (uppsala.next_step_positions, uppsala.next_step_kronor) == (1, 1_935_484 - 1_333_334)
-    moved = allocate_view(ROUND, [RegionInput("03", 56, 56), *inputs[1:]], ROUND.params(pot=20_000_000))
+    moved = at_view([positions("03", 56, 56), *inputs[1:]], pot=20_000_000)
     assert moved.by_code()["03"].step_amount == 1_935_484
     assert allocation.by_code()["01"].next_step_kronor is None  # the top step
     # A region not yet on the staircase: its first step scaled in among the others'.
     assert allocation.by_code()["25"].next_step_kronor == 20_000_000 * 2 // 32
 
 
-def _raised(inputs: list[RegionInput], code: str, more: int) -> list[RegionInput]:
+def _raised(inputs: list[Report], code: str, more: int) -> list[Report]:
     by_code = {i.code: i for i in inputs}
-    mine = by_code.get(code, RegionInput(code))
-    outcome = max(mine.filled, mine.started) + more
-    return [*(i for i in inputs if i.code != code), RegionInput(code, outcome, outcome, mine.excluded, mine.planned)]
+    mine = by_code.get(code, Report(code))
+    outcome = int(max(mine.value("filled"), mine.value("started"))) + more
+    raised = positions(code, outcome, outcome, int(mine.value("excluded")), mine.planned)
+    return [*(i for i in inputs if i.code != code), raised]
 
 
 @settings(max_examples=150, deadline=None)
 @given(
-    outcomes=st.dictionaries(st.sampled_from([r.code for r in ROUND.regions]), st.integers(-3, 14), max_size=8),
+    outcomes=st.dictionaries(st.sampled_from(CODES), st.integers(-3, 14), max_size=8),
     pot=st.one_of(st.integers(0, 60_000_000), st.sampled_from([254_000_000, 1])),
     amounts=st.one_of(st.just(None), st.lists(st.integers(0, 15_000_000), min_size=5, max_size=5)),
 )
@@ -127,15 +130,15 @@ def test_the_next_step_is_worth_exactly_what_reaching_it_pays_and_never_more_tha
 ) -> None:
     """For every region: reach the next step (others unchanged), and its step amount grows by next_step_kronor."""
     steps = STEPS if amounts is None else tuple(Step(s.min_expansion, a) for s, a in zip(STEPS, amounts, strict=True))
-    params = ROUND.params(pot=pot, steps=steps)
-    inputs = [RegionInput(code, max(0, int(ROUND.planned_value(code)) + more), 0) for code, more in outcomes.items()]
-    allocation = allocate_view(ROUND, inputs, params)
+    planned = BLOCK_ROUND.planned
+    inputs = [positions(code, max(0, int(planned[code]) + more), 0) for code, more in outcomes.items()]
+    allocation = at_view(inputs, pot=pot, steps=steps)
     for r in allocation.regions:
         if r.next_step is None:
             assert r.next_step_kronor is None
             continue
         assert r.next_step_kronor is not None and r.next_step_kronor <= pot
-        after = allocate_view(ROUND, _raised(inputs, r.code, r.next_step_positions or 0), params).by_code()[r.code]
+        after = at_view(_raised(inputs, r.code, r.next_step_positions or 0), pot=pot, steps=steps).by_code()[r.code]
         assert after.step == r.next_step
         assert after.step_amount - r.step_amount == r.next_step_kronor
         if amounts is None:  # rising steps: reaching one never lowers the region's staircase money
@@ -143,15 +146,15 @@ def test_the_next_step_is_worth_exactly_what_reaching_it_pays_and_never_more_tha
 
 
 def test_nobody_qualifies_leaves_the_pot_unallocated() -> None:
-    result = allocate_view(ROUND, [RegionInput("01", 273, 273)])
+    result = at_view([positions("01", 273, 273)])
     assert result.paid == 0
     assert result.unallocated == 254_000_000
     assert [w.code for w in result.warnings] == [NOBODY_QUALIFIES]
 
 
 def test_overridden_steps_change_the_staircase() -> None:
-    params = ROUND.params(steps=(Step(1, 1_000_000), Step(4, 9_000_000)), pot=20_000_000)
-    result = allocate_view(ROUND, [RegionInput("09", 17, 0), RegionInput("03", 57, 0)], params).by_code()
+    steps = (Step(1, 1_000_000), Step(4, 9_000_000))
+    result = at_view([positions("09", 17, 0), positions("03", 57, 0)], steps=steps, pot=20_000_000).by_code()
     assert result["09"].step_amount == 1_000_000
     assert result["03"].step_amount == 9_000_000
     assert result["09"].total + result["03"].total == 20_000_000
@@ -163,8 +166,8 @@ def test_overridden_steps_change_the_staircase() -> None:
         lambda: RegionInput("09", filled=-1),
         lambda: RegionInput("09", started=1.5),  # type: ignore[arg-type]
         lambda: RegionInput("09", planned=Fraction(-1)),
-        lambda: allocate_view(ROUND, [RegionInput("99")]),
-        lambda: allocate_view(ROUND, [RegionInput("09"), RegionInput("09")]),
+        lambda: at_view([positions("99")]),
+        lambda: at_view([positions("09"), positions("09")]),
     ],
 )
 def test_bad_inputs_are_refused(bad) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +176,7 @@ def test_bad_inputs_are_refused(bad) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_explanation_names_inputs_step_share_and_next_step() -> None:
-    allocation = allocate_view(ROUND, [RegionInput("09", 19, 18), RegionInput("01", 284, 280)])
+    allocation = at_view([positions("09", 19, 18), positions("01", 284, 280)])
     lines = explain(allocation.by_code()["09"], allocation)
     text = "\n".join(lines)
     assert "tillsatta (19)" in text and "påbörjade (18)" in text
@@ -186,9 +189,9 @@ def test_explanation_names_inputs_step_share_and_next_step() -> None:
 
 
 def test_json_record_has_the_specified_fields() -> None:
-    data = to_dict(allocate_view(ROUND, [RegionInput("09", 19, 18)]), ROUND.version)
+    data = to_dict(at_view([positions("09", 19, 18)]), BLOCK_ROUND.version)
     assert {"round", "pot", "pot_source", "unallocated", "warnings", "regions"} <= data.keys()
-    assert [r["code"] for r in data["regions"]] == [r.code for r in ROUND.regions]
+    assert [r["code"] for r in data["regions"]] == CODES
     gotland = next(r for r in data["regions"] if r["code"] == "09")
     assert gotland["total"] == 254_000_000
     assert gotland["explanation"]

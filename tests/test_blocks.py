@@ -26,11 +26,11 @@ from allocation.block_fields import Citation, RulesError
 from allocation.block_rules import parse_block_round, parse_block_round_text
 from allocation.blocks import RULE, Block, Eligibility, Pot, PotOption, Round, Rule
 from allocation.methods import UNPAID_REASONS
-from ingest.data_folder import load_round
+from ingest.data_folder import load_block_round
 from present.rule_problems import rule_problem_en, rule_problem_sv
 
 CODES = [r.code for r in recipients()]
-AT_2023 = load_round("at-2023")
+AT_2023 = load_block_round("at-2023")
 
 
 def minimal_doc() -> dict[str, Any]:
@@ -332,7 +332,7 @@ def test_no_literal_21_in_the_block_engine() -> None:
 def round_data(draw: st.DrawFn) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, date]]]:
     values: dict[str, dict[str, int]] = {"positions": {}, "expansion": {}, "filled": {}, "started": {}}
     for code in CODES:
-        planned = int(AT_2023.planned_value(code))
+        planned = int(AT_2023.planned[code])
         values["positions"][code] = draw(st.integers(0, 300))
         values["expansion"][code] = draw(st.integers(0, 25))
         values["filled"][code] = max(0, planned + draw(st.integers(-3, 14)))

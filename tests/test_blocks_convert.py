@@ -11,19 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation import method_params as mp
-from allocation.at import RegionInput
-from allocation.block_convert import at_values, from_at_round, from_fixed_round, recipients_from_regions
+from allocation.block_convert import from_at_round, from_fixed_round, recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.fixed import estimate_amounts
-from ingest.data_folder import load_fixed_round, load_round
-from present.at_view import allocate_view
+from allocation.report_values import Report, engine_values
+from ingest.data_folder import load_fixed_round
+from tests.block_helpers import at_view, load_round
+from tests.report_helpers import positions
 
 CODES = [r.code for r in recipients()]
 AT_2023 = load_round("at-2023")
 
 
 @st.composite
-def at_inputs(draw: st.DrawFn) -> list[RegionInput]:
+def at_inputs(draw: st.DrawFn) -> list[Report]:
     codes = draw(st.lists(st.sampled_from(CODES), unique=True))
     items = []
     for code in codes:
@@ -31,7 +32,7 @@ def at_inputs(draw: st.DrawFn) -> list[RegionInput]:
         base = int(planned if planned is not None else AT_2023.planned_value(code))
         filled = max(0, base + draw(st.integers(-4, 16)))
         started = max(0, base + draw(st.integers(-4, 16)))
-        items.append(RegionInput(code, filled, started, draw(st.integers(0, 3)), planned))
+        items.append(positions(code, filled, started, draw(st.integers(0, 3)), planned))
     return items
 
 
@@ -41,11 +42,11 @@ def at_inputs(draw: st.DrawFn) -> list[RegionInput]:
     pot=st.one_of(st.sampled_from([254_000_000, 252_000_000]), st.integers(0, 400_000_000)),
     key=st.sampled_from(["expansion_per_100k", "expansion", "equal"]),
 )
-def test_at_2023_as_one_block_is_the_at_engine_to_the_krona(inputs: list[RegionInput], pot: int, key: str) -> None:
+def test_at_2023_as_one_block_is_the_at_engine_to_the_krona(inputs: list[Report], pot: int, key: str) -> None:
     params = AT_2023.params(pot=pot, key=key)
-    expected = allocate_view(AT_2023, inputs, params)
+    expected = at_view(inputs, pot=pot, key=key)
     round_ = from_at_round(AT_2023, params)
-    result = allocate_round(round_, recipients_from_regions(AT_2023.regions), at_values(inputs))
+    result = allocate_round(round_, recipients_from_regions(AT_2023.regions), engine_values(inputs))
     block = result.blocks[0]
     for r in expected.regions:
         assert block.amounts[r.code] == r.total, r.code

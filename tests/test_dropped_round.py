@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
-from ingest.data_folder import load_round
+from allocation.block_convert import recipients_from_regions
+from ingest.data_folder import load_block_round, load_regions
 from present import formats as f
-from present.at_view import allocate_view
 from store.paths import DATA_ENV
-from tests.block_helpers import results_table
+from tests.block_helpers import at_view, results_table
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NEW_ID = "at-2031-test"
@@ -77,9 +77,9 @@ def texts(at: AppTest) -> str:
 
 
 def test_the_copy_is_a_different_round(data_dir: Path) -> None:
-    new = load_round(NEW_ID, data_dir)
-    assert new.default_params().pot == POT
-    assert [(s.min_expansion, s.amount) for s in new.steps] == list(STEPS)
+    (block,) = load_block_round(NEW_ID, data_dir).blocks
+    assert block.pot.amount == POT
+    assert [(s.min_expansion, s.amount) for s in block.params.steps] == list(STEPS)  # type: ignore[union-attr]
 
 
 def test_the_picker_offers_it_and_the_overview_lists_it(data_dir: Path) -> None:
@@ -95,7 +95,7 @@ def test_the_picker_offers_it_and_the_overview_lists_it(data_dir: Path) -> None:
 def test_the_simulator_allocates_it_by_its_own_rules(data_dir: Path) -> None:
     at = app_on("pages/at/simulator.py")
     assert TITLE in at.title[0].value
-    new = load_round(NEW_ID, data_dir)
+    new = load_block_round(NEW_ID, data_dir)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Pott"] == f.mnkr(POT)
     labels = [n.label for n in at.text_input]
@@ -105,8 +105,9 @@ def test_the_simulator_allocates_it_by_its_own_rules(data_dir: Path) -> None:
     # Everyone at plan + 3: the table's totals are the engine's on the new rules, to the krona.
     at.button(key="blk_plan_k").click().run()
     table = results_table(at)
-    plan_plus_3 = [RegionInput(r.code, math.ceil(new.planned_value(r.code)) + 3, 0) for r in new.regions]
-    expected = allocate_view(new, plan_plus_3, new.default_params())
+    people = recipients_from_regions(load_regions(data_dir, new.population_date))
+    plan_plus_3 = [positions(r.code, math.ceil(new.planned[r.code]) + 3, 0) for r in people]
+    expected = at_view(plan_plus_3, round_=new, people=people)
     assert dict(zip(table["länskod"], table["totalt (kr)"], strict=True)) == {r.code: r.total for r in expected.regions}
     assert sum(r.total for r in expected.regions) == POT
 

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from allocation import formulas
 from allocation import method_params as mp
 from allocation.block_batch import allocate_round_batch
-from allocation.block_convert import from_at_round
 from allocation.block_data import Recipient
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round
@@ -33,14 +32,14 @@ from allocation.methods import METHODS
 from allocation.methods.shares import apportion
 from allocation.methods.staircase import Staircase, next_step_gains
 from allocation.rules import KEYS, Step
-from ingest.data_folder import load_round
+from ingest.data_folder import load_block_round
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = recipients()
 CODES = [r.code for r in PEOPLE]
-AT_2023 = load_round("at-2023")
+AT_2023 = load_block_round("at-2023")
 SHAPES: dict[str, Round] = {
-    "at-2023 as one block": from_at_round(AT_2023),
+    "at-2023 as one block": AT_2023,
     "at-2024-illustrative": load_test_round("at-2024-illustrative"),
     "at-2022-illustrative": load_test_round("at-2022-illustrative"),
 }
@@ -54,7 +53,7 @@ def shape_values(draw: st.DrawFn) -> list[dict[str, dict[str, int]]]:
     for _ in range(SCENARIOS):
         row: dict[str, dict[str, int]] = {k: {} for k in ("filled", "started", "excluded", "positions", "expansion")}
         for code in CODES:
-            planned = int(AT_2023.planned_value(code))
+            planned = int(AT_2023.planned[code])
             row["filled"][code] = max(0, planned + draw(st.integers(-3, 14)))
             row["started"][code] = max(0, planned + draw(st.integers(-3, 14)))
             row["excluded"][code] = draw(st.integers(0, 2))

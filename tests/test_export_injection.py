@@ -27,17 +27,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from allocation.at import RegionInput
 from allocation.block_engine import allocate_round
 from allocation.preview import Setting, simulate
 from allocation.report_values import Report
 from allocation.whatif import apply
-from present.at_view import allocate_view
 from present.block_method import method_rows
 from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
 from present.report import REGION_FIELDS, to_csv
 from store.export import export_scenario, export_table, frame_to_csv, frame_to_xlsx
 from store.service import EXPORTABLE_TABLES, Actor, Store, User
+from tests.block_helpers import at_view
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 from ui.block_compare import difference_frame
@@ -305,10 +304,7 @@ def test_the_preliminary_preview_workbook_keeps_texts_as_text(store: Store) -> N
 
 
 def test_the_engines_csv_neutralises_region_names() -> None:
-    from ingest.data_folder import load_round
-
-    at_round = load_round("at-2023")
-    allocation = allocate_view(at_round, [RegionInput("09", 19, 18)], at_round.params())
+    allocation = at_view([positions("09", 19, 18)])
     # Region names come from the rule data, never from users; they are neutralised all the same. (A name
     # with a carriage return would still split its row: the engine writes "\n" line ends, and Python 3.11's
     # csv writer quotes only the line-end characters — a bare CR is not one of them.)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from allocation.at import RegionInput
 from allocation.planned import ParseError, parse_count, parse_number, parse_planned
 from allocation.problems import InputError, Problem
 from allocation.regions import RegionIndex, UnknownRegion
 from ingest.data_folder import load_regions
 from ingest.inputs import parse_reports, read_reports, read_reports_file, read_table
 from present.problems import lines_en, problem_en, problem_sv
+from tests.report_helpers import positions
 
 INDEX = RegionIndex(load_regions())
 
@@ -227,9 +227,9 @@ def test_resolve_official_region_names(text: str, code: str) -> None:
 # --- read_reports: formats ---------------------------------------------------------------------
 
 EXPECTED = [
-    RegionInput("09", 19, 18, 0, Fraction(3)),
-    RegionInput("25", 58, 56, 1, None),
-    RegionInput("14", 262, 258, 2, Fraction(5, 2)),
+    positions("09", 19, 18, 0, Fraction(3)),
+    positions("25", 58, 56, 1, None),
+    positions("14", 262, 258, 2, Fraction(5, 2)),
 ]
 COMMA = (
     "region,filled,started,excluded,planned\nGotland,19,18,0,1-5\nNorrbottn,58,56,1,\nVästra Götaland,262,258,2,1–4\n"
@@ -261,17 +261,17 @@ def test_read_reports_formats(data: bytes) -> None:
 
 def test_semicolon_file_with_decimal_commas() -> None:
     data = b"region;filled;started;planned\nGotland;19;18;2,5\n"
-    assert read_reports(data, INDEX) == [RegionInput("09", 19, 18, 0, Fraction(5, 2))]
+    assert read_reports(data, INDEX) == [positions("09", 19, 18, 0, Fraction(5, 2))]
 
 
 def test_header_is_case_insensitive_and_columns_in_any_order() -> None:
     data = b" Started ;REGION;Filled\n18;Gotland;19\n"
-    assert read_reports(data, INDEX) == [RegionInput("09", 19, 18, 0, None)]
+    assert read_reports(data, INDEX) == [positions("09", 19, 18, 0, None)]
 
 
 def test_optional_columns_default() -> None:
     data = b"region,filled,started,excluded,planned\nGotland,19,18,,\n"
-    assert read_reports(data, INDEX) == [RegionInput("09", 19, 18, 0, None)]
+    assert read_reports(data, INDEX) == [positions("09", 19, 18, 0, None)]
 
 
 def test_blank_lines_are_skipped() -> None:
@@ -289,7 +289,7 @@ def test_parse_reports_takes_rows_of_text() -> None:
         ("empty_value", 3, "filled"),
         ("empty_value", 3, "started"),
     ]
-    assert parse_reports(rows[:2], INDEX) == [RegionInput("09", 19, 18)]
+    assert parse_reports(rows[:2], INDEX) == [positions("09", 19, 18)]
 
 
 def test_read_table_gives_text_cells() -> None:

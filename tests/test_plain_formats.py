@@ -6,27 +6,26 @@ from __future__ import annotations
 from datetime import datetime
 
 from allocation.at import RegionInput
-from ingest.data_folder import load_round
 from present import formats as f
-from present.at_view import allocate_view
 from present.block_table import stair_columns
 from present.outcome import NO_REPORT_SV
 from present.report import to_table
-from tests.block_helpers import at_result, recipients
+from tests.block_helpers import at_result, at_view, recipients
+from tests.report_helpers import positions
 from ui.decision_view import moment_sv
 from ui.tables import signed_kr
 
 
 def test_a_region_without_a_report_shows_no_next_step() -> None:
-    at_round = load_round("at-2023")
-    reporter = at_round.regions[0].code
-    allocation = allocate_view(at_round, [RegionInput(reporter, 300, 0)])
+    people = recipients()
+    reporter = people[0].code
+    allocation = at_view([positions(reporter, 300, 0)])
     applied, _, stairs, derived = at_result([RegionInput(reporter, 300, 0)])
     shown = stair_columns(applied, stairs, derived, recipients())
-    assert shown["nästa steg"].count(NO_REPORT_SV) == len(at_round.regions) - 1
-    assert shown["nästa steg (kr)"][1:] == [None] * (len(at_round.regions) - 1)  # no figure where no report
+    assert shown["nästa steg"].count(NO_REPORT_SV) == len(people) - 1
+    assert shown["nästa steg (kr)"][1:] == [None] * (len(people) - 1)  # no figure where no report
     assert shown["nästa steg"][0] == "–"  # the reporter stands on the top step
-    assert NO_REPORT_SV in to_table(allocation, at_round)
+    assert NO_REPORT_SV in to_table(allocation)
 
 
 def test_a_difference_carries_its_sign() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from allocation.rules import CUSTOM_POT, Step
-from ingest.data_folder import load_round
+from tests.block_helpers import load_round
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUND = load_round("at-2023")

@@ -16,16 +16,16 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.at import RegionInput
 from allocation.whatif import WhatIf
-from ingest.data_folder import load_round
-from present.at_view import allocate_view
+from ingest.data_folder import load_block_round
 from store.service import Actor
-from tests.block_helpers import GREYED, SIMULATOR, at_table, base_key, kronor, results_table
+from tests.block_helpers import GREYED, SIMULATOR, at_table, at_view, base_key, kronor, recipients, results_table
 from tests.markdown_text import shown
+from tests.report_helpers import reports_of
 from tests.scenario_helpers import at_what_if
 from ui.editor_rows import CHECK, CHECK_COLOURS
 from ui.state import get_store
 
-ROUND = load_round("at-2023")
+ROUND = load_block_round("at-2023")
 EDITOR_BASE = base_key("at-2023")
 CURRENT = "Aktuell simulering"
 BASELINE = "Utgångsläge (reglernas belopp, inga rapporter)"
@@ -135,7 +135,7 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
         "Exempel",
     )
     diff = next(d.value for d in app.dataframe if "Skillnad" in d.value.columns)
-    expected = allocate_view(ROUND, [*_example_inputs(app)])
+    expected = at_view(reports_of(_example_inputs(app)))
     assert [kronor(v) for v in diff["Skillnad"]] == [r.total for r in expected.regions]
     assert app.get("plotly_chart")
     # Changed after saving, the tab opened again: the scenario against the current simulation.
@@ -188,12 +188,12 @@ def test_below_the_staircase_the_next_step_is_scaled_like_the_steps(app: AppTest
 def test_one_region_taking_most_of_the_pot_is_said_out_loud(app: AppTest) -> None:
     _with(app, FIVE)
     notice = next(shown(i.value) for i in app.info if "av potten" in i.value)
-    gotland = allocate_view(ROUND, FIVE).by_code()["09"]
+    gotland = at_view(reports_of(FIVE)).by_code()["09"]
     assert notice.startswith("**Gotland får 71\u00a0% av potten**")
     assert f"{gotland.total:,}".replace(",", "\u00a0") + "\u00a0kr för 4 tjänster" in notice
     assert "per 100\u00a0000 invånare" in notice
     # An even spread says nothing.
-    _with(app, [RegionInput(r.code, int(ROUND.planned_value(r.code)) + 3, 0) for r in ROUND.regions])
+    _with(app, [RegionInput(r.code, int(ROUND.planned[r.code]) + 3, 0) for r in recipients()])
     assert not any("av potten" in i.value for i in app.info)
 
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from allocation.at import RegionInput
 from allocation.block_convert import at_values, from_at_round
 from allocation.whatif import WhatIf
-from ingest.data_folder import load_round
 from present.explain import block_concentration_notice, positions
-from tests.block_helpers import at_result, recipients
+from tests.block_helpers import at_result, at_view, load_round, recipients
+from tests.report_helpers import reports_of
 from ui import block_editor as ed
 from ui import charts
 from ui.block_charts import block_chart, block_titles, per_capita_chart, waterfall_chart
@@ -210,10 +210,9 @@ def test_charts_never_round_two_ticks_to_one_label() -> None:
 def test_a_region_without_a_report_has_no_distance_to_the_next_step() -> None:
     """Not "nås med 201 tjänster": a region that has reported nothing is said to have no report, in the
     simulator's explanation and in the report's (the decision's) explanation alike."""
-    from present.at_view import allocate_view
     from present.explain import block_explanation, explain
 
-    allocation = allocate_view(ROUND, FIVE)
+    allocation = at_view(reports_of(FIVE))
     silent = allocation.by_code()["25"]
     lines = explain(silent, allocation)
     assert any("ingen rapport" in line for line in lines) and not any("nås med" in line for line in lines)

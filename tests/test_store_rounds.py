@@ -20,10 +20,10 @@ from block_helpers import ROUNDS_DIR, load_test_round, recipients
 from allocation import method_params as mp
 from allocation.block_convert import from_at_round
 from allocation.block_engine import allocate_round
-from ingest.data_folder import load_round
 from store import db
 from store.model import Actor, Round
 from store.service import Store
+from tests.block_helpers import load_round
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TEST_ROUNDS = ("at-2022-illustrative", "at-2024-illustrative")

@@ -10,11 +10,10 @@ import pytest
 from allocation.at import RegionInput
 from allocation.block_convert import at_values, from_at_round
 from allocation.whatif import WhatIf
-from ingest.data_folder import load_round
 from present import formats as f
-from present.at_view import allocate_view
 from present.block_table import stair_columns, with_sum_row
-from tests.block_helpers import at_result, recipients, simulate
+from tests.block_helpers import at_result, at_view, load_round, recipients, simulate
+from tests.report_helpers import reports_of
 from ui import block_editor as ed
 from ui.block_charts import block_titles, map_chart, per_capita_chart, results_frame, waterfall_chart
 from ui.block_compare import difference_frame
@@ -79,7 +78,7 @@ def test_results_table_is_the_engine_with_step_leftover_next_step_and_a_totals_r
     extra = stair_columns(applied, stairs, derived, recipients())
     frame = with_sum_row(results_frame(result, recipients(), block_titles(applied), extra))
     regions, totals = frame.iloc[:-1], frame.iloc[-1]
-    expected = allocate_view(ROUND, SOME)
+    expected = at_view(reports_of(SOME))
     assert regions["länskod"].tolist() == [r.code for r in expected.regions]
     assert regions["totalt (kr)"].tolist() == [r.total for r in expected.regions]
     assert regions["trappsteg (kr)"].tolist() == [r.step_amount for r in expected.regions]

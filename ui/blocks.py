@@ -12,10 +12,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from allocation.block_convert import at_values, recipients_from_regions
+from allocation.block_convert import recipients_from_regions
 from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, StaircaseParams
+from allocation.report_values import engine_values
 from allocation.whatif import WhatIf, apply, staircase_blocks
 from present import formats as f
 from present.block_table import Stairs, stair_details
@@ -106,8 +107,8 @@ def _fills(store: Session, s: Setup) -> None:
         ed.set_base(s, _plan_frame(s, more), f"alla regioner plan + {more}")
     example = example_outcomes(s.round_.id)
     if fills[4].button("Exempel (fiktivt)", key="blk_example", disabled=example is None) and example:
-        inputs = load_outcomes(example.read_bytes(), store.region_index()).inputs
-        ed.set_base(s, ed.base_frame(s, at_values(inputs), {}), "exempelfilen med fiktiva utfall")
+        reports = load_outcomes(example.read_bytes(), store.region_index()).reports
+        ed.set_base(s, ed.base_frame(s, engine_values(reports), {}), "exempelfilen med fiktiva utfall")
 
 
 def _simulate(round_: Round, s: Setup, what_if: WhatIf, values: ed.Values, events: ed.Events) -> RoundResult:

@@ -1,13 +1,13 @@
-"""Reading an uploaded outcomes file for the dashboard, with problems listed in Swedish."""
+"""Reading an outcomes file for the dashboard (as generic reports), with problems listed in Swedish."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from allocation.at import RegionInput
 from allocation.problems import InputError
 from allocation.regions import RegionIndex
+from allocation.report_values import Report
 from ingest.inputs import read_reports
 from present.problems import problem_sv
 
@@ -22,12 +22,12 @@ def example_outcomes(round_id: str) -> Path | None:
 
 @dataclass(frozen=True)
 class LoadedInputs:
-    inputs: list[RegionInput]
+    reports: list[Report]
     problems_sv: list[str]
 
 
 def load_outcomes(data: bytes, index: RegionIndex) -> LoadedInputs:
-    """Validated inputs, or every problem in Swedish (nothing partly read)."""
+    """Validated reports, or every problem in Swedish (nothing partly read)."""
     try:
         return LoadedInputs(read_reports(data, index), [])
     except InputError as exc:
