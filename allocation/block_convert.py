@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from allocation import method_params as mp
-from allocation.at import RegionInput
 from allocation.block_data import Recipient
 from allocation.block_fields import Citation, Fields
 from allocation.block_rules import parse_block_round, read_milestone
@@ -46,20 +44,6 @@ def recipients_from_regions(regions: Iterable[Region]) -> tuple[Recipient, ...]:
 
 def _cite(source: Source) -> Citation:
     return Citation(source.section, source.quote)
-
-
-def at_values(inputs: Iterable[RegionInput]) -> dict[str, dict[str, Fraction | int]]:
-    """The regions' AT reports as block-engine values; a planned override replaces the planning document."""
-    values: dict[str, dict[str, Fraction | int]] = {"filled": {}, "started": {}, "excluded": {}}
-    for item in inputs:
-        if item.code in values["filled"]:
-            raise ValueError(f"region {item.code} appears twice")
-        values["filled"][item.code] = item.filled
-        values["started"][item.code] = item.started
-        values["excluded"][item.code] = item.excluded
-        if item.planned is not None:
-            values.setdefault("planned", {})[item.code] = item.planned
-    return values
 
 
 def from_at_round(at_round: AtRound, params: AtParams | None = None, year: int | None = None) -> Round:

@@ -6,7 +6,7 @@ Exit status (every error is one ``error: ...`` line per problem on stderr; never
 - 0: done.
 - 2: bad input, nothing written: a file with problems (each named with row and column; a rules file's by
   its field, e.g. ``staircase.steps[1].amount``), a published round's version changed in place, an unknown round
-  or a round of the wrong kind (e.g. AT reports into a fixed-amount round; the message lists the rounds
+  or a round of the wrong kind (e.g. reports into a round whose rules use none; the message lists the rounds
   that fit), an unknown scenario, a backup destination that exists already, example data refused because
   the store holds real records.
 - 3: a file cannot be opened or written, nothing written: the database is held by another process (the
@@ -90,7 +90,10 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     user.add_argument("--actor", required=True, help="who makes the change (written to the audit log)")
     user.add_argument("--reason", required=True, help="why (written to the audit log)")
 
-    for name, what in (("import-reports", "AT region reports"), ("import-requisitions", "requisitions")):
+    for name, what in (
+        ("import-reports", "the regions' reports (rapporter) for a round"),
+        ("import-requisitions", "requisitions"),
+    ):
         sub = commands.add_parser(name, help=f"import {what} from CSV or XLSX (validated first; all or nothing)")
         sub.add_argument("file", type=Path)
         sub.add_argument("--round", required=True)

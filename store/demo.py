@@ -1,4 +1,4 @@
-"""Example data: fictitious AT reports, requisitions, ombud, payouts and usage reports for every round the
+"""Example data: fictitious reports, requisitions, ombud, payouts and usage reports for every round the
 store holds, so that every view shows what it is for on a fresh start (``python -m store demo``, ``make demo``
 or the dashboard's first-start offer).
 
@@ -12,12 +12,12 @@ or the dashboard's first-start offer).
   never; some requisition in full, in two parts, partly, late or not at all (a late requisition is not
   paid); some AT regions stay below plan, some exceed it by 1 to 14 positions. Money is whole kronor and a
   region's requisitions never exceed its maximum.
-- **Never mixed with real records.** Loading is refused while the store holds any real AT report,
+- **Never mixed with real records.** Loading is refused while the store holds any real report,
   requisition, ombud, payout or usage report. Every example row is marked (``example = TRUE``; its source
   or reference says "Exempeldata – fiktiva uppgifter"), ``example_data`` names the rounds that hold it, and
   every audit entry's reason says so.
 - **One audited transaction** to load (every row with the audit entry the service writes for it, and a
-  summary entry) and one to remove, which deletes exactly the marked rows. A marked AT report, usage report
+  summary entry) and one to remove, which deletes exactly the marked rows. A marked report, usage report
   or ombud that staff have since recorded again with their own figures is real: it is kept and unmarked.
 - **Idempotent.** Loading into a store that holds example data writes nothing; remove it first to make it
   again (e.g. to include a round added since).
@@ -52,14 +52,14 @@ SEED = 14  # issue 14; change it for another mix (the rounds' records are drawn 
 # The tables that hold example rows, in the order they are written (an ombud before its requisitions).
 TABLES = ("at_reports", "ombud", "requisitions", "payouts", "usage_reports")
 TABLES_EN = {
-    "at_reports": "AT reports",
+    "at_reports": "reports",
     "ombud": "ombud",
     "requisitions": "requisitions",
     "payouts": "payouts",
     "usage_reports": "usage reports",
 }
 TABLES_SV = {
-    "at_reports": "AT-rapporter",
+    "at_reports": "rapporter",
     "ombud": "ombud",
     "requisitions": "rekvisitioner",
     "payouts": "utbetalningar",
@@ -158,7 +158,7 @@ def _late(rng: random.Random, due: date, most: int = 30) -> date:
 def _reports(
     rng: random.Random, round_id: str, codes: Sequence[str], planned: dict[str, str], span: tuple[date, date]
 ) -> list[tuple[str, Report]]:
-    """AT reports: on time, late or never; outcomes from below plan to far above it."""
+    """Reports: on time, late or never; outcomes from below plan to far above it."""
     first, due = span
     timing = _mix(rng, codes, REPORT_TIMING)
     reporting = [c for c in sorted(codes) if timing[c] != "never"]
@@ -333,7 +333,7 @@ def example_rounds(store: Store) -> dict[str, tuple[datetime, str]]:
 
 
 def is_empty(store: Store) -> bool:
-    """No AT report, requisition, ombud, payout or usage report at all (real or example)."""
+    """No report, requisition, ombud, payout or usage report at all (real or example)."""
 
     def compute() -> bool:
         return not any(_counts(store, "TRUE").values())
@@ -388,7 +388,7 @@ def beside_dashboard_en(path: object, locked: str, remove: bool) -> str:
     else:
         there = (
             'in the dashboard, as staff: "Läs in exempeldata" in the box "Databasen är tom" at the top of any page '
-            "(offered while the database holds no AT report, requisition, ombud, payout or usage report)"
+            "(offered while the database holds no report, requisition, ombud, payout or usage report)"
         )
     again = "make demo" if not remove else "python -m cli demo --remove ..."
     return (

@@ -90,20 +90,20 @@ def results_table(at):  # type: ignore[no-untyped-def]
 
 def at_table(inputs, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """The simulator's table as if these AT outcomes had been typed in (a round of the data folder)."""
-    from allocation.block_convert import at_values
+    from allocation.report_values import engine_values
     from ingest.data_folder import load_block_round
     from ui import block_editor as ed
 
     setup = ed.make_setup(load_block_round(round_id), recipients())
-    return ed.base_frame(setup, at_values(inputs), {})
+    return ed.base_frame(setup, engine_values(inputs), {})
 
 
 def at_result(inputs, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]
     """A round of the data folder simulated as the page does: (the round with the what-if applied, the result,
     each staircase block's details, the derived values)."""
-    from allocation.block_convert import at_values
+    from allocation.report_values import engine_values
 
-    return simulate(at_values(inputs), what_if, round_id)
+    return simulate(engine_values(inputs), what_if, round_id)
 
 
 def simulate(values, what_if=None, round_id: str = "at-2023"):  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.at import RegionInput
 from allocation.block_batch import allocate_round_batch
 from allocation.formulas import step_level
 from allocation.methods.shares import apportion_rows
@@ -163,9 +162,9 @@ def test_overridden_steps_change_the_staircase() -> None:
 @pytest.mark.parametrize(
     "bad",
     [
-        lambda: RegionInput("09", filled=-1),
-        lambda: RegionInput("09", started=1.5),  # type: ignore[arg-type]
-        lambda: RegionInput("09", planned=Fraction(-1)),
+        lambda: positions("09", filled=-1),
+        lambda: Report("09", {"started": 1.5}),  # type: ignore[dict-item]
+        lambda: positions("09", planned=Fraction(-1)),
         lambda: at_view([positions("99")]),
         lambda: at_view([positions("09"), positions("09")]),
     ],

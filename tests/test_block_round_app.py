@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values
 from allocation.block_engine import allocate_round
+from allocation.report_values import engine_values
 from present import formats as f
 from store.paths import DATA_ENV
 from tests.block_helpers import load_test_round, recipients
 from tests.markdown_text import shown
+from tests.report_helpers import positions
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "tests" / "rounds" / "at-2024-illustrative.toml"
@@ -60,10 +60,10 @@ def expected_at_plan_plus(more: int):  # type: ignore[no-untyped-def]
     """The block engine on the same rules: everyone at plan + ``more``, reported on the last day that counts."""
     round_ = load_test_round(ROUND_ID)
     people = recipients()
-    inputs = [RegionInput(r.code, math.ceil(round_.planned[r.code]) + more, 0) for r in people]
+    inputs = [positions(r.code, math.ceil(round_.planned[r.code]) + more, 0) for r in people]
     by = next(b.params.by for b in round_.blocks if hasattr(b.params, "by"))
     events = {"at_report": {r.code: by for r in people}}
-    return allocate_round(round_, people, at_values(inputs), events)
+    return allocate_round(round_, people, engine_values(inputs), events)
 
 
 def test_the_simulator_shows_each_block_and_the_engine_figures(data_dir: Path) -> None:

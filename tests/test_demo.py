@@ -187,7 +187,7 @@ def test_loading_is_refused_while_the_store_holds_real_records(store: Store) -> 
     before = store.audit_count()
     with pytest.raises(WriteRefused, match="real records") as refused:
         demo.load(store, ANNA, "visning")
-    assert "riktiga uppgifter (1 AT-rapporter" in refused.value.message_sv
+    assert "riktiga uppgifter (1 rapporter" in refused.value.message_sv
     assert store.audit_count() == before
     assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
 
@@ -329,7 +329,7 @@ def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated
 
     removed = run(isolated_database, "demo", "--remove", *who)
     assert removed.returncode == 0, removed.stderr
-    assert f"{counts['at_reports']} AT reports" in removed.stdout
+    assert f"{counts['at_reports']} reports" in removed.stdout
     nothing = run(isolated_database, "demo", "--remove", *who)
     assert nothing.returncode == 0 and "nothing removed" in nothing.stdout
 
@@ -339,7 +339,7 @@ def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated
     refused = run(isolated_database, "demo", *who)
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.strip().splitlines() == [
-        "error: the database holds real records (0 AT reports, 1 ombud, 0 requisitions, 0 payouts, 0 usage "
+        "error: the database holds real records (0 reports, 1 ombud, 0 requisitions, 0 payouts, 0 usage "
         "reports): example data is loaded only into a database without real records, so that the two never mix"
     ]
     missing = run(isolated_database, "demo", "--actor", "Anna")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from allocation.at import RegionInput
 from present import formats as f
 from present.block_table import stair_columns
 from present.outcome import NO_REPORT_SV
@@ -20,7 +19,7 @@ def test_a_region_without_a_report_shows_no_next_step() -> None:
     people = recipients()
     reporter = people[0].code
     allocation = at_view([positions(reporter, 300, 0)])
-    applied, _, stairs, derived = at_result([RegionInput(reporter, 300, 0)])
+    applied, _, stairs, derived = at_result([positions(reporter, 300, 0)])
     shown = stair_columns(applied, stairs, derived, recipients())
     assert shown["nästa steg"].count(NO_REPORT_SV) == len(people) - 1
     assert shown["nästa steg (kr)"][1:] == [None] * (len(people) - 1)  # no figure where no report

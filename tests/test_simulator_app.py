@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from allocation.at import RegionInput
+from allocation.report_values import Report
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_block_round
 from store.service import Actor
 from tests.block_helpers import GREYED, SIMULATOR, at_table, at_view, base_key, kronor, recipients, results_table
 from tests.markdown_text import shown
-from tests.report_helpers import reports_of
+from tests.report_helpers import positions, reports_of
 from tests.scenario_helpers import at_what_if
 from ui.editor_rows import CHECK, CHECK_COLOURS
 from ui.state import get_store
@@ -31,11 +31,11 @@ CURRENT = "Aktuell simulering"
 BASELINE = "Utgångsläge (reglernas belopp, inga rapporter)"
 # Five regions on the staircase: Uppsala +2, Stockholm +10, Västra Götaland +7, Skåne +5, Gotland +4.
 FIVE = [
-    RegionInput("03", 55, 55),
-    RegionInput("01", 282, 282),
-    RegionInput("14", 257, 257),
-    RegionInput("12", 204, 204),
-    RegionInput("09", 20, 20),
+    positions("03", 55, 55),
+    positions("01", 282, 282),
+    positions("14", 257, 257),
+    positions("12", 204, 204),
+    positions("09", 20, 20),
 ]
 
 
@@ -64,7 +64,7 @@ def _greyed(at: AppTest) -> bool:
     return any(GREYED in h.proto.body for h in at.get("html"))
 
 
-def _with(at: AppTest, inputs: list[RegionInput]) -> AppTest:
+def _with(at: AppTest, inputs: list[Report]) -> AppTest:
     """The table as if these outcomes had been typed in."""
     at.session_state[EDITOR_BASE] = at_table(inputs)
     at.run()
@@ -105,7 +105,7 @@ def test_a_wrong_cell_is_named_marked_and_the_last_valid_results_stay_greyed_unt
 
 
 def test_the_check_column_follows_the_table(app: AppTest) -> None:
-    _with(app, [RegionInput("09", 21, 0), RegionInput("03", 50, 0, 0)])
+    _with(app, [positions("09", 21, 0), positions("03", 50, 0, 0)])
     data, colours = _editor(app)
     checks = dict(zip(data["code"], data[CHECK], strict=True))
     assert checks["09"] == "+5 över plan"
@@ -193,14 +193,14 @@ def test_one_region_taking_most_of_the_pot_is_said_out_loud(app: AppTest) -> Non
     assert f"{gotland.total:,}".replace(",", "\u00a0") + "\u00a0kr för 4 tjänster" in notice
     assert "per 100\u00a0000 invånare" in notice
     # An even spread says nothing.
-    _with(app, [RegionInput(r.code, int(ROUND.planned[r.code]) + 3, 0) for r in recipients()])
+    _with(app, [positions(r.code, int(ROUND.planned[r.code]) + 3, 0) for r in recipients()])
     assert not any("av potten" in i.value for i in app.info)
 
 
-def _example_inputs(at: AppTest) -> list[RegionInput]:
+def _example_inputs(at: AppTest) -> list[Report]:
     frame = at.session_state[EDITOR_BASE]
     return [
-        RegionInput(row.code, int(row.filled), int(row.started), int(row.excluded))
+        positions(row.code, int(row.filled), int(row.started), int(row.excluded))
         for row in frame.itertuples(index=False)
     ]
 

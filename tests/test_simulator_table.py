@@ -9,11 +9,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values, from_at_round
+from allocation.report_values import engine_values
 from allocation.whatif import WhatIf
+from ingest.data_folder import load_block_round
 from present.explain import block_concentration_notice, positions
-from tests.block_helpers import at_result, at_view, load_round, recipients
+from tests.block_helpers import at_result, at_view, recipients
+from tests.report_helpers import positions as report
 from tests.report_helpers import reports_of
 from ui import block_editor as ed
 from ui import charts
@@ -22,15 +23,15 @@ from ui.block_compare import CURRENT, comparison_defaults, difference_frame
 from ui.block_staircase import staircase_chart
 from ui.editor_rows import CHECK, CHECK_COLOURS, EDITOR_COLUMNS, RowCheck, check_row
 
-ROUND = load_round("at-2023")
-SETUP = ed.make_setup(from_at_round(ROUND), recipients())
+ROUND = load_block_round("at-2023")
+SETUP = ed.make_setup(ROUND, recipients())
 PLAN = SETUP.plan
 NAMES = {r.code: r.name for r in recipients()}
 POPULATIONS = {r.code: r.population for r in recipients()}
 
 
 def base_frame(_round, inputs):  # type: ignore[no-untyped-def]
-    return ed.base_frame(SETUP, at_values(inputs), {})
+    return ed.base_frame(SETUP, engine_values(inputs), {})
 
 
 def with_edits(frame, state):  # type: ignore[no-untyped-def]
@@ -42,13 +43,13 @@ def concentration_notice(inputs, what_if=None):  # type: ignore[no-untyped-def]
     return block_concentration_notice(applied, result, "performance", stairs["performance"], NAMES, POPULATIONS)
 
 
-CODES = [r.code for r in ROUND.regions]
-SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("25", 58, 56, 1)]
+CODES = [r.code for r in recipients()]
+SOME = [report("09", 19, 18), report("01", 284, 280), report("25", 58, 56, 1)]
 
 
 def _row(code: str, planned: object = None, filled: object = 0, started: object = 0, excluded: object = 0) -> dict:
-    planned = ROUND.planned[code] if planned is None else planned
-    name = next(r.name for r in ROUND.regions if r.code == code)
+    planned = SETUP.plan.planned[code] if planned is None else planned
+    name = next(r.name for r in recipients() if r.code == code)
     return {
         "code": code,
         "region": name,
@@ -135,7 +136,7 @@ def test_whole_number_edits_never_change_the_column_types(state: dict) -> None:
     checks = [check_row(row, PLAN) for row in edited.to_dict("records")]
     wrong = {p.split(",")[0] for p in parsed.problems_sv}
     assert len(wrong) == sum(c.kind == "error" for c in checks)
-    assert len(parsed.values["filled"]) + len(wrong) == len(ROUND.regions)
+    assert len(parsed.values["filled"]) + len(wrong) == len(recipients())
 
 
 def test_the_comparison_never_opens_on_a_scenario_and_its_copy() -> None:
@@ -150,11 +151,11 @@ def test_the_comparison_never_opens_on_a_scenario_and_its_copy() -> None:
 
 
 FIVE = [
-    RegionInput("03", 55, 55),
-    RegionInput("01", 282, 282),
-    RegionInput("14", 257, 257),
-    RegionInput("12", 204, 204),
-    RegionInput("09", 20, 20),
+    report("03", 55, 55),
+    report("01", 282, 282),
+    report("14", 257, 257),
+    report("12", 204, 204),
+    report("09", 20, 20),
 ]
 
 
@@ -168,12 +169,12 @@ def test_concentration_is_named_with_its_reason() -> None:
 
 
 def test_concentration_alone_by_another_key_or_not_at_all() -> None:
-    alone = concentration_notice([RegionInput("01", 274, 274)])
+    alone = concentration_notice([report("01", 274, 274)])
     assert alone is not None and "ensam om att nå trappan" in alone
     by_count = concentration_notice(FIVE, WhatIf(keys={"performance": "expansion"}))
     assert by_count is None or "per 100" not in by_count
     assert concentration_notice([]) is None  # nothing paid
-    spread = [RegionInput(r.code, int(ROUND.planned_value(r.code)) + 3, 0) for r in ROUND.regions]
+    spread = [report(r.code, int(ROUND.planned[r.code]) + 3, 0) for r in recipients()]
     assert concentration_notice(spread) is None
     scaled = concentration_notice(FIVE[:2], WhatIf(pots={"performance": 10_000_000}))
     assert scaled is not None and "Kvarstående" not in scaled  # nothing is redistributed below the steps

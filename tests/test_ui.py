@@ -7,13 +7,13 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from allocation.at import RegionInput
-from allocation.block_convert import at_values, from_at_round
+from allocation.report_values import engine_values
 from allocation.whatif import WhatIf
+from ingest.data_folder import load_block_round
 from present import formats as f
 from present.block_table import stair_columns, with_sum_row
-from tests.block_helpers import at_result, at_view, load_round, recipients, simulate
-from tests.report_helpers import reports_of
+from tests.block_helpers import at_result, at_view, recipients, simulate
+from tests.report_helpers import positions, reports_of
 from ui import block_editor as ed
 from ui.block_charts import block_titles, map_chart, per_capita_chart, results_frame, waterfall_chart
 from ui.block_compare import difference_frame
@@ -21,17 +21,17 @@ from ui.block_staircase import staircase_chart
 from ui.charts import comparison_chart
 from ui.geo import lan_outlines
 
-ROUND = load_round("at-2023")
-SETUP = ed.make_setup(from_at_round(ROUND), recipients())
-SOME = [RegionInput("09", 19, 18), RegionInput("01", 284, 280), RegionInput("23", 30, 28), RegionInput("25", 58, 56, 1)]
+ROUND = load_block_round("at-2023")
+SETUP = ed.make_setup(ROUND, recipients())
+SOME = [positions("09", 19, 18), positions("01", 284, 280), positions("23", 30, 28), positions("25", 58, 56, 1)]
 
 
 def _frame(inputs):  # type: ignore[no-untyped-def]
-    return ed.base_frame(SETUP, at_values(inputs), {})
+    return ed.base_frame(SETUP, engine_values(inputs), {})
 
 
 def test_base_frame_has_every_region_with_the_plan_as_written() -> None:
-    frame = _frame([RegionInput("09", 19, 18, 1, Fraction(5, 2))])
+    frame = _frame([positions("09", 19, 18, 1, Fraction(5, 2))])
     assert len(frame) == 21
     gotland = frame[frame["code"] == "09"].iloc[0]
     assert (gotland["planned"], gotland["filled"], gotland["started"], gotland["excluded"]) == ("2.5", 19, 18, 1)
@@ -140,7 +140,7 @@ def test_per_capita_chart_names_the_top_region(simulated) -> None:  # type: igno
 def test_map_has_every_lan_and_a_colour_bar(simulated) -> None:  # type: ignore[no-untyped-def]
     applied, result, _, _ = simulated
     outlines = lan_outlines()
-    assert sorted(outlines) == [r.code for r in ROUND.regions]
+    assert sorted(outlines) == [r.code for r in recipients()]
     chart = map_chart(result, recipients(), block_titles(applied), outlines, "kr_per_inhabitant")
     assert len(chart.figure.data) == 22
     assert chart.title.startswith("Mest per invånare: Gotland")
@@ -150,7 +150,7 @@ def test_map_has_every_lan_and_a_colour_bar(simulated) -> None:  # type: ignore[
 
 def test_comparison_chart_says_who_gains_and_who_loses(simulated) -> None:  # type: ignore[no-untyped-def]
     result = simulated[1]
-    other = at_result([*SOME[:3], RegionInput("25", 60, 56, 1)])[1]
+    other = at_result([*SOME[:3], positions("25", 60, 56, 1)])[1]
     chart = comparison_chart(difference_frame(result, other, recipients()), "Bas", "Mer Norrbotten")
     assert "vinner (mest Norrbotten" in chart.title and "förlorar" in chart.title
     same = comparison_chart(difference_frame(result, result, recipients()), "Bas", "Bas igen")

@@ -70,8 +70,9 @@ def first_start_offer(session: Session) -> None:
         return
     with st.container(border=True):
         st.markdown(
-            "**Databasen är tom.** Inga AT-rapporter, rekvisitioner, ombud, utbetalningar eller återrapporter är "
-            "registrerade ännu, så uppföljningens siffror är 0 och tidsfristerna saknar händelser. Vill du se vad "
+            "**Databasen är tom.** Inga rapporter från regionerna, rekvisitioner, ombud, utbetalningar eller "
+            "återrapporter är registrerade ännu, så uppföljningens siffror är 0 och tidsfristerna saknar händelser. "
+            "Vill du se vad "
             f"varje vy är till för med exempeldata? De är fiktiva, märks ”{BANNER}” på varje sida och tas bort "
             "i ett steg."
         )
