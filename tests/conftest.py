@@ -54,3 +54,12 @@ def pg_url(pg_cluster: str) -> Iterator[str]:
     """A fresh empty database (``test_N``, owned by the role ``statsbidrag``) for this test; dropped after it."""
     with fresh_database(pg_cluster, f"test_{next(_databases)}") as url:
         yield url
+
+
+@pytest.fixture
+def store(isolated_database: Path):  # type: ignore[no-untyped-def]
+    """The Store object the app's pages use, on this test's database (a test file may extend it: a fixture
+    ``store(store)`` there gets this one). Imported here, not above: most tests never load Streamlit."""
+    from ui.state import get_store
+
+    return get_store(str(isolated_database))

@@ -22,6 +22,7 @@ from present.block_table import stair_details
 from store import db, demo
 from store.model import Actor, User, WriteRefused
 from store.service import Store
+from tests.app_helpers import USERS, app, logged_in
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 from ui.example_data import READER_NOTE, STAFF_INSTRUCTION
@@ -400,21 +401,12 @@ def test_no_offer_once_the_store_holds_real_records(isolated_database: Path) -> 
     assert not at.exception and not [b for b in at.button if b.key == "example_data_load"] and not _banner(at)
 
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "statsbidrag",
-    "client_secret": "test-only",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-
-
 @pytest.mark.parametrize(
     ("user", "may_remove"),
     [
-        (User("sara@myndighet.se", "Sara Handläggare", "handläggare"), True),
-        (User("mats@myndighet.se", "Mats Chef", "chef"), False),
-        (User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"), False),
+        (USERS["staff"], True),
+        (USERS["manager"], False),
+        (USERS["region"], False),
     ],
     ids=["staff", "manager", "region"],
 )
@@ -424,9 +416,7 @@ def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
     store = get_store(str(isolated_database))
     store.save_user(ANNA, "test", user)
     demo.load(store, ANNA, "visning")
-    at = AppTest.from_string(FRAME, default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": user.login, "email_verified": True, "name": user.name, "sub": user.login}
+    at = logged_in(AppTest.from_string(FRAME, default_timeout=60), user)
     at.run()
     assert not at.exception and _banner(at)
     assert bool([b for b in at.button if b.key == "example_data_remove"]) == may_remove
@@ -467,7 +457,7 @@ def test_a_scenario_made_on_example_data_is_labelled_in_the_sidebar_and_in_the_c
     _scenario(store, "Prov")
     demo.remove(store, ANNA, "städning")
     store.record_report(ANNA, "e-tjänsten", "at-2023", positions("01", 300, 0, received=date(2023, 10, 20)))
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = app(90)
     at.session_state["actor_name"] = "Anna Andersson"
     at.run()
     assert not at.exception
@@ -504,7 +494,7 @@ def test_every_page_of_the_app_says_when_it_shows_example_data(isolated_database
         demo.load(store, ANNA, "visning")
     else:
         store.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))  # a real record: no first-start offer either
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = app().run()
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, page

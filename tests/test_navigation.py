@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from store.service import Store
+from tests.app_helpers import CLI, UPPSALA, app, logged_in
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,11 +52,11 @@ def test_an_address_is_unknown_when_no_page_answers_it_and_a_page_can_take_it() 
     assert not unknown("a/b", known)  # a nested address never reaches the app (the module's docstring)
 
 
-def _asked_for(path: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _asked_for(path: str, monkeypatch: pytest.MonkeyPatch, at: AppTest | None = None) -> AppTest:
     """The app as a browser that asked for ``/path`` sees it. AppTest sends no address, so the frame is told
     the address, and Streamlit is asked for the page at that address as a browser's request asks for it."""
     monkeypatch.setattr("ui.addresses.requested_path", lambda: path)
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = (app() if at is None else at).run()
     pages = {info.get("url_pathname"): page_hash for page_hash, info in at._registered_pages.items()}
     if path in pages:  # switch_page takes a file; a callable page is asked for by its hash
         at._page_hash = pages[path]
@@ -78,3 +81,14 @@ def test_the_start_addresses_open_the_first_page(monkeypatch: pytest.MonkeyPatch
         assert not at.exception
         assert "Sidan finns inte" not in [t.value for t in at.title]
         assert "Översikt" in [t.value for t in at.title]
+
+
+def test_a_page_of_another_role_is_an_unknown_address_for_a_region_user(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save_user(CLI, "test", UPPSALA)
+    at = _asked_for("at", monkeypatch, logged_in(app(), UPPSALA))  # the simulator: staff only
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sidan finns inte"]
+    assert "inte öppen för din roll" in next(m.value for m in at.markdown if "`/at`" in m.value)
+    assert at.get("page_link")[0].proto.label == "Till startsidan: Förhandsbesked"

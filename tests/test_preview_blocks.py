@@ -18,10 +18,10 @@ from allocation.preview import Uncertain, exact_amounts, on_time, simulate
 from allocation.whatif import WhatIf
 from present import formats as f
 from store.paths import DATA_ENV
-from store.service import Actor, Store, User
+from store.service import Store
+from tests.app_helpers import CLI, UPPSALA, app, logged_in
 from tests.markdown_text import shown
 from tests.preview_helpers import AT_2024, report
-from ui.state import get_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND_ID = "at-2024-illustrative"
@@ -30,15 +30,6 @@ PEOPLE = AT_2024.recipients
 BY = on_time(ROUND)
 assert BY is not None
 SHARE = 63_000_000 // len(PEOPLE)  # block 1: equal shares for those who report on time
-CLI = Actor("test", "handläggare (kommandorad)")
-UPPSALA = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "statsbidrag",
-    "client_secret": "test-only",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|median", re.IGNORECASE)
 
 
@@ -90,8 +81,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def store(data_dir: Path, isolated_database: Path) -> Store:
-    store = get_store(str(isolated_database))  # the same Store object the app's pages use
+def store(data_dir: Path, store: Store) -> Store:  # data_dir first: the store reads the rounds of that folder
     store.save_user(CLI, "test", UPPSALA)
     return store
 
@@ -100,7 +90,7 @@ BEFORE = date(2024, 10, 1)  # a sidebar date before the last day for the reports
 
 
 def block_preview_page(region: str = "Gotland", as_of: date = BEFORE) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = app(90)
     at.session_state["omgang"] = ROUND_ID
     at.session_state["as_of"] = as_of
     at.run()
@@ -112,9 +102,7 @@ def block_preview_page(region: str = "Gotland", as_of: date = BEFORE) -> AppTest
 
 
 def as_uppsala(as_of: date = BEFORE) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": UPPSALA.login, "email_verified": True, "name": UPPSALA.name}
+    at = logged_in(app(90), UPPSALA)
     at.session_state["omgang"] = ROUND_ID
     at.session_state["as_of"] = as_of
     at.run()

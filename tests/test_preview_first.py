@@ -8,7 +8,6 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -19,30 +18,20 @@ from allocation.report_values import Report, engine_values
 from allocation.rules import Step
 from allocation.whatif import WhatIf, apply
 from present import formats as f
-from store.service import Actor, Store, User
+from store.service import Store
+from tests.app_helpers import CLI, UPPSALA, app, logged_in
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 from ui.preview_words import about_kr, about_range, about_sentence
-from ui.state import get_store
 
 PAGE = "pages/region/preview.py"
 ROUND = "at-2023"
-CLI = Actor("test", "handläggare (kommandorad)")
-UPPSALA = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "statsbidrag",
-    "client_secret": "test-only",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|median", re.IGNORECASE)
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    store = get_store(str(isolated_database))  # the same Store object the app's pages use
+def store(store: Store) -> Store:
     store.save_user(CLI, "test", UPPSALA)
     return store
 
@@ -58,15 +47,7 @@ def allocated(store: Store, what_if: WhatIf, reports: Iterable[Report]) -> dict[
 
 
 def as_uppsala() -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    at.secrets["auth"] = AUTH
-    at.user = {
-        "is_logged_in": True,
-        "email": UPPSALA.login,
-        "email_verified": True,
-        "name": UPPSALA.name,
-        "sub": "id-ulla",
-    }
+    at = logged_in(app(90), UPPSALA)
     at.run()
     assert not at.exception
     assert at.title[0].value == "Förhandsbesked för Uppsala"  # the region user's start page
@@ -74,7 +55,7 @@ def as_uppsala() -> AppTest:
 
 
 def as_staff(region: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = app(90)
     at.run()
     at.switch_page(PAGE)
     at.query_params["pv_region"] = region

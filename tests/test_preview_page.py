@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,30 +24,16 @@ from allocation.regions import Region
 from ingest.data_folder import load_regions
 from present import formats as f
 from store.export import COUNT_FORMAT, KRONOR_FORMAT, PERCENT_FORMAT
-from store.service import Actor, Store, User
+from store.service import Store
+from tests.app_helpers import CLI, UPPSALA, app, logged_in
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 from ui.preview import region_in_address
 from ui.preview_words import about_kr
-from ui.state import get_store
 
 PAGE = "pages/region/preview.py"
-CLI = Actor("test", "handläggare (kommandorad)")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "statsbidrag",
-    "client_secret": "test-only",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 REGIONS = load_regions()
-REGION_USER = User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03")
-
-
-@pytest.fixture
-def store(isolated_database: Path) -> Store:
-    return get_store(str(isolated_database))  # the same Store object the app's pages use
 
 
 @pytest.fixture
@@ -67,7 +52,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, Ca
 
 def preview(region: str | None = None) -> AppTest:
     """Staff (the local mode) on the preview page, with ``?pv_region=`` when given."""
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = app()
     at.run()
     at.switch_page(PAGE)
     if region is not None:
@@ -202,16 +187,8 @@ def test_a_link_to_the_region_last_shown_opens_it_after_another_page() -> None:
 
 
 def test_a_region_user_asking_for_another_region_by_name_is_refused_and_logged(store: Store) -> None:
-    store.save_user(CLI, "test", REGION_USER)
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = {
-        "is_logged_in": True,
-        "email": REGION_USER.login,
-        "email_verified": True,
-        "name": REGION_USER.name,
-        "sub": "id-ulla",
-    }
+    store.save_user(CLI, "test", UPPSALA)
+    at = logged_in(app(), UPPSALA)
     at.query_params["pv_region"] = "Stockholm"
     at.run()
     assert not at.exception

@@ -14,31 +14,16 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.fixed import Requisition
 from present.formats import kr
-from store.service import Actor, Store, User
+from store.service import Store, User
+from tests.app_helpers import CLI, USERS, app, logged_in
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from ui import auth
 from ui.auth import login_keys, principal_from_claims
-from ui.state import get_store
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-cookie-secret",
-    "client_id": "statsbidrag",
-    "client_secret": "test-only",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-CLI = Actor("test", "handläggare (kommandorad)")
-USERS = {
-    "staff": User("sara@myndighet.se", "Sara Handläggare", "handläggare"),
-    "manager": User("mats@myndighet.se", "Mats Chef", "chef"),
-    "region": User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"),
-}
 
 
 @pytest.fixture
-def store(isolated_database: Path) -> Store:
-    store = get_store(str(isolated_database))  # the same Store object the app's pages use
+def store(store: Store) -> Store:
     for user in USERS.values():
         store.save_user(CLI, "test", user)
     store.record_report(CLI, "test", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
@@ -49,16 +34,8 @@ def store(isolated_database: Path) -> Store:
 
 
 def login(who: str | None, email: str | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.secrets["auth"] = AUTH
-    if who is None and email is None:
-        at.user = {"is_logged_in": False}
-    else:
-        user = USERS[who] if who else None
-        address = email or (user.login if user else "")
-        name = user.name if user else address
-        at.user = {"is_logged_in": True, "email": address, "email_verified": True, "name": name, "sub": f"id-{address}"}
-    return at
+    """The app with login configured, logged in as ``USERS[who]`` (or ``email``), or as nobody."""
+    return logged_in(app(), USERS[who] if who else None, email)
 
 
 def texts(at: AppTest) -> str:
@@ -77,7 +54,7 @@ def refusals(store: Store) -> list[tuple[str, str]]:
 
 
 def test_local_mode_without_auth_is_staff_with_a_banner(store: Store) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = app().run()
     assert not at.exception
     assert any("Lokalt läge utan inloggning" in w.value for w in at.warning)
     assert at.text_input(key="actor_name")  # the name for the audit log (no login to take it from)
@@ -85,7 +62,7 @@ def test_local_mode_without_auth_is_staff_with_a_banner(store: Store) -> None:
 
 def test_require_auth_refuses_to_run_without_auth(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STATSBIDRAG_REQUIRE_AUTH", "1")
-    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at = app().run()
     assert not at.exception
     assert "Inloggning krävs" in at.error[0].value
     # nothing else is shown: only the (invisible) script that makes Streamlit's own texts Swedish

@@ -159,6 +159,23 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def oidc_server() -> Iterator[str]:
+    """A real OIDC provider that knows the test users (tests/browser/login.py); its URL."""
+    from tests.browser.login import oidc_provider
+
+    with oidc_provider() as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser):  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own cookies: one login), for ``tests.browser.login.log_in``."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="sv-SE")
+    yield context
+    context.close()
+
+
 @pytest.fixture
 def page(browser, app_url: str):  # type: ignore[no-untyped-def]
     """A fresh page with console errors collected in ``page.console_errors``."""

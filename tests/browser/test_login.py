@@ -13,38 +13,18 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
-import httpx
 import pytest
 
 from allocation.fixed import Requisition
 from present.formats import kr
-from store.service import Actor, Store, User
+from store.service import Actor, Store
+from tests.app_helpers import USERS
 from tests.browser.conftest import expect, running_app, screenshot, wait_idle
+from tests.browser.login import log_in, oidc_auth
 from tests.report_helpers import positions
 
-USERS = {
-    "staff": User("sara@myndighet.se", "Sara Handläggare", "handläggare"),
-    "manager": User("mats@myndighet.se", "Mats Chef", "chef"),
-    "region": User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"),
-}
 STOCKHOLM_REQUISITION = 1_234_567
-
-
-@pytest.fixture(scope="module")
-def oidc_server() -> Iterator[str]:
-    import oidc_provider_mock
-
-    with oidc_provider_mock.run_server_in_thread() as server:
-        url = f"http://127.0.0.1:{server.server_port}"
-        for user in USERS.values():
-            response = httpx.put(
-                f"{url}/users/{quote(user.login)}",
-                json={"email": user.login, "email_verified": True, "name": user.name},
-            )
-            assert response.status_code == 204
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -60,37 +40,8 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iter
         cli, "e2e", "elderly-2023", Requisition("01", date(2023, 9, 1), STOCKHOLM_REQUISITION, "R-01")
     )
     store.close()
-    auth = {
-        "cookie_secret": "e2e-only-cookie-secret",
-        "client_id": "statsbidrag",
-        "client_secret": "e2e-only",
-        "server_metadata_url": f"{oidc_server}/.well-known/openid-configuration",
-    }
-    with running_app(folder, auth) as url:
+    with running_app(folder, oidc_auth(oidc_server)) as url:
         yield url
-
-
-@pytest.fixture
-def context(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="sv-SE")
-    yield context
-    context.close()
-
-
-def log_in(context, app_url: str, who: str):  # type: ignore[no-untyped-def]
-    """Log in through the provider's form; returns the page, back on the dashboard."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
-    page.goto(app_url)
-    page.get_by_role("button", name="Logga in").click()
-    page.get_by_placeholder("sub").fill(USERS[who].login)  # the provider's own login form
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{app_url}/**")
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Inloggad som {USERS[who].name}")
-    wait_idle(page)
-    return page
 
 
 def go(page, title: str, heading: str) -> None:  # type: ignore[no-untyped-def]
@@ -157,12 +108,17 @@ def test_a_crafted_address_for_another_region_is_refused(context, auth_app: str)
     screenshot(page, "login-3-region-annan-region-nekad")
     for address in ("at", "data", "anvandare", "oversikt"):  # staff pages by address
         page.goto(f"{auth_app}/{address}")
-        # The region user's own page (the preview) runs instead, to its end (the frame's footer).
-        expect(main.get_by_role("heading", name="Förhandsbesked för Uppsala", level=1)).to_be_visible()
+        # Not a page of this user: the frame says so at that address (ui/addresses.py), to its end (the footer).
+        expect(main.get_by_role("heading", name="Sidan finns inte", level=1)).to_be_visible()
+        expect(main).to_contain_text(f"/{address} leder inte till någon sida här")
+        expect(main).to_contain_text("inte öppen för din roll")
         expect(main).to_contain_text("Data: befolkning")
         wait_idle(page)
         for secret in ("321", "Granskningslogg", "mats@myndighet.se", "Stockholm"):
             expect(main).not_to_contain_text(secret)
+    screenshot(page, "login-4-region-personalsida-finns-inte")
+    main.get_by_role("link", name="Till startsidan: Förhandsbesked").click()  # the own page is one click away
+    expect(main.get_by_role("heading", name="Förhandsbesked för Uppsala", level=1)).to_be_visible()
     assert not page.console_errors
 
 

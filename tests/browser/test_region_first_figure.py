@@ -23,8 +23,9 @@ import pytest
 from present.formats import kr
 from store.paths import DATA_ENV
 from store.service import Actor, Store
+from tests.app_helpers import USERS
 from tests.browser.conftest import expect, metric_value, running_app, screenshot, wait_idle
-from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a fixture used by name)
+from tests.browser.login import log_in, oidc_auth
 from tests.report_helpers import positions
 
 pytestmark = pytest.mark.browser
@@ -90,13 +91,7 @@ def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, shape: Shape, stat
         snapshot = store.decide_round(CLI, "beslut", round_id, f"S{shape.year}/00678-9", day, confirmed=True)
         decided = snapshot.recipient("03").total
     store.close()
-    auth = {
-        "cookie_secret": "e2e-only-cookie-secret",
-        "client_id": "statsbidrag",
-        "client_secret": "e2e-only",
-        "server_metadata_url": f"{oidc}/.well-known/openid-configuration",
-    }
-    with running_app(folder, auth, env) as url:
+    with running_app(folder, oidc_auth(oidc), env) as url:
         yield url, decided
 
 
@@ -123,7 +118,7 @@ def _both_widths(page, name: str, what_if: str) -> None:  # type: ignore[no-unty
 
 @pytest.mark.parametrize("state", ["plan", "report", "decision"])
 @pytest.mark.parametrize("shape", list(SHAPES))
-def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, shape: str, state: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_uppsala_first_figure(context, tmp_path_factory, oidc_server: str, shape: str, state: str) -> None:  # type: ignore[no-untyped-def]
     round_ = SHAPES[shape]
     with _app(tmp_path_factory, oidc_server, round_, state) as (url, decided):
         page = log_in(context, url, "region")

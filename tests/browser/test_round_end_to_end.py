@@ -28,9 +28,10 @@ import pytest
 from present import formats as f
 from store.paths import DATA_ENV
 from store.service import Actor, Store
+from tests.app_helpers import USERS
 from tests.browser.conftest import expect, expect_no_exception, metric_value, running_app, screenshot, wait_idle
+from tests.browser.login import log_in, oidc_auth
 from tests.browser.test_decision_flow import render_first_page, with_check_digit
-from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401 (a fixture used by name)
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +96,7 @@ def expected_allocation(tmp_path: Path, rules: Path) -> dict:
 
 
 @pytest.fixture
-def app(tmp_path: Path, oidc_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: F811
+def app(tmp_path: Path, oidc_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The app with a store of its own, seeded from a data folder holding the 2024-shaped round; the only
     thing in the store before the browser starts is the staff user (as an administrator sets it up)."""
     data = tmp_path / "data"
@@ -105,13 +106,7 @@ def app(tmp_path: Path, oidc_server: str, monkeypatch: pytest.MonkeyPatch) -> It
     store = Store.open(tmp_path / "app.duckdb")  # closed before the server opens the file
     store.save_user(Actor("test", "handläggare (kommandorad)"), "e2e", USERS["staff"])
     store.close()
-    auth = {
-        "cookie_secret": "e2e-only-cookie-secret",
-        "client_id": "statsbidrag",
-        "client_secret": "e2e-only",
-        "server_metadata_url": f"{oidc_server}/.well-known/openid-configuration",
-    }
-    with running_app(tmp_path, auth, env={DATA_ENV: str(data)}) as url:
+    with running_app(tmp_path, oidc_auth(oidc_server), env={DATA_ENV: str(data)}) as url:
         yield url
 
 

@@ -17,6 +17,7 @@ import pytest
 from present import formats as f
 from store.paths import DATA_ENV
 from store.service import Actor, Store
+from tests.app_helpers import USERS
 from tests.browser.conftest import (
     ARTIFACTS,
     TIMEOUT_MS,
@@ -27,7 +28,7 @@ from tests.browser.conftest import (
     screenshot,
     wait_idle,
 )
-from tests.browser.test_login import USERS, log_in, oidc_server  # noqa: F401  (oidc_server: a fixture)
+from tests.browser.login import log_in, oidc_auth
 from ui import rules_doc
 
 pytestmark = pytest.mark.browser
@@ -243,7 +244,7 @@ def new_round_rules(store: Store) -> str:
 
 
 @pytest.fixture(scope="module")
-def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iterator[str]:  # noqa: F811
+def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("rounds-auth-server")
     store = Store.open(folder / "app.duckdb")  # closed before the server opens the file
     staff = Actor(USERS["staff"].name, "handläggare")
@@ -251,21 +252,8 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iter
         store.save_user(staff, "e2e", user)
     assert store.save_round(staff, "Ny omgång 2026 (webbläsartest)", new_round_rules(store)) == (NEW_ID, "1.0.0")
     store.close()
-    auth = {
-        "cookie_secret": "e2e-only-cookie-secret",
-        "client_id": "statsbidrag",
-        "client_secret": "e2e-only",
-        "server_metadata_url": f"{oidc_server}/.well-known/openid-configuration",
-    }
-    with running_app(folder, auth) as url:
+    with running_app(folder, oidc_auth(oidc_server)) as url:
         yield url
-
-
-@pytest.fixture
-def context(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="sv-SE")
-    yield context
-    context.close()
 
 
 def grow(page, more: int) -> None:  # type: ignore[no-untyped-def]
