@@ -153,59 +153,97 @@ def save_form() -> None:
         st.form_submit_button("Spara scenario", icon=":material/save:")
 
 
-def block_simulator(blocks: int, steps: int, extra: dict[str, str], metric_rows: tuple[int, ...]) -> None:
-    """The simulator of a round of blocks (``ui.blocks.block_simulator``) after its title, on a first render."""
+def results_frame(columns: int):  # type: ignore[no-untyped-def]
+    """The simulator's results table as the page sends it: the region and its figures as Swedish text."""
     import pandas as pd
+
+    frame = pd.DataFrame({"Länskod": CODES, "Region": NAMES})
+    for c in range(columns - 2):
+        frame[f"{text(9 + c)} (kr)"] = [kr(1_000_000 + 7919 * r * c) for r in range(len(CODES))]
+    return frame
+
+
+def block_simulator(
+    blocks: int,
+    steps: int,
+    extra: dict[str, str],
+    metric_rows: tuple[int, ...],
+    *,
+    pot_choice: bool = False,
+    illustrative: bool = True,
+    notices: int = 2,
+    result_columns: int = 13,
+) -> None:
+    """The simulator (``ui.blocks.block_simulator``) after its title, on a first render: the round's caption (and
+    the illustrative round's warning); a bordered container of each block's pot (a choice of the rules' figures
+    with an amount of one's own, a notice and a caption; or an amount and a caption), the last block's staircase
+    folded in an expander (``steps`` amounts and a select box) and a reset button; then, in a container of its
+    own (the page's fragment), "Utfall per region": four buttons and a number input in five columns, a caption,
+    the phone's cue, the data editor, a keyed results container (rows of metrics in three columns, the
+    staircase's three metrics side by side, notices, lazy tabs bound to the address: "Resultat" open with its
+    table as text, a caption, two download buttons in columns, the explanation's select box and list), and the
+    save form; a hidden ``st.html`` in the sidebar (``ui.simulator_warmup``; here it does nothing)."""
     import streamlit as st
 
     st.caption(text(80))
-    st.warning(text(140), icon=":material/science:")
+    if illustrative:
+        st.warning(text(140), icon=":material/science:")
     with st.container(border=True):
         st.subheader(text(16))
         columns = st.columns(min(blocks, 3))
-        for i, column in enumerate(columns):
-            with column:
-                st.text_input(text(30), value="63 000 000", key=f"blk_pot_{i}", help=text(60))
+        for i in range(blocks):
+            with columns[i % len(columns)]:
+                if pot_choice:
+                    st.radio(text(4), [text(20), text(22), text(12)], key=f"blk_choice_{i}", bind="query-params")
+                    st.text_input(text(18), value="254 000 000", key=f"blk_pot_{i}", disabled=True)
+                    st.info(text(486), icon=":material/info:")
+                else:
+                    st.text_input(text(30), value="63 000 000", key=f"blk_pot_{i}", help=text(60))
                 st.caption(text(120))
                 if i == blocks - 1:
-                    with st.expander("Trappans belopp", expanded=False):
+                    with st.expander(text(34), expanded=False):
                         for step in range(steps):
                             st.text_input(f"Trappsteg {step + 1} (kr)", value="2 000 000", key=f"blk_step_{step}")
                         st.selectbox(text(30), [text(20), text(12)], key="blk_key")
         st.button("Återställ reglernas belopp", key="blk_reset")
     with st.container():  # the page draws the table and its results in a fragment (a container of its own)
         st.subheader("Utfall per region")
-        fills = st.columns([1.4, 1, 1, 3], vertical_alignment="bottom")
-        fills[0].button("Alla enligt plan", key="blk_plan")
-        fills[1].button("Alla plan + k", key="blk_plan_k")
-        fills[2].number_input("Tjänster utöver plan (k)", min_value=0, max_value=50, value=3, key="blk_k")
+        fills = st.columns([1.4, 1, 1.1, 1.2, 1.2], vertical_alignment="bottom")
+        fills[0].button("Inlästa rapporter (17)", key="blk_reports")
+        fills[1].button("Alla enligt plan", key="blk_plan")
+        fills[2].button("Alla plan + tjänster", key="blk_plan_k")
+        fills[3].number_input("Tjänster utöver plan", min_value=0, max_value=50, value=3, key="blk_k")
+        fills[4].button("Exempel (fiktivt)", key="blk_example")
         st.caption(text(99))
+        st.html(
+            "<style>p.cue { display: none; } @media (max-width: 640px) { p.cue { display: block; } }</style>"
+            f'<p class="cue">{text(50)}</p>'
+        )
         outcomes_editor("blk_editor", extra)
         with st.container(key="blk_results"):
             for count in metric_rows:
                 for column in st.columns(3)[:count]:
                     column.metric(text(12), "63,0 mnkr", help=text(30))
-            st.info(text(105))
-            st.info(text(120))
+            with st.container(horizontal=True, gap="medium", key="blk_stairs"):
+                for label in ("Trappsteg", "Omfördelat", "Kvalificerade regioner"):
+                    st.metric(label, "44,0 mnkr", help=text(30), width="content")
+            for _ in range(notices):
+                st.info(text(120))
             names = ["Resultat", "Pottens fördelning", "Per invånare", "Karta", "Jämför scenarier"]
             names += [f"Block {b + 1}: {text(20)}" for b in range(blocks)]
-            tabs = st.tabs(names, key="blk_vy", on_change="rerun", bind="query-params")
+            tabs = st.tabs(names, key="vy", on_change="rerun", bind="query-params")
             if tabs[0].open:
                 with tabs[0]:
-                    frame = pd.DataFrame({"länskod": CODES, "region": NAMES})
-                    for b in range(blocks):
-                        frame[f"Block {b + 1}: {text(20)} (kr)"] = [1_000_000 + 7919 * i * b for i in range(len(CODES))]
-                    frame["totalt (kr)"] = [2_000_000 + 7919 * i for i in range(len(CODES))]
-                    frame["kr per invånare"] = [12.5 + i for i in range(len(CODES))]
-                    money = [c for c in frame.columns if c.endswith("(kr)")]
-                    formats = {c: (lambda v: kr(int(v))) for c in money} | {"kr per invånare": "{:.2f}"}
-                    styled = frame.style.format(formats)
-                    st.dataframe(styled, hide_index=True, width="stretch")
+                    right = {c: st.column_config.TextColumn(c, alignment="right") for c in range(2, result_columns)}
+                    st.dataframe(results_frame(result_columns), hide_index=True, width="stretch", column_config=right)
                     st.caption(text(140))
                     d1, d2, _ = st.columns([1, 1, 3])
                     d1.download_button(
                         "Ladda ned (XLSX)", lambda: b"x", file_name="f.xlsx", on_click="ignore", key="bx"
                     )
                     d2.download_button("Ladda ned (CSV)", lambda: "x", file_name="f.csv", on_click="ignore", key="bc")
+                    labels = [f"{c} {n}" for c, n in zip(CODES, NAMES, strict=True)]
+                    st.selectbox("Förklaring för region", labels, key="explain_region")
+                    st.markdown("\n".join(f"1. {text(36)}" for _ in range(10)))
         save_form()
-    st.stop()  # as the real page: the frame's footer is not drawn
+    st.sidebar.html("<script>/* %s */</script>" % ("x" * 1140), unsafe_allow_javascript=True)
