@@ -38,9 +38,8 @@ from ui.editor_rows import (
     EDITOR_ORDER,
     EDITOR_WIDTHS,
     RowCheck,
-    check_of,
     editor_column_config,
-    parse_row,
+    parsed_row,
 )
 from ui.text import label, plain
 
@@ -209,10 +208,13 @@ def parse(s: Setup, frame: pd.DataFrame) -> Parsed:
     events: Events = {e: {} for e in s.events}
     extra: Values = {}
     checks = []
-    for index, row in enumerate(frame.to_dict("records"), start=1):
+    columns = frame.to_dict("list")  # by column, then zipped: about half the cost of pandas' records
+    names = list(columns)
+    for index, cells in enumerate(zip(*columns.values(), strict=True), start=1):
+        row = dict(zip(names, cells, strict=True))
         where = f"{row['region']} (rad {index})"
-        item, row_problems = parse_row(row, s.plan)  # type: ignore[arg-type]
-        checks.append(check_of(item, row_problems, s.plan))
+        item, row_problems, check = parsed_row(row, s.plan)  # type: ignore[arg-type]
+        checks.append(check)
         problems += [f"{where}, {problem_sv(p)}" for p in row_problems]
         if item is not None:
             reports.append(item)
@@ -256,7 +258,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def with_edits(s: Setup, frame: pd.DataFrame, state: Mapping[str, Any] | None) -> pd.DataFrame:
     """``frame`` with the editor's pending cell edits (there before the editor is drawn); the column types stay
     unless a count cell holds something other than a whole number."""
-    data = frame[list(s.columns)]
+    data = frame if list(frame.columns) == list(s.columns) else frame[list(s.columns)]
     edits = [
         (int(position), column, value)
         for position, changes in ((state or {}).get("edited_rows") or {}).items()
@@ -343,7 +345,8 @@ def editor(s: Setup) -> tuple[pd.DataFrame, Parsed]:
         width="content",
         height=(len(s.recipients) + 1) * 35 + 3,
     )
-    table = edited[list(s.columns)]
+    table = edited.copy(deep=False)  # the table without the check column (cheaper than selecting the others)
+    table.pop(CHECK)
     st.session_state[_k("base", s)] = table  # the next run draws the edited table (see ui.editor_rows)
     return table, parsed
 

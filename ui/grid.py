@@ -27,6 +27,7 @@ from numbers import Real
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from present import formats as f
@@ -146,4 +147,13 @@ def figures_table(
         for c in shown
     }
     config |= dict(column_config or {})
-    st.dataframe(pd.DataFrame(shown), hide_index=True, width=width, column_config=config, **kwargs)
+    st.dataframe(_table(shown), hide_index=True, width=width, column_config=config, **kwargs)
+
+
+def _table(columns: Mapping[str, list[object]]) -> pa.Table | pd.DataFrame:
+    """The columns as an Arrow table, which Streamlit sends as it is (a pandas frame of text costs ten times as
+    much to build and convert); a column Arrow cannot type as one kind goes through pandas."""
+    try:
+        return pa.Table.from_pydict({str(c): v for c, v in columns.items()})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return pd.DataFrame(columns)
