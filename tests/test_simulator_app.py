@@ -250,3 +250,19 @@ def test_the_results_tables_headers_are_capitalised_as_every_other_tables(app: A
     labels = {name: c.get("label") for name, c in columns.items() if name != "_index"}  # the hidden index
     assert labels["länskod"] == "Länskod" and labels["totalt (kr)"] == "Totalt (kr)" and labels["region"] == "Region"
     assert [n for n, label in labels.items() if not (label and label[0].isupper())] == []
+
+
+def test_an_edit_reruns_the_table_and_its_results_only(app: AppTest) -> None:
+    """The outcomes table and what follows from it are one fragment: a cell edited in the browser reruns that
+    part (the pots above and the frame keep what they drew), and the results follow the edit."""
+    from bench.bench_floors import edit_cell
+
+    before = _table(app)
+    stockholm = before.loc[before["länskod"] == "01", "totalt (kr)"].item()
+    edit_cell(app, 400)  # Stockholm's first count, far above its plan: the 10-step and a share of the rest
+    assert not app.exception
+    after = _table(app)
+    assert after.loc[after["länskod"] == "01", "totalt (kr)"].item() > stockholm
+    assert _editor(app)[0].loc[lambda d: d["code"] == "01", CHECK].item().endswith("över plan")
+    assert "Block och pottar" not in [h.value for h in app.subheader]  # drawn by the page, not rerun
+    assert "Utfall per region" in [h.value for h in app.subheader]
