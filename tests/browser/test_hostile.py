@@ -37,7 +37,7 @@ def outside_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def open_import(page):  # type: ignore[no-untyped-def]
-    page.goto(f"{page.app_url}/data?flik=Importera+AT-rapporter")
+    page.goto(f"{page.app_url}/data?flik=Importera+rapporter")
     wait_idle(page)
     uploader = page.locator("[data-testid='stFileUploader']").first
     expect(uploader).to_be_visible()
