@@ -8,7 +8,7 @@ every simulated round at once; a figure with nothing left unknown comes from the
 The region's own figures and the others' known reports are ``Report`` values (``allocation.report_values``):
 whatever the round's rules name as reported, with the date each was received (a block paid on reporting
 counts a report received by its last day). An other recipient whose outcome is drawn grows beyond its plan
-by chance and reports on time.
+by chance and reports on time (once that day has passed, one that has not reported has not: ``Uncertain``).
 """
 
 from __future__ import annotations
@@ -35,11 +35,13 @@ from allocation.report_values import Report, engine_values, report_spec
 
 @dataclass(frozen=True, slots=True)
 class Uncertain:
-    """Each other region: with probability ``share`` it expands, by a whole number uniform in [low, high]."""
+    """Each other region: with probability ``share`` it expands, by a whole number uniform in [low, high]; it
+    reports on time, unless ``on_time`` is False (the last day has passed: one that has not reported, has not)."""
 
     low: int = 0
     high: int = 6
     share: float = 0.5
+    on_time: bool = True
 
     def __post_init__(self) -> None:
         if self.low < 0 or self.high < self.low:
@@ -158,7 +160,8 @@ def _draws(
     if isinstance(others, Uncertain):
         fixed = {r.code: r for r in known if r.code != own.code and r.code in codes}
         by = on_time(setting.round_)
-        reports = [fixed.get(c) or Report(c, {}, by) for c in codes if c != own.code]
+        day = by if others.on_time else None
+        reports = [fixed.get(c) or Report(c, {}, day) for c in codes if c != own.code]
     else:
         fixed = {r.code: r for r in others if r.code != own.code and r.code in codes}
         reports = list(fixed.values())

@@ -182,6 +182,26 @@ def test_after_the_last_day_without_a_report_the_plan_counts_as_not_reported(dat
     assert at.checkbox(key="pv_on_time").value
 
 
+def _millions(value: str) -> float:
+    return float(value.split("\u00a0")[0].split(" ")[0].replace(",", "."))
+
+
+def test_after_the_last_day_the_others_without_a_report_count_as_not_in_time(store: Store) -> None:
+    """Staff see every report: once the last day has passed, a region that has not reported has not reported in
+    time, so it gets nothing from block 1 and its share goes where the rules send it (block 2)."""
+    store.record_report(CLI, "test", ROUND_ID, report("09", AT_2024.plan("09") + 3, received=BY))
+    before, after = (first_box(block_preview_page(as_of=day)) for day in (BY, BY + timedelta(days=1)))
+    for metrics, _ in (before, after):
+        assert metrics[1] == (ROUND.blocks[0].title, f.kr(SHARE))  # Gotland's own report came in on time
+        assert metrics[2][0] == f"{ROUND.blocks[1].title}, omkring"
+    assert _millions(after[0][2][1]) > _millions(before[0][2][1])  # the others' block 1 flows to block 2
+    assert "de 20 som inte har rapporterat får inget av det som betalas för rapport i tid" in after[1]
+    assert "får inget av det som betalas" not in before[1]
+    at = block_preview_page(as_of=BY + timedelta(days=1))
+    captions = " ".join(shown(c.value) for c in at.caption)
+    assert "sista dagen har passerat, så de som inte har rapporterat räknas utan rapport i tid" in captions
+
+
 def test_a_saved_scenario_of_a_round_of_blocks_applies_its_own_rules(store: Store) -> None:
     steps = (3_000_000, 3_000_000, 5_000_000, 8_000_000, 12_000_000)  # the 2-step raised to 3 000 000 kr
     others = {"01": AT_2024.plan("01") + 2, "14": AT_2024.plan("14") + 2}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
@@ -51,6 +51,12 @@ class OwnFigures:
     known: tuple[Report, ...]  # other regions' reports this user may see
     sees_others: bool = True  # False for a region user before the decision: the others' reports are not its
     missed: date | None = None  # the last day for its report, passed by the page's date without one
+    past: bool = False  # that day has passed and this user sees every report: one not in has not come in time
+
+    @property
+    def uncertain(self) -> Uncertain:
+        """The first figure's assumption about the others whose reports are not known."""
+        return replace(DEFAULT_UNCERTAIN, on_time=not self.past)
 
     @property
     def reported_on(self) -> date | None:
@@ -85,11 +91,12 @@ def own_figures(store: Session, setting: Setting, code: str, as_of: date) -> Own
     sees_others = store.visible(Action.READ_REPORTS, round_id) is None
     known = tuple(r for r in reports if r.code != code)
     own = next((r for r in reports if r.code == code), None)
-    if own is not None:
-        return OwnFigures(REPORT, own, known, sees_others)
     by = min((day for _, day in report_spec(setting.round_).deadlines), default=None)
-    if by is not None and as_of > by:
-        return OwnFigures(PLAN, plan_report(setting, code), known, sees_others, missed=by)
+    past = by is not None and as_of > by
+    if own is not None:
+        return OwnFigures(REPORT, own, known, sees_others, past=past and sees_others)
+    if past:
+        return OwnFigures(PLAN, plan_report(setting, code), known, sees_others, missed=by, past=sees_others)
     return OwnFigures(PLAN, plan_report(setting, code, by), known, sees_others)
 
 
@@ -154,6 +161,12 @@ def _others_words(figures: OwnFigures, drawn: int, others: int, uncertain: Uncer
         return (
             "Osäkerheten kommer bara från de andra regionerna: deras utfall visas inte förrän beslutet är "
             f"publicerat. {assumption}"
+        )
+    if not uncertain.on_time:
+        return (
+            f"Osäkerheten kommer bara från de andra regionerna: {others - drawn} av {others} har rapporterat och "
+            f"räknas med sina rapporter; sista dagen har passerat, så de {drawn} som inte har rapporterat får inget "
+            f"av det som betalas för rapport i tid. {assumption}"
         )
     if drawn == others:
         return f"Osäkerheten kommer bara från de andra regionerna: ingen av dem har rapporterat ännu. {assumption}"
@@ -253,8 +266,8 @@ def values_unknown(needed: Sequence[str], figures: OwnFigures) -> FirstFigure:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _expected(setting: Setting, own: Report, known: tuple[Report, ...]) -> Expected:
-    return expected(setting, own, known, DEFAULT_UNCERTAIN, n=FIRST_SIMULATIONS, seed=FIRST_SEED)
+def _expected(setting: Setting, own: Report, known: tuple[Report, ...], uncertain: Uncertain) -> Expected:
+    return expected(setting, own, known, uncertain, n=FIRST_SIMULATIONS, seed=FIRST_SEED)
 
 
 def planned_text(setting: Setting, code: str, own: Report | None = None) -> str | None:
@@ -283,7 +296,7 @@ def first_figure(
         reported = {r.code for r in figures.known if set(needed) <= set(r.values)}
         if figures.source != REPORT or not others <= reported:
             return values_unknown(needed, figures), None, figures
-    result = _expected(setting, figures.own, figures.known)
+    result = _expected(setting, figures.own, figures.known, figures.uncertain)
     blocks = setting.round_.blocks
     parts = [(b.title, result.blocks[b.id], b.id in result.block_fixed) for b in blocks] if len(blocks) > 1 else []
     figure = expected_figure(
@@ -292,6 +305,7 @@ def first_figure(
         result,
         len(setting.recipients) - 1,
         parts,
+        figures.uncertain,
         illustrative=setting.round_.illustrative,
     )
     return figure, None, figures

@@ -211,7 +211,14 @@ def _uncertain_inputs(setting: Setting, figures: OwnFigures) -> tuple[Uncertain,
     share = u2.slider(
         "Andel regioner som växer", 0, 100, round(DEFAULT_UNCERTAIN.share * 100), step=5, key="pv_share", format="%d %%"
     )
-    on_time_words = " och rapporterar i tid" if on_time(setting.round_) else ""
+    late = figures.past  # the last day has passed: the others not yet reported are late
+    on_time_words = (
+        ""
+        if not on_time(setting.round_)
+        else "; sista dagen har passerat, så de som inte har rapporterat räknas utan rapport i tid"
+        if late
+        else " och rapporterar i tid"
+    )
     described = (
         f"Varje annan region växer med sannolikhet {share} % och då med {low}–{high} tjänster utöver plan "
         f"(jämnt fördelat), oberoende av varandra{on_time_words}."
@@ -225,7 +232,7 @@ def _uncertain_inputs(setting: Setting, figures: OwnFigures) -> tuple[Uncertain,
         "mitten av trappan. Det visar hur mycket beloppet beror på de andra; det är ingen prognos. Ändra det efter "
         "vad ni vet." + (" Regioner som har rapporterat räknas med sina rapporter." if figures.known else "")
     )
-    return Uncertain(low, high, share / 100), described
+    return Uncertain(low, high, share / 100, on_time=not late), described
 
 
 def what_if(
