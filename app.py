@@ -70,7 +70,7 @@ navigation = st.navigation(sections)
 if navigation is home:  # before any widget binds a query parameter, so the address keeps them all
     st.switch_page(first_page, query_params=st.query_params.to_dict())
 
-regions = session.regions(session.latest_population_date())
+regions = session.rounds.regions(session.rounds.latest_population_date())
 with st.sidebar:
     if principal.login != "local":
         region_name = next((r.name for r in regions if r.code == principal.region), None)
@@ -109,7 +109,7 @@ example_data_banner(session)  # "Exempeldata – fiktiva uppgifter" on every pag
 first_start_offer(session)  # staff, an empty store: load example data with one button, or say no
 
 if session.may(Action.EDIT_ROUNDS):  # a rules file in data/rounds that could not be read is not silently missing
-    for problem in session.round_problems():
+    for problem in session.rounds.round_problems():
         st.error(
             f"**Regelfilen {plain(problem.file)} lästes inte in** och omgången visas inte: {plain(problem.message_sv)}",
             icon=":material/error:",
@@ -126,4 +126,4 @@ except DB_ERRORS as exc:  # PostgreSQL: the server went away in the middle of a 
 
 database = f" · databas {session.label}" if session.may(Action.BACKUP) else ""
 rules = f" · regler för {chosen.short_title} version {chosen.version}" if chosen else ""
-st.caption(f"Data: befolkning {session.latest_population_date():%Y-%m-%d} (SCB){plain(rules)}{database}")
+st.caption(f"Data: befolkning {session.rounds.latest_population_date():%Y-%m-%d} (SCB){plain(rules)}{database}")

@@ -121,22 +121,27 @@ def _decide_and_letters() -> float:
 
     from allocation.planned import parse_planned
     from allocation.report_values import Report
-    from store.service import Actor, Store
+    from store.model import Actor
+    from store.service import Store
 
     actor = Actor("bench", "handläggare")
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "bench.duckdb")
         # a round whose recipients report positions against a planning document (AT 2023 in data/rounds)
-        round_id = next(r for r in store.round_ids() if store.planned_table(r) and store.block_round(r).has_reports)
-        for i, (code, planned) in enumerate(sorted(store.planned_table(round_id).items())):
+        round_id = next(
+            r
+            for r in store.rounds.round_ids()
+            if store.rounds.planned_table(r) and store.rounds.block_round(r).has_reports
+        )
+        for i, (code, planned) in enumerate(sorted(store.rounds.planned_table(round_id).items())):
             filled = math.ceil(parse_planned(planned)) + i % 4
             report = Report(code, {"filled": Fraction(filled), "started": Fraction(0)}, date(2023, 10, 20))
-            store.record_report(actor, "bench", round_id, report)
+            store.reports.record_report(actor, "bench", round_id, report)
         times = []
         for n in range(3):
             start = time.perf_counter()
-            current = store.current_decision(round_id)
-            snapshot = store.decide_round(
+            current = store.decisions.current_decision(round_id)
+            snapshot = store.decisions.decide_round(
                 actor,
                 "bench",
                 round_id,

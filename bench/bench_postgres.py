@@ -91,7 +91,7 @@ def simulator_reruns(url: str | None, writer_url: str | None = None) -> list[flo
 
         def write_then_edit(at: AppTest, i: int) -> None:
             report = Report("21", {"filled": Fraction(i + 1), "started": Fraction(0)}, date.today())
-            other.record_report(Actor("annan instans"), "bänk", "at-2023", report)
+            other.reports.record_report(Actor("annan instans"), "bänk", "at-2023", report)
             _edit_step(at, i)
 
         try:
@@ -109,8 +109,8 @@ def recorded_writes(target: Path | str) -> list[float]:
     from store.service import Store
 
     store = Store.open(target)
-    round_ = store.block_round("at-2023")
-    codes = [r.code for r in store.regions(round_.population_date)]
+    round_ = store.rounds.block_round("at-2023")
+    codes = [r.code for r in store.rounds.regions(round_.population_date)]
     times = []
     try:
         for i in range(WRITES):
@@ -118,7 +118,7 @@ def recorded_writes(target: Path | str) -> list[float]:
                 codes[i % len(codes)], {"filled": Fraction(1000 + i), "started": Fraction(0)}, date(2023, 11, 1)
             )
             start = time.perf_counter()
-            store.record_report(Actor("bänk"), "bänk", "at-2023", report)
+            store.reports.record_report(Actor("bänk"), "bänk", "at-2023", report)
             times.append(time.perf_counter() - start)
     finally:
         store.close()

@@ -116,14 +116,13 @@ def _install() -> None:
             for attr, obj in list(vars(module).items()):
                 if inspect.isfunction(obj) and obj.__module__ == name and not getattr(obj, "__timed__", False):
                     setattr(module, attr, _wrap(f"{name}.{attr}", obj))
-    from store.service import Store
+    from store.service import SERVICE_TYPES, Store
 
-    for klass in Store.__mro__[:-1]:
+    for klass in (*Store.__mro__[:-1], *SERVICE_TYPES):
         for attr, obj in list(vars(klass).items()):
-            static = inspect.getattr_static(Store, attr)
-            wrappable = inspect.isfunction(obj) and inspect.isfunction(static) and not attr.startswith("__")
-            if wrappable and not getattr(static, "__timed__", False):
-                setattr(Store, attr, _wrap(f"Store.{attr}", static))
+            wrappable = inspect.isfunction(obj) and not attr.startswith("__")
+            if wrappable and not getattr(obj, "__timed__", False):
+                setattr(klass, attr, _wrap(f"{klass.__name__}.{attr}", obj))
     import streamlit
     from streamlit.delta_generator import DeltaGenerator
     from streamlit.navigation.page import StreamlitPage

@@ -35,11 +35,11 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     data = read_file(args.file)
     actor = Actor(args.actor)
     if args.command == "import-reports":
-        result = store.import_reports(
+        result = store.reports.import_reports(
             actor, args.reason, args.round, data, args.file.name, args.received, dry_run=args.dry_run
         )
     else:
-        result = store.import_requisitions(actor, args.reason, args.round, data, args.file.name, args.dry_run)
+        result = store.followup.import_requisitions(actor, args.reason, args.round, data, args.file.name, args.dry_run)
     verb = "would change" if args.dry_run else "changed"
     print(f"{args.file}: {result.rows} rows; {verb} {result.changed}; unchanged {result.unchanged}")
     return 0
@@ -54,12 +54,12 @@ def _add_round(store: Store, args: argparse.Namespace) -> int:
         if "code" in header and "region" not in header:  # the format of data/rounds/*-planned.csv
             rows[0] = ["region" if name == "code" else cell for name, cell in zip(header, rows[0], strict=True)]
         try:
-            planned = parse_planned_table(rows, store.region_index())
+            planned = parse_planned_table(rows, store.rounds.region_index())
         except InputError as exc:
             return print_problems(args, exc, args.planned_file)
     before = store.generation
     try:
-        round_id, version = store.save_round(Actor(args.actor), args.reason, args.rules_text, planned)
+        round_id, version = store.rounds.save_round(Actor(args.actor), args.reason, args.rules_text, planned)
     except RulesRefused as exc:
         return print_rule_problems(args, exc.problems)
     state = "saved" if store.generation != before else "unchanged (the store holds this text already)"
@@ -71,9 +71,9 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     if args.table:
         content = export_table(store, args.table, args.format)
     else:
-        scenario = store.scenario(args.scenario)
+        scenario = store.scenarios.scenario(args.scenario)
         if scenario is None:
-            names = ", ".join(s.name for s in store.scenarios()) or "none saved"
+            names = ", ".join(s.name for s in store.scenarios.scenarios()) or "none saved"
             return _error(f"no scenario named {args.scenario!r} (saved: {names})", EXIT_BAD_INPUT)
         content = export_scenario(store, scenario, args.format)
     tmp = args.out.with_name(args.out.name + ".part")
@@ -126,11 +126,11 @@ def _demo(store: Store, args: argparse.Namespace, place: str) -> int:
 
 
 def _scenarios(store: Store) -> int:
-    rows = store.scenarios()
+    rows = store.scenarios.scenarios()
     if not rows:
         print("no saved scenarios")
     for s in rows:
-        round_ = store.block_round(s.round_id)
+        round_ = store.rounds.block_round(s.round_id)
         pot = sum(pot_amount(round_, b.id, s.what_if.pots.get(b.id, b.pot.default)) for b in round_.blocks)
         print(f"{s.name}\t{s.round_id}\t{s.author}\t{s.created:%Y-%m-%d %H:%M}\tpot {f.kr(pot)}\t{s.note}")
     return 0
@@ -174,17 +174,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "init":
             version = db.schema_version(store.con)
-            print(f"{path}: schema version {version}; {store.audit_count()} audit entries")
+            print(f"{path}: schema version {version}; {store.audit.audit_count()} audit entries")
             if problem := startup_problem(address=getattr(args, "address", None)):
                 return _error(problem, EXIT_BAD_INPUT)
             return 0
         if args.command == "users":
-            for u in store.users():
+            for u in store.users.users():
                 state = "" if u.active else "\tinactive"
                 print(f"{u.login}\t{u.name}\t{u.role}{' ' + u.region if u.region else ''}{state}")
             return 0
         if args.command == "user":
-            changed = store.save_user(
+            changed = store.users.save_user(
                 Actor(args.actor, "handläggare (kommandorad)"),
                 args.reason,
                 User(args.login, args.name, args.role, args.region, not args.inactive),
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
                     f"pg_dump -Fc -f {args.destination} DATABASE (see the README)",
                     EXIT_BAD_INPUT,
                 )
-            store.backup(args.destination)
+            store.audit.backup(args.destination)
             print(f"backed up {path} to {args.destination}")
             return 0
         return EXIT_BAD_INPUT  # pragma: no cover - argparse requires a command

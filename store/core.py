@@ -1,11 +1,11 @@
-"""The store's core: one DuckDB connection, reads, the write transaction (``Tx``), the cache, backups and
-the audit log as read back.
+"""The store's core: one DuckDB (or PostgreSQL) connection, reads, the write transaction (``Tx``) and the
+read cache.
 
 One ``Store`` per process holds one read-write DuckDB connection; each call takes its own cursor,
 so Streamlit's session threads can share it. Writes are serialised by a lock (DuckDB would
 otherwise abort one of two conflicting transactions) and each runs in one transaction together
-with its audit entries: either all of it is written, or nothing. The kinds of data (rounds, reports,
-follow-up, scenarios, users, decisions) are mixins over ``StoreCore``, composed in ``store.service``.
+with its audit entries: either all of it is written, or nothing. The services (rounds, reports,
+follow-up, decisions, payments, scenarios, users, audit) each hold the core; ``store.service`` composes them.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
@@ -27,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from store import db, revive
-from store.model import EXPORTABLE_TABLES, Actor, RoundProblem, WriteRefused, fraction_text
+from store.model import Actor, RoundProblem, WriteRefused, fraction_text
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 
@@ -126,7 +125,7 @@ class StoreCore:
     con: duckdb.DuckDBPyConnection
     path: Path
     clock: Callable[[], datetime] = now_local
-    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
     _generation: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
@@ -136,7 +135,7 @@ class StoreCore:
     _fatal: BaseException | None = None  # DuckDB's fatal error: the connection is reopened on the next call
 
     def close(self) -> None:
-        with self._write_lock:
+        with self.write_lock:
             self.con.close()
 
     @property
@@ -206,7 +205,7 @@ class StoreCore:
         if not reason.strip():
             raise WriteRefused("Ange en anledning till ändringen.", "a reason is required for every write")
         revive.revive(self)
-        with self._write_lock:
+        with self.write_lock:
             cursor = self.con.cursor()
             try:
                 try:
@@ -277,7 +276,7 @@ class StoreCore:
                 if tables is None or not tables.isdisjoint(written):
                     del self._cache[key]
 
-    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Results that change only with a write of this process (the only writer of the file).
 
         A value is kept only if no write committed while it was computed (the generation read before
@@ -297,99 +296,3 @@ class StoreCore:
     def generation(self) -> int:
         """Bumped by every write: a cheap key for caches of what is read from the store."""
         return self._generation
-
-    # --- reading any table, the audit log, backups ------------------------------------------------
-
-    def table(self, name: str) -> pd.DataFrame:
-        if name not in EXPORTABLE_TABLES:
-            raise KeyError(f"not an exportable table: {name!r}")
-        return self.frame(f"SELECT * FROM {name}")  # name is from the fixed list above
-
-    def audit(self, limit: int = 500, entity: str | None = None, hidden: tuple[str, ...] = ()) -> pd.DataFrame:
-        """The newest entries (of one table), leaving out the entries about the ``hidden`` tables."""
-        where, params = self._audit_where(entity, hidden)
-        return self.frame(
-            "SELECT id, logged_at, actor, role, action, entity, entity_key, reason, before, after FROM audit_log"
-            f"{where} ORDER BY id DESC LIMIT {int(limit)}",
-            params,
-        )
-
-    @staticmethod
-    def _audit_where(entity: str | None, hidden: tuple[str, ...]) -> tuple[str, list[Any]]:
-        clauses, params = [], []
-        if entity:
-            clauses.append("entity = ?")
-            params.append(entity)
-        if hidden:
-            clauses.append(f"entity NOT IN ({', '.join('?' for _ in hidden)})")
-            params.extend(hidden)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-    def facts(self) -> list[tuple[str, str]]:
-        """Rule-file versions and data dates held by the store, for the "Om uttaget" sheet of exports."""
-        rounds = self.query("SELECT id, version, source_file FROM rounds ORDER BY id, version")
-        dates = [row[0].isoformat() for row in self.query("SELECT DISTINCT date FROM population ORDER BY date")]
-        facts = [("Regelfil", f"{rid}: {source}, version {version}") for rid, version, source in rounds]
-        facts.append(("Befolkningsdatum", ", ".join(dates) + " (SCB, enligt anvisningarnas tabell)"))
-        facts.append(("Schemaversion", str(db.schema_version(self.con))))
-        return facts
-
-    def audit_count(self, hidden: tuple[str, ...] = ()) -> int:
-        where, params = self._audit_where(None, hidden)
-        return int(self.query(f"SELECT count(*) FROM audit_log{where}", params)[0][0])
-
-    def backup(self, destination: Path) -> Path:
-        """A consistent copy of the whole database in a new file (taken inside this process).
-
-        The copy is written to a temporary file next to the destination and renamed when complete: a
-        failure (disk full, unwritable folder) leaves no file behind and raises ``db.StoreError``.
-        No file or database name is ever part of the SQL text.
-        """
-        if self.shared:
-            raise WriteRefused(
-                "En PostgreSQL-databas säkerhetskopieras med pg_dump på servern (se README), inte härifrån.",
-                "back up a PostgreSQL store with pg_dump on the server (see the README)",
-            )
-        destination = Path(destination)
-        if destination.exists():
-            raise WriteRefused(f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already")
-        partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:12]}.part")
-        with self._write_lock:
-            cursor = self.con.cursor()
-            try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                (database,) = cursor.execute("SELECT current_database()").fetchone()
-                names = {row[0] for row in cursor.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
-                alias = next(f"backup_target_{n}" for n in range(len(names) + 1) if f"backup_target_{n}" not in names)
-                # No CHECKPOINT first: the copy reads committed data anyway, and a checkpoint failing on a full
-                # disk would invalidate the live database for this whole process.
-                cursor.execute(f"ATTACH ? AS {alias}", [str(partial)])  # alias: a fixed word and a number
-                try:
-                    cursor.execute(f"COPY FROM DATABASE {_identifier(database)} TO {alias}")
-                except BaseException:
-                    with suppress(duckdb.Error):  # the copy's error is the one to report
-                        cursor.execute(f"DETACH {alias}")
-                    raise
-                cursor.execute(f"DETACH {alias}")  # writes the copy out: raises if it cannot (disk full)
-                if destination.exists():
-                    raise WriteRefused(
-                        f"Filen {destination} finns redan; välj ett nytt namn.", f"{destination} exists already"
-                    )
-                partial.replace(destination)
-            except (duckdb.Error, OSError) as exc:
-                text = db.folder_cause(destination.parent, exc) if isinstance(exc, OSError) else db.cause(exc)
-                raise db.StoreError(
-                    f"Could not write the backup {destination}: {text}. No backup file was left behind.",
-                    f"Säkerhetskopian {destination} kunde inte skrivas: {db.cause_sv(text)}. Ingen fil lämnades kvar.",
-                ) from exc
-            finally:
-                cursor.close()
-                for leftover in (partial, partial.with_name(partial.name + ".wal")):
-                    with suppress(OSError):
-                        leftover.unlink(missing_ok=True)
-        return destination
-
-
-def _identifier(name: str) -> str:
-    """A quoted SQL identifier: any name, quotes included, stays one identifier."""
-    return '"' + name.replace('"', '""') + '"'

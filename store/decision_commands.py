@@ -51,7 +51,7 @@ def write_file(path: Path, content: bytes) -> str | None:
 
 def pot_choices(store: Store, round_id: str, values: list[str]) -> dict[str, PotChoice] | str:
     """``--pot`` values as block id -> option id or kronor; a message when they do not fit the round."""
-    blocks = [b.id for b in store.block_round(round_id).blocks]
+    blocks = [b.id for b in store.rounds.block_round(round_id).blocks]
     pots: dict[str, PotChoice] = {}
     for value in values:
         block, sep, choice = value.partition("=")
@@ -85,12 +85,12 @@ def parse_amount(text: str) -> int | str:
 
 
 def _decide(store: Store, args: argparse.Namespace) -> int:
-    if args.round not in store.round_ids():
-        return _error(f"unknown round {args.round!r} (rounds: {', '.join(store.round_ids())})")
+    if args.round not in store.rounds.round_ids():
+        return _error(f"unknown round {args.round!r} (rounds: {', '.join(store.rounds.round_ids())})")
     pots = pot_choices(store, args.round, args.pot)
     if isinstance(pots, str):
         return _error(pots)
-    check = store.decision_check(args.round, pots or None)
+    check = store.decisions.decision_check(args.round, pots or None)
     for item in check.items:
         print(f"{item.level}: {item.text}")
     if check.blocking:
@@ -99,7 +99,7 @@ def _decide(store: Store, args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if check.warnings and not args.confirm:
         return _error(f"{len(check.warnings)} warning(s) above: read them and decide again with --confirm")
-    snapshot = store.decide_round(
+    snapshot = store.decisions.decide_round(
         _actor(args),
         args.reason,
         args.round,
@@ -120,19 +120,19 @@ def _decide(store: Store, args: argparse.Namespace) -> int:
 
 def _snapshot(store: Store, args: argparse.Namespace) -> Snapshot | int:
     """The decision asked for, or an exit status after saying why not."""
-    if args.round not in store.round_ids():
-        return _error(f"unknown round {args.round!r} (rounds: {', '.join(store.round_ids())})")
+    if args.round not in store.rounds.round_ids():
+        return _error(f"unknown round {args.round!r} (rounds: {', '.join(store.rounds.round_ids())})")
     if args.decision is None:
-        snapshot = store.current_decision(args.round)
+        snapshot = store.decisions.current_decision(args.round)
         if snapshot is None:
             return _error(f"round {args.round!r} has no decision yet (python -m cli decide ...)")
         return snapshot
     try:
-        snapshot = store.decision_snapshot(args.decision)
+        snapshot = store.decisions.decision_snapshot(args.decision)
     except KeyError:
         snapshot = None
     if snapshot is None or snapshot.round_id != args.round:
-        listed = ", ".join(str(s.id) for s in store.decision_list(args.round)) or "none"
+        listed = ", ".join(str(s.id) for s in store.decisions.decision_list(args.round)) or "none"
         return _error(f"round {args.round!r} has no decision {args.decision} (its decisions: {listed})")
     return snapshot
 
@@ -152,7 +152,7 @@ def _letters(store: Store, args: argparse.Namespace) -> int:
         (archive.decision_name(snapshot, "pdf"), documents.decision_pdf(snapshot, signing)),
         (archive.decision_name(snapshot, "docx"), documents.decision_docx(snapshot, signing)),
     ]
-    giros = {code: bg for code, (_, bg) in store.payment_details().items()}
+    giros = {code: bg for code, (_, bg) in store.bank_details.payment_details().items()}
     for line in snapshot.recipients:
         bg = giros.get(line.code, "")
         pdf_bytes = documents.letter_pdf(snapshot, line.code, signing, bg)
@@ -191,7 +191,7 @@ def _notes(listed: PayoutList) -> None:
 
 
 def _payouts(store: Store, args: argparse.Namespace) -> int:
-    listed = store.payout_list(args.round, args.decision, args.up_to)
+    listed = store.payments.payout_list(args.round, args.decision, args.up_to)
     content = payout_export(store, listed, args.format)
     if problem := write_file(args.out, content):
         return _error(problem, EXIT_UNAVAILABLE)
@@ -204,18 +204,18 @@ def _payouts(store: Store, args: argparse.Namespace) -> int:
 
 
 def _pay(store: Store, args: argparse.Namespace) -> int:
-    run_id = store.record_payment_run(
+    run_id = store.payments.record_payment_run(
         _actor(args), args.reason, args.round, args.paid_on, args.reference, args.decision, args.up_to, args.expect
     )
-    run = next(r for r in store.payment_runs(args.round) if r.id == run_id)
+    run = next(r for r in store.payments.payment_runs(args.round) if r.id == run_id)
     print(f"payment run {run.id} ({run.reference}, {run.paid_on}): {run.lines} lines, {kr(run.total)}")
-    listed = store.payout_list(args.round, args.decision, args.up_to or args.paid_on)
+    listed = store.payments.payout_list(args.round, args.decision, args.up_to or args.paid_on)
     _notes(listed)
     return 0
 
 
 def _payment_details(store: Store, args: argparse.Namespace) -> int:
-    result = store.import_payment_details(
+    result = store.bank_details.import_payment_details(
         _actor(args),
         args.reason,
         read_file(args.file),
@@ -232,11 +232,11 @@ def _recover(store: Store, args: argparse.Namespace) -> int:
     amount = parse_amount(args.amount)
     if isinstance(amount, str):
         return _error(f"--amount: {amount}")
-    new_id = store.record_recovery(
+    new_id = store.payments.record_recovery(
         _actor(args), args.reason, args.round, args.region, args.received_on, amount, args.reference
     )
     print(f"repayment {new_id} recorded: {args.region} {kr(amount)} ({args.reference.strip()}, {args.received_on})")
-    _notes(store.payout_list(args.round))
+    _notes(store.payments.payout_list(args.round))
     return 0
 
 

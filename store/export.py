@@ -212,16 +212,16 @@ def store_facts(store: Store | Session, round_id: str | None = None) -> list[tup
     In the words users know: a round by its short title, never its id or a database detail.
     """
     rows = []
-    for rid in [round_id] if round_id else store.round_ids():
-        doc = store.round_document(rid)
+    for rid in [round_id] if round_id else store.rounds.round_ids():
+        doc = store.rounds.round_document(rid)
         rows.append(("Regelfil", f"{doc.get('short_title') or doc['title']}, version {doc['version']}"))
-    rows += [(key, value) for key, value in store.facts() if key == "Befolkningsdatum"]
+    rows += [(key, value) for key, value in store.audit.facts() if key == "Befolkningsdatum"]
     return rows
 
 
 def export_table(store: Store | Session, table: str, fmt: str) -> bytes:
     """Any exportable table of the store as CSV or XLSX."""
-    frame = store.table(table)
+    frame = store.audit.table(table)
     if fmt == "csv":
         return frame_to_csv(frame)
     about = [
@@ -239,10 +239,10 @@ def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
 
     A scenario saved in the 2023 format is read as the what-if of its round, as the simulator opens it.
     """
-    round_ = store.block_round(scenario.round_id)
+    round_ = store.rounds.block_round(scenario.round_id)
     what_if = scenario.what_if
     applied = apply(round_, what_if)
-    recipients = recipients_from_regions(store.regions(round_.population_date))
+    recipients = recipients_from_regions(store.rounds.regions(round_.population_date))
     result = allocate_round(applied, recipients, what_if.values, what_if.events, dict(what_if.pots))
     frame = with_sum_row(pd.DataFrame(result_columns(applied, result, recipients, what_if.values)))
     if fmt == "csv":

@@ -17,9 +17,11 @@ from ingest.official import read_official_amounts
 from present.formats import kr as fkr
 from present.problems import problem_en, problem_sv
 from store import paid_guard
-from store.core import Tx
+from store.access import Action
+from store.access_rules import by_code, by_frame, by_key, narrowed, writes
+from store.core import StoreCore, Tx
 from store.model import Actor, ImportResult, WriteRefused
-from store.rounds import IMPORTED, RECORDED, RoundsMixin
+from store.rounds import IMPORTED, RECORDED, Rounds
 from store.sql import upsert
 
 KEY = ("round_id", "code")
@@ -28,11 +30,15 @@ _REQUISITIONS = ("requisitions", "rekvisitioner")
 _AMOUNTS = ("official amounts", "beslutade belopp")
 
 
-class FollowupMixin(RoundsMixin):
+class Followup:
     """What happens after a fixed-amount decision: requisitions (checked against the maximum and the ombud),
     payouts, ombud, usage reports, and the amounts per region."""
 
-    def _write_requisition(self, tx: Tx, round_id: str, item: Requisition, source: str) -> bool:
+    def __init__(self, core: StoreCore, rounds: Rounds) -> None:
+        self._core = core
+        self._rounds = rounds
+
+    def write_requisition(self, tx: Tx, round_id: str, item: Requisition, source: str) -> bool:
         key = [round_id, item.code, item.received, item.amount, item.reference]
         exists = tx.execute(
             "SELECT id FROM requisitions WHERE round_id = ? AND code = ? AND received = ? AND amount = ? "
@@ -56,12 +62,12 @@ class FollowupMixin(RoundsMixin):
         With ``tx`` the check reads inside that write transaction, after its lock: on PostgreSQL another
         process may have recorded a requisition a moment ago, and the database, not a cache, decides.
         """
-        table = self.requisition_maximum(round_id)
+        table = self._rounds.requisition_maximum(round_id)
         if table is None:
             return
 
         def read(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-            return tx.execute(sql, params).fetchall() if tx is not None else self.query(sql, params)
+            return tx.execute(sql, params).fetchall() if tx is not None else self._core.query(sql, params)
 
         recorded = read("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
         existing = {(c, r, int(a), ref) for c, r, a, ref in recorded}
@@ -72,25 +78,27 @@ class FollowupMixin(RoundsMixin):
         amounts = read("SELECT code, amount FROM fixed_amounts WHERE round_id = ?", [round_id])
         maximum = {code: int(amount) for code, amount in amounts} or table
         ombud = dict(read("SELECT code, approved_on FROM ombud", []))
-        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        names = {r.code: r.name for r in self._rounds.regions(self._rounds.latest_population_date())}
         problems = requisition_problems(new, maximum, already, ombud, names)
         if problems:
             raise InputError(problems)
 
+    @writes(Action.WRITE_FOLLOWUP, region="item.code")
     def record_requisition(
         self, actor: Actor, reason: str, round_id: str, item: Requisition, source: str = "manuell"
     ) -> bool:
-        self._check_no_example_data()
-        self._check_paid_on_requisition(round_id, _REQUISITIONS, RECORDED)
+        self._rounds.check_no_example_data()
+        self._rounds.check_paid_on_requisition(round_id, _REQUISITIONS, RECORDED)
         try:
-            with self.transaction(actor, reason) as tx:  # the check and the write in one transaction, locked
+            with self._core.transaction(actor, reason) as tx:  # the check and the write in one transaction, locked
                 self._check_requisitions(round_id, [item], tx)
-                return self._write_requisition(tx, round_id, item, source)
+                return self.write_requisition(tx, round_id, item, source)
         except InputError as exc:
             raise WriteRefused(
                 "; ".join(problem_sv(p) for p in exc.problems), "; ".join(problem_en(p) for p in exc.problems)
             ) from None
 
+    @writes(Action.IMPORT)
     def import_requisitions(
         self,
         actor: Actor,
@@ -100,39 +108,43 @@ class FollowupMixin(RoundsMixin):
         filename: str,
         dry_run: bool = False,
     ) -> ImportResult:
-        self._check_no_example_data()
-        self._check_paid_on_requisition(round_id, _REQUISITIONS, IMPORTED)
-        items = read_requisitions(data, self.region_index())
+        self._rounds.check_no_example_data()
+        self._rounds.check_paid_on_requisition(round_id, _REQUISITIONS, IMPORTED)
+        items = read_requisitions(data, self._rounds.region_index())
         if dry_run:
             self._check_requisitions(round_id, items)
             existing = set(
-                self.query("SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id])
+                self._core.query(
+                    "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ?", [round_id]
+                )
             )
             changed = sum(1 for i in items if (i.code, i.received, i.amount, i.reference) not in existing)
             return ImportResult(len(items), changed, len(items) - changed)
-        with self.transaction(actor, reason) as tx:  # the check and the writes in one locked transaction
+        with self._core.transaction(actor, reason) as tx:  # the check and the writes in one locked transaction
             self._check_requisitions(round_id, items, tx)
-            changed = sum(self._write_requisition(tx, round_id, item, filename) for item in items)
+            changed = sum(self.write_requisition(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
 
+    @narrowed(Action.READ_FOLLOWUP, by_frame)
     def requisitions_frame(self, round_id: str) -> pd.DataFrame:
-        return self.frame(
+        return self._core.frame(
             "SELECT q.id, q.code, r.name AS region, q.received, q.amount, q.reference, q.source, q.recorded_at "
             "FROM requisitions q JOIN regions r USING (code) WHERE q.round_id = ? ORDER BY q.received, q.code, q.id",
             [round_id],
         )
 
+    @writes(Action.WRITE_FOLLOWUP, region="code")
     def record_payout(
         self, actor: Actor, reason: str, round_id: str, code: str, paid_on: date, amount: int, reference: str = ""
     ) -> int:
-        self._check_no_example_data()
-        self._check_round(round_id)
-        self._check_code(code)
+        self._rounds.check_no_example_data()
+        self._rounds.require_round(round_id)
+        self._rounds.check_code(code)
         if amount < 0:
             raise WriteRefused("Beloppet får inte vara negativt.", "amount must not be negative")
         if amount > MAX_AMOUNT:
             raise WriteRefused(f"Beloppet får vara högst {fkr(MAX_AMOUNT)}.", f"amount above {MAX_AMOUNT} kr")
-        with self.transaction(actor, reason) as tx:  # the cap is checked after the lock, on committed payouts
+        with self._core.transaction(actor, reason) as tx:  # the cap is checked after the lock, on committed payouts
             if reference.strip():  # a retried write (the outcome of the first was unknown) records nothing new
                 done = tx.execute(
                     "SELECT id FROM payouts WHERE round_id = ? AND code = ? AND paid_on = ? AND amount = ? "
@@ -150,14 +162,14 @@ class FollowupMixin(RoundsMixin):
             ).fetchone()
             after = {"code": code, "paid_on": paid_on, "amount": amount, "reference": reference}
             tx.audit("insert", "payouts", f"{round_id}/{code}/{new_id}", None, after)
-            paid_guard.check_within(tx, round_id, self.requisition_maximum(round_id), before)
+            paid_guard.check_within(tx, round_id, self._rounds.requisition_maximum(round_id), before)
         return int(new_id)
 
     def _check_payout_cap(self, tx: Tx, round_id: str, code: str, amount: int) -> None:
         """A payout recorded by hand never takes a region above its maximum (fixed amounts) or above the
         round's decision in force; a round that pays on decision and has none cannot be paid by hand."""
         paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
-        table = self.requisition_maximum(round_id)
+        table = self._rounds.requisition_maximum(round_id)
         if table is not None:
             limit, what = paid_guard.limits(tx, round_id, table).get(code, 0), "regionens högsta belopp"
         else:
@@ -177,10 +189,11 @@ class FollowupMixin(RoundsMixin):
                 f"the payout would take region {code} to {int(paid) + amount} kr, above {limit} kr",
             )
 
+    @writes(Action.WRITE_FOLLOWUP, region="code")
     def record_ombud(self, actor: Actor, reason: str, code: str, approved_on: date) -> bool:
-        self._check_no_example_data()
-        self._check_code(code)
-        with self.transaction(actor, reason) as tx:
+        self._rounds.check_no_example_data()
+        self._rounds.check_code(code)
+        with self._core.transaction(actor, reason) as tx:
             rows = tx.execute("SELECT approved_on FROM ombud WHERE code = ?", [code]).fetchall()
             before = {"approved_on": rows[0][0]} if rows else None
             if before and before["approved_on"] == approved_on:
@@ -192,13 +205,14 @@ class FollowupMixin(RoundsMixin):
             tx.audit("update" if before else "insert", "ombud", code, before, {"approved_on": approved_on})
             return True
 
+    @writes(Action.WRITE_FOLLOWUP, region="code")
     def record_usage_report(
         self, actor: Actor, reason: str, round_id: str, code: str, received: date, reference: str = ""
     ) -> bool:
-        self._check_no_example_data()
-        self._check_round(round_id)
-        self._check_code(code)
-        with self.transaction(actor, reason) as tx:
+        self._rounds.check_no_example_data()
+        self._rounds.require_round(round_id)
+        self._rounds.check_code(code)
+        with self._core.transaction(actor, reason) as tx:
             rows = tx.execute(
                 "SELECT received, reference FROM usage_reports WHERE round_id = ? AND code = ?", [round_id, code]
             ).fetchall()
@@ -213,6 +227,7 @@ class FollowupMixin(RoundsMixin):
             tx.audit("update" if before else "insert", "usage_reports", f"{round_id}/{code}", before, after)
             return True
 
+    @writes(Action.IMPORT)
     def import_official_amounts(
         self,
         actor: Actor,
@@ -224,13 +239,13 @@ class FollowupMixin(RoundsMixin):
         dry_run: bool = False,
     ) -> ImportResult:
         """Replace the amounts with the official table (validated: 21 regions, summing to the total)."""
-        self._check_paid_on_requisition(round_id, _AMOUNTS, IMPORTED)
-        total = sum(b.pot.amount for b in self.block_round(round_id).blocks if b.on_requisition)
-        amounts = read_official_amounts(data, self.region_index(), total)
+        self._rounds.check_paid_on_requisition(round_id, _AMOUNTS, IMPORTED)
+        total = sum(b.pot.amount for b in self._rounds.block_round(round_id).blocks if b.on_requisition)
+        amounts = read_official_amounts(data, self._rounds.region_index(), total)
         if not source_note.strip():
             raise WriteRefused("Ange källan till tabellen (t.ex. beslutets diarienummer).", "a source is required")
         source = f"{source_note.strip()} (fil: {filename})"
-        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        names = {r.code: r.name for r in self._rounds.regions(self._rounds.latest_population_date())}
         requisitioned = "SELECT code, amount FROM requisitions WHERE round_id = ?"
 
         def refuse_below_requisitioned(rows: list[tuple[Any, ...]]) -> None:
@@ -248,12 +263,12 @@ class FollowupMixin(RoundsMixin):
             if below:
                 raise InputError(below)
 
-        refuse_below_requisitioned(self.query(requisitioned, [round_id]))
-        current = self.fixed_amounts(round_id)
+        refuse_below_requisitioned(self._core.query(requisitioned, [round_id]))
+        current = self._rounds.fixed_amounts(round_id)
         changed = [c for c, a in amounts.items() if current.get(c) != (a, OFFICIAL, source)]
         if dry_run:
             return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
-        with self.transaction(actor, reason) as tx:
+        with self._core.transaction(actor, reason) as tx:
             # Again inside the locked transaction: another process may have recorded a requisition since.
             refuse_below_requisitioned(tx.execute(requisitioned, [round_id]).fetchall())
             for code, amount in amounts.items():
@@ -273,21 +288,24 @@ class FollowupMixin(RoundsMixin):
                 )
         return ImportResult(len(amounts), len(changed), len(amounts) - len(changed))
 
+    @narrowed(Action.READ_FOLLOWUP, by_code)
     def requisitions(self, round_id: str) -> list[Requisition]:
-        rows = self.query(
+        rows = self._core.query(
             "SELECT code, received, amount, reference FROM requisitions WHERE round_id = ? ORDER BY received, id",
             [round_id],
         )
         return [Requisition(code, received, int(amount), reference) for code, received, amount, reference in rows]
 
     def payouts(self, round_id: str) -> list[tuple[str, date, int]]:
-        rows = self.query(
+        rows = self._core.query(
             "SELECT code, paid_on, amount FROM payouts WHERE round_id = ? ORDER BY paid_on, id", [round_id]
         )
         return [(code, paid_on, int(amount)) for code, paid_on, amount in rows]
 
+    @narrowed(Action.READ_FOLLOWUP, by_key)
     def ombud_dates(self) -> dict[str, date]:
-        return dict(self.query("SELECT code, approved_on FROM ombud"))
+        return dict(self._core.query("SELECT code, approved_on FROM ombud"))
 
+    @narrowed(Action.READ_FOLLOWUP, by_key)
     def usage_report_dates(self, round_id: str) -> dict[str, date]:
-        return dict(self.query("SELECT code, received FROM usage_reports WHERE round_id = ?", [round_id]))
+        return dict(self._core.query("SELECT code, received FROM usage_reports WHERE round_id = ?", [round_id]))

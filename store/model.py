@@ -2,18 +2,21 @@
 
 No database and no Streamlit in here (only ``allocation``'s plain dataclasses), so anything may import
 it without a cycle: the actor and user of a write, the errors a page shows (``WriteRefused``,
-``AccessDenied``, ``StoreError``), the results of imports, saved scenarios, the exportable tables, and
-(re-exported for convenience) the allocation types the store's methods take and return.
+``AccessDenied``, ``StoreError``), the results of imports, saved scenarios, the exportable tables, the
+decision page's records (the check before deciding, a decision in a list, the drift since), payment runs and
+recoveries, and (re-exported for convenience) the allocation types the store's methods take and return.
+Every record type of the store is here: nothing imports one from a service module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from allocation import decision as d
 from allocation.block_data import Recipient
 from allocation.blocks import Round
 from allocation.fixed import FixedRound, Requisition
@@ -24,16 +27,25 @@ from allocation.whatif import WhatIf
 from store.tables import EXPORTABLE_TABLES
 
 __all__ = [
+    "BLOCKING",
     "EXPORTABLE_TABLES",
+    "INFO",
     "SYSTEM",
+    "WARNING",
     "AccessDenied",
     "Actor",
+    "CheckItem",
+    "DecisionCheck",
+    "DecisionSummary",
+    "Drift",
     "FixedRound",
     "ImportResult",
     "InputError",
     "OutcomeUnknown",
+    "PaymentRun",
     "Problem",
     "Recipient",
+    "RecoveryRecord",
     "Region",
     "RegionIndex",
     "Requisition",
@@ -157,3 +169,90 @@ def fraction_text(value: Fraction) -> str:
     if Fraction(Decimal(text)) != value:
         raise ValueError(f"{value} has no exact decimal form")
     return text
+
+
+# --- decisions: the check before deciding, a decision in a list, the drift since ------------------
+
+BLOCKING, WARNING, INFO = "hinder", "varning", "info"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    level: str  # BLOCKING: cannot decide; WARNING: the decider confirms; INFO
+    text: str  # Swedish
+
+
+@dataclass(frozen=True)
+class DecisionCheck:
+    round_id: str
+    items: tuple[CheckItem, ...]
+    pots: dict[str, tuple[int, str]]  # block id -> (kronor, the option's id or "custom")
+    paid: int
+    unallocated: int
+    totals: dict[str, int] = field(default_factory=dict)  # code -> kronor the decision would give
+
+    @property
+    def blocking(self) -> tuple[CheckItem, ...]:
+        return tuple(i for i in self.items if i.level == BLOCKING)
+
+    @property
+    def warnings(self) -> tuple[CheckItem, ...]:
+        return tuple(i for i in self.items if i.level == WARNING)
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    id: int
+    round_id: str
+    kind: str
+    supersedes: int | None
+    reference: str
+    published_on: date
+    decided_by: str
+    decided_at: datetime
+    migrated: bool
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Drift:
+    """What differs between a decision and a recomputation on today's inputs with the same pots."""
+
+    inputs: list[d.InputChange]
+    amounts: list[d.Change]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.inputs or self.amounts)
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRun:
+    id: int
+    round_id: str
+    decision_id: int | None
+    up_to: date | None
+    paid_on: date
+    reference: str
+    total: int
+    lines: int
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryRecord:
+    """A repayment received on an amount to recover (återkrav)."""
+
+    id: int
+    round_id: str
+    code: str
+    decision_id: int
+    received_on: date
+    amount: int
+    reference: str
+    recorded_at: datetime
+    recorded_by: str

@@ -1,7 +1,6 @@
 """Payments: the recipients' payment details, payout lists, and payment runs recorded once.
 
-- Payment details (organisation number, bankgiro) are entered or imported by staff, checked by
-  ``ingest.payment_details``; nothing is ever filled in by the program.
+- Payment details (organisation number, bankgiro): ``store.bank_details``, entered or imported by staff.
 - ``payout_list``: for a decided round, the decision's totals less what the round has paid each recipient
   (``allocation.payouts.decision_payouts``); for a fixed-amount round, the requisitions received and not
   yet paid, within each region's maximum (``requisition_payouts``).
@@ -13,12 +12,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
 
-from allocation import decision as d
-from allocation.block_data import Recipient
 from allocation.fixed import OFFICIAL
 from allocation.method_params import FixedTableParams
 from allocation.money import kr
@@ -32,71 +27,46 @@ from allocation.payouts import (
 )
 from present.payouts import problems_en, problems_sv, refused_en, refused_sv
 from store import db, paid_guard
-from store.bank_details import BankDetailsMixin
-from store.core import Tx
-from store.model import Actor, WriteRefused
-
-__all__ = ["PaymentRun", "PaymentsMixin", "RecoveryRecord"]
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentRun:
-    id: int
-    round_id: str
-    decision_id: int | None
-    up_to: date | None
-    paid_on: date
-    reference: str
-    total: int
-    lines: int
-    recorded_at: datetime
-    recorded_by: str
+from store.access import Action
+from store.access_rules import by_key, narrowed, reads, writes
+from store.bank_details import BankDetails
+from store.core import StoreCore, Tx
+from store.decisions import Decisions
+from store.model import Actor, PaymentRun, RecoveryRecord, WriteRefused
+from store.rounds import Rounds
 
 
-@dataclass(frozen=True, slots=True)
-class RecoveryRecord:
-    """A repayment received on an amount to recover (återkrav)."""
+class Payments:
+    """Payment details, payout lists and payment runs (the decisions are read from the ``Decisions`` service)."""
 
-    id: int
-    round_id: str
-    code: str
-    decision_id: int
-    received_on: date
-    amount: int
-    reference: str
-    recorded_at: datetime
-    recorded_by: str
-
-
-class PaymentsMixin(BankDetailsMixin):
-    """Payment details, payout lists and payment runs (composed into ``Store`` after ``DecidedMixin``)."""
-
-    if TYPE_CHECKING:  # provided by DecidedMixin and RoundVersionsMixin in ``Store``
-
-        def current_decision(self, round_id: str) -> d.Snapshot | None: ...
-        def decision_snapshot(self, decision_id: int) -> d.Snapshot: ...
-        def recipients(self, round_id: str) -> tuple[Recipient, ...]: ...
+    def __init__(self, core: StoreCore, rounds: Rounds, decisions: Decisions, bank_details: BankDetails) -> None:
+        self._core = core
+        self._rounds = rounds
+        self._decisions = decisions
+        self._bank_details = bank_details
 
     # --- payout lists -------------------------------------------------------------------------------
 
     def _paid_per_code(self, round_id: str) -> dict[str, int]:
         """Per recipient what the round has paid it: payouts less the repayments recovered."""
-        rows = self.query(
+        rows = self._core.query(
             "SELECT code, sum(amount) FROM (SELECT code, amount FROM payouts WHERE round_id = ? "
             "UNION ALL SELECT code, -amount FROM recoveries WHERE round_id = ?) t GROUP BY code",
             [round_id, round_id],
         )
         return {code: int(total) for code, total in rows if int(total)}
 
+    @narrowed(Action.READ_FOLLOWUP, by_key)
     def paid_per_recipient(self, round_id: str) -> dict[str, int]:
         """Per recipient what the round has paid it so far, net of repayments (0: not listed)."""
         return self._paid_per_code(round_id)
 
+    @reads(Action.READ_TABLES)
     def payout_list(self, round_id: str, decision_id: int | None = None, up_to: date | None = None) -> PayoutList:
         """What to pay now: a decision's rests (``decision_id`` None: the round's current decision), or for a
         fixed-amount round the requisitions received up to ``up_to`` (None: all) and not yet paid."""
-        self._check_round(round_id)
-        if self.block_round(round_id).paid_on_requisition:
+        self._rounds.require_round(round_id)
+        if self._rounds.block_round(round_id).paid_on_requisition:
             if decision_id is not None:
                 raise WriteRefused(
                     "Omgången betalas ut efter rekvisition, inte per beslut; ange ett datum i stället.",
@@ -106,7 +76,7 @@ class PaymentsMixin(BankDetailsMixin):
         return self._decision_list(round_id, decision_id)
 
     def _decision_list(self, round_id: str, decision_id: int | None) -> PayoutList:
-        current = self.current_decision(round_id)
+        current = self._decisions.current_decision(round_id)
         if decision_id is None:
             if current is None:
                 raise WriteRefused(
@@ -116,7 +86,7 @@ class PaymentsMixin(BankDetailsMixin):
             snapshot = current
         else:
             try:
-                snapshot = self.decision_snapshot(decision_id)
+                snapshot = self._decisions.decision_snapshot(decision_id)
             except KeyError:
                 snapshot = None
             if snapshot is None or snapshot.round_id != round_id:
@@ -125,9 +95,11 @@ class PaymentsMixin(BankDetailsMixin):
                     f"round {round_id!r} has no decision {decision_id}",
                 )
         paid = self._paid_per_code(round_id)
-        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
+        names = {r.code: r.name for r in self._rounds.regions(self._rounds.latest_population_date())}
         names |= {r.code: r.name for r in snapshot.recipients}
-        lines, recoveries = decision_payouts(snapshot.totals, names, paid, snapshot.reference, self.payment_details())
+        lines, recoveries = decision_payouts(
+            snapshot.totals, names, paid, snapshot.reference, self._bank_details.payment_details()
+        )
         blocking_sv, blocking_en = [], []
         if current is not None and current.number != snapshot.number:
             blocking_sv.append(
@@ -152,20 +124,22 @@ class PaymentsMixin(BankDetailsMixin):
         )
 
     def _requisition_list(self, round_id: str, up_to: date | None) -> PayoutList:
-        rows = self.query(
+        rows = self._core.query(
             "SELECT q.id, q.code, q.received, q.amount, q.reference FROM requisitions q WHERE q.round_id = ? "
             "AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.requisition_id = q.id) ORDER BY q.received, q.id",
             [round_id],
         )
         pending = [PendingRequisition(int(i), c, r, int(a), ref) for i, c, r, a, ref in rows]
         considered = [p for p in pending if up_to is None or p.received <= up_to]
-        round_ = self.block_round(round_id)
+        round_ = self._rounds.block_round(round_id)
         maximum = round_.requisition_maximum()
         paid = self._paid_per_code(round_id)
-        names = {r.code: r.name for r in self.regions(self.latest_population_date())}
-        decided = self.current_decision(round_id)
+        names = {r.code: r.name for r in self._rounds.regions(self._rounds.latest_population_date())}
+        decided = self._decisions.current_decision(round_id)
         reference = decided.reference if decided else round_.dnr
-        lines, refused = requisition_payouts(considered, maximum, paid, names, reference, self.payment_details(), up_to)
+        lines, refused = requisition_payouts(
+            considered, maximum, paid, names, reference, self._bank_details.payment_details(), up_to
+        )
         blocking_sv, blocking_en, notices = [], [], []
         tables = [b.params for b in round_.blocks if b.on_requisition and isinstance(b.params, FixedTableParams)]
         if not maximum or any(params.basis != OFFICIAL for params in tables):
@@ -173,7 +147,7 @@ class PaymentsMixin(BankDetailsMixin):
                 "Regionernas högsta belopp är uppskattningar; läs in den officiella tabellen innan något betalas ut."
             )
             blocking_en.append("the regions' maximum amounts are estimates: import the official table first")
-        (loose,) = self.query(
+        (loose,) = self._core.query(
             "SELECT coalesce(sum(amount), 0) FROM payouts WHERE round_id = ? AND requisition_id IS NULL", [round_id]
         )[0]
         if loose:
@@ -197,6 +171,7 @@ class PaymentsMixin(BankDetailsMixin):
 
     # --- payment runs -------------------------------------------------------------------------------
 
+    @writes(Action.WRITE_FOLLOWUP)
     def record_payment_run(
         self,
         actor: Actor,
@@ -217,12 +192,12 @@ class PaymentsMixin(BankDetailsMixin):
         a superseded or illustrative decision; a day before the decision was published; a line that would
         pay more than decided or requisitioned. For requisitions ``up_to`` defaults to ``paid_on``.
         """
-        self._check_no_example_data()
-        self._check_round(round_id)
+        self._rounds.check_no_example_data()
+        self._rounds.require_round(round_id)
         reference = reference.strip()
         if not reference:
             raise WriteRefused("Ange utbetalningens referens.", "a payment reference is required")
-        fixed = self.block_round(round_id).paid_on_requisition
+        fixed = self._rounds.block_round(round_id).paid_on_requisition
         if fixed and up_to is None:
             up_to = paid_on
         if up_to is not None and up_to > paid_on:
@@ -231,14 +206,14 @@ class PaymentsMixin(BankDetailsMixin):
                 "requisitions received after the payment day cannot be paid on it",
             )
         try:
-            with self.transaction(actor, reason) as tx:  # locked: the list, its checks and the payment as one
+            with self._core.transaction(actor, reason) as tx:  # locked: the list, its checks and the payment as one
                 listed = self.payout_list(round_id, decision_id, up_to if fixed else None)
                 en, sv = problems_en(listed), problems_sv(listed)
                 if not listed.lines and listed.refused:
                     sv += [f"{r.name}: {refused_sv(r)}" for r in listed.refused]
                     en += [f"{r.name}: {refused_en(r)}" for r in listed.refused]
                 if not fixed:
-                    snapshot = self.decision_snapshot(listed.decision_id or 0)
+                    snapshot = self._decisions.decision_snapshot(listed.decision_id or 0)
                     if paid_on < date.fromisoformat(snapshot.published_on):
                         sv.append(f"Utbetalningsdagen ligger före beslutets datum ({snapshot.published_on}).")
                         en.append(f"the payment day is before the decision's date ({snapshot.published_on})")
@@ -254,7 +229,7 @@ class PaymentsMixin(BankDetailsMixin):
                 self._check_within(listed)
                 run_id = self._write_run(tx, actor, listed, paid_on, reference)
                 paid_guard.check_within(
-                    tx, round_id, self.requisition_maximum(round_id), before
+                    tx, round_id, self._rounds.requisition_maximum(round_id), before
                 )  # the store's invariant, after the write
                 return run_id
         except db.CONSTRAINT_ERRORS:
@@ -267,7 +242,9 @@ class PaymentsMixin(BankDetailsMixin):
         """Each requisition's line pays exactly what was requisitioned (the limits: ``paid_guard``)."""
         if listed.kind == DECISION:
             return
-        requisitioned = dict(self.query("SELECT id, amount FROM requisitions WHERE round_id = ?", [listed.round_id]))
+        requisitioned = dict(
+            self._core.query("SELECT id, amount FROM requisitions WHERE round_id = ?", [listed.round_id])
+        )
         wrong = [line for line in listed.lines if line.amount != requisitioned.get(line.requisition_id)]
         if wrong:
             raise WriteRefused(
@@ -334,9 +311,10 @@ class PaymentsMixin(BankDetailsMixin):
             tx.audit("insert", "payouts", f"{listed.round_id}/{line.code}/{payout_id}", None, after)
         return int(run_id)
 
+    @reads(Action.READ_TABLES)
     def payment_runs(self, round_id: str) -> list[PaymentRun]:
         """The round's recorded runs, oldest first, with how many lines each paid."""
-        rows = self.query(
+        rows = self._core.query(
             "SELECT r.id, r.round_id, r.decision_id, r.up_to, r.paid_on, r.reference, r.total, "
             "(SELECT count(*) FROM payouts p WHERE p.run_id = r.id), r.recorded_at, r.recorded_by "
             "FROM payment_runs r WHERE r.round_id = ? ORDER BY r.id",
@@ -349,13 +327,14 @@ class PaymentsMixin(BankDetailsMixin):
 
     def run_lines(self, run_id: int) -> Sequence[tuple[str, int, int | None, int | None]]:
         """A run's payouts: (code, amount, decision id, requisition id)."""
-        rows = self.query(
+        rows = self._core.query(
             "SELECT code, amount, decision_id, requisition_id FROM payouts WHERE run_id = ? ORDER BY code, id", [run_id]
         )
         return [(c, int(a), dec, req) for c, a, dec, req in rows]
 
     # --- amounts recovered ----------------------------------------------------------------------------
 
+    @writes(Action.WRITE_FOLLOWUP, region="code")
     def record_recovery(
         self, actor: Actor, reason: str, round_id: str, code: str, received_on: date, amount: int, reference: str
     ) -> int:
@@ -364,15 +343,15 @@ class PaymentsMixin(BankDetailsMixin):
         Refused: example data; no reference; an amount that is not positive or is more than is left to recover
         (then nothing is recorded). The same reference for the same recipient is recorded once: a retried
         write returns the id it recorded before."""
-        self._check_no_example_data()
-        self._check_round(round_id)
-        self._check_code(code)
+        self._rounds.check_no_example_data()
+        self._rounds.require_round(round_id)
+        self._rounds.check_code(code)
         reference = reference.strip()
         if not reference:
             raise WriteRefused("Ange återbetalningens referens.", "a reference for the repayment is required")
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             raise WriteRefused("Beloppet ska vara ett helt antal kronor över noll.", "the amount must be > 0 kr")
-        with self.transaction(actor, reason) as tx:
+        with self._core.transaction(actor, reason) as tx:
             done = tx.execute(
                 "SELECT id, amount FROM recoveries WHERE round_id = ? AND code = ? AND reference = ?",
                 [round_id, code, reference],
@@ -385,8 +364,8 @@ class PaymentsMixin(BankDetailsMixin):
                         f"reference {reference!r} is already recorded for {code} with another amount",
                     )
                 return int(done[0])
-            decided = paid_guard.limits(tx, round_id, self.requisition_maximum(round_id))
-            current = self.current_decision(round_id)
+            decided = paid_guard.limits(tx, round_id, self._rounds.requisition_maximum(round_id))
+            current = self._decisions.current_decision(round_id)
             paid = paid_guard.paid_per_code(tx, round_id).get(code, 0)
             owed = paid - (decided or {}).get(code, 0)
             if current is None or owed < amount:
@@ -405,9 +384,10 @@ class PaymentsMixin(BankDetailsMixin):
             )
         return int(new_id)
 
+    @reads(Action.READ_TABLES)
     def recoveries(self, round_id: str) -> list[RecoveryRecord]:
         """The repayments recorded for the round, oldest first."""
-        rows = self.query(
+        rows = self._core.query(
             "SELECT id, round_id, code, decision_id, received_on, amount, reference, recorded_at, recorded_by "
             "FROM recoveries WHERE round_id = ? ORDER BY id",
             [round_id],

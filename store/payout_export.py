@@ -48,7 +48,7 @@ def payout_frame(listed: PayoutList) -> pd.DataFrame:
 
 
 def _about(store: Store | Session, listed: PayoutList) -> list[tuple[str, AboutValue]]:
-    doc = store.round_document(listed.round_id)
+    doc = store.rounds.round_document(listed.round_id)
     rows: list[tuple[str, AboutValue]] = [("Bidragsomgång", doc.get("short_title") or doc["title"])]
     if listed.kind == DECISION:
         rows += [
@@ -101,5 +101,5 @@ def payout_export(store: Store | Session, listed: PayoutList, fmt: str) -> bytes
 
 def payout_file_name(store: Store | Session, listed: PayoutList, fmt: str) -> str:
     """``AT-tjanster-2023_utbetalning_S2023-1_2023-12-01.xlsx``."""
-    doc = store.round_document(listed.round_id)
+    doc = store.rounds.round_document(listed.round_id)
     return export_file_name(doc.get("short_title") or doc["title"], "utbetalning", listed.reference, ext=fmt)

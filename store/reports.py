@@ -21,15 +21,15 @@ from allocation.planned import parse_number, parse_planned
 from allocation.report_values import AT_PARTS, Report, ReportSpec, engine_values, report_spec
 from ingest.reports import read_round_reports
 from present import formats as f
-from store.core import Tx
-from store.decision_types import INFO, WARNING, CheckItem
-from store.model import Actor, ImportResult, WriteRefused, fraction_text
-from store.rounds import RoundsMixin
+from store.access import Action
+from store.access_rules import by_code, by_frame, by_key, by_values, narrowed, reads, writes
+from store.core import StoreCore, Tx
+from store.model import INFO, WARNING, Actor, CheckItem, ImportResult, WriteRefused, fraction_text
+from store.rounds import Rounds
 from store.sql import upsert
 
 if TYPE_CHECKING:
-    from allocation.block_data import Recipient
-    from allocation.blocks import Round
+    pass
 
 REPORT_COLUMNS = (
     "round_id",
@@ -61,35 +61,40 @@ def _fields(report: Report) -> dict[str, Any]:
     return fields
 
 
-class ReportsMixin(RoundsMixin):
+class Reports:
     """Reports per round and recipient, written one at a time or by a whole file, for any round of blocks."""
 
-    if TYPE_CHECKING:  # provided by RoundVersionsMixin in ``Store``
-
-        def block_round(self, round_id: str) -> Round: ...
-        def recipients(self, round_id: str) -> tuple[Recipient, ...]: ...
+    def __init__(self, core: StoreCore, rounds: Rounds) -> None:
+        self._core = core
+        self._rounds = rounds
 
     # --- reading ------------------------------------------------------------------------------------
 
+    @reads(Action.READ_RULES)
     def report_spec(self, round_id: str) -> ReportSpec:
         """What the round's recipients report and which report dates count (from its rules)."""
-        return report_spec(self.block_round(round_id))
+        return report_spec(self._rounds.block_round(round_id))
 
+    @narrowed(Action.READ_REPORTS, by_code)
     def reports(self, round_id: str) -> list[Report]:
         def compute() -> tuple[Report, ...]:
-            return tuple(_report(r) for r in self.query(f"{_SELECT} WHERE round_id = ? ORDER BY code", [round_id]))
+            return tuple(
+                _report(r) for r in self._core.query(f"{_SELECT} WHERE round_id = ? ORDER BY code", [round_id])
+            )
 
-        return list(self._cached(("reports", round_id), compute))
+        return list(self._core.cached(("reports", round_id), compute))
 
+    @narrowed(Action.READ_REPORTS, by_values)
     def report_values(self, round_id: str) -> dict[str, dict[str, Fraction]]:
         """The reports as the engine's values (key -> recipient -> value): what the simulation and decision use."""
         return engine_values(self.reports(round_id))
 
+    @narrowed(Action.READ_REPORTS, by_frame)
     def reports_frame(self, round_id: str) -> pd.DataFrame:
         """One row per report: code, region, the round's values, its own planned figure (a round with a planning
         document), received, source, updated."""
         spec = self.report_spec(round_id)
-        rows = self.query(
+        rows = self._core.query(
             "SELECT a.code, r.name, a.planned_override, a.received, a.source, a.updated_at FROM at_reports a "
             "JOIN regions r USING (code) WHERE a.round_id = ? ORDER BY a.code",
             [round_id],
@@ -106,8 +111,9 @@ class ReportsMixin(RoundsMixin):
         columns = ["code", "region", *spec.values, *planned, "received", "source", "updated_at"]
         return pd.DataFrame(data, columns=columns)
 
+    @narrowed(Action.READ_STATUS, by_key)
     def report_dates(self, round_id: str) -> dict[str, date]:
-        return dict(self.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
+        return dict(self._core.query("SELECT code, received FROM at_reports WHERE round_id = ?", [round_id]))
 
     def report_check(self, round_id: str) -> list[CheckItem]:
         """Before a decision: which recipients have not reported, and whose report came after the last day that
@@ -115,7 +121,7 @@ class ReportsMixin(RoundsMixin):
         spec = self.report_spec(round_id)
         if not spec.accepts_reports:
             return []
-        round_, recipients = self.block_round(round_id), self.recipients(round_id)
+        round_, recipients = self._rounds.block_round(round_id), self._rounds.recipients(round_id)
         names = {r.code: r.name for r in recipients}
         dates = {c: d for c, d in self.report_dates(round_id).items() if c in names}
         missing = [r.name for r in recipients if r.code not in dates]
@@ -146,9 +152,10 @@ class ReportsMixin(RoundsMixin):
 
     # --- writing ------------------------------------------------------------------------------------
 
+    @reads(Action.READ_RULES)
     def report_round_ids(self) -> list[str]:
         """The rounds whose rules use something the recipients report (values or the date of a report)."""
-        return [r for r in self.round_ids() if self._takes_reports(r)]
+        return [r for r in self._rounds.round_ids() if self._takes_reports(r)]
 
     def _takes_reports(self, round_id: str) -> bool:
         try:
@@ -158,7 +165,7 @@ class ReportsMixin(RoundsMixin):
 
     def _accepting(self, round_id: str) -> ReportSpec:
         """The round's spec; a round that is unknown or whose rules use no report is refused, naming those that do."""
-        known = round_id in self.round_ids()
+        known = round_id in self._rounds.round_ids()
         if known and self._takes_reports(round_id):
             return self.report_spec(round_id)
         fitting = self.report_round_ids()
@@ -177,14 +184,14 @@ class ReportsMixin(RoundsMixin):
         )
 
     def _short_title(self, round_id: str) -> str:
-        doc = self.round_document(round_id)
+        doc = self._rounds.round_document(round_id)
         return str(doc.get("short_title") or doc.get("title") or round_id)
 
     def _stored(self, tx: Tx, round_id: str, code: str) -> Report | None:
         rows = tx.execute(f"{_SELECT} WHERE round_id = ? AND code = ?", [round_id, code]).fetchall()
         return _report(rows[0]) if rows else None
 
-    def _write_report(self, tx: Tx, round_id: str, report: Report, source: str) -> bool:
+    def write_report(self, tx: Tx, round_id: str, report: Report, source: str) -> bool:
         """Upsert one report; returns whether anything changed. The same values and date again change nothing."""
         before = self._stored(tx, round_id, report.code)
         after = _fields(report)
@@ -213,23 +220,25 @@ class ReportsMixin(RoundsMixin):
             raise WriteRefused("Antal tjänster är hela tal.", "positions are whole numbers")
         if report.planned is not None and not spec.planned_override:
             raise WriteRefused("Omgången har inget planeringsunderlag.", "the round has no planned positions")
-        today = self.clock().date()
+        today = self._core.clock().date()
         if report.received is None or report.received > today:
             raise WriteRefused(
                 "Ange dagen rapporten togs emot (i dag eller tidigare).",
                 "give the day the report was received (today or earlier)",
             )
 
+    @writes(Action.WRITE_REPORTS, region="report.code")
     def record_report(self, actor: Actor, reason: str, round_id: str, report: Report, source: str = "manuell") -> bool:
         """Record or correct one recipient's report (its values and the date received); audited."""
-        self._check_no_example_data()
+        self._rounds.check_no_example_data()
         spec = self._accepting(round_id)
-        self._check_code(report.code)
+        self._rounds.check_code(report.code)
         report = replace(report, values={k: report.values.get(k, Fraction(0)) for k in spec.optional} | report.values)
         self._check_report(spec, report)
-        with self.transaction(actor, reason) as tx:
-            return self._write_report(tx, round_id, report, source)
+        with self._core.transaction(actor, reason) as tx:
+            return self.write_report(tx, round_id, report, source)
 
+    @writes(Action.IMPORT)
     def import_reports(
         self,
         actor: Actor,
@@ -245,17 +254,17 @@ class ReportsMixin(RoundsMixin):
         ``received`` dates the rows that have no date of their own (a column ``Mottagen``/``received``);
         without it every row needs one: a report is never silently dated today.
         """
-        self._check_no_example_data()
+        self._rounds.check_no_example_data()
         spec = self._accepting(round_id)
-        items = read_round_reports(data, self.region_index(), spec, received, self.clock().date())
+        items = read_round_reports(data, self._rounds.region_index(), spec, received, self._core.clock().date())
         if dry_run:
             current = {r.code: _fields(r) for r in self.reports(round_id)}
             changes = [(i.code, _changed(current.get(i.code), _fields(i))) for i in items]
             changes = [(code, fields) for code, fields in changes if fields is None or fields]
             found = tuple((code, fields or ()) for code, fields in changes)
             return ImportResult(len(items), len(found), len(items) - len(found), found)
-        with self.transaction(actor, reason) as tx:
-            changed = sum(self._write_report(tx, round_id, item, filename) for item in items)
+        with self._core.transaction(actor, reason) as tx:
+            changed = sum(self.write_report(tx, round_id, item, filename) for item in items)
         return ImportResult(len(items), changed, len(items) - changed)
 
 

@@ -50,7 +50,7 @@ def revive(store: StoreCore) -> None:
     fatal = store._fatal
     if fatal is None:
         return
-    with store._write_lock:  # no write is running on the old connection while it is replaced
+    with store.write_lock:  # no write is running on the old connection while it is replaced
         if store._fatal is None:  # another thread reopened it meanwhile
             return
         with suppress(duckdb.Error):

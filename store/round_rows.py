@@ -1,7 +1,7 @@
 """Writing a round's rows: its rules text (``rounds``), milestones, planned table and estimated amounts, audited.
 
 Shared by the seed (``store.seed``: files in ``data/rounds``) and by staff saving a round
-(``store.round_versions``). Inside the caller's transaction; the caller has checked the rules.
+(``store.rounds.round_versions``). Inside the caller's transaction; the caller has checked the rules.
 """
 
 from __future__ import annotations

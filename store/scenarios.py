@@ -9,8 +9,11 @@ import json
 from typing import Any
 
 from allocation.whatif import WhatIf, apply
+from store.access import Action
+from store.access_rules import reads, writes
+from store.core import StoreCore
 from store.model import Actor, Scenario, WriteRefused
-from store.rounds import RoundsMixin
+from store.rounds import Rounds
 from store.scenario_json import is_what_if_json, what_if_from_2023_json, what_if_from_json, what_if_json
 
 # In a scenario's stored parameters: saved while the store held example data (store.demo). Kept after the
@@ -18,9 +21,14 @@ from store.scenario_json import is_what_if_json, what_if_from_2023_json, what_if
 EXAMPLE_KEY = "example_data"
 
 
-class ScenariosMixin(RoundsMixin):
+class Scenarios:
     """Scenarios by name: saved (or overwritten on request), listed, read and deleted."""
 
+    def __init__(self, core: StoreCore, rounds: Rounds) -> None:
+        self._core = core
+        self._rounds = rounds
+
+    @writes(Action.SAVE_SCENARIO)
     def save_what_if(
         self,
         actor: Actor,
@@ -32,14 +40,14 @@ class ScenariosMixin(RoundsMixin):
         overwrite: bool = False,
     ) -> Scenario:
         """A scenario of a round of blocks: its pots, step amounts, values and report dates."""
-        round_ = self.block_round(round_id)
+        round_ = self._rounds.block_round(round_id)
         apply(round_, what_if)  # a what-if the round cannot take is refused before anything is written
         params_data, inputs_data = what_if_json(what_if)
-        return self._write_scenario(
+        return self.write_scenario(
             actor, reason, name, round_id, round_.version, params_data, inputs_data, note, overwrite
         )
 
-    def _write_scenario(
+    def write_scenario(
         self,
         actor: Actor,
         reason: str,
@@ -56,7 +64,7 @@ class ScenariosMixin(RoundsMixin):
             raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
         if self._example_data_loaded():  # made on fictitious figures: said wherever the scenario shows
             params_data = params_data | {EXAMPLE_KEY: True}
-        with self.transaction(actor, reason) as tx:
+        with self._core.transaction(actor, reason) as tx:
             existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
             after = {"round_id": round_id, "params": params_data, "inputs": inputs_data, "note": note}
             if existing and not overwrite:
@@ -104,7 +112,7 @@ class ScenariosMixin(RoundsMixin):
 
     def _example_data_loaded(self) -> bool:
         try:
-            self._check_no_example_data()
+            self._rounds.check_no_example_data()
         except WriteRefused:
             return True
         return False
@@ -115,43 +123,48 @@ class ScenariosMixin(RoundsMixin):
         if is_what_if_json(params_data):
             what_if = what_if_from_json(params_data, inputs_data)
         else:  # saved in the 2023 AT format: the what-if of the round's staircase block it stands for
-            what_if = what_if_from_2023_json(self.block_round(round_id), params_data, inputs_data)
+            what_if = what_if_from_2023_json(self._rounds.block_round(round_id), params_data, inputs_data)
         example = bool(params_data.get(EXAMPLE_KEY, False))
         return Scenario(sid, name, author, created, round_id, version, what_if, note, example)
 
     _SCENARIO_COLUMNS = "id, name, author, created, round_id, rules_version, params, inputs, note"
 
+    @reads(Action.READ_SCENARIOS)
     def scenarios(self, round_id: str | None = None) -> list[Scenario]:
         sql = f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios"
         sql += " WHERE round_id = ? ORDER BY created DESC, name" if round_id else " ORDER BY created DESC, name"
-        return [self._scenario_from_row(r) for r in self.query(sql, [round_id] if round_id else [])]
+        return [self._scenario_from_row(r) for r in self._core.query(sql, [round_id] if round_id else [])]
 
+    @reads(Action.READ_SCENARIOS)
     def scenario_names(self, round_id: str | None = None) -> list[str]:
         """Names of the saved scenarios, newest first (cheap: read once per write)."""
 
         def compute() -> tuple[str, ...]:
             sql = "SELECT name FROM scenarios" + (" WHERE round_id = ?" if round_id else "")
-            rows = self.query(sql + " ORDER BY created DESC, name", [round_id] if round_id else [])
+            rows = self._core.query(sql + " ORDER BY created DESC, name", [round_id] if round_id else [])
             return tuple(row[0] for row in rows)
 
-        return list(self._cached(("scenario_names", round_id), compute))
+        return list(self._core.cached(("scenario_names", round_id), compute))
 
+    @reads(Action.READ_SCENARIOS)
     def example_scenario_names(self, round_id: str | None = None) -> frozenset[str]:
         """Names of the scenarios saved while the store held example data (their outcomes may be fictitious)."""
 
         def compute() -> frozenset[str]:
             sql = "SELECT name, params FROM scenarios" + (" WHERE round_id = ?" if round_id else "")
-            rows = self.query(sql, [round_id] if round_id else [])
+            rows = self._core.query(sql, [round_id] if round_id else [])
             return frozenset(name for name, params in rows if json.loads(params).get(EXAMPLE_KEY))
 
-        return self._cached(("example_scenario_names", round_id), compute)
+        return self._core.cached(("example_scenario_names", round_id), compute)
 
+    @reads(Action.READ_SCENARIOS)
     def scenario(self, name: str) -> Scenario | None:
-        rows = self.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])
+        rows = self._core.query(f"SELECT {self._SCENARIO_COLUMNS} FROM scenarios WHERE name = ?", [name])
         return self._scenario_from_row(rows[0]) if rows else None
 
+    @writes(Action.SAVE_SCENARIO)
     def delete_scenario(self, actor: Actor, reason: str, name: str) -> bool:
-        with self.transaction(actor, reason) as tx:
+        with self._core.transaction(actor, reason) as tx:
             rows = tx.execute("SELECT params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
             if not rows:
                 return False

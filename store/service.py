@@ -1,34 +1,42 @@
-"""The store's service layer: every read, and every write with its actor, reason and audit entry.
+"""The store: one core and the services composed by concern, every read and every write with its actor,
+reason and audit entry.
 
-``Store`` composes the kinds of data, each a mixin over ``store.core.StoreCore`` and its one
-transaction type ``Tx``:
+``Store`` is the core (``store.core.StoreCore``: the connection, cursors, ``query``/``frame``, the write
+``transaction`` and the read cache) with one service per concern as an attribute, each a small class holding
+the core and, passed explicitly, the other services it reads:
 
-- ``store.core``: opening the connection's cursors, ``query``/``frame``, ``transaction``, the read cache
-  and its generation, the audit log read back, exports of any table, backups;
-- ``store.rounds``: regions, population, the rounds' rules documents and versions, the AT round, planned
-  positions;
-- ``store.round_versions``: every round as blocks (``block_round``), its recipients, and staff saving a
-  round (``save_round``; checked by ``store.round_check``, written by ``store.round_rows``);
-- ``store.reports``: the AT reports;
-- ``store.followup``: requisitions, payouts, ombud, usage reports, fixed amounts and the official table;
-- ``store.scenarios``, ``store.users``, ``store.decisions`` (publication), ``store.decided`` (frozen decisions).
+- ``store.rounds`` (``store.rounds.Rounds``): regions, population, the rounds' rules and versions, every round
+  as blocks (``block_round``), its recipients, planned positions and amounts, staff saving a round;
+- ``store.reports`` (``Reports``): the recipients' reports, by form or file;
+- ``store.followup`` (``Followup``): requisitions, payouts, ombud, usage reports and the official table;
+- ``store.decisions`` (``Decisions``): publication, and the frozen decisions (``store.decision_inputs`` computes
+  what a decision is made from);
+- ``store.bank_details`` (``BankDetails``) and ``store.payments`` (``Payments``): payment details, payout
+  lists, payment runs and recoveries;
+- ``store.scenarios``, ``store.users``, ``store.audit`` (the audit log read back, refusals, exports of any
+  table, backups).
 
-The shared types (``Actor``, ``User``, ``WriteRefused``, ...) live in ``store.model`` and are re-exported
-here, so ``from store.service import Store, Actor`` keeps working.
+Each service method a page may use declares its access where it is defined (``store.access_rules``); a
+``store.session.Session`` offers the same services to one principal. The shared record types (``Actor``,
+``User``, ``WriteRefused``, ...) live in ``store.model`` and are re-exported here, so
+``from store.service import Store, Actor`` keeps working.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from store import db
+from store.audit import Audit
+from store.bank_details import BankDetails
 from store.core import TIMEZONE, StoreCore, Tx, now_local
-from store.decided import DecidedMixin
-from store.decisions import DecisionsMixin
-from store.followup import FollowupMixin
+from store.decisions import Decisions
+from store.followup import Followup
 from store.model import (
     EXPORTABLE_TABLES,
     SYSTEM,
@@ -41,12 +49,12 @@ from store.model import (
     WriteRefused,
     fraction_text,
 )
-from store.payments import PaymentsMixin
-from store.reports import ReportsMixin
-from store.round_versions import RoundVersionsMixin
-from store.scenarios import ScenariosMixin
+from store.payments import Payments
+from store.reports import Reports
+from store.rounds import Rounds
+from store.scenarios import Scenarios
 from store.seed import seed_from_data
-from store.users import UsersMixin
+from store.users import Users
 
 __all__ = [
     "EXPORTABLE_TABLES",
@@ -67,17 +75,24 @@ __all__ = [
 ]
 
 
-class Store(
-    DecidedMixin,
-    PaymentsMixin,
-    ReportsMixin,
-    RoundVersionsMixin,
-    FollowupMixin,
-    ScenariosMixin,
-    UsersMixin,
-    DecisionsMixin,
-):
-    """The whole store: one per process (see ``store.core`` for the connection, cursors and locks)."""
+# The services' classes, in the order a store builds them.
+SERVICE_TYPES = (Rounds, Reports, Followup, Decisions, BankDetails, Payments, Scenarios, Users, Audit)
+
+
+class Store(StoreCore):
+    """The whole store: one per process, the core (see ``store.core``) and its services."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, clock: Callable[[], datetime] = now_local) -> None:
+        super().__init__(con, path, clock)
+        self.rounds = Rounds(self)
+        self.reports = Reports(self, self.rounds)
+        self.followup = Followup(self, self.rounds)
+        self.decisions = Decisions(self, self.rounds, self.reports, self.followup)
+        self.bank_details = BankDetails(self, self.rounds)
+        self.payments = Payments(self, self.rounds, self.decisions, self.bank_details)
+        self.scenarios = Scenarios(self, self.rounds)
+        self.users = Users(self, self.rounds)
+        self.audit = Audit(self)
 
     @classmethod
     def open(
@@ -111,7 +126,7 @@ class Store(
             store = cls(con, path)
             if seed and not read_only:
                 seed_from_data(store, data_dir)
-                store.snapshot_published_decisions()
+                store.decisions.snapshot_published_decisions()
         except BaseException as exc:
             with suppress(duckdb.Error):
                 con.close()
@@ -133,7 +148,7 @@ class Store(
             store = cls(con, Path(db.redacted(url)))
             if seed and not read_only:
                 seed_from_data(store, data_dir)  # writes only what differs: a second process writes nothing
-                store.snapshot_published_decisions()
+                store.decisions.snapshot_published_decisions()
             store.sync()
         except db.PgError as exc:
             con.close()

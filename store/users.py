@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from store.access import Role
+from store.access import Action, Role
+from store.access_rules import reads, writes
+from store.core import StoreCore
 from store.model import Actor, User, WriteRefused
-from store.rounds import RoundsMixin
+from store.rounds import Rounds
 from store.sql import upsert
 
 
-class UsersMixin(RoundsMixin):
+class Users:
     """The user table (``store.access`` decides what each role may do)."""
 
+    def __init__(self, core: StoreCore, rounds: Rounds) -> None:
+        self._core = core
+        self._rounds = rounds
+
+    @reads(Action.READ_USERS)
     def users(self) -> list[User]:
-        rows = self.query("SELECT login, name, role, region, active FROM users ORDER BY role, name, login")
+        rows = self._core.query("SELECT login, name, role, region, active FROM users ORDER BY role, name, login")
         return [User(login, name, role, region, bool(active)) for login, name, role, region, active in rows]
 
     def user(self, login: str) -> User | None:
@@ -22,8 +29,9 @@ class UsersMixin(RoundsMixin):
             return tuple(self.users())
 
         wanted = login.strip().lower()
-        return next((u for u in self._cached(("users",), compute) if u.login == wanted), None)
+        return next((u for u in self._core.cached(("users",), compute) if u.login == wanted), None)
 
+    @writes(Action.MANAGE_USERS)
     def save_user(self, actor: Actor, reason: str, user: User) -> bool:
         """Add or change a user (validated); returns whether anything changed."""
         login = user.login.strip().lower()
@@ -47,9 +55,9 @@ class UsersMixin(RoundsMixin):
         if role is Role.REGION:
             if not region:
                 raise WriteRefused("En regionanvändare måste kopplas till en region.", "a region user needs a region")
-            self._check_code(region)
+            self._rounds.check_code(region)
         after = {"name": name, "role": role.value, "region": region, "active": user.active}
-        with self.transaction(actor, reason) as tx:
+        with self._core.transaction(actor, reason) as tx:
             rows = tx.execute("SELECT name, role, region, active FROM users WHERE login = ?", [login]).fetchall()
             before = dict(zip(("name", "role", "region", "active"), rows[0], strict=True)) if rows else None
             if before == after:

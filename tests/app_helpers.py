@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from store.service import Actor, User
+from store.model import Actor, User
 
 CLI = Actor("test", "handläggare (kommandorad)")
 USERS = {

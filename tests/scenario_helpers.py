@@ -16,7 +16,7 @@ from store.session import Session
 
 
 def _staircase(store: Store | Session, round_id: str) -> tuple[Any, str]:
-    round_ = store.block_round(round_id)
+    round_ = store.rounds.block_round(round_id)
     (block_id,) = staircase_blocks(round_)
     return round_, block_id
 
@@ -86,4 +86,4 @@ def save_2023_row(
         for r in sorted(reports, key=lambda r: r.code)
     ]
     version = round_.version
-    return store._write_scenario(actor, reason, name, round_id, version, params_data, inputs, note, overwrite)
+    return store.scenarios.write_scenario(actor, reason, name, round_id, version, params_data, inputs, note, overwrite)

@@ -12,7 +12,7 @@ from allocation.regions import RegionIndex
 from allocation.report_values import Report
 from allocation.rules import Step
 from ingest.data_folder import load_regions
-from store.service import Actor
+from store.model import Actor
 from tests.block_helpers import SIMULATOR, at_view, kronor, recipients, results_table
 from tests.markdown_text import shown
 from tests.report_helpers import positions
@@ -139,18 +139,18 @@ def test_saving_a_scenario_needs_a_name_and_is_audited(app: AppTest, isolated_da
     app.get("form_submit_button")[0].click().run()
     assert not app.exception
     store = get_store(str(isolated_database))
-    scenario = store.scenario("Prov 1")
+    scenario = store.scenarios.scenario("Prov 1")
     assert scenario is not None and scenario.author == "Anna Andersson"
     assert scenario.what_if is not None  # the pots, steps and the table as they were
     full = _full(EXAMPLE)
     for column in ("filled", "started", "excluded"):
         assert scenario.what_if.values[column] == {i.code: i.value(column) for i in full}
-    assert store.audit(limit=1).iloc[0]["entity_key"] == "Prov 1"
+    assert store.audit.audit(limit=1).iloc[0]["entity_key"] == "Prov 1"
     assert app.session_state["scenario"] == "Prov 1"  # the saved scenario becomes the active one
     assert [t.value for t in app.toast if "sparades" in t.value]  # the confirmation is shown (one run, no st.rerun)
     app.text_input(key="scenario_name").set_value("Prov 1")
     app.get("form_submit_button")[0].click().run()  # the same name again, without "Skriv över"
-    assert any("finns redan" in e.value for e in app.error) and len(store.scenarios()) == 1
+    assert any("finns redan" in e.value for e in app.error) and len(store.scenarios.scenarios()) == 1
 
 
 def _full(reports: list[Report]) -> list[Report]:
@@ -177,7 +177,7 @@ def test_opening_a_saved_scenario_loads_its_rules_and_outcomes(isolated_database
 
 def test_results_start_from_the_store_reports_when_there_are_some(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.record_report(Actor("Anna"), "test", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
+    store.reports.record_report(Actor("Anna"), "test", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
     at = _simulator(AppTest.from_file("../app.py", default_timeout=60))
     assert any("inlästa rapporter (1 regioner)" in shown(c.value) for c in at.caption)
     regions, _ = _table(at)
@@ -186,7 +186,7 @@ def test_results_start_from_the_store_reports_when_there_are_some(isolated_datab
 
 def test_comparison_of_a_scenario_with_the_current_simulation(app: AppTest, isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.save_what_if(Actor("Anna"), "test", "Bas", "at-2023", at_what_if(store, "at-2023", reports=EXAMPLE))
+    store.scenarios.save_what_if(Actor("Anna"), "test", "Bas", "at-2023", at_what_if(store, "at-2023", reports=EXAMPLE))
     _simulator(app)
     _with_example(app)
     app.radio(key="pot").set_value("bakgrund").run()

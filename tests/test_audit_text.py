@@ -9,7 +9,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from allocation.fixed import Requisition
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 from ui.audit_text import audit_in_words, key_text
 
 ANNA = Actor("Anna Andersson", "handläggare")
@@ -18,12 +19,14 @@ INTERNAL = re.compile(r"\b(insert|update|delete|None|null|planned_positions|requ
 
 def test_each_entry_says_who_did_what_to_which_record_before_and_after(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    store.record_ombud(ANNA, "ombud godkänt", "03", date(2023, 6, 1))
-    store.record_requisition(ANNA, "rekvisition", "elderly-2023", Requisition("03", date(2023, 9, 1), 1_234_567, "R-1"))
-    store.record_ombud(ANNA, "rättat datum", "03", date(2023, 6, 2))
+    store.followup.record_ombud(ANNA, "ombud godkänt", "03", date(2023, 6, 1))
+    store.followup.record_requisition(
+        ANNA, "rekvisition", "elderly-2023", Requisition("03", date(2023, 9, 1), 1_234_567, "R-1")
+    )
+    store.followup.record_ombud(ANNA, "rättat datum", "03", date(2023, 6, 2))
     rounds = {"at-2023": "AT-tjänster 2023", "elderly-2023": "Läkare i äldreomsorgen 2023"}
-    regions = {r.code: r.name for r in store.regions(store.latest_population_date())}
-    words = audit_in_words(store.audit(limit=3), rounds, regions)
+    regions = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
+    words = audit_in_words(store.audit.audit(limit=3), rounds, regions)
     changed, requisition, _ = words.to_dict("records")
     assert changed["Händelse"] == "Ändrade · Godkända ombud" and changed["Gäller"] == "Uppsala"
     assert changed["Före"] == "ombud godkänt: 1 juni 2023" and changed["Efter"] == "ombud godkänt: 2 juni 2023"
@@ -48,7 +51,7 @@ def test_a_round_version_key_reads_as_the_round_and_its_version() -> None:
 
 def test_the_data_page_shows_the_log_in_words(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    store.record_ombud(ANNA, "ombud godkänt", "03", date(2023, 6, 1))
+    store.followup.record_ombud(ANNA, "ombud godkänt", "03", date(2023, 6, 1))
     store.close()
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.session_state["actor_name"] = "Sara"

@@ -196,7 +196,7 @@ def test_staff_choose_a_blocks_recipients_by_name_and_the_copy_pays_only_them(da
     from ui.state import get_store
 
     store = get_store(str(db_path()))
-    round_ = store.block_round("at-2024-tre")
+    round_ = store.rounds.block_round("at-2024-tre")
     assert round_.blocks[0].eligible.codes == ("01", "03", "25")
     at.switch_page("pages/at/simulator.py").run()
     assert not at.exception, at.exception

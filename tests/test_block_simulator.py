@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest
 from allocation.block_engine import allocate_round
 from allocation.whatif import WhatIf, apply
 from present import formats as f
+from store.model import Actor
 from store.paths import DATA_ENV
 from store.scenario_json import what_if_from_json, what_if_json
-from store.service import Actor
 from tests.block_helpers import load_test_round, recipients
 from tests.markdown_text import shown
 from ui.block_compare import CURRENT
@@ -128,7 +128,7 @@ def test_a_saved_scenario_reopens_and_is_compared_with_the_baseline(data_dir: Pa
     at.text_input(key="scenario_name").set_value("Mindre block 2")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception, at.exception
-    scenario = get_store(str(isolated_database)).scenario("Mindre block 2")
+    scenario = get_store(str(isolated_database)).scenarios.scenario("Mindre block 2")
     assert scenario is not None and scenario.what_if is not None
     assert scenario.what_if.pots == {"reporting": 63_000_000, "performance": 120_000_000}
     assert scenario.what_if.values["filled"]["01"] == 272 + 3
@@ -172,8 +172,8 @@ def test_a_what_if_the_round_cannot_take_is_refused_before_anything_is_written(
     store = get_store(str(isolated_database))
     round_ = load_test_round("at-2024-illustrative")
     with pytest.raises(ValueError, match="without a staircase"):
-        store.save_what_if(Actor("Anna"), "test", "Fel", round_.id, WhatIf(steps={"reporting": (1,)}))
-    assert store.scenario("Fel") is None  # refused before anything is written
+        store.scenarios.save_what_if(Actor("Anna"), "test", "Fel", round_.id, WhatIf(steps={"reporting": (1,)}))
+    assert store.scenarios.scenario("Fel") is None  # refused before anything is written
 
 
 amounts = st.integers(min_value=0, max_value=10**12)

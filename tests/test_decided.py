@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from allocation import decision as d
 from allocation.planned import parse_planned
-from store.decision_types import BLOCKING
-from store.service import Actor, Store, WriteRefused
+from store.model import BLOCKING, Actor, WriteRefused
+from store.service import Store
 from tests.report_helpers import positions
 
 STAFF = Actor("Sara Handläggare", "handläggare")
@@ -23,8 +23,8 @@ ROUND = "at-2023"
 
 
 def report(store: Store, code: str, above_plan: int, received: date = date(2023, 10, 20)) -> None:
-    planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-    store.record_report(STAFF, "test", ROUND, positions(code, planned + above_plan, 0, received=received))
+    planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)[code]))
+    store.reports.record_report(STAFF, "test", ROUND, positions(code, planned + above_plan, 0, received=received))
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def refused(text: str, call: object, *args: object, **kw: object) -> None:
 
 def decide(store: Store, **kw: object) -> d.Snapshot:
     args = {"reference": "S2023/1", "published_on": date(2023, 12, 1), "confirmed": True} | kw
-    return store.decide_round(STAFF, "beslut", ROUND, **args)  # type: ignore[arg-type]
+    return store.decisions.decide_round(STAFF, "beslut", ROUND, **args)  # type: ignore[arg-type]
 
 
 def test_a_decision_is_a_sealed_snapshot_of_the_allocation(store: Store) -> None:
@@ -58,9 +58,9 @@ def test_a_decision_is_a_sealed_snapshot_of_the_allocation(store: Store) -> None
     assert snapshot.inputs["filled"]["01"] and snapshot.inputs["population"]["01"]
     assert snapshot.recipient("03").explanation[-1].startswith("Totalt:")
     # read back from the store: the same snapshot, hash checked
-    assert store.decision_snapshot(snapshot.number) == snapshot == store.current_decision(ROUND)
+    assert store.decisions.decision_snapshot(snapshot.number) == snapshot == store.decisions.current_decision(ROUND)
     # the decision makes the round's data public, in the same transaction, audited
-    assert store.decisions()[ROUND] == (date(2023, 12, 1), "S2023/1")
+    assert store.decisions.decisions()[ROUND] == (date(2023, 12, 1), "S2023/1")
     audit = store.query("SELECT entity, entity_key FROM audit_log WHERE entity = 'decision_snapshots'")
     assert audit == [("decision_snapshots", str(snapshot.number))]
 
@@ -76,10 +76,10 @@ def test_a_changed_byte_in_a_stored_snapshot_is_detected(store: Store) -> None:
 
 def test_a_corrected_report_changes_nothing_the_decision_said_and_shows_as_drift(store: Store) -> None:
     snapshot = decide(store)
-    assert not store.decision_drift(snapshot).any
-    store.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
-    assert store.current_decision(ROUND) == snapshot  # the decision is what it was
-    drift = store.decision_drift(snapshot)
+    assert not store.decisions.decision_drift(snapshot).any
+    store.reports.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
+    assert store.decisions.current_decision(ROUND) == snapshot  # the decision is what it was
+    drift = store.decisions.decision_drift(snapshot)
     assert [(c.key, c.code, c.before) for c in drift.inputs] == [("filled", "03", snapshot.inputs["filled"]["03"])]
     assert {c.code for c in drift.amounts} >= {"03"} and next(c for c in drift.amounts if c.code == "03").after == 0
 
@@ -87,52 +87,61 @@ def test_a_corrected_report_changes_nothing_the_decision_said_and_shows_as_drift
 def test_an_amendment_names_the_decision_it_changes_and_the_first_stays_readable(store: Store) -> None:
     first = decide(store)
     refused("redan beslutad", decide, store, reference="S2023/2")
-    store.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
+    store.reports.record_report(STAFF, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     second = decide(store, reference="S2023/2", supersedes=first.number, published_on=date(2023, 12, 8))
     assert second.kind == d.AMENDMENT and second.supersedes == first.number
     assert second.supersedes_reference == "S2023/1"
-    assert store.current_decision(ROUND) == second
-    assert store.decision_snapshot(first.number) == first
+    assert store.decisions.current_decision(ROUND) == second
+    assert store.decisions.decision_snapshot(first.number) == first
     changes = {c.code: c for c in d.changes(first, second)}
     assert changes["03"].after == 0 and sum(c.delta for c in changes.values()) == second.paid - first.paid
     # the publication date stays the first one's; the reference is the one in force
-    assert store.decisions()[ROUND] == (date(2023, 12, 1), "S2023/2")
+    assert store.decisions.decisions()[ROUND] == (date(2023, 12, 1), "S2023/2")
     refused("senaste", decide, store, reference="S2023/3", supersedes=first.number)
 
 
 def test_warnings_must_be_confirmed_and_blocking_items_refuse(store: Store) -> None:
-    check = store.decision_check(ROUND)
+    check = store.decisions.decision_check(ROUND)
     assert check.warnings and "Rapport saknas från 17 av 21" in check.warnings[0].text
     refused("Bekräfta", decide, store, confirmed=False)
     refused("diarienummer", decide, store, reference="  ")
     # the elderly-care round holds estimates until the official table is read: it cannot be decided
-    elderly = store.decision_check("elderly-2023")
+    elderly = store.decisions.decision_check("elderly-2023")
     assert [i.level for i in elderly.blocking] == [BLOCKING]
-    refused("uppskattningar", store.decide_round, STAFF, "b", "elderly-2023", "S1", date(2023, 12, 1), confirmed=True)
-    assert store.decision_list() == []
+    refused(
+        "uppskattningar",
+        store.decisions.decide_round,
+        STAFF,
+        "b",
+        "elderly-2023",
+        "S1",
+        date(2023, 12, 1),
+        confirmed=True,
+    )
+    assert store.decisions.decision_list() == []
 
 
 def test_the_pot_chosen_and_why_are_in_the_snapshot(store: Store) -> None:
-    round_ = store.block_round(ROUND)
+    round_ = store.rounds.block_round(ROUND)
     block = round_.blocks[0]
     other = next(o for o in block.pot.options if o.id != block.pot.default and o.id != "custom")
     snapshot = decide(store, pots={block.id: other.id}, pot_reason="Enligt regleringsbrevet")
     assert snapshot.pot == other.amount and snapshot.blocks[0].pot_source == other.id
     assert snapshot.pot_reason == "Enligt regleringsbrevet"
-    assert not store.decision_drift(snapshot).any  # recomputed with the same pot
+    assert not store.decisions.decision_drift(snapshot).any  # recomputed with the same pot
 
 
 def test_published_decisions_without_a_snapshot_are_migrated_once(store_target: Path | str) -> None:
     store = Store.open(store_target)
     report(store, "01", 4)
-    store.record_decision(STAFF, "publicering", ROUND, date(2023, 12, 1), "S2023/9")
+    store.decisions.record_decision(STAFF, "publicering", ROUND, date(2023, 12, 1), "S2023/9")
     store.close()
     again = Store.open(store_target)
-    [summary] = again.decision_list(ROUND)
-    snapshot = again.decision_snapshot(summary.id)
+    [summary] = again.decisions.decision_list(ROUND)
+    snapshot = again.decisions.decision_snapshot(summary.id)
     assert snapshot.migrated and snapshot.reference == "S2023/9" and snapshot.totals["01"] > 0
     again.close()
-    assert len(Store.open(store_target).decision_list(ROUND)) == 1
+    assert len(Store.open(store_target).decisions.decision_list(ROUND)) == 1
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.planned import parse_planned
 from present.formats import kr
-from store.service import Actor, Store, User
+from store.model import Actor, User
+from store.service import Store
 from tests.block_helpers import kronor
 from tests.markdown_text import shown
 from tests.report_helpers import positions
@@ -29,10 +30,10 @@ PAGE = "pages/decision/decision.py"
 def store(isolated_database: Path) -> Store:
     store = get_store(str(isolated_database))
     for code, more in (("01", 5), ("03", 2), ("25", 3)):
-        planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_report(CLI, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
-    store.save_user(CLI, "test", User("mats@myndighet.se", "Mats Chef", "chef"))
-    store.save_user(CLI, "test", User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"))
+        planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)[code]))
+        store.reports.record_report(CLI, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
+    store.users.save_user(CLI, "test", User("mats@myndighet.se", "Mats Chef", "chef"))
+    store.users.save_user(CLI, "test", User("ulla@regionuppsala.se", "Ulla Uppsala", "region", "03"))
     return store
 
 
@@ -84,22 +85,22 @@ def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
     page = texts(at)
     assert "Kontroll före beslut" in page and "Rapport saknas från 18 av 21 regioner" in page
     submit(at, "beslutet", "S2023/100")
-    first = store.current_decision(ROUND)
+    first = store.decisions.current_decision(ROUND)
     assert first is not None and first.reference == "S2023/100" and first.decided_by == "Sara Handläggare"
     assert f"Beslutet S2023/100 är fattat och låst: {kr(first.paid)}" in texts(at)
 
     # a corrected report does not change the decision: the page says what changed, an amendment corrects it
-    store.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
+    store.reports.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     at.session_state["beslut_flik"] = "Beslut"
     at.run()
     page = texts(at)
     assert "Uppgifterna i databasen har ändrats sedan beslutet" in page
-    assert store.current_decision(ROUND) == first
+    assert store.decisions.current_decision(ROUND) == first
 
     at.session_state["beslut_flik"] = "Ändringsbeslut"
     at.run()
     submit(at, "ändringsbeslutet", "S2023/101")
-    second = store.current_decision(ROUND)
+    second = store.decisions.current_decision(ROUND)
     assert second is not None and second.supersedes == first.number and second.totals["03"] == 0
     at.session_state["beslut_flik"] = "Beslut"
     at.run()
@@ -111,7 +112,7 @@ def test_staff_see_the_check_decide_and_amend(store: Store) -> None:
 
 
 def test_a_manager_reads_the_decision_and_cannot_decide(store: Store) -> None:
-    store.decide_round(CLI, "beslut", ROUND, "S2023/7", date(2023, 12, 1), confirmed=True)
+    store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/7", date(2023, 12, 1), confirmed=True)
     at = open_page(login("manager"))
     page = texts(at)
     assert "S2023/7" in page and not any(b.label.startswith("Fatta") for b in at.button)
@@ -119,7 +120,7 @@ def test_a_manager_reads_the_decision_and_cannot_decide(store: Store) -> None:
 
 
 def test_a_region_sees_its_decision_only_once_published(store: Store) -> None:
-    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2099, 1, 1), confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2099, 1, 1), confirmed=True)
     at = open_page(login("region"))
     page = texts(at)
     assert "inte publicerat" in page and "S2023/8" not in page and kr(snapshot.totals["03"]) not in page
@@ -127,7 +128,7 @@ def test_a_region_sees_its_decision_only_once_published(store: Store) -> None:
 
 
 def test_a_region_sees_its_amount_explanation_and_letter_once_published(store: Store) -> None:
-    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2023, 12, 1), confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/8", date(2023, 12, 1), confirmed=True)
     at = open_page(login("region"))
     page = texts(at)
     assert kr(snapshot.totals["03"]) in page and "Så beräknades beloppet" in page
@@ -143,7 +144,7 @@ def with_check_digit(body: str) -> str:
 
 
 def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: Store) -> None:
-    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
     receiving = [c for c, t in snapshot.totals.items() if t]
     at = open_page(staff())
     at.session_state["beslut_flik"] = "Utbetalning"
@@ -152,7 +153,7 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
     for i, code in enumerate(receiving):
         org = with_check_digit(f"23210{i}000")
         giro = with_check_digit(f"555{i}000")
-        store.save_payment_details(CLI, "test", code, org, giro)
+        store.bank_details.save_payment_details(CLI, "test", code, org, giro)
     at.run()
     assert len(at.get("download_button")) == 2  # the list to pay as XLSX and CSV
     at.text_input(key="pay_reference").set_value("BET-2023-12")
@@ -174,15 +175,17 @@ def test_staff_pay_a_decision_once_and_the_payments_equal_the_decision(store: St
 def test_an_amendment_below_what_was_paid_shows_what_to_recover_and_staff_record_the_repayment(
     store: Store,
 ) -> None:
-    first = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
-    for i, code in enumerate(sorted(store.payment_details().keys() | set(first.totals))):
-        store.save_payment_details(
+    first = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    for i, code in enumerate(sorted(store.bank_details.payment_details().keys() | set(first.totals))):
+        store.bank_details.save_payment_details(
             CLI, "test", code, with_check_digit(f"2321{i:02d}000"), with_check_digit(f"55{i:02d}000")
         )
-    store.record_payment_run(CLI, "betalt", ROUND, date(2023, 12, 15), "UB-1")
-    planned = math.ceil(parse_planned(store.planned_table(ROUND)["01"]))
-    store.record_report(CLI, "rättelse", ROUND, positions("01", planned + 2, 0, received=date(2023, 10, 20)))
-    amended = store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
+    store.payments.record_payment_run(CLI, "betalt", ROUND, date(2023, 12, 15), "UB-1")
+    planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)["01"]))
+    store.reports.record_report(CLI, "rättelse", ROUND, positions("01", planned + 2, 0, received=date(2023, 10, 20)))
+    amended = store.decisions.decide_round(
+        CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True
+    )
     owed = first.totals["01"] - amended.totals["01"]
     at = open_page(staff())
     at.session_state["beslut_flik"] = "Utbetalning"
@@ -197,14 +200,16 @@ def test_an_amendment_below_what_was_paid_shows_what_to_recover_and_staff_record
     at.run()
     assert not at.exception, at.exception
     assert f"Återbetalningen från Stockholm är registrerad: {kr(owed)}" in texts(at)
-    assert "Att återkräva" not in texts(at) and store.payout_list(ROUND).recordable
+    assert "Att återkräva" not in texts(at) and store.payments.payout_list(ROUND).recordable
 
 
 def test_staff_download_the_confirmation_of_a_requisition(store: Store) -> None:
     from allocation.fixed import Requisition
 
-    store.record_ombud(CLI, "test", "03", date(2023, 6, 1))
-    store.record_requisition(CLI, "test", "elderly-2023", Requisition("03", date(2023, 9, 1), 1_234_567, "R-03"))
+    store.followup.record_ombud(CLI, "test", "03", date(2023, 6, 1))
+    store.followup.record_requisition(
+        CLI, "test", "elderly-2023", Requisition("03", date(2023, 9, 1), 1_234_567, "R-03")
+    )
     at = staff()
     at.session_state["omgang"] = "elderly-2023"
     at.run()
@@ -223,13 +228,13 @@ def test_deciding_takes_a_review_and_a_confirmation_and_a_chosen_publication_day
     assert at.date_input(key="decide_published_on").value is None  # no day is chosen for the decider
     fill(at, "S2023/200", published=None)
     click(at, "Granska beslutet")
-    assert "Välj publiceringsdag" in texts(at) and store.current_decision(ROUND) is None
+    assert "Välj publiceringsdag" in texts(at) and store.decisions.current_decision(ROUND) is None
 
     at.date_input(key="decide_published_on").set_value(date(2023, 12, 1))
     click(at, "Granska beslutet")
     page = texts(at)
-    check = store.decision_check(ROUND)
-    assert "Granska beslutet innan det fattas" in page and store.current_decision(ROUND) is None
+    check = store.decisions.decision_check(ROUND)
+    assert "Granska beslutet innan det fattas" in page and store.decisions.current_decision(ROUND) is None
     assert "Fördelas: " + kr(check.paid) in page and "Mottagare med belopp: 3 av 21" in page
     assert "Publiceringsdag och beslutsdatum: 1 december 2023" in page and "Diarienummer: S2023/200" in page
     assert "Rapport saknas från 18 av 21 regioner" in page[page.index("Varningar som du har bekräftat") :]
@@ -241,10 +246,10 @@ def test_deciding_takes_a_review_and_a_confirmation_and_a_chosen_publication_day
     click(at, "Ändra uppgifterna")  # back to the form, with what was entered
     assert at.text_input(key="decide_reference").value == "S2023/200"
     assert at.date_input(key="decide_published_on").value == date(2023, 12, 1)
-    assert store.current_decision(ROUND) is None
+    assert store.decisions.current_decision(ROUND) is None
     click(at, "Granska beslutet")
     click(at, "Fatta beslutet")
-    decided = store.current_decision(ROUND)
+    decided = store.decisions.current_decision(ROUND)
     assert decided is not None and decided.published_on == "2023-12-01" and decided.paid == check.paid
     assert "Beslutet S2023/200 är fattat och låst" in texts(at)
 
@@ -253,15 +258,15 @@ def test_a_review_made_before_the_inputs_changed_is_reviewed_again(store: Store)
     at = open_page(staff())
     fill(at, "S2023/201")
     click(at, "Granska beslutet")
-    store.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
+    store.reports.record_report(CLI, "rättelse", ROUND, positions("03", 10, 0, received=date(2023, 10, 20)))
     at.run()
     assert "Uppgifterna har ändrats sedan du granskade beslutet" in texts(at)
-    assert not any(b.label == "Fatta beslutet" for b in at.button) and store.current_decision(ROUND) is None
+    assert not any(b.label == "Fatta beslutet" for b in at.button) and store.decisions.current_decision(ROUND) is None
     assert at.text_input(key="decide_reference").value == "S2023/201"
 
 
 def test_the_signature_fields_are_shown_openly_above_the_documents_and_say_what_is_missing(store: Store) -> None:
-    store.decide_round(CLI, "beslut", ROUND, "S2023/11", date(2023, 12, 1), confirmed=True)
+    store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/11", date(2023, 12, 1), confirmed=True)
     at = open_page(staff())
     at.session_state["beslut_flik"] = "Dokument"
     at.run()
@@ -290,17 +295,19 @@ def test_letters_name_the_bankgiro_the_agency_registered(store: Store) -> None:
     from store.session import Session
     from ui.decision_view import registered_bankgiros
 
-    store.save_payment_details(CLI, "test", "25", with_check_digit("232100000"), with_check_digit("5050105"))
-    registered = store.payment_details()["25"][1]
+    store.bank_details.save_payment_details(
+        CLI, "test", "25", with_check_digit("232100000"), with_check_digit("5050105")
+    )
+    registered = store.bank_details.payment_details()["25"][1]
     assert registered_bankgiros(Session(store, Principal("Sara", Role.STAFF))) == {"25": registered}
     assert registered_bankgiros(Session(store, Principal("Ulla", Role.REGION, "25"))) == {}
 
 
 def test_the_decision_page_has_one_date_format_and_capitalised_headers(store: Store) -> None:
-    first = store.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
-    planned = math.ceil(parse_planned(store.planned_table(ROUND)["03"]))
-    store.record_report(CLI, "rättelse", ROUND, positions("03", planned + 7, 0, received=date(2023, 10, 20)))
-    store.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
+    first = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/9", date(2023, 12, 1), confirmed=True)
+    planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)["03"]))
+    store.reports.record_report(CLI, "rättelse", ROUND, positions("03", planned + 7, 0, received=date(2023, 10, 20)))
+    store.decisions.decide_round(CLI, "ändring", ROUND, "S2023/10", date(2023, 12, 20), None, "", first.number, True)
     at = open_page(staff())
     page = texts(at)
     caption = next(line for line in page.splitlines() if line.startswith("Beslutsdatum "))

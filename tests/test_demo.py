@@ -62,25 +62,25 @@ def test_every_round_with_region_events_gets_a_realistic_mix(store: Store) -> No
     assert plan == demo.make_plan(store)  # a fixed seed: the same records every time (stable screenshots)
     assert plan != demo.make_plan(store, seed=demo.SEED + 1)
     assert demo.plan_problems(store, plan) == []
-    n = len(store.regions(store.latest_population_date()))
+    n = len(store.rounds.regions(store.rounds.latest_population_date()))
     for round_id in of_format(store, "performance"):
-        doc = store.round_document(round_id)
+        doc = store.rounds.round_document(round_id)
         due = next(m["due"] for m in doc["milestones"] if m.get("event") == "at_report")
         reports = [report for r, report in plan.reports if r == round_id]
         received = {report.code: report.received for report in reports}
         on_time = sum(day <= due for day in received.values() if day is not None)
         assert 0 < on_time < len(received) < n  # some on time, some late, some never
-        round_ = store.block_round(round_id)
-        people = recipients_from_regions(store.regions(round_.population_date))
+        round_ = store.rounds.block_round(round_id)
+        people = recipients_from_regions(store.rounds.regions(round_.population_date))
         values = engine_values(reports)
         result = allocate_round(round_, people, values)
         stairs = stair_details(round_, result, people, values)[0]
         steps = Counter(d.nominal for stair in stairs.values() for d in stair.values() if d.level)
         assert len(steps) >= 3 and sum(steps.values()) < len(received)  # several steps reached; not everyone
         assert result.paid == result.pot
-    for round_id in store.requisition_round_ids():
-        maximum = {c: a for c, (a, _, _) in store.fixed_amounts(round_id).items()}
-        due = store.block_round(round_id).requisition_due
+    for round_id in store.rounds.requisition_round_ids():
+        maximum = {c: a for c, (a, _, _) in store.rounds.fixed_amounts(round_id).items()}
+        due = store.rounds.block_round(round_id).requisition_due
         asked: dict[str, list[Requisition]] = {}
         for r, item in plan.requisitions:
             if r == round_id:
@@ -111,7 +111,7 @@ def test_a_round_dropped_into_the_data_folder_gets_example_data_by_its_rules(
     store = Store.open(isolated_database, data_dir=data)
     loaded = demo.load(store, ANNA, "visning")
     assert "at-2024-illustrative" in loaded.rounds
-    dates = store.report_dates("at-2024-illustrative")
+    dates = store.reports.report_dates("at-2024-illustrative")
     assert dates and all(day.year == 2024 for day in dates.values())  # around its own milestone, not 2023's
     store.close()
 
@@ -120,17 +120,17 @@ def test_a_round_dropped_into_the_data_folder_gets_example_data_by_its_rules(
 
 
 def test_loading_is_one_audited_transaction_marked_in_every_row(store: Store) -> None:
-    before = store.audit_count()
+    before = store.audit.audit_count()
     loaded = demo.load(store, ANNA, "visning")
     assert loaded.written and set(loaded.rounds) == {"at-2023", "elderly-2023"}
     assert all(loaded.counts[t] > 0 for t in TABLES)
-    assert store.audit_count() == before + sum(loaded.counts.values()) + 1  # each row, and the summary
-    entries = store.audit(limit=store.audit_count() - before)
+    assert store.audit.audit_count() == before + sum(loaded.counts.values()) + 1  # each row, and the summary
+    entries = store.audit.audit(limit=store.audit.audit_count() - before)
     assert entries["reason"].str.startswith(demo.MARK).all()  # every entry says the data is fictitious
     assert entries["logged_at"].nunique() == 1  # written by one transaction
     assert demo.example_counts(store) == loaded.counts
     assert demo.real_counts(store) == dict.fromkeys(TABLES, 0)
-    frame = store.table("at_reports")  # every view and export can tell: a column, and the source in words
+    frame = store.audit.table("at_reports")  # every view and export can tell: a column, and the source in words
     assert frame["example"].all() and (frame["source"] == demo.MARK).all()
     assert set(demo.example_rounds(store)) == set(loaded.rounds)
 
@@ -138,11 +138,11 @@ def test_loading_is_one_audited_transaction_marked_in_every_row(store: Store) ->
 def test_example_payouts_pay_their_requisitions_and_the_payout_list_reconciles(store: Store) -> None:
     demo.load(store, ANNA, "visning")
     for round_id in demo.example_rounds(store):
-        if not store.block_round(round_id).paid_on_requisition:
+        if not store.rounds.block_round(round_id).paid_on_requisition:
             continue
         paid = {rid for (rid,) in store.query("SELECT requisition_id FROM payouts WHERE round_id = ?", [round_id])}
         assert None not in paid  # every example payout pays one requisition
-        listed = store.payout_list(round_id)
+        listed = store.payments.payout_list(round_id)
         assert not {line.requisition_id for line in listed.lines} & paid  # a paid requisition is never listed
         assert listed.basis == listed.total + sum(r.amount for r in listed.refused)  # the list reconciles
         (unpaid,) = store.query(
@@ -158,38 +158,39 @@ def test_example_payouts_pay_their_requisitions_and_the_payout_list_reconciles(s
 
 
 def test_a_failure_while_loading_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = store.audit_count()
+    before = store.audit.audit_count()
     written = []
+    original = store.followup.write_requisition
 
     def fail_after_some(tx, round_id, item, source):  # type: ignore[no-untyped-def]
         written.append(item)
         if len(written) == 5:
             raise OSError("disk full")
-        return Store._write_requisition(store, tx, round_id, item, source)
+        return original(tx, round_id, item, source)
 
-    monkeypatch.setattr(store, "_write_requisition", fail_after_some)
+    monkeypatch.setattr(store.followup, "write_requisition", fail_after_some)
     with pytest.raises(OSError):
         demo.load(store, ANNA, "visning")
     assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
     assert demo.example_rounds(store) == {}
-    assert store.audit_count() == before
+    assert store.audit.audit_count() == before
 
 
 def test_loading_twice_writes_nothing_the_second_time(store: Store) -> None:
     first = demo.load(store, ANNA, "visning")
-    entries = store.audit_count()
+    entries = store.audit.audit_count()
     again = demo.load(store, ANNA, "visning igen")
     assert not again.written and again.counts == first.counts
-    assert store.audit_count() == entries
+    assert store.audit.audit_count() == entries
 
 
 def test_loading_is_refused_while_the_store_holds_real_records(store: Store) -> None:
-    store.record_report(ANNA, "inkommen", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
-    before = store.audit_count()
+    store.reports.record_report(ANNA, "inkommen", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
+    before = store.audit.audit_count()
     with pytest.raises(WriteRefused, match="real records") as refused:
         demo.load(store, ANNA, "visning")
     assert "riktiga uppgifter (1 rapporter" in refused.value.message_sv
-    assert store.audit_count() == before
+    assert store.audit.audit_count() == before
     assert demo.example_counts(store) == dict.fromkeys(TABLES, 0)
 
 
@@ -207,18 +208,22 @@ def test_an_actor_and_a_reason_are_required(store: Store) -> None:
 def test_real_follow_up_records_are_refused_while_example_data_is_loaded(store: Store) -> None:
     demo.load(store, ANNA, "visning")
     counts = demo.example_counts(store)
-    entries = store.audit_count()
-    code = sorted(r.code for r in store.regions(store.latest_population_date()))[0]
+    entries = store.audit.audit_count()
+    code = sorted(r.code for r in store.rounds.regions(store.rounds.latest_population_date()))[0]
     writes = [
-        lambda: store.record_report(ANNA, "inkommen", "at-2023", positions(code, 30, 29, received=date(2023, 11, 1))),
-        lambda: store.record_ombud(ANNA, "godkänt", code, date(2023, 4, 4)),
-        lambda: store.record_requisition(
+        lambda: store.reports.record_report(
+            ANNA, "inkommen", "at-2023", positions(code, 30, 29, received=date(2023, 11, 1))
+        ),
+        lambda: store.followup.record_ombud(ANNA, "godkänt", code, date(2023, 4, 4)),
+        lambda: store.followup.record_requisition(
             ANNA, "inkommen", "elderly-2023", Requisition(code, date(2023, 10, 30), 1_000, "R-1")
         ),
-        lambda: store.record_payout(ANNA, "utbetald", "elderly-2023", code, date(2023, 11, 10), 1_000, "U-1"),
-        lambda: store.record_usage_report(ANNA, "inkommen", "elderly-2023", code, date(2024, 4, 2), "Dnr 2"),
-        lambda: store.import_reports(ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv", RECEIVED),
-        lambda: store.import_requisitions(
+        lambda: store.followup.record_payout(ANNA, "utbetald", "elderly-2023", code, date(2023, 11, 10), 1_000, "U-1"),
+        lambda: store.followup.record_usage_report(ANNA, "inkommen", "elderly-2023", code, date(2024, 4, 2), "Dnr 2"),
+        lambda: store.reports.import_reports(
+            ANNA, "fil", "at-2023", b"region,filled,started\n01,1,1\n", "f.csv", RECEIVED
+        ),
+        lambda: store.followup.import_requisitions(
             ANNA, "fil", "elderly-2023", b"region,received,amount\n01,2023-10-01,5\n", "f.csv"
         ),
     ]
@@ -226,15 +231,15 @@ def test_real_follow_up_records_are_refused_while_example_data_is_loaded(store: 
         with pytest.raises(WriteRefused) as refused:
             write()
         assert "exempeldata" in refused.value.message_sv and "demo --remove" in refused.value.message_sv
-    assert demo.example_counts(store) == counts and store.audit_count() == entries  # nothing written
+    assert demo.example_counts(store) == counts and store.audit.audit_count() == entries  # nothing written
     demo.remove(store, ANNA, "städning")
-    assert store.record_ombud(ANNA, "godkänt", code, date(2023, 4, 4))  # real records once it is gone
+    assert store.followup.record_ombud(ANNA, "godkänt", code, date(2023, 4, 4))  # real records once it is gone
 
 
 def test_removing_deletes_exactly_the_example_records_and_nothing_real(store: Store) -> None:
     # Real records of other kinds (follow-up records are refused beside example data, in both directions).
-    store.save_user(ANNA, "ny handläggare", User("sara@myndighet.se", "Sara", "handläggare"))
-    store.record_decision(ANNA, "publicerat", "at-2023", date(2023, 12, 15), "Dnr 1")
+    store.users.save_user(ANNA, "ny handläggare", User("sara@myndighet.se", "Sara", "handläggare"))
+    store.decisions.record_decision(ANNA, "publicerat", "at-2023", date(2023, 12, 15), "Dnr 1")
     other_tables = ("users", "decisions", "fixed_amounts", "rounds", "planned_positions")
     others_before = {t: store.query(f"SELECT count(*) FROM {t}")[0][0] for t in other_tables}
     demo.load(store, ANNA, "visning")
@@ -244,15 +249,15 @@ def test_removing_deletes_exactly_the_example_records_and_nothing_real(store: St
     assert demo.example_rounds(store) == {}
     assert all(rows(store, t) == [] for t in TABLES)
     assert {t: store.query(f"SELECT count(*) FROM {t}")[0][0] for t in other_tables} == others_before
-    entries = store.audit(limit=5)
+    entries = store.audit.audit(limit=5)
     assert entries.iloc[0]["action"] == "remove" and entries.iloc[0]["reason"].startswith(demo.MARK)
 
 
 def test_removing_without_example_data_writes_nothing(store: Store) -> None:
-    before = store.audit_count()
+    before = store.audit.audit_count()
     removed = demo.remove(store, ANNA, "städning")
     assert removed.rounds == () and not any(removed.counts.values())
-    assert store.audit_count() == before
+    assert store.audit.audit_count() == before
 
 
 def test_after_removal_the_store_is_empty_and_the_same_data_can_be_loaded_again(store: Store) -> None:
@@ -269,12 +274,12 @@ def test_declining_the_first_start_offer_is_remembered_and_audited(store: Store)
     assert demo.is_empty(store) and not demo.declined(store)
     demo.decline(store, ANNA)
     assert demo.declined(store)
-    assert store.audit(limit=1).iloc[0]["action"] == "decline"
+    assert store.audit.audit(limit=1).iloc[0]["action"] == "decline"
 
 
 def test_a_database_of_the_previous_schema_is_upgraded_with_its_rows_real(isolated_database: Path) -> None:
     old = Store.open(isolated_database, migrate_to=5)
-    old.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    old.followup.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
     old.close()
     new = Store.open(isolated_database)
     assert db.schema_version(new.con) == len(db.migrations())
@@ -335,7 +340,7 @@ def test_the_command_loads_once_removes_and_refuses_beside_real_records(isolated
     assert nothing.returncode == 0 and "nothing removed" in nothing.stdout
 
     store = Store.open(isolated_database)
-    store.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    store.followup.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
     store.close()
     refused = run(isolated_database, "demo", *who)
     assert refused.returncode == 2 and refused.stdout == ""
@@ -363,7 +368,7 @@ st.title("Sidan")
 
 def of_format(store: Store, kind: str) -> list[str]:
     """The store's rounds whose rules are in the format ``kind`` (the AT report API takes the 2023 format)."""
-    return [r for r in store.round_ids() if store.round_document(r).get("kind") == kind]
+    return [r for r in store.rounds.round_ids() if store.rounds.round_document(r).get("kind") == kind]
 
 
 def _banner(at: AppTest) -> bool:
@@ -396,7 +401,7 @@ def test_the_first_start_offer_asks_for_a_name_and_can_be_declined(isolated_data
 
 
 def test_no_offer_once_the_store_holds_real_records(isolated_database: Path) -> None:
-    get_store(str(isolated_database)).record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
+    get_store(str(isolated_database)).followup.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))
     at = AppTest.from_string(FRAME, default_timeout=60).run()
     assert not at.exception and not [b for b in at.button if b.key == "example_data_load"] and not _banner(at)
 
@@ -414,7 +419,7 @@ def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
     isolated_database: Path, user: User, may_remove: bool
 ) -> None:
     store = get_store(str(isolated_database))
-    store.save_user(ANNA, "test", user)
+    store.users.save_user(ANNA, "test", user)
     demo.load(store, ANNA, "visning")
     at = logged_in(AppTest.from_string(FRAME, default_timeout=60), user)
     at.run()
@@ -430,23 +435,23 @@ def test_every_role_sees_the_banner_and_only_staff_may_remove_it(
 
 
 def _scenario(store: Store, name: str) -> None:
-    reports = [positions(r.code, 5, 5) for r in store.recipients("at-2023")]
-    store.save_what_if(ANNA, "test", name, "at-2023", at_what_if(store, "at-2023", reports=reports))
+    reports = [positions(r.code, 5, 5) for r in store.rounds.recipients("at-2023")]
+    store.scenarios.save_what_if(ANNA, "test", name, "at-2023", at_what_if(store, "at-2023", reports=reports))
 
 
 def test_a_scenario_saved_on_example_data_stays_marked_after_its_removal(store: Store) -> None:
     _scenario(store, "Före")  # real (no example data yet)
     demo.load(store, ANNA, "visning")
     _scenario(store, "På exempel")
-    assert store.example_scenario_names("at-2023") == {"På exempel"}
+    assert store.scenarios.example_scenario_names("at-2023") == {"På exempel"}
     demo.remove(store, ANNA, "städning")
-    assert store.example_scenario_names("at-2023") == {"På exempel"}  # removal keeps it, and its mark
-    assert store.scenario("På exempel").example and not store.scenario("Före").example
+    assert store.scenarios.example_scenario_names("at-2023") == {"På exempel"}  # removal keeps it, and its mark
+    assert store.scenarios.scenario("På exempel").example and not store.scenarios.scenario("Före").example
     _scenario(store, "Efter")
-    assert store.example_scenario_names() == {"På exempel"}
+    assert store.scenarios.example_scenario_names() == {"På exempel"}
     # overwritten with real data later: no longer marked
-    store.save_what_if(ANNA, "test", "På exempel", "at-2023", at_what_if(store, "at-2023"), overwrite=True)
-    assert store.example_scenario_names() == frozenset()
+    store.scenarios.save_what_if(ANNA, "test", "På exempel", "at-2023", at_what_if(store, "at-2023"), overwrite=True)
+    assert store.scenarios.example_scenario_names() == frozenset()
 
 
 def test_a_scenario_made_on_example_data_is_labelled_in_the_sidebar_and_in_the_comparison(
@@ -456,7 +461,7 @@ def test_a_scenario_made_on_example_data_is_labelled_in_the_sidebar_and_in_the_c
     demo.load(store, ANNA, "visning")
     _scenario(store, "Prov")
     demo.remove(store, ANNA, "städning")
-    store.record_report(ANNA, "e-tjänsten", "at-2023", positions("01", 300, 0, received=date(2023, 10, 20)))
+    store.reports.record_report(ANNA, "e-tjänsten", "at-2023", positions("01", 300, 0, received=date(2023, 10, 20)))
     at = app(90)
     at.session_state["actor_name"] = "Anna Andersson"
     at.run()
@@ -493,7 +498,9 @@ def test_every_page_of_the_app_says_when_it_shows_example_data(isolated_database
     if loaded:
         demo.load(store, ANNA, "visning")
     else:
-        store.record_ombud(ANNA, "godkänt", "09", date(2023, 3, 1))  # a real record: no first-start offer either
+        store.followup.record_ombud(
+            ANNA, "godkänt", "09", date(2023, 3, 1)
+        )  # a real record: no first-start offer either
     at = app().run()
     for page in PAGES:
         at.switch_page(page).run()

@@ -22,7 +22,8 @@ import pytest
 import documents
 from allocation.decision import Snapshot
 from allocation.planned import parse_planned
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 from tests.report_helpers import positions
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
@@ -50,9 +51,11 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
     """AT 2023 decided in the store (today), published 1 December 2023: Gotland expands by one position."""
     store = Store.open(tmp_path_factory.mktemp("db") / "test.duckdb")
     for code, more in (("01", 5), ("03", 2), ("09", 1), ("25", 3)):
-        planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_report(STAFF, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
-    return store.decide_round(STAFF, "beslut", ROUND, "S2023/01234", date(2023, 12, 1), confirmed=True)
+        planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)[code]))
+        store.reports.record_report(
+            STAFF, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20))
+        )
+    return store.decisions.decide_round(STAFF, "beslut", ROUND, "S2023/01234", date(2023, 12, 1), confirmed=True)
 
 
 def pdftotext(data: bytes, tmp_path: Path, page: int | None = None) -> str:

@@ -24,8 +24,8 @@ from store.export import (
     frame_to_xlsx,
     stamp,
 )
-from store.model import EXPORTABLE_TABLES
-from store.service import Actor, Store
+from store.model import EXPORTABLE_TABLES, Actor
+from store.service import Store
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 
@@ -76,13 +76,13 @@ def test_any_texts_make_a_safe_file_name(parts: list[str], ext: str) -> None:
 
 def test_the_method_sheet_names_the_scenario_and_no_round_id(store: Store) -> None:
     what_if = at_what_if(store, "at-2023", pot=252_000_000, reports=[positions("09", 19, 18)])
-    store.save_what_if(ANNA, "test", "Bakgrund 252", "at-2023", what_if)
-    scenario = store.scenario("Bakgrund 252")
+    store.scenarios.save_what_if(ANNA, "test", "Bakgrund 252", "at-2023", what_if)
+    scenario = store.scenarios.scenario("Bakgrund 252")
     assert scenario is not None
     data = export_scenario(store, scenario, "xlsx")
     about = about_of(data)
     assert about["Scenario"] == "Bakgrund 252" and about["Utfall"] == "scenariot ”Bakgrund 252”"
-    assert about["Bidragsomgång"] == store.block_round("at-2023").title and about["Regelfil"] == "version 1.2.0"
+    assert about["Bidragsomgång"] == store.rounds.block_round("at-2023").title and about["Regelfil"] == "version 1.2.0"
     assert about["Regelversion vid sparande"] == "1.2.0" and str(about["Sparat av"]).startswith("Anna")
     assert str(about["Skapad"]).endswith(ZONE)
     assert not any("at-2023" in t for t in all_texts(data))
@@ -90,7 +90,7 @@ def test_the_method_sheet_names_the_scenario_and_no_round_id(store: Store) -> No
 
 @pytest.mark.parametrize("table", ["at_reports", "audit_log", "scenarios"])
 def test_a_table_export_has_no_internal_words_and_states_its_times_zone(store: Store, table: str) -> None:
-    store.save_what_if(ANNA, "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
+    store.scenarios.save_what_if(ANNA, "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     about = about_of(export_table(store, table, "xlsx"))
     assert about["Tabell"] == EXPORTABLE_TABLES[table]
     assert "Schemaversion" not in about

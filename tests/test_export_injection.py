@@ -35,7 +35,8 @@ from present.block_method import method_rows
 from present.cells import FORMULA_TRIGGERS, csv_cell, csv_text, is_formula_like, ooxml_text, ooxml_unescape
 from present.report import REGION_FIELDS, to_csv
 from store.export import export_scenario, export_table, frame_to_csv, frame_to_xlsx
-from store.service import EXPORTABLE_TABLES, Actor, Store, User
+from store.model import EXPORTABLE_TABLES, Actor, User
+from store.service import Store
 from tests.block_helpers import at_view
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
@@ -87,17 +88,19 @@ def fill_with_hostile_texts(store: Store) -> None:
     anna = Actor("Anna Andersson")
     round_id = "at-2023"
     gotland = at_what_if(store, round_id, reports=[positions("09", 19, 18)])
-    store.save_what_if(Actor(TAB), AT, HYPERLINK, round_id, gotland, note=CR)
+    store.scenarios.save_what_if(Actor(TAB), AT, HYPERLINK, round_id, gotland, note=CR)
     others = [positions("09", 19, 18), positions("01", 400, 400)]  # Gotland loses: a negative difference
-    store.save_what_if(Actor(CR), MINUS, PLUS, round_id, at_what_if(store, round_id, reports=others), note=ERROR)
-    store.save_user(Actor(CMD), PLUS, User(LOGIN, CMD, "handläggare"))
-    store.record_ombud(anna, "ombud godkänt", "09", date(2023, 3, 1))
-    store.import_requisitions(Actor(MINUS), DASH, "elderly-2023", _requisition_file(), REQUISITION_FILE)
-    store.record_usage_report(Actor(AT), HYPERLINK, "elderly-2023", "09", date(2024, 4, 2), PLUS)
-    store.record_payout(anna, "utbetalning", "elderly-2023", "09", date(2023, 6, 1), 1000, reference=AT)
-    store.record_decision(anna, "beslut", "elderly-2023", date(2023, 4, 1), MINUS)
+    store.scenarios.save_what_if(
+        Actor(CR), MINUS, PLUS, round_id, at_what_if(store, round_id, reports=others), note=ERROR
+    )
+    store.users.save_user(Actor(CMD), PLUS, User(LOGIN, CMD, "handläggare"))
+    store.followup.record_ombud(anna, "ombud godkänt", "09", date(2023, 3, 1))
+    store.followup.import_requisitions(Actor(MINUS), DASH, "elderly-2023", _requisition_file(), REQUISITION_FILE)
+    store.followup.record_usage_report(Actor(AT), HYPERLINK, "elderly-2023", "09", date(2024, 4, 2), PLUS)
+    store.followup.record_payout(anna, "utbetalning", "elderly-2023", "09", date(2023, 6, 1), 1000, reference=AT)
+    store.decisions.record_decision(anna, "beslut", "elderly-2023", date(2023, 4, 1), MINUS)
     reports = b"region;filled;started\nGotland;19;18\nKalmar;52;50\n"
-    store.import_reports(Actor(HYPERLINK), CMD, round_id, reports, HYPERLINK, date(2023, 10, 30))
+    store.reports.import_reports(Actor(HYPERLINK), CMD, round_id, reports, HYPERLINK, date(2023, 10, 30))
 
 
 @pytest.fixture
@@ -158,7 +161,7 @@ def test_every_table_exports_texts_as_text_and_no_formula(store: Store, table: s
     assert expected <= texts, expected - texts
 
     rows = csv_rows(export_table(store, table, "csv"))
-    assert_csv_safe(rows, numeric_columns(store.table(table)))
+    assert_csv_safe(rows, numeric_columns(store.audit.table(table)))
     fields = {field for row in rows for field in row}
     assert {csv_text(text) for text in expected} <= fields
 
@@ -180,7 +183,7 @@ def test_numbers_stay_numbers(store: Store) -> None:
 
 
 def test_a_scenario_result_names_the_scenario_as_text(store: Store) -> None:
-    scenario = store.scenario(HYPERLINK)
+    scenario = store.scenarios.scenario(HYPERLINK)
     assert scenario is not None and scenario.author == TAB and scenario.note == CR
     texts = xlsx_texts(export_scenario(store, scenario, "xlsx"))
     assert {HYPERLINK, CR} <= set(texts) and any(text.startswith(TAB) for text in texts)  # "Sparat av": author, time
@@ -270,9 +273,9 @@ def test_frame_to_csv_neutralises_text_and_leaves_numbers() -> None:
 
 
 def test_comparison_chart_data_names_scenarios_and_keeps_negative_differences(store: Store) -> None:
-    round_ = store.block_round("at-2023")
-    people = store.recipients("at-2023")
-    first, second = (store.scenario(name) for name in (HYPERLINK, PLUS))
+    round_ = store.rounds.block_round("at-2023")
+    people = store.rounds.recipients("at-2023")
+    first, second = (store.scenarios.scenario(name) for name in (HYPERLINK, PLUS))
     assert first is not None and second is not None
 
     def simulated(scenario):  # type: ignore[no-untyped-def]
@@ -296,7 +299,7 @@ def test_comparison_chart_data_names_scenarios_and_keeps_negative_differences(st
 
 
 def test_the_preliminary_preview_workbook_keeps_texts_as_text(store: Store) -> None:
-    setting = Setting.of(store.block_round("at-2023"), store.recipients("at-2023"))
+    setting = Setting.of(store.rounds.block_round("at-2023"), store.rounds.recipients("at-2023"))
     result = simulate(setting, Report("09", {"filled": Fraction(19), "started": Fraction(18)}), [], n=50, curve_n=10)
     titles = {b.id: b.title for b in setting.round_.blocks}
     texts = xlsx_texts(preview_xlsx(result, titles, HYPERLINK, [(CMD, AT), ("Antagande", CR)]))

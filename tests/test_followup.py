@@ -14,7 +14,7 @@ from allocation.fixed import Requisition, estimate_amounts, followup
 from allocation.milestones import needs_attention, round_milestones, status_cells
 from ingest.data_folder import load_fixed_round, load_regions
 from present.calendar import deadlines_ics
-from store.service import Actor
+from store.model import Actor
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from ui.state import get_store
@@ -109,9 +109,11 @@ def _app(page: str, as_of: date | None = None, round_id: str | None = None) -> A
 
 def test_overview_figures_match_the_store(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
-    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 1_000_000))
-    store.record_payout(ANNA, "utbetalning", "elderly-2023", "09", date(2023, 5, 20), 1_000_000)
+    store.followup.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
+    store.followup.record_requisition(
+        ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 1_000_000)
+    )
+    store.followup.record_payout(ANNA, "utbetalning", "elderly-2023", "09", date(2023, 5, 20), 1_000_000)
     at = _app("", date(2023, 10, 25))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rekvirerat"] == "1,0\u00a0mnkr" and metrics["Utbetalt"] == "1,0\u00a0mnkr"
@@ -143,7 +145,7 @@ def test_deadline_page_years_later_says_the_rounds_are_closed(isolated_database:
 
 def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
+    store.followup.record_ombud(ANNA, "ombud", "09", date(2023, 2, 1))
     at = _app("pages/elderly/followup.py", date(2023, 6, 1), "elderly-2023")
     assert any("inte officiella" in w.value for w in at.warning)
     at.session_state["aldre_flik"] = "Registrera händelser"
@@ -160,7 +162,7 @@ def test_elderly_page_records_a_requisition_and_refuses_one_above_the_maximum(is
     at.text_input(key="fu_amount_requisition").set_value("500 000 kr")
     at.get("form_submit_button")[0].click().run()
     assert any("Rekvisition från Gotland registrerad" in s.value for s in at.success)
-    assert [r.amount for r in store.requisitions("elderly-2023")] == [500_000]
+    assert [r.amount for r in store.followup.requisitions("elderly-2023")] == [500_000]
 
 
 def test_the_overview_says_which_rounds_are_closed(isolated_database: Path) -> None:
@@ -183,7 +185,7 @@ def test_a_report_received_shows_a_swedish_date_and_a_time_only_when_there_is_on
     assert when_sv(datetime(2023, 11, 25, 14, 5)) == "2023-11-25 14:05"
     assert when_sv(date(2023, 11, 25)) == "2023-11-25" and when_sv(None) == "–"
     store = get_store(str(isolated_database))
-    store.record_report(ANNA, "e-tjänsten", "at-2023", positions("03", 40, 40, received=date(2023, 11, 25)))
+    store.reports.record_report(ANNA, "e-tjänsten", "at-2023", positions("03", 40, 40, received=date(2023, 11, 25)))
     at = _app("pages/elderly/followup.py", date(2023, 12, 1), "at-2023")
     (table,) = [h.proto.body for h in at.html if "Rapport mottagen" in h.proto.body]
     assert "<td>2023-11-25</td>" in table.replace(' class=""', "") and "T00:00" not in table

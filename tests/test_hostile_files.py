@@ -22,7 +22,8 @@ from ingest.data_folder import load_regions
 from ingest.inputs import read_file, read_reports, read_requisitions
 from ingest.official import read_official_amounts
 from present.problems import lines_en, lines_sv, problem_en, problem_sv
-from store.service import EXPORTABLE_TABLES, Actor, Store
+from store.model import EXPORTABLE_TABLES, Actor
+from store.service import Store
 from tests import hostile_files as h
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,9 +109,9 @@ def test_the_cli_allocates_a_stale_dimension_file_as_the_whole_file(tmp_path: Pa
 
 def test_the_store_imports_every_row_of_a_stale_dimension_file(store: Store) -> None:
     stale = h.stale_dimension(h.xlsx(h.report_rows()), "A1:E2")
-    result = store.import_reports(ANNA, "test", "at-2023", stale, "stale.xlsx", RECEIVED)
+    result = store.reports.import_reports(ANNA, "test", "at-2023", stale, "stale.xlsx", RECEIVED)
     assert (result.rows, result.changed) == (9, 9)
-    assert len(store.reports("at-2023")) == 9
+    assert len(store.reports.reports("at-2023")) == 9
 
 
 # --- 2. limits: refused before parsing, naming the limit -------------------------------------------
@@ -337,7 +338,7 @@ def test_a_long_planned_value_is_refused_in_validation_so_the_write_cannot_fail(
     before = counts(store)
     for dry_run in (True, False):
         with pytest.raises(InputError) as info:
-            store.import_reports(ANNA, "test", "at-2023", data, "lang.csv", RECEIVED, dry_run=dry_run)
+            store.reports.import_reports(ANNA, "test", "at-2023", data, "lang.csv", RECEIVED, dry_run=dry_run)
         assert codes(info.value) == [("too_many_decimals", 2, "planned")]
         assert "fler än 2 decimaler" in problem_sv(info.value.problems[0])
     assert counts(store) == before
@@ -348,7 +349,7 @@ def test_a_long_planned_value_is_refused_in_validation_so_the_write_cannot_fail(
     st.decimals(min_value=0, max_value=MAX_PLANNED, places=2, allow_nan=False, allow_infinity=False),
 )
 def test_every_planned_value_that_passes_is_stored_exactly(low, high) -> None:  # type: ignore[no-untyped-def]
-    from store.service import fraction_text
+    from store.model import fraction_text
 
     low, high = sorted((low, high))
     value = parse_planned(f"{low}-{high}")

@@ -16,9 +16,9 @@ from allocation.fixed import Requisition
 from allocation.planned import parse_planned
 from ingest.payment_details import luhn_ok
 from store.db import redacted
-from store.model import StoreError
+from store.model import Actor, StoreError, WriteRefused
 from store.pg import translate
-from store.service import Actor, Store, WriteRefused
+from store.service import Store
 from tests.report_helpers import positions
 
 STAFF = Actor("Sara Handläggare", "handläggare")
@@ -34,9 +34,9 @@ def valid(body: str) -> str:
 def store(store_target: Path | str) -> Store:
     store = Store.open(store_target)
     for i, (code, more) in enumerate((("01", 5), ("03", 2), ("25", 3))):
-        planned = math.ceil(parse_planned(store.planned_table(AT)[code]))
-        store.record_report(STAFF, "test", AT, positions(code, planned + more, 0, received=date(2023, 10, 20)))
-        store.save_payment_details(STAFF, "test", code, valid(f"23210{i}000"), valid(f"555{i}000"))
+        planned = math.ceil(parse_planned(store.rounds.planned_table(AT)[code]))
+        store.reports.record_report(STAFF, "test", AT, positions(code, planned + more, 0, received=date(2023, 10, 20)))
+        store.bank_details.save_payment_details(STAFF, "test", code, valid(f"23210{i}000"), valid(f"555{i}000"))
     return store
 
 
@@ -47,28 +47,34 @@ def message(call: object, *args: object, **kw: object) -> str:
 
 
 def test_a_payment_run_records_the_list_that_was_shown_or_nothing(store: Store) -> None:
-    first = store.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
-    shown = store.payout_list(AT).fingerprint
-    store.record_report(STAFF, "rättelse", AT, positions("03", 10, 0, received=date(2023, 10, 20)))
-    store.decide_round(STAFF, "ändring", AT, "S2", date(2023, 12, 2), supersedes=first.number, confirmed=True)
-    text = message(store.record_payment_run, STAFF, "betalt", AT, date(2023, 12, 15), "UB-1", expected=shown)
+    first = store.decisions.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    shown = store.payments.payout_list(AT).fingerprint
+    store.reports.record_report(STAFF, "rättelse", AT, positions("03", 10, 0, received=date(2023, 10, 20)))
+    store.decisions.decide_round(STAFF, "ändring", AT, "S2", date(2023, 12, 2), supersedes=first.number, confirmed=True)
+    text = message(store.payments.record_payment_run, STAFF, "betalt", AT, date(2023, 12, 15), "UB-1", expected=shown)
     assert "har ändrats sedan den visades" in text
     assert store.query("SELECT count(*) FROM payouts")[0][0] == 0
-    fresh = store.payout_list(AT)
-    store.record_payment_run(STAFF, "betalt", AT, date(2023, 12, 15), "UB-1", expected=fresh.fingerprint)
-    assert store.query("SELECT sum(amount) FROM payouts")[0][0] == fresh.total == store.current_decision(AT).paid
+    fresh = store.payments.payout_list(AT)
+    store.payments.record_payment_run(STAFF, "betalt", AT, date(2023, 12, 15), "UB-1", expected=fresh.fingerprint)
+    assert (
+        store.query("SELECT sum(amount) FROM payouts")[0][0] == fresh.total == store.decisions.current_decision(AT).paid
+    )
 
 
 def test_a_payout_by_hand_never_exceeds_the_decision_or_the_maximum(store: Store) -> None:
-    assert "inte beslutad" in message(store.record_payout, STAFF, "hand", AT, "01", date(2023, 12, 1), 1)
-    snapshot = store.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    assert "inte beslutad" in message(store.followup.record_payout, STAFF, "hand", AT, "01", date(2023, 12, 1), 1)
+    snapshot = store.decisions.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
     total = snapshot.totals["01"]
-    text = message(store.record_payout, STAFF, "hand", AT, "01", date(2023, 12, 1), total + 1)
+    text = message(store.followup.record_payout, STAFF, "hand", AT, "01", date(2023, 12, 1), total + 1)
     assert "mer än det beslutade beloppet" in text
-    first = store.record_payout(STAFF, "hand", AT, "01", date(2023, 12, 1), total, "H-1")
-    assert store.record_payout(STAFF, "hand igen", AT, "01", date(2023, 12, 1), total, "H-1") == first  # a retry
-    maximum = store.fixed_amounts(ELDERLY)["09"][0]
-    assert "högsta belopp" in message(store.record_payout, STAFF, "hand", ELDERLY, "09", date(2023, 9, 1), maximum + 1)
+    first = store.followup.record_payout(STAFF, "hand", AT, "01", date(2023, 12, 1), total, "H-1")
+    assert (
+        store.followup.record_payout(STAFF, "hand igen", AT, "01", date(2023, 12, 1), total, "H-1") == first
+    )  # a retry
+    maximum = store.rounds.fixed_amounts(ELDERLY)["09"][0]
+    assert "högsta belopp" in message(
+        store.followup.record_payout, STAFF, "hand", ELDERLY, "09", date(2023, 9, 1), maximum + 1
+    )
 
 
 def test_two_staff_deciding_at_the_same_moment_make_one_decision(store: Store) -> None:
@@ -76,7 +82,7 @@ def test_two_staff_deciding_at_the_same_moment_make_one_decision(store: Store) -
 
     def decide(reference: str) -> None:
         try:
-            store.decide_round(STAFF, "beslut", AT, reference, date(2023, 12, 1), confirmed=True)
+            store.decisions.decide_round(STAFF, "beslut", AT, reference, date(2023, 12, 1), confirmed=True)
             outcomes.append("decided")
         except WriteRefused as exc:
             outcomes.append(exc.message_sv)
@@ -86,12 +92,12 @@ def test_two_staff_deciding_at_the_same_moment_make_one_decision(store: Store) -
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("decided") == 1 and len(store.decision_list(AT)) == 1
+    assert outcomes.count("decided") == 1 and len(store.decisions.decision_list(AT)) == 1
     assert all("redan beslutad" in o or "ändrades nyss" in o for o in outcomes if o != "decided")
 
 
 def test_a_snapshot_moved_to_another_row_is_refused(store: Store) -> None:
-    snapshot = store.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    snapshot = store.decisions.decide_round(STAFF, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
     text = store.query("SELECT snapshot FROM decision_snapshots WHERE id = ?", [snapshot.number])[0][0]
     data = json.loads(text)
     store.con.execute(  # a copy of the sealed JSON under another id: its own hash still holds
@@ -100,14 +106,14 @@ def test_a_snapshot_moved_to_another_row_is_refused(store: Store) -> None:
         [99, AT, snapshot.number, date(2023, 12, 1), date(2023, 12, 1), data["content_hash"], text],
     )
     with pytest.raises(StoreError) as refused:
-        store.decision_snapshot(99)
+        store.decisions.decision_snapshot(99)
     assert "kontrollsumman eller innehållet stämmer inte" in refused.value.message_sv
 
 
 def test_requisitions_and_ombud_still_record_on_both_engines(store: Store) -> None:
-    store.record_ombud(STAFF, "test", "09", date(2023, 6, 1))
-    store.record_requisition(STAFF, "test", ELDERLY, Requisition("09", date(2023, 9, 1), 1_000, "R-1"))
-    assert [r.amount for r in store.requisitions(ELDERLY)] == [1_000]
+    store.followup.record_ombud(STAFF, "test", "09", date(2023, 6, 1))
+    store.followup.record_requisition(STAFF, "test", ELDERLY, Requisition("09", date(2023, 9, 1), 1_000, "R-1"))
+    assert [r.amount for r in store.followup.requisitions(ELDERLY)] == [1_000]
 
 
 def test_postgresql_text_is_passed_as_written() -> None:

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from allocation.money import MAX_AMOUNT, kr
 from store import decision_commands
 from store.cli import main as store_main
+from store.model import Actor, WriteRefused
 from store.payout_export import payout_export
-from store.service import Actor, Store, WriteRefused
+from store.service import Store
 from tests.postgres import fresh_database
 from tests.test_payments import made_up_bankgiro, made_up_org
 
@@ -45,17 +46,17 @@ def net_paid(store: Store) -> dict[str, int]:
 
 
 def in_force(store: Store) -> dict[str, int]:
-    current = store.current_decision(AT)
+    current = store.decisions.current_decision(AT)
     return dict(current.totals) if current else {}
 
 
 def report(store: Store, extra: dict[str, int]) -> None:
-    planned = store.block_round(AT).planned
+    planned = store.rounds.block_round(AT).planned
     rows = ["region;filled;started"]
-    for r in store.recipients(AT):
+    for r in store.rounds.recipients(AT):
         value = int(planned.get(r.code, 0)) + extra.get(r.code, 0)
         rows.append(f"{r.code};{value};{value}")
-    store.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.reports.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
 
 
 codes = st.sampled_from(["01", "03", "09", "12", "25"])
@@ -74,18 +75,20 @@ def apply(store: Store, op: tuple, day: date) -> None:
         if op[0] == "report":
             report(store, op[1])
         elif op[0] == "decide":
-            current = store.current_decision(AT)
+            current = store.decisions.current_decision(AT)
             number = None if current is None else current.number
-            store.decide_round(ANNA, "beslut", AT, f"S2023/{next(_names)}", date(2023, 12, 1), None, "", number, True)
+            store.decisions.decide_round(
+                ANNA, "beslut", AT, f"S2023/{next(_names)}", date(2023, 12, 1), None, "", number, True
+            )
         elif op[0] == "pay":
-            store.record_payment_run(ANNA, "utbetalning", AT, day, f"UB-{next(_names)}")
+            store.payments.record_payment_run(ANNA, "utbetalning", AT, day, f"UB-{next(_names)}")
         elif op[0] == "hand":
-            store.record_payout(ANNA, "för hand", AT, op[1], day, op[2])
+            store.followup.record_payout(ANNA, "för hand", AT, op[1], day, op[2])
         else:
-            listed = store.payout_list(AT)
+            listed = store.payments.payout_list(AT)
             for owed in listed.recoveries:  # repaid in full, or a part of it
                 amount = max(1, owed.amount // op[1])
-                store.record_recovery(ANNA, "återbetalt", AT, owed.code, day, amount, f"ÅK-{next(_names)}")
+                store.payments.record_recovery(ANNA, "återbetalt", AT, owed.code, day, amount, f"ÅK-{next(_names)}")
     except WriteRefused:
         pass
 
@@ -98,7 +101,7 @@ def check(store: Store, op: tuple, before: dict[str, int]) -> None:
         total_before, total_after = sum(before.values()), sum(after.values())
         assert total_after <= max(sum(decided.values()), total_before), op
     if decided:
-        listed = store.payout_list(AT)
+        listed = store.payments.payout_list(AT)
         assert listed.basis - listed.already_paid == listed.total - listed.to_recover
         assert listed.already_paid == sum(after.values())
 
@@ -133,8 +136,8 @@ def test_no_sequence_of_writes_pays_above_the_decision_in_force(
     @given(ops=st.lists(operation, min_size=2, max_size=8))
     def run(ops: list[tuple]) -> None:
         with engine_store(engine, tmp_path, request) as store:
-            for i, r in enumerate(store.recipients(AT)):
-                store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+            for i, r in enumerate(store.rounds.recipients(AT)):
+                store.bank_details.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
             report(store, {"01": 5, "03": 2})
             for step, op in enumerate([("decide",), ("pay",), *ops]):
                 before = net_paid(store)
@@ -148,17 +151,17 @@ def test_the_attack_of_issue_23_an_amendment_that_moves_money_between_regions(st
     """Decide, pay in full, correct a report, amend (money moves between regions), pay again: refused until
     the amount to recover is repaid, and the round never pays more than it decided."""
     store = Store.open(store_target)
-    for i, r in enumerate(store.recipients(AT)):
-        store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+    for i, r in enumerate(store.rounds.recipients(AT)):
+        store.bank_details.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
     report(store, {"01": 12, "03": 4, "09": 3})
-    first = store.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
-    store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    first = store.decisions.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
     report(store, {"01": 2, "03": 10, "09": 7})  # a corrected report: 01 falls, 03 and 09 rise
-    store.decide_round(ANNA, "ändring", AT, "S2", date(2023, 12, 20), supersedes=first.number, confirmed=True)
+    store.decisions.decide_round(ANNA, "ändring", AT, "S2", date(2023, 12, 20), supersedes=first.number, confirmed=True)
     with pytest.raises(WriteRefused):
-        store.record_payment_run(ANNA, "igen", AT, date(2023, 12, 21), "UB-2")
+        store.payments.record_payment_run(ANNA, "igen", AT, date(2023, 12, 21), "UB-2")
     assert sum(net_paid(store).values()) <= first.paid
-    listed = store.payout_list(AT)
+    listed = store.payments.payout_list(AT)
     (owed,) = listed.recoveries
     about = dict(openpyxl.load_workbook(io.BytesIO(payout_export(store, listed, "xlsx")))["Om uttaget"].values)
     assert "Avstämning" in about and kr(listed.to_recover) in about["Avstämning"]
@@ -170,14 +173,16 @@ def test_a_repayment_from_the_command_line_then_the_rest_is_paid(
     isolated_database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = Store.open(isolated_database)
-    for i, r in enumerate(store.recipients(AT)):
-        store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+    for i, r in enumerate(store.rounds.recipients(AT)):
+        store.bank_details.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
     report(store, {"01": 12, "03": 4})
-    first = store.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
-    store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    first = store.decisions.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
     report(store, {"01": 2, "03": 10})
-    amended = store.decide_round(ANNA, "ändring", AT, "S2", date(2023, 12, 20), supersedes=first.number, confirmed=True)
-    (owed,) = store.payout_list(AT).recoveries
+    amended = store.decisions.decide_round(
+        ANNA, "ändring", AT, "S2", date(2023, 12, 20), supersedes=first.number, confirmed=True
+    )
+    (owed,) = store.payments.payout_list(AT).recoveries
     store.close()
     common = ["--db", str(isolated_database)]
     assert store_main([*common, "payouts", "--round", AT, "--out", str(isolated_database.parent / "p.csv")]) == 0
@@ -197,33 +202,35 @@ def test_a_repayment_from_the_command_line_then_the_rest_is_paid(
 
 def test_the_fingerprint_covers_the_bankgiro_sent_to_the_bank(store_target: Path | str) -> None:
     store = Store.open(store_target)
-    for i, r in enumerate(store.recipients(AT)):
-        store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+    for i, r in enumerate(store.rounds.recipients(AT)):
+        store.bank_details.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
     report(store, {"01": 5})
-    store.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
-    shown = store.payout_list(AT).fingerprint  # exported and sent to the bank
-    store.save_payment_details(ANNA, "nytt bankgiro", "01", made_up_org(0), made_up_bankgiro(40))
+    store.decisions.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), confirmed=True)
+    shown = store.payments.payout_list(AT).fingerprint  # exported and sent to the bank
+    store.bank_details.save_payment_details(ANNA, "nytt bankgiro", "01", made_up_org(0), made_up_bankgiro(40))
     with pytest.raises(WriteRefused, match="changed since"):
-        store.record_payment_run(ANNA, "betalt", AT, date(2023, 12, 15), "UB-1", expected=shown)
+        store.payments.record_payment_run(ANNA, "betalt", AT, date(2023, 12, 15), "UB-1", expected=shown)
     assert store.query("SELECT count(*) FROM payouts")[0][0] == 0
     store.close()
 
 
 def test_two_recipients_with_one_bankgiro_or_org_number_need_confirmation(store_target: Path | str) -> None:
     store = Store.open(store_target)
-    store.save_payment_details(ANNA, "uppgifter", "01", made_up_org(1), made_up_bankgiro(1))
+    store.bank_details.save_payment_details(ANNA, "uppgifter", "01", made_up_org(1), made_up_bankgiro(1))
     with pytest.raises(WriteRefused, match="bankgiro") as refused:
-        store.save_payment_details(ANNA, "uppgifter", "03", made_up_org(2), made_up_bankgiro(1))
+        store.bank_details.save_payment_details(ANNA, "uppgifter", "03", made_up_org(2), made_up_bankgiro(1))
     assert "Samma nummer för flera mottagare" in refused.value.message_sv and "Stockholm" in refused.value.message_sv
     with pytest.raises(WriteRefused, match="organisation number"):
-        store.save_payment_details(ANNA, "uppgifter", "03", made_up_org(1), made_up_bankgiro(2))
-    assert set(store.payment_details()) == {"01"}
-    store.save_payment_details(ANNA, "delat, kontrollerat", "03", made_up_org(2), made_up_bankgiro(1), True)
-    assert store.payment_details()["03"][1] == store.payment_details()["01"][1]
+        store.bank_details.save_payment_details(ANNA, "uppgifter", "03", made_up_org(1), made_up_bankgiro(2))
+    assert set(store.bank_details.payment_details()) == {"01"}
+    store.bank_details.save_payment_details(
+        ANNA, "delat, kontrollerat", "03", made_up_org(2), made_up_bankgiro(1), True
+    )
+    assert store.bank_details.payment_details()["03"][1] == store.bank_details.payment_details()["01"][1]
     data = f"region,organisationsnummer,bankgiro\n09,{made_up_org(9)},{made_up_bankgiro(1)}\n".encode()
     with pytest.raises(WriteRefused, match="bankgiro"):
-        store.import_payment_details(ANNA, "import", data, "bg.csv")
-    assert "09" not in store.payment_details()
+        store.bank_details.import_payment_details(ANNA, "import", data, "bg.csv")
+    assert "09" not in store.bank_details.payment_details()
     store.close()
 
 
@@ -231,11 +238,11 @@ def test_a_pot_above_the_bound_is_refused_by_the_store_and_the_command_line(
     isolated_database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = Store.open(isolated_database)
-    block = store.block_round(AT).blocks[0].id
+    block = store.rounds.block_round(AT).blocks[0].id
     for pot in (MAX_AMOUNT + 1, 10**30):
         with pytest.raises(WriteRefused, match="must be between 0 and"):
-            store.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), {block: pot}, confirmed=True)
-    assert store.current_decision(AT) is None
+            store.decisions.decide_round(ANNA, "beslut", AT, "S1", date(2023, 12, 1), {block: pot}, confirmed=True)
+    assert store.decisions.current_decision(AT) is None
     store.close()
     assert decision_commands.parse_amount("9223372036854775808") != 9223372036854775808
     args = ["--db", str(isolated_database), "decide", "--round", AT, "--dnr", "S1", "--published", "2023-12-01"]

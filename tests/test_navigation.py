@@ -86,7 +86,7 @@ def test_the_start_addresses_open_the_first_page(monkeypatch: pytest.MonkeyPatch
 def test_a_page_of_another_role_is_an_unknown_address_for_a_region_user(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.save_user(CLI, "test", UPPSALA)
+    store.users.save_user(CLI, "test", UPPSALA)
     at = _asked_for("at", monkeypatch, logged_in(app(), UPPSALA))  # the simulator: staff only
     assert not at.exception
     assert [t.value for t in at.title] == ["Sidan finns inte"]

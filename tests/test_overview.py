@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.fixed import Requisition
 from ingest.data_folder import load_regions
+from store.model import Actor
 from store.paths import DATA_ENV
-from store.service import Actor
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 from ui.attention_text import NOTHING_DUE_SV, SETTLED_SV
@@ -90,13 +90,15 @@ def record_some(path: Path) -> None:
     """Stockholm did everything in time; Gotland requisitioned only part; Uppsala reported but did not
     requisition; the others did nothing."""
     store = get_store(str(path))
-    maximum = {code: amount for code, (amount, _, _) in store.fixed_amounts("elderly-2023").items()}
+    maximum = {code: amount for code, (amount, _, _) in store.rounds.fixed_amounts("elderly-2023").items()}
     for code in ("01", "09"):
-        store.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
-    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("01", date(2023, 5, 2), maximum["01"]))
-    store.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 100_000))
+        store.followup.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
+    store.followup.record_requisition(
+        ANNA, "e-tjänsten", "elderly-2023", Requisition("01", date(2023, 5, 2), maximum["01"])
+    )
+    store.followup.record_requisition(ANNA, "e-tjänsten", "elderly-2023", Requisition("09", date(2023, 5, 2), 100_000))
     for code in ("01", "03", "09"):
-        store.record_report(ANNA, "e-tjänsten", "at-2023", positions(code, 5, 5, received=date(2023, 10, 20)))
+        store.reports.record_report(ANNA, "e-tjänsten", "at-2023", positions(code, 5, 5, received=date(2023, 10, 20)))
 
 
 def test_before_the_deadlines_nothing_looks_like_a_problem(isolated_database: Path) -> None:
@@ -170,7 +172,7 @@ def test_after_the_deadlines_one_row_per_region_ranked_with_the_reason(isolated_
 def test_a_near_deadline_says_when_it_falls_due(isolated_database: Path) -> None:
     record_some(isolated_database)
     later = positions("12", 9, 9, received=date(2023, 11, 5))
-    get_store(str(isolated_database)).record_report(ANNA, "e-tjänsten", "at-2023", later)
+    get_store(str(isolated_database)).reports.record_report(ANNA, "e-tjänsten", "at-2023", later)
     at = overview(date(2023, 10, 25))
     assert metric(at, "Rapporter inkomna").value == f"3 av {N}"  # Skåne's report of 5 November: not yet
     frame = attention_table(at).value
@@ -206,11 +208,13 @@ def test_a_card_states_the_decision_and_the_money_paid_and_left(isolated_databas
     page = "\n".join(texts(at))
     assert "Inte beslutad." in page and metric(at, "Beräknat att betala ut")
     for code, more in (("01", 5), ("03", 2)):
-        planned = int(float(store.planned_table("at-2023")[code]))
-        store.record_report(ANNA, "test", "at-2023", positions(code, planned + more, 0, received=date(2023, 10, 20)))
-    snapshot = store.decide_round(ANNA, "beslut", "at-2023", "S2023/77", date(2023, 12, 1), confirmed=True)
-    store.save_payment_details(ANNA, "test", "01", valid("232100000"), valid("5550000"))
-    store.record_payout(ANNA, "del", "at-2023", "01", date(2023, 12, 15), 1_000_000)
+        planned = int(float(store.rounds.planned_table("at-2023")[code]))
+        store.reports.record_report(
+            ANNA, "test", "at-2023", positions(code, planned + more, 0, received=date(2023, 10, 20))
+        )
+    snapshot = store.decisions.decide_round(ANNA, "beslut", "at-2023", "S2023/77", date(2023, 12, 1), confirmed=True)
+    store.bank_details.save_payment_details(ANNA, "test", "01", valid("232100000"), valid("5550000"))
+    store.followup.record_payout(ANNA, "del", "at-2023", "01", date(2023, 12, 15), 1_000_000)
     at = overview(date(2023, 12, 20))
     page = "\n".join(texts(at))
     assert "Beslut S2023/77, 1 december 2023 (publicerat)" in page

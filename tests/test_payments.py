@@ -21,8 +21,8 @@ from present.payouts import problems_sv, refused_sv
 from present.problems import lines_sv
 from store import db
 from store.access import Principal, Role
-from store.model import AccessDenied, Requisition
-from store.service import Actor, Store, WriteRefused
+from store.model import AccessDenied, Actor, Requisition, WriteRefused
+from store.service import Store
 from store.session import Session
 
 ANNA = Actor("Anna")
@@ -89,14 +89,14 @@ def test_a_file_of_details_names_every_problem_by_row_and_column(tmp_path: Path,
         f"Län;Organisationsnummer;Bankgiro\n09;{good};{bg}\nKalmar;{wrong};{bg}\nAtlantis;{good};12\n09;{good};{bg}\n"
     )
     with pytest.raises(InputError) as exc:
-        parse_payment_details([line.split(";") for line in text.splitlines()], store.region_index())
+        parse_payment_details([line.split(";") for line in text.splitlines()], store.rounds.region_index())
     lines = lines_sv(exc.value)
     assert any(line.startswith("rad 4, kolumn Län") and "Atlantis" in line for line in lines)
     assert any(line.startswith("rad 4, kolumn Bankgiro") for line in lines)
     assert any(line.startswith("rad 5, kolumn Län") for line in lines)  # Gotland again
     assert any(line.startswith("rad 3, kolumn Organisationsnummer") and "kontrollsiffran" in line for line in lines)
     rows = [["region", "orgnr", "bg"], ["Gotland", good, bg]]
-    (detail,) = parse_payment_details(rows, store.region_index())
+    (detail,) = parse_payment_details(rows, store.rounds.region_index())
     assert (detail.code, detail.org_number, detail.bankgiro) == ("09", org_number(good), bankgiro(bg))
 
 
@@ -163,51 +163,53 @@ def store(store_target: Path | str) -> Store:
 
 def report(store: Store, outcome: dict[str, int] | None = None) -> None:
     rows = ["region;filled;started"]
-    for n, r in enumerate(store.recipients(AT)):
+    for n, r in enumerate(store.rounds.recipients(AT)):
         value = (outcome or {}).get(r.code, 20 + 3 * n)
         rows.append(f"{r.code};{value};{value}")
-    store.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.reports.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
 
 
 def decided(store: Store) -> int:
     report(store)
-    return store.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True).number
+    return store.decisions.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True).number
 
 
 def enter_details(store: Store, codes: list[str] | None = None) -> None:
-    for i, r in enumerate(store.recipients(AT)):
+    for i, r in enumerate(store.rounds.recipients(AT)):
         if codes is None or r.code in codes:
-            store.save_payment_details(ANNA, "uppgifter från regionen", r.code, made_up_org(i), made_up_bankgiro(i))
+            store.bank_details.save_payment_details(
+                ANNA, "uppgifter från regionen", r.code, made_up_org(i), made_up_bankgiro(i)
+            )
 
 
 def test_a_decision_is_paid_once_in_one_audited_transaction(store: Store) -> None:
     number = decided(store)
-    snapshot = store.decision_snapshot(number)
-    listed = store.payout_list(AT)
+    snapshot = store.decisions.decision_snapshot(number)
+    listed = store.payments.payout_list(AT)
     assert listed.total == snapshot.paid == sum(snapshot.totals.values())
     assert {line.code for line in listed.lines} == {c for c, t in snapshot.totals.items() if t}
     with pytest.raises(WriteRefused) as exc:  # no payment details yet
-        store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+        store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
     assert "Betalningsuppgifter" in exc.value.message_sv
-    assert store.payment_runs(AT) == [] and store.payouts(AT) == []
+    assert store.payments.payment_runs(AT) == [] and store.followup.payouts(AT) == []
 
     enter_details(store)
-    before = store.audit_count()
-    run_id = store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
-    (run,) = store.payment_runs(AT)
+    before = store.audit.audit_count()
+    run_id = store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    (run,) = store.payments.payment_runs(AT)
     assert (run.id, run.decision_id, run.total, run.lines) == (run_id, number, snapshot.paid, len(listed.lines))
-    assert sum(a for _, _, a in store.payouts(AT)) == snapshot.paid
-    entries = store.audit(limit=100)
-    new = entries.head(store.audit_count() - before)
+    assert sum(a for _, _, a in store.followup.payouts(AT)) == snapshot.paid
+    entries = store.audit.audit(limit=100)
+    new = entries.head(store.audit.audit_count() - before)
     assert sorted(new["entity"].unique()) == ["payment_runs", "payouts"]
     assert (new["entity"] == "payouts").sum() == len(listed.lines)
     assert new["logged_at"].nunique() == 1 and set(new["reason"]) == {"utbetalning"}
     linked = store.query("SELECT count(*) FROM payouts WHERE run_id = ? AND decision_id = ?", [run_id, number])
     assert linked[0][0] == len(listed.lines)
 
-    assert store.payout_list(AT).lines == ()
+    assert store.payments.payout_list(AT).lines == ()
     with pytest.raises(WriteRefused, match="nothing is left"):
-        store.record_payment_run(ANNA, "igen", AT, date(2023, 12, 16), "UB-2")
+        store.payments.record_payment_run(ANNA, "igen", AT, date(2023, 12, 16), "UB-2")
     with pytest.raises(db.CONSTRAINT_ERRORS):  # the index backs it, whatever the code does
         store.con.execute(
             "INSERT INTO payouts (round_id, code, paid_on, amount, recorded_at, decision_id) "
@@ -219,14 +221,14 @@ def test_a_decision_is_paid_once_in_one_audited_transaction(store: Store) -> Non
 def test_an_amendment_lists_what_to_recover_and_never_pays_the_round_above_its_decision(store: Store) -> None:
     first = decided(store)
     enter_details(store)
-    store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
-    old = store.decision_snapshot(first).totals
+    store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    old = store.decisions.decision_snapshot(first).totals
     top = max(old, key=lambda c: old[c])
     report(store, {top: 0})  # the largest recipient had reported wrongly: it drops out, the others gain
-    amended = store.decide_round(
+    amended = store.decisions.decide_round(
         ANNA, "rättelse", AT, "S2023/00002", date(2023, 12, 20), supersedes=first, confirmed=True
     )
-    listed = store.payout_list(AT)
+    listed = store.payments.payout_list(AT)
     assert listed.decision_id == amended.number
     (owed,) = listed.recoveries
     assert (owed.code, owed.amount) == (top, old[top] - amended.totals[top])
@@ -234,41 +236,41 @@ def test_an_amendment_lists_what_to_recover_and_never_pays_the_round_above_its_d
         assert line.amount == amended.totals[line.code] - old[line.code] > 0
     assert listed.basis - listed.already_paid == listed.total - listed.to_recover  # the list reconciles
     with pytest.raises(WriteRefused, match="amended"):
-        store.record_payment_run(ANNA, "gammalt", AT, date(2023, 12, 21), "UB-X", decision_id=first)
+        store.payments.record_payment_run(ANNA, "gammalt", AT, date(2023, 12, 21), "UB-X", decision_id=first)
     with pytest.raises(WriteRefused, match="recovered") as refused:
-        store.record_payment_run(ANNA, "ändringsbeslut", AT, date(2023, 12, 21), "UB-2")
+        store.payments.record_payment_run(ANNA, "ändringsbeslut", AT, date(2023, 12, 21), "UB-2")
     assert "återkrävas" in refused.value.message_sv
     assert store.query("SELECT count(*) FROM payouts WHERE reference = 'UB-2'")[0][0] == 0
     with pytest.raises(WriteRefused, match="to be recovered"):
-        store.record_recovery(ANNA, "för mycket", AT, top, date(2024, 1, 10), owed.amount + 1, "ÅK-1")
-    store.record_recovery(ANNA, "återbetalt", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1")
-    assert store.record_recovery(ANNA, "igen", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1") == (
-        store.recoveries(AT)[0].id  # a retried write records nothing new
+        store.payments.record_recovery(ANNA, "för mycket", AT, top, date(2024, 1, 10), owed.amount + 1, "ÅK-1")
+    store.payments.record_recovery(ANNA, "återbetalt", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1")
+    assert store.payments.record_recovery(ANNA, "igen", AT, top, date(2024, 1, 10), owed.amount, "ÅK-1") == (
+        store.payments.recoveries(AT)[0].id  # a retried write records nothing new
     )
-    relisted = store.payout_list(AT)
+    relisted = store.payments.payout_list(AT)
     assert relisted.recoveries == () and relisted.recordable
-    store.record_payment_run(ANNA, "ändringsbeslut", AT, date(2024, 1, 11), "UB-2")
+    store.payments.record_payment_run(ANNA, "ändringsbeslut", AT, date(2024, 1, 11), "UB-2")
     paid: dict[str, int] = {}
-    for code, _, amount in store.payouts(AT):
+    for code, _, amount in store.followup.payouts(AT):
         paid[code] = paid.get(code, 0) + amount
-    for r in store.recoveries(AT):
+    for r in store.payments.recoveries(AT):
         paid[r.code] -= r.amount
     assert {c: a for c, a in paid.items() if a} == {c: t for c, t in amended.totals.items() if t}
 
 
 def test_payment_details_are_checked_imported_and_audited(store: Store) -> None:
     with pytest.raises(WriteRefused) as exc:
-        store.save_payment_details(ANNA, "r", "09", complete("555000123")[:-1] + "x", made_up_bankgiro(1))
+        store.bank_details.save_payment_details(ANNA, "r", "09", complete("555000123")[:-1] + "x", made_up_bankgiro(1))
     assert "0–9" in exc.value.message_sv
     org, bg = made_up_org(3), made_up_bankgiro(3)
     data = f"region,organisationsnummer,bankgiro\nGotland,{org},{bg}\n03,{made_up_org(4)},{made_up_bankgiro(4)}\n"
-    dry = store.import_payment_details(ANNA, "import", data.encode(), "bg.csv", dry_run=True)
-    assert (dry.rows, dry.changed) == (2, 2) and store.payment_details() == {}
-    done = store.import_payment_details(ANNA, "import", data.encode(), "bg.csv")
-    assert (done.changed, store.payment_details()["09"]) == (2, (org_number(org), bankgiro(bg)))
-    again = store.import_payment_details(ANNA, "import", data.encode(), "bg.csv")
+    dry = store.bank_details.import_payment_details(ANNA, "import", data.encode(), "bg.csv", dry_run=True)
+    assert (dry.rows, dry.changed) == (2, 2) and store.bank_details.payment_details() == {}
+    done = store.bank_details.import_payment_details(ANNA, "import", data.encode(), "bg.csv")
+    assert (done.changed, store.bank_details.payment_details()["09"]) == (2, (org_number(org), bankgiro(bg)))
+    again = store.bank_details.import_payment_details(ANNA, "import", data.encode(), "bg.csv")
     assert (again.changed, again.unchanged) == (0, 2)
-    audit = store.audit(entity="payment_details")
+    audit = store.audit.audit(entity="payment_details")
     assert len(audit) == 2 and json.loads(audit.iloc[0]["after"])["bankgiro"] in {
         bankgiro(bg),
         bankgiro(made_up_bankgiro(4)),
@@ -276,42 +278,44 @@ def test_payment_details_are_checked_imported_and_audited(store: Store) -> None:
 
 
 def elderly_with_official_table(store: Store) -> dict[str, int]:
-    estimate = {code: amount for code, (amount, _, _) in store.fixed_amounts(ELDERLY).items()}
+    estimate = {code: amount for code, (amount, _, _) in store.rounds.fixed_amounts(ELDERLY).items()}
     table = "region;amount\n" + "\n".join(f"{c};{a}" for c, a in estimate.items())
-    store.import_official_amounts(ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell")
+    store.followup.import_official_amounts(
+        ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell"
+    )
     for code in estimate:
-        store.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
+        store.followup.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
     return estimate
 
 
 def test_requisitions_are_paid_up_to_a_day_once_and_never_above_the_maximum(store: Store) -> None:
-    estimated = store.payout_list(ELDERLY)
+    estimated = store.payments.payout_list(ELDERLY)
     assert any("uppskattningar" in text for text in problems_sv(estimated))
     maximum = elderly_with_official_table(store)
     for code in ("09", "08"):
-        store.save_payment_details(ANNA, "r", code, made_up_org(int(code)), made_up_bankgiro(int(code)))
-    store.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 3, 1), 1_000_000, "R-1"))
-    store.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 5, 1), 2_000_000, "R-2"))
-    listed = store.payout_list(ELDERLY, up_to=date(2023, 4, 1))
+        store.bank_details.save_payment_details(ANNA, "r", code, made_up_org(int(code)), made_up_bankgiro(int(code)))
+    store.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 3, 1), 1_000_000, "R-1"))
+    store.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 5, 1), 2_000_000, "R-2"))
+    listed = store.payments.payout_list(ELDERLY, up_to=date(2023, 4, 1))
     assert [(line.code, line.amount, line.requisition) for line in listed.lines] == [("09", 1_000_000, "R-1")]
     assert listed.total == listed.basis == 1_000_000
-    store.record_payment_run(ANNA, "utbetalning", ELDERLY, date(2023, 4, 1), "UB-1")
-    assert store.payout_list(ELDERLY, up_to=date(2023, 4, 1)).lines == ()
+    store.payments.record_payment_run(ANNA, "utbetalning", ELDERLY, date(2023, 4, 1), "UB-1")
+    assert store.payments.payout_list(ELDERLY, up_to=date(2023, 4, 1)).lines == ()
     with pytest.raises(WriteRefused, match="nothing is left"):
-        store.record_payment_run(ANNA, "igen", ELDERLY, date(2023, 4, 2), "UB-2")
-    run_id = store.record_payment_run(ANNA, "maj", ELDERLY, date(2023, 5, 2), "UB-3")
-    assert store.run_lines(run_id)[0][:2] == ("08", 2_000_000)
+        store.payments.record_payment_run(ANNA, "igen", ELDERLY, date(2023, 4, 2), "UB-2")
+    run_id = store.payments.record_payment_run(ANNA, "maj", ELDERLY, date(2023, 5, 2), "UB-3")
+    assert store.payments.run_lines(run_id)[0][:2] == ("08", 2_000_000)
 
     # Paid by hand close to Gotland's maximum; a requisition within what it requisitioned, but above what is left.
-    store.record_payout(ANNA, "manuell", ELDERLY, "09", date(2023, 6, 1), maximum["09"] - 1_500_000)
-    store.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 6, 2), 600_000, "R-3"))
-    listed = store.payout_list(ELDERLY)
+    store.followup.record_payout(ANNA, "manuell", ELDERLY, "09", date(2023, 6, 1), maximum["09"] - 1_500_000)
+    store.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 6, 2), 600_000, "R-3"))
+    listed = store.payments.payout_list(ELDERLY)
     (refused,) = listed.refused
     assert refused.code == "09" and "överstiger" in refused_sv(refused) and listed.lines == ()
     with pytest.raises(WriteRefused) as exc:
-        store.record_payment_run(ANNA, "juni", ELDERLY, date(2023, 6, 3), "UB-4")
+        store.payments.record_payment_run(ANNA, "juni", ELDERLY, date(2023, 6, 3), "UB-4")
     assert "högsta belopp" in exc.value.message_sv
-    paid_09 = sum(a for c, _, a in store.payouts(ELDERLY) if c == "09")
+    paid_09 = sum(a for c, _, a in store.followup.payouts(ELDERLY) if c == "09")
     assert paid_09 == maximum["09"] - 500_000
 
 
@@ -320,39 +324,39 @@ def test_payments_are_refused_while_example_data_is_loaded(store: Store) -> None
 
     demo.load(store, ANNA, "visning")
     with pytest.raises(WriteRefused, match="example data"):
-        store.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "UB-1")
+        store.payments.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "UB-1")
     with pytest.raises(WriteRefused, match="example data"):
-        store.save_payment_details(ANNA, "r", "09", made_up_org(1), made_up_bankgiro(1))
+        store.bank_details.save_payment_details(ANNA, "r", "09", made_up_org(1), made_up_bankgiro(1))
 
 
 def test_managers_read_payout_lists_and_only_staff_record_them(store: Store) -> None:
     decided(store)
     manager = Session(store, Principal("Maja", Role.MANAGER))
-    assert manager.payout_list(AT).total == store.payout_list(AT).total
+    assert manager.payments.payout_list(AT).total == store.payments.payout_list(AT).total
     with pytest.raises(AccessDenied):
-        manager.record_payment_run("r", AT, date(2023, 12, 15), "UB-1")
+        manager.payments.record_payment_run("r", AT, date(2023, 12, 15), "UB-1")
     region = Session(store, Principal("Rune", Role.REGION, "09"))
     with pytest.raises(AccessDenied):
-        region.payout_list(AT)
+        region.payments.payout_list(AT)
     staff = Session(store, Principal("Anna", Role.STAFF))
     with pytest.raises(WriteRefused, match="payment details"):
-        staff.record_payment_run("r", AT, date(2023, 12, 15), "UB-1")
+        staff.payments.record_payment_run("r", AT, date(2023, 12, 15), "UB-1")
 
 
 def test_a_run_that_meets_a_paid_line_writes_nothing_at_all(store: Store) -> None:
     number = decided(store)
     enter_details(store)
-    listed = store.payout_list(AT)
+    listed = store.payments.payout_list(AT)
     code = listed.lines[-1].code
     store.con.execute(  # a line of this decision already in the table (as another writer might have left it)
         "INSERT INTO payouts (round_id, code, paid_on, amount, recorded_at, decision_id) VALUES (?, ?, ?, 0, now(), ?)",
         [AT, code, date(2023, 12, 14), number],
     )
-    before = store.audit_count()
+    before = store.audit.audit_count()
     with pytest.raises(WriteRefused) as exc:
-        store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+        store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
     assert "redan utbetald" in exc.value.message_sv
-    assert store.payment_runs(AT) == [] and store.audit_count() == before
+    assert store.payments.payment_runs(AT) == [] and store.audit.audit_count() == before
     assert store.query("SELECT count(*) FROM payouts WHERE run_id IS NOT NULL")[0][0] == 0
 
 
@@ -360,10 +364,10 @@ def test_payment_before_the_decision_or_without_reference_is_refused(store: Stor
     decided(store)
     enter_details(store)
     with pytest.raises(WriteRefused, match="before the decision"):
-        store.record_payment_run(ANNA, "r", AT, date(2023, 11, 30), "UB-1")
+        store.payments.record_payment_run(ANNA, "r", AT, date(2023, 11, 30), "UB-1")
     with pytest.raises(WriteRefused, match="reference"):
-        store.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "  ")
-    assert store.payment_runs(AT) == []
+        store.payments.record_payment_run(ANNA, "r", AT, date(2023, 12, 15), "  ")
+    assert store.payments.payment_runs(AT) == []
 
 
 def test_an_illustrative_round_is_decided_but_never_paid(store: Store) -> None:
@@ -377,34 +381,41 @@ def test_an_illustrative_round_is_decided_but_never_paid(store: Store) -> None:
     )
     assert real != head
     for rules in (text, real + sep + rest):
-        store.save_round(ANNA, "testomgång", rules)
+        store.rounds.save_round(ANNA, "testomgång", rules)
     for round_id in ("at-2024-illustrative", "at-2024-real"):
         reports = "Region;Tillsatta;Påbörjade;Avräknade;Mottagen\nUppsala;58;57;0;2024-10-31\n"
-        store.import_reports(ANNA, "rapporter", round_id, reports.encode(), "r.csv")
-        store.decide_round(ANNA, "beslut", round_id, "S2024/1", date(2024, 12, 10), confirmed=True)
-    for i, r in enumerate(store.recipients("at-2024-real")):
-        store.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
+        store.reports.import_reports(ANNA, "rapporter", round_id, reports.encode(), "r.csv")
+        store.decisions.decide_round(ANNA, "beslut", round_id, "S2024/1", date(2024, 12, 10), confirmed=True)
+    for i, r in enumerate(store.rounds.recipients("at-2024-real")):
+        store.bank_details.save_payment_details(ANNA, "uppgifter", r.code, made_up_org(i), made_up_bankgiro(i))
 
-    listed = store.payout_list("at-2024-illustrative")
+    listed = store.payments.payout_list("at-2024-illustrative")
     assert listed.total == 223_000_000  # the list is shown, with why it cannot be recorded
     assert "Illustrativ omgång: inga utbetalningar registreras." in problems_sv(listed)
     with pytest.raises(WriteRefused, match="illustrative"):
-        store.record_payment_run(ANNA, "utbetalning", "at-2024-illustrative", date(2024, 12, 15), "UB-1")
-    assert store.payment_runs("at-2024-illustrative") == []
+        store.payments.record_payment_run(ANNA, "utbetalning", "at-2024-illustrative", date(2024, 12, 15), "UB-1")
+    assert store.payments.payment_runs("at-2024-illustrative") == []
 
-    assert problems_sv(store.payout_list("at-2024-real")) == [] and store.payout_list("at-2024-real").recordable
-    store.record_payment_run(ANNA, "utbetalning", "at-2024-real", date(2024, 12, 15), "UB-2")
-    assert sum(a for _, _, a in store.payouts("at-2024-real")) == 223_000_000
+    assert (
+        problems_sv(store.payments.payout_list("at-2024-real")) == []
+        and store.payments.payout_list("at-2024-real").recordable
+    )
+    store.payments.record_payment_run(ANNA, "utbetalning", "at-2024-real", date(2024, 12, 15), "UB-2")
+    assert sum(a for _, _, a in store.followup.payouts("at-2024-real")) == 223_000_000
 
 
 def test_a_region_reads_what_it_has_been_paid_of_its_decided_amount(store: Store) -> None:
     number = decided(store)
-    totals = store.decision_snapshot(number).totals
+    totals = store.decisions.decision_snapshot(number).totals
     own = next(code for code, total in totals.items() if total)
     uppsala = Session(store, Principal("region-user", Role.REGION, own))
-    assert uppsala.paid_per_recipient(AT) == {}  # decided, nothing paid yet
+    assert uppsala.payments.paid_per_recipient(AT) == {}  # decided, nothing paid yet
     enter_details(store)
-    store.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
-    assert uppsala.paid_per_recipient(AT)[own] == totals[own]
+    store.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    assert uppsala.payments.paid_per_recipient(AT)[own] == totals[own]
     # The decision is published, so (as its amounts) what each region was paid is public; read as follow-up.
-    assert uppsala.paid_per_recipient(AT) == store.paid_per_recipient(AT) == {c: t for c, t in totals.items() if t}
+    assert (
+        uppsala.payments.paid_per_recipient(AT)
+        == store.payments.paid_per_recipient(AT)
+        == {c: t for c, t in totals.items() if t}
+    )

@@ -82,9 +82,9 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
     from store.model import Actor, WriteRefused
 
     actor = Actor(f"{name}-{number}")
-    codes = [r.code for r in store.recipients(AT_ROUND)]
+    codes = [r.code for r in store.rounds.recipients(AT_ROUND)]
     quiet = [c for c in codes if c not in HOT]
-    maxima = {code: amount for code, (amount, _, _) in store.fixed_amounts(FIXED_ROUND).items()}
+    maxima = {code: amount for code, (amount, _, _) in store.rounds.fixed_amounts(FIXED_ROUND).items()}
     plan = at_what_if(store, AT_ROUND)
     rng = random.Random(f"{name}-{number}")
     i = 0
@@ -95,7 +95,7 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
             if op == 0:  # every thread writes every region now and then: unique values, so each write changes
                 code = codes[rng.randrange(len(codes))]
                 value = rng.randrange(1, 10**9)
-                store.record_report(actor, tag, AT_ROUND, positions(code, value, 0, received=RECEIVED))
+                store.reports.record_report(actor, tag, AT_ROUND, positions(code, value, 0, received=RECEIVED))
                 log(kind="report", code=code, value=value, tag=tag)
             elif op in (1, 2):
                 if op == 1:  # the hot regions: amounts from 0.5 % to 5 % of the maximum, racing to its top
@@ -107,7 +107,7 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
                     item = Requisition(quiet[rng.randrange(len(quiet))], RECEIVED, rng.randint(1, 1000), tag)
                 event = {"code": item.code, "amount": item.amount, "tag": item.reference}
                 try:
-                    written = store.record_requisition(actor, tag, FIXED_ROUND, item)
+                    written = store.followup.record_requisition(actor, tag, FIXED_ROUND, item)
                 except WriteRefused as exc:
                     log(kind="refused", **event, message=str(exc))
                 else:
@@ -120,7 +120,7 @@ def _writer_thread(store: Any, name: str, number: int, deadline: float, log: Ack
             else:
                 one = positions(codes[rng.randrange(len(codes))], rng.randrange(40), rng.randrange(40))
                 what_if = replace(plan, values=engine_values([one]))
-                store.save_what_if(actor, tag, f"scenario {tag}", AT_ROUND, what_if)
+                store.scenarios.save_what_if(actor, tag, f"scenario {tag}", AT_ROUND, what_if)
                 log(kind="scenario", name=f"scenario {tag}", tag=tag)
         except BaseException as exc:  # every unexpected error is counted by the test
             log(kind="error", op=op, tag=tag, error=repr(exc), traceback=traceback.format_exc())
@@ -165,9 +165,9 @@ store = Store.open(url)
 data = Path(file).read_bytes()
 try:
     if command == "import-reports":
-        result = store.import_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name, RECEIVED)
+        result = store.reports.import_reports(Actor("kommandorad"), "import", round_id, data, Path(file).name, RECEIVED)
     else:
-        result = store.import_requisitions(Actor("kommandorad"), "import", round_id, data, Path(file).name)
+        result = store.followup.import_requisitions(Actor("kommandorad"), "import", round_id, data, Path(file).name)
 except InputError as exc:
     for line in lines_en(exc):
         print(f"error: {file}: {line}", file=sys.stderr)
@@ -216,8 +216,8 @@ def _cli_loop(url: str, folder: Path, deadline: float, log: AckLog) -> None:
 
     rng = random.Random("cli")
     store = Store.open(url)
-    maxima = {code: amount for code, (amount, _, _) in store.fixed_amounts(FIXED_ROUND).items()}
-    names = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    maxima = {code: amount for code, (amount, _, _) in store.rounds.fixed_amounts(FIXED_ROUND).items()}
+    names = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
     store.close()
     i = 0
     while time.monotonic() < deadline:
@@ -294,8 +294,8 @@ def prepare(url: str) -> None:
     from store.service import Store
 
     store = Store.open(url)
-    for region in store.regions(store.latest_population_date()):
-        store.record_ombud(Actor("förberedelse"), "ombud för lasttest", region.code, OMBUD_APPROVED)
+    for region in store.rounds.regions(store.rounds.latest_population_date()):
+        store.followup.record_ombud(Actor("förberedelse"), "ombud för lasttest", region.code, OMBUD_APPROVED)
     store.close()
 
 
@@ -468,9 +468,11 @@ def test_two_processes_and_the_command_line_lose_nothing_and_survive_a_kill(pg_u
 
     prepare(pg_url)
     watcher = Store.open(pg_url)  # a third instance that only reads: its cache is warm before the load
-    watcher.record_report(Actor("förberedelse"), "före lasten", AT_ROUND, positions("01", 1, 1, received=RECEIVED))
-    before_reports = watcher.reports(AT_ROUND)
-    before_amounts = watcher.fixed_amounts(FIXED_ROUND)
+    watcher.reports.record_report(
+        Actor("förberedelse"), "före lasten", AT_ROUND, positions("01", 1, 1, received=RECEIVED)
+    )
+    before_reports = watcher.reports.reports(AT_ROUND)
+    before_amounts = watcher.rounds.fixed_amounts(FIXED_ROUND)
 
     result = run_load(pg_url, tmp_path / "load", SECONDS, kill=True)
 
@@ -495,9 +497,9 @@ def test_two_processes_and_the_command_line_lose_nothing_and_survive_a_kill(pg_u
 
     with psycopg.connect(pg_url) as con:
         table = dict(con.execute("SELECT code, filled FROM at_reports WHERE round_id = %s", [AT_ROUND]).fetchall())
-    assert {r.code: r.value("filled") for r in watcher.reports(AT_ROUND)} == table
-    assert watcher.reports(AT_ROUND) != before_reports
-    assert watcher.fixed_amounts(FIXED_ROUND) == before_amounts
+    assert {r.code: r.value("filled") for r in watcher.reports.reports(AT_ROUND)} == table
+    assert watcher.reports.reports(AT_ROUND) != before_reports
+    assert watcher.rounds.fixed_amounts(FIXED_ROUND) == before_amounts
     watcher.close()
 
     counts = {kind: len(result.of(kind)) for kind in ("report", "requisition", "scenario", "refused", "already")}
@@ -521,25 +523,25 @@ def test_the_official_table_check_sees_a_requisition_recorded_meanwhile_by_anoth
 
     prepare(pg_url)
     a, b = Store.open(pg_url), Store.open(pg_url)
-    official = {code: amount for code, (amount, _, _) in a.fixed_amounts(FIXED_ROUND).items()}
+    official = {code: amount for code, (amount, _, _) in a.rounds.fixed_amounts(FIXED_ROUND).items()}
     official["09"] -= 100_000  # Gotland lower than the estimate, Kalmar higher: the total stays the same
     official["08"] += 100_000
-    names = {r.code: r.name for r in a.regions(a.latest_population_date())}
+    names = {r.code: r.name for r in a.rounds.regions(a.rounds.latest_population_date())}
     table = "region;amount\n" + "".join(f"{names[code]};{amount}\n" for code, amount in official.items())
     late = Requisition("09", RECEIVED, official["09"] + 1, "RK-late")  # fits the estimate, not the official table
     opened = a.transaction
 
     def transaction_after_b_wrote(actor, reason):  # type: ignore[no-untyped-def]
-        b.record_requisition(Actor("instans B"), "rekvisition", FIXED_ROUND, late)
+        b.followup.record_requisition(Actor("instans B"), "rekvisition", FIXED_ROUND, late)
         return opened(actor, reason)
 
     a.transaction = transaction_after_b_wrote  # type: ignore[method-assign]
     with pytest.raises((InputError, WriteRefused)):
-        a.import_official_amounts(
+        a.followup.import_official_amounts(
             Actor("instans A"), "officiell tabell", FIXED_ROUND, table.encode(), "bilaga1.csv", "S"
         )
-    maximum = a.fixed_amounts(FIXED_ROUND)["09"][0]
-    requisitioned = sum(r.amount for r in a.requisitions(FIXED_ROUND) if r.code == "09")
+    maximum = a.rounds.fixed_amounts(FIXED_ROUND)["09"][0]
+    requisitioned = sum(r.amount for r in a.followup.requisitions(FIXED_ROUND) if r.code == "09")
     a.close()
     b.close()
     assert requisitioned <= maximum

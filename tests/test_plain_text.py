@@ -122,14 +122,14 @@ HOSTILE_NAME = "[Klicka här](http://evil.example/login) ![x](http://evil.exampl
 def test_a_saved_scenarios_name_shows_as_text_on_the_simulator(isolated_database: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from store.service import Actor
+    from store.model import Actor
     from tests.report_helpers import positions
     from tests.scenario_helpers import at_what_if
     from ui.state import get_store
 
     store = get_store(str(isolated_database))
     what_if = at_what_if(store, "at-2023", reports=[positions("09", 19, 18)])
-    store.save_what_if(Actor("Anna"), "test", HOSTILE_NAME, "at-2023", what_if)
+    store.scenarios.save_what_if(Actor("Anna"), "test", HOSTILE_NAME, "at-2023", what_if)
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.session_state["scenario"] = HOSTILE_NAME
     at.run()

@@ -82,7 +82,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path, store: Store) -> Store:  # data_dir first: the store reads the rounds of that folder
-    store.save_user(CLI, "test", UPPSALA)
+    store.users.save_user(CLI, "test", UPPSALA)
     return store
 
 
@@ -189,7 +189,7 @@ def _millions(value: str) -> float:
 def test_after_the_last_day_the_others_without_a_report_count_as_not_in_time(store: Store) -> None:
     """Staff see every report: once the last day has passed, a region that has not reported has not reported in
     time, so it gets nothing from block 1 and its share goes where the rules send it (block 2)."""
-    store.record_report(CLI, "test", ROUND_ID, report("09", AT_2024.plan("09") + 3, received=BY))
+    store.reports.record_report(CLI, "test", ROUND_ID, report("09", AT_2024.plan("09") + 3, received=BY))
     before, after = (first_box(block_preview_page(as_of=day)) for day in (BY, BY + timedelta(days=1)))
     for metrics, _ in (before, after):
         assert metrics[1] == (ROUND.blocks[0].title, f.kr(SHARE))  # Gotland's own report came in on time
@@ -211,7 +211,7 @@ def test_a_saved_scenario_of_a_round_of_blocks_applies_its_own_rules(store: Stor
         {"filled": {c: v for c, v in others.items()}},
         {"at_report": {c: BY for c in others}},
     )
-    store.save_what_if(CLI, "test", "Trappsteg 3 miljoner", ROUND_ID, what_if)
+    store.scenarios.save_what_if(CLI, "test", "Trappsteg 3 miljoner", ROUND_ID, what_if)
     at = block_preview_page("09")
     at.number_input(key="pv_filled_09").set_value(AT_2024.plan("09") + 2).run()
     at.radio(key="pv_assumption").set_value("scenario").run()
@@ -228,7 +228,7 @@ def test_a_saved_scenario_of_a_round_of_blocks_applies_its_own_rules(store: Stor
 
 
 def test_a_published_block_decision_is_the_first_figure_per_block(store: Store) -> None:
-    snapshot = store.decide_round(CLI, "beslut", ROUND_ID, "S2024/1", date(2024, 12, 1), confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND_ID, "S2024/1", date(2024, 12, 1), confirmed=True)
     at = block_preview_page()
     first, _ = first_box(at)
     assert first[0] == ("Beslutat belopp", f.kr(snapshot.recipient("09").total))
@@ -244,10 +244,14 @@ def test_uppsala_sees_the_same_three_states_of_the_first_figure_as_in_at_2023(st
     assert "inte lämnat någon rapport" in box and not STATISTICS.search(box)
     assert at.number_input(key="pv_filled_03").value == AT_2024.plan("03")
 
-    store.record_report(CLI, "test", ROUND_ID, report("03", AT_2024.plan("03") + 5, received=date(2024, 10, 20)))
-    store.record_report(CLI, "test", ROUND_ID, report("01", AT_2024.plan("01") + 7, received=date(2024, 10, 21)))
+    store.reports.record_report(
+        CLI, "test", ROUND_ID, report("03", AT_2024.plan("03") + 5, received=date(2024, 10, 20))
+    )
+    store.reports.record_report(
+        CLI, "test", ROUND_ID, report("01", AT_2024.plan("01") + 7, received=date(2024, 10, 21))
+    )
     later = date.today() + timedelta(days=30)
-    snapshot = store.decide_round(CLI, "beslut", ROUND_ID, "S2024/77", later, confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND_ID, "S2024/77", later, confirmed=True)
     decided = snapshot.recipient("03").total
     at = as_uppsala()
     first, box = first_box(at)
@@ -261,7 +265,7 @@ def test_uppsala_sees_the_same_three_states_of_the_first_figure_as_in_at_2023(st
     everything = " ".join(f"{m.label} {m.value}" for m in at.metric) + box
     assert f.kr(decided) not in everything and "S2024/77" not in everything and "Beslutat" not in everything
 
-    store.decide_round(
+    store.decisions.decide_round(
         CLI,
         "beslut",
         ROUND_ID,

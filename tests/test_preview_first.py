@@ -32,18 +32,20 @@ STATISTICS = re.compile(r"P10|P90|[Ss]lumpfrö|median", re.IGNORECASE)
 
 @pytest.fixture
 def store(store: Store) -> Store:
-    store.save_user(CLI, "test", UPPSALA)
+    store.users.save_user(CLI, "test", UPPSALA)
     return store
 
 
 def planned(store: Store, code: str) -> int:
-    return math.ceil(parse_planned(store.planned_table(ROUND)[code]))
+    return math.ceil(parse_planned(store.rounds.planned_table(ROUND)[code]))
 
 
 def allocated(store: Store, what_if: WhatIf, reports: Iterable[Report]) -> dict[str, int]:
     """Each region's total by the block engine: the round with the what-if's rules, these reports."""
-    round_ = apply(store.block_round(ROUND), what_if)
-    return allocate_round(round_, store.recipients(ROUND), engine_values(reports), pots=dict(what_if.pots)).totals
+    round_ = apply(store.rounds.block_round(ROUND), what_if)
+    return allocate_round(
+        round_, store.rounds.recipients(ROUND), engine_values(reports), pots=dict(what_if.pots)
+    ).totals
 
 
 def as_uppsala() -> AppTest:
@@ -106,8 +108,10 @@ def test_before_a_report_the_first_figure_is_the_plan_and_the_what_if_starts_at_
 
 def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_uncertainty(store: Store) -> None:
     own = positions("03", planned(store, "03") + 5, planned(store, "03") + 4, received=date(2023, 10, 20))
-    store.record_report(CLI, "test", ROUND, own)
-    store.record_report(CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21)))
+    store.reports.record_report(CLI, "test", ROUND, own)
+    store.reports.record_report(
+        CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21))
+    )
     at = as_uppsala()
     metrics, text = first_box(at)
     (label, value), *_ = metrics
@@ -127,12 +131,12 @@ def test_after_a_report_the_first_figure_is_the_reports_rounded_with_the_others_
 
 
 def test_staff_see_exact_kronor_when_every_other_region_has_reported(store: Store) -> None:
-    for r in store.recipients(ROUND):
+    for r in store.rounds.recipients(ROUND):
         more = 5 if r.code == "03" else 2
-        store.record_report(
+        store.reports.record_report(
             CLI, "test", ROUND, positions(r.code, planned(store, r.code) + more, received=date(2023, 10, 20))
         )
-    exact = allocated(store, WhatIf(), store.reports(ROUND))["03"]
+    exact = allocated(store, WhatIf(), store.reports.reports(ROUND))["03"]
     metrics, text = first_box(as_staff("03"))
     assert metrics == [("Belopp enligt er rapport", f.kr(exact))]
     assert "Alla andra regioners rapporter är kända" in text
@@ -142,10 +146,12 @@ def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_o
     store: Store,
 ) -> None:
     own = positions("03", planned(store, "03") + 5, 0, received=date(2023, 10, 20))
-    store.record_report(CLI, "test", ROUND, own)
-    store.record_report(CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21)))
+    store.reports.record_report(CLI, "test", ROUND, own)
+    store.reports.record_report(
+        CLI, "test", ROUND, positions("01", planned(store, "01") + 7, 0, received=date(2023, 10, 21))
+    )
     later = date.today() + timedelta(days=30)
-    snapshot = store.decide_round(CLI, "beslut", ROUND, "S2023/77", later, confirmed=True)
+    snapshot = store.decisions.decide_round(CLI, "beslut", ROUND, "S2023/77", later, confirmed=True)
     decided = snapshot.recipient("03").total
     # Not yet published: Uppsala sees its report's figure, nothing of the decision.
     at = as_uppsala()
@@ -154,7 +160,7 @@ def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_o
     everything = page_text(at) + " ".join(f"{m.label} {m.value}" for m in at.metric)
     assert f.kr(decided) not in everything and "S2023/77" not in everything and "Beslutat" not in everything
     # Published (an amendment that moves the date to yesterday stands for "the day has come").
-    store.decide_round(
+    store.decisions.decide_round(
         CLI, "beslut", ROUND, "S2023/78", date.today() - timedelta(days=1), supersedes=snapshot.number, confirmed=True
     )
     at = as_uppsala()
@@ -179,11 +185,11 @@ def test_after_publication_the_first_figure_is_the_decision_and_an_unpublished_o
 
 
 def test_a_saved_scenario_applies_its_own_rules(store: Store) -> None:
-    (block,) = store.block_round(ROUND).blocks
+    (block,) = store.rounds.block_round(ROUND).blocks
     steps = tuple(Step(s.min_expansion, 3_000_000 if s.min_expansion == 2 else s.amount) for s in block.params.steps)
     others = [positions("01", planned(store, "01") + 2), positions("14", planned(store, "14") + 2)]
     rules = at_what_if(store, ROUND, reports=others, steps=steps)
-    store.save_what_if(CLI, "test", "Trappsteg 3 miljoner", ROUND, rules)
+    store.scenarios.save_what_if(CLI, "test", "Trappsteg 3 miljoner", ROUND, rules)
     at = as_staff("09")
     own = positions("09", planned(store, "09") + 2)
     at.number_input(key="pv_filled_09").set_value(int(own.value("filled"))).run()
@@ -206,12 +212,12 @@ def test_a_fixed_table_block_shows_its_amount_labelled_as_estimate_even_when_pai
     from allocation.preview import Setting
     from ui.preview_first import TABLE, table_figure
 
-    round_ = store.block_round("elderly-2023")
+    round_ = store.rounds.block_round("elderly-2023")
     block = round_.blocks[0]
     maximum = block.params.table["03"]  # type: ignore[union-attr]
     capped = replace(round_, blocks=(replace(block, params=replace(block.params, cap_key="requisitioned")),))
     for rules in (round_, capped):
-        figure = table_figure(Setting.of(rules, store.recipients("elderly-2023")), "03")
+        figure = table_figure(Setting.of(rules, store.rounds.recipients("elderly-2023")), "03")
         assert figure.source == TABLE
         assert figure.metrics == (("Högsta belopp (uppskattning efter befolkningsandel)", f.kr(maximum)),)
         assert "uppskattning" in figure.shows and "officiella tabellen" in figure.shows

@@ -106,7 +106,7 @@ def test_the_default_is_the_uncertain_assumption_and_no_headline_says_certain(st
     assert "mnkr" not in everything_shown(at)
     for assumption in ("uncertain", "plan", "scenario"):
         if assumption == "scenario":
-            store.save_what_if(CLI, "test", "Alla växer", "at-2023", at_what_if(store, "at-2023"))
+            store.scenarios.save_what_if(CLI, "test", "Alla växer", "at-2023", at_what_if(store, "at-2023"))
             at.run()
         at.radio(key="pv_assumption").set_value(assumption).run()
         assert not at.exception
@@ -187,7 +187,7 @@ def test_a_link_to_the_region_last_shown_opens_it_after_another_page() -> None:
 
 
 def test_a_region_user_asking_for_another_region_by_name_is_refused_and_logged(store: Store) -> None:
-    store.save_user(CLI, "test", UPPSALA)
+    store.users.save_user(CLI, "test", UPPSALA)
     at = logged_in(app(), UPPSALA)
     at.query_params["pv_region"] = "Stockholm"
     at.run()
@@ -227,7 +227,9 @@ def test_the_workbook_has_percentages_kronor_counts_and_no_internal_words(downlo
 
 def test_the_workbook_names_the_scenario_in_its_name_and_on_its_method_sheet(store: Store, downloads) -> None:  # type: ignore[no-untyped-def]
     others = [positions("01", 290, 283), positions("23", 30, 28)]
-    store.save_what_if(CLI, "test", "Storstäder växer", "at-2023", at_what_if(store, "at-2023", reports=others))
+    store.scenarios.save_what_if(
+        CLI, "test", "Storstäder växer", "at-2023", at_what_if(store, "at-2023", reports=others)
+    )
     at = preview("09")
     at.number_input(key="pv_filled_09").set_value(19).run()
     at.radio(key="pv_assumption").set_value("scenario").run()

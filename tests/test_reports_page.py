@@ -84,8 +84,8 @@ def test_the_form_records_a_report_then_corrects_its_date_audited(data_dir: Path
     assert "sparad (mottagen 31 oktober 2024)" in texts(at)
     store = Store.open(isolated_database, data_dir=data_dir)
     try:
-        assert store.report_dates(ROUND_ID) == {"09": date(2024, 10, 31)}
-        log = store.audit(limit=1).iloc[0]
+        assert store.reports.report_dates(ROUND_ID) == {"09": date(2024, 10, 31)}
+        log = store.audit.audit(limit=1).iloc[0]
         assert (log["entity_key"], log["reason"], log["actor"]) == (
             f"{ROUND_ID}/09",
             "Fel datum rättat",
@@ -100,7 +100,7 @@ def test_the_form_refuses_a_missing_date_and_saving_the_same_report_changes_noth
 ) -> None:
     store = Store.open(isolated_database, data_dir=data_dir)
     values = {"filled": 30, "started": 28, "excluded": 0}
-    store.record_report(Actor("Anna"), "post", ROUND_ID, Report("03", values, date(2024, 10, 1)))  # type: ignore[arg-type]
+    store.reports.record_report(Actor("Anna"), "post", ROUND_ID, Report("03", values, date(2024, 10, 1)))  # type: ignore[arg-type]
     store.close()
     at = data_page()
     at.selectbox(key="report_code").set_value("01").run()

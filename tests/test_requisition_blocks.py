@@ -61,33 +61,33 @@ table = {{ "01" = 100_000, "03" = 200_000 }}
 def store(store_target: Path | str) -> Store:
     s = Store.open(store_target)
     s.clock = lambda: datetime(2031, 3, 1, 9, 0)
-    s.save_round(ANNA, "ny omgång", RULES)
+    s.rounds.save_round(ANNA, "ny omgång", RULES)
     yield s
     s.close()
 
 
 def test_the_blocks_say_the_round_is_paid_on_requisition(store: Store) -> None:
-    round_ = store.block_round(ROUND)
+    round_ = store.rounds.block_round(ROUND)
     assert round_.paid_on_requisition and round_.requisition_due == date(2031, 10, 31)
     assert (round_.agency_costs.gross, round_.agency_costs.at_most) == (400_000, 100_000)
-    assert ROUND in store.requisition_round_ids() and "at-2023" not in store.requisition_round_ids()
-    assert store.requisition_maximum(ROUND) == {"01": 100_000, "03": 200_000}
-    assert store.requisition_maximum("at-2023") is None
-    assert store.fixed_amounts(ROUND)["03"][:2] == (200_000, "official")  # the rules' own table
+    assert ROUND in store.rounds.requisition_round_ids() and "at-2023" not in store.rounds.requisition_round_ids()
+    assert store.rounds.requisition_maximum(ROUND) == {"01": 100_000, "03": 200_000}
+    assert store.rounds.requisition_maximum("at-2023") is None
+    assert store.rounds.fixed_amounts(ROUND)["03"][:2] == (200_000, "official")  # the rules' own table
 
 
 def test_requisitions_are_capped_by_the_rules_table_and_listed_for_payment(store: Store) -> None:
-    store.record_ombud(ANNA, "ombud", "03", date(2031, 2, 1))
-    store.record_requisition(ANNA, "e-tjänsten", ROUND, Requisition("03", date(2031, 5, 2), 150_000, "R-1"))
+    store.followup.record_ombud(ANNA, "ombud", "03", date(2031, 2, 1))
+    store.followup.record_requisition(ANNA, "e-tjänsten", ROUND, Requisition("03", date(2031, 5, 2), 150_000, "R-1"))
     with pytest.raises(WriteRefused, match="at most 200"):
-        store.record_requisition(ANNA, "e-tjänsten", ROUND, Requisition("03", date(2031, 5, 3), 60_000, "R-2"))
-    listed = store.payout_list(ROUND)
+        store.followup.record_requisition(ANNA, "e-tjänsten", ROUND, Requisition("03", date(2031, 5, 3), 60_000, "R-2"))
+    listed = store.payments.payout_list(ROUND)
     assert listed.kind == "requisitions" and [(line.code, line.amount) for line in listed.lines] == [("03", 150_000)]
     with pytest.raises(WriteRefused, match="above 200000 kr"):
-        store.record_payout(ANNA, "utbetalning", ROUND, "03", date(2031, 5, 20), 200_001)
+        store.followup.record_payout(ANNA, "utbetalning", ROUND, "03", date(2031, 5, 20), 200_001)
 
 
 def test_a_round_paid_by_decision_takes_no_requisitions(store: Store) -> None:
     with pytest.raises(WriteRefused, match="round paid by decision; requisitions can only be recorded") as info:
-        store.record_requisition(ANNA, "test", "at-2023", Requisition("03", date(2023, 5, 2), 1, "R"))
+        store.followup.record_requisition(ANNA, "test", "at-2023", Requisition("03", date(2023, 5, 2), 1, "R"))
     assert ROUND in info.value.message_sv and "betalas ut efter rekvisition" in info.value.message_sv

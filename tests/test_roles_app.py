@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.fixed import Requisition
 from present.formats import kr
-from store.service import Store, User
+from store.model import User
+from store.service import Store
 from tests.app_helpers import CLI, USERS, app, logged_in
 from tests.markdown_text import shown
 from tests.report_helpers import positions
@@ -25,11 +26,13 @@ from ui.auth import login_keys, principal_from_claims
 @pytest.fixture
 def store(store: Store) -> Store:
     for user in USERS.values():
-        store.save_user(CLI, "test", user)
-    store.record_report(CLI, "test", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
-    store.record_report(CLI, "test", "at-2023", positions("03", 60, 0, received=date(2023, 10, 1)))
-    store.record_ombud(CLI, "test", "01", date(2023, 6, 1))
-    store.record_requisition(CLI, "test", "elderly-2023", Requisition("01", date(2023, 9, 1), 1_234_567, "R-01"))
+        store.users.save_user(CLI, "test", user)
+    store.reports.record_report(CLI, "test", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
+    store.reports.record_report(CLI, "test", "at-2023", positions("03", 60, 0, received=date(2023, 10, 1)))
+    store.followup.record_ombud(CLI, "test", "01", date(2023, 6, 1))
+    store.followup.record_requisition(
+        CLI, "test", "elderly-2023", Requisition("01", date(2023, 9, 1), 1_234_567, "R-01")
+    )
     return store
 
 
@@ -85,7 +88,7 @@ def test_a_login_without_a_role_is_refused_and_logged(store: Store) -> None:
 
 
 def test_a_deactivated_user_is_refused(store: Store) -> None:
-    store.save_user(CLI, "slutat", User("mats@myndighet.se", "Mats Chef", "chef", active=False))
+    store.users.save_user(CLI, "slutat", User("mats@myndighet.se", "Mats Chef", "chef", active=False))
     at = login("manager").run()
     assert "Ingen behörighet" in texts(at)
 
@@ -171,7 +174,7 @@ def test_staff_manage_users_on_the_admin_page(store: Store) -> None:
     at.text_input(key="user_reason").input("ny kontakt")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
-    assert store.user("per@regionskane.se") == User("per@regionskane.se", "Per Skåne", "region", "12")
+    assert store.users.user("per@regionskane.se") == User("per@regionskane.se", "Per Skåne", "region", "12")
     # The page runs again to show the new table; the confirmation is still there (not lost with the rerun).
     # The address as a code span: no autolink, and no invisible character comes along when it is copied.
     assert [s.value for s in at.success] == ["Användaren `per@regionskane.se` är tillagd."]

@@ -62,9 +62,9 @@ def test_staff_make_a_round_from_a_copy_and_every_page_shows_it(isolated_databas
     assert not at.exception, at.exception
     assert any("Sparad: AT-tjänster 2026 version 1.0.0" in shown(s.value) for s in at.success)
     store = get_store(str(isolated_database))
-    saved = tomllib.loads(store.round_toml("at-2026"))
+    saved = tomllib.loads(store.rounds.round_toml("at-2026"))
     assert (saved["id"], saved["year"], saved["short_title"]) == ("at-2026", 2026, "AT-tjänster 2026")
-    assert store.planned_table("at-2026") == store.planned_table("at-2023")  # copied from the source
+    assert store.rounds.planned_table("at-2026") == store.rounds.planned_table("at-2023")  # copied from the source
     audit = store.query("SELECT actor, entity FROM audit_log WHERE entity_key LIKE 'at-2026%'")
     assert ("Anna Andersson", "rounds") in [tuple(r) for r in audit]
     at.switch_page("pages/at/simulator.py").run()  # the new round is chosen in the sidebar
@@ -105,11 +105,11 @@ def test_the_review_shows_the_changes_and_refuses_to_save_until_each_flag_is_ans
     at.radio[0].set_value("rewrite").run()
     at.text_area[0].set_value("Uppdraget för 2027 enligt regeringens beslut.").run()
     assert not save_button(at).disabled
-    assert "at-2027" not in store.round_ids()  # nothing saved before the button
+    assert "at-2027" not in store.rounds.round_ids()  # nothing saved before the button
     save_button(at).click().run()
     assert not at.exception, at.exception
     assert any("Sparad: AT-tjänster 2027 version 1.0.0" in shown(s.value) for s in at.success)
-    saved = tomllib.loads(store.round_toml("at-2027"))
+    saved = tomllib.loads(store.rounds.round_toml("at-2027"))
     assert saved["milestones"][0]["due"].isoformat() == "2027-11-01"  # the edited deadline took
     assert saved["source"]["quote"] == "Uppdraget för 2027 enligt regeringens beslut."
     assert saved["pot"]["agency_costs"]["quote"].startswith("Citatet togs bort av handläggare")
@@ -137,7 +137,7 @@ def test_a_bad_form_is_refused_with_the_fields_named_and_nothing_saved(isolated_
     assert not at.exception
     message = shown(at.error[0].value)
     assert "Id:" in message and "Kort titel: får inte vara tom" in message
-    assert get_store(str(isolated_database)).round_ids() == ["at-2023", "elderly-2023"]
+    assert get_store(str(isolated_database)).rounds.round_ids() == ["at-2023", "elderly-2023"]
 
 
 def test_versions_tab_lists_the_rounds_versions() -> None:

@@ -32,7 +32,7 @@ def store(store_target: Path | str) -> Iterator[Store]:
 
 def problems(store: Store, text: str) -> list[str]:
     with pytest.raises(RulesRefused) as info:
-        store.save_round(ANNA, "prov", text)
+        store.rounds.save_round(ANNA, "prov", text)
     return [en for en, _ in info.value.problems]
 
 
@@ -42,7 +42,7 @@ def test_the_store_refuses_every_attack_and_saves_nothing(isolated_database: Pat
     store = Store.open(isolated_database)
     text = h.ATTACKS[name]()
     assert problems(store, text)
-    assert "at-2031-test" not in store.round_ids()
+    assert "at-2031-test" not in store.rounds.round_ids()
     store.close()
 
 
@@ -61,7 +61,7 @@ def test_control_invisible_and_direction_characters_are_refused_on_both_engines(
 ) -> None:
     messages = problems(store, AT_2023.replace(old, new, 1))
     assert any(m.startswith(f"{field}: holds ") for m in messages), messages
-    assert "at-2031-test" not in store.round_ids()
+    assert "at-2031-test" not in store.rounds.round_ids()
 
 
 @pytest.mark.parametrize(

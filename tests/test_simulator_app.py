@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from allocation.report_values import Report
 from allocation.whatif import WhatIf
 from ingest.data_folder import load_block_round
-from store.service import Actor
+from store.model import Actor
 from tests.block_helpers import GREYED, SIMULATOR, at_table, at_view, base_key, kronor, recipients, results_table
 from tests.markdown_text import shown
 from tests.report_helpers import positions, reports_of
@@ -125,7 +125,7 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
     app.session_state["actor_name"] = "Anna Andersson"  # the sidebar's name (see test_app.py)
     app.text_input(key="scenario_name").set_value("Exempel")
     app.get("form_submit_button")[0].click().run()
-    assert get_store(str(isolated_database)).scenario("Exempel") is not None
+    assert get_store(str(isolated_database)).scenarios.scenario("Exempel") is not None
     app.session_state["vy"] = "Jämför scenarier"
     app.run()
     assert not app.exception
@@ -154,7 +154,7 @@ def test_just_after_saving_the_comparison_is_the_baseline_against_the_saved_scen
 
 def test_the_comparison_says_when_the_two_are_equal(app: AppTest, isolated_database: Path) -> None:
     store = get_store(str(isolated_database))
-    store.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
+    store.scenarios.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     app.session_state["vy"] = "Jämför scenarier"
     app.run()
     # Nothing active, the newest scenario equals the current simulation: compared with the baseline instead,

@@ -28,44 +28,44 @@ def store(isolated_database: Path) -> Store:
 
 
 def test_saving_a_scenario_keeps_the_parsed_rounds_and_shows_the_new_name(store: Store) -> None:
-    round_ = store.block_round("at-2023")
-    regions = store.regions(store.latest_population_date())
-    ids = store.round_ids()
-    assert store.scenario_names("at-2023") == []
+    round_ = store.rounds.block_round("at-2023")
+    regions = store.rounds.regions(store.rounds.latest_population_date())
+    ids = store.rounds.round_ids()
+    assert store.scenarios.scenario_names("at-2023") == []
     generation = store.generation
-    store.save_what_if(ANNA, "test", "Prov", "at-2023", WhatIf())
+    store.scenarios.save_what_if(ANNA, "test", "Prov", "at-2023", WhatIf())
     assert store.generation > generation
-    assert store.scenario_names("at-2023") == ["Prov"]  # the write is seen
-    assert store.block_round("at-2023") is round_  # a scenario changes no round: still the parsed one
-    assert store.regions(store.latest_population_date()) is regions
-    assert store.round_ids() == ids
-    store.delete_scenario(ANNA, "test", "Prov")
-    assert store.scenario_names("at-2023") == []
+    assert store.scenarios.scenario_names("at-2023") == ["Prov"]  # the write is seen
+    assert store.rounds.block_round("at-2023") is round_  # a scenario changes no round: still the parsed one
+    assert store.rounds.regions(store.rounds.latest_population_date()) is regions
+    assert store.rounds.round_ids() == ids
+    store.scenarios.delete_scenario(ANNA, "test", "Prov")
+    assert store.scenarios.scenario_names("at-2023") == []
 
 
 def test_every_write_is_seen_by_the_next_read(store: Store) -> None:
-    assert store.reports("at-2023") == []
-    store.record_report(ANNA, "test", "at-2023", positions("09", 21, 20, received=date(2023, 10, 20)))
-    assert [r.code for r in store.reports("at-2023")] == ["09"]
+    assert store.reports.reports("at-2023") == []
+    store.reports.record_report(ANNA, "test", "at-2023", positions("09", 21, 20, received=date(2023, 10, 20)))
+    assert [r.code for r in store.reports.reports("at-2023")] == ["09"]
     # A new round, then a new version of it: its id, its rules and its parsed round follow each save.
-    ids = store.round_ids()
+    ids = store.rounds.round_ids()
     text = re.sub(r'(?m)^id = "[^"]*"', 'id = "at-2031-cache"', AT_2024, count=1)
-    store.save_round(ANNA, "ny", text)
-    assert store.round_ids() == sorted([*ids, "at-2031-cache"])
-    first = store.block_round("at-2031-cache")
+    store.rounds.save_round(ANNA, "ny", text)
+    assert store.rounds.round_ids() == sorted([*ids, "at-2031-cache"])
+    first = store.rounds.block_round("at-2031-cache")
     changed = re.sub(r'(?m)^version = "[^"]*"', 'version = "9.9.9"', text, count=1)
-    store.save_round(ANNA, "ny version", changed.replace("amount = 63_000_000", "amount = 64_000_000", 1))
-    assert store.round_document("at-2031-cache")["version"] == "9.9.9"
-    assert store.block_round("at-2031-cache") != first
-    assert store.block_round("at-2031-cache").blocks[0].pot.amount == 64_000_000
+    store.rounds.save_round(ANNA, "ny version", changed.replace("amount = 63_000_000", "amount = 64_000_000", 1))
+    assert store.rounds.round_document("at-2031-cache")["version"] == "9.9.9"
+    assert store.rounds.block_round("at-2031-cache") != first
+    assert store.rounds.block_round("at-2031-cache").blocks[0].pot.amount == 64_000_000
 
 
 def test_a_statement_it_cannot_read_or_the_raw_cursor_drops_every_cached_read(store: Store) -> None:
-    round_ = store.block_round("at-2023")
+    round_ = store.rounds.block_round("at-2023")
     with store.transaction(ANNA, "test") as tx:
         tx.cursor.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09' AND round_id = 'at-2023'")
         tx.audit("update", "planned_positions", "09")
-    again = store.block_round("at-2023")
+    again = store.rounds.block_round("at-2023")
     assert again is not round_ and again.planned["09"] == 7
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from cli_helpers import run_store
 from openpyxl import load_workbook
 
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if, save_2023_row
 
@@ -45,7 +46,7 @@ def test_import_then_reimport_then_export_and_backup(isolated_database: Path, tm
     backup = tmp_path / "backup.duckdb"
     assert run(isolated_database, "backup", str(backup)).returncode == 0
     copy = Store.open(backup)
-    assert {r.code for r in copy.reports("at-2023")} == {"08", "09"}
+    assert {r.code for r in copy.reports.reports("at-2023")} == {"08", "09"}
     copy.close()
 
 
@@ -73,7 +74,7 @@ def test_a_bad_file_exits_2_with_every_problem_and_writes_nothing(isolated_datab
     assert "row 2, column region: unknown region 'Atlantis'" in lines[0]
     assert "row 3, column filled" in lines[1] and "row 3, column started" in lines[2]
     store = Store.open(isolated_database)
-    assert store.reports("at-2023") == []
+    assert store.reports.reports("at-2023") == []
     store.close()
 
 
@@ -92,7 +93,7 @@ def test_scenarios_are_listed_and_exported(isolated_database: Path, tmp_path: Pa
     store = Store.open(isolated_database)
     gotland = [positions("09", 19, 18)]
     save_2023_row(store, Actor("Anna"), "test", "Bakgrund 252", "at-2023", pot=252_000_000, reports=gotland)
-    store.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
+    store.scenarios.save_what_if(Actor("Anna"), "test", "Plan", "at-2023", at_what_if(store, "at-2023"))
     store.close()
     listed = run(isolated_database, "scenarios")
     assert listed.returncode == 0
@@ -116,7 +117,9 @@ def test_a_what_if_scenario_exports_the_simulators_table(isolated_database: Path
 
     store = Store.open(isolated_database)
     values = {"filled": {"01": 400, "09": 19}, "started": {"01": 0, "09": 18}}
-    store.save_what_if(Actor("Anna"), "test", "Block", "at-2023", WhatIf({"performance": 200_000_000}, values=values))
+    store.scenarios.save_what_if(
+        Actor("Anna"), "test", "Block", "at-2023", WhatIf({"performance": 200_000_000}, values=values)
+    )
     store.close()
     out = tmp_path / "x.xlsx"
     result = run(isolated_database, "export", "--scenario", "Block", "--out", str(out))
@@ -145,7 +148,7 @@ def test_users_are_added_listed_and_validated_on_the_command_line(isolated_datab
     bad = run(isolated_database, "user", "x@r.se", "--name", "X", "--role", "region", "--region", "99", *common)
     assert bad.returncode == 2 and "unknown region code '99'" in bad.stderr and "Traceback" not in bad.stderr
     store = Store.open(isolated_database)
-    assert [u.login for u in store.users()] == ["anna@myndighet.se", "u@r.se"]
+    assert [u.login for u in store.users.users()] == ["anna@myndighet.se", "u@r.se"]
     assert store.query("SELECT count(*) FROM audit_log WHERE entity = 'users'")[0][0] == 2
     store.close()
 

@@ -13,8 +13,9 @@ import pytest
 
 from store import db
 from store.cli import main
+from store.model import Actor
 from store.paths import PATH_ENV, URL_ENV
-from store.service import Actor, Store
+from store.service import Store
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 
@@ -81,8 +82,8 @@ def test_import_export_users_scenarios_and_demo_on_postgresql(pg_url: str, tmp_p
     assert status == 0 and out.strip() == "no saved scenarios"
     store = Store.open(pg_url)
     what_if = at_what_if(store, "at-2023", pot=252_000_000, reports=[positions("09", 19, 18)])
-    store.save_what_if(Actor("Anna"), "test", "Bakgrund 252", "at-2023", what_if)
-    assert {r.code for r in store.reports("at-2023")} == {"08", "09"}
+    store.scenarios.save_what_if(Actor("Anna"), "test", "Bakgrund 252", "at-2023", what_if)
+    assert {r.code for r in store.reports.reports("at-2023")} == {"08", "09"}
     store.close()
     status, out, _ = cli("--db", pg_url, "scenarios")
     assert status == 0 and "Bakgrund 252\tat-2023\tAnna" in out

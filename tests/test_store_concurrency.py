@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from allocation.block_engine import allocate_round
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if
 
@@ -23,9 +24,9 @@ SECONDS = float(os.environ.get("STORE_STRESS_SECONDS", "3"))
 
 def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path | str) -> None:
     store = Store.open(store_target)
-    codes = [r.code for r in store.recipients("at-2023")]
+    codes = [r.code for r in store.rounds.recipients("at-2023")]
     what_if = at_what_if(store, "at-2023", reports=[positions("09", 20, 19)])
-    audit_before = store.audit_count()
+    audit_before = store.audit.audit_count()
     report_writes: list[tuple[str, int]] = []
     scenario_writes: list[str] = []
     reads = [0]
@@ -44,24 +45,24 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
                 if op == 0:  # many threads write the same regions: unique values, so every write changes
                     code = codes[(number + i) % len(codes)]
                     value = number * 1_000_000 + i
-                    store.record_report(
+                    store.reports.record_report(
                         actor, "stress", "at-2023", positions(code, value, 0, received=date(2023, 11, 1))
                     )
                     with lock:
                         report_writes.append((code, value))
                 elif op == 1:
                     name = f"t{number}-{i}"
-                    store.save_what_if(actor, "stress", name, "at-2023", what_if)
+                    store.scenarios.save_what_if(actor, "stress", name, "at-2023", what_if)
                     with lock:
                         scenario_writes.append(name)
                 elif op == 2:
-                    round_ = store.block_round("at-2023")
-                    allocate_round(round_, store.recipients("at-2023"), store.report_values("at-2023"))
+                    round_ = store.rounds.block_round("at-2023")
+                    allocate_round(round_, store.rounds.recipients("at-2023"), store.reports.report_values("at-2023"))
                     with lock:
                         reads[0] += 1
                 else:
-                    store.audit_count()
-                    store.scenarios()
+                    store.audit.audit_count()
+                    store.scenarios.scenarios()
                     with lock:
                         reads[0] += 1
                 i += 1
@@ -81,8 +82,8 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
 
     assert errors == []
     assert writes > 50
-    assert store.audit_count() - audit_before == writes  # one audit entry per write
-    assert {s.name for s in store.scenarios()} == set(scenario_writes)  # no lost scenario
+    assert store.audit.audit_count() - audit_before == writes  # one audit entry per write
+    assert {s.name for s in store.scenarios.scenarios()} == set(scenario_writes)  # no lost scenario
     audited = store.frame(
         "SELECT entity_key, after FROM audit_log WHERE entity = 'at_reports' AND id > ? ORDER BY id",
         [audit_before],
@@ -93,7 +94,7 @@ def test_twenty_threads_mixed_reads_and_writes_lose_nothing(store_target: Path |
     assert sorted(audited_values) == sorted(report_writes)  # every report write is in the log
     last = {code: value for code, value in audited_values}
     assert {
-        r.code: r.value("filled") for r in store.reports("at-2023")
+        r.code: r.value("filled") for r in store.reports.reports("at-2023")
     } == last  # the table holds the last write per region
     store.close()
     print(
@@ -115,8 +116,8 @@ store.close()
 
 def test_a_second_process_gets_a_clear_message_and_the_file_stays_intact(isolated_database: Path) -> None:
     store = Store.open(isolated_database)
-    store.record_report(Actor("Anna"), "före", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
-    entries = store.audit_count()
+    store.reports.record_report(Actor("Anna"), "före", "at-2023", positions("09", 19, 18, received=date(2023, 10, 30)))
+    entries = store.audit.audit_count()
     store.close()
 
     holder = subprocess.Popen(
@@ -140,6 +141,6 @@ def test_a_second_process_gets_a_clear_message_and_the_file_stays_intact(isolate
     assert "open in another program" in cli.stderr and "dashboard" in cli.stderr
 
     reopened = Store.open(isolated_database)  # the holder was killed mid-session: the file is intact
-    assert reopened.audit_count() == entries
-    assert reopened.reports("at-2023") == [positions("09", 19, 18, received=date(2023, 10, 30))]
+    assert reopened.audit.audit_count() == entries
+    assert reopened.reports.reports("at-2023") == [positions("09", 19, 18, received=date(2023, 10, 30))]
     reopened.close()

@@ -18,8 +18,8 @@ import pytest
 from ingest.payment_details import luhn_ok
 from store import db, demo, transfer
 from store.cli import main
-from store.model import Requisition
-from store.service import Actor, Store, User
+from store.model import Actor, Requisition, User
+from store.service import Store
 from tests.report_helpers import positions
 from tests.scenario_helpers import at_what_if, save_2023_row
 
@@ -45,56 +45,58 @@ def real_store(path: Path) -> Store:
     """Users, a scenario, AT reports, a decision, payment details, payment runs of both kinds, the elderly
     round's official table, ombud, a requisition and a usage report: every table but example_data."""
     s = Store.open(path)
-    s.save_user(ANNA, "ny handläggare", User("anna@myndighet.se", "Anna Å", "handläggare"))
-    s.save_user(ANNA, "ny regionanvändare", User("ulla@region.se", "Ulla Ö", "region", "03"))
+    s.users.save_user(ANNA, "ny handläggare", User("anna@myndighet.se", "Anna Å", "handläggare"))
+    s.users.save_user(ANNA, "ny regionanvändare", User("ulla@region.se", "Ulla Ö", "region", "03"))
     gotland = [positions("09", 19, 18)]
     save_2023_row(s, ANNA, "test", "Bakgrund 252", AT, pot=252_000_000, reports=gotland, note="50 % – «citat»")
     what_if = at_what_if(s, AT, pot=252_000_000, reports=gotland)
-    s.save_what_if(ANNA, "test", "Bakgrund 252 (block)", AT, what_if, note="50 % – «citat»")
-    recipients = s.recipients(AT)
+    s.scenarios.save_what_if(ANNA, "test", "Bakgrund 252 (block)", AT, what_if, note="50 % – «citat»")
+    recipients = s.rounds.recipients(AT)
     rows = ["region;filled;started"] + [f"{r.code};{20 + 3 * n};{20 + 3 * n}" for n, r in enumerate(recipients)]
-    s.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
-    s.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True)
+    s.reports.import_reports(ANNA, "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    s.decisions.decide_round(ANNA, "beslut", AT, "S2023/00001", date(2023, 12, 1), confirmed=True)
     for i, r in enumerate(recipients):
-        s.save_payment_details(ANNA, "från regionen", r.code, complete(f"23{i % 8 + 2}{i:06d}"), complete(f"9{i:06d}"))
-    s.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
-    s.import_reports(
+        s.bank_details.save_payment_details(
+            ANNA, "från regionen", r.code, complete(f"23{i % 8 + 2}{i:06d}"), complete(f"9{i:06d}")
+        )
+    s.payments.record_payment_run(ANNA, "utbetalning", AT, date(2023, 12, 15), "UB-1")
+    s.reports.import_reports(
         ANNA, "rättelse", AT, f"region;filled;started\n{recipients[-1].code};0;0".encode(), "r2.csv", date(2023, 10, 30)
     )
-    s.decide_round(ANNA, "ändring", AT, "S2023/00002", date(2023, 12, 20), supersedes=1, confirmed=True)
-    owed = s.payout_list(AT).recoveries[0]
-    s.record_recovery(ANNA, "återbetalt", AT, owed.code, date(2024, 1, 10), owed.amount, "ÅK-1")
-    estimate = {code: amount for code, (amount, _, _) in s.fixed_amounts(ELDERLY).items()}
+    s.decisions.decide_round(ANNA, "ändring", AT, "S2023/00002", date(2023, 12, 20), supersedes=1, confirmed=True)
+    owed = s.payments.payout_list(AT).recoveries[0]
+    s.payments.record_recovery(ANNA, "återbetalt", AT, owed.code, date(2024, 1, 10), owed.amount, "ÅK-1")
+    estimate = {code: amount for code, (amount, _, _) in s.rounds.fixed_amounts(ELDERLY).items()}
     table = "region;amount\n" + "\n".join(f"{c};{a}" for c, a in estimate.items())
-    s.import_official_amounts(ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell")
+    s.followup.import_official_amounts(ANNA, "tabell", ELDERLY, table.encode(), "bilaga.csv", "test: påhittad tabell")
     for code in ("09", "08"):
-        s.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
-    s.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 3, 1), 1_000_000, "R-1"))
-    s.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 5, 1), 2_000_000, "R-2"))
-    s.record_usage_report(ANNA, "redovisning", ELDERLY, "09", date(2023, 11, 1), "D-1")
-    s.record_payment_run(ANNA, "utbetalning", ELDERLY, date(2023, 4, 1), "UB-2")
+        s.followup.record_ombud(ANNA, "ombud", code, date(2023, 2, 1))
+    s.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("09", date(2023, 3, 1), 1_000_000, "R-1"))
+    s.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 5, 1), 2_000_000, "R-2"))
+    s.followup.record_usage_report(ANNA, "redovisning", ELDERLY, "09", date(2023, 11, 1), "D-1")
+    s.payments.record_payment_run(ANNA, "utbetalning", ELDERLY, date(2023, 4, 1), "UB-2")
     return s
 
 
 def seen(s: Store) -> dict[str, Any]:
     """What the service layer returns, for comparing two stores."""
-    decisions = s.decision_list()
+    decisions = s.decisions.decision_list()
     return {
-        "reports": s.reports(AT),
-        "requisitions": s.requisitions(ELDERLY),
-        "payouts": (s.payouts(AT), s.payouts(ELDERLY)),
+        "reports": s.reports.reports(AT),
+        "requisitions": s.followup.requisitions(ELDERLY),
+        "payouts": (s.followup.payouts(AT), s.followup.payouts(ELDERLY)),
         "decisions": [(d.id, d.kind, d.reference, d.content_hash) for d in decisions],
-        "snapshot_hashes": [s.decision_snapshot(d.id).content_hash for d in decisions],
-        "audit_count": s.audit_count(),
-        "audit_newest": s.audit(limit=20).to_dict("records"),
-        "payment_runs": (s.payment_runs(AT), s.payment_runs(ELDERLY)),
-        "recoveries": s.recoveries(AT),
-        "payment_details": s.payment_details(),
-        "users": s.users(),
-        "scenarios": [(x.name, x.author, x.created, x.what_if, x.note) for x in s.scenarios()],
-        "fixed_amounts": s.fixed_amounts(ELDERLY),
-        "ombud": s.ombud_dates(),
-        "usage": s.usage_report_dates(ELDERLY),
+        "snapshot_hashes": [s.decisions.decision_snapshot(d.id).content_hash for d in decisions],
+        "audit_count": s.audit.audit_count(),
+        "audit_newest": s.audit.audit(limit=20).to_dict("records"),
+        "payment_runs": (s.payments.payment_runs(AT), s.payments.payment_runs(ELDERLY)),
+        "recoveries": s.payments.recoveries(AT),
+        "payment_details": s.bank_details.payment_details(),
+        "users": s.users.users(),
+        "scenarios": [(x.name, x.author, x.created, x.what_if, x.note) for x in s.scenarios.scenarios()],
+        "fixed_amounts": s.rounds.fixed_amounts(ELDERLY),
+        "ombud": s.followup.ombud_dates(),
+        "usage": s.followup.usage_report_dates(ELDERLY),
         "example_rounds": demo.example_rounds(s),
         "rounds": s.query("SELECT id, version, saved_seq, rules_toml FROM rounds ORDER BY id, version"),
     }
@@ -135,7 +137,7 @@ def test_a_store_is_copied_whole_verified_and_its_sequences_go_on(
         # The sequences are past the copied ids: new rows get fresh ones.
         top_audit = target.query("SELECT max(id) FROM audit_log")[0][0]
         top_requisition = target.query("SELECT max(id) FROM requisitions")[0][0]
-        target.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 6, 1), 1_000, "R-3"))
+        target.followup.record_requisition(ANNA, "rekv", ELDERLY, Requisition("08", date(2023, 6, 1), 1_000, "R-3"))
         new = target.query("SELECT id FROM requisitions WHERE reference = 'R-3'")[0][0]
         assert new > top_requisition
         assert target.query("SELECT min(id) FROM audit_log WHERE id > ?", [top_audit])[0][0] == top_audit + 1

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from allocation.money import kr
 from ingest.payment_details import luhn_ok
 from store.cli import main
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 AT = "at-2023"
@@ -57,11 +58,11 @@ def norm(text: str) -> str:
 def reported(db: Path) -> list[tuple[str, str]]:
     """Every recipient's report but the last one's (a warning the decider confirms)."""
     store = Store.open(db)
-    recipients = [(r.code, r.name) for r in store.recipients(AT)]
+    recipients = [(r.code, r.name) for r in store.rounds.recipients(AT)]
     rows = ["region;filled;started"] + [
         f"{code};{20 + 3 * n};{20 + 3 * n}" for n, (code, _) in enumerate(recipients[:-1])
     ]
-    store.import_reports(Actor("Anna"), "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
+    store.reports.import_reports(Actor("Anna"), "rapporter", AT, "\n".join(rows).encode(), "r.csv", date(2023, 10, 30))
     store.close()
     return recipients
 
@@ -87,7 +88,7 @@ def test_decide_letters_payouts_and_pay_once(isolated_database: Path, tmp_path: 
     assert again.returncode == 2 and "already decided" in again.stderr
 
     store = Store.open(db)
-    snapshot = store.current_decision(AT)
+    snapshot = store.decisions.current_decision(AT)
     store.close()
     assert snapshot is not None and snapshot.pot == 254_000_000
 

@@ -21,7 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from allocation.fixed import Requisition
 from store import cli, db
-from store.service import Actor, Store, WriteRefused
+from store.model import Actor, WriteRefused
+from store.service import Store
 from tests.markdown_text import shown
 from tests.report_helpers import positions
 
@@ -34,7 +35,7 @@ NO_SPACE = "No space left on device"
 
 def of_format(store: Store, kind: str) -> list[str]:
     """The store's rounds whose rules are in the format ``kind`` (the AT report API takes the 2023 format)."""
-    return [r for r in store.round_ids() if store.round_document(r).get("kind") == kind]
+    return [r for r in store.rounds.round_ids() if store.rounds.round_document(r).get("kind") == kind]
 
 
 def run(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -133,7 +134,7 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     real = store.con
     store.con = FullDisk(real, store.path)  # type: ignore[assignment]
     with pytest.raises(db.StoreError) as info:
-        store.import_reports(
+        store.reports.import_reports(
             ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
         )
     message = str(info.value)
@@ -141,9 +142,9 @@ def test_a_full_disk_at_commit_names_the_file_and_the_cause_and_writes_nothing(s
     assert "disken är full" in info.value.message_sv and str(store.path) in info.value.message_sv
     store.con = real
     assert counts(store) == before
-    assert store.reports(of_format(store, "performance")[0]) == []
+    assert store.reports.reports(of_format(store, "performance")[0]) == []
     # The connection is not left inside a transaction: the same write succeeds once there is space.
-    store.import_reports(
+    store.reports.import_reports(
         ANNA, "inrapportering", of_format(store, "performance")[0], REPORTS.encode(), "r.csv", RECEIVED
     )
     assert counts(store)["at_reports"] == before["at_reports"] + 2
@@ -296,7 +297,7 @@ def test_quotes_in_the_database_and_backup_names_work(tmp_path: Path) -> None:
 def test_a_database_named_like_the_backup_alias_is_backed_up(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "backup_target_0.duckdb")
     try:
-        copy = store.backup(tmp_path / "kopia.duckdb")
+        copy = store.audit.backup(tmp_path / "kopia.duckdb")
         assert file_counts(copy) == counts(store)
     finally:
         store.close()
@@ -322,13 +323,13 @@ def test_a_backup_on_a_full_disk_leaves_no_half_written_file(store: Store, tmp_p
     real = store.con
     store.con = FullDisk(real, store.path)  # type: ignore[assignment]
     with pytest.raises(db.StoreError) as info:
-        store.backup(destination)
+        store.audit.backup(destination)
     store.con = real
     assert NO_SPACE in str(info.value) and str(destination) in str(info.value)
     assert "disken är full" in info.value.message_sv
     assert list(folder.iterdir()) == []  # neither the destination nor the temporary copy or its WAL
     assert counts(store) == before
-    store.backup(destination)  # with space again: the attachment was released, the same name works
+    store.audit.backup(destination)  # with space again: the attachment was released, the same name works
     assert file_counts(destination) == before
 
 
@@ -360,18 +361,20 @@ def test_reports_into_a_fixed_amount_round_or_an_unknown_round_exit_2(isolated_d
 
 def test_recording_into_a_round_of_the_wrong_kind_is_refused_in_swedish(store: Store) -> None:
     before = counts(store)
-    fixed, performance = store.requisition_round_ids()[0], of_format(store, "performance")[0]
+    fixed, performance = store.rounds.requisition_round_ids()[0], of_format(store, "performance")[0]
     with pytest.raises(WriteRefused) as info:
-        store.record_report(ANNA, "test", fixed, positions("09", 1, 1, received=date(2023, 10, 1)))
+        store.reports.record_report(ANNA, "test", fixed, positions("09", 1, 1, received=date(2023, 10, 1)))
     shown = info.value.message_sv  # the rounds by their titles, never their ids
     assert "tar inte emot rapporter" in shown and "”AT-tjänster 2023”" in shown and fixed not in shown
     with pytest.raises(WriteRefused) as info:
-        store.record_requisition(ANNA, "test", performance, Requisition("09", date(2023, 5, 2), 1_000, "R"))
+        store.followup.record_requisition(ANNA, "test", performance, Requisition("09", date(2023, 5, 2), 1_000, "R"))
     assert "betalas ut enligt beslut" in info.value.message_sv and fixed in info.value.message_sv
     with pytest.raises(WriteRefused, match=f"round '{performance}' is a round paid by decision; official amounts"):
-        store.import_official_amounts(ANNA, "test", performance, b"region,amount\n09,1\n", "b.csv", "Dnr 1")
+        store.followup.import_official_amounts(ANNA, "test", performance, b"region,amount\n09,1\n", "b.csv", "Dnr 1")
     with pytest.raises(WriteRefused, match="unknown round"):
-        store.import_requisitions(ANNA, "test", "finns-inte", b"region,received,amount\n09,2023-05-02,1\n", "q.csv")
+        store.followup.import_requisitions(
+            ANNA, "test", "finns-inte", b"region,received,amount\n09,2023-05-02,1\n", "q.csv"
+        )
     assert counts(store) == before
 
 
@@ -382,12 +385,12 @@ def test_a_database_failure_during_a_page_shows_its_swedish_cause(
     from streamlit.testing.v1 import AppTest
 
     from store.db import StoreError
-    from store.session import Session
+    from store.session import AuditView
 
     def full_disk(*args: object, **kwargs: object) -> None:
         raise StoreError("disk full", "Databasen kunde inte skrivas: disken är full. Inget av ändringen sparades.")
 
-    monkeypatch.setattr(Session, "audit", full_disk)
+    monkeypatch.setattr(AuditView, "audit", full_disk)
     at = AppTest.from_file("../app.py", default_timeout=60).run()
     at.switch_page("pages/data/import_export.py").run()
     at.session_state["flik"] = "Granskningslogg"

@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from store import db, pg
 from store.cli import main
-from store.model import OutcomeUnknown, StoreBusy, StoreError, User
-from store.service import Actor, Store
+from store.model import Actor, OutcomeUnknown, StoreBusy, StoreError, User
+from store.service import Store
 from tests.markdown_text import shown
 
 ANNA = Actor("Anna")
@@ -62,7 +62,7 @@ def test_a_held_write_lock_refuses_a_write_as_busy_within_the_timeout(
         store = Store.open(pg_url)  # opening an initialised store writes nothing: it does not wait either
         try:
             with pytest.raises(StoreBusy) as info:
-                store.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
+                store.users.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
             assert "Databasen är upptagen" in info.value.message_sv and "0.2 s" in info.value.message_sv
             assert "the store is busy" in str(info.value)
         finally:
@@ -115,10 +115,10 @@ def test_a_connection_lost_at_commit_says_the_outcome_is_unknown_and_the_write_i
 def test_the_store_says_unknown_in_swedish_too(pg_store: Store, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     kill_own_backend(monkeypatch, pg_url, "COMMIT")
     with pytest.raises(OutcomeUnknown) as info:
-        pg_store.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
+        pg_store.users.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
     assert "utfallet är okänt" in info.value.message_sv
-    assert pg_store.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare")) in (True, False)
-    assert [u.login for u in pg_store.users()] == ["eva@myndighet.se"]
+    assert pg_store.users.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare")) in (True, False)
+    assert [u.login for u in pg_store.users.users()] == ["eva@myndighet.se"]
 
 
 def test_a_read_whose_connection_drops_once_is_tried_again(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,12 +185,12 @@ def test_after_a_fatal_error_the_store_reopens_the_file_on_the_next_call(isolate
     try:
         store.con = Invalidated(store.con)  # type: ignore[assignment]
         with pytest.raises(OutcomeUnknown, match=NO_SPACE):
-            store.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
+            store.users.save_user(ANNA, "test", User("eva@myndighet.se", "Eva E", "handläggare"))
         assert isinstance(store.con, Invalidated) and store.con.state["invalid"]
         # The next call (the disk has room again) reopens the file: the committed change is there.
-        assert [u.login for u in store.users()] == ["eva@myndighet.se"]
+        assert [u.login for u in store.users.users()] == ["eva@myndighet.se"]
         assert not isinstance(store.con, Invalidated)
-        assert store.save_user(ANNA, "test", User("ulla@myndighet.se", "Ulla U", "handläggare"))
+        assert store.users.save_user(ANNA, "test", User("ulla@myndighet.se", "Ulla U", "handläggare"))
     finally:
         store.close()
 
@@ -240,7 +240,7 @@ def test_a_fatal_error_on_every_attempt_is_a_store_error_not_a_traceback(
         real = db.connect
         monkeypatch.setattr(db, "connect", lambda path, read_only=False: Invalidated(real(path), {"invalid": True}))
         with pytest.raises(StoreError) as info:
-            store.users()
+            store.users.users()
         assert "cannot use it again" in str(info.value) and NO_SPACE in str(info.value)
         assert "starta sedan om tjänsten" in info.value.message_sv
     finally:

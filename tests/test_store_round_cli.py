@@ -11,7 +11,8 @@ from pathlib import Path
 from block_helpers import ROUNDS_DIR
 from cli_helpers import run_store
 
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW = "at-2031-test"
@@ -43,9 +44,9 @@ def test_a_rules_file_is_saved_with_the_planned_file_beside_it(isolated_database
     again = add(isolated_database, path)
     assert again.returncode == 0 and "unchanged" in again.stdout
     store = Store.open(isolated_database)
-    assert store.round_toml(NEW) == path.read_text(encoding="utf-8")
-    assert store.planned_table(NEW)["09"] == "14-18"  # from the file beside the rules, not the store's own
-    assert store.round_versions(NEW)["saved_by"].tolist() == ["Anna"]
+    assert store.rounds.round_toml(NEW) == path.read_text(encoding="utf-8")
+    assert store.rounds.planned_table(NEW)["09"] == "14-18"  # from the file beside the rules, not the store's own
+    assert store.rounds.round_versions(NEW)["saved_by"].tolist() == ["Anna"]
     store.close()
 
 
@@ -57,8 +58,8 @@ def test_a_planned_table_given_with_region_names_is_used(isolated_database: Path
     result = add(isolated_database, path, "--planned", str(planned))
     assert result.returncode == 0, result.stderr
     store = Store.open(isolated_database)
-    assert store.planned_table(NEW)["09"] == "16"  # the given table, not the file beside the rules
-    assert store.planned_table(NEW) == store.planned_table("at-2023")
+    assert store.rounds.planned_table(NEW)["09"] == "16"  # the given table, not the file beside the rules
+    assert store.rounds.planned_table(NEW) == store.rounds.planned_table("at-2023")
     store.close()
 
 
@@ -82,7 +83,7 @@ def test_a_bad_rules_file_exits_2_naming_each_field_and_writes_nothing(isolated_
     result = add(isolated_database, latin1)
     assert result.returncode == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
     store = Store.open(isolated_database)
-    assert store.round_ids() == ["at-2023", "elderly-2023"]
+    assert store.rounds.round_ids() == ["at-2023", "elderly-2023"]
     store.close()
 
 
@@ -106,7 +107,7 @@ def test_a_published_round_changed_in_place_exits_2_and_a_new_version_is_saved(
     path = rules_file(tmp_path)
     assert add(isolated_database, path).returncode == 0
     store = Store.open(isolated_database)
-    store.record_decision(Actor("Anna"), "beslut", NEW, date(2024, 12, 1), "S2024/00586")
+    store.decisions.record_decision(Actor("Anna"), "beslut", NEW, date(2024, 12, 1), "S2024/00586")
     store.close()
     changed = path.read_text(encoding="utf-8").replace("amount = 63_000_000", "amount = 64_000_000")
     path.write_text(changed, encoding="utf-8")

@@ -51,9 +51,9 @@ def audit(store: Store, entity: str) -> list[tuple[str, str, str, str]]:
 
 def test_a_new_round_is_saved_with_its_version_and_who_saved_it(store: Store) -> None:
     text = with_id(AT_2024, NEW)
-    assert store.save_round(ANNA, "ny omgång", text) == (NEW, "0.1.0")
-    assert NEW in store.round_ids() and store.round_versions(NEW)["kind"].tolist() == ["blocks"]
-    (row,) = store.round_versions(NEW).to_dict("records")
+    assert store.rounds.save_round(ANNA, "ny omgång", text) == (NEW, "0.1.0")
+    assert NEW in store.rounds.round_ids() and store.rounds.round_versions(NEW)["kind"].tolist() == ["blocks"]
+    (row,) = store.rounds.round_versions(NEW).to_dict("records")
     assert (row["version"], row["saved_by"], row["source_file"]) == (
         "0.1.0",
         "Anna Andersson",
@@ -62,110 +62,110 @@ def test_a_new_round_is_saved_with_its_version_and_who_saved_it(store: Store) ->
     assert row["loaded_at"] == datetime(2031, 3, 1, 9, 0)
     assert audit(store, "rounds")[-1] == ("insert", f"{NEW}@0.1.0", "Anna Andersson", "ny omgång")
     # The planned table the rules name comes from the one data/rounds loaded, with its source.
-    assert store.planned_table(NEW) == store.planned_table("at-2023")
+    assert store.rounds.planned_table(NEW) == store.rounds.planned_table("at-2023")
     sources = store.query("SELECT DISTINCT source FROM planned_positions WHERE round_id = ?", [NEW])
     assert sources == [("data/rounds/at-2023-planned.csv",)]
     assert store.query("SELECT id FROM milestones WHERE round_id = ?", [NEW]) == [("report",)]
 
 
 def test_saving_what_the_store_holds_writes_nothing(store: Store) -> None:
-    store.save_round(ANNA, "ny", with_id(AT_2024, NEW))
-    entries = store.audit_count()
-    assert store.save_round(ANNA, "igen", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
-    assert store.audit_count() == entries
+    store.rounds.save_round(ANNA, "ny", with_id(AT_2024, NEW))
+    entries = store.audit.audit_count()
+    assert store.rounds.save_round(ANNA, "igen", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
+    assert store.audit.audit_count() == entries
 
 
 def test_an_unpublished_version_is_replaced_with_before_and_after(store: Store) -> None:
     first = with_id(AT_2024, NEW)
-    store.save_round(ANNA, "ny", first)
+    store.rounds.save_round(ANNA, "ny", first)
     second = pot(first, 70_000_000)
-    store.save_round(Actor("Bo"), "rättad pott", second)
-    assert len(store.round_versions(NEW)) == 1
-    assert store.round_toml(NEW) == second
-    assert store.block_round(NEW).block("reporting").pot.amount == 70_000_000
+    store.rounds.save_round(Actor("Bo"), "rättad pott", second)
+    assert len(store.rounds.round_versions(NEW)) == 1
+    assert store.rounds.round_toml(NEW) == second
+    assert store.rounds.block_round(NEW).block("reporting").pot.amount == 70_000_000
     (before, after) = store.query(
         "SELECT before, after FROM audit_log WHERE entity = 'rounds' AND action = 'update' AND entity_key = ?",
         [f"{NEW}@0.1.0"],
     )[0]
     assert json.loads(before)["rules_toml"] == first and json.loads(after)["rules_toml"] == second
-    assert store.round_versions(NEW)["saved_by"].tolist() == ["Bo"]
+    assert store.rounds.round_versions(NEW)["saved_by"].tolist() == ["Bo"]
 
 
 def test_a_round_is_frozen_from_its_decision_not_from_its_publication(store: Store) -> None:
     first = with_id(AT_2024, NEW)
-    store.save_round(ANNA, "ny", first, dict(store.planned_table("at-2023")))
-    store.decide_round(ANNA, "beslut", NEW, "S2031/9", date(2031, 12, 1), confirmed=True)  # published later
-    assert not store.is_published(NEW)
+    store.rounds.save_round(ANNA, "ny", first, dict(store.rounds.planned_table("at-2023")))
+    store.decisions.decide_round(ANNA, "beslut", NEW, "S2031/9", date(2031, 12, 1), confirmed=True)  # published later
+    assert not store.decisions.is_published(NEW)
     with pytest.raises(WriteRefused, match=r"is decided, so version 0.1.0 is frozen"):
-        store.save_round(ANNA, "ändrad", pot(first, 70_000_000))
+        store.rounds.save_round(ANNA, "ändrad", pot(first, 70_000_000))
     with pytest.raises(WriteRefused, match=r"planned: round .* is decided"):
-        store.save_round(ANNA, "ändrad plan", first, {**store.planned_table(NEW), "09": "40"})
-    assert store.round_toml(NEW) == first
-    (snapshot,) = store.decision_list(NEW)
-    assert store.decision_snapshot(snapshot.id).rules_sha256 == hashlib.sha256(first.encode()).hexdigest()
+        store.rounds.save_round(ANNA, "ändrad plan", first, {**store.rounds.planned_table(NEW), "09": "40"})
+    assert store.rounds.round_toml(NEW) == first
+    (snapshot,) = store.decisions.decision_list(NEW)
+    assert store.decisions.decision_snapshot(snapshot.id).rules_sha256 == hashlib.sha256(first.encode()).hexdigest()
 
 
 def test_a_published_round_is_frozen_and_a_change_makes_a_new_version(store: Store) -> None:
     first = with_id(AT_2024, NEW)
-    store.save_round(ANNA, "ny", first)
-    store.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
-    entries = store.audit_count()
+    store.rounds.save_round(ANNA, "ny", first)
+    store.decisions.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
+    entries = store.audit.audit_count()
     with pytest.raises(WriteRefused) as refused:
-        store.save_round(ANNA, "ändrad", pot(first, 70_000_000))
+        store.rounds.save_round(ANNA, "ändrad", pot(first, 70_000_000))
     assert str(refused.value).startswith("version:") and "frozen" in str(refused.value)
     assert "låst" in refused.value.message_sv and "nytt versionsnummer" in refused.value.message_sv
-    assert store.audit_count() == entries and store.round_toml(NEW) == first
-    assert store.save_round(ANNA, "samma", first) == (NEW, "0.1.0")  # the same text: nothing to refuse
-    assert store.audit_count() == entries
+    assert store.audit.audit_count() == entries and store.rounds.round_toml(NEW) == first
+    assert store.rounds.save_round(ANNA, "samma", first) == (NEW, "0.1.0")  # the same text: nothing to refuse
+    assert store.audit.audit_count() == entries
     second = version(pot(first, 70_000_000), "0.2.0")
-    assert store.save_round(Actor("Bo"), "ny version", second) == (NEW, "0.2.0")
-    versions = store.round_versions(NEW)
+    assert store.rounds.save_round(Actor("Bo"), "ny version", second) == (NEW, "0.2.0")
+    versions = store.rounds.round_versions(NEW)
     assert versions["version"].tolist() == ["0.2.0", "0.1.0"] and versions["saved_by"].tolist() == [
         "Bo",
         "Anna Andersson",
     ]
-    assert store.round_toml(NEW, "0.1.0") == first  # the published version stays readable
-    assert store.round_toml(NEW) == second == store.round_toml(NEW, "0.2.0")
-    assert store.round_document(NEW)["version"] == "0.2.0"
-    assert store.block_round(NEW).block("reporting").pot.amount == 70_000_000
+    assert store.rounds.round_toml(NEW, "0.1.0") == first  # the published version stays readable
+    assert store.rounds.round_toml(NEW) == second == store.rounds.round_toml(NEW, "0.2.0")
+    assert store.rounds.round_document(NEW)["version"] == "0.2.0"
+    assert store.rounds.block_round(NEW).block("reporting").pot.amount == 70_000_000
     assert audit(store, "rounds")[-1] == ("insert", f"{NEW}@0.2.0", "Bo", "ny version")
 
 
 def test_the_newest_saved_version_wins_whatever_the_clock_says(store: Store) -> None:
-    store.save_round(ANNA, "ny", with_id(AT_2024, NEW))
+    store.rounds.save_round(ANNA, "ny", with_id(AT_2024, NEW))
     store.clock = lambda: datetime(2020, 1, 1)  # a clock set back, or the same second
-    store.save_round(ANNA, "ny version", version(pot(with_id(AT_2024, NEW), 1), "0.10.0"))
-    assert store.round_versions(NEW)["version"].tolist() == ["0.10.0", "0.1.0"]
-    assert store.round_document(NEW)["version"] == "0.10.0"
+    store.rounds.save_round(ANNA, "ny version", version(pot(with_id(AT_2024, NEW), 1), "0.10.0"))
+    assert store.rounds.round_versions(NEW)["version"].tolist() == ["0.10.0", "0.1.0"]
+    assert store.rounds.round_document(NEW)["version"] == "0.10.0"
 
 
 def test_a_saved_planned_table_is_validated_and_recorded_as_saved(store: Store) -> None:
     text = with_id(AT_2024, NEW)
-    planned = dict(store.planned_table("at-2023"))
+    planned = dict(store.rounds.planned_table("at-2023"))
     with pytest.raises(WriteRefused) as refused:
-        store.save_round(ANNA, "ny", text, {**planned, "99": "3", "01": "5-1"})
+        store.rounds.save_round(ANNA, "ny", text, {**planned, "99": "3", "01": "5-1"})
     assert "planned.99: unknown region code '99'" in str(refused.value)
     assert "planned.01:" in refused.value.message_sv and "omvänt intervall" in refused.value.message_sv
     with pytest.raises(WriteRefused, match="planned: no value for 25"):
-        store.save_round(ANNA, "ny", text, {c: v for c, v in planned.items() if c != "25"})
-    assert NEW not in store.round_ids()
-    store.save_round(ANNA, "ny", text, {**planned, "09": "12-14"})
-    assert store.planned_table(NEW)["09"] == "12-14"
+        store.rounds.save_round(ANNA, "ny", text, {c: v for c, v in planned.items() if c != "25"})
+    assert NEW not in store.rounds.round_ids()
+    store.rounds.save_round(ANNA, "ny", text, {**planned, "09": "12-14"})
+    assert store.rounds.planned_table(NEW)["09"] == "12-14"
     sources = {row[0] for row in store.query("SELECT source FROM planned_positions WHERE round_id = ?", [NEW])}
     assert sources == {"sparad av Anna Andersson"}
-    assert store.block_round(NEW).planned["09"] == 13
-    store.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
+    assert store.rounds.block_round(NEW).planned["09"] == 13
+    store.decisions.record_decision(ANNA, "beslut", NEW, date(2031, 2, 1), "S2031/1")
     with pytest.raises(WriteRefused, match=r"planned: round .* is decided"):
-        store.save_round(ANNA, "ny version", version(text, "0.2.0"), {**planned, "09": "20"})
+        store.rounds.save_round(ANNA, "ny version", version(text, "0.2.0"), {**planned, "09": "20"})
 
 
 def test_a_planned_table_for_rules_without_one_is_refused(store: Store) -> None:
     text = with_id((ROUNDS_DIR / "at-2022-illustrative.toml").read_text(encoding="utf-8"), NEW)
     with pytest.raises(WriteRefused) as refused:
-        store.save_round(ANNA, "ny", text, dict(store.planned_table("at-2023")))
+        store.rounds.save_round(ANNA, "ny", text, dict(store.rounds.planned_table("at-2023")))
     assert str(refused.value).startswith("planned: the rules name no planned table")
-    assert store.save_round(ANNA, "ny", text) == (NEW, "0.1.0")
-    assert store.block_round(NEW).planned == {}
+    assert store.rounds.save_round(ANNA, "ny", text) == (NEW, "0.1.0")
+    assert store.rounds.block_round(NEW).planned == {}
 
 
 AT_2023 = (Path(__file__).resolve().parent.parent / "data" / "rounds" / "at-2023.toml").read_text(encoding="utf-8")
@@ -234,12 +234,12 @@ BAD = {
 def test_a_rules_file_that_cannot_be_used_is_refused_naming_the_field(store: Store, case: str) -> None:
     text, english, swedish = BAD[case]
     text = text if case.startswith(("not TOML", "another kind", "id with")) else with_id(text, NEW)
-    entries, ids = store.audit_count(), store.round_ids()
+    entries, ids = store.audit.audit_count(), store.rounds.round_ids()
     with pytest.raises(WriteRefused) as refused:
-        store.save_round(ANNA, "prov", text)
+        store.rounds.save_round(ANNA, "prov", text)
     assert english in str(refused.value)
     assert swedish in refused.value.message_sv
-    assert store.audit_count() == entries and store.round_ids() == ids
+    assert store.audit.audit_count() == entries and store.rounds.round_ids() == ids
 
 
 def test_every_problem_is_listed_at_once(store: Store) -> None:
@@ -247,7 +247,7 @@ def test_every_problem_is_listed_at_once(store: Store) -> None:
         AT_2023.replace("amount = 3_000_000", "amount = -3").replace("amount = 5_000_000", "amount = -5"), NEW
     )
     with pytest.raises(WriteRefused) as refused:
-        store.save_round(ANNA, "prov", text)
+        store.rounds.save_round(ANNA, "prov", text)
     assert [p[0].split(":")[0] for p in refused.value.problems] == [
         "staircase.steps[1].amount",
         "staircase.steps[2].amount",
@@ -262,12 +262,12 @@ UPPSALA = Principal("Ulla Uppsala", Role.REGION, "03", login="oidc")
 @pytest.mark.parametrize("principal", [MANAGER, UPPSALA], ids=["chef", "region"])
 def test_only_staff_save_rounds_and_a_refusal_is_audited(store: Store, principal: Principal) -> None:
     session = Session(store, principal)
-    assert session.round_toml("at-2023") == store.round_toml("at-2023")  # the rules are readable by all
-    assert session.block_round("at-2023") == store.block_round("at-2023")
+    assert session.rounds.round_toml("at-2023") == store.rounds.round_toml("at-2023")  # the rules are readable by all
+    assert session.rounds.block_round("at-2023") == store.rounds.block_round("at-2023")
     with pytest.raises(AccessDenied) as refused:
-        session.save_round("ny", with_id(AT_2024, NEW))
+        session.rounds.save_round("ny", with_id(AT_2024, NEW))
     assert "skapa och ändra bidragsomgångar" in refused.value.message_sv
-    assert NEW not in store.round_ids()
+    assert NEW not in store.rounds.round_ids()
     (row,) = store.query("SELECT actor, role, action, entity, after FROM audit_log WHERE action = 'refused'")
     assert row[:4] == (principal.name, principal.audit_role, "refused", "access")
     assert json.loads(row[4]) == {"action": "edit_rounds"}
@@ -275,10 +275,10 @@ def test_only_staff_save_rounds_and_a_refusal_is_audited(store: Store, principal
 
 def test_staff_save_a_round_through_the_session_as_themselves(store: Store) -> None:
     session = Session(store, STAFF)
-    assert session.save_round("ny omgång", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
-    assert session.round_versions(NEW)["saved_by"].tolist() == ["Sara Handläggare"]
+    assert session.rounds.save_round("ny omgång", with_id(AT_2024, NEW)) == (NEW, "0.1.0")
+    assert session.rounds.round_versions(NEW)["saved_by"].tolist() == ["Sara Handläggare"]
     assert store.query("SELECT role FROM audit_log WHERE entity = 'rounds' AND actor = 'Sara Handläggare'") == [
         ("handläggare",)
     ]
-    assert [r.code for r in session.recipients(NEW)] == [r.code for r in store.recipients("at-2023")]
-    assert session.round_problems() == ()
+    assert [r.code for r in session.rounds.recipients(NEW)] == [r.code for r in store.rounds.recipients("at-2023")]
+    assert session.rounds.round_problems() == ()

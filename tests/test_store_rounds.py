@@ -70,14 +70,16 @@ def test_blocks_rounds_are_seeded_with_their_planned_table_milestones_and_audit(
     store_target: Path | str, data_dir: Path
 ) -> None:
     store = Store.open(store_target, data_dir=data_dir)
-    assert store.round_ids() == ["at-2022-illustrative", "at-2023", "at-2024-illustrative", "elderly-2023"]
-    assert [r for r in store.round_ids() if store.round_document(r)["kind"] == "blocks"] == list(TEST_ROUNDS)
-    assert store.round_problems() == ()
+    assert store.rounds.round_ids() == ["at-2022-illustrative", "at-2023", "at-2024-illustrative", "elderly-2023"]
+    assert [r for r in store.rounds.round_ids() if store.rounds.round_document(r)["kind"] == "blocks"] == list(
+        TEST_ROUNDS
+    )
+    assert store.rounds.round_problems() == ()
     planned = store.query(
         "SELECT code, planned, source FROM planned_positions WHERE round_id = 'at-2024-illustrative' ORDER BY code"
     )
     assert len(planned) == 21 and {row[2] for row in planned} == {"data/rounds/at-2023-planned.csv"}
-    assert store.planned_table("at-2024-illustrative") == store.planned_table("at-2023")
+    assert store.rounds.planned_table("at-2024-illustrative") == store.rounds.planned_table("at-2023")
     assert store.query("SELECT id, due FROM milestones WHERE round_id = 'at-2024-illustrative'") == [
         ("report", date(2024, 11, 1))
     ]
@@ -85,10 +87,10 @@ def test_blocks_rounds_are_seeded_with_their_planned_table_milestones_and_audit(
         "SELECT action, entity, actor FROM audit_log WHERE entity_key LIKE 'at-2024-illustrative%' ORDER BY id"
     )
     assert audited == [("insert", "rounds", "system")] + [("insert", "planned_positions", "system")] * 21
-    assert store.audit_count() == 21 + 21 + 4 + 21 * 2 + 21  # regions, population, rounds, planned, estimates
+    assert store.audit.audit_count() == 21 + 21 + 4 + 21 * 2 + 21  # regions, population, rounds, planned, estimates
     store.close()
     again = Store.open(store_target, data_dir=data_dir)  # a second start writes nothing
-    assert again.audit_count() == 21 + 21 + 4 + 21 * 2 + 21
+    assert again.audit.audit_count() == 21 + 21 + 4 + 21 * 2 + 21
     again.close()
 
 
@@ -99,46 +101,48 @@ def test_an_inline_planned_table_goes_into_planned_positions(store_target: Path 
     text = with_id(text, "at-2030-inline").replace('file = "at-2023-planned.csv"', f"table = {{ {table} }}")
     (data_dir / "rounds" / "at-2030-inline.toml").write_text(text, encoding="utf-8")
     store = Store.open(store_target, data_dir=data_dir)
-    assert store.round_problems() == ()
+    assert store.rounds.round_problems() == ()
     sources = {row[0] for row in store.query("SELECT source FROM planned_positions WHERE round_id = 'at-2030-inline'")}
     assert sources == {"data/rounds/at-2030-inline.toml"}
-    assert store.block_round("at-2030-inline").planned == store.block_round("at-2024-illustrative").planned
+    assert (
+        store.rounds.block_round("at-2030-inline").planned == store.rounds.block_round("at-2024-illustrative").planned
+    )
     store.close()
 
 
 @pytest.mark.parametrize("name", TEST_ROUNDS)
 def test_the_store_reads_a_blocks_round_as_the_block_reader_does(store: Store, name: str) -> None:
-    round_ = store.block_round(name)
+    round_ = store.rounds.block_round(name)
     assert round_ == load_test_round(name)
-    assert store.recipients(name) == recipients()
+    assert store.rounds.recipients(name) == recipients()
     values, events = sample_values(round_)
     expected = allocate_round(load_test_round(name), recipients(), values, events)
-    assert allocate_round(round_, store.recipients(name), values, events) == expected
+    assert allocate_round(round_, store.rounds.recipients(name), values, events) == expected
     assert expected.paid > 0
 
 
 def test_todays_rounds_are_read_as_one_block(store: Store) -> None:
-    assert store.block_round("at-2023") == from_at_round(load_round("at-2023"))
-    fixed = store.block_round("elderly-2023")
+    assert store.rounds.block_round("at-2023") == from_at_round(load_round("at-2023"))
+    fixed = store.rounds.block_round("elderly-2023")
     (block,) = fixed.blocks
     assert block.method == "fixed_table" and isinstance(block.params, mp.FixedTableParams)
     assert block.params.basis == mp.ESTIMATE  # an estimate is never presented as the official table
-    assert block.params.table == {code: a for code, (a, _, _) in store.fixed_amounts("elderly-2023").items()}
+    assert block.params.table == {code: a for code, (a, _, _) in store.rounds.fixed_amounts("elderly-2023").items()}
     assert sum(block.params.table.values()) == block.pot.amount == 298_500_000
-    assert [r.code for r in store.recipients("elderly-2023")] == [r.code for r in recipients()]
+    assert [r.code for r in store.rounds.recipients("elderly-2023")] == [r.code for r in recipients()]
 
 
 def test_block_round_is_cached_until_a_write_of_its_tables(store: Store) -> None:
-    first = store.block_round("at-2024-illustrative")
-    assert store.block_round("at-2024-illustrative") is first
+    first = store.rounds.block_round("at-2024-illustrative")
+    assert store.rounds.block_round("at-2024-illustrative") is first
     store.con.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09'")  # behind the store's back
-    assert store.block_round("at-2024-illustrative") is first
-    store.record_decision(ANNA, "test", "at-2023", date(2030, 1, 1), "Dnr")  # a write of another table
-    assert store.block_round("at-2024-illustrative").planned["09"] == 16  # the planned table is still cached
+    assert store.rounds.block_round("at-2024-illustrative") is first
+    store.decisions.record_decision(ANNA, "test", "at-2023", date(2030, 1, 1), "Dnr")  # a write of another table
+    assert store.rounds.block_round("at-2024-illustrative").planned["09"] == 16  # the planned table is still cached
     with store.transaction(ANNA, "test") as tx:  # a write of a table it is computed from
         tx.execute("UPDATE planned_positions SET planned = '7' WHERE code = '09'")
         tx.audit("update", "planned_positions", "09")
-    assert store.block_round("at-2024-illustrative").planned["09"] == 7
+    assert store.rounds.block_round("at-2024-illustrative").planned["09"] == 7
 
 
 BROKEN = {
@@ -170,35 +174,35 @@ def test_a_broken_rules_file_is_skipped_logged_and_listed(
     (data_dir / "rounds" / "latin1.toml").write_bytes('title = "Läkare"'.encode("latin-1"))
     with caplog.at_level(logging.WARNING, logger="store.seed"):
         store = Store.open(store_target, data_dir=data_dir)  # opens all the same
-    problems = {p.file: p for p in store.round_problems()}
+    problems = {p.file: p for p in store.rounds.round_problems()}
     assert set(problems) == {f"data/rounds/{name}" for name in [*BROKEN, "latin1.toml"]}
     for name, (_, english, swedish) in BROKEN.items():
         problem = problems[f"data/rounds/{name}"]
         assert english in problem.message and problem.message.startswith(f"data/rounds/{name} was not loaded")
         assert swedish in problem.message_sv and problem.message_sv.startswith(f"Regelfilen data/rounds/{name}")
     assert "utf-8" in problems["data/rounds/latin1.toml"].message
-    assert sorted(r.getMessage() for r in caplog.records) == sorted(p.message for p in store.round_problems())
-    assert store.round_ids() == ["at-2022-illustrative", "at-2023", "at-2024-illustrative", "elderly-2023"]
-    assert store.block_round("at-2024-illustrative") == load_test_round("at-2024-illustrative")
+    assert sorted(r.getMessage() for r in caplog.records) == sorted(p.message for p in store.rounds.round_problems())
+    assert store.rounds.round_ids() == ["at-2022-illustrative", "at-2023", "at-2024-illustrative", "elderly-2023"]
+    assert store.rounds.block_round("at-2024-illustrative") == load_test_round("at-2024-illustrative")
     store.close()
 
 
 def test_a_published_rounds_file_changed_in_place_is_skipped(store_target: Path | str, data_dir: Path) -> None:
     store = Store.open(store_target, data_dir=data_dir)
-    store.record_decision(ANNA, "beslut", "at-2024-illustrative", date(2024, 12, 1), "S2024/00586")
-    old = store.round_toml("at-2024-illustrative")
+    store.decisions.record_decision(ANNA, "beslut", "at-2024-illustrative", date(2024, 12, 1), "S2024/00586")
+    old = store.rounds.round_toml("at-2024-illustrative")
     store.close()
     path = data_dir / "rounds" / "at-2024-illustrative.toml"
     path.write_text(old.replace("amount = 63_000_000", "amount = 64_000_000"), encoding="utf-8")
     store = Store.open(store_target, data_dir=data_dir)
-    (problem,) = store.round_problems()
+    (problem,) = store.rounds.round_problems()
     assert "frozen" in problem.message and "låst" in problem.message_sv and "ny version" in problem.message_sv
-    assert store.round_toml("at-2024-illustrative") == old
+    assert store.rounds.round_toml("at-2024-illustrative") == old
     path.write_text(old.replace('version = "0.1.0"', 'version = "0.2.0"'), encoding="utf-8")
     store.close()
     store = Store.open(store_target, data_dir=data_dir)  # a new version of the file is taken in
-    assert store.round_problems() == ()
-    assert list(store.round_versions("at-2024-illustrative")["version"]) == ["0.2.0", "0.1.0"]
+    assert store.rounds.round_problems() == ()
+    assert list(store.rounds.round_versions("at-2024-illustrative")["version"]) == ["0.2.0", "0.1.0"]
     store.close()
 
 
@@ -216,15 +220,15 @@ def test_a_database_at_schema_4_is_migrated_and_keeps_every_row(store_target: Pa
     assert sorted(kept) == sorted(rounds)
     assert {row[0] for row in new.query("SELECT saved_by FROM rounds")} == {"system"}
     assert sorted(row[0] for row in new.query("SELECT saved_seq FROM rounds")) == [1, 2, 3, 4]
-    assert new.block_round("at-2024-illustrative") == load_test_round("at-2024-illustrative")
+    assert new.rounds.block_round("at-2024-illustrative") == load_test_round("at-2024-illustrative")
     new.close()
 
 
 @pytest.mark.parametrize("source", ["at-2023", "elderly-2023", *TEST_ROUNDS])
 def test_round_trip_download_then_save_under_a_new_id(store: Store, source: str) -> None:
     new_id = f"{source}-kopia"
-    text = with_id(store.round_toml(source), new_id)
-    assert store.save_round(ANNA, "kopia", text) == (new_id, store.block_round(source).version)
-    assert store.round_toml(new_id) == text  # the file as uploaded, to the byte
-    assert store.block_round(new_id) == replace(store.block_round(source), id=new_id)
-    assert store.recipients(new_id) == store.recipients(source)
+    text = with_id(store.rounds.round_toml(source), new_id)
+    assert store.rounds.save_round(ANNA, "kopia", text) == (new_id, store.rounds.block_round(source).version)
+    assert store.rounds.round_toml(new_id) == text  # the file as uploaded, to the byte
+    assert store.rounds.block_round(new_id) == replace(store.rounds.block_round(source), id=new_id)
+    assert store.rounds.recipients(new_id) == store.rounds.recipients(source)

@@ -33,7 +33,7 @@ def money_owed(
 ) -> list[Unrequisitioned]:
     """Per region and round paid on requisition: what it has not requisitioned as of the date."""
     owed = []
-    regions = store.regions(store.latest_population_date())
+    regions = store.rounds.regions(store.rounds.latest_population_date())
     for ref in refs:
         if not ref.paid_on_requisition or ref.id not in milestones:
             continue
@@ -41,13 +41,13 @@ def money_owed(
         requisition = next((w.id for w, kind in rounds.windows if kind == REQUISITION_EVENT), None)
         if requisition is None:
             continue
-        due = store.block_round(ref.id).requisition_due
-        amounts = store.fixed_amounts(ref.id)
+        due = store.rounds.block_round(ref.id).requisition_due
+        amounts = store.rounds.fixed_amounts(ref.id)
         rows = followup(
             regions,
             {c: a for c, (a, _, _) in amounts.items()},
-            store.requisitions(ref.id),
-            store.payouts(ref.id),
+            store.followup.requisitions(ref.id),
+            store.followup.payouts(ref.id),
             as_of,
             due,
         )
@@ -63,7 +63,7 @@ def estimated_rounds(store: Session, refs: Sequence[RoundRef]) -> list[str]:
     out = []
     for ref in refs:
         if ref.paid_on_requisition:
-            amounts = store.fixed_amounts(ref.id)
+            amounts = store.rounds.fixed_amounts(ref.id)
             if amounts and {basis for _, basis, _ in amounts.values()} != {"official"}:
                 out.append(ref.short_title)
     return out

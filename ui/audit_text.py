@@ -1,6 +1,6 @@
 """The audit log in words: who changed what, when, before and after — in Swedish, with no internal key.
 
-Pure: audit rows (as ``store.audit`` returns them) and the names of rounds and regions in, one Swedish row per
+Pure: audit rows (as ``store.audit.audit`` returns them) and the names of rounds and regions in, one Swedish row per
 entry out. Field names, actions and tables come from closed vocabularies below; a field that is not in the
 vocabulary is said as "annat fält" rather than shown by its internal name. Values are written the Swedish way:
 kronor with ``kr``, dates as ``31 oktober 2023``, times as ``5 december 2026 kl. 13.02``, a missing value as "–".
@@ -161,7 +161,7 @@ def key_text(key: str, rounds: Mapping[str, str], regions: Mapping[str, str]) ->
 
 
 def audit_in_words(log: pd.DataFrame, rounds: Mapping[str, str], regions: Mapping[str, str]) -> pd.DataFrame:
-    """The audit rows (``store.audit``) in Swedish words, newest first as given."""
+    """The audit rows (``store.audit.audit``) in Swedish words, newest first as given."""
     rows = []
     for entry in log.itertuples(index=False):
         action = ACTIONS_SV.get(str(entry.action), "Ändrade")

@@ -121,7 +121,7 @@ def login_keys(claims: Mapping[str, Any], settings: Mapping[str, Any]) -> list[s
 
 def _lookup(store: Store, claims: Mapping[str, Any]) -> User | None:
     for key in login_keys(claims, settings()):
-        if (user := store.user(key)) is not None:
+        if (user := store.users.user(key)) is not None:
             return user
     return None
 
@@ -176,14 +176,16 @@ def principal_or_stop(store: Store) -> Principal:
         st.button("Logga in", type="primary", on_click=st.login, icon=":material/login:")
         st.stop()
     claims = dict(st.user)
-    codes = {r.code for r in store.regions(store.latest_population_date())}
+    codes = {r.code for r in store.rounds.regions(store.rounds.latest_population_date())}
     principal = principal_from_claims(claims, _lookup(store, claims), settings(), codes)
     if principal is None:
         who = str(claims.get("email") or claims.get("sub") or "")
         if not st.session_state.get("_refusal_logged"):
             from store.model import Actor
 
-            store.record_refusal(Actor(who or "okänd", "ingen roll"), "login", who or "-", "Inloggning utan behörighet")
+            store.audit.record_refusal(
+                Actor(who or "okänd", "ingen roll"), "login", who or "-", "Inloggning utan behörighet"
+            )
             st.session_state["_refusal_logged"] = True
         st.title("Ingen behörighet")
         st.error(

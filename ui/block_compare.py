@@ -55,7 +55,7 @@ def comparison_tab(
     store: Session, s: Setup, result: RoundResult, baseline: str, result_of: Callable[[str], RoundResult]
 ) -> None:
     """Two of the baseline, the current simulation and the saved scenarios, side by side per recipient."""
-    saved = [x.name for x in store.scenarios(s.round_.id)]
+    saved = [x.name for x in store.scenarios.scenarios(s.round_.id)]
     options = [baseline, CURRENT, *saved]
     base_default, other_default = comparison_defaults(
         baseline,

@@ -60,14 +60,14 @@ def missing_keys(round_: Round, values: dict[str, dict[str, object]]) -> list[st
 
 
 def _reports_frame(store: Session, s: Setup) -> tuple[pd.DataFrame, str]:
-    values, dates = store.report_values(s.round_.id), store.report_dates(s.round_.id)
+    values, dates = store.reports.report_values(s.round_.id), store.reports.report_dates(s.round_.id)
     frame = ed.what_if_frame(s, values, {event: dates for event in s.events})
     return frame, f"inlästa rapporter ({len(dates)} regioner)"
 
 
 def _start(store: Session, s: Setup) -> None:
     """The table a simulation starts from: the reports read in, or everyone at plan while there are none."""
-    if store.reports(s.round_.id):
+    if store.reports.reports(s.round_.id):
         ed.set_base(s, *_reports_frame(store, s))
     else:
         ed.set_base(s, ed.base_frame(s, ed.plan_values(s), {}), "alla regioner enligt plan")
@@ -79,7 +79,7 @@ def _open_scenario(store: Session, s: Setup) -> None:
     if active == st.session_state.get(APPLIED):
         return
     st.session_state[APPLIED] = active
-    scenario = store.scenario(active) if active != NO_SCENARIO else None
+    scenario = store.scenarios.scenario(active) if active != NO_SCENARIO else None
     if scenario is None or scenario.round_id != s.round_.id:
         return
     what_if = scenario.what_if
@@ -96,7 +96,7 @@ def _plan_frame(s: Setup, more: int) -> pd.DataFrame:
 
 def _fills(store: Session, s: Setup) -> None:
     """Quick fills of the table: the reports, everyone at plan, at plan + k, the fictitious example file."""
-    reports = store.reports(s.round_.id)
+    reports = store.reports.reports(s.round_.id)
     fills = st.columns([1.4, 1, 1.1, 1.2, 1.2], vertical_alignment="bottom")
     if fills[0].button(f"Inlästa rapporter ({len(reports)})", key="blk_reports", disabled=not reports):
         ed.set_base(s, *_reports_frame(store, s))
@@ -107,7 +107,7 @@ def _fills(store: Session, s: Setup) -> None:
         ed.set_base(s, _plan_frame(s, more), f"alla regioner plan + {more}")
     example = example_outcomes(s.round_.id)
     if fills[4].button("Exempel (fiktivt)", key="blk_example", disabled=example is None) and example:
-        reports = load_outcomes(example.read_bytes(), store.region_index()).reports
+        reports = load_outcomes(example.read_bytes(), store.rounds.region_index()).reports
         ed.set_base(s, ed.base_frame(s, engine_values(reports), {}), "exempelfilen med fiktiva utfall")
 
 
@@ -121,8 +121,8 @@ def _needs_table(s: Setup) -> bool:
 
 
 def block_simulator(store: Session, ref: RoundRef) -> None:
-    round_ = store.block_round(ref.id)
-    s = ed.make_setup(round_, recipients_from_regions(store.regions(round_.population_date)))
+    round_ = store.rounds.block_round(ref.id)
+    s = ed.make_setup(round_, recipients_from_regions(store.rounds.regions(round_.population_date)))
     if block_whatif.follow_round(round_):
         ed.forget(s)
     st.caption(f"{plain(round_.title)} · {plain(round_.dnr)} · regelfil version {plain(round_.version)}")
@@ -221,7 +221,7 @@ def _table_and_results(store: Session, ref: RoundRef, s: Setup, what_if: WhatIf)
 
 
 def _baseline_label(store: Session, s: Setup) -> str:
-    reports = store.reports(s.round_.id)
+    reports = store.reports.reports(s.round_.id)
     return "Utgångsläge (reglernas belopp, " + ("inlästa rapporter)" if reports else "inga rapporter)")
 
 
@@ -232,7 +232,7 @@ def _scenario_result(store: Session, s: Setup, name: str, current: RoundResult) 
         frame, _ = _reports_frame(store, s)
         parsed = ed.parse(s, frame)
         return _simulate(s.round_, s, WhatIf(), parsed.values, parsed.events)
-    scenario = store.scenario(name)
+    scenario = store.scenarios.scenario(name)
     assert scenario is not None
     what_if = scenario.what_if
     return _simulate(s.round_, s, what_if, dict(what_if.values), dict(what_if.events))

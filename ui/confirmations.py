@@ -14,12 +14,12 @@ PDF = "application/pdf"
 
 def confirmation_panel(store: Session, round_id: str, short_title: str, round_: Round, names: dict[str, str]) -> None:
     """Pick a requisition; download its confirmation (the maximum is marked an estimate when it is one)."""
-    requisitions = sorted(store.requisitions(round_id), key=lambda r: (r.received, r.code), reverse=True)
+    requisitions = sorted(store.followup.requisitions(round_id), key=lambda r: (r.received, r.code), reverse=True)
     st.subheader("Bekräftelse av rekvisition")
     if not requisitions:
         st.caption("Inga rekvisitioner registrerade ännu.")
         return
-    amounts = store.fixed_amounts(round_id)
+    amounts = store.rounds.fixed_amounts(round_id)
     labels = {
         i: f"{names.get(r.code, r.code)} · {r.received.isoformat()} · {f.kr(r.amount)}"
         + (f" · {r.reference}" if r.reference else "")

@@ -17,19 +17,19 @@ from ui.a11y import scroll_region
 
 def rounds(store: Session, round_ids: Sequence[str] | None = None) -> list[RoundMilestones]:
     """The milestones of the given rounds (default: every round in the store)."""
-    ids = store.round_ids() if round_ids is None else round_ids
-    return [round_milestones(store.round_document(rid)) for rid in ids]
+    ids = store.rounds.round_ids() if round_ids is None else round_ids
+    return [round_milestones(store.rounds.round_document(rid)) for rid in ids]
 
 
 def event_dates(store: Session, round_id: str) -> dict[str, dict[str, date]]:
     """Per event kind (the rules files' ``event``), the date each region did it in this round."""
     first_requisition: dict[str, date] = {}
-    for item in store.requisitions(round_id):
+    for item in store.followup.requisitions(round_id):
         first_requisition[item.code] = min(first_requisition.get(item.code, item.received), item.received)
     return {
-        "at_report": store.report_dates(round_id),
+        "at_report": store.reports.report_dates(round_id),
         "requisition": first_requisition,
-        "usage_report": store.usage_report_dates(round_id),
+        "usage_report": store.followup.usage_report_dates(round_id),
     }
 
 
@@ -48,7 +48,7 @@ def closed_notice(round_list: Sequence[RoundMilestones], as_of: date) -> str | N
 def cells_as_of(store: Session, as_of: date, round_ids: Sequence[str] | None = None) -> list[StatusCell]:
     """Status per region and milestone, for the regions whose status the principal may see (per round:
     a region user sees every region's status in a round whose decision is published, else its own)."""
-    regions = store.regions(store.latest_population_date())
+    regions = store.rounds.regions(store.rounds.latest_population_date())
     cells = []
     for round_ in rounds(store, round_ids):
         visible = store.visible(Action.READ_STATUS, round_.round_id)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from allocation import decision as d
 from present import formats as f
-from store.decision_types import BLOCKING, INFO, WARNING, DecisionCheck
+from store.model import BLOCKING, INFO, WARNING, DecisionCheck
 from store.session import Session
 from ui.decision_review import DONE, REVIEW, confirm_panel, restore_form, review_form
 from ui.rounds import RoundRef
@@ -21,7 +21,7 @@ def _pot_choices(store: Session, ref: RoundRef, current: d.Snapshot | None, lock
     """One select box per block: the pot options the round's rules give, with their source; an amendment
     starts from the pot of the decision it changes. ``locked`` while a decision is being reviewed."""
     pots = {}
-    round_ = store.block_round(ref.id)
+    round_ = store.rounds.block_round(ref.id)
     for block in round_.blocks:
         options = [o for o in block.pot.options if o.id != "custom"]
         if len(options) < 2:
@@ -78,7 +78,7 @@ def decide_panel(store: Session, ref: RoundRef, current: d.Snapshot | None) -> N
     if review is not None and (review.round_id, review.supersedes) != (ref.id, current.number if current else None):
         review = None  # a review of another round, or of a decision no longer in force
     pots = _pot_choices(store, ref, current, locked=review is not None)
-    check = store.decision_check(ref.id, pots or None)
+    check = store.decisions.decision_check(ref.id, pots or None)
     show_check(check)
     if check.blocking:
         st.session_state.pop(REVIEW, None)

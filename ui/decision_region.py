@@ -14,14 +14,14 @@ from ui.text import bullets, plain
 
 
 def region_decision(store: Session, ref: RoundRef, code: str) -> None:
-    if not store.is_published(ref.id):
+    if not store.decisions.is_published(ref.id):
         st.info(
             "Beslutet för omgången är inte publicerat ännu. När det är publicerat visas här regionens belopp, "
             "hur det är beräknat, beslutsbrevet och utbetalningarna.",
             icon=":material/schedule:",
         )
         return
-    snapshot = store.current_decision(ref.id)
+    snapshot = store.decisions.current_decision(ref.id)
     if snapshot is None:
         st.info("Omgången har inget beslut att visa ännu.", icon=":material/info:")
         return
@@ -31,14 +31,14 @@ def region_decision(store: Session, ref: RoundRef, code: str) -> None:
     line = snapshot.recipient(code)
     if snapshot.illustrative:
         st.warning("Illustrativ omgång: beloppen är exempel, inte officiella.", icon=":material/science:")
-    paid = sum(amount for c, _, amount in store.payouts(ref.id) if c == code)
+    paid = sum(amount for c, _, amount in store.followup.payouts(ref.id) if c == code)
     m = st.columns(3)
     m[0].metric(f"Beslutat belopp för {plain(line.name)}", f.kr(line.total))
     m[1].metric("Utbetalt", f.kr(paid))
     m[2].metric("Kvar att betala ut", f.kr(max(line.total - paid, 0)))
     kind = "Ändringsbeslut" if snapshot.kind == d.AMENDMENT else "Beslut"
     # the decision it changes is named only if it was published itself (the region sees nothing of it before)
-    published = {s.id for s in store.decision_list(ref.id)}
+    published = {s.id for s in store.decisions.decision_list(ref.id)}
     amends = snapshot.supersedes_reference if snapshot.supersedes in published else ""
     st.caption(
         f"{kind} {plain(snapshot.reference)}, publicerat {long_day(snapshot.published_on)}."

@@ -17,11 +17,11 @@ COLUMNS = ["round_id", "kind", "reference", "published_on", "Status"]
 def decision_rows(store: Session, titles: dict[str, str]) -> pd.DataFrame:
     """Every round's decisions, oldest first; a round published before snapshots existed by its record."""
     today = store.today()
-    recorded = store.decisions()
+    recorded = store.decisions.decisions()
     rows: list[dict[str, Any]] = []
-    for round_id in store.round_ids():
+    for round_id in store.rounds.round_ids():
         title = titles.get(round_id, round_id)  # users see titles, never ids
-        listed = store.decision_list(round_id) if round_id in recorded else []
+        listed = store.decisions.decision_list(round_id) if round_id in recorded else []
         entries = [(s.kind, s.reference, s.published_on) for s in listed]
         if not entries and round_id in recorded:
             entries = [(d.DECISION, recorded[round_id][1], recorded[round_id][0])]

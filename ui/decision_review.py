@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from present import formats as f
-from store.decision_types import DecisionCheck
-from store.model import WriteRefused
+from store.model import DecisionCheck, WriteRefused
 from store.session import Session
 from ui.rounds import RoundRef
 from ui.text import bullets, plain
@@ -126,13 +125,13 @@ def _back() -> None:
 
 def summary_frames(store: Session, review: Review) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The pot of every block (with the rules' section it comes from) and every recipient that gets money."""
-    round_ = store.block_round(review.round_id)
+    round_ = store.rounds.block_round(review.round_id)
     pots = []
     for block in round_.blocks:
         amount, option = review.pots.get(block.id, (0, ""))
         source = next((o.source.section for o in block.pot.options if o.id == option), "")
         pots.append({"Del": block.title, "Pott": f.kr(amount), "Källa": source or "egen pott (inte ur reglerna)"})
-    names = {r.code: r.name for r in store.recipients(review.round_id)}
+    names = {r.code: r.name for r in store.rounds.recipients(review.round_id)}
     receiving = [
         {"Mottagare": names.get(code, code), "Belopp": f.kr(amount)}
         for code, amount in sorted(review.totals.items(), key=lambda x: (-x[1], x[0]))
@@ -182,7 +181,7 @@ def confirm_panel(store: Session, ref: RoundRef, review: Review) -> None:
     if not decide:
         return
     try:
-        snapshot = store.decide_round(
+        snapshot = store.decisions.decide_round(
             review.reason,
             review.round_id,
             review.reference,

@@ -127,7 +127,7 @@ def decision_table(snapshot: d.Snapshot, short_title: str, key: str) -> None:
 
 def drift_notice(store: Session, snapshot: d.Snapshot) -> None:
     """When the store's inputs have changed since the decision: which, and what they would change."""
-    drift = store.decision_drift(snapshot)
+    drift = store.decisions.decision_drift(snapshot)
     if not drift.any:
         st.caption("Databasens uppgifter är desamma som när beslutet fattades.")
         return
@@ -183,8 +183,8 @@ def decision_chain(store: Session, round_id: str, listed: list) -> None:
         hide_index=True,
     )
     for before, after in pairwise(listed):
-        old = store.decision_snapshot(round_id, before.id)
-        new = store.decision_snapshot(round_id, after.id)
+        old = store.decisions.decision_snapshot(round_id, before.id)
+        new = store.decisions.decision_snapshot(round_id, after.id)
         with st.expander(f"Vad {plain(after.reference)} ändrade i {plain(before.reference)}"):
             changes = d.changes(old, new)
             if changes:
@@ -198,7 +198,7 @@ def registered_bankgiros(store: Session) -> dict[str, str]:
     user may not read payment details."""
     if not store.may(Action.READ_TABLES):
         return {}
-    return {code: bankgiro for code, (_, bankgiro) in store.payment_details().items() if bankgiro}
+    return {code: bankgiro for code, (_, bankgiro) in store.bank_details.payment_details().items() if bankgiro}
 
 
 def signing_fields() -> object:

@@ -132,23 +132,25 @@ def record_forms(store: Session, round_id: str, regions: dict[str, str], as_of: 
         return
     name = regions[code]
     if kind == "ombud":
-        _record(lambda: store.record_ombud(reason, code, when), f"Ombud för {name} registrerat.")
+        _record(lambda: store.followup.record_ombud(reason, code, when), f"Ombud för {name} registrerat.")
     elif kind == "requisition":
         item = Requisition(code, when, int(amount), reference)
-        _record(lambda: store.record_requisition(reason, round_id, item), f"Rekvisition från {name} registrerad.")
+        _record(
+            lambda: store.followup.record_requisition(reason, round_id, item), f"Rekvisition från {name} registrerad."
+        )
     else:
         _record(
-            lambda: store.record_usage_report(reason, round_id, code, when, reference),
+            lambda: store.followup.record_usage_report(reason, round_id, code, when, reference),
             f"Återrapport från {name} registrerad.",
         )
 
 
 def reports_followup(store: Session, round_id: str, cells: Sequence[StatusCell]) -> None:
     """Follow-up of a performance round: each region's report and the status of its reporting deadline."""
-    reports = {r.code: r for r in store.reports(round_id)}
+    reports = {r.code: r for r in store.reports.reports(round_id)}
     received = {code: r.received for code, r in reports.items() if r.received is not None}
     status = {c.code: c.result.text_sv for c in cells}
-    regions = [r for r in store.regions(store.latest_population_date()) if r.code in status]
+    regions = [r for r in store.rounds.regions(store.rounds.latest_population_date()) if r.code in status]
     head = ["Länskod", "Region", "Rapport mottagen", "Tillsatta", "Påbörjade", "Avräknade", "Status"]
     body = []
     for region in regions:

@@ -38,16 +38,16 @@ def _run(
 ) -> ImportResult:
     # A dry run writes nothing, so it needs no name; a real import is refused without one.
     if kind == "reports":
-        return store.import_reports(reason, round_id, data, name, received, dry_run=dry)
+        return store.reports.import_reports(reason, round_id, data, name, received, dry_run=dry)
     if kind == "payment_details":
-        return store.import_payment_details(reason, data, name, dry_run=dry)
-    return store.import_requisitions(reason, round_id, data, name, dry_run=dry)
+        return store.bank_details.import_payment_details(reason, data, name, dry_run=dry)
+    return store.followup.import_requisitions(reason, round_id, data, name, dry_run=dry)
 
 
 def import_panel(store: Session, kind: str, round_id: str) -> None:
     label, columns = KINDS[kind]
     if kind == "reports":
-        columns = report_columns_sv(store.report_spec(round_id))
+        columns = report_columns_sv(store.reports.report_spec(round_id))
     st.caption(
         f"Kolumner: {columns}. CSV (UTF-8, komma eller semikolon) eller XLSX. Regionen anges med namn eller länskod. "
         + LIMITS_SV
@@ -181,7 +181,7 @@ def changes_sv(
     store: Session, changes: tuple[tuple[str, tuple[tuple[str, Any, Any], ...]], ...], shown: int = 10
 ) -> list[str]:
     """``Gotland: ny rapport`` / ``Uppsala: Mottagen 2024-11-05 → 2024-10-31``, the first ``shown`` of them."""
-    names = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    names = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
     lines = []
     for code, fields in changes[:shown]:
         parts = [f"{column_sv(name)} {_value_sv(old)} → {_value_sv(new)}" for name, old, new in fields]
@@ -204,7 +204,7 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
     if uploaded is None:
         return
     try:
-        preview = store.import_official_amounts(
+        preview = store.followup.import_official_amounts(
             "förhandsgranskning",
             round_id,
             uploaded.getvalue(),
@@ -224,7 +224,7 @@ def official_table_panel(store: Session, round_id: str, official_table: str, tot
             st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
             return
         try:
-            result = store.import_official_amounts(
+            result = store.followup.import_official_amounts(
                 reason,
                 round_id,
                 uploaded.getvalue(),

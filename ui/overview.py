@@ -33,7 +33,7 @@ DONE = (Status.DONE_ON_TIME, Status.DONE_LATE)
 
 
 def phase_of(store: Session, milestones: RoundMilestones, as_of: date) -> Phase:
-    decided = store.decisions().get(milestones.round_id)
+    decided = store.decisions.decisions().get(milestones.round_id)
     return milestones.phase(as_of, decided[0] if decided else None)
 
 
@@ -86,8 +86,8 @@ def _metric(column: DeltaGenerator, label: str, value: str, delta: tuple[str, st
 
 def received_by(store: Session, round_id: str, as_of: date | None) -> tuple[list[Report], dict[str, date]]:
     """The reports a round had received as of the date (all when no date is given), and their dates."""
-    dates = store.report_dates(round_id)
-    reports = store.reports(round_id)
+    dates = store.reports.report_dates(round_id)
+    reports = store.reports.reports(round_id)
     if as_of is None:
         return reports, dates
     dates = {code: day for code, day in dates.items() if day <= as_of}
@@ -121,10 +121,10 @@ def blocks_card(
     decided: bool = False,
 ) -> None:
     """A round paid by decision: its pot, what its rules would pay on the reports received so far, per block."""
-    round_ = store.block_round(ref.id)
+    round_ = store.rounds.block_round(ref.id)
     reports, dates = received_by(store, ref.id, as_of)
     events = {e: dates for e in report_events(round_)}
-    recipients = recipients_from_regions(store.regions(round_.population_date))
+    recipients = recipients_from_regions(store.rounds.regions(round_.population_date))
     values = engine_values(reports)
     received = f"{len(reports)} av {n_regions}"
     delta = due_delta(milestones, _event_cells(milestones, cells, "at_report"))
@@ -162,13 +162,13 @@ def requisition_card(
     store: Session, ref: RoundRef, as_of: date, cells: Sequence[StatusCell], milestones: RoundMilestones | None = None
 ) -> None:
     """A round paid on requisition: to requisition, requisitioned, paid, not requisitioned, reports on use."""
-    due = store.block_round(ref.id).requisition_due or as_of
-    amounts = store.fixed_amounts(ref.id)
+    due = store.rounds.block_round(ref.id).requisition_due or as_of
+    amounts = store.rounds.fixed_amounts(ref.id)
     rows = followup(
-        store.regions(store.latest_population_date()),
+        store.rounds.regions(store.rounds.latest_population_date()),
         {c: a for c, (a, _, _) in amounts.items()},
-        store.requisitions(ref.id),
-        store.payouts(ref.id),
+        store.followup.requisitions(ref.id),
+        store.followup.payouts(ref.id),
         as_of,
         due,
     )

@@ -46,13 +46,13 @@ class DecisionMoney:
 def decision_money(store: Session, round_id: str) -> DecisionMoney | None:
     """The decision in force visible to this user and its money; None when the round is not decided."""
     try:
-        snapshot = store.current_decision(round_id)
+        snapshot = store.decisions.current_decision(round_id)
     except AccessDenied:
         return None
     if snapshot is None:
         return None
     try:
-        listed = store.payout_list(round_id)
+        listed = store.payments.payout_list(round_id)
     except (AccessDenied, WriteRefused):
         listed = None
     if listed is None or listed.kind != "decision":  # paid by requisition: the card shows its own money

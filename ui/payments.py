@@ -34,8 +34,8 @@ def _list(store: Session, ref: RoundRef) -> PayoutList:
             key=f"pay_up_to_{ref.id}",
             help="Listan tar med rekvisitioner som kommit in till och med dagen och inte är utbetalda.",
         )
-        return store.payout_list(ref.id, up_to=up_to)
-    return store.payout_list(ref.id)
+        return store.payments.payout_list(ref.id, up_to=up_to)
+    return store.payments.payout_list(ref.id)
 
 
 def payout_panel(store: Session, ref: RoundRef) -> None:
@@ -114,7 +114,7 @@ def _record_form(store: Session, ref: RoundRef, listed: PayoutList) -> None:
     if not submitted:
         return
     try:
-        store.record_payment_run(  # exactly the list shown (and downloaded), or nothing
+        store.payments.record_payment_run(  # exactly the list shown (and downloaded), or nothing
             reason,
             ref.id,
             paid_on,
@@ -167,7 +167,7 @@ def recovery_panel(store: Session, ref: RoundRef, listed: PayoutList) -> None:
         submitted = st.form_submit_button("Registrera återbetalningen")
     if submitted:
         try:
-            store.record_recovery(reason, ref.id, code, received, int(amount), reference)
+            store.payments.record_recovery(reason, ref.id, code, received, int(amount), reference)
         except WriteRefused as exc:
             st.error(plain(exc.message_sv), icon=":material/error:")
             return
@@ -176,7 +176,7 @@ def recovery_panel(store: Session, ref: RoundRef, listed: PayoutList) -> None:
 
 
 def _runs(store: Session, ref: RoundRef) -> None:
-    runs = store.payment_runs(ref.id)
+    runs = store.payments.payment_runs(ref.id)
     if not runs:
         st.caption("Inga utbetalningar registrerade ännu.")
         return
@@ -201,8 +201,8 @@ def details_panel(store: Session) -> None:
     """Organisation number and bankgiro per recipient: shown, entered one at a time, or read from a file."""
     if message := st.session_state.pop(PAID, None):
         st.success(plain(message), icon=":material/check:")
-    details = store.payment_details()
-    regions = store.regions(store.latest_population_date())
+    details = store.bank_details.payment_details()
+    regions = store.rounds.regions(store.rounds.latest_population_date())
     st.dataframe(
         pd.DataFrame(
             [
@@ -237,7 +237,7 @@ def details_panel(store: Session) -> None:
         saved = st.form_submit_button("Spara uppgifterna")
     if saved:
         try:
-            changed = store.save_payment_details(reason, code, org, giro, confirm_shared=shared)
+            changed = store.bank_details.save_payment_details(reason, code, org, giro, confirm_shared=shared)
         except WriteRefused as exc:
             st.error(plain(exc.message_sv), icon=":material/error:")
         else:

@@ -77,7 +77,7 @@ def assumption(store: Session, setting: Setting, code: str, figures: OwnFigures)
         by = on_time(round_)
         others = tuple(plan_report(setting, r.code, by) for r in setting.recipients if r.code != code)
         return Assumption(key, setting, others, assumptions[key], rules)
-    names = store.scenario_names(round_.id)
+    names = store.scenarios.scenario_names(round_.id)
     if not names:
         st.info("Inga sparade scenarier ännu: spara ett på simuleringssidan.")
         return None
@@ -86,7 +86,7 @@ def assumption(store: Session, setting: Setting, code: str, figures: OwnFigures)
     name = st.selectbox(
         "Scenario", names, index=names.index(active) if active in names else 0, key="pv_scenario", format_func=label
     )
-    scenario = store.scenario(name)
+    scenario = store.scenarios.scenario(name)
     shown = label(name)
     described = f"De andra regionerna enligt scenariot ”{shown}”"
     if scenario is None:

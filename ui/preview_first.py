@@ -76,10 +76,10 @@ def published_decision(store: Session, round_id: str) -> Snapshot | None:
     if not store.may(Action.READ_DECISIONS, round_id=round_id):
         return None  # a region before publication: nothing of a decision, not even that there is one
     today = store.today()
-    published = [s for s in store.decision_list(round_id) if s.published_on <= today]
+    published = [s for s in store.decisions.decision_list(round_id) if s.published_on <= today]
     if not published:
         return None
-    snapshot = store.decision_snapshot(round_id, published[-1].id)
+    snapshot = store.decisions.decision_snapshot(round_id, published[-1].id)
     return snapshot if date.fromisoformat(snapshot.published_on[:10]) <= today else None
 
 
@@ -87,7 +87,7 @@ def own_figures(store: Session, setting: Setting, code: str, as_of: date) -> Own
     """The region's received report (and the other reports this user may see), or its plan: reported on time
     while the last day for the report is still to come by ``as_of``, else not reported (as the rules count it)."""
     round_id = setting.round_.id
-    reports = store.reports(round_id)  # narrowed: a region user sees its own only, before the decision
+    reports = store.reports.reports(round_id)  # narrowed: a region user sees its own only, before the decision
     sees_others = store.visible(Action.READ_REPORTS, round_id) is None
     known = tuple(r for r in reports if r.code != code)
     own = next((r for r in reports if r.code == code), None)
@@ -316,7 +316,9 @@ def _requisitions(store: Session, setting: Setting, code: str, as_of: date) -> N
     round_id = setting.round_.id
     if not any(isinstance(b.params, FixedTableParams) for b in setting.round_.blocks):
         return
-    requisitioned = sum(r.amount for r in store.requisitions(round_id) if r.code == code and r.received <= as_of)
+    requisitioned = sum(
+        r.amount for r in store.followup.requisitions(round_id) if r.code == code and r.received <= as_of
+    )
     st.metric("Rekvirerat", f.kr(requisitioned))
     cells = [c for c in cells_as_of(store, as_of, [round_id]) if c.code == code]
     if cells:
@@ -327,7 +329,7 @@ def _requisitions(store: Session, setting: Setting, code: str, as_of: date) -> N
 
 def _paid(store: Session, round_id: str, decided: int, code: str) -> None:
     """What of the decided amount the agency has paid the region so far, and what is left to pay."""
-    paid = store.paid_per_recipient(round_id).get(code, 0)
+    paid = store.payments.paid_per_recipient(round_id).get(code, 0)
     if paid == 0:
         st.markdown("Inget är utbetalt ännu: beloppet betalas ut enligt beslutet.")
     elif paid == decided:

@@ -72,7 +72,7 @@ def simulates(setting: Setting) -> bool:
 
 def _planned_words(store: Session, setting: Setting, code: str) -> str:
     """The planned positions as the planning document writes them (a range as written: "1-5")."""
-    written = store.planned_table(setting.round_.id).get(code)
+    written = store.rounds.planned_table(setting.round_.id).get(code)
     return written or f.count(Fraction(setting.round_.planned.get(code, 0)))
 
 

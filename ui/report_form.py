@@ -74,13 +74,13 @@ def _planned(text: str) -> tuple[Fraction | None, list[str]]:
 
 def report_rounds(store: Session) -> list[RoundRef]:
     """The rounds whose rules use something the regions report, in the picker's order."""
-    taking = set(store.report_round_ids())
+    taking = set(store.reports.report_round_ids())
     return [r for r in round_refs(store) if r.id in taking]
 
 
 def reports_intro(store: Session, round_id: str) -> None:
     """What the round's regions report, and until which day a report counts."""
-    spec = store.report_spec(round_id)
+    spec = store.reports.report_spec(round_id)
     values = ", ".join(column_sv(k) for k in spec.values) or "bara datumet"
     counts = f" En rapport som tas emot senast {f.long_date(spec.last_day)} räknas." if spec.last_day else ""
     st.caption(f"Regionerna rapporterar: {values}, och dagen rapporten togs emot (Mottagen).{counts}")
@@ -88,25 +88,25 @@ def reports_intro(store: Session, round_id: str) -> None:
 
 def reports_frame_sv(store: Session, round_id: str) -> pd.DataFrame:
     """The round's reports, its values under their Swedish names (the other columns: ``ui.tables``)."""
-    spec = store.report_spec(round_id)
-    frame = store.reports_frame(round_id)
+    spec = store.reports.report_spec(round_id)
+    frame = store.reports.reports_frame(round_id)
     frame["updated_at"] = [when(t) for t in frame["updated_at"]]  # "5 december 2026 kl. 19.55"
     return frame.rename(columns={k: column_sv(k) for k in spec.values} | {"received": "Mottagen"})
 
 
 def report_form(store: Session, round_id: str) -> None:
     """Choose a region; its current report fills the form; saving writes it (a changed date is a change)."""
-    spec = store.report_spec(round_id)
+    spec = store.reports.report_spec(round_id)
     st.subheader("Registrera eller rätta en rapport")
     if message := st.session_state.pop(SAVED, None):
         st.success(message)
-    recipients = {r.code: r.name for r in store.recipients(round_id)}
+    recipients = {r.code: r.name for r in store.rounds.recipients(round_id)}
     code = st.selectbox(
         "Region", list(recipients), index=None, format_func=recipients.get, placeholder="Välj region", key="report_code"
     )
     if code is None:
         return
-    current = next((r for r in store.reports(round_id) if r.code == code), None)
+    current = next((r for r in store.reports.reports(round_id) if r.code == code), None)
     st.caption(_current_sv(spec, current) if current else "Regionen har ingen rapport i databasen ännu.")
     prefix = f"report_{round_id}_{code}"
     with st.form(key=f"{prefix}_form", border=True):
@@ -163,7 +163,7 @@ def _save(store: Session, round_id: str, spec: ReportSpec, current: Report | Non
         st.error("Ange ditt namn i sidofältet: det skrivs i granskningsloggen.")
         return
     try:
-        store.record_report(form.reason, round_id, report)
+        store.reports.record_report(form.reason, round_id, report)
     except WriteRefused as exc:
         st.error(plain(exc.message_sv))
         return

@@ -52,10 +52,10 @@ class Edits:
 def source_planned(store: Session, ref: RoundRef) -> dict[str, str] | None:
     """The source round's planned positions as entered ("28", "1-5"), to copy into the new round; None when
     its rules have no planning document."""
-    round_ = store.block_round(ref.id)
+    round_ = store.rounds.block_round(ref.id)
     if not (round_.planned or round_.planned_file):
         return None
-    return store.planned_table(ref.id) or {code: fraction_text(v) for code, v in round_.planned.items()} or None
+    return store.rounds.planned_table(ref.id) or {code: fraction_text(v) for code, v in round_.planned.items()} or None
 
 
 def _whole(value: Any, where: str, problems: list[str], amount: bool = False) -> int | None:
@@ -246,7 +246,7 @@ def _planned(store: Session, ref: RoundRef, upload: Any, problems: list[str]) ->
     if upload is None:
         return planned, note
     try:
-        table = read_planned_table(upload.getvalue(), store.region_index())
+        table = read_planned_table(upload.getvalue(), store.rounds.region_index())
     except InputError as exc:
         problems += [f"Planeringsunderlaget: {line}" for line in lines_sv(exc)]
         return planned, note
@@ -256,7 +256,7 @@ def _planned(store: Session, ref: RoundRef, upload: Any, problems: list[str]) ->
 def edit_form(store: Session, ref: RoundRef) -> Draft | None:
     """The form over a copy of ``ref``'s rules; on submit the draft to review (new rules, planned table, reason)."""
     try:
-        doc = rules_doc.load(store.round_toml(ref.id))
+        doc = rules_doc.load(store.rounds.round_toml(ref.id))
     except RulesError as exc:  # a text saved before today's bounds: it cannot be copied in the form
         problems = [rule_problem_sv(p) for p in exc.problems]
         st.error("Källomgångens regelfil kan inte redigeras här:\n\n" + bullets(problems))
@@ -266,7 +266,7 @@ def edit_form(store: Session, ref: RoundRef) -> Draft | None:
         "staircases": rules_doc.staircases(doc),
         "recipients": rules_doc.recipients(doc),
     }
-    names = {r.code: r.name for r in store.region_index().regions}
+    names = {r.code: r.name for r in store.rounds.region_index().regions}
     k = f"nr_{ref.id}"
     with st.form(f"{k}_form", border=True):
         header = _header_fields(rules_doc.header(doc), k)

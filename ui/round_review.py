@@ -59,7 +59,7 @@ def propose(store: Session, draft: Draft) -> None:
     """Review ``draft`` once the store's own checks pass (the ones saving makes); otherwise say what is wrong."""
     st.session_state.pop(DRAFT, None)
     try:
-        store.check_round(draft.text, draft.planned)
+        store.rounds.check_round(draft.text, draft.planned)
     except WriteRefused as exc:
         st.error(f"Omgången kan inte sparas så här. {plain(exc.message_sv)}")
         return
@@ -78,7 +78,7 @@ def file_draft(store: Session, data: bytes, reason: str) -> Draft | None:
         st.error("Regelfilen kan inte läsas:\n\n" + bullets([rule_problem_sv(p) for p in exc.problems]))
         return None
     rid = str(doc.get("id", ""))
-    source = rid if rid in store.round_ids() else None
+    source = rid if rid in store.rounds.round_ids() else None
     return Draft(text, None, reason, "file", source, _file_planned_note(store, doc, source))
 
 
@@ -86,9 +86,9 @@ def _file_planned_note(store: Session, doc: dict[str, Any], source: str | None) 
     planned = doc.get("planned") if isinstance(doc.get("planned"), dict) else {}
     if isinstance(planned.get("table"), dict):
         return sv.planned_origin(len(planned["table"]))
-    own = store.planned_table(source) if source else {}
+    own = store.rounds.planned_table(source) if source else {}
     if own:
-        title = store.round_document(source or "").get("short_title") or source
+        title = store.rounds.round_document(source or "").get("short_title") or source
         return sv.planned_origin(len(own), source=f"den sparade omgången {title}", on=store.today())
     if name := doc.get("planned_file") or planned.get("file"):
         return f"Tabellen i filen {name}, som lästes in med regelfilerna."
@@ -107,11 +107,13 @@ def _changes(store: Session, draft: Draft, before: dict[str, Any] | None, after:
     if before is None:
         st.caption("En ny omgång ur en regelfil: det finns ingen sparad omgång med samma id att jämföra med.")
         return
-    source = store.round_document(draft.source_id or "")
+    source = store.rounds.round_document(draft.source_id or "")
     st.caption(plain(f"Jämfört med {source.get('short_title') or source['title']} version {source['version']}."))
-    names = {r.code: r.name for r in store.region_index().regions}
+    names = {r.code: r.name for r in store.rounds.region_index().regions}
     changes = rd.diff(before, after)
-    planned = rd.planned_changes(store.planned_table(draft.source_id or ""), draft.planned) if draft.planned else []
+    planned = (
+        rd.planned_changes(store.rounds.planned_table(draft.source_id or ""), draft.planned) if draft.planned else []
+    )
     unchanged = []
     for topic, title in sv.TOPIC_SV.items():
         items = [c for c in (planned if topic == "planned" else changes) if c.topic == topic]
@@ -134,8 +136,8 @@ def _origins(store: Session, draft: Draft, after: dict[str, Any]) -> None:
 def _conventions(store: Session, after: dict[str, Any]) -> None:
     lines = list(sv.CONVENTIONS)
     rid, version = str(after["id"]), str(after["version"])
-    if rid in store.round_ids():
-        saved = [str(v) for v in store.round_versions(rid)["version"]]
+    if rid in store.rounds.round_ids():
+        saved = [str(v) for v in store.rounds.round_versions(rid)["version"]]
         same = " Den versionen finns redan och ersätts." if version in saved else ""
         lines.append(f"Id {rid} finns redan: det här sparas som version {version} av den omgången.{same}")
     else:
@@ -225,7 +227,7 @@ def review(store: Session, tab: str, source: str | None = None) -> None:
     if draft is None or draft.tab != tab or (source is not None and draft.source_id != source):
         return
     after = load_rules(draft.text)
-    before = store.round_document(draft.source_id) if draft.source_id else None
+    before = store.rounds.round_document(draft.source_id) if draft.source_id else None
     k = f"nr_rv_{draft.key}"
     with st.container(border=True, key="nr_review"):  # one review a run; its widgets keyed by the draft
         st.subheader("Granska innan du sparar")
@@ -263,7 +265,7 @@ def save(store: Session, text: str, planned: dict[str, str] | None, reason: str)
         st.error("Ange ditt namn i sidofältet innan du sparar: det skrivs i granskningsloggen.")
         return False
     try:
-        round_id, version = store.save_round(reason or "Ny bidragsomgång", text, planned)
+        round_id, version = store.rounds.save_round(reason or "Ny bidragsomgång", text, planned)
     except WriteRefused as exc:
         st.error(f"Omgången sparades inte. {plain(exc.message_sv)}")
         return False

@@ -49,10 +49,10 @@ def round_refs(store: Session) -> list[RoundRef]:
     """Every round: the real ones first, newest year first, then by short title; illustrative rounds after them
     (so none is ever a session's default round, the first of the list)."""
     refs = []
-    for round_id in store.round_ids():
-        doc = store.round_document(round_id)
+    for round_id in store.rounds.round_ids():
+        doc = store.rounds.round_document(round_id)
         year = doc.get("year")
-        round_ = store.block_round(round_id)
+        round_ = store.rounds.block_round(round_id)
         refs.append(
             RoundRef(
                 id=round_id,

@@ -25,7 +25,7 @@ EXAMPLE_COMPARED_SV = (
 def scenario_labeller(store: Session, round_id: str) -> Callable[[str], str]:
     """A scenario's name as shown: marked when it was saved on example data (fictitious outcomes), everywhere
     it is listed or named, also after the example data is removed."""
-    examples = store.example_scenario_names(round_id)
+    examples = store.scenarios.example_scenario_names(round_id)
 
     def label(name: str) -> str:
         return f"{name}{EXAMPLE_SUFFIX}" if name in examples else name
@@ -36,7 +36,7 @@ def scenario_labeller(store: Session, round_id: str) -> Callable[[str], str]:
 def example_comparison_warning(store: Session, round_id: str, names: Sequence[str]) -> str | None:
     """A warning when a scenario made on example data is compared while the store holds real records (no
     example data any more): its figures are fictitious. None otherwise."""
-    examples = [n for n in names if n in store.example_scenario_names(round_id)]
+    examples = [n for n in names if n in store.scenarios.example_scenario_names(round_id)]
     if not examples or demo.example_rounds(store.store):
         return None
     return EXAMPLE_COMPARED_SV.format(names=" och ".join(f"”{plain(n)}”" for n in examples))
@@ -46,7 +46,7 @@ def scenario_selector(store: Session, round_id: str) -> None:
     """The sidebar's active scenario of the chosen round, bound to the URL: ``?scenario=Name`` reopens it."""
     if PENDING in st.session_state:  # a scenario just saved becomes the active one
         st.session_state["scenario"] = st.session_state.pop(PENDING)
-    names = [NO_SCENARIO, *store.scenario_names(round_id)]
+    names = [NO_SCENARIO, *store.scenarios.scenario_names(round_id)]
     if st.session_state.get("scenario") not in names:  # a scenario of another round, or one since deleted
         st.session_state.pop("scenario", None)
     label = scenario_labeller(store, round_id)
@@ -77,7 +77,7 @@ def save_what_if_form(round_id: str, current: Callable[[], WhatIf | str], blocke
         what_if = current()
         if isinstance(what_if, str):
             return what_if
-        return store.save_what_if("Sparat från fördelningssidan", name, round_id, what_if, note, overwrite)
+        return store.scenarios.save_what_if("Sparat från fördelningssidan", name, round_id, what_if, note, overwrite)
 
     _form(write, blocked_sv)
 

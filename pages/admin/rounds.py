@@ -36,7 +36,7 @@ if tabs[0].open:
         )
         st.download_button(
             "Ladda ned källomgångens regelfil (TOML)",
-            lambda: store.round_toml(source).encode("utf-8"),
+            lambda: store.rounds.round_toml(source).encode("utf-8"),
             file_name=f"{source}.toml",
             mime="application/toml",
             on_click="ignore",
@@ -64,5 +64,5 @@ if tabs[2].open:
             format_func=lambda r: refs[r].short_title,
             key="nr_versions",
         )
-        figures_table(display_frame(store.round_versions(rid)))
+        figures_table(display_frame(store.rounds.round_versions(rid)))
         st.caption(f"Den senast sparade versionen av {plain(refs[rid].short_title)} är den som sidorna visar.")

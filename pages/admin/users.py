@@ -17,7 +17,7 @@ SAVED = "user_saved"  # the confirmation of the last save, shown on the run afte
 
 store = session_or_stop()
 store.require(Action.READ_USERS)  # refused (and logged) for every other role, whatever the URL says
-names = {r.code: r.name for r in store.regions(store.latest_population_date())}
+names = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
 st.title("Användare och roller")
 
 if auth_configured():
@@ -36,7 +36,7 @@ else:
         icon=":material/warning:",
     )
 
-users = store.users()
+users = store.users.users()
 frame = pd.DataFrame(
     [
         {
@@ -74,7 +74,7 @@ if submitted:
     user = User(login, name, role.value, region if role is Role.REGION else None, active)
     verb = "ändrad" if login.strip().lower() in existing else "tillagd"
     try:
-        changed = store.save_user(reason, user)
+        changed = store.users.save_user(reason, user)
     except WriteRefused as exc:
         st.error(plain(exc.message_sv))
     else:

@@ -48,7 +48,7 @@ def show_requisition_import() -> None:
     st.subheader("Rekvisitioner")
     if ref := pick_round(requisition_rounds(store), "requisition_round"):
         import_panel(store, "requisitions", ref.id)
-        show_frame(store.requisitions_frame(ref.id), "Inga rekvisitioner registrerade för omgången ännu.")
+        show_frame(store.followup.requisitions_frame(ref.id), "Inga rekvisitioner registrerade för omgången ännu.")
 
 
 def show_frame(frame: pd.DataFrame, empty: str) -> None:
@@ -60,8 +60,8 @@ def show_frame(frame: pd.DataFrame, empty: str) -> None:
 
 
 def show_tables() -> None:
-    table = st.selectbox("Tabell", store.readable_tables(), format_func=EXPORTABLE_TABLES.get, key="table")
-    frame = store.table(table)
+    table = st.selectbox("Tabell", store.audit.readable_tables(), format_func=EXPORTABLE_TABLES.get, key="table")
+    frame = store.audit.table(table)
     st.caption(f"{len(frame)} rader")
     show_frame(frame, "Tabellen har inga rader ännu.")
     c1, c2, _ = st.columns([1, 1, 3])
@@ -87,14 +87,16 @@ def show_tables() -> None:
 def show_audit() -> None:
     entity = st.selectbox(
         "Tabell",
-        ["(alla)", *store.readable_tables()],
+        ["(alla)", *store.audit.readable_tables()],
         format_func=lambda t: "Alla tabeller" if t == "(alla)" else TABLES_SV.get(t, t),
         key="audit_entity",
     )
-    log = store.audit(limit=500, entity=None if entity == "(alla)" else entity)
-    st.caption(f"Senaste {len(log)} posterna av {store.audit_count()}. Varje ändring har aktör, tid och anledning.")
+    log = store.audit.audit(limit=500, entity=None if entity == "(alla)" else entity)
+    st.caption(
+        f"Senaste {len(log)} posterna av {store.audit.audit_count()}. Varje ändring har aktör, tid och anledning."
+    )
     rounds = {r.id: r.short_title for r in round_refs(store)}
-    regions = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    regions = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
     st.dataframe(audit_in_words(log, rounds, regions), hide_index=True, width="stretch")
 
 
@@ -113,7 +115,7 @@ def show_backup() -> None:
     if st.button("Skapa säkerhetskopia", key="backup"):
         target = store.path.parent / "backups" / f"statsbidrag-{datetime.now():%Y%m%d-%H%M%S}.duckdb"
         try:
-            store.backup(target)
+            store.audit.backup(target)
         except WriteRefused as exc:  # a second click within the same second
             st.error(plain(exc.message_sv))
             return

@@ -27,9 +27,11 @@ if timeline.html:
     st.html(timeline.html)
 
 # A decided round counted what had come in: what is still missing then is never done (as on the overview).
-cells = settled_by_decision(cells_as_of(store, as_of), {r: day for r, (day, _) in store.decisions().items()}, as_of)
+cells = settled_by_decision(
+    cells_as_of(store, as_of), {r: day for r, (day, _) in store.decisions.decisions().items()}, as_of
+)
 shown_codes = {c.code for c in cells}  # the regions whose status this user may see
-regions = [r for r in store.regions(store.latest_population_date()) if r.code in shown_codes]
+regions = [r for r in store.rounds.regions(store.rounds.latest_population_date()) if r.code in shown_codes]
 f1, f2, f3 = st.columns([2, 1, 1])  # the rounds' names need room
 titles = {r.round_id: r.title for r in round_list}
 chosen_rounds = f1.multiselect("Omgång", list(titles), default=list(titles), format_func=titles.get, key="dl_rounds")

@@ -27,8 +27,8 @@ if store.principal.role is Role.REGION:
     region_decision(store, ref, store.principal.region or "")
     st.stop()
 
-listed = store.decision_list(ref.id)
-current = store.current_decision(ref.id)
+listed = store.decisions.decision_list(ref.id)
+current = store.decisions.current_decision(ref.id)
 staff = store.may(Action.PUBLISH_DECISION)
 names = ["Beslut", "Dokument", "Utbetalning", "Betalningsuppgifter"]
 names += ["Ändringsbeslut" if current else "Fatta beslut"] if staff else []

@@ -22,7 +22,7 @@ as_of: date = st.session_state.get("as_of") or date.today()
 ref = chosen_round(store)
 round_id = ref.id
 st.title(f"{plain(ref.short_title)} – uppföljning")
-round_ = store.block_round(round_id)
+round_ = store.rounds.block_round(round_id)
 due = round_.requisition_due
 if not round_.paid_on_requisition or due is None:
     st.caption(f"{plain(ref.title)} · {plain(ref.dnr)} · status per {as_of.isoformat()}")
@@ -34,17 +34,19 @@ st.caption(
     f"{plain(round_.title)} · {plain(round_.dnr)} · {f.kr(round_.pot)}{gross} · rekvisition senast "
     f"{due.isoformat()} · status per {as_of.isoformat()}"
 )
-amounts = store.fixed_amounts(round_id)
+amounts = store.rounds.fixed_amounts(round_id)
 kind, text = basis_notice(amounts)
 (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
 
 visible = store.visible(Action.READ_FOLLOWUP, round_id)
-regions = [r for r in store.regions(store.latest_population_date()) if visible is None or r.code in visible]
+regions = [
+    r for r in store.rounds.regions(store.rounds.latest_population_date()) if visible is None or r.code in visible
+]
 rows = followup(
     regions,
     {c: a for c, (a, _, _) in amounts.items()},
-    store.requisitions(round_id),
-    store.payouts(round_id),
+    store.followup.requisitions(round_id),
+    store.followup.payouts(round_id),
     as_of,
     due,
 )
@@ -62,7 +64,7 @@ if as_of > due and left:
 
 if not store.may(Action.WRITE_FOLLOWUP):
     # Managers and regions read; the forms are not shown (and the service layer refuses the writes).
-    st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
+    st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.followup.ombud_dates()))
     st.stop()
 wrapping_tabs()  # on a phone every tab's name shows whole
 tabs = st.tabs(
@@ -73,7 +75,7 @@ tabs = st.tabs(
 )
 if tabs[0].open:
     with tabs[0]:
-        st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.ombud_dates()))
+        st.html(followup_html(rows, cells_as_of(store, as_of, [round_id]), store.followup.ombud_dates()))
 if tabs[1].open:
     with tabs[1]:
         record_forms(store, round_id, {r.code: r.name for r in regions}, as_of)

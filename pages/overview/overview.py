@@ -26,8 +26,8 @@ if notice := closed_notice(list(milestones.values()), as_of):
 # Only the rounds shown: an illustrative round not chosen adds no status, reason or count.
 cells = [c for c in cells_as_of(store, as_of) if c.round_id in milestones]
 # A decided round counted what had come in: what is still missing then is never done, not overdue.
-cells = settled_by_decision(cells, {r: day for r, (day, _) in store.decisions().items()}, as_of)
-n_regions = len(store.regions(store.latest_population_date()))
+cells = settled_by_decision(cells, {r: day for r, (day, _) in store.decisions.decisions().items()}, as_of)
+n_regions = len(store.rounds.regions(store.rounds.latest_population_date()))
 
 
 def open_round(round_id: str) -> None:

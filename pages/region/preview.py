@@ -24,7 +24,7 @@ URL_SEEN = "pv_region_url"  # the last ?pv_region= this page has read or written
 store = session_or_stop()
 ref = chosen_round(store)
 as_of: date = st.session_state.get("as_of") or date.today()
-regions = {r.code: r for r in store.regions(store.latest_population_date())}
+regions = {r.code: r for r in store.rounds.regions(store.rounds.latest_population_date())}
 own_region = store.principal.region  # set for a region user: the only region it may preview
 st.title(f"Förhandsbesked för {plain(regions[own_region].name)}" if own_region else "Förhandsbesked för en region")
 
@@ -57,7 +57,7 @@ if own_region:
 elif from_url:
     st.session_state[REGION_KEY] = from_url
 
-setting = Setting.of(store.block_round(ref.id), store.recipients(ref.id))
+setting = Setting.of(store.rounds.block_round(ref.id), store.rounds.recipients(ref.id))
 st.caption(
     f"Vad kan regionen räkna med från {plain(ref.short_title)}? Först det mest tillförlitliga belopp som finns just "
     "nu" + ("; sedan, för sig, vad fler tjänster kan ge." if simulates(setting) else ".")

@@ -30,17 +30,20 @@ def with_check_digit(body: str) -> str:
 def seed(folder: Path) -> dict[str, str]:
     """Reports above plan for four regions, and payment details for every region (made up for the test)."""
     from allocation.planned import parse_planned
-    from store.service import Actor, Store
+    from store.model import Actor
+    from store.service import Store
 
     store = Store.open(folder / "app.duckdb")
     actor = Actor("test", "handläggare")
-    names = {r.code: r.name for r in store.regions(store.latest_population_date())}
+    names = {r.code: r.name for r in store.rounds.regions(store.rounds.latest_population_date())}
     for code, more in (("01", 5), ("03", 2), ("09", 2), ("25", 3)):
-        planned = math.ceil(parse_planned(store.planned_table(ROUND)[code]))
-        store.record_report(actor, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20)))
+        planned = math.ceil(parse_planned(store.rounds.planned_table(ROUND)[code]))
+        store.reports.record_report(
+            actor, "test", ROUND, positions(code, planned + more, 0, received=date(2023, 10, 20))
+        )
     for i, code in enumerate(names):
         org = with_check_digit(f"2321{i:02d}000")
-        store.save_payment_details(actor, "test", code, org, with_check_digit(f"56{i:02d}000"))
+        store.bank_details.save_payment_details(actor, "test", code, org, with_check_digit(f"56{i:02d}000"))
     store.close()
     return names
 

@@ -18,7 +18,8 @@ import pytest
 
 from allocation.fixed import Requisition
 from present.formats import kr
-from store.service import Actor, Store
+from store.model import Actor
+from store.service import Store
 from tests.app_helpers import USERS
 from tests.browser.conftest import expect, running_app, screenshot, wait_idle
 from tests.browser.login import log_in, oidc_auth
@@ -33,10 +34,10 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iter
     store = Store.open(folder / "app.duckdb")  # closed before the server opens the file
     cli = Actor("test", "handläggare (kommandorad)")
     for user in USERS.values():
-        store.save_user(cli, "e2e", user)
-    store.record_report(cli, "e2e", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
-    store.record_ombud(cli, "e2e", "01", date(2023, 6, 1))
-    store.record_requisition(
+        store.users.save_user(cli, "e2e", user)
+    store.reports.record_report(cli, "e2e", "at-2023", positions("01", 321, 0, received=date(2023, 10, 1)))
+    store.followup.record_ombud(cli, "e2e", "01", date(2023, 6, 1))
+    store.followup.record_requisition(
         cli, "e2e", "elderly-2023", Requisition("01", date(2023, 9, 1), STOCKHOLM_REQUISITION, "R-01")
     )
     store.close()

@@ -21,8 +21,9 @@ from urllib.parse import quote
 import pytest
 
 from present.formats import kr
+from store.model import Actor
 from store.paths import DATA_ENV
-from store.service import Actor, Store
+from store.service import Store
 from tests.app_helpers import USERS
 from tests.browser.conftest import expect, metric_value, running_app, screenshot, wait_idle
 from tests.browser.login import log_in, oidc_auth
@@ -54,7 +55,7 @@ SHAPES = {
 
 
 def _planned(store: Store, round_id: str, code: str) -> int:
-    return math.ceil(store.block_round(round_id).planned[code])
+    return math.ceil(store.rounds.block_round(round_id).planned[code])
 
 
 @pytest.fixture
@@ -76,19 +77,19 @@ def _app(tmp_path_factory: pytest.TempPathFactory, oidc: str, shape: Shape, stat
         env = {DATA_ENV: str(data)}
     store = Store.open(folder / "app.duckdb", data_dir=data)
     for user in USERS.values():
-        store.save_user(CLI, "e2e", user)
+        store.users.save_user(CLI, "e2e", user)
     decided = 0
     round_id = shape.round_id
     if state != "plan":
-        spec = store.report_spec(round_id)
+        spec = store.reports.report_spec(round_id)
         own = positions("03", _planned(store, round_id, "03") + 5, received=date(shape.year, 10, 20), spec=spec)
-        store.record_report(CLI, "e2e", round_id, own)
+        store.reports.record_report(CLI, "e2e", round_id, own)
         for code, more in OTHERS.items():
             item = positions(code, _planned(store, round_id, code) + more, received=date(shape.year, 10, 25), spec=spec)
-            store.record_report(CLI, "e2e", round_id, item)
+            store.reports.record_report(CLI, "e2e", round_id, item)
         # "report": a decision recorded but published only in a month; "decision": published yesterday.
         day = date.today() + (timedelta(days=30) if state == "report" else -timedelta(days=1))
-        snapshot = store.decide_round(CLI, "beslut", round_id, f"S{shape.year}/00678-9", day, confirmed=True)
+        snapshot = store.decisions.decide_round(CLI, "beslut", round_id, f"S{shape.year}/00678-9", day, confirmed=True)
         decided = snapshot.recipient("03").total
     store.close()
     with running_app(folder, oidc_auth(oidc), env) as url:

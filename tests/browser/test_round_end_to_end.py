@@ -26,8 +26,9 @@ from urllib.parse import quote
 import pytest
 
 from present import formats as f
+from store.model import Actor
 from store.paths import DATA_ENV
-from store.service import Actor, Store
+from store.service import Store
 from tests.app_helpers import USERS
 from tests.browser.conftest import expect, expect_no_exception, metric_value, running_app, screenshot, wait_idle
 from tests.browser.login import log_in, oidc_auth
@@ -104,7 +105,7 @@ def app(tmp_path: Path, oidc_server: str, monkeypatch: pytest.MonkeyPatch) -> It
     (data / "rounds" / RULES.name).write_text(payable_rules(RULES.read_text(encoding="utf-8")), encoding="utf-8")
     monkeypatch.setenv(DATA_ENV, str(data))
     store = Store.open(tmp_path / "app.duckdb")  # closed before the server opens the file
-    store.save_user(Actor("test", "handläggare (kommandorad)"), "e2e", USERS["staff"])
+    store.users.save_user(Actor("test", "handläggare (kommandorad)"), "e2e", USERS["staff"])
     store.close()
     with running_app(tmp_path, oidc_auth(oidc_server), env={DATA_ENV: str(data)}) as url:
         yield url

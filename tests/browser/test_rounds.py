@@ -15,8 +15,9 @@ from urllib.parse import quote
 import pytest
 
 from present import formats as f
+from store.model import Actor
 from store.paths import DATA_ENV
-from store.service import Actor, Store
+from store.service import Store
 from tests.app_helpers import USERS
 from tests.browser.conftest import (
     ARTIFACTS,
@@ -232,7 +233,7 @@ def test_staff_make_a_round_from_a_copy_and_allocate_it(page, local_app: str) ->
 
 def new_round_rules(store: Store) -> str:
     """The rules the form of test 1 makes: a copy of AT 2023 as at-2026 with one step changed."""
-    doc = rules_doc.load(store.round_toml("at-2023"))
+    doc = rules_doc.load(store.rounds.round_toml("at-2023"))
     rules_doc.set_header(
         doc, {"id": NEW_ID, "title": NEW_TITLE, "short_title": NEW_SHORT, "year": 2026, "version": "1.0.0"}
     )
@@ -249,8 +250,8 @@ def auth_app(tmp_path_factory: pytest.TempPathFactory, oidc_server: str) -> Iter
     store = Store.open(folder / "app.duckdb")  # closed before the server opens the file
     staff = Actor(USERS["staff"].name, "handläggare")
     for user in USERS.values():
-        store.save_user(staff, "e2e", user)
-    assert store.save_round(staff, "Ny omgång 2026 (webbläsartest)", new_round_rules(store)) == (NEW_ID, "1.0.0")
+        store.users.save_user(staff, "e2e", user)
+    assert store.rounds.save_round(staff, "Ny omgång 2026 (webbläsartest)", new_round_rules(store)) == (NEW_ID, "1.0.0")
     store.close()
     with running_app(folder, oidc_auth(oidc_server)) as url:
         yield url

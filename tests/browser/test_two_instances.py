@@ -50,7 +50,7 @@ def test_a_write_on_one_instance_is_seen_on_the_other_and_the_cli_import_on_both
 ) -> None:
     store = Store.open(pg_url)
     for code in ("09", "08"):  # Gotland, Kalmar
-        store.record_ombud(Actor("Test"), "ombud godkänt i e-tjänsten", code, date(2023, 2, 1))
+        store.followup.record_ombud(Actor("Test"), "ombud godkänt i e-tjänsten", code, date(2023, 2, 1))
     store.close()
     folders = [tmp_path / "a", tmp_path / "b"]
     for folder in folders:
