@@ -25,12 +25,12 @@ from numpy.typing import NDArray
 from allocation.block_batch import allocate_round_batch, derive_batch
 from allocation.block_data import REPORTED_PARTS, Recipient, sorted_recipients
 from allocation.block_engine import PotChoice, allocate_round
-from allocation.blocks import Round
+from allocation.blocks import CUSTOM_POT, Round
 from allocation.decision import Snapshot
 from allocation.formulas import step_level
 from allocation.method_params import StaircaseParams
 from allocation.methods.staircase import amounts_by_level
-from allocation.report_values import Report, engine_values, report_spec
+from allocation.report_values import PLANNED, Report, engine_values, report_spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +93,17 @@ def decided_inputs(setting: Setting, snapshot: Snapshot) -> tuple[Setting, dict[
     used it (its values and the day it came in). A recipient that never reported has neither: no outcome, and
     no report for a block paid on reporting."""
     pots: dict[str, PotChoice] = {
-        b.block_id: b.pot if b.pot_source == "custom" else b.pot_source for b in snapshot.blocks
+        b.block_id: b.pot if b.pot_source == CUSTOM_POT else b.pot_source for b in snapshot.blocks
     }
-    planned = snapshot.inputs.get("planned", {})
+    planned = snapshot.inputs.get(PLANNED, {})
+    reported = set(report_spec(setting.round_).values)  # not the round's own figures, nor a requisition cap
     reports = {}
     for code in setting.codes:
-        values = {k: Fraction(v[code]) for k, v in snapshot.inputs.items() if k not in _NOT_REPORTED and code in v}
+        values = {k: Fraction(v[code]) for k, v in snapshot.inputs.items() if k in reported and code in v}
         days = [date.fromisoformat(dates[code][:10]) for dates in snapshot.events.values() if code in dates]
         own_plan = Fraction(planned[code]) if code in planned else None
         reports[code] = Report(code, values, min(days, default=None), own_plan)
     return Setting(setting.round_, setting.recipients, pots), reports
-
-
-_NOT_REPORTED = ("population", "planned")  # a decision's inputs that come from the round, not from a report
 
 
 def on_time(round_: Round) -> date | None:

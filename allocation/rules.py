@@ -113,12 +113,6 @@ class AtRound:
         pot = self.pot_option(self.default_pot)
         return AtParams(pot.amount, pot.id, self.steps, self.key, self.per_inhabitants)
 
-    def pot_source_sv(self, option_id: str) -> str:
-        """Where a pot figure comes from, in Swedish: the seed's section, or a what-if amount."""
-        if option_id == CUSTOM_POT:
-            return "eget belopp (what-if)"
-        return self.pot_option(option_id).source.section
-
     def pot_option(self, option_id: str) -> PotOption:
         for option in self.pot_options:
             if option.id == option_id:

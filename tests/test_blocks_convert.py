@@ -42,7 +42,7 @@ def at_inputs(draw: st.DrawFn) -> list[Report]:
     pot=st.one_of(st.sampled_from([254_000_000, 252_000_000]), st.integers(0, 400_000_000)),
     key=st.sampled_from(["expansion_per_100k", "expansion", "equal"]),
 )
-def test_at_2023_as_one_block_is_the_at_engine_to_the_krona(inputs: list[Report], pot: int, key: str) -> None:
+def test_at_2023_converted_and_read_as_blocks_agree_to_the_krona(inputs: list[Report], pot: int, key: str) -> None:
     params = AT_2023.params(pot=pot, key=key)
     expected = at_view(inputs, pot=pot, key=key)
     round_ = from_at_round(AT_2023, params)

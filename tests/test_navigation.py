@@ -52,6 +52,23 @@ def test_an_address_is_unknown_when_no_page_answers_it_and_a_page_can_take_it() 
     assert not unknown("a/b", known)  # a nested address never reaches the app (the module's docstring)
 
 
+def test_the_requested_address_is_read_where_streamlit_keeps_it() -> None:
+    """``ui.addresses.requested_path`` reads Streamlit's private record of the address a run was asked for
+    (checked on Streamlit 1.67; the AppTests below replace the function, so this pins the attribute itself)."""
+    from unittest import mock
+
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from ui.addresses import requested_path
+
+    manager = PagesManager("app.py")
+    manager.set_script_intent("", "finns-inte")
+    with mock.patch("ui.addresses.get_script_run_ctx", return_value=mock.Mock(pages_manager=manager)):
+        assert requested_path() == "finns-inte"
+    with mock.patch("ui.addresses.get_script_run_ctx", return_value=None):
+        assert requested_path() == ""
+
+
 def _asked_for(path: str, monkeypatch: pytest.MonkeyPatch, at: AppTest | None = None) -> AppTest:
     """The app as a browser that asked for ``/path`` sees it. AppTest sends no address, so the frame is told
     the address, and Streamlit is asked for the page at that address as a browser's request asks for it."""

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from allocation.problems import InputError
+from allocation.whatif import WhatIf
 from ingest.data_folder import load_block_round
 from present.problems import problem_sv
 from store import db
@@ -122,6 +123,40 @@ def test_data_survives_a_restart(store_target: Path | str) -> None:
     assert old is not None and (old.what_if, old.note, old.author) == (what_if, "252 MSEK", ANNA.name)
     assert reopened.reports.reports("at-2023") == [positions("25", 58, 56, 1, received=date(2023, 10, 30))]
     reopened.close()
+
+
+def test_a_row_saved_in_the_2023_format_opens_as_the_what_if_it_stood_for(store: Store) -> None:
+    """Pinned by a literal row as the store wrote it before the what-if format, and the what-if spelled out
+    (not built by the reader's own conversion): a pot named by an option stays that option, a step amount applies
+    to the rules' step of its threshold, the key is kept, and each region's counts and own planned figure are
+    its values."""
+    params = {
+        "pot": 252_000_000,
+        "pot_source": "bakgrund",
+        "steps": [[2, 2_000_000], [3, 3_500_000], [5, 5_000_000], [7, 8_000_000], [10, 12_000_000]],
+        "key": "expansion",
+        "per_inhabitants": 100_000,
+    }
+    inputs = [
+        {"code": "03", "filled": 12, "started": 10, "excluded": 1, "planned": "2.5"},
+        {"code": "09", "filled": 0, "started": 3, "excluded": 0, "planned": None},
+    ]
+    version = store.block_round("at-2023").version
+    store._write_scenario(ANNA, "test", "Gammalt", "at-2023", version, params, inputs, "", False)
+    scenario = store.scenario("Gammalt")
+    assert scenario is not None
+    assert scenario.what_if == WhatIf(
+        pots={"performance": "bakgrund"},
+        steps={"performance": (2_000_000, 3_500_000, 5_000_000, 8_000_000, 12_000_000)},
+        values={
+            "filled": {"03": 12, "09": 0},
+            "started": {"03": 10, "09": 3},
+            "excluded": {"03": 1, "09": 0},
+            "planned": {"03": Fraction(5, 2)},
+        },
+        events={},
+        keys={"performance": "expansion"},
+    )
 
 
 def test_import_writes_every_row_with_an_audit_entry_each(store: Store) -> None:

@@ -118,7 +118,7 @@ def headline(result: PreviewResult, assumption: str, scenario: str | None = None
             value,
             spread,
             "De andra regionerna räknas med de utfall och rapportdagar som beslutet byggde på (en region som inte "
-            "rapporterade utan utfall), med beslutets pottar: bara era egna siffror är ändrade.",
+            "rapporterade räknas utan utfall), med beslutets pottar: bara era egna siffror är ändrade.",
         )
     if assumption == SCENARIO:
         return Headline(
