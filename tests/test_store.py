@@ -141,9 +141,9 @@ def test_a_row_saved_in_the_2023_format_opens_as_the_what_if_it_stood_for(store:
         {"code": "03", "filled": 12, "started": 10, "excluded": 1, "planned": "2.5"},
         {"code": "09", "filled": 0, "started": 3, "excluded": 0, "planned": None},
     ]
-    version = store.block_round("at-2023").version
-    store._write_scenario(ANNA, "test", "Gammalt", "at-2023", version, params, inputs, "", False)
-    scenario = store.scenario("Gammalt")
+    version = store.rounds.block_round("at-2023").version
+    store.scenarios.write_scenario(ANNA, "test", "Gammalt", "at-2023", version, params, inputs, "", False)
+    scenario = store.scenarios.scenario("Gammalt")
     assert scenario is not None
     assert scenario.what_if == WhatIf(
         pots={"performance": "bakgrund"},
