@@ -247,12 +247,14 @@ def export_scenario(store: Store, scenario: Scenario, fmt: str) -> bytes:
     frame = with_sum_row(pd.DataFrame(result_columns(applied, result, recipients, what_if.values)))
     if fmt == "csv":
         return frame_to_csv(frame)
+    method = method_rows(applied, what_if, result, f"scenariot ”{scenario.name}”", scenario.name)
+    said = {key for key, _ in method}  # the rules file and the population date among them: said once
     rows: list[tuple[str, AboutValue]] = [
-        *method_rows(applied, what_if, result, f"scenariot ”{scenario.name}”", scenario.name),
+        *method,
         ("Sparat av", f"{scenario.author}, {stamp(scenario.created)}"),
         ("Regelversion vid sparande", scenario.rules_version),
         *([("Anteckning", scenario.note)] if scenario.note else []),
-        *(row for row in store_facts(store, scenario.round_id) if row[0] != "Regelfil"),  # said above
+        *(row for row in store_facts(store, scenario.round_id) if row[0] not in said and row[0] != "Regelfil"),
         created_row(),
     ]
     return frame_to_xlsx(frame, rows, sheet_name="Fördelning")

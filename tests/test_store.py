@@ -304,6 +304,8 @@ def test_xlsx_export_of_a_result_has_the_figures_and_the_method(store: Store) ->
     assert totals["09"] > totals["01"] > 0 and all(v == 0 for c, v in totals.items() if c not in ("01", "09"))
     last = [c.value for c in data[data.max_row]]
     assert last[1] == "Summa" and last[header.index("totalt (kr)")] == sum(totals.values()) == 254_000_000
+    labels = [row[0].value for row in sheet["Om uttaget"].iter_rows(min_row=2)]
+    assert len(labels) == len(set(labels)), labels  # each fact once (the population date, the rules file)
     about = {row[0].value: row[1].value for row in sheet["Om uttaget"].iter_rows(min_row=2)}
     assert "254 000 000 kr" in about["Pott"].replace("\u00a0", " ")
     assert "största-rest" in about["Avrundning"]
