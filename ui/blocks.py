@@ -51,6 +51,7 @@ from ui.text import bullets, plain
 __all__ = ["block_simulator", "extra_keys", "missing_keys", "report_events"]
 
 APPLIED = "blk_applied_scenario"
+RERAN_FOR_SAVED = "blk_reran_for_saved"
 BLOCKED_SV = "Rätta tabellen (eller tryck Ångra) innan du sparar: ett scenario sparar tabellen som den är."
 CHART_CONFIG = {"displaylogo": False, "locale": "sv"}
 
@@ -146,7 +147,11 @@ def _table_and_results(store: Session, ref: RoundRef, s: Setup, what_if: WhatIf)
     """The outcomes table and everything computed from it, one fragment: an edit of a cell, a quick fill,
     Ångra or a tab reruns this part only (the frame, the sidebar and the pots above do not depend on the
     table). A change above reruns the whole page, this part with it."""
-    if PENDING in st.session_state:  # a scenario was just saved: the sidebar makes it the active one
+    # A scenario was just saved: the whole page runs again, so the sidebar makes it the active one (once: a
+    # sidebar without the scenario picker leaves it pending).
+    reran = st.session_state.pop(RERAN_FOR_SAVED, False)
+    if PENDING in st.session_state and not reran:
+        st.session_state[RERAN_FOR_SAVED] = True
         st.rerun()
     round_ = s.round_
     stale = False
