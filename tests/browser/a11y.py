@@ -65,8 +65,16 @@ def open_page(page: Any, url: str) -> None:
     wait_idle(page)
 
 
+# ui/a11y.py's script has given the sidebar's sectioned navigation its list roles (it runs in the app's own
+# script, which a loaded machine may start after the page's run has ended).
+_NAV_FIXED = """() => [...document.querySelectorAll('ul[data-testid="stSidebarNavItems"]')].every(
+  (list) => ![...list.children].some((c) => c.tagName === "DIV") || list.getAttribute("role") === "none")"""
+
+
 def settle(page: Any) -> None:
-    """Two animation frames: what the last run drew has been laid out (axe reads computed styles)."""
+    """The app's accessibility fixes applied, then two animation frames: what the last run drew has been laid
+    out (axe reads computed styles)."""
+    page.wait_for_function(_NAV_FIXED)
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
