@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from present import formats as f
-from ui.grid import as_text
+from ui.grid import shown_columns
 
 
 def test_figures_become_the_swedish_text_and_text_columns_stay() -> None:
@@ -19,9 +19,9 @@ def test_figures_become_the_swedish_text_and_text_columns_stay() -> None:
             "befolkning": [2_454_821, 395_026],
         }
     )
-    shown, figures = as_text(frame, {"kr per invånare": lambda v: f.number(v, 2)})
+    shown, figures = shown_columns(frame.to_dict("list"), {"kr per invånare": lambda v: f.number(v, 2)})
     assert figures == ["Block 2 (kr)", "Skillnad", "kr per invånare", "befolkning"]
-    assert shown.to_dict("list") == {
+    assert shown == {
         "länskod": ["01", "03"],
         "region": ["Stockholm", "Uppsala"],
         "Block 2 (kr)": ["3\u00a0000\u00a0000\u00a0kr", "0\u00a0kr"],
@@ -38,6 +38,7 @@ def test_one_rule_for_every_table_counts_dates_identifiers_and_missing_figures()
     frame = pd.DataFrame(
         {
             "Id": [12345, 7],
+            "Beslut nr": [1234, 12],
             "Länskod": ["01", "03"],
             "Mottaget": [dt.date(2023, 11, 1), None],
             "Inläst": pd.to_datetime(["2023-11-01 14:05", "2023-11-02 00:00"]),
@@ -45,10 +46,11 @@ def test_one_rule_for_every_table_counts_dates_identifiers_and_missing_figures()
             "totalt (kr)": [1_000, None],
         }
     )
-    shown, figures = as_text(frame)
-    assert figures == ["Id", "utökning (tjänster utöver plan)", "totalt (kr)"]
-    assert shown.to_dict("list") == {
+    shown, figures = shown_columns(frame.to_dict("list"))
+    assert figures == ["Id", "Beslut nr", "utökning (tjänster utöver plan)", "totalt (kr)"]
+    assert shown == {
         "Id": ["12345", "7"],  # an identifier, never grouped as a figure
+        "Beslut nr": ["1234", "12"],  # the store's numbers of runs, decisions and requisitions too
         "Länskod": ["01", "03"],
         "Mottaget": ["2023-11-01", ""],
         "Inläst": ["2023-11-01 14:05", "2023-11-02"],

@@ -96,4 +96,6 @@ def comparison_tab(
             "difference": "Skillnad",
         }
     )
-    figures_table(shown, {base_name: money, other_name: money, "Skillnad": signed_kr})  # a gain with "+"
+    figures_table(  # a gain with "+"; the scenarios' names as their authors wrote them
+        shown, {base_name: money, other_name: money, "Skillnad": signed_kr}, as_given=(base_name, other_name)
+    )

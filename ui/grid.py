@@ -11,7 +11,7 @@ them as text: the tables here are short, and the CSV/XLSX downloads carry the nu
 A column's format follows from its name, unless the caller names one:
 - kronor: "… (kr)", "kronor", "belopp", "skillnad", "total" → ``1 234 567 kr``;
 - two decimals: "kr per invånare", "… per 100 000 …" → ``12,50``;
-- identifiers ("länskod", "id", "version", …) stay as they are (as text: never grouped as a figure);
+- identifiers ("länskod", "id", "version", "… nr", …) stay as they are (as text: never grouped as a figure);
 - any other column of figures: a count, whole numbers without decimals and fractions with one or two (``2,5``).
 A missing figure is "–".
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Real
@@ -85,7 +85,7 @@ def format_of(column: str, values: Sequence[object]) -> Format | None:
     """The format a column's name and values call for (None: not a column of figures or dates: left as it is)."""
     name = column.lower()
     present = [v for v in values if not blank(v)]
-    if name in IDENTIFIERS:
+    if name in IDENTIFIERS or name.endswith(" nr"):
         return (lambda v: "" if blank(v) else str(v)) if present and all(is_figure(v) for v in present) else None
     if present and all(_is_day(v) for v in present):
         return day
@@ -117,12 +117,6 @@ def shown_columns(
     return shown, figures
 
 
-def as_text(frame: pd.DataFrame, formats: Mapping[str, Format] | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """A copy of ``frame`` with its figures (and dates) as the text shown, and the names of its figure columns."""
-    shown, figures = shown_columns(frame.to_dict("list"), formats)
-    return pd.DataFrame(shown, columns=frame.columns), figures
-
-
 def header(column: str) -> str:
     """A header as every table writes it: capitalised (the frame keeps its columns' names for exports)."""
     return column[:1].upper() + column[1:]
@@ -134,16 +128,18 @@ def figures_table(
     *,
     width: Any = "stretch",
     column_config: Mapping[str, Any] | None = None,
+    as_given: Collection[str] = (),
     **kwargs: Any,
 ) -> None:
     """``st.dataframe`` of a table (a frame or its columns) with figures and dates as Swedish text, the figures
-    right-aligned, capitalised headers, no index."""
+    right-aligned, capitalised headers (but those ``as_given``: a name a user wrote), no index."""
     columns = data.to_dict("list") if isinstance(data, pd.DataFrame) else data
     shown, figures = shown_columns(columns, formats)
+    titles = {c: str(c) if c in as_given else header(str(c)) for c in shown}
     config: dict[str, Any] = {
-        c: st.column_config.TextColumn(header(str(c)), alignment="right")
+        c: st.column_config.TextColumn(titles[c], alignment="right")
         if c in figures
-        else st.column_config.Column(header(str(c)))
+        else st.column_config.Column(titles[c])
         for c in shown
     }
     config |= dict(column_config or {})

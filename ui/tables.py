@@ -64,6 +64,14 @@ LABELS_SV = {
     "login": "Inloggning",
     "active": "Aktiv",
     "published_on": "Publicerat",
+    "saved_by": "Sparad av",
+    "saved_seq": "Sparad nr",
+    "example": "Exempeldata",
+    "run_id": "Utbetalningskörning nr",
+    "decision_id": "Beslut nr",
+    "requisition_id": "Rekvisition nr",
+    "received_on": "Mottaget",
+    "recorded_by": "Registrerat av",
 }
 
 
