@@ -17,7 +17,7 @@ from allocation.block_engine import allocate_round
 from allocation.blocks import Round, RoundResult
 from allocation.method_params import FixedTableParams, StaircaseParams
 from allocation.report_values import engine_values
-from allocation.whatif import WhatIf, apply, staircase_blocks
+from allocation.whatif import Events, Values, WhatIf, apply, staircase_blocks
 from present import formats as f
 from present.block_table import Stairs, stair_details
 from present.explain import block_concentration_notice, has_report
@@ -153,46 +153,8 @@ def _table_and_results(store: Session, ref: RoundRef, s: Setup, what_if: WhatIf)
     if PENDING in st.session_state and not reran:
         st.session_state[RERAN_FOR_SAVED] = True
         st.rerun()
-    round_ = s.round_
-    stale = False
-    if _needs_table(s):
-        st.subheader("Utfall per region")
-        _fills(store, s)
-        st.caption(f"Tabellen utgår från **{plain(ed.source(s))}**. Ändra cellerna fritt: resultatet följer direkt.")
-        swipe_cue()  # a phone shows the region and the first edited columns; the cue says there are more
-        frame, parsed = ed.editor(s)
-        stale = bool(parsed.problems_sv)
-    else:
-        frame, parsed = None, ed.current(s)[1]
-    if stale:
-        last = ed.last_valid(s)
-        st.error(
-            "Rätta de markerade cellerna; inget nytt räknas förrän alla värden är giltiga:\n\n"
-            + bullets(parsed.problems_sv)
-            + (
-                "\n\nResultaten nedan är de **senast giltiga** och visas i grått."
-                if last is not None
-                else "\n\nDet finns inga giltiga resultat att visa ännu."
-            ),
-            icon=":material/error:",
-        )
-        st.button(
-            "Ångra: tillbaka till senast giltiga tabell",
-            on_click=ed.undo,
-            args=(s,),
-            disabled=last is None,
-            key="blk_undo",
-            icon=":material/undo:",
-        )
-        if last is None:
-            st.stop()
-        values, events = last.values, last.events
-        st.html("<style>.st-key-blk_results { opacity: 0.5; filter: grayscale(1); }</style>")
-    else:
-        values, events = parsed.values, parsed.events
-        if frame is not None:
-            ed.remember_valid(s, frame, parsed)
-    applied = apply(round_, what_if)
+    stale, values, events = _outcomes(store, s)
+    applied = apply(s.round_, what_if)
     result = allocate_round(applied, s.recipients, values, events, dict(what_if.pots))
     stairs, derived = stair_details(applied, result, s.recipients, values)
     wrapping_tabs()  # every tab's name whole on a phone
@@ -211,18 +173,62 @@ def _table_and_results(store: Session, ref: RoundRef, s: Setup, what_if: WhatIf)
             lambda name: _scenario_result(store, s, name, result),
         )
         _show_result(shown, stale)
+    _save_form(store, s, what_if, stale)
+
+
+def _outcomes(store: Session, s: Setup) -> tuple[bool, Values, Events]:
+    """The outcomes table (when the round has one) and the values and report days to compute from: the
+    table's, or while a cell is wrong the last valid ones (stale: shown greyed, with Ångra)."""
+    if not _needs_table(s):
+        parsed = ed.current(s)[1]
+        return False, parsed.values, parsed.events
+    st.subheader("Utfall per region")
+    _fills(store, s)
+    st.caption(f"Tabellen utgår från **{plain(ed.source(s))}**. Ändra cellerna fritt: resultatet följer direkt.")
+    swipe_cue()  # a phone shows the region and the first edited columns; the cue says there are more
+    frame, parsed = ed.editor(s)
+    if not parsed.problems_sv:
+        ed.remember_valid(s, frame, parsed)
+        return False, parsed.values, parsed.events
+    last = ed.last_valid(s)
+    st.error(
+        "Rätta de markerade cellerna; inget nytt räknas förrän alla värden är giltiga:\n\n"
+        + bullets(parsed.problems_sv)
+        + (
+            "\n\nResultaten nedan är de **senast giltiga** och visas i grått."
+            if last is not None
+            else "\n\nDet finns inga giltiga resultat att visa ännu."
+        ),
+        icon=":material/error:",
+    )
+    st.button(
+        "Ångra: tillbaka till senast giltiga tabell",
+        on_click=ed.undo,
+        args=(s,),
+        disabled=last is None,
+        key="blk_undo",
+        icon=":material/undo:",
+    )
+    if last is None:
+        st.stop()
+    st.html("<style>.st-key-blk_results { opacity: 0.5; filter: grayscale(1); }</style>")
+    return True, last.values, last.events
+
+
+def _save_form(store: Session, s: Setup, what_if: WhatIf, stale: bool) -> None:
+    """Saving the table and the pots above as a scenario (what a role may not do, it is told)."""
     st.subheader("Spara som scenario")
-    if store.may(Action.SAVE_SCENARIO):
-
-        def current_what_if() -> WhatIf | str:
-            _, now = ed.current(s)
-            if now.problems_sv:
-                return BLOCKED_SV
-            return WhatIf(what_if.pots, what_if.steps, now.values, now.events, what_if.keys)
-
-        save_what_if_form(round_.id, current_what_if, blocked_sv=BLOCKED_SV if stale else None)
-    else:
+    if not store.may(Action.SAVE_SCENARIO):
         st.info(READ_ONLY_SV, icon=":material/visibility:")
+        return
+
+    def current_what_if() -> WhatIf | str:
+        _, now = ed.current(s)
+        if now.problems_sv:
+            return BLOCKED_SV
+        return WhatIf(what_if.pots, what_if.steps, now.values, now.events, what_if.keys)
+
+    save_what_if_form(s.round_.id, current_what_if, blocked_sv=BLOCKED_SV if stale else None)
 
 
 def _baseline_label(store: Session, s: Setup) -> str:
