@@ -21,7 +21,7 @@ from allocation.blocks import CUSTOM_POT, Round
 from allocation.formulas import outcome, per_inhabitants, raw_expansion
 from allocation.method_params import StaircaseParams
 from allocation.methods.record import NOBODY_QUALIFIES, POT_BELOW_STEPS
-from allocation.methods.staircase import pot_below_steps
+from allocation.methods.staircase import StepDetail, pot_below_steps
 from allocation.report_values import Report, engine_values
 from allocation.rules import Step
 from present.block_table import stair_details
@@ -114,41 +114,10 @@ def allocate_view(
     pot, source = pot_for(block, (pots or {}).get(block.id))
     result = allocate_round(round_, recipients, values, pots={block.id: pot})
     stair = stair_details(round_, result, recipients, values)[0][block.id]
-    regions = []
-    for r in recipients:
-        report = by_code.get(r.code, Report(r.code))
-        filled, started, excluded = (int(report.value(k)) for k in ("filled", "started", "excluded"))
-        d = stair[r.code]
-        planned = report.planned if report.planned is not None else round_.planned[r.code]
-        made = outcome(filled, started)
-        raw = raw_expansion(made, planned, excluded)
-        step, following = step_reached(d.level, params.steps)
-        regions.append(
-            RegionResult(
-                code=r.code,
-                name=r.name,
-                population=r.population,
-                planned=planned,
-                planned_overridden=report.planned is not None,
-                filled=filled,
-                started=started,
-                outcome=made,
-                excluded=excluded,
-                raw_expansion=raw,
-                expansion=d.measure,
-                expansion_per_100k=per_inhabitants(d.measure, r.population, params.per_inhabitants),
-                step=step,
-                step_nominal=d.nominal,
-                step_amount=d.step_paid,
-                weight=d.weight,
-                share_of_leftover=d.share,
-                redistribution=d.leftover_paid,
-                total=result.totals[r.code],
-                next_step=following,
-                next_step_positions=None if following is None else max(1, ceil(following.min_expansion - raw)),
-                next_step_kronor=d.next_gain,
-            )
-        )
+    regions = [
+        _region(r, by_code.get(r.code, Report(r.code)), stair[r.code], round_, params, result.totals[r.code])
+        for r in recipients
+    ]
     steps_total = sum(d.nominal for d in stair.values())
     warnings: tuple[Notice, ...] = ()
     if not any(d.level for d in stair.values()):
@@ -167,4 +136,39 @@ def allocate_view(
         unallocated=result.unallocated,
         warnings=warnings,
         regions=tuple(regions),
+    )
+
+
+def _region(
+    r: Recipient, report: Report, d: StepDetail, round_: Round, params: StaircaseParams, total: int
+) -> RegionResult:
+    """One recipient's line of the 2023 format: its report, the staircase's figures for it, its total."""
+    filled, started, excluded = (int(report.value(k)) for k in ("filled", "started", "excluded"))
+    planned = report.planned if report.planned is not None else round_.planned[r.code]
+    made = outcome(filled, started)
+    raw = raw_expansion(made, planned, excluded)
+    step, following = step_reached(d.level, params.steps)
+    return RegionResult(
+        code=r.code,
+        name=r.name,
+        population=r.population,
+        planned=planned,
+        planned_overridden=report.planned is not None,
+        filled=filled,
+        started=started,
+        outcome=made,
+        excluded=excluded,
+        raw_expansion=raw,
+        expansion=d.measure,
+        expansion_per_100k=per_inhabitants(d.measure, r.population, params.per_inhabitants),
+        step=step,
+        step_nominal=d.nominal,
+        step_amount=d.step_paid,
+        weight=d.weight,
+        share_of_leftover=d.share,
+        redistribution=d.leftover_paid,
+        total=total,
+        next_step=following,
+        next_step_positions=None if following is None else max(1, ceil(following.min_expansion - raw)),
+        next_step_kronor=d.next_gain,
     )
