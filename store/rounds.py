@@ -216,12 +216,14 @@ class Rounds:
         if code not in {r.code for r in self.regions(self.latest_population_date())}:
             raise WriteRefused(f"Okänd region: {code}", f"unknown region code {code!r}")
 
+    def has_example_data(self) -> bool:
+        """Whether the store holds example data (an older schema has no table for it: none)."""
+        known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'example_data'"
+        return bool(self._core.query(known)[0][0] and self._core.query("SELECT count(*) FROM example_data")[0][0])
+
     def check_no_example_data(self) -> None:
         """Real follow-up records never mix with example data: they are refused until it is removed."""
-        known = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'example_data'"
-        if (
-            self._core.query(known)[0][0] and self._core.query("SELECT count(*) FROM example_data")[0][0]
-        ):  # (older schema: none)
+        if self.has_example_data():
             raise WriteRefused(
                 "Databasen innehåller exempeldata (fiktiva uppgifter). Ta bort exempeldata först "
                 "(knappen i rutan överst, eller python -m store demo --remove); riktiga uppgifter blandas aldrig "

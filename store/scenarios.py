@@ -62,7 +62,7 @@ class Scenarios:
         name = name.strip()
         if not name:
             raise WriteRefused("Ge scenariot ett namn.", "a scenario needs a name")
-        if self._example_data_loaded():  # made on fictitious figures: said wherever the scenario shows
+        if self._rounds.has_example_data():  # made on fictitious figures: said wherever the scenario shows
             params_data = params_data | {EXAMPLE_KEY: True}
         with self._core.transaction(actor, reason) as tx:
             existing = tx.execute("SELECT id, params, inputs, note FROM scenarios WHERE name = ?", [name]).fetchall()
@@ -109,13 +109,6 @@ class Scenarios:
         scenario = self.scenario(name)
         assert scenario is not None
         return scenario
-
-    def _example_data_loaded(self) -> bool:
-        try:
-            self._rounds.check_no_example_data()
-        except WriteRefused:
-            return True
-        return False
 
     def _scenario_from_row(self, row: tuple[Any, ...]) -> Scenario:
         sid, name, author, created, round_id, version, params, inputs, note = row
